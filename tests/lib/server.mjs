@@ -1,0 +1,114 @@
+// Test harness: starts a real `dangjian serve` on a free port with a fresh database,
+// and a small HTTP client that keeps the session cookie and the CSRF token.
+// Used by the API tests (tests/api) and the browser tests (tests/browser).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = process.env.DJ_BIN || path.join(ROOT, 'build/dangjian');
+export const PASSWORD = 'Dangjian#2026';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a `dangjian` subcommand synchronously; returns its stdout. */
+export function dj(args, opts = {}) {
+  return execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+}
+
+/**
+ * Starts a server with a fresh database. `demo: true` loads the demo agency
+ * (every demo account gets PASSWORD). Call `stop()` at the end: it sends SIGTERM
+ * and rejects if the server did not exit cleanly (sanitizer reports included).
+ */
+export async function startServer({ demo = false, args = [] } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dj-test-'));
+  const db = path.join(dir, 'test.db');
+  dj(['init', '--db', db, '--admin-password', PASSWORD]);
+  if (demo) dj(['demo', '--db', db, '--password', PASSWORD]);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+    '--web', path.join(ROOT, 'web/dist'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(`${url}/api/v1/health`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (i > 200 || proc.exitCode !== null) throw new Error(`server did not start:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url, db, dir, proc,
+    get stderr() { return stderr; },
+    client: () => new Client(url),
+    async stop() {
+      proc.kill('SIGTERM');
+      const { code, signal } = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`server exited with ${code ?? signal}:\n${stderr.slice(-4000)}`);
+    },
+  };
+}
+
+/** A signed-in (or anonymous) API client with a cookie jar of one cookie. */
+export class Client {
+  constructor(url) { this.url = url; this.cookie = ''; this.csrf = ''; this.user = null; }
+
+  async login(login, password = PASSWORD) {
+    const r = await this.req('POST', '/api/v1/session', { login, password });
+    if (r.status !== 200) throw new Error(`login ${login}: ${r.status} ${JSON.stringify(r.body)}`);
+    this.csrf = r.body.csrf_token;
+    this.user = r.body.user;
+    this.grants = r.body.grants;
+    return r.body;
+  }
+
+  /**
+   * Sends a request. `body` may be an object (sent as JSON), a string or a Buffer
+   * (sent as is). Returns {status, headers, body, text}; body is parsed JSON when it is JSON.
+   */
+  async req(method, p, body, { headers = {}, csrf = true } = {}) {
+    const h = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (csrf && this.csrf && !['GET', 'HEAD'].includes(method)) h['x-csrf-token'] = this.csrf;
+    let payload;
+    if (body !== undefined) {
+      if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
+      else { payload = JSON.stringify(body); h['content-type'] ??= 'application/json'; }
+    }
+    const r = await fetch(this.url + p, { method, headers: h, body: payload, redirect: 'manual' });
+    const set = r.headers.get('set-cookie');
+    if (set) {
+      const m = /^(dj_session=[^;]*)/.exec(set);
+      if (m) this.cookie = m[1].endsWith('=') ? '' : m[1];
+    }
+    const buf = Buffer.from(await r.arrayBuffer());
+    const text = buf.toString('utf8');
+    let parsed = text;
+    if ((r.headers.get('content-type') || '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: r.status, headers: r.headers, body: parsed, text, raw: buf };
+  }
+
+  get(p, o) { return this.req('GET', p, undefined, o); }
+  post(p, b, o) { return this.req('POST', p, b, o); }
+  patch(p, b, o) { return this.req('PATCH', p, b, o); }
+  put(p, b, o) { return this.req('PUT', p, b, o); }
+  del(p, o) { return this.req('DELETE', p, undefined, o); }
+}
