@@ -1,0 +1,200 @@
+/* users_api.c - account administration for the system administrator:
+ * list accounts, create one, grant and revoke roles, unlock. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/audit.h"
+#include "../core/auth.h"
+#include "../core/err.h"
+#include "../core/timeutil.h"
+#include "account.h"
+
+static int users_list(dj_req *r)
+{
+    struct dj_page pg;
+    int rc = dj_page_parse(r, &pg);
+    if (rc)
+        return rc;
+    const char *q = dj_query(r, "q");
+    char *like = dj_arena_printf(r->arena, "%%%s%%", q ? q : "");
+    db_conn *c = dj_db(r);
+    int64_t total = 0;
+    rc = db_query_i64(c, &total, "SELECT COUNT(*) FROM users WHERE login LIKE $1 OR name LIKE $1", "t", like);
+    if (rc)
+        return rc;
+    json_t *items = db_query_rows(c, &rc,
+                                  "SELECT id, login, name, person_id, disabled AS disabled__bool,"
+                                  " must_change_password AS must_change_password__bool,"
+                                  " CASE WHEN locked_until > $4 THEN 1 ELSE 0 END AS locked__bool, created_at"
+                                  " FROM users WHERE login LIKE $1 OR name LIKE $1 ORDER BY id LIMIT $2 OFFSET $3",
+                                  "tiii", like, pg.limit, pg.offset, dj_now());
+    if (!items)
+        return rc;
+    size_t i;
+    json_t *u;
+    json_array_foreach(items, i, u) {
+        json_t *g = db_query_rows(c, &rc,
+                                  "SELECT g.id, g.role, g.org_id, o.name AS org_name FROM grants g"
+                                  " JOIN orgs o ON o.id = g.org_id WHERE g.user_id = $1 ORDER BY g.id",
+                                  "i", dj_jint(u, "id", 0));
+        json_object_set_new(u, "grants", g ? g : json_array());
+    }
+    return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
+}
+
+struct create_job {
+    char *password;
+    char *hash;
+    json_t *in;
+};
+
+static void create_work(void *arg)
+{
+    struct create_job *j = arg;
+    j->hash = auth_password_hash(j->password);
+}
+
+static int create_cont(dj_req *r)
+{
+    struct create_job *j = r->work_arg;
+    db_conn *c = dj_db(r);
+    int64_t id = 0;
+    int rc = j->hash ? db_begin(c) : DJ_EINTERNAL;
+    if (rc == DJ_OK) {
+        rc = account_user_create(c, dj_jstr(j->in, "login", ""), dj_jstr(j->in, "name", ""), j->hash,
+                                 dj_jint(j->in, "person_id", 0), true, &id);
+        if (rc == DJ_ECONFLICT)
+            dj_fail(r, rc, "login", "账号“%s”已存在", dj_jstr(j->in, "login", ""));
+        else if (rc != DJ_OK && dj_jint(j->in, "person_id", 0))
+            rc = dj_fail(r, DJ_EINVAL, "person_id", "找不到该人员");
+        if (rc == DJ_OK && dj_jhas(j->in, "role")) {
+            rc = account_grant(c, id, dj_jstr(j->in, "role", ""), dj_jint(j->in, "org_id", 0));
+            if (rc == DJ_EINVAL)
+                dj_fail(r, rc, "role", "未知角色");
+            else if (rc == DJ_ENOTFOUND)
+                rc = dj_fail(r, DJ_EINVAL, "org_id", "找不到该组织");
+        }
+        json_t *after = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "login", dj_jstr(j->in, "login", ""),
+                                  "name", dj_jstr(j->in, "name", ""));
+        if (rc == DJ_OK)
+            rc = audit_write(c, r, "create", "user", id, NULL, after);
+        json_decref(after);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    json_decref(j->in);
+    free(j->hash);
+    if (rc != DJ_OK)
+        return rc;
+    return dj_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static int users_create(dj_req *r)
+{
+    static const char *const roles[] = {"admin", "committee", "discipline", "secretary", "officer",
+                                        "leader", "auditor", "member", NULL};
+    static const struct dj_jfield spec[] = {
+        {"login", "账号", DJ_J_STR, DJ_J_REQ, 2, 64, NULL},
+        {"name", "姓名", DJ_J_STR, DJ_J_REQ, 1, 50, NULL},
+        {"password", "初始密码", DJ_J_STR, DJ_J_REQ, 1, 128, NULL},
+        {"person_id", "对应人员", DJ_J_ID, 0, 0, 0, NULL},
+        {"role", "角色", DJ_J_STR, 0, 1, 32, roles},
+        {"org_id", "授权组织", DJ_J_ID, 0, 0, 0, NULL},
+        {NULL},
+    };
+    json_t *in;
+    int rc = dj_body_json(r, spec, &in);
+    if (rc)
+        return rc;
+    const char *why;
+    if (auth_password_policy(dj_jstr(in, "password", ""), &why) != DJ_OK) {
+        json_decref(in);
+        return dj_fail(r, DJ_EINVAL, "password", "%s", why + strlen("新"));
+    }
+    if (dj_jhas(in, "role") != dj_jhas(in, "org_id")) {
+        json_decref(in);
+        return dj_fail(r, DJ_EINVAL, "org_id", "授予角色时需同时指定角色和组织");
+    }
+    if (dj_jhas(in, "org_id") && (rc = auth_require(r, "user.manage", dj_jint(in, "org_id", 0)))) {
+        json_decref(in);
+        return rc;
+    }
+    struct create_job *j = dj_arena_alloc(r->arena, sizeof *j);
+    memset(j, 0, sizeof *j);
+    j->password = dj_arena_strdup(r->arena, dj_jstr(in, "password", ""));
+    j->in = in;
+    rc = dj_defer(r, create_work, j, create_cont);
+    if (rc != DJ_DEFERRED)
+        json_decref(in);
+    return rc;
+}
+
+static int grant_change(dj_req *r, bool add)
+{
+    static const struct dj_jfield spec[] = {
+        {"role", "角色", DJ_J_STR, DJ_J_REQ, 1, 32, NULL},
+        {"org_id", "组织", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+        {NULL},
+    };
+    int64_t uid;
+    int rc = dj_param_id(r, "id", &uid);
+    if (rc)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    const char *role = dj_arena_strdup(r->arena, dj_jstr(in, "role", ""));
+    int64_t org = dj_jint(in, "org_id", 0);
+    db_conn *c = dj_db(r);
+    int64_t exists;
+    if ((rc = auth_require(r, "user.manage", org)))
+        goto out;
+    if (db_query_i64(c, &exists, "SELECT id FROM users WHERE id = $1", "i", uid) != DJ_OK) {
+        rc = dj_fail(r, DJ_ENOTFOUND, "id", "找不到该账号");
+        goto out;
+    }
+    rc = db_begin(c);
+    if (rc == DJ_OK) {
+        rc = add ? account_grant(c, uid, role, org) : account_revoke(c, uid, role, org);
+        if (rc == DJ_EINVAL)
+            dj_fail(r, rc, "role", "未知角色“%s”", role);
+        if (rc == DJ_OK)
+            rc = audit_write(c, r, add ? "grant" : "revoke", "user", uid, NULL, in);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    if (rc == DJ_OK)
+        rc = dj_reply_empty(r, 204);
+out:
+    json_decref(in);
+    return rc;
+}
+
+static int grant_add(dj_req *r) { return grant_change(r, true); }
+static int grant_remove(dj_req *r) { return grant_change(r, false); }
+
+static int user_unlock(dj_req *r)
+{
+    int64_t uid, exists;
+    int rc = dj_param_id(r, "id", &uid);
+    if (rc)
+        return rc;
+    db_conn *c = dj_db(r);
+    if (db_query_i64(c, &exists, "SELECT id FROM users WHERE id = $1", "i", uid) != DJ_OK)
+        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该账号");
+    rc = db_begin(c);
+    if (rc == DJ_OK)
+        rc = db_exec(c, "UPDATE users SET locked_until = 0, failed_logins = 0 WHERE id = $1", "i", uid);
+    if (rc == DJ_OK)
+        rc = audit_write(c, r, "unlock", "user", uid, NULL, NULL);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    return rc ? rc : dj_reply_empty(r, 204);
+}
+
+const struct dj_route users_routes[] = {
+    {"GET", "/api/v1/users", users_list, "user.manage", 0, 0},
+    {"POST", "/api/v1/users", users_create, "user.manage", 0, 0},
+    {"POST", "/api/v1/users/:id/grants", grant_add, "user.manage", 0, 0},
+    {"POST", "/api/v1/users/:id/grants/revoke", grant_remove, "user.manage", 0, 0},
+    {"POST", "/api/v1/users/:id/unlock", user_unlock, "user.manage", 0, 0},
+    {0},
+};

@@ -1,0 +1,51 @@
+/* main.c - `dangjian <command>`: a command table, as cgit dispatches pages. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "config.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    {"serve", cmd_serve, "serve --db FILE --listen HOST:PORT [--public-url URL] [--web DIR] [--threads N] [--quiet]"},
+    {"init", cmd_init, "init --db FILE [--admin-password PW]   create the database and the first admin"},
+    {"migrate", cmd_migrate, "migrate --db FILE                      apply pending schema migrations"},
+    {"user", cmd_user, "user add|grant|revoke|passwd|list --db FILE ...   manage accounts"},
+    {"demo", cmd_demo, "demo --db FILE [--password PW]         load the demo agency"},
+    {"backup", cmd_backup, "backup --db FILE --to FILE             consistent copy of a live database"},
+    {"routes", cmd_routes, "routes                                 list the API's routes"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "dangjian %s - 智慧云党建\n\nusage:\n", DJ_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  dangjian %s\n", commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("dangjian %s\n", DJ_VERSION);
+        return 0;
+    }
+    if (sodium_init() < 0) {
+        fprintf(stderr, "dangjian: libsodium failed to initialise\n");
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "dangjian: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,18 @@
+/* audit.h - the audit trail: who, when, what, before and after.  Every
+ * change made through the API calls audit_write() inside the same
+ * transaction as the change, so a change without its record cannot exist. */
+#ifndef DJ_AUDIT_H
+#define DJ_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "http.h"
+
+/* r may be NULL for changes made from the command line (actor "cli").
+ * before/after are borrowed (not stolen); either may be NULL. */
+int audit_write(db_conn *c, dj_req *r, const char *action, const char *entity, int64_t entity_id,
+                const json_t *before, const json_t *after);
+
+#endif

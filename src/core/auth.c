@@ -1,0 +1,441 @@
+/* auth.c - passwords, sessions, the role/permission table and org scope. */
+#include "auth.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "mem.h"
+#include "settings.h"
+#include "timeutil.h"
+
+/* ---------- passwords ---------- */
+
+int auth_password_policy(const char *pw, const char **why)
+{
+    int upper = 0, lower = 0, digit = 0, other = 0;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
+        if ((*p & 0xC0) != 0x80)
+            n++;
+        if (*p >= 'A' && *p <= 'Z')
+            upper = 1;
+        else if (*p >= 'a' && *p <= 'z')
+            lower = 1;
+        else if (*p >= '0' && *p <= '9')
+            digit = 1;
+        else
+            other = 1;
+    }
+    if (n < 8) {
+        *why = "新密码至少需要 8 个字符";
+        return DJ_EINVAL;
+    }
+    if (n > 128) {
+        *why = "新密码不能超过 128 个字符";
+        return DJ_EINVAL;
+    }
+    if (upper + lower + digit + other < 3) {
+        *why = "新密码需包含大写字母、小写字母、数字、符号中的至少三种";
+        return DJ_EINVAL;
+    }
+    return DJ_OK;
+}
+
+char *auth_password_hash(const char *pw)
+{
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return NULL;
+    return dj_strdup(out);
+}
+
+bool auth_password_verify(const char *hash, const char *pw)
+{
+    return hash && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+static char *dummy_hash;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_make(void)
+{
+    dummy_hash = auth_password_hash("dangjian-dummy-password");
+}
+
+void auth_password_dummy_verify(const char *pw)
+{
+    pthread_once(&dummy_once, dummy_make);
+    (void)auth_password_verify(dummy_hash, pw);
+}
+
+char *auth_password_generate(void)
+{
+    static const char alpha[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    char pw[17];
+    for (int i = 0; i < 12; i++)
+        pw[i] = alpha[randombytes_uniform(sizeof alpha - 1)];
+    /* guarantee three classes and a symbol */
+    pw[12] = "ABCDEFGHJKLMNPQRSTUVWXYZ"[randombytes_uniform(24)];
+    pw[13] = "abcdefghijkmnpqrstuvwxyz"[randombytes_uniform(24)];
+    pw[14] = "23456789"[randombytes_uniform(8)];
+    pw[15] = "#%+-=@"[randombytes_uniform(6)];
+    pw[16] = '\0';
+    return dj_strdup(pw);
+}
+
+/* ---------- tokens ---------- */
+
+void auth_random_hex(char out[65])
+{
+    unsigned char b[32];
+    randombytes_buf(b, sizeof b);
+    sodium_bin2hex(out, 65, b, sizeof b);
+}
+
+void auth_token_hash(const char *token, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+bool auth_csrf_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (!b || n != strlen(b) || n == 0)
+        return false;
+    return sodium_memcmp(a, b, n) == 0;
+}
+
+/* The idle limit of a session: short when the user holds any office role. */
+static int64_t session_idle_seconds(db_conn *c, int64_t user_id)
+{
+    int64_t office = 0;
+    db_query_i64(c, &office,
+                 "SELECT COUNT(*) FROM grants g JOIN roles ro ON ro.code = g.role WHERE g.user_id = $1 AND ro.office = 1",
+                 "i", user_id);
+    if (office > 0)
+        return dj_setting_int(c, "session.office_idle_minutes", 30) * 60;
+    return dj_setting_int(c, "session.member_idle_minutes", 7 * 24 * 60) * 60;
+}
+
+int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[65])
+{
+    char hash[65];
+    auth_random_hex(token);
+    auth_random_hex(csrf);
+    auth_token_hash(token, hash);
+    int64_t now = dj_now();
+    return db_exec(c,
+                   "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds)"
+                   " VALUES ($1, $2, $3, $4, $4, $5)",
+                   "titii", hash, user_id, csrf, now, session_idle_seconds(c, user_id));
+}
+
+char *auth_cookie(dj_req *r, const char *token)
+{
+    return dj_arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", DJ_SESSION_COOKIE, token,
+                           dj_cookie_secure() ? "; Secure" : "", *token ? "" : "; Max-Age=0");
+}
+
+static const char *cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz)
+{
+    size_t nl = strlen(name);
+    const char *p = cookies;
+    while (p && *p) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        if (strncmp(p, name, nl) == 0 && p[nl] == '=') {
+            const char *v = p + nl + 1;
+            size_t n = strcspn(v, ";");
+            if (n >= bufsz)
+                return NULL;
+            memcpy(buf, v, n);
+            buf[n] = '\0';
+            return buf;
+        }
+        p = strchr(p, ';');
+    }
+    return NULL;
+}
+
+static int load_grants(dj_req *r, db_conn *c, struct dj_user *u)
+{
+    int rc;
+    db_stmt *s = db_prep(c, "SELECT g.role, g.org_id, o.path, o.name FROM grants g JOIN orgs o ON o.id = g.org_id"
+                   " WHERE g.user_id = $1 ORDER BY g.id");
+    if (!s)
+        return DJ_EDB;
+    db_bind_i64(s, 1, u->id);
+    int cap = 4;
+    u->ngrants = 0;
+    u->grants = dj_arena_alloc(r->arena, (size_t)cap * sizeof *u->grants);
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (u->ngrants == cap) {
+            struct dj_grant *g = dj_arena_alloc(r->arena, (size_t)cap * 2 * sizeof *g);
+            memcpy(g, u->grants, (size_t)cap * sizeof *g);
+            u->grants = g;
+            cap *= 2;
+        }
+        struct dj_grant *g = &u->grants[u->ngrants++];
+        g->role = dj_arena_strdup(r->arena, db_col_text(s, 0));
+        g->org_id = db_col_i64(s, 1);
+        g->org_path = dj_arena_strdup(r->arena, db_col_text(s, 2));
+        g->org_name = dj_arena_strdup(r->arena, db_col_text(s, 3));
+    }
+    db_done(s);
+    return rc == DB_DONE ? DJ_OK : rc;
+}
+
+int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *token_hash)
+{
+    db_conn *c = dj_db(r);
+    db_stmt *s = db_prep(c, "SELECT login, name, person_id, must_change_password FROM users WHERE id = $1");
+    if (!s)
+        return DJ_EDB;
+    db_bind_i64(s, 1, user_id);
+    int rc = db_step(s);
+    if (rc != DB_ROW) {
+        db_done(s);
+        return rc == DB_DONE ? DJ_ENOTFOUND : rc;
+    }
+    struct dj_user *u = dj_arena_alloc(r->arena, sizeof *u);
+    memset(u, 0, sizeof *u);
+    u->id = user_id;
+    u->login = dj_arena_strdup(r->arena, db_col_text(s, 0));
+    u->name = dj_arena_strdup(r->arena, db_col_text(s, 1));
+    u->person_id = db_col_null(s, 2) ? 0 : db_col_i64(s, 2);
+    u->must_change_password = db_col_i64(s, 3) != 0;
+    u->csrf = dj_arena_strdup(r->arena, csrf);
+    u->token_hash = dj_arena_strdup(r->arena, token_hash);
+    db_done(s);
+    rc = load_grants(r, c, u);
+    if (rc == DJ_OK)
+        r->user = u;
+    return rc;
+}
+
+int auth_load_session(dj_req *r)
+{
+    r->user = NULL;
+    const char *cookies = dj_header(r, "Cookie");
+    char tok[80];
+    if (!cookies || !cookie_value(cookies, DJ_SESSION_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
+        return DJ_OK;
+    char hash[65];
+    auth_token_hash(tok, hash);
+    db_conn *c = dj_db(r);
+    if (!c)
+        return DJ_EDB;
+    db_stmt *s = db_prep(c,
+                         "SELECT s.user_id, s.csrf, s.last_seen, s.idle_seconds, u.login, u.name, u.person_id,"
+                         " u.must_change_password, u.disabled"
+                         " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1");
+    if (!s)
+        return DJ_EDB;
+    db_bind_text(s, 1, hash);
+    int rc = db_step(s);
+    if (rc != DB_ROW) {
+        db_done(s);
+        return rc == DB_DONE ? DJ_OK : rc;
+    }
+    int64_t now = dj_now();
+    int64_t last = db_col_i64(s, 2), idle = db_col_i64(s, 3);
+    bool disabled = db_col_i64(s, 8) != 0;
+    if (disabled || now - last > idle) {
+        db_done(s);
+        db_exec(c, "DELETE FROM sessions WHERE token_hash = $1", "t", hash);
+        return DJ_OK;
+    }
+    struct dj_user *u = dj_arena_alloc(r->arena, sizeof *u);
+    memset(u, 0, sizeof *u);
+    u->id = db_col_i64(s, 0);
+    u->csrf = dj_arena_strdup(r->arena, db_col_text(s, 1));
+    u->login = dj_arena_strdup(r->arena, db_col_text(s, 4));
+    u->name = dj_arena_strdup(r->arena, db_col_text(s, 5));
+    u->person_id = db_col_null(s, 6) ? 0 : db_col_i64(s, 6);
+    u->must_change_password = db_col_i64(s, 7) != 0;
+    u->token_hash = dj_arena_strdup(r->arena, hash);
+    db_done(s);
+
+    rc = load_grants(r, c, u);
+    if (rc != DJ_OK)
+        return rc;
+    /* Touch at most once a minute: a write per request would serialise reads. */
+    if (now - last >= 60)
+        db_exec(c, "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2", "it", now, hash);
+    r->user = u;
+    return DJ_OK;
+}
+
+/* ---------- roles ---------- */
+
+struct role_perm {
+    char *role, *perm;
+};
+
+static struct role_perm *rp;
+static size_t nrp;
+
+int auth_perms_load(db_conn *c)
+{
+    auth_perms_free();
+    db_stmt *s = db_prep(c, "SELECT role, perm FROM role_perms ORDER BY role, perm");
+    if (!s)
+        return DJ_EDB;
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (nrp == cap) {
+            cap = cap ? cap * 2 : 64;
+            rp = dj_realloc(rp, cap * sizeof *rp);
+        }
+        rp[nrp].role = dj_strdup(db_col_text(s, 0));
+        rp[nrp].perm = dj_strdup(db_col_text(s, 1));
+        nrp++;
+    }
+    db_done(s);
+    return rc == DB_DONE ? DJ_OK : rc;
+}
+
+void auth_perms_free(void)
+{
+    for (size_t i = 0; i < nrp; i++) {
+        free(rp[i].role);
+        free(rp[i].perm);
+    }
+    free(rp);
+    rp = NULL;
+    nrp = 0;
+}
+
+bool auth_role_has(const char *role, const char *perm)
+{
+    for (size_t i = 0; i < nrp; i++)
+        if (strcmp(rp[i].role, role) == 0 && strcmp(rp[i].perm, perm) == 0)
+            return true;
+    return false;
+}
+
+bool auth_has_perm(dj_req *r, const char *perm)
+{
+    if (!r->user)
+        return false;
+    for (int i = 0; i < r->user->ngrants; i++)
+        if (auth_role_has(r->user->grants[i].role, perm))
+            return true;
+    return false;
+}
+
+int auth_org_path(db_conn *c, int64_t org_id, char **path)
+{
+    return db_query_text(c, path, "SELECT path FROM orgs WHERE id = $1", "i", org_id);
+}
+
+static bool path_within(const char *path, const char *root)
+{
+    return strncmp(path, root, strlen(root)) == 0;
+}
+
+bool auth_can(dj_req *r, const char *perm, int64_t org_id)
+{
+    if (!r->user)
+        return false;
+    char *path = NULL;
+    if (auth_org_path(dj_db(r), org_id, &path) != DJ_OK)
+        return false;
+    bool ok = false;
+    for (int i = 0; i < r->user->ngrants && !ok; i++) {
+        const struct dj_grant *g = &r->user->grants[i];
+        ok = auth_role_has(g->role, perm) && path_within(path, g->org_path);
+    }
+    free(path);
+    return ok;
+}
+
+int auth_require(dj_req *r, const char *perm, int64_t org_id)
+{
+    char *path = NULL;
+    int rc = auth_org_path(dj_db(r), org_id, &path);
+    if (rc == DJ_ENOTFOUND)
+        return dj_fail(r, DJ_ENOTFOUND, "org_id", "找不到编号为 %lld 的组织", (long long)org_id);
+    if (rc != DJ_OK)
+        return rc;
+    bool ok = false;
+    for (int i = 0; r->user && i < r->user->ngrants && !ok; i++) {
+        const struct dj_grant *g = &r->user->grants[i];
+        ok = auth_role_has(g->role, perm) && path_within(path, g->org_path);
+    }
+    free(path);
+    if (!ok)
+        return dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限访问该组织（编号 %lld）的数据", (long long)org_id);
+    return DJ_OK;
+}
+
+char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col)
+{
+    dj_buf b = {0};
+    int n = 0;
+    for (int i = 0; r->user && i < r->user->ngrants; i++) {
+        const struct dj_grant *g = &r->user->grants[i];
+        if (!auth_role_has(g->role, perm))
+            continue;
+        /* skip a grant inside another granted subtree */
+        bool covered = false;
+        for (int j = 0; j < r->user->ngrants && !covered; j++)
+            covered = j != i && auth_role_has(r->user->grants[j].role, perm) &&
+                      strcmp(r->user->grants[j].org_path, g->org_path) != 0 &&
+                      path_within(g->org_path, r->user->grants[j].org_path);
+        if (covered)
+            continue;
+        bool safe = true;
+        for (const char *p = g->org_path; *p; p++)
+            safe = safe && ((*p >= '0' && *p <= '9') || *p == '/');
+        if (!safe)
+            continue;
+        dj_buf_printf(&b, "%s%s LIKE '%s%%'", n++ ? " OR " : "(", path_col, g->org_path);
+    }
+    char *out = dj_arena_strdup(r->arena, n ? (dj_buf_puts(&b, ")"), b.data) : "(1=0)");
+    dj_buf_free(&b);
+    return out;
+}
+
+/* ---------- login rate limit: a fixed window per address ---------- */
+
+#define RATE_SLOTS 1024
+#define RATE_WINDOW 60
+#define RATE_MAX 30
+
+static struct {
+    char ip[48];
+    int64_t window;
+    int count;
+} rate[RATE_SLOTS];
+static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
+
+bool auth_rate_allow(const char *ip)
+{
+    unsigned h = 5381;
+    for (const char *p = ip; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    int64_t w = dj_now() / RATE_WINDOW;
+    pthread_mutex_lock(&rate_mu);
+    __typeof__(rate[0]) *s = &rate[h % RATE_SLOTS];
+    if (strcmp(s->ip, ip) != 0 || s->window != w) {
+        snprintf(s->ip, sizeof s->ip, "%s", ip);
+        s->window = w;
+        s->count = 0;
+    }
+    bool ok = ++s->count <= RATE_MAX;
+    pthread_mutex_unlock(&rate_mu);
+    return ok;
+}
+
+void auth_rate_free(void)
+{
+}

@@ -1,0 +1,69 @@
+/* auth.h - passwords, sessions, roles and the organisation scope.
+ *
+ * Roles are data: the table role_perms says which permissions a role has,
+ * and a grant gives a user a role on one organisation node, reaching that
+ * node's subtree (orgs.path is the materialised path "/1/4/9/").  Handlers
+ * ask auth_require(r, "org.write", org_id) for a given organisation, or use
+ * auth_scope_sql() to filter a list to what the caller may see. */
+#ifndef DJ_AUTH_H
+#define DJ_AUTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "http.h"
+
+#define DJ_SESSION_COOKIE "dj_session"
+
+/* --- passwords (argon2id through libsodium) --- */
+/* DJ_OK when pw meets the policy (>= 8 characters mixing three of upper,
+ * lower, digit and symbol); else DJ_EINVAL and *why says what is missing. */
+int auth_password_policy(const char *pw, const char **why);
+/* A heap string in libsodium's crypto_pwhash_str format. Slow: not on a request thread. */
+char *auth_password_hash(const char *pw);
+bool auth_password_verify(const char *hash, const char *pw);
+/* Spends the same time as a verify, for unknown logins (no timing oracle). */
+void auth_password_dummy_verify(const char *pw);
+/* A random password that meets the policy (for init and demo); heap string. */
+char *auth_password_generate(void);
+
+/* --- tokens and sessions --- */
+/* 32 random bytes as 64 hex characters. */
+void auth_random_hex(char out[65]);
+/* SHA-256 of a token, hex. Only the hash of a session token is stored. */
+void auth_token_hash(const char *token, char out[65]);
+bool auth_csrf_equal(const char *a, const char *b);
+/* Creates a session for user; writes the token (for the cookie) and its CSRF token. */
+int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[65]);
+/* Reads the session cookie, checks idle expiry, fills r->user (NULL when
+ * anonymous or expired). Errors only for database failures. */
+int auth_load_session(dj_req *r);
+/* Fills r->user for user_id (after a sign-in). */
+int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *token_hash);
+/* Set-Cookie value for a token ("" clears the cookie). */
+char *auth_cookie(dj_req *r, const char *token);
+
+/* --- roles and permissions --- */
+/* Loads role_perms into memory (roles change by migration, not at run time). */
+int auth_perms_load(db_conn *c);
+void auth_perms_free(void);
+bool auth_role_has(const char *role, const char *perm);
+/* Has the user perm through any grant? */
+bool auth_has_perm(dj_req *r, const char *perm);
+/* May the user use perm on org_id (a grant with perm on org_id or an ancestor)? */
+bool auth_can(dj_req *r, const char *perm, int64_t org_id);
+/* DJ_OK, or DJ_EFORBIDDEN (DJ_ENOTFOUND for an unknown org) with the message set. */
+int auth_require(dj_req *r, const char *perm, int64_t org_id);
+/* An SQL condition limiting path_col (an orgs.path column) to the subtrees
+ * where the user has perm, e.g. "(o.path LIKE '/1/4/%')"; "(1=0)" for none.
+ * Paths are digits and slashes only, so the text is safe to splice. */
+char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col);
+/* The org's path; DJ_ENOTFOUND when there is no such org. Heap string. */
+int auth_org_path(db_conn *c, int64_t org_id, char **path);
+
+/* --- login rate limiting (per client address, in memory) --- */
+bool auth_rate_allow(const char *ip);
+void auth_rate_free(void);
+
+#endif

@@ -1,0 +1,465 @@
+/* db.c - the engine-neutral half of the database API: per-thread
+ * connections, the prepared-statement cache and the varargs helpers. */
+#include "db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "mem.h"
+
+#define STMT_CACHE 256 /* slots; open addressing on the SQL text's address */
+
+struct db_stmt {
+    db_conn *conn;
+    void *h;
+    const char *sql;
+    bool cached;
+};
+
+struct db_conn {
+    const struct db_driver *drv;
+    void *h;
+    db_stmt *cache[STMT_CACHE];
+    int ncached;
+};
+
+static char *db_url;
+static pthread_key_t db_key;
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+
+static void db_key_destroy(void *p)
+{
+    db_close(p);
+}
+
+static void db_key_make(void)
+{
+    pthread_key_create(&db_key, db_key_destroy);
+}
+
+static const struct db_driver *db_driver_for(const char *url)
+{
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return NULL; /* PostgreSQL driver: see DESIGN.md; not built yet */
+    return &db_sqlite_driver;
+}
+
+int db_configure(const char *url)
+{
+    pthread_once(&db_key_once, db_key_make);
+    free(db_url);
+    db_url = dj_strdup(url);
+    return db_driver_for(url) ? DJ_OK : DJ_EINVAL;
+}
+
+db_conn *db_open(const char *url, char **errmsg)
+{
+    const struct db_driver *drv = db_driver_for(url);
+    if (!drv) {
+        if (errmsg)
+            *errmsg = dj_strdup("PostgreSQL is not supported by this build yet");
+        return NULL;
+    }
+    void *h = NULL;
+    if (drv->open(url, &h, errmsg) != DJ_OK)
+        return NULL;
+    db_conn *c = dj_calloc(1, sizeof *c);
+    c->drv = drv;
+    c->h = h;
+    return c;
+}
+
+void db_close(db_conn *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (c->cache[i]) {
+            c->drv->finalize(c->cache[i]->h);
+            free(c->cache[i]);
+        }
+    }
+    c->drv->close(c->h);
+    free(c);
+}
+
+db_conn *db_thread(void)
+{
+    pthread_once(&db_key_once, db_key_make);
+    db_conn *c = pthread_getspecific(db_key);
+    if (c)
+        return c;
+    if (!db_url)
+        return NULL;
+    char *msg = NULL;
+    c = db_open(db_url, &msg);
+    if (!c) {
+        fprintf(stderr, "dangjian: cannot open database %s: %s\n", db_url, msg ? msg : "?");
+        free(msg);
+        return NULL;
+    }
+    pthread_setspecific(db_key, c);
+    return c;
+}
+
+void db_thread_close(void)
+{
+    pthread_once(&db_key_once, db_key_make);
+    db_conn *c = pthread_getspecific(db_key);
+    if (c) {
+        pthread_setspecific(db_key, NULL);
+        db_close(c);
+    }
+}
+
+const char *db_errmsg(db_conn *c)
+{
+    return c->drv->errmsg(c->h);
+}
+
+const struct db_driver *db_driver_of(db_conn *c)
+{
+    return c->drv;
+}
+
+static size_t stmt_slot(const char *sql)
+{
+    uintptr_t x = (uintptr_t)sql;
+    x ^= x >> 17;
+    x *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(x >> 7) % STMT_CACHE;
+}
+
+db_stmt *db_prep(db_conn *c, const char *sql)
+{
+    size_t i = stmt_slot(sql);
+    for (size_t n = 0; n < STMT_CACHE; n++, i = (i + 1) % STMT_CACHE) {
+        db_stmt *s = c->cache[i];
+        if (!s)
+            break;
+        if (s->sql == sql)
+            return s;
+    }
+    if (c->ncached >= STMT_CACHE * 3 / 4)
+        return db_prep_dynamic(c, sql); /* cache full: do not grow without bound */
+    void *h = NULL;
+    if (c->drv->prepare(c->h, sql, &h) != DJ_OK) {
+        fprintf(stderr, "dangjian: SQL error: %s\n  in: %s\n", c->drv->errmsg(c->h), sql);
+        return NULL;
+    }
+    db_stmt *s = dj_calloc(1, sizeof *s);
+    s->conn = c;
+    s->h = h;
+    s->sql = sql;
+    s->cached = true;
+    i = stmt_slot(sql);
+    while (c->cache[i])
+        i = (i + 1) % STMT_CACHE;
+    c->cache[i] = s;
+    c->ncached++;
+    return s;
+}
+
+db_stmt *db_prep_dynamic(db_conn *c, const char *sql)
+{
+    void *h = NULL;
+    if (c->drv->prepare(c->h, sql, &h) != DJ_OK) {
+        fprintf(stderr, "dangjian: SQL error: %s\n  in: %s\n", c->drv->errmsg(c->h), sql);
+        return NULL;
+    }
+    db_stmt *s = dj_calloc(1, sizeof *s);
+    s->conn = c;
+    s->h = h;
+    s->sql = sql;
+    s->cached = false;
+    return s;
+}
+
+int db_bind_i64(db_stmt *s, int idx, int64_t v) { return s->conn->drv->bind_i64(s->h, idx, v); }
+int db_bind_double(db_stmt *s, int idx, double v) { return s->conn->drv->bind_double(s->h, idx, v); }
+int db_bind_null(db_stmt *s, int idx) { return s->conn->drv->bind_null(s->h, idx); }
+
+int db_bind_text(db_stmt *s, int idx, const char *v)
+{
+    return v ? s->conn->drv->bind_text(s->h, idx, v) : s->conn->drv->bind_null(s->h, idx);
+}
+
+int db_step(db_stmt *s)
+{
+    int rc = s->conn->drv->step(s->h);
+    if (rc < 0 && rc != DJ_ECONFLICT && rc != DJ_EBUSY)
+        fprintf(stderr, "dangjian: SQL step failed: %s\n  in: %s\n",
+                s->conn->drv->errmsg(s->conn->h), s->sql);
+    return rc;
+}
+
+int db_ncols(db_stmt *s) { return s->conn->drv->ncols(s->h); }
+const char *db_col_name(db_stmt *s, int col) { return s->conn->drv->col_name(s->h, col); }
+enum db_type db_col_type(db_stmt *s, int col) { return s->conn->drv->col_type(s->h, col); }
+int64_t db_col_i64(db_stmt *s, int col) { return s->conn->drv->col_i64(s->h, col); }
+double db_col_double(db_stmt *s, int col) { return s->conn->drv->col_double(s->h, col); }
+const char *db_col_text(db_stmt *s, int col) { return s->conn->drv->col_text(s->h, col); }
+bool db_col_null(db_stmt *s, int col) { return s->conn->drv->col_type(s->h, col) == DB_T_NULL; }
+
+void db_done(db_stmt *s)
+{
+    if (!s)
+        return;
+    if (s->cached) {
+        s->conn->drv->reset(s->h);
+    } else {
+        s->conn->drv->finalize(s->h);
+        free(s);
+    }
+}
+
+int db_begin(db_conn *c) { return c->drv->begin(c->h); }
+int db_commit(db_conn *c) { return c->drv->commit(c->h); }
+int db_rollback(db_conn *c) { return c->drv->rollback(c->h); }
+int db_exec_script(db_conn *c, const char *script) { return c->drv->exec(c->h, script); }
+
+int db_bindv(db_stmt *s, const char *types, va_list ap)
+{
+    int rc = DJ_OK;
+    for (int i = 0; types && types[i]; i++) {
+        int idx = i + 1;
+        switch (types[i]) {
+        case 'i':
+            rc = db_bind_i64(s, idx, va_arg(ap, int64_t));
+            break;
+        case 'I': {
+            int64_t v = va_arg(ap, int64_t);
+            rc = v ? db_bind_i64(s, idx, v) : db_bind_null(s, idx);
+            break;
+        }
+        case 'b':
+            rc = db_bind_i64(s, idx, va_arg(ap, int) ? 1 : 0);
+            break;
+        case 'd':
+            rc = db_bind_double(s, idx, va_arg(ap, double));
+            break;
+        case 't':
+            rc = db_bind_text(s, idx, va_arg(ap, const char *));
+            break;
+        case 'j': {
+            json_t *j = va_arg(ap, json_t *);
+            if (!j || json_is_null(j)) {
+                rc = db_bind_null(s, idx);
+            } else {
+                char *txt = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+                rc = db_bind_text(s, idx, txt);
+                free(txt);
+            }
+            break;
+        }
+        default:
+            fprintf(stderr, "dangjian: bad bind type '%c' for %s\n", types[i], s->sql);
+            return DJ_EINTERNAL;
+        }
+        if (rc != DJ_OK)
+            return rc;
+    }
+    return rc;
+}
+
+int db_bind(db_stmt *s, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    int rc = db_bindv(s, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+int db_execv(db_conn *c, const char *sql, const char *types, va_list ap)
+{
+    db_stmt *s = db_prep(c, sql);
+    if (!s)
+        return DJ_EDB;
+    int rc = db_bindv(s, types, ap);
+    if (rc == DJ_OK) {
+        rc = db_step(s);
+        while (rc == DB_ROW)
+            rc = db_step(s);
+        if (rc == DB_DONE)
+            rc = DJ_OK;
+    }
+    db_done(s);
+    return rc;
+}
+
+int db_exec(db_conn *c, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    int rc = db_execv(c, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+int db_query_i64(db_conn *c, int64_t *out, const char *sql, const char *types, ...)
+{
+    db_stmt *s = db_prep(c, sql);
+    if (!s)
+        return DJ_EDB;
+    va_list ap;
+    va_start(ap, types);
+    int rc = db_bindv(s, types, ap);
+    va_end(ap);
+    if (rc == DJ_OK) {
+        rc = db_step(s);
+        if (rc == DB_ROW) {
+            *out = db_col_i64(s, 0);
+            rc = DJ_OK;
+        } else if (rc == DB_DONE) {
+            rc = DJ_ENOTFOUND;
+        }
+    }
+    db_done(s);
+    return rc;
+}
+
+int db_query_text(db_conn *c, char **out, const char *sql, const char *types, ...)
+{
+    db_stmt *s = db_prep(c, sql);
+    if (!s)
+        return DJ_EDB;
+    va_list ap;
+    va_start(ap, types);
+    int rc = db_bindv(s, types, ap);
+    va_end(ap);
+    *out = NULL;
+    if (rc == DJ_OK) {
+        rc = db_step(s);
+        if (rc == DB_ROW) {
+            const char *t = db_col_text(s, 0);
+            *out = t ? dj_strdup(t) : NULL;
+            rc = DJ_OK;
+        } else if (rc == DB_DONE) {
+            rc = DJ_ENOTFOUND;
+        }
+    }
+    db_done(s);
+    return rc;
+}
+
+static bool has_suffix(const char *s, const char *suf, size_t *stem)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    if (n <= m || strcmp(s + n - m, suf) != 0)
+        return false;
+    *stem = n - m;
+    return true;
+}
+
+json_t *db_row_json(db_stmt *s)
+{
+    json_t *o = json_object();
+    int n = db_ncols(s);
+    for (int i = 0; i < n; i++) {
+        const char *name = db_col_name(s, i);
+        size_t stem;
+        json_t *v;
+        char key[128];
+        enum db_type t = db_col_type(s, i);
+        if (has_suffix(name, "__json", &stem) && stem < sizeof key) {
+            memcpy(key, name, stem);
+            key[stem] = '\0';
+            v = t == DB_T_NULL ? json_null() : json_loads(db_col_text(s, i), JSON_DECODE_ANY, NULL);
+            json_object_set_new(o, key, v ? v : json_null());
+            continue;
+        }
+        if (has_suffix(name, "__bool", &stem) && stem < sizeof key) {
+            memcpy(key, name, stem);
+            key[stem] = '\0';
+            json_object_set_new(o, key, t == DB_T_NULL ? json_null() : json_boolean(db_col_i64(s, i) != 0));
+            continue;
+        }
+        switch (t) {
+        case DB_T_NULL: v = json_null(); break;
+        case DB_T_INT: v = json_integer(db_col_i64(s, i)); break;
+        case DB_T_REAL: v = json_real(db_col_double(s, i)); break;
+        default: v = json_string(db_col_text(s, i)); break;
+        }
+        json_object_set_new(o, name, v ? v : json_null());
+    }
+    return o;
+}
+
+static json_t *rows_from(db_stmt *s, int *err, const char *types, va_list ap, bool first_only)
+{
+    int rc = db_bindv(s, types, ap);
+    json_t *out = first_only ? NULL : json_array();
+    while (rc == DJ_OK) {
+        int st = db_step(s);
+        if (st == DB_DONE)
+            break;
+        if (st != DB_ROW) {
+            rc = st;
+            break;
+        }
+        if (first_only) {
+            out = db_row_json(s);
+            break;
+        }
+        json_array_append_new(out, db_row_json(s));
+    }
+    db_done(s);
+    if (rc != DJ_OK) {
+        json_decref(out);
+        if (err)
+            *err = rc;
+        return NULL;
+    }
+    if (err)
+        *err = (first_only && !out) ? DJ_ENOTFOUND : DJ_OK;
+    return out;
+}
+
+json_t *db_query_rows(db_conn *c, int *err, const char *sql, const char *types, ...)
+{
+    db_stmt *s = db_prep(c, sql);
+    if (!s) {
+        if (err)
+            *err = DJ_EDB;
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, types);
+    json_t *r = rows_from(s, err, types, ap, false);
+    va_end(ap);
+    return r;
+}
+
+json_t *db_query_rows_dynamic(db_conn *c, int *err, const char *sql, const char *types, ...)
+{
+    db_stmt *s = db_prep_dynamic(c, sql);
+    if (!s) {
+        if (err)
+            *err = DJ_EDB;
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, types);
+    json_t *r = rows_from(s, err, types, ap, false);
+    va_end(ap);
+    return r;
+}
+
+json_t *db_query_row(db_conn *c, int *err, const char *sql, const char *types, ...)
+{
+    db_stmt *s = db_prep(c, sql);
+    if (!s) {
+        if (err)
+            *err = DJ_EDB;
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, types);
+    json_t *r = rows_from(s, err, types, ap, true);
+    va_end(ap);
+    return r;
+}

@@ -1,0 +1,129 @@
+/* db.h - one database API over a table of driver functions.
+ *
+ * SQL is written once, with PostgreSQL's $1 placeholders; the SQLite driver
+ * binds them by name, so the same statement runs on both engines.  Each
+ * thread has its own connection (db_thread()), with a cache of prepared
+ * statements keyed by the SQL text's address: pass string literals (or other
+ * strings that live as long as the process) to db_prep(); build dynamic SQL
+ * with db_prep_dynamic(), which is not cached. */
+#ifndef DJ_DB_H
+#define DJ_DB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum db_step {
+    DB_ROW = 1,
+    DB_DONE = 2,
+};
+
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_REAL, DB_T_TEXT };
+
+/* The functions one engine provides. Return codes are dj_err codes. */
+struct db_driver {
+    const char *name;
+    int (*open)(const char *url, void **conn, char **errmsg);
+    void (*close)(void *conn);
+    int (*exec)(void *conn, const char *script); /* several statements, no result */
+    int (*prepare)(void *conn, const char *sql, void **stmt);
+    int (*bind_i64)(void *stmt, int idx, int64_t v);
+    int (*bind_double)(void *stmt, int idx, double v);
+    int (*bind_text)(void *stmt, int idx, const char *s);
+    int (*bind_null)(void *stmt, int idx);
+    int (*step)(void *stmt); /* DB_ROW, DB_DONE or an error */
+    int (*ncols)(void *stmt);
+    const char *(*col_name)(void *stmt, int col);
+    enum db_type (*col_type)(void *stmt, int col);
+    int64_t (*col_i64)(void *stmt, int col);
+    double (*col_double)(void *stmt, int col);
+    const char *(*col_text)(void *stmt, int col);
+    void (*reset)(void *stmt);
+    void (*finalize)(void *stmt);
+    int (*begin)(void *conn);
+    int (*commit)(void *conn);
+    int (*rollback)(void *conn);
+    const char *(*errmsg)(void *conn);
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+/* Sets the database every thread connects to ("file.db" or a postgres:// URL).
+ * Call once before any db_thread(). */
+int db_configure(const char *url);
+/* The calling thread's connection, opened on first use, closed when the
+ * thread exits (or by db_thread_close()). NULL when it cannot be opened. */
+db_conn *db_thread(void);
+void db_thread_close(void);
+/* Opens a connection that the caller owns (for CLI commands and tests). */
+db_conn *db_open(const char *url, char **errmsg);
+void db_close(db_conn *c);
+const char *db_errmsg(db_conn *c);
+const struct db_driver *db_driver_of(db_conn *c);
+
+/* A prepared statement from the connection's cache. */
+db_stmt *db_prep(db_conn *c, const char *sql);
+/* A prepared statement for SQL built at run time; db_done() finalizes it. */
+db_stmt *db_prep_dynamic(db_conn *c, const char *sql);
+/* Binds $idx (1-based). A NULL text binds SQL NULL. */
+int db_bind_i64(db_stmt *s, int idx, int64_t v);
+int db_bind_double(db_stmt *s, int idx, double v);
+int db_bind_text(db_stmt *s, int idx, const char *v);
+int db_bind_null(db_stmt *s, int idx);
+/* DB_ROW, DB_DONE or a negative dj_err code. */
+int db_step(db_stmt *s);
+int db_ncols(db_stmt *s);
+const char *db_col_name(db_stmt *s, int col);
+enum db_type db_col_type(db_stmt *s, int col);
+int64_t db_col_i64(db_stmt *s, int col);
+double db_col_double(db_stmt *s, int col);
+/* Valid until the next step/done on the statement; NULL for SQL NULL. */
+const char *db_col_text(db_stmt *s, int col);
+bool db_col_null(db_stmt *s, int col);
+/* Resets a cached statement (or finalizes a dynamic one). */
+void db_done(db_stmt *s);
+
+/* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE on
+ * SQLite), so a read-then-write transaction cannot lose an update. */
+int db_begin(db_conn *c);
+int db_commit(db_conn *c);
+int db_rollback(db_conn *c);
+int db_exec_script(db_conn *c, const char *script);
+
+/*
+ * Convenience calls taking their parameters as varargs described by `types`,
+ * one letter per $N in order:
+ *   'i' int64_t   'I' int64_t, where 0 means SQL NULL (optional ids)
+ *   'd' double    't' const char * (NULL binds SQL NULL)
+ *   'b' int used as a boolean (bound as 0/1)
+ *   'j' json_t * bound as its compact JSON text (NULL binds SQL NULL)
+ */
+/* Runs a statement that returns no rows; *changes (if not NULL) gets 1 when
+ * it touched a row... (row count is not portable; use RETURNING when needed). */
+int db_exec(db_conn *c, const char *sql, const char *types, ...);
+int db_execv(db_conn *c, const char *sql, const char *types, va_list ap);
+/* Binds a statement without stepping it; for loops over rows. */
+int db_bindv(db_stmt *s, const char *types, va_list ap);
+int db_bind(db_stmt *s, const char *types, ...);
+/* First column of the first row as an integer. DJ_ENOTFOUND when no row. */
+int db_query_i64(db_conn *c, int64_t *out, const char *sql, const char *types, ...);
+/* First column of the first row as a heap string (caller frees); DJ_ENOTFOUND when none. */
+int db_query_text(db_conn *c, char **out, const char *sql, const char *types, ...);
+/*
+ * Rows as a JSON array of objects keyed by column name.  A column named
+ * "x__json" holds JSON text and becomes key "x" with the parsed value; "x__bool"
+ * becomes a boolean.  NULL on a database error (*err gets the code when err
+ * is not NULL).
+ */
+json_t *db_query_rows(db_conn *c, int *err, const char *sql, const char *types, ...);
+/* The first row as an object; NULL when there is none (*err = DJ_ENOTFOUND) or on error. */
+json_t *db_query_row(db_conn *c, int *err, const char *sql, const char *types, ...);
+/* The current row of s as an object, with the same column-name conventions. */
+json_t *db_row_json(db_stmt *s);
+/* Same as db_query_rows for SQL built at run time (not cached). */
+json_t *db_query_rows_dynamic(db_conn *c, int *err, const char *sql, const char *types, ...);
+
+#endif

@@ -1,0 +1,611 @@
+/* http.c - the libmicrohttpd server: request life cycle, limits, dispatch,
+ * error rendering, deferred work and graceful shutdown.  Static files live
+ * in static.c, sessions and permissions in auth.c. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "err.h"
+#include "pool.h"
+#include "router.h"
+#include "static.h"
+
+#define DEFAULT_MAX_BODY (1u << 20)
+#define MAX_URL 4096
+#define MAX_HEADERS 16384
+
+enum { DEFER_NONE, DEFER_RUNNING, DEFER_DONE };
+
+/* Per-connection request state; freed in request_completed(). */
+struct req_state {
+    dj_req r;
+    dj_buf body;
+    size_t max_body;
+    bool too_large;
+    bool started;
+    bool answered;
+    struct timespec t0;
+    const char *url;
+    struct MHD_Daemon *daemon;
+};
+
+static atomic_int inflight;
+static bool cookie_secure;
+static bool log_quiet;
+
+bool dj_cookie_secure(void)
+{
+    return cookie_secure;
+}
+
+/* ---------- request accessors ---------- */
+
+const char *dj_param(dj_req *r, const char *name)
+{
+    for (int i = 0; i < r->nparams; i++)
+        if (strcmp(r->param_names[i], name) == 0)
+            return r->param_values[i];
+    return NULL;
+}
+
+int dj_param_id(dj_req *r, const char *name, int64_t *out)
+{
+    const char *v = dj_param(r, name);
+    char *end;
+    if (!v || !*v || *v == '-' || *v == '+')
+        return dj_fail(r, DJ_ENOTFOUND, name, "找不到编号为 %s 的记录", v ? v : "");
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (*end || errno || x <= 0)
+        return dj_fail(r, DJ_ENOTFOUND, name, "找不到编号为 %.40s 的记录", v);
+    *out = x;
+    return DJ_OK;
+}
+
+const char *dj_query(dj_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int dj_query_int(dj_req *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out)
+{
+    const char *v = dj_query(r, name);
+    if (!v || !*v) {
+        *out = def;
+        return DJ_OK;
+    }
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (*end || errno || x < min || x > max)
+        return dj_fail(r, DJ_EINVAL, name, "参数“%s”应为 %lld 到 %lld 之间的整数", name, (long long)min,
+                       (long long)max);
+    *out = x;
+    return DJ_OK;
+}
+
+const char *dj_header(dj_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+db_conn *dj_db(dj_req *r)
+{
+    (void)r;
+    return db_thread();
+}
+
+int dj_body_json(dj_req *r, const struct dj_jfield *spec, json_t **out)
+{
+    *out = NULL;
+    const char *ct = dj_header(r, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0)
+        return dj_fail(r, DJ_EMEDIA, NULL, "请求内容类型应为 application/json");
+    if (r->body_len == 0)
+        return dj_fail_code(r, DJ_EINVAL, "invalid_json", NULL, "请求内容为空，应为 JSON 对象");
+    json_error_t jerr;
+    json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j) {
+        if (strstr(jerr.text, "duplicate"))
+            return dj_fail_code(r, DJ_EINVAL, "duplicate_key", NULL, "JSON 中有重复的字段，每个字段只能出现一次");
+        if (strstr(jerr.text, "UTF-8"))
+            return dj_fail_code(r, DJ_EINVAL, "invalid_utf8", NULL, "请求内容不是有效的 UTF-8 编码");
+        return dj_fail_code(r, DJ_EINVAL, "invalid_json", NULL, "JSON 格式错误（第 %d 行第 %d 列）", jerr.line,
+                            jerr.column);
+    }
+    struct dj_jerr e;
+    if (dj_json_validate(j, spec, &e) != 0) {
+        json_decref(j);
+        return dj_fail_code(r, DJ_EINVAL, e.code, e.field ? dj_arena_strdup(r->arena, e.field) : NULL, "%s",
+                            e.message);
+    }
+    *out = j;
+    return DJ_OK;
+}
+
+/* ---------- answers ---------- */
+
+int dj_reply_json(dj_req *r, int status, json_t *body)
+{
+    json_decref(r->out);
+    r->out = body;
+    r->status = status;
+    return DJ_OK;
+}
+
+int dj_reply_empty(dj_req *r, int status)
+{
+    r->status = status;
+    r->raw = "";
+    r->raw_len = 0;
+    return DJ_OK;
+}
+
+int dj_reply_raw(dj_req *r, int status, const char *ctype, const char *data, size_t len)
+{
+    r->status = status;
+    r->ctype = ctype;
+    r->raw = data;
+    r->raw_len = len;
+    return DJ_OK;
+}
+
+int dj_reply_heap(dj_req *r, int status, const char *ctype, void *data, size_t len)
+{
+    free(r->raw_heap);
+    r->raw_heap = data;
+    r->status = status;
+    r->ctype = ctype;
+    r->raw = data;
+    r->raw_len = len;
+    return DJ_OK;
+}
+
+void dj_add_header(dj_req *r, const char *name, const char *value)
+{
+    if (r->nhdrs < 8) {
+        r->hdr_names[r->nhdrs] = name;
+        r->hdr_values[r->nhdrs] = dj_arena_strdup(r->arena, value);
+        r->nhdrs++;
+    }
+}
+
+static int vfail(dj_req *r, int err, const char *code, const char *field, const char *fmt, va_list ap)
+{
+    r->err_code = code;
+    r->err_field = field;
+    r->err_message = dj_arena_vprintf(r->arena, fmt, ap);
+    return err;
+}
+
+int dj_fail(dj_req *r, int err, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(r, err, NULL, field, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+int dj_fail_code(dj_req *r, int err, const char *code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(r, err, code, field, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+/* ---------- lists ---------- */
+
+int dj_page_parse(dj_req *r, struct dj_page *p)
+{
+    int rc = dj_query_int(r, "limit", 50, 1, 500, &p->limit);
+    if (rc)
+        return rc;
+    p->offset = 0;
+    const char *c = dj_query(r, "cursor");
+    if (c && *c) {
+        char *end;
+        errno = 0;
+        long long off = strtoll(c, &end, 10);
+        if (*end || errno || off < 0)
+            return dj_fail(r, DJ_EINVAL, "cursor", "参数“cursor”无效，请使用上一页返回的 next 值");
+        p->offset = off;
+    }
+    return DJ_OK;
+}
+
+json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total)
+{
+    json_t *o = json_object();
+    int64_t end = p->offset + (int64_t)json_array_size(items);
+    json_object_set_new(o, "items", items);
+    json_object_set_new(o, "total", json_integer(total));
+    if (end < total && json_array_size(items) > 0) {
+        char buf[24];
+        snprintf(buf, sizeof buf, "%lld", (long long)end);
+        json_object_set_new(o, "next", json_string(buf));
+    } else {
+        json_object_set_new(o, "next", json_null());
+    }
+    return o;
+}
+
+/* ---------- deferred work ---------- */
+
+struct defer_job {
+    struct req_state *st;
+};
+
+static void defer_run(void *arg)
+{
+    struct req_state *st = arg;
+    st->r.work(st->r.work_arg);
+    st->r.deferred_state = DEFER_DONE;
+    MHD_resume_connection(st->r.conn);
+}
+
+int dj_defer(dj_req *r, void (*work)(void *), void *arg, dj_handler cont)
+{
+    struct req_state *st = (struct req_state *)r; /* r is the first member */
+    r->work = work;
+    r->work_arg = arg;
+    r->cont = cont;
+    r->deferred_state = DEFER_RUNNING;
+    MHD_suspend_connection(r->conn);
+    if (!dj_pool_submit(defer_run, st)) {
+        MHD_resume_connection(r->conn);
+        r->deferred_state = DEFER_NONE;
+        return dj_fail(r, DJ_EBUSY, NULL, "登录人数较多，系统繁忙，请稍后再试");
+    }
+    return DJ_DEFERRED;
+}
+
+/* ---------- rendering ---------- */
+
+static void add_common_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+static enum MHD_Result send_answer(struct req_state *st, int rc)
+{
+    dj_req *r = &st->r;
+    struct MHD_Response *resp;
+    if (rc != DJ_OK) {
+        json_decref(r->out);
+        r->out = NULL;
+        r->raw = NULL;
+        r->status = dj_err_status(rc);
+        json_t *e = json_pack("{s:s, s:s, s:s?}", "code", r->err_code ? r->err_code : dj_err_code(rc), "message",
+                              r->err_message ? r->err_message : dj_err_message(rc), "field", r->err_field);
+        r->out = json_pack("{s:o}", "error", e);
+    }
+    if (r->out) {
+        char *txt = json_dumps(r->out, JSON_COMPACT | JSON_ENCODE_ANY);
+        resp = MHD_create_response_from_buffer(strlen(txt), txt, MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    } else if (r->raw_heap) {
+        resp = MHD_create_response_from_buffer(r->raw_len, r->raw_heap, MHD_RESPMEM_MUST_FREE);
+        r->raw_heap = NULL;
+        if (r->ctype)
+            MHD_add_response_header(resp, "Content-Type", r->ctype);
+    } else {
+        resp = MHD_create_response_from_buffer(r->raw_len, (void *)(r->raw ? r->raw : ""),
+                                               MHD_RESPMEM_MUST_COPY);
+        if (r->ctype)
+            MHD_add_response_header(resp, "Content-Type", r->ctype);
+    }
+    if (!r->status)
+        r->status = 200;
+    if (strncmp(r->path, "/api/", 5) == 0)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    add_common_headers(resp);
+    for (int i = 0; i < r->nhdrs; i++)
+        MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    st->answered = true;
+    return ret;
+}
+
+/* ---------- dispatch ---------- */
+
+static bool is_unsafe(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+}
+
+static int dispatch(struct req_state *st)
+{
+    dj_req *r = &st->r;
+    if (st->too_large)
+        return dj_fail(r, DJ_ETOOLARGE, NULL, "请求内容超过 %zu KB 的上限", st->max_body / 1024);
+    r->body = dj_buf_cstr(&st->body);
+    r->body_len = st->body.len;
+
+    if (strncmp(r->path, "/api/", 5) != 0)
+        return dj_static_serve(r);
+
+    if (!r->route) {
+        enum dj_match m = dj_router_match(r, r->method, r->path);
+        if (m == DJ_MATCH_NONE)
+            return dj_fail(r, DJ_ENOTFOUND, NULL, "接口不存在：%s %.200s", r->method, r->path);
+        if (m == DJ_MATCH_METHOD)
+            return dj_fail(r, DJ_EMETHOD, NULL, "接口 %.200s 不支持 %s 方法", r->path, r->method);
+    }
+    const struct dj_route *rt = r->route;
+    int rc = auth_load_session(r);
+    if (rc != DJ_OK)
+        return rc;
+    if (!(rt->flags & DJ_ROUTE_PUBLIC)) {
+        if (!r->user)
+            return dj_fail_code(r, DJ_EAUTH, "unauthorized", NULL, "请先登录");
+        if (is_unsafe(r->method) && !(rt->flags & DJ_ROUTE_NO_CSRF)) {
+            const char *tok = dj_header(r, "X-CSRF-Token");
+            if (!tok || !auth_csrf_equal(tok, r->user->csrf))
+                return dj_fail(r, DJ_ECSRF, NULL, "缺少或错误的 X-CSRF-Token 请求头，请刷新页面后重试");
+        }
+        if (r->user->must_change_password && !(rt->flags & DJ_ROUTE_ALLOW_PWCHANGE))
+            return dj_fail_code(r, DJ_EFORBIDDEN, "must_change_password", NULL, "首次登录请先修改密码");
+        if (rt->perm && !auth_has_perm(r, rt->perm))
+            return dj_fail(r, DJ_EFORBIDDEN, NULL, "您的角色没有此项权限");
+    }
+    if (is_unsafe(r->method) && r->body_len > 0 && !(rt->flags & DJ_ROUTE_ANY_BODY)) {
+        const char *ct = dj_header(r, "Content-Type");
+        if (!ct || strncasecmp(ct, "application/json", 16) != 0)
+            return dj_fail(r, DJ_EMEDIA, NULL, "请求内容类型应为 application/json");
+    }
+    return rt->handler(r);
+}
+
+struct hdr_scan {
+    size_t total;
+    int content_length;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct hdr_scan *h = cls;
+    h->total += strlen(key) + (value ? strlen(value) : 0) + 4;
+    if (strcasecmp(key, "Content-Length") == 0)
+        h->content_length++;
+    return MHD_YES;
+}
+
+static enum MHD_Result answer_now(struct req_state *st, int err, const char *fmt)
+{
+    dj_fail(&st->r, err, NULL, "%s", fmt);
+    return send_answer(st, err);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    struct req_state *st = *con_cls;
+    if (!st) {
+        st = dj_calloc(1, sizeof *st);
+        *con_cls = st;
+        atomic_fetch_add(&inflight, 1);
+        clock_gettime(CLOCK_MONOTONIC, &st->t0);
+        st->r.arena = dj_arena_new();
+        st->r.conn = conn;
+        st->r.method = dj_arena_strdup(st->r.arena, method);
+        st->r.path = dj_arena_strndup(st->r.arena, url, strnlen(url, MAX_URL + 1));
+        st->url = st->r.path;
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char ip[INET6_ADDRSTRLEN] = "?";
+        if (ci && ci->client_addr) {
+            if (ci->client_addr->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
+            else if (ci->client_addr->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
+        }
+        st->r.ip = dj_arena_strdup(st->r.arena, ip);
+
+        if (strlen(url) > MAX_URL)
+            return answer_now(st, DJ_EURI, "请求地址过长");
+        struct hdr_scan hs = {0, 0};
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &hs);
+        if (hs.total > MAX_HEADERS)
+            return answer_now(st, DJ_EHEADERS, "请求头过大");
+        if (hs.content_length > 1)
+            return answer_now(st, DJ_EINVAL, "请求中有重复的 Content-Length 头");
+        st->max_body = DEFAULT_MAX_BODY;
+        if (strncmp(st->r.path, "/api/", 5) == 0 &&
+            dj_router_match(&st->r, method, st->r.path) == DJ_MATCH_OK && st->r.route->max_body)
+            st->max_body = st->r.route->max_body;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > st->max_body) {
+            dj_fail(&st->r, DJ_ETOOLARGE, NULL, "请求内容超过 %zu KB 的上限", st->max_body / 1024);
+            return send_answer(st, DJ_ETOOLARGE);
+        }
+        return MHD_YES;
+    }
+    if (st->answered)
+        return MHD_YES;
+    if (*upload_data_size > 0) {
+        if (st->body.len + *upload_data_size > st->max_body)
+            st->too_large = true;
+        else
+            dj_buf_append(&st->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    int rc;
+    if (st->r.deferred_state == DEFER_DONE) {
+        st->r.deferred_state = DEFER_NONE;
+        rc = st->r.cont(&st->r);
+    } else if (st->r.deferred_state == DEFER_RUNNING) {
+        return MHD_YES; /* spurious wake-up; the job resumes us */
+    } else {
+        rc = dispatch(st);
+    }
+    if (rc == DJ_DEFERRED)
+        return MHD_YES;
+    return send_answer(st, rc);
+}
+
+static void log_line(struct req_state *st, int status)
+{
+    if (log_quiet)
+        return;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - st->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - st->t0.tv_nsec) / 1e6;
+    char line[600];
+    int n = snprintf(line, sizeof line, "%s %.400s %d %.2fms\n", st->r.method, st->r.path, status, ms);
+    if (n > (int)sizeof line - 1)
+        n = (int)sizeof line - 1;
+    ssize_t w = write(STDERR_FILENO, line, (size_t)n);
+    (void)w;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    struct req_state *st = *con_cls;
+    if (!st)
+        return;
+    log_line(st, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? st->r.status : -(int)toe);
+    json_decref(st->r.out);
+    free(st->r.raw_heap);
+    dj_buf_free(&st->body);
+    dj_arena_free(st->r.arena);
+    free(st);
+    *con_cls = NULL;
+    atomic_fetch_sub(&inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    if (log_quiet)
+        return;
+    fputs("libmicrohttpd: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, bool *v6)
+{
+    char host[256];
+    const char *port;
+    if (listen[0] == '[') {
+        const char *e = strchr(listen, ']');
+        if (!e || e[1] != ':' || (size_t)(e - listen - 1) >= sizeof host)
+            return -1;
+        memcpy(host, listen + 1, (size_t)(e - listen - 1));
+        host[e - listen - 1] = '\0';
+        port = e + 2;
+    } else {
+        const char *c = strrchr(listen, ':');
+        if (!c || (size_t)(c - listen) >= sizeof host)
+            return -1;
+        memcpy(host, listen, (size_t)(c - listen));
+        host[c - listen] = '\0';
+        port = c + 1;
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *ai = NULL;
+    if (getaddrinfo(host[0] ? host : NULL, port, &hints, &ai) != 0 || !ai)
+        return -1;
+    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+    *len = ai->ai_addrlen;
+    *v6 = ai->ai_family == AF_INET6;
+    freeaddrinfo(ai);
+    return 0;
+}
+
+int dj_serve(const struct dj_server_opts *o)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    bool v6 = false;
+    if (parse_listen(o->listen, &ss, &sslen, &v6) != 0) {
+        fprintf(stderr, "dangjian: cannot use --listen %s (expected HOST:PORT)\n", o->listen);
+        return 2;
+    }
+    cookie_secure = o->public_url && strncmp(o->public_url, "https://", 8) == 0;
+    log_quiet = o->quiet;
+    if (o->web_dir)
+        dj_static_load(o->web_dir);
+
+    unsigned threads = o->threads;
+    if (!threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 2;
+    }
+    dj_pool_start(threads, 256);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* MHD's threads inherit the mask */
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_TURBO |
+                     MHD_USE_ERROR_LOG;
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "dangjian: cannot listen on %s: %s\n", o->listen, strerror(errno));
+        dj_pool_stop();
+        dj_static_free();
+        return 1;
+    }
+    fprintf(stderr, "dangjian: serving on http://%s (%u threads)\n", o->listen, threads);
+
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "dangjian: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    MHD_socket lsock = MHD_quiesce_daemon(d);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
+    for (int i = 0; i < 1000 && atomic_load(&inflight) > 0; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(d);
+    dj_pool_stop();
+    dj_static_free();
+    fprintf(stderr, "dangjian: stopped\n");
+    return 0;
+}

@@ -1,0 +1,160 @@
+/* http.h - the request/response API every handler uses.
+ *
+ * The server (http.c) runs libmicrohttpd with a thread pool on epoll.  For
+ * each request it makes a dj_req with its own arena, reads the body up to the
+ * route's cap, loads the session, checks the route's permission and the CSRF
+ * header, and calls the handler.  A handler parses and checks input, calls
+ * its subject's rules, and answers with dj_reply_json(); or it returns an
+ * error code, after dj_fail() has said what went wrong and in which field. */
+#ifndef DJ_HTTP_H
+#define DJ_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "json.h"
+#include "mem.h"
+
+typedef struct dj_req dj_req;
+typedef int (*dj_handler)(dj_req *r);
+
+#define DJ_ROUTE_PUBLIC 1u   /* no session needed */
+#define DJ_ROUTE_NO_CSRF 2u  /* unsafe method without X-CSRF-Token (sign-in only) */
+#define DJ_ROUTE_ANY_BODY 4u /* body need not be JSON (CSV import, ...) */
+#define DJ_ROUTE_ALLOW_PWCHANGE 8u /* reachable while the password must be changed */
+
+/* One line of a subject's route table; tables end with {0}. */
+struct dj_route {
+    const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" */
+    const char *pattern; /* "/api/v1/orgs/:id" */
+    dj_handler handler;
+    const char *perm;    /* permission the caller needs on some organisation; NULL: any signed-in user */
+    unsigned flags;
+    size_t max_body;     /* 0: 1 MiB */
+};
+
+/* A role granted on an organisation node; reaches that node's subtree. */
+struct dj_grant {
+    const char *role;
+    int64_t org_id;
+    const char *org_path; /* materialised path "/1/4/" */
+    const char *org_name;
+};
+
+/* The signed-in user of a request; lives in the request arena. */
+struct dj_user {
+    int64_t id;
+    const char *login;
+    const char *name;
+    int64_t person_id; /* 0 when the account is not a person in the roster */
+    bool must_change_password;
+    const char *csrf;
+    const char *token_hash;
+    struct dj_grant *grants;
+    int ngrants;
+};
+
+struct dj_req {
+    dj_arena *arena;
+    const char *method;
+    const char *path;      /* without the query string */
+    const char *ip;
+    const struct dj_route *route;
+    const char *param_names[8];
+    const char *param_values[8];
+    int nparams;
+    const char *body;      /* NUL-terminated; body_len bytes */
+    size_t body_len;
+    struct dj_user *user;  /* NULL when anonymous */
+    void *conn;            /* struct MHD_Connection * */
+
+    /* the answer */
+    int status;
+    json_t *out;           /* owned; rendered as JSON */
+    const char *raw;       /* or raw bytes (arena or static), raw_len long */
+    size_t raw_len;
+    void *raw_heap;        /* raw bytes the server must free() after sending */
+    const char *ctype;
+    const char *hdr_names[8];
+    const char *hdr_values[8];
+    int nhdrs;
+    /* the error, when the handler returns one */
+    const char *err_field;
+    const char *err_code;
+    const char *err_message;
+
+    /* deferred work (see dj_defer) */
+    dj_handler cont;
+    void (*work)(void *arg);
+    void *work_arg;
+    int deferred_state;
+};
+
+/* --- reading the request --- */
+const char *dj_param(dj_req *r, const char *name);
+/* A positive integer route parameter; 404 when it is not one. */
+int dj_param_id(dj_req *r, const char *name, int64_t *out);
+/* A query-string argument, or NULL. */
+const char *dj_query(dj_req *r, const char *name);
+/* An integer query argument in [min, max]; def when absent; 400 naming it when bad. */
+int dj_query_int(dj_req *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out);
+const char *dj_header(dj_req *r, const char *name);
+/* Parses the body as a JSON object (duplicate keys refused) and validates it
+ * against spec. On success *out is a new reference the caller must release
+ * (json_decref). On failure the error is set and returned. */
+int dj_body_json(dj_req *r, const struct dj_jfield *spec, json_t **out);
+db_conn *dj_db(dj_req *r);
+
+/* --- answering --- */
+/* Takes the reference to body. */
+int dj_reply_json(dj_req *r, int status, json_t *body);
+int dj_reply_empty(dj_req *r, int status);
+/* Bytes the request arena (or static storage) owns. */
+int dj_reply_raw(dj_req *r, int status, const char *ctype, const char *data, size_t len);
+/* Bytes on the heap; the server frees them after sending. */
+int dj_reply_heap(dj_req *r, int status, const char *ctype, void *data, size_t len);
+void dj_add_header(dj_req *r, const char *name, const char *value);
+/* Records why the request failed and returns err: "return dj_fail(r, DJ_EINVAL, "name", "姓名不能为空");" */
+int dj_fail(dj_req *r, int err, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Same, with an explicit machine-readable code. */
+int dj_fail_code(dj_req *r, int err, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* --- lists: {"items":[…],"total":N,"next":cursor|null} --- */
+struct dj_page {
+    int64_t limit;  /* 1..500, default 50 */
+    int64_t offset; /* decoded from the opaque cursor */
+};
+int dj_page_parse(dj_req *r, struct dj_page *p);
+/* Builds the list answer; takes the reference to items. */
+json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total);
+
+/*
+ * Runs work(arg) on the worker pool (for CPU-heavy jobs such as password
+ * hashing), then cont(r) back on the request's thread, which answers.  The
+ * connection is suspended meanwhile, so the request thread serves others.
+ * Returns DJ_DEFERRED (return it from the handler), or DJ_EBUSY when the
+ * pool's queue is full.
+ */
+int dj_defer(dj_req *r, void (*work)(void *), void *arg, dj_handler cont);
+
+/* --- the server --- */
+struct dj_server_opts {
+    const char *listen;      /* "127.0.0.1:8080" */
+    const char *web_dir;     /* built web app; NULL or missing: API only */
+    const char *public_url;  /* https://… makes cookies Secure */
+    unsigned threads;        /* 0: one per core */
+    bool quiet;              /* no per-request log line */
+};
+
+/* Registers a route table (ending with {0}); call before dj_serve(). */
+void dj_routes_add(const struct dj_route *table);
+/* Serves until SIGTERM or SIGINT, then finishes the requests in flight. */
+int dj_serve(const struct dj_server_opts *o);
+/* True when cookies must carry Secure (public URL is https). */
+bool dj_cookie_secure(void);
+
+#endif

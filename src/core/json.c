@@ -1,0 +1,190 @@
+/* json.c - field-table validation of JSON objects. */
+#include "json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "timeutil.h"
+
+size_t dj_utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+bool dj_str_blank(const char *s)
+{
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+            s++;
+        } else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80) {
+            s += 3; /* U+3000 ideographic space */
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int fail(struct dj_jerr *e, const struct dj_jfield *f, const char *field, const char *code,
+                const char *fmt, const char *label, long long a)
+{
+    e->field = f ? f->name : field;
+    e->code = code;
+    snprintf(e->message, sizeof e->message, fmt, label, a);
+    return -1;
+}
+
+static bool in_set(const char *s, const char *const *set)
+{
+    for (; *set; set++)
+        if (strcmp(s, *set) == 0)
+            return true;
+    return false;
+}
+
+static int check_value(const json_t *v, const struct dj_jfield *f, struct dj_jerr *e)
+{
+    const char *L = f->label ? f->label : f->name;
+    switch (f->type) {
+    case DJ_J_STR:
+    case DJ_J_DATE:
+    case DJ_J_TIME: {
+        if (!json_is_string(v))
+            return fail(e, f, NULL, "wrong_type", "“%s”应为文字%.0lld", L, 0);
+        const char *s = json_string_value(v);
+        if (strlen(s) != json_string_length(v))
+            return fail(e, f, NULL, "invalid", "“%s”含有不允许的字符%.0lld", L, 0);
+        if (f->type == DJ_J_DATE) {
+            int y, m, d;
+            if (dj_date_parse(s, &y, &m, &d) != 0)
+                return fail(e, f, NULL, "invalid", "“%s”不是有效日期，请使用 2026-01-31 这样的格式%.0lld", L, 0);
+            return 0;
+        }
+        if (f->type == DJ_J_TIME) {
+            int64_t t;
+            if (dj_time_parse(s, &t) != 0)
+                return fail(e, f, NULL, "invalid",
+                            "“%s”不是有效时间，请使用 2026-01-31T09:00:00+08:00 这样的格式%.0lld", L, 0);
+            return 0;
+        }
+        size_t n = dj_utf8_len(s);
+        int64_t max = f->max > 0 ? f->max : 200;
+        if ((int64_t)n > max)
+            return fail(e, f, NULL, "too_long", "“%s”不能超过 %lld 个字", L, (long long)max);
+        if (f->min > 0 && ((int64_t)n < f->min || dj_str_blank(s)))
+            return f->min == 1 ? fail(e, f, NULL, "invalid", "“%s”不能为空%.0lld", L, 0)
+                               : fail(e, f, NULL, "invalid", "“%s”至少需要 %lld 个字", L, (long long)f->min);
+        if (f->one_of && !in_set(s, f->one_of))
+            return fail(e, f, NULL, "invalid", "“%s”的取值不在允许范围内%.0lld", L, 0);
+        return 0;
+    }
+    case DJ_J_INT:
+    case DJ_J_ID: {
+        if (!json_is_integer(v))
+            return fail(e, f, NULL, "wrong_type", "“%s”应为整数%.0lld", L, 0);
+        json_int_t x = json_integer_value(v);
+        if (f->type == DJ_J_ID && x <= 0)
+            return fail(e, f, NULL, "invalid", "“%s”应为有效的编号%.0lld", L, 0);
+        if (f->max > f->min && (x < f->min || x > f->max)) {
+            e->field = f->name;
+            e->code = "invalid";
+            snprintf(e->message, sizeof e->message, "“%s”应在 %lld 到 %lld 之间", L, (long long)f->min,
+                     (long long)f->max);
+            return -1;
+        }
+        return 0;
+    }
+    case DJ_J_NUM:
+        if (!json_is_number(v))
+            return fail(e, f, NULL, "wrong_type", "“%s”应为数字%.0lld", L, 0);
+        if (f->max > f->min && (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)) {
+            e->field = f->name;
+            e->code = "invalid";
+            snprintf(e->message, sizeof e->message, "“%s”应在 %lld 到 %lld 之间", L, (long long)f->min,
+                     (long long)f->max);
+            return -1;
+        }
+        return 0;
+    case DJ_J_BOOL:
+        if (!json_is_boolean(v))
+            return fail(e, f, NULL, "wrong_type", "“%s”应为 true 或 false%.0lld", L, 0);
+        return 0;
+    case DJ_J_OBJ:
+        if (!json_is_object(v))
+            return fail(e, f, NULL, "wrong_type", "“%s”应为对象%.0lld", L, 0);
+        return 0;
+    case DJ_J_ARR:
+        if (!json_is_array(v))
+            return fail(e, f, NULL, "wrong_type", "“%s”应为数组%.0lld", L, 0);
+        if (f->max > 0 && (int64_t)json_array_size(v) > f->max)
+            return fail(e, f, NULL, "too_long", "“%s”最多 %lld 项", L, (long long)f->max);
+        return 0;
+    case DJ_J_ANY:
+        return 0;
+    }
+    return 0;
+}
+
+int dj_json_validate(const json_t *obj, const struct dj_jfield *spec, struct dj_jerr *e)
+{
+    if (!json_is_object(obj)) {
+        e->field = NULL;
+        e->code = "wrong_type";
+        snprintf(e->message, sizeof e->message, "请求内容应为 JSON 对象");
+        return -1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        const struct dj_jfield *f = spec;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (!f->name) {
+            e->field = key;
+            e->code = "unknown_field";
+            snprintf(e->message, sizeof e->message, "不认识的字段“%.100s”，请检查拼写", key);
+            return -1;
+        }
+        if (json_is_null(v)) {
+            if (f->flags & DJ_J_NULL)
+                continue;
+            if (f->flags & DJ_J_REQ)
+                return fail(e, f, NULL, "missing_field", "“%s”不能为空%.0lld", f->label ? f->label : f->name, 0);
+            return fail(e, f, NULL, "wrong_type", "“%s”不能为 null%.0lld", f->label ? f->label : f->name, 0);
+        }
+        if (check_value(v, f, e) != 0)
+            return -1;
+    }
+    for (const struct dj_jfield *f = spec; f->name; f++) {
+        if ((f->flags & DJ_J_REQ) && !json_object_get(obj, f->name))
+            return fail(e, f, NULL, "missing_field", "缺少必填项“%s”%.0lld", f->label ? f->label : f->name, 0);
+    }
+    return 0;
+}
+
+const char *dj_jstr(const json_t *o, const char *key, const char *def)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : def;
+}
+
+int64_t dj_jint(const json_t *o, const char *key, int64_t def)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
+}
+
+bool dj_jbool(const json_t *o, const char *key, bool def)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_boolean(v) ? json_is_true(v) : def;
+}
+
+bool dj_jhas(const json_t *o, const char *key)
+{
+    return json_object_get(o, key) != NULL;
+}

@@ -1,0 +1,37 @@
+/* timeutil.h - instants, calendar dates and the Asia/Shanghai calendar.
+ *
+ * Instants are int64 seconds since the Unix epoch (UTC) and travel as
+ * ISO-8601 text.  Stored times are UTC ("2026-11-27T01:30:00Z"); periods
+ * (months, quarters, years) are counted in Asia/Shanghai, which has been
+ * UTC+08:00 all year since 1991, so a fixed offset is exact. */
+#ifndef DJ_TIMEUTIL_H
+#define DJ_TIMEUTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DJ_TZ_OFFSET (8 * 3600) /* Asia/Shanghai */
+
+/* Now, in seconds. Tests may shift it with dj_time_set_offset(). */
+int64_t dj_now(void);
+void dj_time_set_offset(int64_t seconds);
+
+/* "2026-11-27T01:30:00Z" into out (at least 21 bytes). */
+void dj_time_iso(int64_t t, char out[21]);
+/* Parses "YYYY-MM-DDTHH:MM[:SS[.frac]]" followed by "Z" or "+HH:MM"/"-HH:MM".
+ * A time without an offset is refused: its meaning would be a guess. */
+int dj_time_parse(const char *s, int64_t *out);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t dj_days_from_civil(int y, int m, int d);
+void dj_civil_from_days(int64_t days, int *y, int *m, int *d);
+bool dj_leap_year(int y);
+int dj_days_in_month(int y, int m);
+/* Parses and validates "YYYY-MM-DD". */
+int dj_date_parse(const char *s, int *y, int *m, int *d);
+/* The Asia/Shanghai calendar date of an instant. */
+void dj_local_date(int64_t t, int *y, int *m, int *d);
+/* The instant at which a Shanghai calendar date begins. */
+int64_t dj_local_midnight(int y, int m, int d);
+
+#endif

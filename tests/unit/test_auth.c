@@ -1,0 +1,131 @@
+/* test_auth.c - password policy, token hashing, CSRF comparison, role
+ * permissions as data and the organisation scope of grants. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/core/auth.h"
+#include "../../src/core/err.h"
+#include "../../src/core/migrate.h"
+
+static void test_password_policy(void **state)
+{
+    (void)state;
+    const char *why;
+    assert_int_equal(auth_password_policy("Dangjian#2026", &why), DJ_OK);
+    assert_int_equal(auth_password_policy("abcDEF12", &why), DJ_OK);   /* three classes */
+    assert_int_equal(auth_password_policy("Ab1#", &why), DJ_EINVAL);   /* too short */
+    assert_non_null(strstr(why, "8"));
+    assert_int_equal(auth_password_policy("abcdefgh123", &why), DJ_EINVAL); /* two classes */
+    assert_non_null(strstr(why, "三种"));
+    assert_int_equal(auth_password_policy("党建党建党建党建1a", &why), DJ_OK); /* symbol class counts CJK */
+    for (int i = 0; i < 20; i++) {
+        char *g = auth_password_generate();
+        assert_int_equal(auth_password_policy(g, &why), DJ_OK);
+        free(g);
+    }
+}
+
+static void test_hash_and_verify(void **state)
+{
+    (void)state;
+    char *h = auth_password_hash("Dangjian#2026");
+    assert_non_null(h);
+    assert_true(strncmp(h, "$argon2id$", 10) == 0);
+    assert_true(auth_password_verify(h, "Dangjian#2026"));
+    assert_false(auth_password_verify(h, "Dangjian#2027"));
+    assert_false(auth_password_verify(NULL, "x"));
+    free(h);
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    char a[65], b[65], h[65];
+    auth_random_hex(a);
+    auth_random_hex(b);
+    assert_int_equal(strlen(a), 64);
+    assert_string_not_equal(a, b);
+    auth_token_hash("abc", h); /* SHA-256 test vector */
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_true(auth_csrf_equal(a, a));
+    assert_false(auth_csrf_equal(a, b));
+    assert_false(auth_csrf_equal("", ""));
+    assert_false(auth_csrf_equal(a, NULL));
+    assert_false(auth_csrf_equal("abc", "abcd"));
+}
+
+static db_conn *db;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (sodium_init() < 0)
+        return -1;
+    db = db_open(":memory:", NULL);
+    if (!db || dj_migrate(db, false) != DJ_OK)
+        return -1;
+    return auth_perms_load(db);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    auth_perms_free();
+    db_close(db);
+    return 0;
+}
+
+static void test_roles_are_data(void **state)
+{
+    (void)state;
+    assert_true(auth_role_has("committee", "org.write"));
+    assert_false(auth_role_has("member", "org.write"));
+    assert_true(auth_role_has("auditor", "audit.read"));
+    assert_false(auth_role_has("secretary", "audit.read"));
+    assert_false(auth_role_has("nobody", "org.read"));
+    /* a permission added as data is seen after a reload, with no code change */
+    assert_int_equal(db_exec(db, "INSERT INTO role_perms (role, perm) VALUES ('member', 'test.perm')", ""), DJ_OK);
+    assert_false(auth_role_has("member", "test.perm"));
+    assert_int_equal(auth_perms_load(db), DJ_OK);
+    assert_true(auth_role_has("member", "test.perm"));
+}
+
+static void test_scope_sql(void **state)
+{
+    (void)state;
+    struct dj_grant grants[] = {
+        {"secretary", 4, "/1/4/", "第一党支部"},
+        {"secretary", 9, "/1/4/9/", "第一党小组"}, /* inside the first: folded away */
+        {"member", 5, "/1/5/", "第二党支部"},       /* member has no person.private */
+        {"secretary", 7, "/1/7/", "第三党支部"},
+    };
+    struct dj_user u = {.id = 1, .grants = grants, .ngrants = 4};
+    dj_req r;
+    memset(&r, 0, sizeof r);
+    r.arena = dj_arena_new();
+    r.user = &u;
+    assert_string_equal(auth_scope_sql(&r, "person.private", "o.path"),
+                        "(o.path LIKE '/1/4/%' OR o.path LIKE '/1/7/%')");
+    assert_string_equal(auth_scope_sql(&r, "audit.read", "o.path"), "(1=0)");
+    assert_true(auth_has_perm(&r, "person.write"));
+    assert_false(auth_has_perm(&r, "org.write"));
+    dj_arena_free(r.arena);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_password_policy),
+        cmocka_unit_test(test_hash_and_verify),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_roles_are_data),
+        cmocka_unit_test(test_scope_sql),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
