@@ -19,6 +19,15 @@ static const struct {
     {"demo", cmd_demo, "demo --db FILE [--password PW]         load the demo agency"},
     {"backup", cmd_backup, "backup --db FILE --to FILE             consistent copy of a live database"},
     {"routes", cmd_routes, "routes                                 list the API's routes"},
+    /* issue 3: roster import/export */
+
+    /* issue 4: organisational life */
+
+    /* issue 5: points (verify) */
+
+    /* issue 6: work lists (report) */
+
+    /* issue 7: assessment */
 };
 
 static void usage(FILE *f)

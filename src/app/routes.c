@@ -1,7 +1,14 @@
-/* routes.c - the list of every subject's route table. A new subject adds its
- * table here (one line), nothing else. */
+/* routes.c - the list of every subject's route table. A subject adds its
+ * routes to its own table; a new subject adds one line here. */
 #include "../account/account.h"
+#include "../assess/assess.h"
 #include "../core/http.h"
+#include "../dashboard/dashboard.h"
+#include "../life/life.h"
+#include "../lists/lists.h"
+#include "../orgs/orgs.h"
+#include "../people/people.h"
+#include "../points/points.h"
 #include "app.h"
 
 void app_routes_register(void)
@@ -9,4 +16,18 @@ void app_routes_register(void)
     dj_routes_add(session_routes);
     dj_routes_add(audit_routes);
     dj_routes_add(users_routes);
+
+    dj_routes_add(orgs_routes);
+
+    dj_routes_add(people_routes);
+
+    dj_routes_add(life_routes);
+
+    dj_routes_add(points_routes);
+
+    dj_routes_add(lists_routes);
+
+    dj_routes_add(assess_routes);
+
+    dj_routes_add(dashboard_routes);
 }

@@ -1,0 +1,63 @@
+// A small fixed agency written straight into a test database with the sqlite3
+// shell, for tests that need organisations, people and accounts of every role
+// without depending on the demo data. Every account's password is PASSWORD.
+//
+//   orgs: 1 机关党委 (committee) ─┬─ 2 第一党支部 (branch) ── 4 第一党小组 (group)
+//                                 ├─ 3 第二党支部 (branch)
+//                                 ├─ 5 机关工会 (union), 6 机关妇委会 (women), 7 机关团支部 (youth)
+//   people 1–6 in branch 2 (1 is its secretary), 7–10 in branch 3 (7 is its secretary)
+//   logins: committee, discipline, leader, sec-a (branch 2), sec-b (branch 3),
+//           member-a (person 2, branch 2), member-b (person 8, branch 3), officer (union 5)
+import { execFileSync } from 'node:child_process';
+
+export const ORG = { committee: 1, branchA: 2, branchB: 3, groupA: 4, union: 5, women: 6, youth: 7 };
+export const PERSON = { secA: 1, memberA: 2, secB: 7, memberB: 8 };
+
+const SQL = `
+BEGIN;
+INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at, term_start, term_end) VALUES
+ (2, 1, 'branch', '第一党支部', '/1/2/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2024-03-01', '2027-02-28'),
+ (3, 1, 'branch', '第二党支部', '/1/3/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2024-03-01', '2027-02-28'),
+ (4, 2, 'group', '第一党小组', '/1/2/4/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, NULL),
+ (5, 1, 'union', '机关工会', '/1/5/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, NULL),
+ (6, 1, 'women', '机关妇委会', '/1/6/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, NULL),
+ (7, 1, 'youth', '机关团支部', '/1/7/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, NULL);
+INSERT INTO people (id, name, gender, birth_date, phone, org_id, party_status, joined_on, full_on, created_at, updated_at) VALUES
+ (1, '张建国', 'male', '1975-05-01', '13800000001', 2, 'full', '1998-07-01', '1999-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (2, '李红梅', 'female', '1988-10-12', '13800000002', 2, 'full', '2012-06-20', '2013-06-20', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (3, '王志强', 'male', '1990-03-15', '13800000003', 4, 'full', '2015-07-01', '2016-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (4, '陈晓燕', 'female', '1995-08-08', '13800000004', 4, 'probationary', '2026-03-01', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (5, '刘洋', 'male', '1998-01-20', '13800000005', 2, 'activist', NULL, NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (6, '赵敏', 'female', '1985-11-30', '13800000006', 2, 'full', '2008-07-01', '2009-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (7, '孙立军', 'male', '1972-02-02', '13800000007', 3, 'full', '1995-07-01', '1996-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (8, '周丽', 'female', '1991-04-04', '13800000008', 3, 'full', '2016-07-01', '2017-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (9, '吴刚', 'male', '1983-09-09', '13800000009', 3, 'full', '2006-07-01', '2007-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (10, '郑芳', 'female', '1993-12-12', '13800000010', 3, 'applicant', NULL, NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+INSERT INTO users (login, name, password_hash, person_id, created_at)
+ SELECT v.login, v.name, u.password_hash, v.person_id, '2026-01-01T00:00:00Z'
+ FROM (SELECT 'committee' AS login, '机关党委办公室' AS name, NULL AS person_id
+       UNION ALL SELECT 'discipline', '纪委书记', NULL
+       UNION ALL SELECT 'leader', '分管领导', NULL
+       UNION ALL SELECT 'sec-a', '张建国', 1
+       UNION ALL SELECT 'sec-b', '孙立军', 7
+       UNION ALL SELECT 'member-a', '李红梅', 2
+       UNION ALL SELECT 'member-b', '周丽', 8
+       UNION ALL SELECT 'officer', '工会主席', NULL) v, users u WHERE u.login = 'admin';
+INSERT INTO grants (user_id, role, org_id)
+ SELECT id, CASE login WHEN 'sec-a' THEN 'secretary' WHEN 'sec-b' THEN 'secretary'
+                       WHEN 'member-a' THEN 'member' WHEN 'member-b' THEN 'member' ELSE login END,
+        CASE login WHEN 'sec-a' THEN 2 WHEN 'member-a' THEN 2 WHEN 'sec-b' THEN 3 WHEN 'member-b' THEN 3
+                   WHEN 'officer' THEN 5 ELSE 1 END
+ FROM users WHERE login IN ('committee','discipline','leader','sec-a','sec-b','member-a','member-b','officer');
+COMMIT;
+`;
+
+/** Writes the fixed agency into the database file of a server started with startServer(). */
+export function seedAgency(dbPath) {
+  execFileSync('sqlite3', ['-bail', dbPath], { input: 'PRAGMA busy_timeout=5000;\n' + SQL, encoding: 'utf8' });
+}
+
+/** Runs SQL against the test database (for fixtures and tamper tests); returns stdout. */
+export function sql(dbPath, text) {
+  return execFileSync('sqlite3', ['-bail', dbPath], { input: 'PRAGMA busy_timeout=5000;\n' + text, encoding: 'utf8' });
+}
