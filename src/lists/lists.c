@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/json.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
 
@@ -142,7 +143,7 @@ int lists_transition_check(enum lists_state from, const char *to, const char *re
         return DJ_EINVAL;
     }
     if (strcmp(to, "cancelled") == 0) {
-        if (!reason || !*reason || strspn(reason, " \t\r\n") == strlen(reason)) {
+        if (!reason || dj_str_blank(reason)) {
             *why = "取消事项须填写取消原因";
             return DJ_EINVAL;
         }

@@ -136,7 +136,7 @@ static int str_array_ok(dj_req *r, const json_t *a, const char *field, const cha
     size_t k;
     json_t *v;
     json_array_foreach(a, k, v) {
-        if (!json_is_string(v) || dj_str_blank(json_string_value(v)) == false ||
+        if (!json_is_string(v) || lists_blank(json_string_value(v)) ||
             dj_utf8_len(json_string_value(v)) > max_len)
             return dj_fail(r, DJ_EINVAL, field, "“%s”的每一项都应是不超过 %zu 个字的非空文字", label, max_len);
     }
@@ -184,7 +184,7 @@ static int lists_create(dj_req *r)
         return rc;
     const char *kind = dj_jstr(in, "kind", "");
     const char *sub = dj_jstr(in, "subkind", NULL);
-    if (dj_str_blank(dj_jstr(in, "title", "")) == false) {
+    if (lists_blank(dj_jstr(in, "title", ""))) {
         rc = dj_fail(r, DJ_EINVAL, "title", "清单名称不能为空");
         goto out;
     }
@@ -279,7 +279,7 @@ static int lists_patch(dj_req *r)
     }
     if ((rc = dj_body_json(r, spec, &in)))
         goto out;
-    if (dj_jhas(in, "title") && !dj_str_blank(dj_jstr(in, "title", ""))) {
+    if (dj_jhas(in, "title") && lists_blank(dj_jstr(in, "title", ""))) {
         rc = dj_fail(r, DJ_EINVAL, "title", "清单名称不能为空");
         goto out;
     }
@@ -405,9 +405,9 @@ static const char *const states_spec[] = {"not_started", "in_progress", "done", 
 /* Checks what the spec cannot: blank text, the 五型, references, dates. */
 static int item_input_check(dj_req *r, const json_t *in, const json_t *list, const json_t *before)
 {
-    if (dj_jhas(in, "title") && !dj_str_blank(dj_jstr(in, "title", "")))
+    if (dj_jhas(in, "title") && lists_blank(dj_jstr(in, "title", "")))
         return dj_fail(r, DJ_EINVAL, "title", "事项名称不能为空");
-    if (dj_jhas(in, "category") && !dj_str_blank(dj_jstr(in, "category", "")))
+    if (dj_jhas(in, "category") && lists_blank(dj_jstr(in, "category", "")))
         return dj_fail(r, DJ_EINVAL, "category", "类别不能为空");
     if (dj_jhas(in, "category") && strcmp(dj_jstr(list, "kind", ""), "model_organ") == 0) {
         bool ok = false;
@@ -568,7 +568,7 @@ static int evidence_ok(dj_req *r, const json_t *ev)
     json_array_foreach(ev, k, e) {
         const char *name = json_string_value(json_object_get(e, "name"));
         const char *url = json_string_value(json_object_get(e, "url"));
-        if (!json_is_object(e) || json_object_size(e) > 2 || !name || !dj_str_blank(name) ||
+        if (!json_is_object(e) || json_object_size(e) > 2 || !name || lists_blank(name) ||
             dj_utf8_len(name) > 200 || (json_object_get(e, "url") && !url) || (url && strlen(url) > 500))
             return dj_fail(r, DJ_EINVAL, "evidence", "每项佐证材料应为 {\"name\":\"名称\",\"url\":\"链接\"}，名称不超过 200 字");
         if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0 && url[0] != '/')
@@ -600,7 +600,7 @@ static int item_update_add(dj_req *r)
     }
     if ((rc = dj_body_json(r, spec, &in)))
         goto out;
-    if (!dj_str_blank(dj_jstr(in, "body", ""))) {
+    if (lists_blank(dj_jstr(in, "body", ""))) {
         rc = dj_fail(r, DJ_EINVAL, "body", "进展情况不能为空");
         goto out;
     }
@@ -667,7 +667,7 @@ static int item_verify(dj_req *r)
         goto out;
     bool approve = dj_jbool(in, "approved", true);
     const char *note = dj_jstr(in, "note", NULL);
-    if (!approve && !dj_str_blank(note)) {
+    if (!approve && lists_blank(note)) {
         rc = dj_fail(r, DJ_EINVAL, "note", "退回时须填写审核意见，说明还需做什么");
         goto out;
     }

@@ -3,6 +3,10 @@
 #define DJ_LISTS_API_H
 
 #include "lists.h"
+#include "../core/json.h"
+
+/* True when s is NULL, empty or only spaces (ASCII or ideographic). */
+static inline bool lists_blank(const char *s) { return !s || dj_str_blank(s); }
 
 /* The caller's scopes and person, for the store's queries (strings in r's arena). */
 void lists_viewer_of(dj_req *r, struct lists_viewer *v);

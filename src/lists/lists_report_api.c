@@ -358,7 +358,7 @@ int inspection_create(dj_req *r)
     int64_t org = dj_jint(in, "org_id", 0);
     if ((rc = auth_require(r, "inspection.write", org)))
         goto out;
-    if (!dj_str_blank(dj_jstr(in, "title", ""))) {
+    if (lists_blank(dj_jstr(in, "title", ""))) {
         rc = dj_fail(r, DJ_EINVAL, "title", "检查名称不能为空");
         goto out;
     }
@@ -369,7 +369,7 @@ int inspection_create(dj_req *r)
         rc = dj_fail(r, DJ_EINVAL, "inspectors", "请填写检查人员（1 至 20 人）");
         goto out;
     }
-    json_array_foreach(insp, k, v) if (!json_is_string(v) || !dj_str_blank(json_string_value(v)) ||
+    json_array_foreach(insp, k, v) if (!json_is_string(v) || lists_blank(json_string_value(v)) ||
                                        dj_utf8_len(json_string_value(v)) > 50) {
         rc = dj_fail(r, DJ_EINVAL, "inspectors", "检查人员应为姓名的列表，每个不超过 50 字");
         goto out;
@@ -391,7 +391,7 @@ int inspection_create(dj_req *r)
                          json_is_object(v) ? e.message : "应为一个对象");
             goto out;
         }
-        if (!dj_str_blank(dj_jstr(v, "title", ""))) {
+        if (lists_blank(dj_jstr(v, "title", ""))) {
             rc = dj_fail(r, DJ_EINVAL, "findings", "第 %zu 条问题：问题不能为空", k + 1);
             goto out;
         }
