@@ -253,10 +253,9 @@ void lists_report_compute(struct lists_report *rep, const struct lists_ritem *it
             continue;
         /* the facts as they stood on asof */
         struct lists_item_facts f = it->f;
-        if (f.state == LISTS_DONE && (it->verified < 0 || it->verified > rep->asof))
-            f.state = LISTS_IN_PROGRESS;
-        if (f.state == LISTS_CANCELLED && (it->cancelled < 0 || it->cancelled > rep->asof))
-            f.state = LISTS_IN_PROGRESS;
+        if ((f.state == LISTS_DONE && (it->verified < 0 || it->verified > rep->asof)) ||
+            (f.state == LISTS_CANCELLED && (it->cancelled < 0 || it->cancelled > rep->asof)))
+            f.state = f.progress > 0 ? LISTS_IN_PROGRESS : LISTS_NOT_STARTED;
         if (f.submitted > rep->asof)
             f.submitted = -1;
         enum lists_status st = lists_item_status(&f, rep->asof);
