@@ -67,10 +67,8 @@ int lists_csv_next(struct lists_csv *r, int *line)
         if (r->p < r->end && *r->p == '"') {
             r->p++;
             for (;;) {
-                if (r->p >= r->end) {
-                    *line = r->line;
-                    return DJ_EINVAL; /* unterminated quote */
-                }
+                if (r->p >= r->end)
+                    return DJ_EINVAL; /* unterminated quote: *line says where the record began */
                 char ch = *r->p++;
                 if (ch == '"') {
                     if (r->p < r->end && *r->p == '"') {

@@ -870,7 +870,7 @@ int lists_store_report_items(db_conn *c, const struct lists_viewer *v, int64_t l
     dj_buf b = {0};
     dj_buf_puts(&b,
                 "SELECT i.id, i.list_id, l.title AS list_title, l.categories AS list_categories, i.seq, i.title,"
-                " i.category, o.name AS org_name, i.state, i.progress, i.due_on, i.submitted_on, i.created_at,"
+                " i.category, o.name AS org_name, i.state, i.progress, i.start_on, i.due_on, i.submitted_on, i.created_at,"
                 " i.verified_at, i.cancelled_at, i.cancel_reason,"
                 " (SELECT u.body FROM list_item_updates u WHERE u.item_id = i.id AND u.kind IN ('progress', 'reject')"
                 "  ORDER BY u.on_date DESC, u.id DESC LIMIT 1) AS latest_note,"
@@ -935,7 +935,11 @@ int lists_store_report_items(db_conn *c, const struct lists_viewer *v, int64_t l
         it->f.progress = (int)dj_jint(row, "progress", 0);
         it->f.due = lists_day_parse(dj_jstr(row, "due_on", NULL));
         it->f.submitted = lists_day_parse(dj_jstr(row, "submitted_on", NULL));
+        /* an item entered late for work that began earlier counts from its start */
         it->created = day_of_iso(dj_jstr(row, "created_at", NULL));
+        lists_day start = lists_day_parse(dj_jstr(row, "start_on", NULL));
+        if (start >= 0 && (it->created < 0 || start < it->created))
+            it->created = start;
         it->verified = day_of_iso(dj_jstr(row, "verified_at", NULL));
         it->cancelled = day_of_iso(dj_jstr(row, "cancelled_at", NULL));
         it->latest_note = dj_jstr(row, "latest_note", NULL);

@@ -246,6 +246,7 @@ static void test_csv_reader(void **state)
     lists_csv_init(&r, bad1, strlen(bad1));
     assert_int_equal(next(&r, &line), 1);
     assert_int_equal(next(&r, &line), DJ_EINVAL);
+    assert_int_equal(line, 2);
     lists_csv_free(&r);
     const char *bad2 = "\"closed\"junk,b\n";
     lists_csv_init(&r, bad2, strlen(bad2));
