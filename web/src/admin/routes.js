@@ -17,7 +17,7 @@ export const pages = [
     path: 'audit',
     name: 'a-audit',
     component: () => import('./audit/AuditLog.vue'),
-    meta: { title: 'admin.menu.audit', icon: 'Document', roles: ['auditor', 'admin'] },
+    meta: { title: 'admin.menu.audit', icon: 'Document', roles: ['admin', 'committee', 'auditor'] },
   },
   {
     path: 'password',
