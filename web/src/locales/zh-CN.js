@@ -130,10 +130,12 @@ export default {
     empty: '没有符合条件的审计记录。请放宽筛选条件（如清空时间范围）后点击「查询」。',
     emptyAll: '还没有审计记录。系统中的登录、修改等操作会自动记录在这里。',
     actions: {
+      init: '系统初始化',
       login: '登录',
       logout: '退出登录',
       login_failed: '登录失败',
       password_change: '修改密码',
+      password_reset: '重置密码',
       create: '新增',
       update: '修改',
       delete: '删除',
