@@ -418,7 +418,8 @@ static struct {
 } rate[RATE_SLOTS];
 static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
 
-bool auth_rate_allow(const char *ip)
+/* The slot of ip in the current window, reset when the window moved on. */
+static int rate_count(const char *ip, int add)
 {
     unsigned h = 5381;
     for (const char *p = ip; *p; p++)
@@ -431,11 +432,18 @@ bool auth_rate_allow(const char *ip)
         s->window = w;
         s->count = 0;
     }
-    bool ok = ++s->count <= RATE_MAX;
+    s->count += add;
+    int n = s->count;
     pthread_mutex_unlock(&rate_mu);
-    return ok;
+    return n;
 }
 
-void auth_rate_free(void)
+bool auth_rate_allow(const char *ip)
 {
+    return rate_count(ip, 0) < RATE_MAX;
+}
+
+void auth_rate_failed(const char *ip)
+{
+    rate_count(ip, 1);
 }

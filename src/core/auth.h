@@ -62,8 +62,10 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col);
 /* The org's path; DJ_ENOTFOUND when there is no such org. Heap string. */
 int auth_org_path(db_conn *c, int64_t org_id, char **path);
 
-/* --- login rate limiting (per client address, in memory) --- */
+/* --- login rate limiting: failed sign-ins per client address and minute,
+ * in memory (a brake on password guessing across many accounts; the
+ * per-account lockout is in the database) --- */
 bool auth_rate_allow(const char *ip);
-void auth_rate_free(void);
+void auth_rate_failed(const char *ip);
 
 #endif
