@@ -145,7 +145,7 @@ char *auth_cookie(dj_req *r, const char *token)
                            dj_cookie_secure() ? "; Secure" : "", *token ? "" : "; Max-Age=0");
 }
 
-static const char *cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz)
+const char *auth_cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz)
 {
     size_t nl = strlen(name);
     const char *p = cookies;
@@ -340,7 +340,7 @@ int auth_load_session(dj_req *r)
     r->user = NULL;
     const char *cookies = dj_header(r, "Cookie");
     char tok[80];
-    if (!cookies || !cookie_value(cookies, DJ_SESSION_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
+    if (!cookies || !auth_cookie_value(cookies, DJ_SESSION_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
         return DJ_OK;
     char hash[65];
     auth_token_hash(tok, hash);
