@@ -14,6 +14,7 @@
 
 #include "../core/db.h"
 #include "../core/http.h"
+#include "../core/mem.h"
 
 extern const struct dj_route lists_routes[];
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
@@ -203,8 +204,8 @@ struct lists_item_filter {
 };
 
 lists_day lists_today(void);
-/* The SQL expression of the derived status, with $1 = today as YYYY-MM-DD. */
-extern const char lists_status_sql[];
+/* Writes the SQL expression of the derived status into b, with $n = today (YYYY-MM-DD). */
+void lists_status_sql(dj_buf *b, int n);
 
 json_t *lists_store_lists(db_conn *c, const struct lists_viewer *v, const char *kind, int *err);
 json_t *lists_store_list_get(db_conn *c, int64_t id, int *err);

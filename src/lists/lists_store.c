@@ -12,12 +12,18 @@
 #include "../core/timeutil.h"
 #include "lists.h"
 
-const char lists_status_sql[] =
-    "CASE WHEN i.state = 'cancelled' THEN 'cancelled' WHEN i.state = 'done' THEN 'done'"
-    " WHEN i.due_on IS NOT NULL AND i.due_on < $1"
-    " AND NOT (i.submitted_on IS NOT NULL AND i.submitted_on <= i.due_on) THEN 'overdue'"
-    " WHEN i.state = 'in_progress' OR i.progress > 0 OR i.submitted_on IS NOT NULL THEN 'in_progress'"
-    " ELSE 'not_started' END";
+/* The derived status in SQL, the same rule as lists_item_status(); $n is today (YYYY-MM-DD).
+ * Written into b, so that PostgreSQL sees the parameter only where it is used. */
+void lists_status_sql(dj_buf *b, int n)
+{
+    dj_buf_printf(b,
+                  "CASE WHEN i.state = 'cancelled' THEN 'cancelled' WHEN i.state = 'done' THEN 'done'"
+                  " WHEN i.due_on IS NOT NULL AND i.due_on < $%d"
+                  " AND NOT (i.submitted_on IS NOT NULL AND i.submitted_on <= i.due_on) THEN 'overdue'"
+                  " WHEN i.state = 'in_progress' OR i.progress > 0 OR i.submitted_on IS NOT NULL THEN 'in_progress'"
+                  " ELSE 'not_started' END",
+                  n);
+}
 
 lists_day lists_today(void)
 {
@@ -143,7 +149,6 @@ json_t *lists_store_lists(db_conn *c, const struct lists_viewer *v, const char *
     char today[11];
     today_text(today);
     struct qp q = {0};
-    qp_t(&q, today);
     dj_buf b = {0};
     /* a list is shown when its keeper's org is in scope, or it has an item the viewer may see */
     dj_buf_printf(&b,
@@ -166,13 +171,16 @@ json_t *lists_store_lists(db_conn *c, const struct lists_viewer *v, const char *
     json_t *l;
     json_array_foreach(rows, k, l) {
         struct qp q2 = {0};
-        qp_t(&q2, today);
+        int tn = qp_t(&q2, today);
         int lid = qp_i(&q2, dj_jint(l, "id", 0));
         dj_buf b2 = {0};
-        dj_buf_printf(&b2, "SELECT %s AS status, COUNT(*) AS n FROM list_items i JOIN orgs o ON o.id = i.org_id"
-                           " WHERE i.list_id = $%d", lists_status_sql, lid);
+        dj_buf_puts(&b2, "SELECT ");
+        lists_status_sql(&b2, tn);
+        dj_buf_printf(&b2, " AS status, COUNT(*) AS n FROM list_items i JOIN orgs o ON o.id = i.org_id"
+                           " WHERE i.list_id = $%d", lid);
         visibility(&b2, v, &q2);
-        dj_buf_printf(&b2, " GROUP BY %s", lists_status_sql);
+        dj_buf_puts(&b2, " GROUP BY ");
+        lists_status_sql(&b2, tn);
         json_t *cr = qp_rows(c, dj_buf_cstr(&b2), &q2, err);
         dj_buf_free(&b2);
         if (!cr) {
@@ -339,7 +347,6 @@ json_t *lists_store_items(db_conn *c, const struct lists_viewer *v, const struct
     char today[11];
     lists_day_format(td, today);
     struct qp q = {0};
-    qp_t(&q, today);
     dj_buf w = {0};
     dj_buf_puts(&w, " FROM list_items i JOIN lists l ON l.id = i.list_id JOIN orgs o ON o.id = i.org_id"
                     " LEFT JOIN users vu ON vu.id = i.verified_by WHERE 1=1");
@@ -348,8 +355,11 @@ json_t *lists_store_items(db_conn *c, const struct lists_viewer *v, const struct
         dj_buf_printf(&w, " AND i.list_id = $%d", qp_i(&q, f->list_id));
     if (f->category)
         dj_buf_printf(&w, " AND i.category = $%d", qp_t(&q, f->category));
-    if (f->status >= 0)
-        dj_buf_printf(&w, " AND %s = $%d", lists_status_sql, qp_t(&q, lists_statuses[f->status]));
+    if (f->status >= 0) {
+        dj_buf_puts(&w, " AND ");
+        lists_status_sql(&w, qp_t(&q, today));
+        dj_buf_printf(&w, " = $%d", qp_t(&q, lists_statuses[f->status]));
+    }
     if (f->org_id) {
         int n = qp_i(&q, f->org_id);
         dj_buf_printf(&w, " AND o.path LIKE (SELECT path FROM orgs WHERE id = $%d) || '%%'", n);
@@ -763,7 +773,9 @@ json_t *lists_store_inspections(db_conn *c, const struct lists_viewer *v, int64_
     char today[11];
     today_text(today);
     struct qp q = {0};
-    qp_t(&q, today);
+    int tn = qp_t(&q, today);
+    dj_buf st = {0};
+    lists_status_sql(&st, tn);
     dj_buf b = {0};
     dj_buf_printf(&b,
                   "SELECT n.id, n.org_id, o.name AS org_name, n.list_id, l.title AS list_title, n.on_date, n.title,"
@@ -772,7 +784,8 @@ json_t *lists_store_inspections(db_conn *c, const struct lists_viewer *v, int64_
                   " (SELECT COUNT(*) FROM list_items i WHERE i.inspection_id = n.id AND i.state = 'done') AS done,"
                   " (SELECT COUNT(*) FROM list_items i WHERE i.inspection_id = n.id AND (%s) = 'overdue') AS overdue"
                   " FROM inspections n JOIN orgs o ON o.id = n.org_id JOIN lists l ON l.id = n.list_id WHERE %s",
-                  lists_status_sql, v->read_scope);
+                  st.data, v->read_scope);
+    dj_buf_free(&st);
     if (org_id)
         dj_buf_printf(&b, " AND n.org_id = $%d", qp_i(&q, org_id));
     dj_buf_puts(&b, " ORDER BY n.on_date DESC, n.id DESC");
@@ -863,10 +876,7 @@ static lists_day day_of_iso(const char *iso)
 int lists_store_report_items(db_conn *c, const struct lists_viewer *v, int64_t list_id, struct lists_ritem **items,
                              int *n, json_t **pool)
 {
-    char today[11];
-    today_text(today);
     struct qp q = {0};
-    qp_t(&q, today);
     dj_buf b = {0};
     dj_buf_puts(&b,
                 "SELECT i.id, i.list_id, l.title AS list_title, l.categories AS list_categories, i.seq, i.title,"
