@@ -244,6 +244,7 @@ struct pdf {
     cairo_surface_t *surface;
     cairo_t *cr;
     PangoLayout *layout;
+    PangoLayout *cells[10]; /* one per table column: laid out once to measure, then drawn */
     PangoFontDescription *body, *bold, *title, *small;
     const struct lists_report_doc *d;
     int page;
@@ -306,19 +307,26 @@ struct table {
     bool numeric[10];
 };
 
+/* Lays every cell of a row out in its column's layout; returns the row's height. */
 static double row_height(struct pdf *p, const struct table *t, const char *const *cells, const PangoFontDescription *f)
 {
     double h = 0;
     for (int c = 0; c < t->ncols; c++) {
-        double ch = text_at(p, f, cells[c], 0, 0, t->widths[c] - 2 * PAD, PANGO_ALIGN_LEFT, false);
-        if (ch > h)
-            h = ch;
+        PangoLayout *l = p->cells[c];
+        pango_layout_set_font_description(l, f);
+        pango_layout_set_width(l, (int)((t->widths[c] - 2 * PAD) * PANGO_SCALE));
+        pango_layout_set_alignment(l, t->numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+        pango_layout_set_text(l, cells[c] ? cells[c] : "", -1);
+        int lw, lh;
+        pango_layout_get_size(l, &lw, &lh);
+        if ((double)lh / PANGO_SCALE > h)
+            h = (double)lh / PANGO_SCALE;
     }
     return h + 2 * PAD;
 }
 
-static void draw_row(struct pdf *p, const struct table *t, const char *const *cells, const PangoFontDescription *f,
-                     double h, bool shaded)
+/* Draws the row that row_height() laid out last. */
+static void draw_row(struct pdf *p, const struct table *t, double h, bool shaded)
 {
     double x = MARGIN;
     for (int c = 0; c < t->ncols; c++) {
@@ -331,8 +339,8 @@ static void draw_row(struct pdf *p, const struct table *t, const char *const *ce
         cairo_set_line_width(p->cr, 0.5);
         cairo_rectangle(p->cr, x, p->y, t->widths[c], h);
         cairo_stroke(p->cr);
-        text_at(p, f, cells[c], x + PAD, p->y + PAD, t->widths[c] - 2 * PAD,
-                t->numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, true);
+        cairo_move_to(p->cr, x + PAD, p->y + PAD);
+        pango_cairo_show_layout(p->cr, p->cells[c]);
         x += t->widths[c];
     }
     p->y += h;
@@ -341,7 +349,7 @@ static void draw_row(struct pdf *p, const struct table *t, const char *const *ce
 static void draw_head(struct pdf *p, const struct table *t)
 {
     double h = row_height(p, t, t->heads, p->bold);
-    draw_row(p, t, t->heads, p->bold, h, true);
+    draw_row(p, t, h, true);
 }
 
 /* A row, starting a new page (with the header row again) when it does not fit. */
@@ -352,8 +360,9 @@ static void table_row(struct pdf *p, const struct table *t, const char *const *c
     if (p->y + h > BOTTOM) {
         new_page(p);
         draw_head(p, t);
+        h = row_height(p, t, cells, f); /* the header used the layouts */
     }
-    draw_row(p, t, cells, f, h, false);
+    draw_row(p, t, h, false);
 }
 
 static void heading(struct pdf *p, const char *s)
@@ -441,6 +450,10 @@ void *lists_report_pdf(const struct lists_report_doc *d, size_t *len)
     p.cr = cairo_create(p.surface);
     p.layout = pango_cairo_create_layout(p.cr);
     pango_layout_set_wrap(p.layout, PANGO_WRAP_WORD_CHAR);
+    for (int c = 0; c < 10; c++) {
+        p.cells[c] = pango_cairo_create_layout(p.cr);
+        pango_layout_set_wrap(p.cells[c], PANGO_WRAP_WORD_CHAR);
+    }
     p.body = pango_font_description_from_string("Noto Sans CJK SC 8");
     p.bold = pango_font_description_from_string("Noto Sans CJK SC Bold 9");
     p.title = pango_font_description_from_string("Noto Sans CJK SC Bold 16");
@@ -495,6 +508,8 @@ void *lists_report_pdf(const struct lists_report_doc *d, size_t *len)
 
     cairo_show_page(p.cr);
     g_object_unref(p.layout);
+    for (int c = 0; c < 10; c++)
+        g_object_unref(p.cells[c]);
     pango_font_description_free(p.body);
     pango_font_description_free(p.bold);
     pango_font_description_free(p.title);
