@@ -9,6 +9,7 @@
 #include "../core/err.h"
 #include "../core/json.h"
 #include "../core/mem.h"
+#include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "lists.h"
 
@@ -288,8 +289,9 @@ static const char item_cols[] =
     " i.state, i.progress, i.submitted_on, i.verified_at, i.verify_note, vu.name AS verified_by_name,"
     " i.cancelled_at, i.cancel_reason, i.outcome, i.created_at, i.updated_at";
 
-/* Adds status, status_name, days_left and awaiting_verification, computed by the rules. */
-static void decorate(json_t *it, lists_day today)
+/* Adds status, status_name, days_left, due_soon and awaiting_verification, computed by
+ * the rules; soon_days is the setting lists.due_soon_days (临期提醒天数). */
+static void decorate(json_t *it, lists_day today, int64_t soon_days)
 {
     struct lists_item_facts f = {
         .state = lists_state_parse(dj_jstr(it, "state", "not_started")),
@@ -305,6 +307,10 @@ static void decorate(json_t *it, lists_day today)
     json_object_set_new(it, "awaiting_verification",
                         json_boolean(f.submitted >= 0 && f.state != LISTS_DONE && f.state != LISTS_CANCELLED));
     json_object_set_new(it, "days_left", f.due >= 0 ? json_integer(lists_days_left(f.due, today)) : json_null());
+    bool open = st == LISTS_ST_NOT_STARTED || st == LISTS_ST_IN_PROGRESS;
+    json_object_set_new(it, "due_soon", json_boolean(open && f.submitted < 0 && f.due >= 0 &&
+                                                     lists_days_left(f.due, today) >= 0 &&
+                                                     lists_days_left(f.due, today) <= soon_days));
 }
 
 /* owners, co_owners and co_orgs of one item */
@@ -416,8 +422,9 @@ json_t *lists_store_items(db_conn *c, const struct lists_viewer *v, const struct
         goto out;
     size_t k;
     json_t *it;
+    int64_t soon = dj_setting_int(c, "lists.due_soon_days", 7);
     json_array_foreach(rows, k, it) {
-        decorate(it, td);
+        decorate(it, td, soon);
         if ((rc = attach_people(c, it))) {
             *err = rc;
             json_decref(rows);
@@ -445,7 +452,7 @@ json_t *lists_store_item_get(db_conn *c, int64_t id, bool with_timeline, int *er
     json_t *it = db_query_row(c, err, sql, "i", id);
     if (!it)
         return NULL;
-    decorate(it, lists_today());
+    decorate(it, lists_today(), dj_setting_int(c, "lists.due_soon_days", 7));
     int rc = attach_people(c, it);
     if (rc == DJ_OK && with_timeline) {
         json_t *tl = db_query_rows(c, &rc,

@@ -189,6 +189,13 @@ test('items: create with checks, read, filters and scope', async () => {
   // to-dos: mine, due within 7 days (overdue ones included)
   const todo = await memberA.get('/api/v1/items?mine=1&due_within=7');
   assert.deepEqual(todo.body.items.map((x) => x.id), [a.id]);
+  // "due soon" follows the setting lists.due_soon_days (default 7)
+  assert.equal(todo.body.items[0].due_soon, true);
+  const admin = srv.client();
+  await admin.login('admin');
+  assert.equal((await admin.patch('/api/v1/settings', { 'lists.due_soon_days': 2 })).status, 200);
+  assert.equal((await memberA.get(`/api/v1/items/${a.id}`)).body.due_soon, false);
+  assert.equal((await admin.patch('/api/v1/settings', { 'lists.due_soon_days': 7 })).status, 200);
   const todoB = await memberB.get('/api/v1/items?mine=1&due_within=7');
   assert.deepEqual(todoB.body.items.map((x) => x.id), [b.id]);
   assert.equal(todoB.body.items[0].days_left, -1);

@@ -19,7 +19,8 @@ export function statusVantType(s) {
 export function dueHint(item) {
   if (!item || item.days_left === null || item.days_left === undefined) return '';
   if (item.status === 'done' || item.status === 'cancelled') return '';
-  if (item.days_left < 0) return t('lists.daysOverdue', { n: -item.days_left });
+  // past the deadline but reported complete in time: waiting for 销号, not late
+  if (item.days_left < 0) return item.status === 'overdue' ? t('lists.daysOverdue', { n: -item.days_left }) : '';
   if (item.days_left === 0) return t('lists.dueToday');
   return t('lists.daysLeft', { n: item.days_left });
 }

@@ -375,7 +375,7 @@ export default {
     mineEmpty: '暂无需要您负责的事项',
     mineHint: '机关党委把清单事项分配给您或您所在的支部后，会出现在这里',
     overdueGroup: '已逾期',
-    soonGroup: '7 天内到期',
+    soonGroup: '即将到期',
     laterGroup: '其他进行中',
     due: '截止 {date}',
     noDue: '未定时限',
