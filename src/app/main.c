@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "../lists/lists.h"
 #include "app.h"
 #include "config.h"
 
@@ -26,6 +27,7 @@ static const struct {
     /* issue 5: points (verify) */
 
     /* issue 6: work lists (report) */
+    {"report", lists_cli_report, "report --db FILE --out FILE|- [--list ID] [--quarter 2026-Q3] [--format pdf|xlsx|json]   quarterly report of the work lists"},
 
     /* issue 7: assessment */
 };

@@ -19,6 +19,8 @@
 extern const struct dj_route lists_routes[];
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int lists_demo_load(db_conn *c, const char *password_hash);
+/* `dangjian report`: a quarterly report written to a file (lists_cli.c). */
+int lists_cli_report(int argc, char **argv);
 
 /* ---------------------------------------------------------------- rules (lists.c) */
 
@@ -256,6 +258,11 @@ struct lists_report_doc {
     int nitems;
     bool all_lists;           /* items from several lists: show the list column */
 };
+/* The agency's name for report headers: the setting agency.name, or the root
+ * organisation's name while the setting still holds init's placeholder. Heap. */
+char *lists_agency_name(db_conn *c);
+/* "《清单》2026年第三季度推进情况报告", or the all-lists title when list_title is NULL. Heap. */
+char *lists_report_title(const char *list_title, int year, int q);
 json_t *lists_report_json(const struct lists_report_doc *d);
 /* Heap bytes (caller frees) or NULL on failure. */
 void *lists_report_xlsx(const struct lists_report_doc *d, size_t *len);

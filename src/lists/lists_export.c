@@ -12,7 +12,9 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "../core/err.h"
 #include "../core/mem.h"
+#include "../core/settings.h"
 #include "lists.h"
 
 static const char *day_text(lists_day d, char buf[11])
@@ -24,6 +26,27 @@ static const char *day_text(lists_day d, char buf[11])
 }
 
 static const char *const quarter_names[] = {"", "第一季度", "第二季度", "第三季度", "第四季度"};
+
+char *lists_agency_name(db_conn *c)
+{
+    char *s = dj_setting_text(c, "agency.name", "");
+    if (!*s || strcmp(s, "机关党委") == 0) {
+        char *org = NULL;
+        if (db_query_text(c, &org, "SELECT name FROM orgs WHERE id = 1", "") == DJ_OK) {
+            free(s);
+            return org;
+        }
+    }
+    return s;
+}
+
+char *lists_report_title(const char *list_title, int year, int q)
+{
+    if (q < 1 || q > 4)
+        q = 1;
+    return list_title ? dj_asprintf("《%s》%d年%s推进情况报告", list_title, year, quarter_names[q])
+                      : dj_asprintf("%d年%s各项工作清单推进情况汇总报告", year, quarter_names[q]);
+}
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -385,10 +408,10 @@ static void pdf_items(struct pdf *p, const int *idx, int n, int kind)
     t.heads[c] = "序号", t.widths[c] = 30, t.numeric[c++] = true;
     if (d->all_lists)
         t.heads[c] = "清单", t.widths[c++] = 70;
-    t.heads[c] = "类别", t.widths[c++] = 50;
+    t.heads[c] = "类别", t.widths[c++] = 56;
     int title_col = c;
     t.heads[c] = "事项", t.widths[c++] = 0;
-    t.heads[c] = "责任单位", t.widths[c++] = 62;
+    t.heads[c] = "责任单位", t.widths[c++] = 80;
     t.heads[c] = kind == 0 ? "销号日期" : "完成时限", t.widths[c++] = 66;
     t.heads[c] = "进度", t.widths[c] = 38, t.numeric[c++] = true;
     if (kind == 1)

@@ -58,21 +58,6 @@ static int report_cont(dj_req *r)
                          j->out, j->len);
 }
 
-/* The agency's name for the header: the setting, or the root org's name while
- * the setting still holds the placeholder that init writes. */
-static char *agency_name(db_conn *c)
-{
-    char *s = dj_setting_text(c, "agency.name", "");
-    if (!*s || strcmp(s, "机关党委") == 0) {
-        char *org = NULL;
-        if (db_query_text(c, &org, "SELECT name FROM orgs WHERE id = 1", "") == DJ_OK) {
-            free(s);
-            return org;
-        }
-    }
-    return s;
-}
-
 static int report(dj_req *r, int64_t list_id, const char *list_title)
 {
     const char *qs = dj_query(r, "quarter");
@@ -97,11 +82,11 @@ static int report(dj_req *r, int64_t list_id, const char *list_title)
     if (rc)
         return rc;
     lists_report_compute(&j->rep, j->items, n, year, q, today);
-    static const char *const qn[] = {"", "第一季度", "第二季度", "第三季度", "第四季度"};
-    j->agency = agency_name(dj_db(r));
+    j->agency = lists_agency_name(dj_db(r));
     j->doc.agency = j->agency;
-    j->doc.title = list_id ? dj_arena_printf(r->arena, "《%s》%d年%s推进情况报告", list_title, year, qn[q])
-                           : dj_arena_printf(r->arena, "%d年%s各项工作清单推进情况汇总报告", year, qn[q]);
+    char *title = lists_report_title(list_id ? list_title : NULL, year, q);
+    j->doc.title = dj_arena_strdup(r->arena, title);
+    free(title);
     j->doc.rep = &j->rep;
     j->doc.items = j->items;
     j->doc.nitems = n;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, dj } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
 
 // Shanghai calendar days, relative to today
@@ -452,6 +452,10 @@ test('quarterly report: page, XLSX cells, PDF text; the all-lists report', async
     assert.equal(rep.overdue[0].latest_note, '协调多个部门，进度滞后');
   }
   assert.match(rep.title, /季度报告测试清单/);
+  // the command line gives the same figures (it sees every list)
+  const cli = JSON.parse(dj(['report', '--db', srv.db, '--list', String(l.id), '--quarter', quarter, '--format', 'json', '--out', '-']));
+  assert.deepEqual(cli.totals, rep.totals);
+  assert.deepEqual(cli.finished.map((x) => x.id), [done.id]);
 
   // XLSX: the summary sheet's cells
   const xr = await leader.get(`/api/v1/lists/${l.id}/report?quarter=${quarter}&format=xlsx`);
