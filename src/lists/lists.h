@@ -229,6 +229,14 @@ int lists_store_update_add(db_conn *c, dj_req *r, int64_t item_id, const json_t 
 int lists_store_verify(db_conn *c, dj_req *r, int64_t item_id, bool approve, const char *note);
 int lists_store_cancel(db_conn *c, dj_req *r, int64_t item_id, const char *reason);
 
+/* {state, progress, submitted_on} of an item, read inside the caller's transaction. */
+json_t *lists_store_item_state(db_conn *c, int64_t id, int *err);
+bool lists_store_inspection_exists(db_conn *c, int64_t id);
+/* The open rectification list of a year (or one without a year); DJ_ENOTFOUND when none. */
+int lists_store_rectification_for_year(db_conn *c, int year, int64_t *id);
+/* The top of the tree an organisation belongs to. */
+int lists_store_root_org(db_conn *c, int64_t org_id, int64_t *root);
+
 json_t *lists_store_inspections(db_conn *c, const struct lists_viewer *v, int64_t org_id, int *err);
 int lists_store_inspection_create(db_conn *c, dj_req *r, const json_t *in, int64_t list_id, int64_t *id,
                                   json_t **item_ids);

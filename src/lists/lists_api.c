@@ -615,7 +615,7 @@ static int item_update_add(dj_req *r)
     if ((rc = db_begin(c)))
         goto out;
     int err = 0;
-    json_t *cur = db_query_row(c, &err, "SELECT state FROM list_items WHERE id = $1", "i", id);
+    json_t *cur = lists_store_item_state(c, id, &err);
     rc = cur ? DJ_OK : err;
     int64_t uid = 0;
     bool dup = false;
@@ -675,7 +675,7 @@ static int item_verify(dj_req *r)
     if ((rc = db_begin(c)))
         goto out;
     int err = 0;
-    json_t *cur = db_query_row(c, &err, "SELECT state, submitted_on FROM list_items WHERE id = $1", "i", id);
+    json_t *cur = lists_store_item_state(c, id, &err);
     rc = cur ? DJ_OK : err;
     if (rc == DJ_OK) {
         const char *why = NULL;
@@ -720,7 +720,7 @@ static int item_cancel(dj_req *r)
     if ((rc = db_begin(c)))
         goto out;
     int err = 0;
-    json_t *cur = db_query_row(c, &err, "SELECT state, submitted_on FROM list_items WHERE id = $1", "i", id);
+    json_t *cur = lists_store_item_state(c, id, &err);
     rc = cur ? DJ_OK : err;
     if (rc == DJ_OK) {
         const char *why = NULL;

@@ -250,8 +250,7 @@ int inspection_get(dj_req *r)
     json_array_foreach(rows, k, x) if (dj_jint(x, "id", 0) == id) found = json_incref(x);
     json_decref(rows);
     if (!found) {
-        int64_t one;
-        if (db_query_i64(dj_db(r), &one, "SELECT 1 FROM inspections WHERE id = $1", "i", id) == DJ_OK)
+        if (lists_store_inspection_exists(dj_db(r), id))
             return dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限查看该检查记录");
         return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该检查记录");
     }
@@ -289,19 +288,13 @@ static int rectification_list(dj_req *r, const json_t *in, int64_t *list_id)
     }
     int y, m, d;
     dj_date_parse(dj_jstr(in, "on_date", ""), &y, &m, &d);
-    if (db_query_i64(c, &id,
-                     "SELECT id FROM lists WHERE kind = 'rectification' AND archived = 0 AND (year = $1 OR year IS NULL)"
-                     " ORDER BY year DESC, id LIMIT 1",
-                     "i", (int64_t)y) == DJ_OK) {
+    if (lists_store_rectification_for_year(c, y, &id) == DJ_OK) {
         *list_id = id;
         return DJ_OK;
     }
     /* the keeper: the top of the inspected org's tree */
     int64_t root = 0;
-    int rc = db_query_i64(c, &root,
-                          "SELECT r.id FROM orgs o JOIN orgs r ON o.path LIKE r.path || '%' WHERE o.id = $1"
-                          " ORDER BY LENGTH(r.path) LIMIT 1",
-                          "i", dj_jint(in, "org_id", 0));
+    int rc = lists_store_root_org(c, dj_jint(in, "org_id", 0), &root);
     if (rc)
         return rc;
     char title[64];

@@ -1,5 +1,6 @@
 /* lists_store.c - the SQL of work lists: lists, items and their people,
- * the timeline, 销号 and cancelling, and the rows the report is built from.
+ * the timeline, 销号 and cancelling (inspections and the report's rows are in
+ * lists_store_report.c).
  * Every change writes its audit record in the same transaction; the callers
  * (lists_api.c) open and close the transactions. */
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "lists.h"
+#include "lists_sql.h"
 
 /* The derived status in SQL, the same rule as lists_item_status(); $n is today (YYYY-MM-DD).
  * Written into b, so that PostgreSQL sees the parameter only where it is used. */
@@ -31,41 +33,35 @@ lists_day lists_today(void)
     return lists_day_of(dj_now());
 }
 
-static void today_text(char out[11])
+void lists_today_text(char out[11])
 {
     lists_day_format(lists_today(), out);
 }
 
-static void now_iso(char out[21])
+void lists_now_iso(char out[21])
 {
     dj_time_iso(dj_now(), out);
 }
 
 /* ---------------------------------------------------------------- dynamic queries */
 
-struct qp {
-    int n;
-    char types[24];
-    int64_t i[24];
-    const char *t[24];
-};
 
 /* Adds a parameter; returns its $ number. */
-static int qp_i(struct qp *q, int64_t v)
+int lists_qp_i(struct lists_qp *q, int64_t v)
 {
     q->types[q->n] = 'i';
     q->i[q->n] = v;
     return ++q->n;
 }
 
-static int qp_t(struct qp *q, const char *v)
+int lists_qp_t(struct lists_qp *q, const char *v)
 {
     q->types[q->n] = 't';
     q->t[q->n] = v;
     return ++q->n;
 }
 
-static db_stmt *qp_prep(db_conn *c, const char *sql, const struct qp *q, int *err)
+static db_stmt *qp_prep(db_conn *c, const char *sql, const struct lists_qp *q, int *err)
 {
     db_stmt *s = db_prep_dynamic(c, sql);
     if (!s) {
@@ -83,7 +79,7 @@ static db_stmt *qp_prep(db_conn *c, const char *sql, const struct qp *q, int *er
     return s;
 }
 
-static json_t *qp_rows(db_conn *c, const char *sql, const struct qp *q, int *err)
+json_t *lists_qp_rows(db_conn *c, const char *sql, const struct lists_qp *q, int *err)
 {
     db_stmt *s = qp_prep(c, sql, q, err);
     if (!s)
@@ -101,7 +97,7 @@ static json_t *qp_rows(db_conn *c, const char *sql, const struct qp *q, int *err
     return rows;
 }
 
-static int qp_i64(db_conn *c, const char *sql, const struct qp *q, int64_t *out)
+int lists_qp_i64(db_conn *c, const char *sql, const struct lists_qp *q, int64_t *out)
 {
     int err = 0;
     db_stmt *s = qp_prep(c, sql, q, &err);
@@ -116,9 +112,9 @@ static int qp_i64(db_conn *c, const char *sql, const struct qp *q, int64_t *out)
 
 /* Who may see an item (i, with its org o): the read scope over the org or a
  * co-responsible org, or being one of its people. */
-static void visibility(dj_buf *b, const struct lists_viewer *v, struct qp *q)
+void lists_sql_visibility(dj_buf *b, const struct lists_viewer *v, struct lists_qp *q)
 {
-    int pp = qp_i(q, v->person_id ? v->person_id : -1);
+    int pp = lists_qp_i(q, v->person_id ? v->person_id : -1);
     dj_buf_printf(b,
                   " AND (%s OR EXISTS (SELECT 1 FROM list_item_people vp WHERE vp.item_id = i.id AND vp.person_id = $%d)"
                   " OR EXISTS (SELECT 1 FROM list_item_orgs vx JOIN orgs o2 ON o2.id = vx.org_id"
@@ -148,8 +144,8 @@ static void counts_into(json_t *o, json_t *rows)
 json_t *lists_store_lists(db_conn *c, const struct lists_viewer *v, const char *kind, int *err)
 {
     char today[11];
-    today_text(today);
-    struct qp q = {0};
+    lists_today_text(today);
+    struct lists_qp q = {0};
     dj_buf b = {0};
     /* a list is shown when its keeper's org is in scope, or it has an item the viewer may see */
     dj_buf_printf(&b,
@@ -158,12 +154,12 @@ json_t *lists_store_lists(db_conn *c, const struct lists_viewer *v, const char *
                   " l.updated_at FROM lists l JOIN orgs o ON o.id = l.org_id WHERE (%s OR EXISTS (SELECT 1 FROM"
                   " list_items i JOIN orgs o ON o.id = i.org_id WHERE i.list_id = l.id",
                   v->read_scope);
-    visibility(&b, v, &q);
+    lists_sql_visibility(&b, v, &q);
     dj_buf_puts(&b, "))");
     if (kind)
-        dj_buf_printf(&b, " AND l.kind = $%d", qp_t(&q, kind));
+        dj_buf_printf(&b, " AND l.kind = $%d", lists_qp_t(&q, kind));
     dj_buf_puts(&b, " ORDER BY l.archived, l.id");
-    json_t *rows = qp_rows(c, dj_buf_cstr(&b), &q, err);
+    json_t *rows = lists_qp_rows(c, dj_buf_cstr(&b), &q, err);
     dj_buf_free(&b);
     if (!rows)
         return NULL;
@@ -171,18 +167,18 @@ json_t *lists_store_lists(db_conn *c, const struct lists_viewer *v, const char *
     size_t k;
     json_t *l;
     json_array_foreach(rows, k, l) {
-        struct qp q2 = {0};
-        int tn = qp_t(&q2, today);
-        int lid = qp_i(&q2, dj_jint(l, "id", 0));
+        struct lists_qp q2 = {0};
+        int tn = lists_qp_t(&q2, today);
+        int lid = lists_qp_i(&q2, dj_jint(l, "id", 0));
         dj_buf b2 = {0};
         dj_buf_puts(&b2, "SELECT ");
         lists_status_sql(&b2, tn);
         dj_buf_printf(&b2, " AS status, COUNT(*) AS n FROM list_items i JOIN orgs o ON o.id = i.org_id"
                            " WHERE i.list_id = $%d", lid);
-        visibility(&b2, v, &q2);
+        lists_sql_visibility(&b2, v, &q2);
         dj_buf_puts(&b2, " GROUP BY ");
         lists_status_sql(&b2, tn);
-        json_t *cr = qp_rows(c, dj_buf_cstr(&b2), &q2, err);
+        json_t *cr = lists_qp_rows(c, dj_buf_cstr(&b2), &q2, err);
         dj_buf_free(&b2);
         if (!cr) {
             json_decref(rows);
@@ -207,7 +203,7 @@ json_t *lists_store_list_get(db_conn *c, int64_t id, int *err)
 int lists_store_list_create(db_conn *c, dj_req *r, const json_t *in, int64_t org_id, int64_t *id)
 {
     char now[21];
-    now_iso(now);
+    lists_now_iso(now);
     const char *kind = dj_jstr(in, "kind", "custom");
     const char *subkind = dj_jstr(in, "subkind", NULL);
     const char *perm = subkind && strcmp(subkind, "supervision") == 0 ? "list.supervise" : "list.write";
@@ -240,7 +236,7 @@ int lists_store_list_patch(db_conn *c, dj_req *r, int64_t id, const json_t *in)
     if (!before)
         return err;
     char now[21];
-    now_iso(now);
+    lists_now_iso(now);
     json_t *cats = json_object_get(in, "categories");
     int rc = db_exec(c,
                      "UPDATE lists SET title = $2, description = $3, categories = $4, archived = $5, year = $6,"
@@ -352,42 +348,42 @@ json_t *lists_store_items(db_conn *c, const struct lists_viewer *v, const struct
     lists_day td = lists_today();
     char today[11];
     lists_day_format(td, today);
-    struct qp q = {0};
+    struct lists_qp q = {0};
     dj_buf w = {0};
     dj_buf_puts(&w, " FROM list_items i JOIN lists l ON l.id = i.list_id JOIN orgs o ON o.id = i.org_id"
                     " LEFT JOIN users vu ON vu.id = i.verified_by WHERE 1=1");
-    visibility(&w, v, &q);
+    lists_sql_visibility(&w, v, &q);
     if (f->list_id)
-        dj_buf_printf(&w, " AND i.list_id = $%d", qp_i(&q, f->list_id));
+        dj_buf_printf(&w, " AND i.list_id = $%d", lists_qp_i(&q, f->list_id));
     if (f->category)
-        dj_buf_printf(&w, " AND i.category = $%d", qp_t(&q, f->category));
+        dj_buf_printf(&w, " AND i.category = $%d", lists_qp_t(&q, f->category));
     if (f->status >= 0) {
         dj_buf_puts(&w, " AND ");
-        lists_status_sql(&w, qp_t(&q, today));
-        dj_buf_printf(&w, " = $%d", qp_t(&q, lists_statuses[f->status]));
+        lists_status_sql(&w, lists_qp_t(&q, today));
+        dj_buf_printf(&w, " = $%d", lists_qp_t(&q, lists_statuses[f->status]));
     }
     if (f->org_id) {
-        int n = qp_i(&q, f->org_id);
+        int n = lists_qp_i(&q, f->org_id);
         dj_buf_printf(&w, " AND o.path LIKE (SELECT path FROM orgs WHERE id = $%d) || '%%'", n);
     }
     if (f->person_id)
         dj_buf_printf(&w, " AND EXISTS (SELECT 1 FROM list_item_people fp WHERE fp.item_id = i.id AND fp.person_id = $%d)",
-                      qp_i(&q, f->person_id));
+                      lists_qp_i(&q, f->person_id));
     if (f->inspection_id)
-        dj_buf_printf(&w, " AND i.inspection_id = $%d", qp_i(&q, f->inspection_id));
+        dj_buf_printf(&w, " AND i.inspection_id = $%d", lists_qp_i(&q, f->inspection_id));
     if (f->due_from)
-        dj_buf_printf(&w, " AND i.due_on >= $%d", qp_t(&q, f->due_from));
+        dj_buf_printf(&w, " AND i.due_on >= $%d", lists_qp_t(&q, f->due_from));
     if (f->due_to)
-        dj_buf_printf(&w, " AND i.due_on <= $%d", qp_t(&q, f->due_to));
+        dj_buf_printf(&w, " AND i.due_on <= $%d", lists_qp_t(&q, f->due_to));
     char *until = NULL;
     if (f->due_within >= 0) {
         until = dj_malloc(11);
         lists_day_format(td + f->due_within, until);
         dj_buf_printf(&w, " AND i.state IN ('not_started', 'in_progress') AND i.submitted_on IS NULL"
-                          " AND i.due_on IS NOT NULL AND i.due_on <= $%d", qp_t(&q, until));
+                          " AND i.due_on IS NOT NULL AND i.due_on <= $%d", lists_qp_t(&q, until));
     }
     if (f->mine) {
-        int pp = qp_i(&q, v->person_id ? v->person_id : -1);
+        int pp = lists_qp_i(&q, v->person_id ? v->person_id : -1);
         dj_buf_printf(&w, " AND (EXISTS (SELECT 1 FROM list_item_people mp WHERE mp.item_id = i.id AND mp.person_id = $%d)",
                       pp);
         if (v->mine_orgs && *v->mine_orgs)
@@ -397,12 +393,12 @@ json_t *lists_store_items(db_conn *c, const struct lists_viewer *v, const struct
     char *like = NULL;
     if (f->q && *f->q) {
         like = dj_asprintf("%%%s%%", f->q);
-        int n = qp_t(&q, like);
+        int n = lists_qp_t(&q, like);
         dj_buf_printf(&w, " AND (i.title LIKE $%d OR i.description LIKE $%d)", n, n);
     }
     dj_buf cnt = {0};
     dj_buf_printf(&cnt, "SELECT COUNT(*)%s", w.data);
-    int rc = qp_i64(c, dj_buf_cstr(&cnt), &q, total);
+    int rc = lists_qp_i64(c, dj_buf_cstr(&cnt), &q, total);
     dj_buf_free(&cnt);
     json_t *rows = NULL;
     if (rc) {
@@ -415,8 +411,8 @@ json_t *lists_store_items(db_conn *c, const struct lists_viewer *v, const struct
         dj_buf_puts(&sel, " ORDER BY CASE WHEN i.due_on IS NULL THEN 1 ELSE 0 END, i.due_on, i.list_id, i.seq");
     else
         dj_buf_puts(&sel, " ORDER BY i.list_id, i.seq");
-    dj_buf_printf(&sel, " LIMIT $%d OFFSET $%d", qp_i(&q, limit), qp_i(&q, offset));
-    rows = qp_rows(c, dj_buf_cstr(&sel), &q, err);
+    dj_buf_printf(&sel, " LIMIT $%d OFFSET $%d", lists_qp_i(&q, limit), lists_qp_i(&q, offset));
+    rows = lists_qp_rows(c, dj_buf_cstr(&sel), &q, err);
     dj_buf_free(&sel);
     if (!rows)
         goto out;
@@ -580,7 +576,7 @@ static int set_people(db_conn *c, int64_t id, const json_t *owners, const json_t
 int lists_store_item_create(db_conn *c, dj_req *r, int64_t list_id, const json_t *in, int64_t *id)
 {
     char now[21];
-    now_iso(now);
+    lists_now_iso(now);
     int64_t seq = 0, org = dj_jint(in, "org_id", 0);
     int rc = db_query_i64(c, &seq, "SELECT COALESCE(MAX(seq), 0) + 1 FROM list_items WHERE list_id = $1", "i",
                           list_id);
@@ -591,7 +587,7 @@ int lists_store_item_create(db_conn *c, dj_req *r, int64_t list_id, const json_t
     int progress = (int)dj_jint(in, "progress", 0);
     const char *state = progress > 0 ? "in_progress" : "not_started";
     char today[11];
-    today_text(today);
+    lists_today_text(today);
     rc = db_query_i64(c, id,
                       "INSERT INTO list_items (list_id, seq, title, category, description, action_type, source,"
                       " source_detail, inspection_id, org_id, start_on, due_on, state, progress, submitted_on, outcome,"
@@ -625,7 +621,7 @@ int lists_store_item_patch(db_conn *c, dj_req *r, int64_t id, const json_t *in)
     if (!before)
         return err;
     char now[21];
-    now_iso(now);
+    lists_now_iso(now);
     const char *state = dj_jstr(before, "state", "not_started");
     const char *to = dj_jstr(in, "state", NULL);
     bool cancelling = to && strcmp(to, "cancelled") == 0;
@@ -673,8 +669,8 @@ int lists_store_update_add(db_conn *c, dj_req *r, int64_t item_id, const json_t 
     if (!before)
         return err;
     char now[21], today[11];
-    now_iso(now);
-    today_text(today);
+    lists_now_iso(now);
+    lists_today_text(today);
     int progress = (int)dj_jint(in, "progress", dj_jint(before, "progress", 0));
     const char *state = dj_jstr(before, "state", "not_started");
     const char *submitted = dj_jstr(before, "submitted_on", NULL);
@@ -709,8 +705,8 @@ int lists_store_update_add(db_conn *c, dj_req *r, int64_t item_id, const json_t 
 static int timeline_add(db_conn *c, dj_req *r, int64_t item_id, const char *kind, const char *body, int progress)
 {
     char now[21], today[11];
-    now_iso(now);
-    today_text(today);
+    lists_now_iso(now);
+    lists_today_text(today);
     return db_exec(c,
                    "INSERT INTO list_item_updates (item_id, kind, on_date, at, user_id, author, body, progress)"
                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -726,7 +722,7 @@ int lists_store_verify(db_conn *c, dj_req *r, int64_t item_id, bool approve, con
     if (!before)
         return err;
     char now[21];
-    now_iso(now);
+    lists_now_iso(now);
     int rc;
     if (approve) {
         rc = db_exec(c,
@@ -757,7 +753,7 @@ int lists_store_cancel(db_conn *c, dj_req *r, int64_t item_id, const char *reaso
     if (!before)
         return err;
     char now[21];
-    now_iso(now);
+    lists_now_iso(now);
     int rc = db_exec(c,
                      "UPDATE list_items SET state = 'cancelled', cancelled_at = $2, cancel_reason = $3, updated_at = $2"
                      " WHERE id = $1",
@@ -771,216 +767,4 @@ int lists_store_cancel(db_conn *c, dj_req *r, int64_t item_id, const char *reaso
     }
     json_decref(before);
     return rc;
-}
-
-/* ---------------------------------------------------------------- inspections */
-
-json_t *lists_store_inspections(db_conn *c, const struct lists_viewer *v, int64_t org_id, int *err)
-{
-    char today[11];
-    today_text(today);
-    struct qp q = {0};
-    int tn = qp_t(&q, today);
-    dj_buf st = {0};
-    lists_status_sql(&st, tn);
-    dj_buf b = {0};
-    dj_buf_printf(&b,
-                  "SELECT n.id, n.org_id, o.name AS org_name, n.list_id, l.title AS list_title, n.on_date, n.title,"
-                  " n.inspectors AS inspectors__json, n.summary, n.created_at,"
-                  " (SELECT COUNT(*) FROM list_items i WHERE i.inspection_id = n.id) AS findings,"
-                  " (SELECT COUNT(*) FROM list_items i WHERE i.inspection_id = n.id AND i.state = 'done') AS done,"
-                  " (SELECT COUNT(*) FROM list_items i WHERE i.inspection_id = n.id AND (%s) = 'overdue') AS overdue"
-                  " FROM inspections n JOIN orgs o ON o.id = n.org_id JOIN lists l ON l.id = n.list_id WHERE %s",
-                  st.data, v->read_scope);
-    dj_buf_free(&st);
-    if (org_id)
-        dj_buf_printf(&b, " AND n.org_id = $%d", qp_i(&q, org_id));
-    dj_buf_puts(&b, " ORDER BY n.on_date DESC, n.id DESC");
-    json_t *rows = qp_rows(c, dj_buf_cstr(&b), &q, err);
-    dj_buf_free(&b);
-    return rows;
-}
-
-int lists_store_inspection_create(db_conn *c, dj_req *r, const json_t *in, int64_t list_id, int64_t *id,
-                                  json_t **item_ids)
-{
-    char now[21];
-    now_iso(now);
-    int64_t org = dj_jint(in, "org_id", 0);
-    json_t *insp = json_object_get(in, "inspectors");
-    int rc = db_query_i64(c, id,
-                          "INSERT INTO inspections (org_id, list_id, on_date, title, inspectors, summary, created_by,"
-                          " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                          "iittjtIt", org, list_id, dj_jstr(in, "on_date", ""), dj_jstr(in, "title", ""), insp,
-                          dj_jstr(in, "summary", NULL), r && r->user ? r->user->id : 0, now);
-    if (rc == DJ_OK && r)
-        rc = audit_write(c, r, "create", "inspection", *id, NULL, in);
-    *item_ids = json_array();
-    size_t k;
-    json_t *f;
-    json_array_foreach(json_object_get(in, "findings"), k, f) {
-        if (rc)
-            break;
-        json_t *item = json_deep_copy(f);
-        json_object_set_new(item, "org_id", json_integer(org));
-        json_object_set_new(item, "source", json_string("inspection"));
-        json_object_set_new(item, "inspection_id", json_integer(*id));
-        if (!dj_jhas(item, "category"))
-            json_object_set_new(item, "category", json_string("点穴式专项检查"));
-        if (!dj_jhas(item, "start_on"))
-            json_object_set_new(item, "start_on", json_string(dj_jstr(in, "on_date", "")));
-        int64_t iid = 0;
-        rc = lists_store_item_create(c, r, list_id, item, &iid);
-        json_decref(item);
-        if (rc == DJ_OK)
-            json_array_append_new(*item_ids, json_integer(iid));
-    }
-    return rc;
-}
-
-/* ---------------------------------------------------------------- the report's rows */
-
-/* the order of categories within a list: its categories array, then the rest */
-struct cat_order {
-    int64_t list_id;
-    json_t *cats;
-};
-
-static int cat_index(const json_t *cats, const char *cat)
-{
-    size_t k;
-    json_t *v;
-    json_array_foreach(cats, k, v) if (json_is_string(v) && strcmp(json_string_value(v), cat) == 0) return (int)k;
-    return 1 << 20;
-}
-
-struct ritem_sort {
-    struct lists_ritem it;
-    int catidx;
-};
-
-static int ritem_cmp(const void *a, const void *b)
-{
-    const struct ritem_sort *x = a, *y = b;
-    if (x->it.list_id != y->it.list_id)
-        return x->it.list_id < y->it.list_id ? -1 : 1;
-    if (x->catidx != y->catidx)
-        return x->catidx < y->catidx ? -1 : 1;
-    int s = strcmp(x->it.category, y->it.category);
-    if (s)
-        return s;
-    return x->it.seq - y->it.seq;
-}
-
-static lists_day day_of_iso(const char *iso)
-{
-    int64_t t;
-    if (!iso || dj_time_parse(iso, &t) != DJ_OK)
-        return -1;
-    return lists_day_of(t);
-}
-
-int lists_store_report_items(db_conn *c, const struct lists_viewer *v, int64_t list_id, struct lists_ritem **items,
-                             int *n, json_t **pool)
-{
-    struct qp q = {0};
-    dj_buf b = {0};
-    dj_buf_puts(&b,
-                "SELECT i.id, i.list_id, l.title AS list_title, l.categories AS list_categories, i.seq, i.title,"
-                " i.category, o.name AS org_name, i.state, i.progress, i.start_on, i.due_on, i.submitted_on, i.created_at,"
-                " i.verified_at, i.cancelled_at, i.cancel_reason,"
-                " (SELECT u.body FROM list_item_updates u WHERE u.item_id = i.id AND u.kind IN ('progress', 'reject')"
-                "  ORDER BY u.on_date DESC, u.id DESC LIMIT 1) AS latest_note,"
-                " (SELECT u.on_date FROM list_item_updates u WHERE u.item_id = i.id AND u.kind IN ('progress', 'reject')"
-                "  ORDER BY u.on_date DESC, u.id DESC LIMIT 1) AS latest_on"
-                " FROM list_items i JOIN lists l ON l.id = i.list_id JOIN orgs o ON o.id = i.org_id WHERE 1=1");
-    visibility(&b, v, &q);
-    if (list_id)
-        dj_buf_printf(&b, " AND i.list_id = $%d", qp_i(&q, list_id));
-    else
-        dj_buf_puts(&b, " AND l.archived = 0");
-    int err = 0;
-    json_t *rows = qp_rows(c, dj_buf_cstr(&b), &q, &err);
-    dj_buf_free(&b);
-    if (!rows)
-        return err;
-    /* owners of every item, in one pass */
-    struct qp q2 = {0};
-    dj_buf ob = {0};
-    dj_buf_puts(&ob, "SELECT p.item_id, pe.name FROM list_item_people p JOIN people pe ON pe.id = p.person_id"
-                     " JOIN list_items i ON i.id = p.item_id WHERE p.role = 'lead'");
-    if (list_id)
-        dj_buf_printf(&ob, " AND i.list_id = $%d", qp_i(&q2, list_id));
-    dj_buf_puts(&ob, " ORDER BY p.item_id, p.person_id");
-    json_t *own = qp_rows(c, dj_buf_cstr(&ob), &q2, &err);
-    dj_buf_free(&ob);
-    if (!own) {
-        json_decref(rows);
-        return err;
-    }
-    json_t *names = json_object(); /* item id → "甲、乙" */
-    size_t k;
-    json_t *row;
-    json_array_foreach(own, k, row) {
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)dj_jint(row, "item_id", 0));
-        const char *prev = dj_jstr(names, key, NULL);
-        char *joined = prev ? dj_asprintf("%s、%s", prev, dj_jstr(row, "name", "")) : dj_strdup(dj_jstr(row, "name", ""));
-        json_object_set_new(names, key, json_string(joined));
-        free(joined);
-    }
-    json_decref(own);
-    size_t cnt = json_array_size(rows);
-    struct ritem_sort *tmp = dj_calloc(cnt + 1, sizeof *tmp);
-    json_t *cats_cache = json_object();
-    json_array_foreach(rows, k, row) {
-        struct ritem_sort *s = &tmp[k];
-        struct lists_ritem *it = &s->it;
-        it->id = dj_jint(row, "id", 0);
-        it->list_id = dj_jint(row, "list_id", 0);
-        it->seq = (int)dj_jint(row, "seq", 0);
-        it->list_title = dj_jstr(row, "list_title", "");
-        it->title = dj_jstr(row, "title", "");
-        it->category = dj_jstr(row, "category", "");
-        it->group = list_id ? it->category : it->list_title;
-        it->org_name = dj_jstr(row, "org_name", "");
-        char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)it->id);
-        it->owners = dj_jstr(names, key, "");
-        int st = lists_state_parse(dj_jstr(row, "state", "not_started"));
-        it->f.state = st < 0 ? LISTS_NOT_STARTED : (enum lists_state)st;
-        it->f.progress = (int)dj_jint(row, "progress", 0);
-        it->f.due = lists_day_parse(dj_jstr(row, "due_on", NULL));
-        it->f.submitted = lists_day_parse(dj_jstr(row, "submitted_on", NULL));
-        /* an item entered late for work that began earlier counts from its start */
-        it->created = day_of_iso(dj_jstr(row, "created_at", NULL));
-        lists_day start = lists_day_parse(dj_jstr(row, "start_on", NULL));
-        if (start >= 0 && (it->created < 0 || start < it->created))
-            it->created = start;
-        it->verified = day_of_iso(dj_jstr(row, "verified_at", NULL));
-        it->cancelled = day_of_iso(dj_jstr(row, "cancelled_at", NULL));
-        it->latest_note = dj_jstr(row, "latest_note", NULL);
-        it->latest_on = lists_day_parse(dj_jstr(row, "latest_on", NULL));
-        if (it->f.state == LISTS_CANCELLED && !it->latest_note)
-            it->latest_note = dj_jstr(row, "cancel_reason", NULL);
-        /* the list's categories, parsed once per list */
-        json_t *cats = json_object_get(cats_cache, it->list_title);
-        if (!cats) {
-            cats = json_loads(dj_jstr(row, "list_categories", "[]"), 0, NULL);
-            if (!cats)
-                cats = json_array();
-            json_object_set_new(cats_cache, it->list_title, cats);
-        }
-        s->catidx = list_id ? cat_index(cats, it->category) : 0;
-    }
-    qsort(tmp, cnt, sizeof *tmp, ritem_cmp);
-    struct lists_ritem *out = dj_calloc(cnt + 1, sizeof *out);
-    for (size_t i = 0; i < cnt; i++)
-        out[i] = tmp[i].it;
-    free(tmp);
-    json_decref(cats_cache);
-    *items = out;
-    *n = (int)cnt;
-    *pool = json_pack("[o, o]", rows, names);
-    return DJ_OK;
 }
