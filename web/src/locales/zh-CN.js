@@ -377,6 +377,7 @@ export default {
     overdueGroup: '已逾期',
     soonGroup: '即将到期',
     laterGroup: '其他进行中',
+    closedGroup: '已办结',
     due: '截止 {date}',
     noDue: '未定时限',
     itemDetail: '事项详情',
