@@ -94,9 +94,18 @@ test('lists: create, read, bad input, who may create which kind', async () => {
   assert.equal(it.status, 201, it.text);
   const it2 = await discipline.post(`/api/v1/lists/${sup.body.id}/items`, { title: '警示教育', category: '第二季度' });
   assert.equal(it2.status, 201, it2.text);
+  // discipline does the 销号 of its own list's items, not of the committee's
+  await discipline.post(`/api/v1/items/${it2.body.id}/updates`, { body: '已召开警示教育大会', progress: 100 });
+  const dv = await discipline.post(`/api/v1/items/${it2.body.id}/verify`, {});
+  assert.equal(dv.status, 200, dv.text);
+  assert.equal(dv.body.status, 'done');
   // but discipline cannot add to the committee's model list
   assert.equal((await discipline.post(`/api/v1/lists/${l.id}/items`, { title: 'x', category: '学习型' })).status, 403);
   // read one; patch
+  const mi = await committee.post(`/api/v1/lists/${l.id}/items`, { title: '理论学习', category: '学习型' });
+  await committee.post(`/api/v1/items/${mi.body.id}/updates`, { body: '完成', progress: 100 });
+  assert.equal((await discipline.post(`/api/v1/items/${mi.body.id}/verify`, {})).status, 403);
+  assert.equal((await leader.post(`/api/v1/items/${mi.body.id}/verify`, {})).status, 403);
   const g = await leader.get(`/api/v1/lists/${l.id}`);
   assert.equal(g.status, 200);
   assert.equal(g.body.can_write, false);

@@ -71,6 +71,13 @@ test('phone: a member posts progress, the committee sees it on the admin timelin
     assert.match(await timeline.innerText(), /活动照片\.jpg/);
     assert.match(await timeline.innerText(), /李红梅/);
     await snap(page, 'lists-admin-drawer');
+    // edit the item from its drawer
+    await page.locator('[data-test="edit-item"]').click();
+    await page.locator('input[name="item-title"]').fill('开展“党建+微分享”活动（每月一次）');
+    const saved = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/items/${item.id}` && r.request().method() === 'PATCH');
+    await page.locator('[data-test="item-submit"]').click();
+    assert.equal((await saved).status(), 200);
+    await page.locator('.el-drawer__header').getByText('（每月一次）').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[data-test="item-drawer"]').waitFor({ state: 'hidden' });
     // the table shows both items; the overdue one says so

@@ -276,6 +276,8 @@ export default {
     dueToday: '今天到期',
     awaiting: '待销号',
     addItem: '新增事项',
+    editItem: '编辑事项',
+    saved: '已保存',
     import: '导入表格',
     report: '季度报告',
     noItems: '没有符合条件的事项',
