@@ -392,6 +392,9 @@ test('CSV import: dry run with line and column errors, all-or-nothing commit, GB
   const g = await committee.post(`/api/v1/lists/${l.id}/import?dry_run=0`, gbk, { headers: { 'content-type': 'text/csv' } });
   assert.equal(g.status, 200, g.text);
   assert.equal(g.body.imported, 1);
+  // trailing empty cells are what Excel writes; text beyond the header is an error
+  const wide = await committee.post(`/api/v1/lists/${l.id}/import?dry_run=1`, '事项名称,类别\n甲,其他,,\n乙,其他,多余\n', { headers: { 'content-type': 'text/csv' } });
+  assert.deepEqual(wide.body.errors.map((e) => e.line), [3]);
   const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('事项名称,类别\n带BOM的事项,其他\n')]);
   const b = await committee.post(`/api/v1/lists/${l.id}/import?dry_run=1`, bom, { headers: { 'content-type': 'text/csv' } });
   assert.deepEqual(b.body.errors, []);
