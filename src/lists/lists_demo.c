@@ -431,7 +431,10 @@ int lists_demo_load(db_conn *c, const char *password_hash)
         rc = make_list(&d, "rectification", NULL, title, "点穴式专项检查、上级反馈和专项整治发现问题的整改清单，逐项对账销号",
                        cats_of(rect_cats, 4), &id);
     int64_t insp[3] = {0};
+    /* inspections are always in the past, even for a demo loaded in January */
     lists_day insp_day[3] = {0, jan + 95, jan + 250};
+    if (insp_day[1] > d.today - 40)
+        insp_day[1] = d.today - 40;
     if (insp_day[2] > d.today - 20)
         insp_day[2] = d.today - 20;
     for (int n = 1; rc == DJ_OK && n <= 2; n++) {
@@ -482,7 +485,7 @@ int lists_demo_load(db_conn *c, const char *password_hash)
         rc = add_item(&d, id, supervision_items[i], resp_cats[qn], NULL, false, 1, start, due, NULL, NULL, 0, (int)k);
     }
     if (rc)
-        fprintf(stderr, "lists demo: %s\n", db_errmsg(c));
+        fprintf(stderr, "lists demo: %s\n", db_errmsg(c)); /* says which constraint failed */
     free(d.branches);
     free(d.people);
     for (int i = 0; i < d.npeople; i++)
