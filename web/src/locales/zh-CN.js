@@ -327,6 +327,8 @@ export default {
     importTitle: '导入事项（CSV 表格）',
     importHint: '在 Excel 中“另存为 CSV”（UTF-8 或 GBK 均可）。第一行为表头：事项名称（必填）、类别、具体内容、动作类型、责任单位、责任人、协同单位、协同责任人、开始日期、完成时限、问题来源、来源说明、进度、成效。',
     chooseFile: '选择文件',
+    template: '下载模板',
+    templateFile: '清单导入模板.csv',
     check: '检查',
     commit: '确认导入',
     importRows: '共 {rows} 行',
