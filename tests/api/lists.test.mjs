@@ -523,4 +523,15 @@ test('quarterly report: page, XLSX cells, PDF text; the all-lists report', async
   writeFileSync(pf, allPdf.raw);
   assert.match(execFileSync('pdftotext', [pf, '-'], { encoding: 'utf8' }), /各项工作清单推进情况汇总报告/);
   assert.equal((await memberA.get(`/api/v1/lists/report?quarter=${quarter}`)).status, 403);
+
+  // a client that leaves while its PDF renders leaves nothing behind (srv.stop() checks for leaks)
+  for (const ms of [0, 2, 10]) {
+    const ac = new AbortController();
+    const p = fetch(`${srv.url}/api/v1/lists/report?quarter=${quarter}&format=pdf`, {
+      headers: { cookie: leader.cookie }, signal: ac.signal,
+    }).catch(() => null);
+    setTimeout(() => ac.abort(), ms);
+    await p;
+  }
+  assert.equal((await leader.get(`/api/v1/lists/${l.id}/report?quarter=${quarter}`)).status, 200);
 });
