@@ -277,6 +277,7 @@ export default {
     awaiting: '待销号',
     addItem: '新增事项',
     editItem: '编辑事项',
+    outcome: '成效',
     saved: '已保存',
     import: '导入表格',
     report: '季度报告',
