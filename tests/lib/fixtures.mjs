@@ -54,10 +54,10 @@ COMMIT;
 
 /** Writes the fixed agency into the database file of a server started with startServer(). */
 export function seedAgency(dbPath) {
-  execFileSync('sqlite3', ['-bail', dbPath], { input: 'PRAGMA busy_timeout=5000;\n' + SQL, encoding: 'utf8' });
+  execFileSync('sqlite3', ['-bail', dbPath], { input: '.timeout 5000\n' + SQL, encoding: 'utf8' });
 }
 
 /** Runs SQL against the test database (for fixtures and tamper tests); returns stdout. */
 export function sql(dbPath, text) {
-  return execFileSync('sqlite3', ['-bail', dbPath], { input: 'PRAGMA busy_timeout=5000;\n' + text, encoding: 'utf8' });
+  return execFileSync('sqlite3', ['-bail', dbPath], { input: '.timeout 5000\n' + text, encoding: 'utf8' });
 }

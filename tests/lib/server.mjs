@@ -90,7 +90,7 @@ export class Client {
     if (csrf && this.csrf && !['GET', 'HEAD'].includes(method)) h['x-csrf-token'] = this.csrf;
     let payload;
     if (body !== undefined) {
-      if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
+      if (typeof body === 'string' || Buffer.isBuffer(body)) { payload = body; h['content-type'] ??= 'application/json'; }
       else { payload = JSON.stringify(body); h['content-type'] ??= 'application/json'; }
     }
     const r = await fetch(this.url + p, { method, headers: h, body: payload, redirect: 'manual' });
