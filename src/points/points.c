@@ -159,21 +159,37 @@ int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_
         return DJ_OK; /* a person outside the tree */
     if (rc)
         return rc;
-    *agency_id = strtoll(path + 1, NULL, 10);
-    rc = db_query_i64(c, branch_id,
-                      "SELECT id FROM orgs WHERE $1 LIKE path || '%' AND kind IN ('branch', 'general_branch')"
-                      " ORDER BY length(path) DESC LIMIT 1",
-                      "t", path);
-    if (rc == DJ_ENOTFOUND) {
-        /* no branch above: rank with the org itself */
-        const char *last = path + strlen(path) - 1;
-        while (last > path && last[-1] != '/')
-            last--;
-        *branch_id = strtoll(last, NULL, 10);
-        rc = DJ_OK;
+    /* the path's ids, root first ("/1/4/9/"); the branch is the deepest of kind
+     * branch or general_branch, found by primary-key lookups (no scan of orgs) */
+    int64_t ids[32];
+    int n = 0;
+    for (char *p = path; *p && n < 32;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        ids[n++] = strtoll(p, &p, 10);
     }
     free(path);
-    return rc;
+    if (n == 0)
+        return DJ_OK;
+    *agency_id = ids[0];
+    *branch_id = ids[n - 1]; /* no branch above: rank with the org itself */
+    for (int i = n - 1; i >= 0; i--) {
+        char *kind = NULL;
+        rc = db_query_text(c, &kind, "SELECT kind FROM orgs WHERE id = $1", "i", ids[i]);
+        if (rc == DJ_ENOTFOUND)
+            continue;
+        if (rc)
+            return rc;
+        bool branch = strcmp(kind, "branch") == 0 || strcmp(kind, "general_branch") == 0;
+        free(kind);
+        if (branch) {
+            *branch_id = ids[i];
+            break;
+        }
+    }
+    return DJ_OK;
 }
 
 /* Appends one entry to the member's chain and adds it to the totals; e->seq is

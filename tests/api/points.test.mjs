@@ -5,10 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { BIN, startServer } from '../lib/server.mjs';
-import { seedAgency, sql as rawSql, PERSON } from '../lib/fixtures.mjs';
-
-// the fixture's helper echoes the busy_timeout pragma's value first
-const sql = (db, text) => rawSql(db, text).replace(/^\d+\n/, '');
+import { seedAgency, sql, PERSON } from '../lib/fixtures.mjs';
 
 const YEAR = new Date().getUTCFullYear();
 // h minutes after midnight of today in Shanghai (earlier today, in the same Shanghai day)
