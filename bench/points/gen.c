@@ -18,7 +18,8 @@
 
 #define CHECK(x)                                                                                                \
     do {                                                                                                        \
-        if ((x) != SQLITE_OK && (x) != SQLITE_DONE && (x) != SQLITE_ROW) {                                      \
+        int rc_ = (x);                                                                                          \
+        if (rc_ != SQLITE_OK && rc_ != SQLITE_DONE && rc_ != SQLITE_ROW) {                                      \
             fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sqlite3_errmsg(db));                             \
             exit(1);                                                                                            \
         }                                                                                                       \
@@ -41,7 +42,8 @@ static void step(sqlite3_stmt *s)
 }
 
 static const char *codes[] = {"attend_branch_assembly", "attend_group_meeting", "attend_theme_day",
-                              "attend_party_lecture", "study_hours"};
+                              "attend_party_lecture", "study_hours", "volunteer_hours"};
+#define NCODES 6
 
 int main(int argc, char **argv)
 {
@@ -57,12 +59,13 @@ int main(int argc, char **argv)
     sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000000;"
                      "PRAGMA temp_store=MEMORY; DROP TRIGGER IF EXISTS points_ledger_no_update;",
                  NULL, NULL, NULL);
-    int64_t rule_ids[5];
-    int64_t rule_pts[5];
-    for (int i = 0; i < 5; i++) {
+    int64_t rule_ids[NCODES];
+    int64_t rule_pts[NCODES];
+    for (int i = 0; i < NCODES; i++) {
         sqlite3_stmt *s = prep("SELECT id, points FROM points_rules WHERE code = ?1 ORDER BY version DESC LIMIT 1");
         sqlite3_bind_text(s, 1, codes[i], -1, SQLITE_STATIC);
-        CHECK(sqlite3_step(s));
+        int rc = sqlite3_step(s);
+        CHECK(rc);
         rule_ids[i] = sqlite3_column_int64(s, 0);
         rule_pts[i] = sqlite3_column_int64(s, 1);
         sqlite3_finalize(s);
@@ -79,7 +82,7 @@ int main(int argc, char **argv)
                                " VALUES (?1, ?2, ?3, 'full', NULL, ?4, ?4)");
     sqlite3_stmt *led = prep("INSERT INTO points_ledger (person_id, seq, rule_id, rule_code, delta, source_type,"
                              " source_id, reverses_id, reason, occurred_at, created_by, approved_by, created_at,"
-                             " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, 'attendance', ?6, NULL, ?7, ?8, NULL,"
+                             " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, NULL, ?7, ?8, NULL,"
                              " NULL, ?9, ?10, ?11)");
     sqlite3_stmt *head = prep("INSERT INTO points_heads (person_id, seq, hash) VALUES (?1, ?2, ?3)");
     sqlite3_stmt *tot = prep("INSERT INTO points_totals (person_id, period, branch_id, agency_id, total, entries)"
@@ -115,17 +118,18 @@ int main(int argc, char **argv)
         char prev[POINTS_HASH_HEX] = POINTS_GENESIS, hash[POINTS_HASH_HEX];
         int64_t ytot = 0, qtot[4] = {0}, mtot[12] = {0}, qn[4] = {0}, mn[12] = {0};
         for (long k = 0; k < per; k++) {
-            int ci = (int)((p + k) % 5);
+            int ci = (int)((p + k) % NCODES);
             int month = 1 + (int)(k % 11), day = 1 + (int)((p + k) % 28);
             int64_t at_t = dj_local_midnight(year, month, day) + 10 * 3600;
             char at[21];
             dj_time_iso(at_t, at);
-            int64_t delta = ci == 4 ? 1 + rand() % 3 : rule_pts[ci];
+            /* study: 1-3 points (hours, capped 3 a day); volunteer service: 1-8 hours */
+            int64_t delta = ci == 4 ? 1 + rand() % 3 : ci == 5 ? 1 + rand() % 8 : rule_pts[ci];
             char reason[96];
             snprintf(reason, sizeof reason, "%s（%d年%d月%d日）", codes[ci], year, month, day);
             struct points_entry e = {
                 .person_id = p, .seq = k + 1, .rule_id = rule_ids[ci], .rule_code = codes[ci], .delta = delta,
-                .source_type = "attendance", .source_id = 1000 + k, .reason = reason, .occurred_at = at,
+                .source_type = ci == 4 ? "study_hours" : ci == 5 ? "volunteer_hours" : "attendance", .source_id = 1000 + k, .reason = reason, .occurred_at = at,
                 .created_at = at,
             };
             points_entry_hash(&e, prev, hash);
@@ -140,6 +144,7 @@ int main(int argc, char **argv)
             sqlite3_bind_text(led, 9, at, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(led, 10, prev, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(led, 11, hash, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(led, 12, e.source_type, -1, SQLITE_STATIC);
             step(led);
             memcpy(prev, hash, sizeof prev);
             ytot += delta;

@@ -225,7 +225,7 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
             c, err,
             "SELECT b.id AS org_id, b.name, COUNT(p.id) AS members,"
             " COALESCE(SUM(CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0) < 0 THEN 0"
-            "  ELSE $3 + COALESCE(t.total, 0) END), 0) AS score_sum"
+            "  ELSE $3 + COALESCE(t.total, 0) END), 0) AS score_sum, COALESCE(SUM(t.total), 0) AS earned_sum"
             " FROM orgs b JOIN orgs o ON o.path LIKE b.path || '%'"
             " JOIN people p ON p.org_id = o.id AND p.party_status IN ('full', 'probationary')"
             " LEFT JOIN points_totals t ON t.person_id = p.id AND t.period = $2"
@@ -235,12 +235,16 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
         size_t i;
         json_t *b;
         json_array_foreach(branches ? branches : json_null(), i, b) {
-            int64_t m = dj_jint(b, "members", 0), sum = dj_jint(b, "score_sum", 0);
+            int64_t m = dj_jint(b, "members", 0), sum = dj_jint(b, "score_sum", 0), earned = dj_jint(b, "earned_sum", 0);
             json_object_set_new(b, "average", json_real(m ? (double)(sum * 10 / m) / 10.0 : 0.0));
+            json_object_set_new(b, "average_earned", json_real(m ? (double)(earned * 10 / m) / 10.0 : 0.0));
         }
     }
+    char *org_name = NULL;
+    db_query_text(c, &org_name, "SELECT name FROM orgs WHERE id = $1", "i", org_id);
     free(path);
     if (!items || !branches) {
+        free(org_name);
         json_decref(items);
         json_decref(branches);
         return NULL;
@@ -248,6 +252,8 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
     json_t *out = json_pack("{s:s, s:I, s:I, s:o, s:o}", "period", period, "org_id", (json_int_t)org_id, "total",
                             (json_int_t)members, "items", items, "branches", branches);
     json_object_set_new(out, "next", offset + limit < members ? json_integer(offset + limit) : json_null());
+    json_object_set_new(out, "org_name", org_name ? json_string(org_name) : json_null());
+    free(org_name);
     return out;
 }
 

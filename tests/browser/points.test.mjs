@@ -99,6 +99,7 @@ test('admin screens: rankings with the chart, a member\'s ledger, rules, verify'
     await page.locator('[data-test="rank-chart"] canvas').waitFor();
     const first = await page.locator('[data-test="rank-table"] .el-table__row').first().innerText();
     assert.match(first, /周丽|吴刚/);
+    await page.waitForTimeout(1200); // let the chart's entry animation finish for the screenshot
     await snap(page, 'points-admin-rankings');
 
     await page.goto('/admin/points/ledger?person=9');
