@@ -121,8 +121,17 @@ static int org_arg(dj_req *r, int64_t *org)
     int rc = dj_query_int(r, "org", 0, 0, INT64_MAX, org);
     if (rc)
         return rc;
-    if (!*org)
-        *org = caller_agency(r);
+    if (!*org) {
+        /* the widest org the caller may read: the agency for the committee, the branch
+         * for its secretary */
+        const struct dj_grant *best = NULL;
+        for (int i = 0; i < r->user->ngrants; i++) {
+            const struct dj_grant *g = &r->user->grants[i];
+            if (auth_role_has(g->role, "points.read") && (!best || strlen(g->org_path) < strlen(best->org_path)))
+                best = g;
+        }
+        *org = best ? best->org_id : caller_agency(r);
+    }
     return auth_require(r, "points.read", *org);
 }
 

@@ -149,6 +149,9 @@ test('points: events, caps, claims, parallel awards, reversal, rankings, rules, 
       assert.equal(roll.body.items[0].person_id, PERSON.memberA);
       assert.equal((await memB.get(`/api/v1/points/rankings?org=3`)).status, 403);
       assert.equal((await secA.get(`/api/v1/points/rankings?org=3`)).status, 403);
+      const own = await secA.get('/api/v1/points/rankings');
+      assert.equal(own.status, 200, 'a secretary ranks their own branch by default');
+      assert.equal(own.body.org_id, 2);
       assert.equal((await committee.get('/api/v1/points/rankings?period=2026-13')).status, 400);
       const q = await committee.get(`/api/v1/points/rankings?org=1&period=${TODAY.slice(0, 7)}`);
       assert.equal(q.status, 200);
