@@ -253,6 +253,37 @@ static void test_reversal(void **state)
     assert_int_not_equal(db_exec(db, "DELETE FROM points_ledger WHERE id = $1", "i", r.entry_id), DJ_OK);
 }
 
+static void test_demo_through_the_consumer(void **state)
+{
+    (void)state;
+    /* the life demo's events: attendance and study; the points demo awards them through
+     * points_consume_events_tx, adds claims, reverses one award */
+    assert_int_equal(db_exec_script(db, "INSERT INTO life_events (person_id, activity_id, kind, activity_kind,"
+                                        " quantity, occurred_at) VALUES"
+                                        " (1, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
+                                        " (4, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
+                                        " (3, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
+                                        " (4, 901, 'study_hours', 'study_session', 25, '2026-09-02T02:00:00Z')"),
+                     DJ_OK);
+    int64_t before = 0, after = 0, pending = 0, reversals = 0, done = 0;
+    db_query_i64(db, &before, "SELECT COUNT(*) FROM points_ledger", "");
+    assert_int_equal(db_begin(db), DJ_OK);
+    assert_int_equal(points_demo_load(db, "unused"), DJ_OK);
+    assert_int_equal(db_commit(db), DJ_OK);
+    db_query_i64(db, &after, "SELECT COUNT(*) FROM points_ledger", "");
+    db_query_i64(db, &pending, "SELECT COUNT(*) FROM points_claims WHERE status = 'pending'", "");
+    db_query_i64(db, &reversals, "SELECT COUNT(*) FROM points_ledger WHERE source_type = 'correction'", "");
+    db_query_i64(db, &done, "SELECT COUNT(*) FROM points_events_done", "");
+    assert_int_equal(after - before, 3 + 1); /* two attendances and one study award, plus the reversal */
+    assert_true(pending >= 1);
+    assert_int_equal(reversals, 2);            /* the one of test_reversal and the demo's */
+    assert_int_equal(done, 4);                 /* the activist's event is consumed too, with a notice */
+    /* consuming again changes nothing */
+    struct points_sync st = {0};
+    assert_int_equal(points_consume_events(db, &st), DJ_OK);
+    assert_int_equal(st.events, 0);
+}
+
 static void test_hash_chain(void **state)
 {
     (void)state;
@@ -314,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_month_and_year_caps),
         cmocka_unit_test(test_rule_versions),
         cmocka_unit_test(test_reversal),
+        cmocka_unit_test(test_demo_through_the_consumer),
         cmocka_unit_test(test_hash_chain),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
