@@ -1,8 +1,11 @@
 /* points_api.c - HTTP handlers of the points subject: my score, ledgers, rankings,
  * the honour roll, the rule catalogue, claims and their approval, reversals,
  * the chain check, the sync of organisational-life events, XLSX exports. */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/audit.h"
 #include "../core/auth.h"
@@ -149,6 +152,62 @@ static int rankings_get(dj_req *r)
     return dj_reply_json(r, 200, out);
 }
 
+/* The honour roll is the same page for every member of an agency and is read far more
+ * often than it changes, so each process keeps the rendered answer for a second: a
+ * new award shows on the roll within a second, and a burst of members opening 积分
+ * costs one query per second per (agency, period, size). */
+#define ROLL_SLOTS 16
+static struct {
+    int64_t agency, limit, at_ms;
+    char period[16];
+    char *body; /* heap; owned by the cache */
+} roll_cache[ROLL_SLOTS];
+static pthread_mutex_t roll_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A copy (in the request's arena) of the cached answer, or NULL. */
+static char *roll_cached(dj_req *r, int64_t agency, const char *period, int64_t limit)
+{
+    char *out = NULL;
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&roll_mu);
+    for (int i = 0; i < ROLL_SLOTS && !out; i++)
+        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
+            strcmp(roll_cache[i].period, period) == 0 && now - roll_cache[i].at_ms < 1000)
+            out = dj_arena_strdup(r->arena, roll_cache[i].body);
+    pthread_mutex_unlock(&roll_mu);
+    return out;
+}
+
+static void roll_store(int64_t agency, const char *period, int64_t limit, const char *body)
+{
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&roll_mu);
+    int slot = 0;
+    for (int i = 0; i < ROLL_SLOTS; i++) {
+        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
+            strcmp(roll_cache[i].period, period) == 0) {
+            slot = i;
+            break;
+        }
+        if (roll_cache[i].at_ms < roll_cache[slot].at_ms)
+            slot = i; /* else the oldest */
+    }
+    free(roll_cache[slot].body);
+    roll_cache[slot].body = dj_strdup(body);
+    roll_cache[slot].agency = agency;
+    roll_cache[slot].limit = limit;
+    roll_cache[slot].at_ms = now;
+    snprintf(roll_cache[slot].period, sizeof roll_cache[slot].period, "%s", period);
+    pthread_mutex_unlock(&roll_mu);
+}
+
 static int honour_roll_get(dj_req *r)
 {
     const char *period;
@@ -159,10 +218,21 @@ static int honour_roll_get(dj_req *r)
     int64_t def = dj_setting_int(dj_db(r), "points.honour_roll_size", 10);
     if ((rc = dj_query_int(r, "limit", def, 1, 100, &limit)))
         return rc;
-    json_t *out = points_honour_roll(dj_db(r), caller_agency(r), period, limit, &rc);
+    int64_t agency = caller_agency(r);
+    char *body = roll_cached(r, agency, period, limit);
+    if (body)
+        return dj_reply_raw(r, 200, "application/json; charset=utf-8", body, strlen(body));
+    json_t *out = points_honour_roll(dj_db(r), agency, period, limit, &rc);
     if (!out)
         return rc;
-    return dj_reply_json(r, 200, out);
+    char *text = json_dumps(out, JSON_COMPACT);
+    json_decref(out);
+    if (!text)
+        return DJ_EINTERNAL;
+    roll_store(agency, period, limit, text);
+    body = dj_arena_strdup(r->arena, text);
+    free(text);
+    return dj_reply_raw(r, 200, "application/json; charset=utf-8", body, strlen(body));
 }
 
 static int reply_xlsx(dj_req *r, const char *name, void *data, size_t len)
