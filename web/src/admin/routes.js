@@ -51,6 +51,18 @@ export const pages = [
     meta: { title: 'points.menu.verify', icon: 'DataAnalysis', roles: ['admin', 'committee', 'auditor', 'discipline'] },
   },
   {
+    path: 'users',
+    name: 'a-users',
+    component: () => import('./users/UserList.vue'),
+    meta: { title: 'admin.menu.users', icon: 'User', roles: ['admin'] },
+  },
+  {
+    path: 'settings',
+    name: 'a-settings',
+    component: () => import('./settings/Settings.vue'),
+    meta: { title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'committee', 'auditor'] },
+  },
+  {
     path: 'password',
     name: 'a-password',
     component: () => import('./password/ChangePassword.vue'),
