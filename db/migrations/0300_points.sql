@@ -69,7 +69,7 @@ CREATE INDEX points_ledger_cap ON points_ledger(person_id, rule_code, occurred_a
 CREATE INDEX points_ledger_occurred ON points_ledger(person_id, occurred_at);
 
 -- Append-only, also against a bug in the code: no UPDATE or DELETE reaches the ledger.
--- (SQLite trigger syntax; the PostgreSQL driver's schema uses a plpgsql trigger that raises.)
+-- (SQLite trigger syntax; 0300_points.pg.sql spells it as a plpgsql trigger function.)
 CREATE TRIGGER points_ledger_no_update BEFORE UPDATE ON points_ledger
 BEGIN
     SELECT RAISE(ABORT, 'points_ledger is append-only');

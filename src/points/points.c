@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/err.h"
 #include "../core/mem.h"
@@ -146,6 +147,16 @@ void points_entry_hash(const struct points_entry *e, const char *prev_hash, char
 }
 
 /* ---------- the ledger ---------- */
+
+bool points_retry_wait(int attempt)
+{
+    if (attempt >= 4)
+        return false;
+    /* 2, 4, 8, 16 ms, with jitter so the losers do not collide again */
+    struct timespec ts = {0, (long)((2L << attempt) * 1000000L + (long)randombytes_uniform(1000000))};
+    nanosleep(&ts, NULL);
+    return true;
+}
 
 int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_t *agency_id)
 {
@@ -617,12 +628,20 @@ int points_consume_events(db_conn *c, struct points_sync *st)
     struct life_event *evs = dj_calloc(CONSUME_BATCH, sizeof *evs);
     int rc, n;
     do {
-        if ((rc = db_begin(c)))
-            break;
-        rc = pending_events(c, evs, CONSUME_BATCH, &n);
-        for (int i = 0; i < n && rc == DJ_OK; i++)
-            rc = consume_one(c, &evs[i], st);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        for (int attempt = 0;; attempt++) {
+            struct points_sync before = *st;
+            if ((rc = db_begin(c)) == DJ_OK) {
+                rc = pending_events(c, evs, CONSUME_BATCH, &n);
+                for (int i = 0; i < n && rc == DJ_OK; i++)
+                    rc = consume_one(c, &evs[i], st);
+                rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+            }
+            if (rc == DJ_OK)
+                break;
+            *st = before; /* nothing of the failed attempt was kept */
+            if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+                break;
+        }
     } while (rc == DJ_OK && n == CONSUME_BATCH);
     free(evs);
     return rc;

@@ -123,6 +123,12 @@ int points_consume_events_tx(db_conn *c, struct points_sync *st);
  * or a closing has committed. st may be NULL. */
 int points_consume_events(db_conn *c, struct points_sync *st);
 
+/* For a write transaction that the database refused with DJ_EBUSY (on PostgreSQL,
+ * SERIALIZABLE: two awards for one member both update the member's chain head, and the
+ * later one fails): waits a little longer each time and returns true to run the whole
+ * transaction again, or false after the fifth attempt. */
+bool points_retry_wait(int attempt);
+
 /* The member's branch (nearest branch-kind ancestor of their org) and agency (root). */
 int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_t *agency_id);
 

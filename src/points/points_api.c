@@ -337,11 +337,15 @@ static int rules_post(dj_req *r)
     db_conn *c = dj_db(r);
     int64_t id = 0;
     const char *field = NULL, *msg = NULL;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        rc = points_rule_save(c, in, user_id(r), &id, &field, &msg);
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, "create", "points_rule", id, NULL, in);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_rule_save(c, in, user_id(r), &id, &field, &msg);
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "create", "points_rule", id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
     json_decref(in);
     if (rc && msg)
@@ -411,12 +415,16 @@ static int claims_post(dj_req *r)
     db_conn *c = dj_db(r);
     int64_t id = 0;
     const char *msg = NULL;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
-                                 dj_jstr(in, "description", ""), when, &id, &msg);
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, "create", "points_claim", id, NULL, in);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
+                                     dj_jstr(in, "description", ""), when, &id, &msg);
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "create", "points_claim", id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
     json_decref(in);
     if (rc && msg)
@@ -457,15 +465,19 @@ static int claim_decision(dj_req *r)
         return dj_fail(r, DJ_EFORBIDDEN, NULL, "不能审批本人的申报");
     struct points_result res;
     const char *msg = NULL;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        json_t *before = points_claim_get(c, id, &rc);
-        rc = before ? points_claim_decide(c, id, user_id(r), approve, reason, &res, &msg) : rc;
-        json_t *after = rc == DJ_OK ? points_claim_get(c, id, &rc) : NULL;
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, approve ? "approve" : "reject", "points_claim", id, before, after);
-        json_decref(before);
-        json_decref(after);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            json_t *before = points_claim_get(c, id, &rc);
+            rc = before ? points_claim_decide(c, id, user_id(r), approve, reason, &res, &msg) : rc;
+            json_t *after = rc == DJ_OK ? points_claim_get(c, id, &rc) : NULL;
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, approve ? "approve" : "reject", "points_claim", id, before, after);
+            json_decref(before);
+            json_decref(after);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
     if (rc && msg)
         return dj_fail(r, rc, NULL, "%s", msg);
@@ -500,14 +512,18 @@ static int entries_post(dj_req *r)
     dj_date_parse(dj_jstr(in, "occurred_on", ""), &y, &m, &d);
     db_conn *c = dj_db(r);
     struct points_result res;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
-                                 dj_local_midnight(y, m, d) + 12 * 3600, user_id(r), &res);
-        if (rc == DJ_OK && !res.entry_id)
-            rc = DJ_EUNPROCESSABLE;
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, "create", "points_entry", res.entry_id, NULL, in);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
+                                     dj_local_midnight(y, m, d) + 12 * 3600, user_id(r), &res);
+            if (rc == DJ_OK && !res.entry_id)
+                rc = DJ_EUNPROCESSABLE;
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "create", "points_entry", res.entry_id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
     json_decref(in);
     if (rc == DJ_EINVAL || rc == DJ_ENOTFOUND)
@@ -543,11 +559,15 @@ static int entry_reverse(dj_req *r)
         return rc;
     }
     int64_t new_id = 0;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        rc = points_reverse(c, id, dj_jstr(in, "reason", ""), user_id(r), &new_id);
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, "reverse", "points_entry", id, NULL, in);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_reverse(c, id, dj_jstr(in, "reason", ""), user_id(r), &new_id);
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "reverse", "points_entry", id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
     json_decref(in);
     if (rc == DJ_ECONFLICT)
@@ -579,14 +599,22 @@ static int sync_post(dj_req *r)
     struct points_sync st = {0};
     db_conn *c = dj_db(r);
     json_t *out = NULL;
-    int rc = db_begin(c);
-    if (rc == DJ_OK) {
-        rc = points_consume_events_tx(c, &st);
-        out = json_pack("{s:I, s:I, s:I, s:I}", "events", (json_int_t)st.events, "awarded", (json_int_t)st.awarded,
-                        "skipped", (json_int_t)st.skipped, "duplicates", (json_int_t)st.duplicates);
-        if (rc == DJ_OK && st.events)
-            rc = audit_write(c, r, "sync", "points", 0, NULL, out);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    int rc;
+    for (int attempt = 0;; attempt++) {
+        memset(&st, 0, sizeof st);
+        json_decref(out);
+        out = NULL;
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_consume_events_tx(c, &st);
+            out = json_pack("{s:I, s:I, s:I, s:I}", "events", (json_int_t)st.events, "awarded",
+                            (json_int_t)st.awarded, "skipped", (json_int_t)st.skipped, "duplicates",
+                            (json_int_t)st.duplicates);
+            if (rc == DJ_OK && st.events)
+                rc = audit_write(c, r, "sync", "points", 0, NULL, out);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
     if (rc) {
         json_decref(out);
