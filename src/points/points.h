@@ -143,10 +143,13 @@ json_t *points_rules_list(db_conn *c, bool all, int *err);
 int points_rule_save(db_conn *c, const json_t *in, int64_t user_id, int64_t *id, const char **field,
                      const char **msg);
 
+/* A new claim, pending for the branch; under a rule that needs no approval it is
+ * approved and recorded at once. */
 int points_claim_create(db_conn *c, int64_t person_id, int64_t user_id, const char *rule_code,
                         const char *description, const char *occurred_on, int64_t *id, const char **msg);
 /* The claim's person and branch (for permission checks). */
 json_t *points_claim_get(db_conn *c, int64_t id, int *err);
+/* user_id 0: decided by the system (a rule without approval). */
 int points_claim_decide(db_conn *c, int64_t id, int64_t user_id, bool approve, const char *reason,
                         struct points_result *res, const char **msg);
 /* Claims of a person (mine) or in a scope (scope_sql over the branch's o.path). */

@@ -431,7 +431,10 @@ static int claims_post(dj_req *r)
         return dj_fail(r, rc, rc == DJ_EINVAL ? "rule_code" : NULL, "%s", msg);
     if (rc)
         return rc;
-    return dj_reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "pending"));
+    json_t *k = points_claim_get(c, id, &rc);
+    if (!k)
+        return rc;
+    return dj_reply_json(r, 201, k);
 }
 
 static int claim_decision(dj_req *r)

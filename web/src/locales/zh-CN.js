@@ -244,6 +244,7 @@ export default {
     claimDescriptionPlaceholder: '请写明事项、时间、地点或刊物等，便于支部核实',
     claimSubmit: '提交申报',
     claimSubmitted: '已提交，等待支部审批',
+    claimRecorded: '该事项无需审批，积分已记入',
     claimRuleRequired: '请选择申报事项',
     claimDescriptionRequired: '请填写说明（至少 4 个字）',
     myClaims: '我的申报',
