@@ -83,6 +83,72 @@ static int64_t caller_agency(dj_req *r)
     return agency;
 }
 
+/* The honour roll is the same page for every member of an agency and is read far more
+ * often than it changes, so each process keeps the rendered answer for a second: a
+ * new award shows on the roll within a second, and a burst of members opening 积分
+ * costs one query per second per (agency, period, size). */
+#define ROLL_SLOTS 16
+static struct {
+    int64_t agency, limit, at_ms;
+    char period[16];
+    char *body; /* heap; owned by the cache */
+} roll_cache[ROLL_SLOTS];
+static pthread_mutex_t roll_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A copy (in the request's arena) of the cached answer, or NULL. */
+static char *roll_cached(dj_req *r, int64_t agency, const char *period, int64_t limit)
+{
+    char *out = NULL;
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&roll_mu);
+    for (int i = 0; i < ROLL_SLOTS && !out; i++)
+        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
+            strcmp(roll_cache[i].period, period) == 0 && now - roll_cache[i].at_ms < 1000)
+            out = dj_arena_strdup(r->arena, roll_cache[i].body);
+    pthread_mutex_unlock(&roll_mu);
+    return out;
+}
+
+static void roll_store(int64_t agency, const char *period, int64_t limit, const char *body)
+{
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&roll_mu);
+    int slot = 0;
+    for (int i = 0; i < ROLL_SLOTS; i++) {
+        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
+            strcmp(roll_cache[i].period, period) == 0) {
+            slot = i;
+            break;
+        }
+        if (roll_cache[i].at_ms < roll_cache[slot].at_ms)
+            slot = i; /* else the oldest */
+    }
+    free(roll_cache[slot].body);
+    roll_cache[slot].body = dj_strdup(body);
+    roll_cache[slot].agency = agency;
+    roll_cache[slot].limit = limit;
+    roll_cache[slot].at_ms = now;
+    snprintf(roll_cache[slot].period, sizeof roll_cache[slot].period, "%s", period);
+    pthread_mutex_unlock(&roll_mu);
+}
+
+/* After a change made through this process, its own cache starts afresh (other
+ * processes catch up within the second). */
+static void roll_forget(void)
+{
+    pthread_mutex_lock(&roll_mu);
+    for (int i = 0; i < ROLL_SLOTS; i++)
+        roll_cache[i].at_ms = 0;
+    pthread_mutex_unlock(&roll_mu);
+}
+
 /* ---------- my score, ledgers, rankings ---------- */
 
 static int me_get(dj_req *r)
@@ -150,62 +216,6 @@ static int rankings_get(dj_req *r)
     if (!out)
         return rc;
     return dj_reply_json(r, 200, out);
-}
-
-/* The honour roll is the same page for every member of an agency and is read far more
- * often than it changes, so each process keeps the rendered answer for a second: a
- * new award shows on the roll within a second, and a burst of members opening 积分
- * costs one query per second per (agency, period, size). */
-#define ROLL_SLOTS 16
-static struct {
-    int64_t agency, limit, at_ms;
-    char period[16];
-    char *body; /* heap; owned by the cache */
-} roll_cache[ROLL_SLOTS];
-static pthread_mutex_t roll_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A copy (in the request's arena) of the cached answer, or NULL. */
-static char *roll_cached(dj_req *r, int64_t agency, const char *period, int64_t limit)
-{
-    char *out = NULL;
-    int64_t now = mono_ms();
-    pthread_mutex_lock(&roll_mu);
-    for (int i = 0; i < ROLL_SLOTS && !out; i++)
-        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
-            strcmp(roll_cache[i].period, period) == 0 && now - roll_cache[i].at_ms < 1000)
-            out = dj_arena_strdup(r->arena, roll_cache[i].body);
-    pthread_mutex_unlock(&roll_mu);
-    return out;
-}
-
-static void roll_store(int64_t agency, const char *period, int64_t limit, const char *body)
-{
-    int64_t now = mono_ms();
-    pthread_mutex_lock(&roll_mu);
-    int slot = 0;
-    for (int i = 0; i < ROLL_SLOTS; i++) {
-        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
-            strcmp(roll_cache[i].period, period) == 0) {
-            slot = i;
-            break;
-        }
-        if (roll_cache[i].at_ms < roll_cache[slot].at_ms)
-            slot = i; /* else the oldest */
-    }
-    free(roll_cache[slot].body);
-    roll_cache[slot].body = dj_strdup(body);
-    roll_cache[slot].agency = agency;
-    roll_cache[slot].limit = limit;
-    roll_cache[slot].at_ms = now;
-    snprintf(roll_cache[slot].period, sizeof roll_cache[slot].period, "%s", period);
-    pthread_mutex_unlock(&roll_mu);
 }
 
 static int honour_roll_get(dj_req *r)
@@ -426,6 +436,8 @@ static int claims_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     json_decref(in);
     if (rc && msg)
         return dj_fail(r, rc, rc == DJ_EINVAL ? "rule_code" : NULL, "%s", msg);
@@ -482,6 +494,8 @@ static int claim_decision(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     if (rc && msg)
         return dj_fail(r, rc, NULL, "%s", msg);
     if (rc)
@@ -528,6 +542,8 @@ static int entries_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     json_decref(in);
     if (rc == DJ_EINVAL || rc == DJ_ENOTFOUND)
         return dj_fail(r, DJ_EINVAL, "rule_code", "该规则不能手工记分（请选择来源为“手工”的规则）");
@@ -572,6 +588,8 @@ static int entry_reverse(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     json_decref(in);
     if (rc == DJ_ECONFLICT)
         return dj_fail(r, rc, "id", "该条目已冲正过，或本身就是冲正条目");
@@ -640,6 +658,8 @@ static int sync_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     if (rc) {
         json_decref(out);
         return rc;
