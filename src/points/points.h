@@ -132,6 +132,12 @@ bool points_retry_wait(int attempt);
 /* The member's branch (nearest branch-kind ancestor of their org) and agency (root). */
 int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_t *agency_id);
 
+/* Small look-ups for the handlers' permission checks: a person's org (0 when none;
+ * DJ_ENOTFOUND for no such person), the member an entry belongs to, the first root org. */
+int points_person_org(db_conn *c, int64_t person_id, int64_t *org_id);
+int points_entry_person(db_conn *c, int64_t entry_id, int64_t *person_id);
+int points_first_root(db_conn *c, int64_t *org_id);
+
 /* ---------- rules and claims (points_claims.c) ---------- */
 
 /* The version of code in force on date (YYYY-MM-DD). DJ_ENOTFOUND when none. */

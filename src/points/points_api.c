@@ -42,7 +42,7 @@ static int person_org(dj_req *r, int64_t person, int64_t *org)
 {
     int64_t o = 0;
     *org = 0;
-    int rc = db_query_i64(dj_db(r), &o, "SELECT COALESCE(org_id, 0) FROM people WHERE id = $1", "i", person);
+    int rc = points_person_org(dj_db(r), person, &o);
     if (rc == DJ_ENOTFOUND)
         return dj_fail(r, DJ_ENOTFOUND, "person", "找不到编号为 %lld 的人员", (long long)person);
     *org = o;
@@ -79,7 +79,7 @@ static int64_t caller_agency(dj_req *r)
     if (!agency && r->user->ngrants > 0)
         agency = strtoll(r->user->grants[0].org_path + 1, NULL, 10);
     if (!agency)
-        db_query_i64(dj_db(r), &agency, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+        points_first_root(dj_db(r), &agency);
     return agency;
 }
 
@@ -569,7 +569,7 @@ static int entry_reverse(dj_req *r)
         return rc;
     db_conn *c = dj_db(r);
     int64_t person = 0;
-    if (db_query_i64(c, &person, "SELECT person_id FROM points_ledger WHERE id = $1", "i", id) != DJ_OK) {
+    if (points_entry_person(c, id, &person) != DJ_OK) {
         json_decref(in);
         return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该积分条目");
     }
