@@ -592,7 +592,9 @@ static int pending_events(db_conn *c, struct life_event *evs, int max, int *n)
         e->activity_id = db_col_i64(s, 2);
         snprintf(e->kind, sizeof e->kind, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
         snprintf(e->activity_kind, sizeof e->activity_kind, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
-        e->quantity = db_col_i64(s, 5);
+        /* life_events.quantity is hours (REAL); awards count tenths of an hour */
+        double q = db_col_double(s, 5);
+        e->quantity = strncmp(e->kind, "attendance", 10) == 0 ? 1 : (int64_t)(q * 10.0 + 0.5);
         if (dj_time_parse(db_col_text(s, 6) ? db_col_text(s, 6) : "", &e->occurred) != DJ_OK)
             e->occurred = 0;
         (*n)++;

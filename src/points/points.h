@@ -82,7 +82,8 @@ struct points_award {
     const char *rule_code;
     const char *source_type; /* attendance | study_hours | volunteer_hours | claim | manual */
     int64_t source_id;
-    int64_t quantity;        /* 1 for one event; hours x 10 for the *_hours sources */
+    int64_t quantity;        /* 1 for one event; tenths of an hour for the *_hours sources
+                              * (the consumer converts life_events' hours) */
     int64_t occurred_at;     /* when the deed was done */
     const char *reason;      /* NULL: from the rule */
     int64_t created_by, approved_by; /* users.id; 0: the automatic awarder / none */

@@ -60,7 +60,7 @@ test('points: events, caps, claims, parallel awards, reversal, rankings, rules, 
     });
 
     await t.test('the daily study cap: a reduced award, then none with a reason the member sees', async () => {
-      for (const [i, h] of [[201, 20], [202, 20], [203, 15]].entries())
+      for (const [i, h] of [[201, 2], [202, 2], [203, 1.5]].entries())
         addEvent(srv.db, { person: PERSON.memberA, activity: h[0], kind: 'study_hours', akind: 'study_session', qty: h[1], at: todayAt(1 + i) });
       const r = await committee.post('/api/v1/points/sync', {});
       assert.equal(r.body.awarded, 2);

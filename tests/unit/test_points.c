@@ -263,7 +263,7 @@ static void test_demo_through_the_consumer(void **state)
                                         " (1, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
                                         " (4, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
                                         " (3, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
-                                        " (4, 901, 'study_hours', 'study_session', 25, '2026-09-02T02:00:00Z')"),
+                                        " (4, 901, 'study_hours', 'study_session', 2.5, '2026-09-02T02:00:00Z')"),
                      DJ_OK);
     int64_t before = 0, after = 0, pending = 0, reversals = 0, done = 0;
     db_query_i64(db, &before, "SELECT COUNT(*) FROM points_ledger", "");
