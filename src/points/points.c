@@ -68,7 +68,10 @@ int64_t points_amount(const struct points_rule *rule, int64_t quantity)
         return rule->points;
     if (quantity <= 0 || quantity < rule->min_quantity)
         return 0;
-    return rule->points * (quantity / 10);
+    /* hours rounded half up (1.5 h counts 2); a duration that meets the minimum counts
+     * at least one hour */
+    int64_t whole = (quantity + 5) / 10;
+    return rule->points * (whole > 0 ? whole : 1);
 }
 
 int64_t points_cap_clip(const struct points_rule *rule, int64_t delta, int64_t used_day, int64_t used_month,

@@ -45,8 +45,9 @@ struct points_rule {
 };
 
 /* Points an event is worth under a rule: points per event for attendance,
- * claims and manual entries; points per whole hour for the *_hours sources,
- * where quantity is hours x 10 (floor; below min_quantity nothing). */
+ * claims and manual entries; points per hour for the *_hours sources, where
+ * quantity is tenths of an hour: hours rounded half up, at least one hour once
+ * the rule's minimum duration is met, nothing below it. */
 int64_t points_amount(const struct points_rule *rule, int64_t quantity);
 
 /* What a cap leaves of a positive delta, given what the member already has

@@ -118,8 +118,11 @@ static void test_amount_and_clip(void **state)
     struct points_rule r = {.points = 2, .min_quantity = 5, .cap_day = 3, .cap_year = 10};
     strcpy(r.source, "study_hours");
     assert_int_equal(points_amount(&r, 4), 0);  /* below the minimum duration */
-    assert_int_equal(points_amount(&r, 9), 0);  /* 0.9 h: no whole hour */
-    assert_int_equal(points_amount(&r, 25), 4); /* 2.5 h -> 2 whole hours x 2 */
+    assert_int_equal(points_amount(&r, 5), 2);  /* half an hour meets the minimum: one hour */
+    assert_int_equal(points_amount(&r, 14), 2); /* 1.4 h -> 1 hour x 2 */
+    assert_int_equal(points_amount(&r, 25), 6); /* 2.5 h -> 3 hours x 2 */
+    r.min_quantity = 0;
+    assert_int_equal(points_amount(&r, 2), 2);  /* no minimum: any time counts one hour */
     strcpy(r.source, "attendance");
     assert_int_equal(points_amount(&r, 25), 2);
     char which;
