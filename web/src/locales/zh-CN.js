@@ -233,6 +233,7 @@ export default {
     correction: '冲正',
     approvedBy: '审批人：{name}',
     notices: '未计分提醒',
+    noticeLine: '{message}（最近 {date}，共 {count} 次）',
     honourTitle: '{period} 红榜',
     honourEmpty: '本期还没有上榜党员',
     claimTitle: '申报积分',
