@@ -206,6 +206,16 @@ int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_
     return DJ_OK;
 }
 
+int points_member_moved(db_conn *c, int64_t person_id)
+{
+    int64_t branch, agency;
+    int rc = points_person_orgs(c, person_id, &branch, &agency);
+    if (rc)
+        return rc;
+    return db_exec(c, "UPDATE points_totals SET branch_id = $2, agency_id = $3 WHERE person_id = $1", "iII",
+                   person_id, branch, agency);
+}
+
 /* Appends one entry to the member's chain and adds it to the totals; e->seq is
  * filled in.  The head row is updated first: on PostgreSQL that row lock is what
  * orders concurrent awards of one member (on SQLite BEGIN IMMEDIATE already has). */

@@ -131,6 +131,10 @@ int points_consume_events(db_conn *c, struct points_sync *st);
  * transaction again, or false after the fifth attempt. */
 bool points_retry_wait(int attempt);
 
+/* For the roster when a member moves to another branch (inside its transaction): the
+ * member's totals rows rank with the new branch from now on. */
+int points_member_moved(db_conn *c, int64_t person_id);
+
 /* The member's branch (nearest branch-kind ancestor of their org) and agency (root). */
 int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_t *agency_id);
 

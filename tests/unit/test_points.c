@@ -232,6 +232,26 @@ static void test_rule_versions(void **state)
     assert_int_equal(points_award(db, &a, &r), DJ_ENOTFOUND);
 }
 
+static void test_member_moves_branch(void **state)
+{
+    (void)state;
+    /* person 2 is in group 3 under branch 2; a new branch 5 gets them */
+    assert_int_equal(db_exec_script(db, "INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at)"
+                                        " VALUES (5, 1, 'branch', '第二党支部', '/1/5/', 'x', 'x');"
+                                        "UPDATE people SET org_id = 5 WHERE id = 2"),
+                     DJ_OK);
+    assert_int_equal(points_member_moved(db, 2), DJ_OK);
+    int64_t b = 0;
+    db_query_i64(db, &b, "SELECT branch_id FROM points_totals WHERE person_id = 2 AND period = '2026'", "");
+    assert_int_equal(b, 5);
+    struct points_settings s = {.base = 60};
+    int64_t rank = 0;
+    assert_int_equal(points_rank(db, "2026", false, 5, total(2, "2026"), true, &s, &rank), DJ_OK);
+    assert_int_equal(rank, 1); /* alone in the new branch */
+    assert_int_equal(db_exec_script(db, "UPDATE people SET org_id = 3 WHERE id = 2"), DJ_OK);
+    assert_int_equal(points_member_moved(db, 2), DJ_OK);
+}
+
 static void test_reversal(void **state)
 {
     (void)state;
@@ -347,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_day_cap_at_midnight),
         cmocka_unit_test(test_month_and_year_caps),
         cmocka_unit_test(test_rule_versions),
+        cmocka_unit_test(test_member_moves_branch),
         cmocka_unit_test(test_reversal),
         cmocka_unit_test(test_demo_through_the_consumer),
         cmocka_unit_test(test_hash_chain),
