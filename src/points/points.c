@@ -464,8 +464,67 @@ static int verify_head(db_conn *c, struct points_verify *v, int64_t person, int6
     return rc;
 }
 
+/* What a member's entries add up to per period, to hold against points_totals
+ * (the scores people see come from there, and those rows carry no hash). */
+struct member_sums {
+    int n;
+    char period[40][16];
+    int64_t total[40], count[40];
+};
+
+static void sums_add(struct member_sums *m, const char *occurred_at, int64_t delta)
+{
+    int64_t t = 0;
+    if (dj_time_parse(occurred_at ? occurred_at : "", &t) != DJ_OK)
+        return;
+    char p[3][16];
+    points_periods(t, p[0], p[1], p[2]);
+    for (int k = 0; k < 3; k++) {
+        int i = 0;
+        while (i < m->n && strcmp(m->period[i], p[k]) != 0)
+            i++;
+        if (i == m->n) {
+            if (m->n == 40)
+                continue;
+            memcpy(m->period[m->n], p[k], sizeof m->period[0]);
+            m->total[m->n] = m->count[m->n] = 0;
+            m->n++;
+        }
+        m->total[i] += delta;
+        m->count[i]++;
+    }
+}
+
+static int verify_totals(db_conn *c, struct points_verify *v, int64_t person, const struct member_sums *m)
+{
+    db_stmt *s = db_prep(c, "SELECT period, total, entries FROM points_totals WHERE person_id = $1");
+    if (!s)
+        return DJ_EDB;
+    db_bind(s, "i", person);
+    int rc, rows = 0;
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *period = db_col_text(s, 0) ? db_col_text(s, 0) : "";
+        int i = 0;
+        while (i < m->n && strcmp(m->period[i], period) != 0)
+            i++;
+        rows++;
+        if (i == m->n || m->total[i] != db_col_i64(s, 1) || m->count[i] != db_col_i64(s, 2)) {
+            char why[160];
+            snprintf(why, sizeof why, "积分汇总（%s）与台账条目之和不符（汇总被改动）", period);
+            verify_bad(v, 0, person, why);
+        }
+    }
+    db_done(s);
+    if (rc != DB_DONE)
+        return rc;
+    if (rows != m->n)
+        verify_bad(v, 0, person, "缺少积分汇总行（汇总被删除）");
+    return DJ_OK;
+}
+
 int points_verify_chain(db_conn *c, struct points_verify *v)
 {
+    struct member_sums *sums = dj_calloc(1, sizeof *sums);
     memset(v, 0, sizeof *v);
     v->ok = true;
     db_stmt *s = db_prep(c, "SELECT id, person_id, seq, rule_id, rule_code, delta, source_type, source_id,"
@@ -480,8 +539,10 @@ int points_verify_chain(db_conn *c, struct points_verify *v)
     while ((rc = db_step(s)) == DB_ROW) {
         int64_t id = db_col_i64(s, 0), p = db_col_i64(s, 1);
         if (p != person) {
-            if (person && !broken && (rc = verify_head(c, v, person, expect_seq, prev, last_id)))
+            if (person && !broken && ((rc = verify_head(c, v, person, expect_seq, prev, last_id)) ||
+                                      (rc = verify_totals(c, v, person, sums))))
                 break;
+            sums->n = 0;
             person = p;
             expect_seq = 0;
             broken = false;
@@ -513,12 +574,17 @@ int points_verify_chain(db_conn *c, struct points_verify *v)
         }
         expect_seq = e.seq;
         snprintf(prev, sizeof prev, "%s", stored);
+        sums_add(sums, e.occurred_at, e.delta);
     }
     db_done(s);
-    if (rc == DB_DONE && person && !broken)
+    if (rc == DB_DONE && person && !broken) {
         rc = verify_head(c, v, person, expect_seq, prev, last_id);
-    else if (rc == DB_DONE)
+        if (rc == DJ_OK)
+            rc = verify_totals(c, v, person, sums);
+    } else if (rc == DB_DONE) {
         rc = DJ_OK;
+    }
+    free(sums);
     if (rc)
         return rc;
     /* a head whose whole chain is gone */

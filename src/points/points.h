@@ -113,7 +113,9 @@ struct points_verify {
     int64_t bad_person;
     char problem[160];
 };
-/* Walks every member's chain (and its head). DJ_OK whether or not it is intact. */
+/* Walks every member's chain, its head, and the member's totals against the sums of
+ * the entries. DJ_OK whether or not it is intact; first_bad 0 with ok false names a
+ * member whose totals (or whole chain) no longer match. */
 int points_verify_chain(db_conn *c, struct points_verify *v);
 
 struct points_sync {

@@ -307,6 +307,28 @@ static void test_demo_through_the_consumer(void **state)
     assert_int_equal(st.events, 0);
 }
 
+static void test_totals_checked_against_the_ledger(void **state)
+{
+    (void)state;
+    struct points_verify v;
+    assert_int_equal(points_verify_chain(db, &v), DJ_OK);
+    assert_true(v.ok);
+    /* the score people see comes from points_totals: a changed total is found too */
+    assert_int_equal(db_exec(db, "UPDATE points_totals SET total = total + 5 WHERE person_id = 4 AND period = '2026-06'",
+                             ""),
+                     DJ_OK);
+    assert_int_equal(points_verify_chain(db, &v), DJ_OK);
+    assert_false(v.ok);
+    assert_int_equal(v.bad_person, 4);
+    assert_int_equal(v.first_bad, 0);
+    assert_non_null(strstr(v.problem, "2026-06"));
+    assert_int_equal(db_exec(db, "UPDATE points_totals SET total = total - 5 WHERE person_id = 4 AND period = '2026-06'",
+                             ""),
+                     DJ_OK);
+    assert_int_equal(points_verify_chain(db, &v), DJ_OK);
+    assert_true(v.ok);
+}
+
 static void test_hash_chain(void **state)
 {
     (void)state;
@@ -370,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_member_moves_branch),
         cmocka_unit_test(test_reversal),
         cmocka_unit_test(test_demo_through_the_consumer),
+        cmocka_unit_test(test_totals_checked_against_the_ledger),
         cmocka_unit_test(test_hash_chain),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
