@@ -582,6 +582,7 @@ int dj_serve(const struct dj_server_opts *o)
         threads = n > 0 ? (unsigned)n : 2;
     }
     dj_pool_start(threads, 256);
+    auth_touch_start();
 
     sigset_t set;
     sigemptyset(&set);
@@ -610,6 +611,7 @@ int dj_serve(const struct dj_server_opts *o)
     if (!d) {
         fprintf(stderr, "dangjian: cannot listen on %s: %s\n", o->listen, strerror(errno));
         dj_pool_stop();
+        auth_touch_stop();
         dj_static_free();
         return 1;
     }
@@ -627,6 +629,7 @@ int dj_serve(const struct dj_server_opts *o)
     }
     MHD_stop_daemon(d);
     dj_pool_stop();
+    auth_touch_stop();
     dj_static_free();
     fprintf(stderr, "dangjian: stopped\n");
     return 0;
