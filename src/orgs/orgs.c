@@ -455,7 +455,7 @@ int orgs_create(db_conn *c, const json_t *in, int64_t *id_out, struct orgs_err *
                  "INSERT INTO orgs (id, parent_id, kind, name, path, sort, set_up_on, term_start, term_end,"
                  " brand_name, brand_slogan, brand_description, created_at, updated_at)"
                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
-                 "iittititttttt", id, parent.id, kind, dj_jstr(in, "name", ""), path, dj_jint(in, "sort", 0),
+                 "iitttittttttt", id, parent.id, kind, dj_jstr(in, "name", ""), path, dj_jint(in, "sort", 0),
                  dj_jstr(in, "set_up_on", NULL), ts, te, dj_jstr(in, "brand_name", NULL),
                  dj_jstr(in, "brand_slogan", NULL), dj_jstr(in, "brand_description", NULL), now);
     if (rc == DJ_OK && ts)

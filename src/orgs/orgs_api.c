@@ -87,10 +87,6 @@ static int orgs_new(dj_req *r)
     int rc = dj_body_json(r, spec, &in);
     if (rc)
         return rc;
-    if (dj_str_blank(dj_jstr(in, "name", "")) == false) {
-        json_decref(in);
-        return dj_fail(r, DJ_EINVAL, "name", "组织名称不能为空");
-    }
     db_conn *c = dj_db(r);
     int64_t id = 0;
     struct orgs_err e = {0};
@@ -139,10 +135,6 @@ static int orgs_change(dj_req *r)
     json_t *in;
     if ((rc = dj_body_json(r, spec, &in)))
         return rc;
-    if (dj_jhas(in, "name") && !dj_str_blank(dj_jstr(in, "name", ""))) {
-        json_decref(in);
-        return dj_fail(r, DJ_EINVAL, "name", "组织名称不能为空");
-    }
     /* a branch keeps its own brand (org.brand); everything else is the committee's (org.write) */
     bool brand_only = json_object_size(in) > 0;
     const char *key;

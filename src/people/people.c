@@ -258,7 +258,7 @@ static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, 
         return NULL;
     *like = dj_asprintf("%%%s%%", f->q ? f->q : "");
     *path = dj_asprintf("%s%%", f->org_path ? f->org_path : "");
-    db_bind(s, "ittiii", f->me, *like, f->status ? f->status : "", *path, limit, offset);
+    db_bind(s, "itttii", f->me, *like, f->status ? f->status : "", *path, limit, offset);
     return s;
 }
 

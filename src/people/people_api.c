@@ -182,10 +182,6 @@ static int people_new(dj_req *r)
     db_conn *c = dj_db(r);
     int64_t id = 0;
     struct people_err e = {0};
-    if (!dj_str_blank(dj_jstr(in, "name", ""))) {
-        rc = dj_fail(r, DJ_EINVAL, "name", "姓名不能为空");
-        goto out;
-    }
     if ((rc = require_write_org(r, dj_jint(in, "org_id", 0))))
         goto out;
     if ((rc = db_begin(c)))
@@ -216,10 +212,6 @@ static int people_change(dj_req *r)
         return rc;
     db_conn *c = dj_db(r);
     struct people_err e = {0};
-    if (dj_jhas(in, "name") && !dj_str_blank(dj_jstr(in, "name", ""))) {
-        rc = dj_fail(r, DJ_EINVAL, "name", "姓名不能为空");
-        goto out;
-    }
     rc = people_scope_org(c, id, &org);
     if (rc == DJ_ENOTFOUND) {
         rc = dj_fail(r, rc, "id", "找不到该人员");

@@ -240,7 +240,8 @@ static bool check_row(struct ctx *x, const struct csv_record *rec, const int *ma
             ok = false;
         }
     } else {
-        w->status = "full";
+        /* no category: read it off the dates */
+        w->status = w->v[C_FULL] ? "full" : w->v[C_JOINED] ? "probationary" : "none";
     }
     if (ok) {
         const char *field = NULL;
