@@ -43,7 +43,7 @@ static void db_key_make(void)
 static const struct db_driver *db_driver_for(const char *url)
 {
     if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        return NULL; /* PostgreSQL driver: see DESIGN.md; not built yet */
+        return &db_pg_driver;
     return &db_sqlite_driver;
 }
 
@@ -58,11 +58,6 @@ int db_configure(const char *url)
 db_conn *db_open(const char *url, char **errmsg)
 {
     const struct db_driver *drv = db_driver_for(url);
-    if (!drv) {
-        if (errmsg)
-            *errmsg = dj_strdup("PostgreSQL is not supported by this build yet");
-        return NULL;
-    }
     void *h = NULL;
     if (drv->open(url, &h, errmsg) != DJ_OK)
         return NULL;
