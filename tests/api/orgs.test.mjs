@@ -4,10 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql as rawSql, ORG } from '../lib/fixtures.mjs';
-
-// sqlite3 echoes the busy_timeout pragma first
-const sql = (db, text) => rawSql(db, text).split('\n').slice(1).join('\n');
+import { seedAgency, sql, ORG } from '../lib/fixtures.mjs';
 
 function shanghaiDate(offsetDays) {
   const t = new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3);

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql as rawSql, ORG, PERSON } from '../lib/fixtures.mjs';
 
-const sql = (db, text) => rawSql(db, text).split('\n').slice(1).join('\n').trim();
+const sql = (db, text) => rawSql(db, text).trim();
 const count = (db) => Number(sql(db, 'SELECT COUNT(*) FROM people;'));
 const CSV = { headers: { 'content-type': 'text/csv' } };
 const gbk = (text) => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: text });
