@@ -46,6 +46,7 @@ struct ctx {
     size_t nerrors;
     bool truncated;
     struct org *orgs;
+    struct org **by_name, **by_full;
     size_t norgs;
     /* phones seen in the file: open addressing, key → line */
     char **ph_key;
@@ -142,30 +143,48 @@ static int load_orgs(struct ctx *x)
     return rc < 0 ? rc : DJ_OK;
 }
 
+static int org_by_name(const void *a, const void *b)
+{
+    return strcmp((*(const struct org *const *)a)->name, (*(const struct org *const *)b)->name);
+}
+
+static int org_by_full(const void *a, const void *b)
+{
+    return strcmp((*(const struct org *const *)a)->full, (*(const struct org *const *)b)->full);
+}
+
+/* Indexes for find_org: the organisations sorted by name and by full name. */
+static void index_orgs(struct ctx *x)
+{
+    x->by_name = dj_malloc((x->norgs + 1) * sizeof *x->by_name);
+    x->by_full = dj_malloc((x->norgs + 1) * sizeof *x->by_full);
+    for (size_t i = 0; i < x->norgs; i++)
+        x->by_name[i] = x->by_full[i] = &x->orgs[i];
+    qsort(x->by_name, x->norgs, sizeof *x->by_name, org_by_name);
+    qsort(x->by_full, x->norgs, sizeof *x->by_full, org_by_full);
+}
+
 /* The organisation named text: by name, or by "支部/小组" when names repeat.
  * NULL with *why set when unknown, ambiguous or out of scope. */
 static const struct org *find_org(struct ctx *x, const char *text, const char **why)
 {
-    const struct org *hit = NULL;
-    int n = 0;
-    for (size_t i = 0; i < x->norgs; i++) {
-        if (strcmp(x->orgs[i].full, text) == 0) {
-            hit = &x->orgs[i];
-            n = 1;
-            break;
+    struct org key = {.name = (char *)text, .full = (char *)text};
+    const struct org *kp = &key, *hit = NULL;
+    struct org **f = bsearch(&kp, x->by_full, x->norgs, sizeof *x->by_full, org_by_full);
+    if (f) {
+        hit = *f;
+    } else {
+        struct org **n = bsearch(&kp, x->by_name, x->norgs, sizeof *x->by_name, org_by_name);
+        if (!n) {
+            *why = "找不到该支部（须与组织树中的名称一致）";
+            return NULL;
         }
-        if (strcmp(x->orgs[i].name, text) == 0) {
-            hit = &x->orgs[i];
-            n++;
+        if ((n > x->by_name && strcmp((*(n - 1))->name, text) == 0) ||
+            (n + 1 < x->by_name + x->norgs && strcmp((*(n + 1))->name, text) == 0)) {
+            *why = "有多个同名组织，请写成“支部/党小组”";
+            return NULL;
         }
-    }
-    if (n == 0) {
-        *why = "找不到该支部（须与组织树中的名称一致）";
-        return NULL;
-    }
-    if (n > 1) {
-        *why = "有多个同名组织，请写成“支部/党小组”";
-        return NULL;
+        hit = *n;
     }
     if (!hit->in_scope) {
         *why = "无权向该支部导入人员";
@@ -424,6 +443,7 @@ int people_import(db_conn *c, const char *data, size_t len, const struct people_
     }
     if ((rc = load_orgs(&x)))
         goto done;
+    index_orgs(&x);
     if ((rc = pass(&x, text, tlen, false, &rows, first_id, last_id)))
         goto done;
     if (x.nerrors == 0 && !o->dry_run && rows > 0) {
@@ -444,6 +464,8 @@ done:
         free(x.orgs[i].full);
     }
     free(x.orgs);
+    free(x.by_name);
+    free(x.by_full);
     for (size_t i = 0; i < x.ph_cap; i++)
         free(x.ph_key[i]);
     free(x.ph_key);

@@ -216,6 +216,12 @@ test('people', async (t) => {
       assert.equal(r.status, 422, 'a second import of the same phones is refused');
       assert.equal(count(srv.db), before + 3);
       assert.equal(sql(srv.db, "SELECT COUNT(*) FROM audit WHERE action = 'import';"), '2');
+      // two groups of the same name: the file must say which
+      await com.post('/api/v1/orgs', { parent_id: ORG.branchB, kind: 'group', name: '第一党小组' });
+      r = await com.post('/api/v1/people/import?dry_run=1', '姓名,所在支部\n甲,第一党小组\n乙,第二党支部/第一党小组\n', CSV);
+      assert.equal(r.body.errors.length, 1);
+      assert.equal(r.body.errors[0].line, 2);
+      assert.match(r.body.errors[0].message, /同名/);
     });
 
     await t.test('export: CSV with BOM and XLSX, masked by scope', async () => {
