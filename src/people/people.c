@@ -215,8 +215,9 @@ static void where_sql(dj_buf *b, const struct people_filter *f)
     if (f->status && *f->status)
         dj_buf_puts(b, " AND p.party_status = $3");
     if (f->org_path && *f->org_path)
-        dj_buf_puts(b, " AND (o.path LIKE $4 OR EXISTS (SELECT 1 FROM person_orgs m2 JOIN orgs mo2 ON mo2.id ="
-                       " m2.org_id WHERE m2.person_id = p.id AND mo2.path LIKE $4))");
+        /* two index lookups (people_org, person_orgs_org) instead of a scan */
+        dj_buf_puts(b, " AND (p.org_id IN (SELECT id FROM orgs WHERE path LIKE $4) OR p.id IN (SELECT m2.person_id"
+                       " FROM person_orgs m2 WHERE m2.org_id IN (SELECT id FROM orgs WHERE path LIKE $4)))");
     if (f->active >= 0)
         dj_buf_printf(b, " AND p.active = %d", f->active ? 1 : 0);
 }
@@ -246,7 +247,9 @@ static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, 
 {
     dj_buf b = {0};
     char *priv = private_expr(f);
-    dj_buf_printf(&b, "SELECT " PERSON_COLS ", %s AS show_private" PERSON_FROM, priv);
+    /* a page also carries the count of all matches: one scan, not two */
+    dj_buf_printf(&b, "SELECT " PERSON_COLS ", %s AS show_private%s" PERSON_FROM, priv,
+                  limit >= 0 ? ", COUNT(*) OVER () AS total_matches" : "");
     free(priv);
     where_sql(&b, f);
     order_sql(&b, f->sort);
@@ -268,43 +271,46 @@ json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, in
     char *like = NULL, *path = NULL;
     int rc = DJ_OK;
     json_t *items = NULL;
-    /* the count */
-    dj_buf b = {0};
-    dj_buf_puts(&b, "SELECT COUNT(*)" PERSON_FROM);
-    where_sql(&b, f);
-    db_stmt *s = db_prep_dynamic(c, dj_buf_cstr(&b));
-    dj_buf_free(&b);
-    if (!s) {
-        rc = DJ_EDB;
-        goto out;
-    }
-    like = dj_asprintf("%%%s%%", f->q ? f->q : "");
-    path = dj_asprintf("%s%%", f->org_path ? f->org_path : "");
-    db_bind(s, "ittt", f->me, like, f->status ? f->status : "", path);
-    rc = db_step(s);
-    *total = rc == DB_ROW ? db_col_i64(s, 0) : 0;
-    db_done(s);
-    if (rc < 0)
-        goto out;
-    free(like);
-    free(path);
-    like = path = NULL;
-    s = query(c, f, limit, offset, &like, &path);
+    db_stmt *s = query(c, f, limit, offset, &like, &path);
     if (!s) {
         rc = DJ_EDB;
         goto out;
     }
     items = json_array();
+    *total = -1;
     int64_t today = orgs_today();
     while ((rc = db_step(s)) == DB_ROW) {
         json_t *o = db_row_json(s);
         bool priv = dj_jint(o, "show_private", 0) != 0;
+        *total = dj_jint(o, "total_matches", 0);
         json_object_del(o, "show_private");
+        json_object_del(o, "total_matches");
         decorate(o, priv, today);
         json_array_append_new(items, o);
     }
     db_done(s);
-    rc = rc < 0 ? rc : DJ_OK;
+    if (rc < 0)
+        goto out;
+    rc = DJ_OK;
+    if (*total < 0 && offset == 0) {
+        *total = 0;
+    } else if (*total < 0) {
+        /* a page past the end: count on its own */
+        dj_buf b = {0};
+        dj_buf_puts(&b, "SELECT COUNT(*)" PERSON_FROM);
+        where_sql(&b, f);
+        s = db_prep_dynamic(c, dj_buf_cstr(&b));
+        dj_buf_free(&b);
+        if (!s) {
+            rc = DJ_EDB;
+            goto out;
+        }
+        db_bind(s, "ittt", f->me, like, f->status ? f->status : "", path);
+        rc = db_step(s);
+        *total = rc == DB_ROW ? db_col_i64(s, 0) : 0;
+        db_done(s);
+        rc = rc < 0 ? rc : DJ_OK;
+    }
 out:
     free(like);
     free(path);

@@ -37,6 +37,10 @@ test('people', async (t) => {
       assert.equal(r.body.next, '4');
       r = await com.get(`/api/v1/people?limit=4&sort=id&cursor=${r.body.next}`);
       assert.deepEqual(r.body.items.map((p) => p.id), [5, 6, 7, 8]);
+      r = await com.get('/api/v1/people?limit=4&cursor=100');
+      assert.deepEqual([r.body.items.length, r.body.total, r.body.next], [0, 10, null]);
+      r = await com.get(`/api/v1/people?q=${encodeURIComponent('无此人')}`);
+      assert.deepEqual([r.body.items.length, r.body.total], [0, 0]);
       r = await com.get('/api/v1/people?status=boss');
       assert.equal(r.status, 400);
       assert.equal(r.body.error.field, 'status');
