@@ -5,7 +5,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer } from '../lib/server.mjs';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, dj } from '../lib/server.mjs';
 import { seedAgency, sql as rawSql, ORG, PERSON } from '../lib/fixtures.mjs';
 
 const sql = (db, text) => rawSql(db, text).trim();
@@ -251,6 +253,19 @@ test('people', async (t) => {
       const back = await com.post('/api/v1/people/import?dry_run=1', r.raw, CSV);
       assert.ok(back.body.errors.length > 0);
       assert.ok(back.body.errors.every((e) => e.column === '手机号'), JSON.stringify(back.body.errors));
+    });
+
+    await t.test('the command line: dangjian import and export', async () => {
+      const file = path.join(srv.dir, 'cli.csv');
+      writeFileSync(file, '姓名,所在支部,党员类别\n命令行甲,第二党支部,入党申请人\n命令行乙,第九党支部,群众\n');
+      assert.throws(() => dj(['import', '--db', srv.db, '--file', file, '--commit']),
+        (e) => e.status === 3 && /第3行 所在支部/.test(e.stdout) && /nothing written/.test(e.stdout));
+      assert.equal(sql(srv.db, "SELECT COUNT(*) FROM people WHERE name LIKE '命令行%';"), '0');
+      writeFileSync(file, '姓名,所在支部,党员类别\n命令行甲,第二党支部,入党申请人\n');
+      assert.match(dj(['import', '--db', srv.db, '--file', file, '--commit']), /1 rows \(utf-8\), 0 errors; imported/);
+      assert.equal(sql(srv.db, "SELECT COUNT(*) FROM people WHERE name LIKE '命令行%';"), '1');
+      const out = path.join(srv.dir, 'out.xlsx');
+      assert.match(dj(['export', '--db', srv.db, '--out', out, '--format', 'xlsx']), /wrote \d+ bytes/);
     });
   } finally {
     await srv.stop();
