@@ -254,8 +254,18 @@ static void where_sql(dj_buf *b, const struct people_filter *f, struct qparams *
                   " WHERE (%s OR p.id = %s OR EXISTS (SELECT 1 FROM person_orgs m JOIN orgs mo ON mo.id = m.org_id"
                   " WHERE m.person_id = p.id AND %s))",
                   f->read_scope ? f->read_scope : "(1=1)", me, f->read_scope_mass ? f->read_scope_mass : "(1=1)");
-    if (f->q && *f->q)
-        dj_buf_printf(b, " AND p.name LIKE %s", qp_text(q, dj_asprintf("%%%s%%", f->q), n));
+    if (f->q && *f->q) {
+        /* the name is matched literally: % and _ typed by the user are no wildcards */
+        dj_buf like = {0};
+        dj_buf_puts(&like, "%");
+        for (const char *c = f->q; *c; c++) {
+            if (*c == '%' || *c == '_' || *c == '!')
+                dj_buf_puts(&like, "!");
+            dj_buf_append(&like, c, 1);
+        }
+        dj_buf_puts(&like, "%");
+        dj_buf_printf(b, " AND p.name LIKE %s ESCAPE '!'", qp_text(q, dj_buf_cstr(&like), n));
+    }
     if (f->status && *f->status)
         dj_buf_printf(b, " AND p.party_status = %s", qp_text(q, dj_strdup(f->status), n));
     if (f->org_path && *f->org_path) {

@@ -41,6 +41,8 @@ test('people', async (t) => {
       assert.deepEqual(r.body.items.map((p) => p.id), [5, 6, 7, 8]);
       r = await com.get('/api/v1/people?limit=4&cursor=100');
       assert.deepEqual([r.body.items.length, r.body.total, r.body.next], [0, 10, null]);
+      r = await com.get('/api/v1/people?q=%25');
+      assert.equal(r.body.total, 0, 'a % in the name is no wildcard');
       r = await com.get(`/api/v1/people?q=${encodeURIComponent('无此人')}`);
       assert.deepEqual([r.body.items.length, r.body.total], [0, 0]);
       r = await com.get('/api/v1/people?status=boss');

@@ -161,6 +161,7 @@ export default {
     },
     kind: '类别',
     name: '名称',
+    parent: '上级组织',
     setUpOn: '成立日期',
     term: '本届任期',
     termStart: '任期开始',
