@@ -145,7 +145,7 @@ char *auth_cookie(dj_req *r, const char *token)
                            dj_cookie_secure() ? "; Secure" : "", *token ? "" : "; Max-Age=0");
 }
 
-static const char *cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz)
+const char *auth_cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz)
 {
     size_t nl = strlen(name);
     const char *p = cookies;
@@ -166,6 +166,23 @@ static const char *cookie_value(const char *cookies, const char *name, char *buf
     return NULL;
 }
 
+/* Appends a grant to u, growing its array in the request arena. */
+static void grant_push(dj_req *r, struct dj_user *u, int *cap, const char *role, int64_t org_id, const char *path,
+                       const char *name)
+{
+    if (u->ngrants == *cap) {
+        struct dj_grant *g = dj_arena_alloc(r->arena, (size_t)*cap * 2 * sizeof *g);
+        memcpy(g, u->grants, (size_t)*cap * sizeof *g);
+        u->grants = g;
+        *cap *= 2;
+    }
+    struct dj_grant *g = &u->grants[u->ngrants++];
+    g->role = dj_arena_strdup(r->arena, role);
+    g->org_id = org_id;
+    g->org_path = dj_arena_strdup(r->arena, path);
+    g->org_name = dj_arena_strdup(r->arena, name);
+}
+
 static int load_grants(dj_req *r, db_conn *c, struct dj_user *u)
 {
     int rc;
@@ -177,19 +194,8 @@ static int load_grants(dj_req *r, db_conn *c, struct dj_user *u)
     int cap = 4;
     u->ngrants = 0;
     u->grants = dj_arena_alloc(r->arena, (size_t)cap * sizeof *u->grants);
-    while ((rc = db_step(s)) == DB_ROW) {
-        if (u->ngrants == cap) {
-            struct dj_grant *g = dj_arena_alloc(r->arena, (size_t)cap * 2 * sizeof *g);
-            memcpy(g, u->grants, (size_t)cap * sizeof *g);
-            u->grants = g;
-            cap *= 2;
-        }
-        struct dj_grant *g = &u->grants[u->ngrants++];
-        g->role = dj_arena_strdup(r->arena, db_col_text(s, 0));
-        g->org_id = db_col_i64(s, 1);
-        g->org_path = dj_arena_strdup(r->arena, db_col_text(s, 2));
-        g->org_name = dj_arena_strdup(r->arena, db_col_text(s, 3));
-    }
+    while ((rc = db_step(s)) == DB_ROW)
+        grant_push(r, u, &cap, db_col_text(s, 0), db_col_i64(s, 1), db_col_text(s, 2), db_col_text(s, 3));
     db_done(s);
     return rc == DB_DONE ? DJ_OK : rc;
 }
@@ -340,7 +346,7 @@ int auth_load_session(dj_req *r)
     r->user = NULL;
     const char *cookies = dj_header(r, "Cookie");
     char tok[80];
-    if (!cookies || !cookie_value(cookies, DJ_SESSION_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
+    if (!cookies || !auth_cookie_value(cookies, DJ_SESSION_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
         return DJ_OK;
     char hash[65];
     auth_token_hash(tok, hash);
@@ -387,19 +393,8 @@ int auth_load_session(dj_req *r)
     int cap = 4;
     u->grants = dj_arena_alloc(r->arena, (size_t)cap * sizeof *u->grants);
     do {
-        if (db_col_null(s, 9))
-            continue;
-        if (u->ngrants == cap) {
-            struct dj_grant *g = dj_arena_alloc(r->arena, (size_t)cap * 2 * sizeof *g);
-            memcpy(g, u->grants, (size_t)cap * sizeof *g);
-            u->grants = g;
-            cap *= 2;
-        }
-        struct dj_grant *g = &u->grants[u->ngrants++];
-        g->role = dj_arena_strdup(r->arena, db_col_text(s, 9));
-        g->org_id = db_col_i64(s, 10);
-        g->org_path = dj_arena_strdup(r->arena, db_col_text(s, 11));
-        g->org_name = dj_arena_strdup(r->arena, db_col_text(s, 12));
+        if (!db_col_null(s, 9))
+            grant_push(r, u, &cap, db_col_text(s, 9), db_col_i64(s, 10), db_col_text(s, 11), db_col_text(s, 12));
     } while ((rc = db_step(s)) == DB_ROW);
     db_done(s);
     if (rc != DB_DONE)

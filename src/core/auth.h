@@ -46,6 +46,9 @@ void auth_cache_invalidate(void);
 void auth_cache_thread_free(void);
 /* Fills r->user for user_id (after a sign-in). */
 int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *token_hash);
+/* The value of cookie name in a Cookie header, copied into buf; NULL when
+ * absent or longer than buf. */
+const char *auth_cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz);
 /* Set-Cookie value for a token ("" clears the cookie). */
 char *auth_cookie(dj_req *r, const char *token);
 

@@ -414,47 +414,40 @@ static json_t *rows_from(db_stmt *s, int *err, const char *types, va_list ap, bo
     return out;
 }
 
-json_t *db_query_rows(db_conn *c, int *err, const char *sql, const char *types, ...)
+/* Runs s (NULL when it did not prepare) and converts its rows. */
+static json_t *query_json(db_stmt *s, int *err, const char *types, va_list ap, bool first_only)
 {
-    db_stmt *s = db_prep(c, sql);
     if (!s) {
         if (err)
             *err = DJ_EDB;
         return NULL;
     }
+    return rows_from(s, err, types, ap, first_only);
+}
+
+json_t *db_query_rows(db_conn *c, int *err, const char *sql, const char *types, ...)
+{
     va_list ap;
     va_start(ap, types);
-    json_t *r = rows_from(s, err, types, ap, false);
+    json_t *r = query_json(db_prep(c, sql), err, types, ap, false);
     va_end(ap);
     return r;
 }
 
 json_t *db_query_rows_dynamic(db_conn *c, int *err, const char *sql, const char *types, ...)
 {
-    db_stmt *s = db_prep_dynamic(c, sql);
-    if (!s) {
-        if (err)
-            *err = DJ_EDB;
-        return NULL;
-    }
     va_list ap;
     va_start(ap, types);
-    json_t *r = rows_from(s, err, types, ap, false);
+    json_t *r = query_json(db_prep_dynamic(c, sql), err, types, ap, false);
     va_end(ap);
     return r;
 }
 
 json_t *db_query_row(db_conn *c, int *err, const char *sql, const char *types, ...)
 {
-    db_stmt *s = db_prep(c, sql);
-    if (!s) {
-        if (err)
-            *err = DJ_EDB;
-        return NULL;
-    }
     va_list ap;
     va_start(ap, types);
-    json_t *r = rows_from(s, err, types, ap, true);
+    json_t *r = query_json(db_prep(c, sql), err, types, ap, true);
     va_end(ap);
     return r;
 }

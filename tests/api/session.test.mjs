@@ -71,6 +71,10 @@ test('five failures lock the account for 15 minutes, even against the right pass
   const users = await admin.get('/api/v1/users?q=officer');
   const officer = users.body.items.find((u) => u.login === 'officer');
   assert.equal(officer.locked, true);
+  const one = await admin.get(`/api/v1/users/${officer.id}`);
+  assert.equal(one.body.locked, true);
+  assert.deepEqual(one.body.grants.map((g) => [g.role, g.org_id, g.org_name]), [['officer', 5, '机关工会']]);
+  assert.equal((await admin.get('/api/v1/users/99999')).status, 404);
   assert.equal((await admin.post(`/api/v1/users/${officer.id}/unlock`)).status, 204);
   assert.equal((await c.post('/api/v1/session', { login: 'officer', password: PASSWORD })).status, 200);
   const audit = await admin.get(`/api/v1/audit?entity=user&entity_id=${officer.id}`);

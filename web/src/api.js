@@ -180,3 +180,15 @@ export function importPeople(data, dryRun, onProgress) {
     xhr.send(data);
   });
 }
+
+// ── accounts and settings (system administrator) ─────────────────────────
+/** filters: {q, limit, cursor} */
+export const listUsers = (filters) => get('/users', filters);
+/** body: {login, name, password, person_id?, role?, org_id?} → {id} */
+export const createUser = (body) => post('/users', body);
+export const grantRole = (userId, role, orgId) => post(`/users/${userId}/grants`, { role, org_id: orgId });
+export const revokeRole = (userId, role, orgId) => post(`/users/${userId}/grants/revoke`, { role, org_id: orgId });
+export const unlockUser = (userId) => post(`/users/${userId}/unlock`);
+export const getSettings = () => get('/settings');
+/** changes: {key: value, …}, applied all or nothing */
+export const patchSettings = (changes) => patch('/settings', changes);
