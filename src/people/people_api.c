@@ -212,6 +212,10 @@ static int people_change(dj_req *r)
         return rc;
     db_conn *c = dj_db(r);
     struct people_err e = {0};
+    if (json_object_size(in) == 0) {
+        rc = dj_fail(r, DJ_EINVAL, NULL, "没有要修改的内容");
+        goto out;
+    }
     rc = people_scope_org(c, id, &org);
     if (rc == DJ_ENOTFOUND) {
         rc = dj_fail(r, rc, "id", "找不到该人员");

@@ -97,6 +97,8 @@ test('people', async (t) => {
       assert.equal(r.body.error.field, 'org_id');
       r = await com.post('/api/v1/people', { name: 'x', salary: 1 });
       assert.equal(r.status, 400);
+      r = await com.patch('/api/v1/people/1', {});
+      assert.equal(r.status, 400);
       const before = count(srv.db);
       r = await secA.patch(`/api/v1/people/${id}`, { party_status: 'candidate', job_post: '科员', mass_orgs: [ORG.union, ORG.women] });
       assert.equal(r.status, 200, r.text);
