@@ -374,6 +374,23 @@ static int insert_row(db_conn *c, const struct row *w, const char *now, int64_t 
     return rc == DB_ROW ? DJ_OK : rc < 0 ? rc : DJ_EDB;
 }
 
+/* What was written for a row, as the audit's "after". */
+static json_t *row_json(const struct row *w, int64_t id)
+{
+    static const char *const keys[C_COUNT] = {"name", "gender", "birth_date", "ethnicity", "education", "phone",
+                                              "job_post", "job_title", "org_id", "party_status", "joined_on",
+                                              "full_on", "probation_until", "pledge"};
+    json_t *o = json_pack("{s:I}", "id", (json_int_t)id);
+    for (int k = 0; k < C_COUNT; k++) {
+        const char *v = k == C_GENDER ? w->gender : k == C_STATUS ? w->status : w->v[k];
+        if (k == C_ORG)
+            json_object_set_new(o, keys[k], json_integer(w->org_id));
+        else if (v)
+            json_object_set_new(o, keys[k], json_string(v));
+    }
+    return o;
+}
+
 /* One pass over the records: check (insert == false) or insert. */
 static int pass(struct ctx *x, const char *text, size_t len, bool insert, size_t *rows, int64_t *first, int64_t *last)
 {
@@ -418,6 +435,13 @@ static int pass(struct ctx *x, const char *text, size_t len, bool insert, size_t
         int64_t id = 0;
         if ((rc = insert_row(x->c, &w, now, &id)))
             break;
+        if (x->o->on_insert) {
+            json_t *after = row_json(&w, id);
+            rc = x->o->on_insert(x->o->arg, id, after);
+            json_decref(after);
+            if (rc)
+                break;
+        }
         if (!*first)
             *first = id;
         *last = id;
