@@ -164,6 +164,30 @@ static void index_orgs(struct ctx *x)
     qsort(x->by_full, x->norgs, sizeof *x->by_full, org_by_full);
 }
 
+/* Rosters often drop the note in brackets: "第一党支部" for "第一党支部（秘书一科）".
+ * The one organisation whose name is text followed by a bracket, or NULL. */
+static struct org **by_short_name(struct ctx *x, const char *text)
+{
+    size_t len = strlen(text), lo = 0, hi = x->norgs;
+    while (lo < hi) { /* the first name >= text */
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(x->by_name[mid]->name, text) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct org **hit = NULL;
+    for (size_t i = lo; i < x->norgs && strncmp(x->by_name[i]->name, text, len) == 0; i++) {
+        const char *rest = x->by_name[i]->name + len;
+        if (strncmp(rest, "（", strlen("（")) == 0 || *rest == '(') {
+            if (hit)
+                return NULL; /* two of them: the file must say which */
+            hit = &x->by_name[i];
+        }
+    }
+    return hit;
+}
+
 /* The organisation named text: by name, or by "支部/小组" when names repeat.
  * NULL with *why set when unknown, ambiguous or out of scope. */
 static const struct org *find_org(struct ctx *x, const char *text, const char **why)
@@ -175,6 +199,8 @@ static const struct org *find_org(struct ctx *x, const char *text, const char **
         hit = *f;
     } else {
         struct org **n = bsearch(&kp, x->by_name, x->norgs, sizeof *x->by_name, org_by_name);
+        if (!n)
+            n = by_short_name(x, text);
         if (!n) {
             *why = "找不到该支部（须与组织树中的名称一致）";
             return NULL;
