@@ -252,6 +252,7 @@ static bool check_row(struct ctx *x, const struct csv_record *rec, const int *ma
         w->v[map[i]] = *v ? v : NULL;
     }
     int line = rec->line;
+    bool dates_ok = true; /* every date present parsed: their consistency can be judged */
     const char *v;
     if (!w->v[C_NAME]) {
         err_add(x, line, "姓名", "姓名不能为空");
@@ -273,7 +274,7 @@ static bool check_row(struct ctx *x, const struct csv_record *rec, const int *ma
             continue;
         if (people_date_parse(v, dates[i].buf) != DJ_OK) {
             err_add(x, line, col_label[dates[i].col], "日期“%s”无效，应写成1975-05-01", v);
-            ok = false;
+            ok = dates_ok = false;
             w->v[dates[i].col] = NULL;
         } else {
             w->v[dates[i].col] = dates[i].buf;
@@ -288,7 +289,7 @@ static bool check_row(struct ctx *x, const struct csv_record *rec, const int *ma
         /* no category: read it off the dates */
         w->status = w->v[C_FULL] ? "full" : w->v[C_JOINED] ? "probationary" : "none";
     }
-    if (ok) {
+    if (w->status && dates_ok) {
         const char *field = NULL;
         const char *why = people_check(w->status, w->v[C_BIRTH], w->v[C_JOINED], w->v[C_FULL], &field);
         if (why) {
