@@ -28,6 +28,8 @@ static const struct setting_def defs[] = {
     {"session.office_idle_minutes", "管理岗位会话空闲超时（分钟）", "安全", true, 5, 240, "30"},
     {"session.member_idle_minutes", "党员手机会话空闲超时（分钟）", "安全", true, 30, 43200, "10080"},
     {"audit.retention_days", "审计记录保留天数（不少于180天）", "安全", true, 180, 3650, "180"},
+    /* issue 3: organisations */
+    {"orgs.term_warning_days", "换届提醒：任期届满前多少天开始预警", "组织", true, 7, 365, "90"},
     /* issue 5: points */
     {"points.base_score", "积分年度基础分", "积分", true, 0, 1000, "60"},
     {"points.allow_negative", "积分可低于零（1 是，0 否）", "积分", true, 0, 1, "0"},

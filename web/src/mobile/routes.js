@@ -29,6 +29,12 @@ export const tabPages = [
     component: () => import('./me/Me.vue'),
     meta: { title: 'mobile.tabs.me', tab: { icon: 'user-o' } },
   },
+  {
+    path: 'branch/:id(\\d+)',
+    name: 'm-branch',
+    component: () => import('./branch/Branch.vue'),
+    meta: { title: 'profile.branchTitle' },
+  },
 ];
 
 export default {
