@@ -654,7 +654,9 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col)
     return out;
 }
 
-/* ---------- login rate limit: a fixed window per address ---------- */
+/* ---------- login rate limit: failures per address over the last minute or two ----------
+ * Counts are kept per one-minute window, and the previous window's count
+ * still counts: a burst that straddles a minute's edge is caught whole. */
 
 #define RATE_SLOTS 1024
 #define RATE_WINDOW 60
@@ -663,11 +665,11 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col)
 static struct {
     char ip[48];
     int64_t window;
-    int count;
+    int count, prev;
 } rate[RATE_SLOTS];
 static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* The slot of ip in the current window, reset when the window moved on. */
+/* Failures of ip in this window and the one before, after adding add. */
 static int rate_count(const char *ip, int add)
 {
     unsigned h = 5381;
@@ -676,13 +678,17 @@ static int rate_count(const char *ip, int add)
     int64_t w = dj_now() / RATE_WINDOW;
     pthread_mutex_lock(&rate_mu);
     __typeof__(rate[0]) *s = &rate[h % RATE_SLOTS];
-    if (strcmp(s->ip, ip) != 0 || s->window != w) {
+    if (strcmp(s->ip, ip) != 0) {
         snprintf(s->ip, sizeof s->ip, "%s", ip);
         s->window = w;
+        s->count = s->prev = 0;
+    } else if (s->window != w) {
+        s->prev = s->window == w - 1 ? s->count : 0;
         s->count = 0;
+        s->window = w;
     }
     s->count += add;
-    int n = s->count;
+    int n = s->count + s->prev;
     pthread_mutex_unlock(&rate_mu);
     return n;
 }
