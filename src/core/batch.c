@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "err.h"
 #include "mem.h"
@@ -30,10 +31,18 @@ static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static dj_batch *registry[MAX_BATCHES];
 static int nregistry;
 
+static unsigned long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+}
+
 /* Runs items in one transaction; DJ_OK when all of them succeeded and the
  * commit did too. Item results are left in it->rc. */
 static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list)
 {
+    unsigned long long t0 = now_us();
     int rc = db_begin(c);
     if (rc != DJ_OK)
         return rc;
@@ -49,9 +58,15 @@ static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list)
         db_rollback(c);
         return DJ_ECONFLICT;
     }
+    unsigned long long t1 = now_us();
     rc = db_commit(c);
     if (rc != DJ_OK)
         db_rollback(c);
+    unsigned long long t2 = now_us();
+    pthread_mutex_lock(&b->mu);
+    b->stats.apply_us += t1 - t0;
+    b->stats.commit_us += t2 - t1;
+    pthread_mutex_unlock(&b->mu);
     return rc;
 }
 
@@ -225,8 +240,15 @@ void dj_batch_stop_all(void)
         b->running = false;
         pthread_cond_signal(&b->cv);
         pthread_mutex_unlock(&b->mu);
-        if (was_running)
+        if (was_running) {
             pthread_join(b->thread, NULL);
+            if (b->stats.items)
+                fprintf(stderr,
+                        "dangjian: batch %s: %llu items in %llu commits (largest %llu, %llu retried alone);"
+                        " %.1f ms writing, %.1f ms committing\n",
+                        b->name, b->stats.items, b->stats.commits, b->stats.max_batch, b->stats.retries,
+                        (double)b->stats.apply_us / 1000, (double)b->stats.commit_us / 1000);
+        }
     }
     pthread_mutex_unlock(&registry_mu);
 }

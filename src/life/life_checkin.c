@@ -88,7 +88,9 @@ static int checkin_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
                  " SELECT $1, a.id, 'attendance', a.kind, 1, a.starts_at FROM activities a WHERE a.id = $2"
                  " ON CONFLICT DO NOTHING",
                  "ii", j->person_id, j->activity_id);
-    if (rc == DJ_OK)
+    /* A scan is recorded by its attendance row (who, when, how); a sign-in by
+     * a secretary on someone else's behalf also goes to the audit trail. */
+    if (rc == DJ_OK && j->audit_after)
         rc = audit_write(c, it->req, "checkin", "attendance", id, NULL, j->audit_after);
     return rc;
 }
@@ -140,8 +142,9 @@ static int enqueue(dj_req *r, const struct life_activity_brief *a, int64_t perso
     j->method = method;
     dj_time_iso(a->starts_at, j->occurred_at);
     dj_time_iso(dj_now(), j->at);
-    j->audit_after = json_pack("{s:I, s:I, s:s}", "activity_id", (json_int_t)a->id, "person_id",
-                               (json_int_t)person_id, "method", method);
+    if (j->by_user)
+        j->audit_after = json_pack("{s:I, s:I, s:s}", "activity_id", (json_int_t)a->id, "person_id",
+                                   (json_int_t)person_id, "method", method);
     r->work_arg = j;
     int rc = dj_batch_submit(checkin_batch, r, &j->item, checkin_answer);
     if (rc != DJ_DEFERRED) {
