@@ -40,6 +40,7 @@ static void login_work(void *arg)
 static int login_failed(dj_req *r, struct login_job *j)
 {
     db_conn *c = dj_db(r);
+    auth_rate_failed(r->ip);
     json_t *who = json_pack("{s:s}", "login", j->login);
     if (!j->user_id) {
         audit_write(c, r, "login_failed", "user", 0, NULL, who);
@@ -113,7 +114,7 @@ static int login(dj_req *r)
         {NULL},
     };
     if (!auth_rate_allow(r->ip))
-        return dj_fail(r, DJ_ERATE, NULL, "登录尝试过于频繁，请一分钟后再试");
+        return dj_fail(r, DJ_ERATE, NULL, "登录失败次数过多，请一分钟后再试");
     json_t *in;
     int rc = dj_body_json(r, spec, &in);
     if (rc)
@@ -169,6 +170,7 @@ static int logout(dj_req *r)
     int rc = db_begin(c);
     if (rc == DJ_OK)
         rc = db_exec(c, "DELETE FROM sessions WHERE token_hash = $1", "t", r->user->token_hash);
+    auth_cache_invalidate();
     if (rc == DJ_OK)
         rc = audit_write(c, r, "logout", "user", r->user->id, NULL, NULL);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);

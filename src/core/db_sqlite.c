@@ -1,5 +1,6 @@
 /* db_sqlite.c - the SQLite driver: WAL, a busy timeout, BEGIN IMMEDIATE for
  * writes, mmap for reads, and $N placeholders bound by name. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,8 +23,18 @@ static int map_rc(int rc)
     }
 }
 
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+
+/* Memory statistics take a global mutex on every allocation: off. */
+static void sq_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static int sq_open(const char *url, void **conn, char **errmsg)
 {
+    pthread_once(&sq_once, sq_global_init);
     const char *path = url;
     if (strncmp(path, "sqlite://", 9) == 0)
         path += 9;
@@ -76,6 +87,10 @@ static int sq_prepare(void *conn, const char *sql, void **stmt)
 /* $N is a named parameter to SQLite; find its index (0 when unused). */
 static int sq_index(void *stmt, int idx)
 {
+    static const char *const names[] = {"$0", "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10",
+                                        "$11", "$12", "$13", "$14", "$15", "$16", "$17", "$18", "$19", "$20"};
+    if (idx > 0 && idx <= 20)
+        return sqlite3_bind_parameter_index(stmt, names[idx]);
     char name[16];
     snprintf(name, sizeof name, "$%d", idx);
     return sqlite3_bind_parameter_index(stmt, name);

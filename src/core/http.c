@@ -28,7 +28,7 @@
 
 #define DEFAULT_MAX_BODY (1u << 20)
 #define MAX_URL 4096
-#define MAX_HEADERS 16384
+#define MAX_HEADERS 8192
 
 enum { DEFER_NONE, DEFER_RUNNING, DEFER_DONE };
 
@@ -122,16 +122,16 @@ int dj_body_json(dj_req *r, const struct dj_jfield *spec, json_t **out)
     json_error_t jerr;
     json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!j) {
-        if (strstr(jerr.text, "duplicate"))
+        if (json_error_code(&jerr) == json_error_duplicate_key)
             return dj_fail_code(r, DJ_EINVAL, "duplicate_key", NULL, "JSON 中有重复的字段，每个字段只能出现一次");
-        if (strstr(jerr.text, "UTF-8"))
+        if (json_error_code(&jerr) == json_error_invalid_utf8)
             return dj_fail_code(r, DJ_EINVAL, "invalid_utf8", NULL, "请求内容不是有效的 UTF-8 编码");
         return dj_fail_code(r, DJ_EINVAL, "invalid_json", NULL, "JSON 格式错误（第 %d 行第 %d 列）", jerr.line,
                             jerr.column);
     }
     struct dj_jerr e;
     if (dj_json_validate(j, spec, &e) != 0) {
-        /* e.field may point into j (an unknown field's key): copy it first */
+        /* e.field may point into j (an unknown key): copy before releasing j */
         const char *field = e.field ? dj_arena_strdup(r->arena, e.field) : NULL;
         json_decref(j);
         return dj_fail_code(r, DJ_EINVAL, e.code, field, "%s", e.message);
@@ -442,7 +442,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         st->r.ip = dj_arena_strdup(st->r.arena, ip);
 
-        if (strlen(url) > MAX_URL)
+        struct hdr_scan qs = {strlen(url), 0};
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, scan_header, &qs);
+        if (qs.total > MAX_URL)
             return answer_now(st, DJ_EURI, "请求地址过长");
         struct hdr_scan hs = {0, 0};
         MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &hs);
@@ -598,7 +600,7 @@ int dj_serve(const struct dj_server_opts *o)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_END);

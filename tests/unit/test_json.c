@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../src/core/err.h"
@@ -29,7 +30,10 @@ static int check(const char *text, const char **field, const char **code)
     struct dj_jerr e;
     memset(&e, 0, sizeof e);
     int rc = dj_json_validate(j, spec, &e);
-    *field = e.field;
+    /* e.field may point into j (an unknown key): keep a copy */
+    static char fbuf[64];
+    snprintf(fbuf, sizeof fbuf, "%s", e.field ? e.field : "");
+    *field = fbuf;
     *code = e.code;
     if (rc)
         assert_true(strlen(e.message) > 0);

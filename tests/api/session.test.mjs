@@ -1,0 +1,245 @@
+// Sign-in, sessions, CSRF, lockout, password change and the audit trail.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client, PASSWORD } from '../lib/server.mjs';
+import { seedAgency, sql } from '../lib/fixtures.mjs';
+
+let srv;
+test.before(async () => { srv = await startServer(); seedAgency(srv.db); });
+test.after(async () => { await srv.stop(); });
+
+test('health answers without a session', async () => {
+  const r = await srv.client().get('/api/v1/health');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.status, 'ok');
+  assert.match(r.body.version, /^\d+\.\d+\.\d+/);
+});
+
+test('sign-in returns the user, grants and a CSRF token, and sets an HttpOnly SameSite cookie', async () => {
+  const c = srv.client();
+  const r = await c.req('POST', '/api/v1/session', { login: 'admin', password: PASSWORD });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.user.login, 'admin');
+  assert.equal(typeof r.body.user.id, 'number');
+  assert.deepEqual(r.body.grants.map((g) => [g.role, g.org_id]), [['admin', 1]]);
+  assert.match(r.body.csrf_token, /^[0-9a-f]{64}$/);
+  const cookie = r.headers.get('set-cookie');
+  assert.match(cookie, /^dj_session=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Lax$/);
+  c.csrf = r.body.csrf_token;
+  const again = await c.get('/api/v1/session');
+  assert.equal(again.status, 200);
+  assert.equal(again.body.csrf_token, r.body.csrf_token);
+  assert.equal(again.headers.get('cache-control'), 'no-store');
+});
+
+test('the session token is stored only as its hash', async () => {
+  const c = srv.client();
+  await c.login('leader');
+  const token = c.cookie.split('=')[1];
+  const rows = sql(srv.db, `SELECT COUNT(*) FROM sessions WHERE token_hash = '${token}';`).trim();
+  assert.equal(rows, '0');
+});
+
+test('a wrong password and an unknown login get the same Chinese answer', async () => {
+  const c = srv.client();
+  const a = await c.post('/api/v1/session', { login: 'leader', password: 'Wrong#Pass1' });
+  const b = await c.post('/api/v1/session', { login: 'nobody-here', password: 'Wrong#Pass1' });
+  assert.equal(a.status, 401);
+  assert.equal(b.status, 401);
+  assert.equal(a.body.error.code, 'bad_credentials');
+  assert.equal(b.body.error.code, 'bad_credentials');
+  assert.equal(a.body.error.field, 'password');
+  assert.match(a.body.error.message, /账号或密码不正确/);
+});
+
+test('five failures lock the account for 15 minutes, even against the right password', async () => {
+  const c = srv.client();
+  for (let i = 0; i < 4; i++) {
+    const r = await c.post('/api/v1/session', { login: 'officer', password: 'Wrong#Pass1' });
+    assert.equal(r.status, 401);
+    assert.match(r.body.error.message, new RegExp(`再错 ${4 - i} 次`));
+  }
+  const fifth = await c.post('/api/v1/session', { login: 'officer', password: 'Wrong#Pass1' });
+  assert.equal(fifth.status, 423);
+  assert.match(fifth.body.error.message, /锁定 15 分钟/);
+  const right = await c.post('/api/v1/session', { login: 'officer', password: PASSWORD });
+  assert.equal(right.status, 423);
+  assert.match(right.body.error.message, /分钟后再试/);
+  // the administrator unlocks it
+  const admin = srv.client();
+  await admin.login('admin');
+  const users = await admin.get('/api/v1/users?q=officer');
+  const officer = users.body.items.find((u) => u.login === 'officer');
+  assert.equal(officer.locked, true);
+  const one = await admin.get(`/api/v1/users/${officer.id}`);
+  assert.equal(one.body.locked, true);
+  assert.deepEqual(one.body.grants.map((g) => [g.role, g.org_id, g.org_name]), [['officer', 5, '机关工会']]);
+  assert.equal((await admin.get('/api/v1/users/99999')).status, 404);
+  assert.equal((await admin.post(`/api/v1/users/${officer.id}/unlock`)).status, 204);
+  assert.equal((await c.post('/api/v1/session', { login: 'officer', password: PASSWORD })).status, 200);
+  const audit = await admin.get(`/api/v1/audit?entity=user&entity_id=${officer.id}`);
+  const actions = audit.body.items.map((a) => a.action);
+  for (const a of ['login', 'unlock', 'lock', 'login_failed']) assert.ok(actions.includes(a), `audit has ${a}`);
+});
+
+test('unsafe methods need the session\'s X-CSRF-Token', async () => {
+  const c = srv.client();
+  await c.login('discipline');
+  const none = await c.req('DELETE', '/api/v1/session', undefined, { csrf: false });
+  assert.equal(none.status, 403);
+  assert.equal(none.body.error.code, 'csrf');
+  const wrong = await c.req('DELETE', '/api/v1/session', undefined, { csrf: false, headers: { 'x-csrf-token': 'a'.repeat(64) } });
+  assert.equal(wrong.status, 403);
+  assert.equal((await c.get('/api/v1/session')).status, 200, 'still signed in');
+  const ok = await c.del('/api/v1/session');
+  assert.equal(ok.status, 204);
+  assert.equal((await c.get('/api/v1/session')).status, 401);
+});
+
+test('signing out ends the session on the server, not only in the browser', async () => {
+  const c = srv.client();
+  await c.login('leader');
+  const cookie = c.cookie;
+  await c.del('/api/v1/session');
+  const replay = new Client(srv.url);
+  replay.cookie = cookie;
+  assert.equal((await replay.get('/api/v1/session')).status, 401);
+});
+
+test('office sessions idle out after 30 minutes, a member\'s lasts 7 days', async () => {
+  const office = srv.client();
+  await office.login('committee');
+  const member = srv.client();
+  await member.login('member-a');
+  const idle = sql(srv.db, `SELECT u.login, s.idle_seconds FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE u.login IN ('committee', 'member-a') ORDER BY u.login;`).trim().split('\n');
+  assert.deepEqual(idle, ['committee|1800', 'member-a|604800']);
+  sql(srv.db, `UPDATE sessions SET last_seen = last_seen - 1801 WHERE user_id = (SELECT id FROM users WHERE login = 'committee');`);
+  // a change made behind the server's back (as by another server process) is seen within the
+  // session cache's one second
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal((await office.get('/api/v1/session')).status, 401);
+  assert.equal((await member.get('/api/v1/session')).status, 200);
+});
+
+test('changing the password checks the policy and the old password, then ends other sessions', async () => {
+  const a = srv.client();
+  await a.login('sec-b');
+  const other = srv.client();
+  await other.login('sec-b');
+  const weak = await a.post('/api/v1/session/password', { old_password: PASSWORD, new_password: 'short' });
+  assert.equal(weak.status, 400);
+  assert.equal(weak.body.error.field, 'new_password');
+  assert.match(weak.body.error.message, /8/);
+  const twoKinds = await a.post('/api/v1/session/password', { old_password: PASSWORD, new_password: 'abcdefgh1234' });
+  assert.equal(twoKinds.status, 400);
+  assert.match(twoKinds.body.error.message, /三种/);
+  const badOld = await a.post('/api/v1/session/password', { old_password: 'Not#TheOld1', new_password: 'Brand#New2026' });
+  assert.equal(badOld.status, 400);
+  assert.equal(badOld.body.error.field, 'old_password');
+  const ok = await a.post('/api/v1/session/password', { old_password: PASSWORD, new_password: 'Brand#New2026' });
+  assert.equal(ok.status, 204);
+  assert.equal((await a.get('/api/v1/session')).status, 200, 'the changing session stays');
+  assert.equal((await other.get('/api/v1/session')).status, 401, 'other sessions end');
+  assert.equal((await srv.client().post('/api/v1/session', { login: 'sec-b', password: PASSWORD })).status, 401);
+  await srv.client().login('sec-b', 'Brand#New2026');
+});
+
+test('a new account must change its one-time password before anything else', async () => {
+  const admin = srv.client();
+  await admin.login('admin');
+  const created = await admin.post('/api/v1/users', { login: 'newbie', name: '新同志', password: 'Temp#Pass2026', role: 'member', org_id: 2 });
+  assert.equal(created.status, 201);
+  const n = srv.client();
+  const s = await n.login('newbie', 'Temp#Pass2026');
+  assert.equal(s.user.must_change_password, true);
+  const blocked = await n.get('/api/v1/audit');
+  assert.equal(blocked.status, 403);
+  assert.equal(blocked.body.error.code, 'must_change_password');
+  assert.equal((await n.post('/api/v1/session/password', { old_password: 'Temp#Pass2026', new_password: 'Mine#Own2026' })).status, 204);
+  const after = await n.get('/api/v1/session');
+  assert.equal(after.body.user.must_change_password, false);
+});
+
+test('a login storm is hashed off the request threads: other requests keep being answered', async () => {
+  const order = [];
+  const logins = Array.from({ length: 12 }, () => srv.client()
+    .post('/api/v1/session', { login: 'leader', password: PASSWORD }).then((r) => { order.push('login'); return r; }));
+  await new Promise((r) => setTimeout(r, 20));
+  const health = srv.client().get('/api/v1/health').then((r) => { order.push('health'); return r; });
+  const results = await Promise.all([...logins, health]);
+  assert.ok(results.every((r) => r.status === 200 || r.status === 503), 'logins succeed or say busy');
+  assert.ok(order.indexOf('health') < order.length - 1, `health was not answered last: ${order.join(',')}`);
+});
+
+test('the audit log is for admin, committee and auditors, filtered and paginated', async () => {
+  const sec = srv.client();
+  await sec.login('sec-a');
+  const denied = await sec.get('/api/v1/audit');
+  assert.equal(denied.status, 403);
+  const c = srv.client();
+  await c.login('committee');
+  const page1 = await c.get('/api/v1/audit?limit=2');
+  assert.equal(page1.status, 200);
+  assert.equal(page1.body.items.length, 2);
+  assert.ok(page1.body.total > 2);
+  assert.equal(typeof page1.body.next, 'string');
+  const page2 = await c.get(`/api/v1/audit?limit=2&cursor=${page1.body.next}`);
+  assert.ok(page2.body.items[0].id < page1.body.items[1].id, 'newest first, no overlap');
+  const logins = await c.get('/api/v1/audit?action=login&login=sec-a');
+  assert.ok(logins.body.items.length >= 1);
+  assert.ok(logins.body.items.every((a) => a.action === 'login' && a.login === 'sec-a'));
+  const future = await c.get('/api/v1/audit?from=2199-01-01');
+  assert.equal(future.body.total, 0);
+  const bad = await c.get('/api/v1/audit?from=yesterday');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, 'from');
+  const badLimit = await c.get('/api/v1/audit?limit=100000');
+  assert.equal(badLimit.status, 400);
+  assert.equal(badLimit.body.error.field, 'limit');
+});
+
+test('a role reaches only the subtree of its organisation', async () => {
+  // an administrator of branch 2 only
+  sql(srv.db, `INSERT INTO users (login, name, password_hash, created_at)
+    SELECT 'branch-admin', '支部管理员', password_hash, '2026-01-01T00:00:00Z' FROM users WHERE login = 'admin';
+    INSERT INTO grants (user_id, role, org_id) SELECT id, 'admin', 2 FROM users WHERE login = 'branch-admin';`);
+  const c = srv.client();
+  await c.login('branch-admin');
+  const target = (await c.get('/api/v1/users?q=member-b')).body.items[0];
+  const inside = await c.post(`/api/v1/users/${target.id}/grants`, { role: 'member', org_id: 4 });
+  assert.equal(inside.status, 204, 'group 4 is inside branch 2');
+  const outside = await c.post(`/api/v1/users/${target.id}/grants`, { role: 'member', org_id: 3 });
+  assert.equal(outside.status, 403);
+  assert.match(outside.body.error.message, /没有权限/);
+  const above = await c.post(`/api/v1/users/${target.id}/grants`, { role: 'committee', org_id: 1 });
+  assert.equal(above.status, 403);
+  const grants = sql(srv.db, `SELECT COUNT(*) FROM grants WHERE user_id = ${target.id} AND org_id IN (1, 3) AND role <> 'member';`).trim();
+  assert.equal(grants, '0');
+});
+
+test('signed-out requests to protected endpoints get 401 with a Chinese message', async () => {
+  const r = await srv.client().get('/api/v1/audit');
+  assert.equal(r.status, 401);
+  assert.match(r.body.error.message, /登录/);
+  const missing = await srv.client().get('/api/v1/nothing-here');
+  assert.equal(missing.status, 404);
+  const method = await srv.client().req('PUT', '/api/v1/health', {});
+  assert.equal(method.status, 405);
+});
+
+test('thirty failed sign-ins from one address in a minute bring a 429, across accounts', async () => {
+  const own = await startServer();
+  try {
+    const c = own.client();
+    for (let i = 0; i < 30; i++) {
+      const r = await c.post('/api/v1/session', { login: `guess-${i}`, password: 'Wrong#Pass1' });
+      assert.equal(r.status, 401);
+    }
+    const r = await c.post('/api/v1/session', { login: 'admin', password: PASSWORD });
+    assert.equal(r.status, 429);
+    assert.match(r.body.error.message, /一分钟后再试/);
+  } finally {
+    await own.stop();
+  }
+});

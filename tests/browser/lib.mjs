@@ -1,0 +1,146 @@
+// Shared helpers for the browser tests: launch Debian's chromium through
+// playwright-core (from web/node_modules), open a phone (390×844) or desktop
+// (1440×900) page, save a screenshot into tests/out/ when a test fails, and
+// sign in through the real sign-in screens.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const OUT = path.join(ROOT, 'tests/out');
+export const CHROMIUM = process.env.DJ_CHROMIUM || '/usr/bin/chromium';
+export const TIMEOUT = 15000;
+
+/** A password that passes the server's rule, for change-password steps. */
+export const NEW_PASSWORD = 'Xinmima#2027';
+
+export function assertWebBuilt() {
+  if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) {
+    throw new Error('web/dist is missing: run `npm install && npm run build` in web/ first');
+  }
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  // What WeChat's built-in browser on an iPhone says it is.
+  userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 '
+    + '(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN',
+};
+const DESKTOP = { viewport: { width: 1440, height: 900 } };
+
+/** Opens a fresh context (own cookies) and page of the given kind: 'phone' or 'desktop'. */
+export async function newPage(browser, kind, baseURL) {
+  const context = await browser.newContext({
+    ...(kind === 'phone' ? PHONE : DESKTOP),
+    baseURL,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  page.djErrors = [];
+  page.on('pageerror', (e) => page.djErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') page.djErrors.push(`console: ${m.text()}`); });
+  return page;
+}
+
+function fileName(name) {
+  return name.replace(/[^\w\u4e00-\u9fff-]+/g, '_').slice(0, 80);
+}
+
+/**
+ * Runs fn(page) on a new page; when it throws, saves tests/out/<test name>.png
+ * and adds the page's URL and script errors to the error.
+ */
+export async function withPage(t, browser, kind, baseURL, fn) {
+  const page = await newPage(browser, kind, baseURL);
+  try {
+    await fn(page);
+  } catch (e) {
+    mkdirSync(OUT, { recursive: true });
+    const shot = path.join(OUT, `${fileName(t.name)}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    e.message += `\n  at page ${page.url()}\n  screenshot: ${shot}`
+      + (page.djErrors.length ? `\n  ${page.djErrors.join('\n  ')}` : '');
+    throw e;
+  } finally {
+    await page.context().close();
+  }
+}
+
+/** Saves a screenshot of the page now (for looking at the screens). */
+export async function snap(page, name) {
+  mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUT, `${fileName(name)}.png`), fullPage: true });
+}
+
+function isSessionPost(r) {
+  return new URL(r.url()).pathname === '/api/v1/session' && r.request().method() === 'POST';
+}
+
+/**
+ * Fills the sign-in form of the current page (either section) and submits it.
+ * Returns {status, body} of the server's answer to POST /api/v1/session.
+ */
+export async function submitSignIn(page, login, password) {
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill(password);
+  const answer = page.waitForResponse(isSessionPost);
+  await page.locator('button[type="submit"]').click();
+  const r = await answer;
+  return { status: r.status(), body: await r.json().catch(() => null) };
+}
+
+/** Fills and submits the change-password form of the current page. */
+export async function submitChangePassword(page, oldPassword, newPassword) {
+  await page.locator('input[name="old_password"]').fill(oldPassword);
+  await page.locator('input[name="new_password"]').fill(newPassword);
+  await page.locator('input[name="confirm_password"]').fill(newPassword);
+  const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/session/password');
+  await page.locator('button[type="submit"]').click();
+  const r = await answer;
+  return { status: r.status(), body: await r.json().catch(() => null) };
+}
+
+/**
+ * Signs in on `${section}/login` and, when the server says the password must
+ * be changed first, changes it to NEW_PASSWORD (the app routes there itself).
+ * Returns {user, password} with the password now in force.
+ */
+export async function signInAs(page, section, login, password) {
+  await page.goto(`${section}/login`);
+  const { status, body } = await submitSignIn(page, login, password);
+  if (status !== 200) throw new Error(`sign-in as ${login}: ${status} ${JSON.stringify(body)}`);
+  let current = password;
+  if (body.user.must_change_password) {
+    await page.waitForURL((u) => u.pathname === `${section}/password`);
+    const r = await submitChangePassword(page, password, NEW_PASSWORD);
+    if (r.status !== 204) throw new Error(`forced password change: ${r.status} ${JSON.stringify(r.body)}`);
+    current = NEW_PASSWORD;
+    await page.waitForURL((u) => u.pathname !== `${section}/password`);
+    if (new URL(page.url()).pathname === `${section}/login`) {
+      // The server ended the session with the change: sign in with the new password.
+      const again = await submitSignIn(page, login, current);
+      if (again.status !== 200) throw new Error(`sign-in after change: ${again.status} ${JSON.stringify(again.body)}`);
+    }
+  }
+  await page.waitForURL((u) => !/\/(login|password)$/.test(u.pathname));
+  return { user: body.user, grants: body.grants, password: current };
+}
+
+/** The status of GET /api/v1/session from inside the page (its cookies). */
+export function sessionStatus(page) {
+  return page.evaluate(() => fetch('/api/v1/session', { credentials: 'same-origin' }).then((r) => r.status));
+}

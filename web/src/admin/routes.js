@@ -1,0 +1,60 @@
+// Admin console routes (/admin/…). A screen is a folder with its .vue file and
+// a route in `pages`; the side menu is built from these routes' meta:
+//   title  message key shown in the menu and the browser tab
+//   icon   name of an icon from @element-plus/icons-vue (registered in AdminLayout.vue)
+//   roles  roles that see and may open it (omit for everyone signed in)
+//   menu   false to keep a page out of the menu
+// Nothing here imports Element Plus: it is part of the entry chunk.
+
+export const pages = [
+  {
+    path: '',
+    name: 'a-home',
+    component: () => import('./home/Dashboard.vue'),
+    meta: { title: 'admin.menu.home', icon: 'HomeFilled' },
+  },
+  {
+    path: 'audit',
+    name: 'a-audit',
+    component: () => import('./audit/AuditLog.vue'),
+    meta: { title: 'admin.menu.audit', icon: 'Document', roles: ['admin', 'committee', 'auditor'] },
+  },
+  {
+    path: 'users',
+    name: 'a-users',
+    component: () => import('./users/UserList.vue'),
+    meta: { title: 'admin.menu.users', icon: 'User', roles: ['admin'] },
+  },
+  {
+    path: 'settings',
+    name: 'a-settings',
+    component: () => import('./settings/Settings.vue'),
+    meta: { title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'committee', 'auditor'] },
+  },
+  {
+    path: 'password',
+    name: 'a-password',
+    component: () => import('./password/ChangePassword.vue'),
+    meta: { title: 'password.title', icon: 'Lock', menu: false, password: true },
+  },
+];
+
+export default {
+  path: '/admin',
+  component: () => import('./AdminRoot.vue'),
+  meta: { section: 'admin' },
+  children: [
+    {
+      path: 'login',
+      name: 'a-login',
+      component: () => import('./login/Login.vue'),
+      meta: { public: true, title: 'login.title' },
+    },
+    {
+      path: '',
+      component: () => import('./AdminLayout.vue'),
+      children: pages,
+    },
+    { path: ':pathMatch(.*)*', redirect: '/admin/' },
+  ],
+};

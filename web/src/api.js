@@ -1,0 +1,134 @@
+// The one API client: every call to /api/v1 goes through request().
+// JSON in and out, same-origin cookie, X-CSRF-Token on unsafe methods, and an
+// error answer {"error":{code,message,field}} thrown as an ApiError.
+import { t } from './i18n.js';
+
+const BASE = '/api/v1';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+let csrfToken = '';
+let router = null;
+let onUnauthorized = null;
+
+/** Kept from the sign-in answer and from GET /session on page load. */
+export function setCsrfToken(token) { csrfToken = token || ''; }
+
+/** The router and a callback that clears the session; used on 401. */
+export function bindRouter(r, clearSession) { router = r; onUnauthorized = clearSession; }
+
+export class ApiError extends Error {
+  constructor({ status, code, message, field }) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field || null;
+  }
+}
+
+/** '/m/…' → '/m/login', anything else → '/admin/login'. */
+export function loginPathFor(path) {
+  return path.startsWith('/m') ? '/m/login' : '/admin/login';
+}
+
+function goToLogin() {
+  if (onUnauthorized) onUnauthorized();
+  const here = router ? router.currentRoute.value : null;
+  const path = here ? here.path : window.location.pathname;
+  const login = loginPathFor(path);
+  if (path === login) return;
+  const redirect = here ? here.fullPath : path;
+  if (router) router.replace({ path: login, query: { redirect } });
+  else window.location.assign(`${login}?redirect=${encodeURIComponent(redirect)}`);
+}
+
+/**
+ * Sends one request. `query` values that are empty are left out.
+ * `noAuthRedirect` keeps a 401 from sending the user to the sign-in page
+ * (used by sign-in itself and by the session probe).
+ */
+export async function request(method, path, { body, query, noAuthRedirect = false } = {}) {
+  let url = BASE + path;
+  if (query) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && v !== '') qs.set(k, v);
+    }
+    const s = qs.toString();
+    if (s) url += `?${s}`;
+  }
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let res;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError({ status: 0, code: 'network', message: t('common.networkError') });
+  }
+
+  let data = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    if (text && (res.headers.get('content-type') || '').includes('json')) {
+      try { data = JSON.parse(text); } catch { data = null; }
+    }
+  }
+  if (res.ok) return data;
+
+  const e = (data && data.error) || {};
+  const err = new ApiError({
+    status: res.status,
+    code: e.code || `http_${res.status}`,
+    message: e.message || (res.status === 401 ? t('common.sessionExpired') : t('common.httpError', { status: res.status })),
+    field: e.field,
+  });
+  if (res.status === 401 && !noAuthRedirect) goToLogin();
+  throw err;
+}
+
+export const get = (path, query, opts) => request('GET', path, { query, ...opts });
+export const post = (path, body, opts) => request('POST', path, { body, ...opts });
+export const put = (path, body, opts) => request('PUT', path, { body, ...opts });
+export const patch = (path, body, opts) => request('PATCH', path, { body, ...opts });
+export const del = (path, opts) => request('DELETE', path, opts);
+
+// ── endpoints ────────────────────────────────────────────────────────────
+export const health = () => get('/health');
+
+/** The current session, or null when not signed in. */
+export async function fetchSession() {
+  try {
+    return await get('/session', undefined, { noAuthRedirect: true });
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}
+export const signIn = (login, password) => post('/session', { login, password }, { noAuthRedirect: true });
+export const signOut = () => del('/session', { noAuthRedirect: true });
+export const changePassword = (oldPassword, newPassword) =>
+  post('/session/password', { old_password: oldPassword, new_password: newPassword }, { noAuthRedirect: true });
+
+/** filters: {limit, cursor, login, action, entity, from, to} */
+export const listAudit = (filters) => get('/audit', filters);
+
+// ── accounts and settings (system administrator) ─────────────────────────
+/** filters: {q, limit, cursor} */
+export const listUsers = (filters) => get('/users', filters);
+/** body: {login, name, password, person_id?, role?, org_id?} → {id} */
+export const createUser = (body) => post('/users', body);
+export const grantRole = (userId, role, orgId) => post(`/users/${userId}/grants`, { role, org_id: orgId });
+export const revokeRole = (userId, role, orgId) => post(`/users/${userId}/grants/revoke`, { role, org_id: orgId });
+export const unlockUser = (userId) => post(`/users/${userId}/unlock`);
+export const getSettings = () => get('/settings');
+/** changes: {key: value, …}, applied all or nothing */
+export const patchSettings = (changes) => patch('/settings', changes);
+/** The organisations the caller may see (the tree's nodes). */
+export const listOrgs = () => get('/orgs');

@@ -1,0 +1,58 @@
+// Mobile app routes (/m/…). A screen is a folder with its .vue file and a route
+// here; a route with meta.tab also gets a tab in the bottom bar (in order).
+// meta.title is a message key; meta.roles (optional) lists who may open it.
+// Nothing here imports Vant: it is part of the entry chunk.
+
+/** Pages inside the layout with the tab bar. */
+export const tabPages = [
+  {
+    path: '',
+    name: 'm-home',
+    component: () => import('./home/Home.vue'),
+    meta: { title: 'mobile.tabs.home', tab: { icon: 'wap-home-o' } },
+  },
+  {
+    path: 'activities',
+    name: 'm-activities',
+    component: () => import('./activities/Activities.vue'),
+    meta: { title: 'mobile.tabs.activities', tab: { icon: 'flag-o' } },
+  },
+  {
+    path: 'points',
+    name: 'm-points',
+    component: () => import('./points/Points.vue'),
+    meta: { title: 'mobile.tabs.points', tab: { icon: 'medal-o' } },
+  },
+  {
+    path: 'me',
+    name: 'm-me',
+    component: () => import('./me/Me.vue'),
+    meta: { title: 'mobile.tabs.me', tab: { icon: 'user-o' } },
+  },
+];
+
+export default {
+  path: '/m',
+  component: () => import('./MobileRoot.vue'),
+  meta: { section: 'mobile' },
+  children: [
+    {
+      path: 'login',
+      name: 'm-login',
+      component: () => import('./login/Login.vue'),
+      meta: { public: true, title: 'login.title' },
+    },
+    {
+      path: 'password',
+      name: 'm-password',
+      component: () => import('./password/ChangePassword.vue'),
+      meta: { password: true, title: 'password.title' },
+    },
+    {
+      path: '',
+      component: () => import('./MobileLayout.vue'),
+      children: tabPages,
+    },
+    { path: ':pathMatch(.*)*', redirect: '/m/' },
+  ],
+};

@@ -1,0 +1,65 @@
+// Who is signed in: the user, their role grants and the CSRF token, shared by
+// every screen. Loaded once per page load from GET /api/v1/session.
+import { reactive, computed } from 'vue';
+import * as api from './api.js';
+
+export const session = reactive({
+  loaded: false,
+  user: null,     // {id, login, name, must_change_password}
+  grants: [],     // [{role, org_id, org_name}]
+});
+
+function apply(body) {
+  session.user = body ? body.user : null;
+  session.grants = (body && body.grants) || [];
+  api.setCsrfToken(body ? body.csrf_token : '');
+  session.loaded = true;
+}
+
+export function clearSession() { apply(null); }
+
+let loading = null;
+/** Loads the session once; `force` asks the server again. */
+export function loadSession(force = false) {
+  if (session.loaded && !force) return Promise.resolve(session.user);
+  if (!loading) {
+    loading = api.fetchSession()
+      .then((body) => { apply(body); return session.user; })
+      .catch((e) => { if (!session.loaded) apply(null); throw e; })
+      .finally(() => { loading = null; });
+  }
+  return loading;
+}
+
+export async function signIn(login, password) {
+  apply(await api.signIn(login, password));
+  return session.user;
+}
+
+export async function signOut() {
+  try {
+    await api.signOut();
+  } finally {
+    apply(null);
+  }
+}
+
+/** After a successful change the server may keep or end the session; ask it. */
+export async function changePassword(oldPassword, newPassword) {
+  await api.changePassword(oldPassword, newPassword);
+  if (session.user) session.user.must_change_password = false;
+  try { await loadSession(true); } catch { /* keep what we have */ }
+  return session.user;
+}
+
+export const roles = computed(() => [...new Set(session.grants.map((g) => g.role))]);
+
+export function hasAnyRole(list) {
+  if (!list || list.length === 0) return true;
+  return session.grants.some((g) => list.includes(g.role));
+}
+
+/** A member and nothing else (or no grant at all): the phone app is their home. */
+export function isMemberOnly() {
+  return session.grants.every((g) => g.role === 'member');
+}
