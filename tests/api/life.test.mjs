@@ -5,10 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql as rawSql, ORG, PERSON } from '../lib/fixtures.mjs';
-
-/** Runs SQL on the test database; the answer without the busy_timeout pragma's echo. */
-const sql = (db, text) => rawSql(db, text).split('\n').slice(1).join('\n');
+import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
 
 const MIN = 60 * 1000;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
