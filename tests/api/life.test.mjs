@@ -94,7 +94,7 @@ test('an activity goes planned → noticed → held → closed, with check-in, q
     assert.equal(sheet.body.people.find((p) => p.person_id === 3).method, 'manual');
     // the two hand sign-ins are audited; the scan is recorded by its attendance row
     assert.equal(sql(srv.db, `SELECT COUNT(*) FROM audit WHERE action = 'checkin' AND entity = 'attendance';`).trim(), '2');
-    assert.equal(sql(srv.db, `SELECT method || ' ' || COALESCE(by_user_id, '-') FROM attendance WHERE person_id = ${PERSON.memberA};`).trim(), 'qr -');
+    assert.equal(sql(srv.db, `SELECT method || ' ' || COALESCE(CAST(by_user_id AS TEXT), '-') FROM attendance WHERE person_id = ${PERSON.memberA};`).trim(), 'qr -');
     assert.equal(sql(srv.db, `SELECT COUNT(*) FROM life_events WHERE activity_id = ${a.id} AND kind = 'attendance';`).trim(), '3');
 
     // held, then closed only with minutes
@@ -320,7 +320,7 @@ test('concurrency: 200 parallel scans of one member give one record; 2,000 membe
     await sec.post(`/api/v1/activities/${a.id}/hold`);
     await sec.patch(`/api/v1/activities/${a.id}`, { minutes: '讲授了……' });
     assert.equal((await sec.post(`/api/v1/activities/${a.id}/close`)).status, 200);
-    assert.equal(sql(srv.db, `SELECT COUNT(*) || ' ' || SUM(quantity) FROM life_events WHERE activity_id = ${a.id} AND kind = 'study_hours';`).trim(), '2000 3000.0');
+    assert.equal(sql(srv.db, `SELECT COUNT(*) || ' ' || CAST(SUM(quantity) AS INTEGER) FROM life_events WHERE activity_id = ${a.id} AND kind = 'study_hours';`).trim(), '2000 3000');
   } finally {
     await srv.stop();
   }
