@@ -254,5 +254,5 @@ enum life_status life_study_status(int year, int64_t now, const double *hours, s
     struct life_period y = {LIFE_YEAR, year, 1};
     int64_t start, end;
     life_period_bounds(&y, &start, &end);
-    return life_period_status(end, now, nmembers > 0 && ok == nmembers);
+    return life_period_status(end, now, ok == nmembers); /* no members: nothing is owed */
 }

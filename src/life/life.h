@@ -139,7 +139,8 @@ struct life_cell {
  * hold life_periods_per_year(req->freq) entries. */
 void life_compliance_eval(const struct life_requirement *req, int year, int64_t now,
                           const struct life_done_activity *acts, size_t nacts, struct life_cell *cells);
-/* Study hours (学时): the year is done when every member reached min_hours. */
+/* Study hours (学时): the year is done when every member reached min_hours
+ * (an organisation without members owes nothing); *met gets how many did. */
 enum life_status life_study_status(int year, int64_t now, const double *hours, size_t nmembers, double min_hours,
                                    size_t *met);
 

@@ -167,6 +167,8 @@ static void test_study_hours(void **state)
     assert_int_equal(life_study_status(2026, at("2026-12-31T16:00:00Z"), hours, 3, 32, &met), LIFE_MISSING);
     hours[2] = 32;
     assert_int_equal(life_study_status(2026, at("2026-06-01T00:00:00Z"), hours, 3, 32, &met), LIFE_DONE);
+    assert_int_equal(life_study_status(2026, at("2027-06-01T00:00:00Z"), hours, 0, 32, &met), LIFE_DONE);
+    assert_int_equal(met, 0);
 }
 
 static void test_token_rotation(void **state)
@@ -287,6 +289,19 @@ static void *submitter(void *arg)
     return NULL;
 }
 
+static void *mixed_submitter(void *arg)
+{
+    int64_t base = (int64_t)(intptr_t)arg;
+    for (int i = 0; i < 100; i++) {
+        struct row r = {.key = i % 10 == 0 ? -1 : base + i};
+        int rc = dj_batch_run(batch, &r.item);
+        if (rc != (r.key < 0 ? DJ_EINVAL : DJ_OK))
+            abort();
+    }
+    db_thread_close();
+    return NULL;
+}
+
 static void test_batch(void **state)
 {
     (void)state;
@@ -311,9 +326,17 @@ static void test_batch(void **state)
     int64_t n = 0;
     assert_int_equal(db_query_i64(c, &n, "SELECT COUNT(*) FROM t", ""), DJ_OK);
     assert_int_equal(n, 2000);
+
+    /* bad items queued beside good ones: each bad one fails alone, every good one lands */
+    for (int i = 0; i < 8; i++)
+        pthread_create(&th[i], NULL, mixed_submitter, (void *)(intptr_t)(100000 + i * 1000));
+    for (int i = 0; i < 8; i++)
+        pthread_join(th[i], NULL);
+    assert_int_equal(db_query_i64(c, &n, "SELECT COUNT(*) FROM t", ""), DJ_OK);
+    assert_int_equal(n, 2000 + 8 * 90);
     struct dj_batch_stats st;
     dj_batch_stats_get(batch, &st);
-    assert_int_equal(st.items, 2002);
+    assert_int_equal(st.items, 2002 + 800);
     assert_true(st.commits <= st.items);
     assert_true(st.max_batch <= 64);
     dj_batch_stop_all();
