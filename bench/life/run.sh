@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-5000}; CONNS=${2:-64}; THREADS=${3:-2}; PORT=${PORT:-18080}
 OUT=bench/life/out
+mkdir -p "$OUT"
 # the disk's fsync latency right now: commits cannot be faster than this
 python3 - "$OUT" <<'PY'
 import os, sys, time
