@@ -33,6 +33,9 @@ json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, 
 /* The caller's own part: expected, checked in, leave. */
 json_t *life_activity_me(db_conn *c, int64_t activity_id, int64_t person_id);
 json_t *life_activity_expected(db_conn *c, int64_t activity_id, int *err);
+/* Who may be expected: the active people of the organisation's subtree, and
+ * anyone already expected; each with "expected": true/false. */
+json_t *life_activity_candidates(db_conn *c, const struct life_activity_brief *a, int *err);
 int life_leave_request(dj_req *r, const struct life_activity_brief *a, const char *reason, int64_t *id_out);
 int life_leave_decide(dj_req *r, int64_t leave_id, bool approve, const char *note);
 json_t *life_leaves_of(db_conn *c, int64_t activity_id, int *err);

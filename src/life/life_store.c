@@ -491,6 +491,20 @@ json_t *life_activity_expected(db_conn *c, int64_t activity_id, int *err)
                          "i", activity_id);
 }
 
+json_t *life_activity_candidates(db_conn *c, const struct life_activity_brief *a, int *err)
+{
+    char like[300];
+    snprintf(like, sizeof like, "%s%%", a->org_path);
+    return db_query_rows(c, err,
+                         "SELECT p.id, p.name, p.party_status, o.name AS org_name,"
+                         " CASE WHEN ap.person_id IS NULL THEN 0 ELSE 1 END AS expected__bool"
+                         " FROM people p LEFT JOIN orgs o ON o.id = p.org_id"
+                         " LEFT JOIN activity_people ap ON ap.activity_id = $1 AND ap.person_id = p.id"
+                         " WHERE p.active = 1 AND (o.path LIKE $2 OR ap.person_id IS NOT NULL)"
+                         " ORDER BY p.id LIMIT 5000",
+                         "it", a->id, like);
+}
+
 /* ---------------------------------------------------------------- leave */
 
 int life_leave_request(dj_req *r, const struct life_activity_brief *a, const char *reason, int64_t *id_out)

@@ -150,6 +150,16 @@ test('bad input is refused with the field named and nothing written', async () =
     assert.equal((await secB.post('/api/v1/activities', base)).status, 403);
     // a member may not create at all
     assert.equal((await (await as('member-a')).post('/api/v1/activities', base)).status, 403);
+    // the people expected can be adjusted: an activist joins a 党课, a member is dropped
+    const lecture = await createActivity(sec, { kind: 'party_lecture', title: '入党积极分子培训党课' });
+    const cand = await sec.get(`/api/v1/activities/${lecture.id}/candidates`);
+    assert.equal(cand.status, 200);
+    assert.deepEqual(cand.body.items.filter((p) => p.expected).map((p) => p.id), [1, 2, 3, 4, 6]);
+    assert.equal(cand.body.items.find((p) => p.id === 5).party_status, 'activist');
+    const adj = await sec.patch(`/api/v1/activities/${lecture.id}`, { expected_person_ids: [1, 2, 5] });
+    assert.equal(adj.status, 200, adj.text);
+    assert.equal(adj.body.expected_count, 3);
+    assert.equal((await secB.get(`/api/v1/activities/${lecture.id}/candidates`)).status, 404, 'not even visible');
     // cancelling needs a reason
     const a = await createActivity(sec, { kind: 'theme_day' });
     const noReason = await sec.post(`/api/v1/activities/${a.id}/cancel`, {});

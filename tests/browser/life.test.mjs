@@ -175,5 +175,12 @@ test('console: list, detail with quorum and hand sign-in, full-screen QR, compli
     await page.locator('[data-test="stats-total"]').waitFor();
     await page.locator('[data-test="chart-kind"] canvas').waitFor();
     await snap(page, 'life-admin-stats');
+
+    // the people expected can be adjusted: the activist 刘洋 is offered too
+    await page.goto(`/admin/activities/${activity.id}`);
+    await page.locator('[data-test="adjust-people"]').click();
+    const transfer = page.locator('[data-test="people-transfer"]');
+    await transfer.getByText('刘洋', { exact: false }).waitFor();
+    await snap(page, 'life-admin-people');
   });
 });
