@@ -227,7 +227,15 @@ static int activity_attendance(dj_req *r)
     if ((rc = auth_require(r, "life.read", a.org_id)) != DJ_OK)
         return rc;
     json_t *o = life_attendance_sheet(dj_db(r), &a, &rc);
-    return o ? dj_reply_json(r, 200, o) : rc;
+    if (!o)
+        return rc;
+    /* why someone asked for leave (illness, family) is for those who decide it */
+    if (!auth_can(r, "life.manage", a.org_id)) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(o, "people"), i, p) json_object_del(p, "leave_reason");
+    }
+    return dj_reply_json(r, 200, o);
 }
 
 static int activity_candidates(dj_req *r)

@@ -205,6 +205,12 @@ test('leave: a member asks, the secretary of the branch decides; others cannot',
     assert.equal(detail.body.me.leave.status, 'approved');
     const sheet = await sec.get(`/api/v1/activities/${a.id}/attendance`);
     assert.equal(sheet.body.summary.leave, 1);
+    assert.equal(sheet.body.people.find((p) => p.person_id === PERSON.memberA).leave_reason, '出差在外');
+    // a fellow member sees who is on leave, not why
+    const seen = await mem.get(`/api/v1/activities/${a.id}/attendance`);
+    assert.equal(seen.status, 200);
+    assert.equal(seen.body.people.find((p) => p.person_id === PERSON.memberA).status, 'leave');
+    assert.equal('leave_reason' in seen.body.people.find((p) => p.person_id === PERSON.memberA), false);
     assert.equal(sheet.body.quorum, null);
     assert.equal(sql(srv.db, "SELECT COUNT(*) FROM audit WHERE entity = 'leave';").trim(), '2');
 
