@@ -23,7 +23,8 @@ struct life_activity_brief {
 int life_activity_brief(db_conn *c, int64_t id, struct life_activity_brief *out);
 json_t *life_activity_row(db_conn *c, int64_t id, int *err);
 bool life_is_expected(db_conn *c, int64_t activity_id, int64_t person_id);
-/* Visible to the user: life.read on its org, or the user is expected at it. */
+/* Visible to the user: life.read on its org, or the user is expected at it;
+ * a planned (not yet noticed) one only to those who may manage it. */
 bool life_may_see(dj_req *r, const struct life_activity_brief *a);
 int life_activity_create(dj_req *r, const json_t *in, int64_t *id_out);
 int life_activity_update(dj_req *r, const struct life_activity_brief *a, const json_t *in);

@@ -48,10 +48,13 @@ test('an activity goes planned → noticed → held → closed, with check-in, q
     assert.equal(a.expected_count, 5);
     assert.match(a.starts_at, /Z$/, 'stored as UTC');
 
-    // not yet noticed: no QR, no check-in
+    // not yet noticed: no QR, no check-in, and members do not see the draft
     assert.equal((await sec.get(`/api/v1/activities/${a.id}/qr`)).status, 409);
+    assert.equal((await mem.get(`/api/v1/activities/${a.id}`)).status, 404);
+    assert.equal((await mem.get('/api/v1/activities')).body.total, 0);
     assert.equal((await sec.post(`/api/v1/activities/${a.id}/notice`)).status, 200);
     assert.equal((await sec.post(`/api/v1/activities/${a.id}/notice`)).status, 409, 'twice is refused');
+    assert.equal((await mem.get('/api/v1/activities')).body.total, 1);
 
     // the member sees it in the to-do list
     const todos = await mem.get('/api/v1/todos');
