@@ -447,3 +447,29 @@ test('a secretary is reminded of a requirement still missing near the end of its
     await srv.stop();
   }
 });
+
+test('the demo agency has a living year: 31 中心组 sessions on the committee, a matrix with red in it', async () => {
+  const srv = await startServer({ demo: true });
+  try {
+    const c = srv.client();
+    await c.login('admin');
+    const year = Number(new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 4));
+    const month = Number(new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(5, 7));
+    const counts = await c.get(`/api/v1/activities/counts?org=1&year=${year}`);
+    assert.equal(counts.status, 200);
+    const committee = counts.body.by_org.find((o) => o.org_id === 1);
+    assert.equal(committee.by_kind.study_session, 31, JSON.stringify(committee));
+    const m = await c.get(`/api/v1/compliance?org=1&year=${year}`);
+    assert.equal(m.status, 200);
+    assert.ok(m.body.orgs.length >= 1);
+    const cells = m.body.orgs.flatMap((o) => o.requirements.flatMap((q) => q.periods));
+    const done = cells.filter((p) => p.status === 'done').length;
+    const missing = cells.filter((p) => p.status === 'missing').length;
+    assert.ok(done > missing, `${done} done, ${missing} missing`);
+    if (month >= 9) assert.ok(missing > 0, 'a few requirements are missing on purpose');
+    // every attendance has its event for points
+    assert.equal(sql(srv.db, "SELECT COUNT(*) FROM attendance a WHERE NOT EXISTS (SELECT 1 FROM life_events e WHERE e.person_id = a.person_id AND e.activity_id = a.activity_id AND e.kind = 'attendance');").trim(), '0');
+  } finally {
+    await srv.stop();
+  }
+});
