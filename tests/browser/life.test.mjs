@@ -188,6 +188,7 @@ test('console: list, detail with quorum and hand sign-in, full-screen QR, compli
     await page.goto(`/admin/activities/${activity.id}/qr`);
     await page.locator('[data-test="qr-code"] svg').waitFor();
     assert.match(await page.locator('[data-test="qr-count"]').innerText(), /已签到 3 \/ 5 人/);
+    assert.match(await page.locator('[data-test="qr-quorum"]').innerText(), /已过半数/);
     await snap(page, 'life-admin-qr');
 
     await page.goto('/admin/compliance');
