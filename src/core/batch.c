@@ -43,12 +43,18 @@ static unsigned long long now_us(void)
 
 /* Runs items in one transaction; DJ_OK when all of them succeeded and the
  * commit did too. Item results are left in it->rc. */
-static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list)
+static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list, bool *retry)
 {
     unsigned long long t0 = now_us();
+    *retry = false;
     int rc = db_begin(c);
-    if (rc != DJ_OK)
+    if (rc != DJ_OK) {
+        /* the database is unavailable (busy past the timeout): item by item would only wait longer */
+        for (struct dj_batch_item *it = list; it; it = it->next)
+            it->rc = rc;
         return rc;
+    }
+    *retry = true;
     bool item_failed = false;
     for (struct dj_batch_item *it = list; it; it = it->next) {
         it->rc = b->apply(c, it, b->ctx);
@@ -156,15 +162,15 @@ static void *committer(void *arg)
         pthread_mutex_unlock(&b->mu);
 
         db_conn *c = db_thread();
-        int rc = c ? write_all(b, c, list) : DJ_EDB;
+        bool retry = false;
+        int rc = c ? write_all(b, c, list, &retry) : DJ_EDB;
         unsigned long long retries = 0;
-        if (rc != DJ_OK) {
-            for (struct dj_batch_item *it = list; it; it = it->next) {
-                if (c)
-                    write_one(b, c, it);
-                else
-                    it->rc = DJ_EDB;
+        for (struct dj_batch_item *it = list; rc != DJ_OK && it; it = it->next) {
+            if (retry) {
+                write_one(b, c, it);
                 retries++;
+            } else if (!c) {
+                it->rc = DJ_EDB;
             }
         }
         pthread_mutex_lock(&b->mu);
