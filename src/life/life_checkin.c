@@ -15,6 +15,7 @@
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../points/points.h"
 #include "life.h"
 #include "life_int.h"
 
@@ -99,9 +100,30 @@ static int checkin_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
 static pthread_once_t batch_once = PTHREAD_ONCE_INIT;
 static dj_batch *checkin_batch;
 
+/* Points for attendance and hours: the points module turns new life_events
+ * into awards. Run after a burst of check-ins has quietened (or every 10 s
+ * during a long one), on the batch's helper thread, so awarding never slows
+ * the check-ins themselves. */
+static void award_points(db_conn *c, void *ctx)
+{
+    (void)ctx;
+    struct points_sync st = {0};
+    int rc = points_consume_events(c, &st);
+    if (rc != DJ_OK)
+        fprintf(stderr, "dangjian: awarding points for organisational life failed (%d); POST /api/v1/points/sync retries\n",
+                rc);
+}
+
 static void batch_init(void)
 {
     checkin_batch = dj_batch_new("checkin", checkin_apply, NULL, 2048);
+    dj_batch_after(checkin_batch, award_points, NULL, 1000, 10000);
+}
+
+void life_points_poke(void)
+{
+    pthread_once(&batch_once, batch_init);
+    dj_batch_poke(checkin_batch);
 }
 
 static int checkin_answer(dj_req *r)
