@@ -4,6 +4,8 @@
 
 #include <sodium.h>
 
+#include "../lists/lists.h"
+#include "../people/people.h"
 #include "../points/points.h"
 #include "app.h"
 #include "config.h"
@@ -21,6 +23,8 @@ static const struct {
     {"backup", cmd_backup, "backup --db FILE --to FILE             consistent copy of a live database"},
     {"routes", cmd_routes, "routes                                 list the API's routes"},
     /* issue 3: roster import/export */
+    {"import", people_cmd_import, "import --db FILE --file ROSTER.csv [--commit]   check (and with --commit load) a roster"},
+    {"export", people_cmd_export, "export --db FILE --out FILE [--format csv|xlsx] [--status S]   write the roster"},
 
     /* issue 4: organisational life */
 
@@ -28,6 +32,7 @@ static const struct {
     {"verify", points_cmd_verify, "verify --db FILE                       check the points ledger's hash chains"},
 
     /* issue 6: work lists (report) */
+    {"report", lists_cli_report, "report --db FILE --out FILE|- [--list ID] [--quarter 2026-Q3] [--format pdf|xlsx|json]   quarterly report of the work lists"},
 
     /* issue 7: assessment */
 };

@@ -29,6 +29,12 @@ export const tabPages = [
     component: () => import('./me/Me.vue'),
     meta: { title: 'mobile.tabs.me', tab: { icon: 'user-o' } },
   },
+  {
+    path: 'branch/:id(\\d+)',
+    name: 'm-branch',
+    component: () => import('./branch/Branch.vue'),
+    meta: { title: 'profile.branchTitle' },
+  },
 ];
 
 export default {
@@ -47,6 +53,18 @@ export default {
       name: 'm-password',
       component: () => import('./password/ChangePassword.vue'),
       meta: { password: true, title: 'password.title' },
+    },
+    {
+      path: 'items',
+      name: 'm-items',
+      component: () => import('./items/MyItems.vue'),
+      meta: { title: 'lists.mine' },
+    },
+    {
+      path: 'items/:id',
+      name: 'm-item',
+      component: () => import('./items/ItemUpdate.vue'),
+      meta: { title: 'lists.itemDetail' },
     },
     {
       path: '',
