@@ -28,6 +28,12 @@ static const struct setting_def defs[] = {
     {"session.office_idle_minutes", "管理岗位会话空闲超时（分钟）", "安全", true, 5, 240, "30"},
     {"session.member_idle_minutes", "党员手机会话空闲超时（分钟）", "安全", true, 30, 43200, "10080"},
     {"audit.retention_days", "审计记录保留天数（不少于180天）", "安全", true, 180, 3650, "180"},
+    /* organisational life (issue 4) */
+    {"life.checkin_open_minutes", "活动开始前多少分钟开放签到", "组织生活", true, 0, 1440, "30"},
+    {"life.checkin_close_minutes", "活动结束后多少分钟停止签到", "组织生活", true, 0, 1440, "30"},
+    {"life.party_lecture_period", "党课要求周期（month 每月 / quarter 每季度 / year 每年）", "组织生活", false, 4, 7, "quarter"},
+    {"life.study_hours_min", "党员每年集中学习最低学时", "组织生活", true, 1, 200, "32"},
+    {"life.todo_warn_days", "要求未落实时提前几天提醒书记", "组织生活", true, 1, 90, "7"},
     /* issue 3: organisations */
     {"orgs.term_warning_days", "换届提醒：任期届满前多少天开始预警", "组织", true, 7, 365, "90"},
     /* issue 5: points */

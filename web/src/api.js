@@ -192,6 +192,28 @@ export const unlockUser = (userId) => post(`/users/${userId}/unlock`);
 export const getSettings = () => get('/settings');
 /** changes: {key: value, …}, applied all or nothing */
 export const patchSettings = (changes) => patch('/settings', changes);
+// ── organisational life (activities, check-in, leave, compliance) ────────
+/** filters: {org, kind, state, from, to, q, mine, order, limit, cursor} */
+export const listActivities = (filters) => get('/activities', filters);
+export const getActivity = (id) => get(`/activities/${id}`);
+/** body: {org_id, kind, title, starts_at, ends_at, place, agenda?, study_hours?, …} */
+export const createActivity = (body) => post('/activities', body);
+export const updateActivity = (id, body) => patch(`/activities/${id}`, body);
+/** step: notice | hold | close | cancel */
+export const activityStep = (id, step, reason) => post(`/activities/${id}/${step}`, reason ? { reason } : undefined);
+export const activityQr = (id) => get(`/activities/${id}/qr`);
+export const checkIn = (id, token) => post(`/activities/${id}/checkin`, { token });
+export const checkInByHand = (id, personId) => post(`/activities/${id}/checkin`, { person_id: personId });
+export const getAttendance = (id) => get(`/activities/${id}/attendance`);
+export const activityCandidates = (id) => get(`/activities/${id}/candidates`);
+export const askLeave = (id, reason) => post(`/activities/${id}/leave`, { reason });
+export const listLeaves = (id) => get(`/activities/${id}/leaves`);
+export const decideLeave = (leaveId, approve, note) => post(`/leaves/${leaveId}/decision`, { approve, note });
+export const activityKinds = () => get('/activity-kinds');
+export const getCompliance = (org, year) => get('/compliance', { org, year });
+export const activityCounts = (org, year) => get('/activities/counts', { org, year });
+export const myLife = (year) => get('/life/me', { year });
+export const listTodos = () => get('/todos');
 // ── points (积分) ─────────────────────────────────────────────────────────
 export const pointsMe = () => get('/points/me');
 /** query: {person, limit, cursor} */

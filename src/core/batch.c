@@ -1,0 +1,383 @@
+/* batch.c - the group-commit queue and its committer threads (see batch.h). */
+#include "batch.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "err.h"
+#include "mem.h"
+
+#define MAX_BATCHES 8
+/* Checkpoint the SQLite WAL when idle, or at the latest after this many commits. */
+#define CHECKPOINT_EVERY 256
+#define QUEUE_LIMIT 100000 /* items waiting; beyond that, answer 503 rather than grow without bound */
+
+struct dj_batch {
+    const char *name;
+    dj_batch_apply apply;
+    void *ctx;
+    unsigned max_items;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;      /* committer: work arrived or stop */
+    pthread_cond_t done_cv; /* dj_batch_run() waiters */
+    struct dj_batch_item *head, *tail;
+    unsigned queued;
+    bool stopping, running;
+    pthread_t thread;
+    struct dj_batch_stats stats;
+    /* follow-up work (dj_batch_after), guarded by mu */
+    void (*after_fn)(db_conn *c, void *ctx);
+    void *after_ctx;
+    unsigned long long quiet_us, max_us, pending_since, pending_last;
+    bool after_pending, after_running;
+    pthread_cond_t after_cv; /* on CLOCK_MONOTONIC */
+    pthread_t after_thread;
+};
+
+static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static dj_batch *registry[MAX_BATCHES];
+static int nregistry;
+
+static unsigned long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+}
+
+/* Runs items in one transaction; DJ_OK when all of them succeeded and the
+ * commit did too. Item results are left in it->rc. */
+static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list, bool *retry)
+{
+    unsigned long long t0 = now_us();
+    *retry = false;
+    int rc = db_begin(c);
+    if (rc != DJ_OK) {
+        /* the database is unavailable (busy past the timeout): item by item would only wait longer */
+        for (struct dj_batch_item *it = list; it; it = it->next)
+            it->rc = rc;
+        return rc;
+    }
+    *retry = true;
+    bool item_failed = false;
+    for (struct dj_batch_item *it = list; it; it = it->next) {
+        it->rc = b->apply(c, it, b->ctx);
+        if (it->rc != DJ_OK) {
+            item_failed = true;
+            break;
+        }
+    }
+    if (item_failed) {
+        db_rollback(c);
+        return DJ_ECONFLICT;
+    }
+    unsigned long long t1 = now_us();
+    rc = db_commit(c);
+    if (rc != DJ_OK)
+        db_rollback(c);
+    unsigned long long t2 = now_us();
+    pthread_mutex_lock(&b->mu);
+    b->stats.apply_us += t1 - t0;
+    b->stats.commit_us += t2 - t1;
+    if (t2 - t1 > b->stats.max_commit_us)
+        b->stats.max_commit_us = t2 - t1;
+    pthread_mutex_unlock(&b->mu);
+    return rc;
+}
+
+static void write_one(dj_batch *b, db_conn *c, struct dj_batch_item *it)
+{
+    int rc = db_begin(c);
+    if (rc != DJ_OK) {
+        it->rc = rc;
+        return;
+    }
+    it->rc = b->apply(c, it, b->ctx);
+    if (it->rc == DJ_OK) {
+        rc = db_commit(c);
+        if (rc != DJ_OK) {
+            db_rollback(c);
+            it->rc = rc;
+        }
+    } else {
+        db_rollback(c);
+    }
+}
+
+static void release(dj_batch *b, struct dj_batch_item *list)
+{
+    bool waiters = false;
+    while (list) {
+        struct dj_batch_item *next = list->next; /* the item may be freed once resumed */
+        if (list->req) {
+            dj_resume(list->req);
+        } else {
+            pthread_mutex_lock(&b->mu);
+            list->done = true;
+            pthread_mutex_unlock(&b->mu);
+            waiters = true;
+        }
+        list = next;
+    }
+    if (waiters) {
+        pthread_mutex_lock(&b->mu);
+        pthread_cond_broadcast(&b->done_cv);
+        pthread_mutex_unlock(&b->mu);
+    }
+}
+
+/* On SQLite, a commit that crosses the WAL's auto-checkpoint threshold also
+ * copies the WAL into the database and fsyncs it, which stalls every request
+ * of that batch. The committer turns that off for its own connection and
+ * checkpoints when its queue is empty (or every CHECKPOINT_EVERY commits). */
+static bool is_sqlite(db_conn *c)
+{
+    return c && strcmp(db_driver_of(c)->name, "sqlite") == 0;
+}
+
+static void *committer(void *arg)
+{
+    dj_batch *b = arg;
+    db_conn *first = db_thread();
+    bool sqlite = is_sqlite(first);
+    if (sqlite)
+        db_exec_script(first, "PRAGMA wal_autocheckpoint=0");
+    unsigned since_checkpoint = 0;
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        while (!b->head && !b->stopping)
+            pthread_cond_wait(&b->cv, &b->mu);
+        if (!b->head) {
+            pthread_mutex_unlock(&b->mu);
+            break;
+        }
+        /* take up to max_items off the front */
+        struct dj_batch_item *list = b->head, *last = list;
+        unsigned n = 1;
+        while (last->next && n < b->max_items) {
+            last = last->next;
+            n++;
+        }
+        b->head = last->next;
+        if (!b->head)
+            b->tail = NULL;
+        last->next = NULL;
+        b->queued -= n;
+        pthread_mutex_unlock(&b->mu);
+
+        db_conn *c = db_thread();
+        bool retry = false;
+        int rc = c ? write_all(b, c, list, &retry) : DJ_EDB;
+        unsigned long long retries = 0;
+        for (struct dj_batch_item *it = list; rc != DJ_OK && it; it = it->next) {
+            if (retry) {
+                write_one(b, c, it);
+                retries++;
+            } else if (!c) {
+                it->rc = DJ_EDB;
+            }
+        }
+        pthread_mutex_lock(&b->mu);
+        b->stats.items += n;
+        b->stats.commits += rc == DJ_OK ? 1 : n;
+        b->stats.retries += retries;
+        if (n > b->stats.max_batch)
+            b->stats.max_batch = n;
+        pthread_mutex_unlock(&b->mu);
+        release(b, list);
+        dj_batch_poke(b);
+        since_checkpoint++;
+        if (sqlite && c) {
+            pthread_mutex_lock(&b->mu);
+            bool idle = b->head == NULL;
+            pthread_mutex_unlock(&b->mu);
+            if (idle || since_checkpoint >= CHECKPOINT_EVERY) {
+                db_exec_script(c, "PRAGMA wal_checkpoint(PASSIVE)");
+                since_checkpoint = 0;
+            }
+        }
+    }
+    db_thread_close();
+    return NULL;
+}
+
+static void *after_worker(void *arg)
+{
+    dj_batch *b = arg;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        while (!b->after_pending && !b->stopping)
+            pthread_cond_wait(&b->after_cv, &b->mu);
+        if (!b->after_pending)
+            break; /* stopping with nothing to do */
+        /* wait for a quiet moment, but not longer than max_us after the first commit */
+        while (!b->stopping) {
+            unsigned long long due = b->pending_last + b->quiet_us, hard = b->pending_since + b->max_us;
+            if (hard < due)
+                due = hard;
+            unsigned long long now = now_us();
+            if (now >= due)
+                break;
+            struct timespec ts = {(time_t)(due / 1000000), (long)(due % 1000000) * 1000};
+            pthread_cond_timedwait(&b->after_cv, &b->mu, &ts);
+        }
+        b->after_pending = false;
+        pthread_mutex_unlock(&b->mu);
+        db_conn *c = db_thread();
+        if (c)
+            b->after_fn(c, b->after_ctx);
+        pthread_mutex_lock(&b->mu);
+    }
+    pthread_mutex_unlock(&b->mu);
+    db_thread_close();
+    return NULL;
+}
+
+void dj_batch_after(dj_batch *b, void (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms)
+{
+    pthread_mutex_lock(&b->mu);
+    if (!b->after_fn && !b->stopping) {
+        b->after_fn = fn;
+        b->after_ctx = ctx;
+        b->quiet_us = (unsigned long long)quiet_ms * 1000;
+        b->max_us = (unsigned long long)(max_ms > quiet_ms ? max_ms : quiet_ms) * 1000;
+        b->after_running = pthread_create(&b->after_thread, NULL, after_worker, b) == 0;
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
+void dj_batch_poke(dj_batch *b)
+{
+    pthread_mutex_lock(&b->mu);
+    if (b->after_fn) {
+        unsigned long long now = now_us();
+        if (!b->after_pending)
+            b->pending_since = now;
+        b->pending_last = now;
+        b->after_pending = true;
+        pthread_cond_signal(&b->after_cv);
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
+dj_batch *dj_batch_new(const char *name, dj_batch_apply apply, void *ctx, unsigned max_items)
+{
+    dj_batch *b = dj_calloc(1, sizeof *b);
+    b->name = name;
+    b->apply = apply;
+    b->ctx = ctx;
+    b->max_items = max_items ? max_items : 1024;
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv, NULL);
+    pthread_cond_init(&b->done_cv, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&b->after_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_lock(&registry_mu);
+    if (nregistry == MAX_BATCHES) {
+        pthread_mutex_unlock(&registry_mu);
+        fprintf(stderr, "dangjian: too many group-commit batches\n");
+        abort();
+    }
+    registry[nregistry++] = b;
+    b->running = pthread_create(&b->thread, NULL, committer, b) == 0;
+    if (!b->running)
+        b->stopping = true;
+    pthread_mutex_unlock(&registry_mu);
+    return b;
+}
+
+/* Queues it; when r is given, suspends it first (under the lock, so the
+ * committer cannot resume a request that is not yet suspended). */
+static bool enqueue(dj_batch *b, struct dj_batch_item *it, dj_req *r, dj_handler cont)
+{
+    it->next = NULL;
+    it->done = false;
+    it->rc = DJ_EBUSY;
+    it->req = r;
+    pthread_mutex_lock(&b->mu);
+    if (b->stopping || b->queued >= QUEUE_LIMIT) {
+        pthread_mutex_unlock(&b->mu);
+        return false;
+    }
+    if (r)
+        dj_suspend(r, cont);
+    if (b->tail)
+        b->tail->next = it;
+    else
+        b->head = it;
+    b->tail = it;
+    b->queued++;
+    pthread_cond_signal(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    return true;
+}
+
+int dj_batch_submit(dj_batch *b, dj_req *r, struct dj_batch_item *it, dj_handler cont)
+{
+    if (!enqueue(b, it, r, cont))
+        return dj_fail(r, DJ_EBUSY, NULL, "系统繁忙，请稍后再试");
+    return DJ_DEFERRED;
+}
+
+int dj_batch_run(dj_batch *b, struct dj_batch_item *it)
+{
+    if (!enqueue(b, it, NULL, NULL))
+        return DJ_EBUSY;
+    pthread_mutex_lock(&b->mu);
+    while (!it->done)
+        pthread_cond_wait(&b->done_cv, &b->mu);
+    pthread_mutex_unlock(&b->mu);
+    return it->rc;
+}
+
+void dj_batch_stop_all(void)
+{
+    pthread_mutex_lock(&registry_mu);
+    for (int i = 0; i < nregistry; i++) {
+        dj_batch *b = registry[i];
+        pthread_mutex_lock(&b->mu);
+        bool was_running = b->running, after = b->after_running;
+        b->stopping = true;
+        b->running = false;
+        b->after_running = false;
+        pthread_cond_signal(&b->cv);
+        pthread_mutex_unlock(&b->mu);
+        if (was_running) {
+            pthread_join(b->thread, NULL);
+            if (b->stats.items)
+                fprintf(stderr,
+                        "dangjian: batch %s: %llu items in %llu commits (largest %llu, %llu retried alone);"
+                        " %.1f ms writing, %.1f ms committing (longest commit %.1f ms)\n",
+                        b->name, b->stats.items, b->stats.commits, b->stats.max_batch, b->stats.retries,
+                        (double)b->stats.apply_us / 1000, (double)b->stats.commit_us / 1000,
+                        (double)b->stats.max_commit_us / 1000);
+        }
+        /* after the committer: its last commit's follow-up still runs */
+        if (after) {
+            pthread_mutex_lock(&b->mu);
+            pthread_cond_broadcast(&b->after_cv);
+            pthread_mutex_unlock(&b->mu);
+            pthread_join(b->after_thread, NULL);
+        }
+        if (b->after_fn && b->after_pending) { /* the helper left before the last poke */
+            b->after_pending = false;
+            db_conn *c = db_thread();
+            if (c)
+                b->after_fn(c, b->after_ctx);
+        }
+    }
+    pthread_mutex_unlock(&registry_mu);
+}
+
+void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out)
+{
+    pthread_mutex_lock(&b->mu);
+    *out = b->stats;
+    pthread_mutex_unlock(&b->mu);
+}
