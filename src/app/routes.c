@@ -27,6 +27,8 @@ void app_routes_register(void)
 
     dj_routes_add(life_routes);
     life_todos_register();
+    points_todos_register();
+    lists_todos_register();
 
     dj_routes_add(points_routes);
 

@@ -276,4 +276,7 @@ json_t *lists_report_json(const struct lists_report_doc *d);
 void *lists_report_xlsx(const struct lists_report_doc *d, size_t *len);
 void *lists_report_pdf(const struct lists_report_doc *d, size_t *len);
 
+/* Registers the work-list to-do provider (items due soon or overdue). */
+void lists_todos_register(void);
+
 #endif

@@ -202,4 +202,7 @@ int points_xlsx(const char *sheet, const struct points_xlsx_col *cols, const jso
 /* The entries of every member under an org subtree (for the export). */
 json_t *points_ledger_of_org(db_conn *c, const char *org_path, int *err);
 
+/* Registers the points to-do provider (claims to decide, claims decided). */
+void points_todos_register(void);
+
 #endif

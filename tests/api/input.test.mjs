@@ -24,8 +24,10 @@ function raw(bytes) {
     const s = net.connect(Number(port), '127.0.0.1');
     let data = '';
     s.on('data', (d) => { data += d.toString('latin1'); });
-    s.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1] ?? 0)));
-    s.on('error', reject);
+    const status = () => Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1] ?? 0);
+    s.on('end', () => resolve(status()));
+    // a server that refuses early may reset the connection while we still send: the answer counts
+    s.on('error', (e) => (data ? resolve(status()) : reject(e)));
     s.end(bytes);
   });
 }

@@ -472,7 +472,16 @@ export default {
   todos: {
     title: '我的待办',
     empty: '暂无待办事项',
-    kinds: { activity: '待参加', leave_decision: '待审批', requirement_missing: '待落实' },
+    kinds: {
+      activity: '待参加',
+      leave_decision: '待审批',
+      requirement_missing: '待落实',
+      claims_to_approve: '待审批',
+      claim_approved: '已通过',
+      claim_rejected: '未通过',
+      item_due: '临期',
+      item_overdue: '已逾期',
+    },
   },
   // ───────────────────────────── mobile ─────────────────────────────
   mobile: {

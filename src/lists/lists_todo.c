@@ -1,0 +1,62 @@
+/* lists_todo.c - work-list items in the to-do list of the people responsible
+ * for them: overdue ones, and those due within the configured days. */
+#include <stdio.h>
+
+#include "../core/err.h"
+#include "../core/settings.h"
+#include "../core/timeutil.h"
+#include "../core/todo.h"
+#include "lists.h"
+
+static int lists_todos_provider(dj_req *r, json_t *items)
+{
+    if (!r->user->person_id)
+        return DJ_OK;
+    db_conn *c = dj_db(r);
+    int y, m, d;
+    dj_local_date(dj_now(), &y, &m, &d);
+    int64_t today_days = dj_days_from_civil(y, m, d);
+    int64_t soon = dj_setting_int(c, "lists.due_soon_days", 7);
+    int ly, lm, ld;
+    dj_civil_from_days(today_days + soon, &ly, &lm, &ld);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%04u-%02u-%02u", (unsigned)ly % 10000u, (unsigned)lm % 13u, (unsigned)ld % 32u);
+    int rc;
+    /* open items I answer for (lead or co-responsible), not yet reported complete */
+    json_t *rows = db_query_rows(c, &rc,
+                                 "SELECT i.id, i.title, i.due_on, l.title AS list_title FROM list_items i"
+                                 " JOIN list_item_people p ON p.item_id = i.id JOIN lists l ON l.id = i.list_id"
+                                 " WHERE p.person_id = $1 AND i.state IN ('not_started', 'in_progress')"
+                                 " AND i.submitted_on IS NULL AND i.due_on IS NOT NULL AND i.due_on <= $2"
+                                 " ORDER BY i.due_on, i.id LIMIT 20",
+                                 "it", r->user->person_id, limit);
+    if (!rows)
+        return rc;
+    size_t i;
+    json_t *it;
+    json_array_foreach(rows, i, it) {
+        int dy, dm, dd;
+        if (dj_date_parse(dj_jstr(it, "due_on", ""), &dy, &dm, &dd) != DJ_OK)
+            continue;
+        int64_t left = dj_days_from_civil(dy, dm, dd) - today_days;
+        char due_at[21];
+        /* due at the end of its Shanghai calendar day */
+        dj_time_iso(dj_local_midnight(dy, dm, dd) + 86400 - 1, due_at);
+        const char *detail = left < 0 ? dj_arena_printf(r->arena, "%s · 已逾期 %lld 天", dj_jstr(it, "list_title", ""),
+                                                        (long long)-left)
+                             : left == 0 ? dj_arena_printf(r->arena, "%s · 今天到期", dj_jstr(it, "list_title", ""))
+                                         : dj_arena_printf(r->arena, "%s · 还剩 %lld 天", dj_jstr(it, "list_title", ""),
+                                                           (long long)left);
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:{s:s, s:O}}", "source", "lists",
+                                               "kind", left < 0 ? "item_overdue" : "item_due", "title",
+                                               dj_jstr(it, "title", ""), "detail", detail, "due_at", due_at, "org_id",
+                                               "link", "type", "list_item", "id", json_object_get(it, "id")));
+    }
+    json_decref(rows);
+    return DJ_OK;
+}
+
+void lists_todos_register(void)
+{
+    dj_todo_register("lists", lists_todos_provider);
+}
