@@ -145,31 +145,9 @@ void lists_report_compute(struct lists_report *rep, const struct lists_ritem *it
                           lists_day today);
 void lists_report_free(struct lists_report *rep);
 
-/* ---------------------------------------------------------------- CSV (lists_csv.c) */
+/* ---------------------------------------------------------------- import columns (lists_csv.c) */
 
-/* An RFC 4180 reader over a UTF-8 buffer: quoted fields, doubled quotes,
- * embedded newlines, CRLF or LF line ends, a final line without one. */
-struct lists_csv {
-    const char *p, *end;
-    int line;                /* line number (1-based) of the next record */
-    char **fields;           /* the current record; owned by the reader */
-    int nfields, cap;
-    char *buf;
-    size_t buflen, bufcap;
-    size_t *offs;
-};
-void lists_csv_init(struct lists_csv *r, const char *data, size_t len);
-/* Reads the next record. 1: a record (r->fields, r->nfields, *line = its first line);
- * 0: end of input; DJ_EINVAL: an unterminated quote or text after a closing quote
- * (*line says where). Blank lines are skipped. */
-int lists_csv_next(struct lists_csv *r, int *line);
-void lists_csv_free(struct lists_csv *r);
-
-/* Converts a CSV body to UTF-8: strips a UTF-8 BOM, takes valid UTF-8 as it
- * is, else decodes GB18030 (a superset of GBK) with iconv(3).  charset, from
- * the Content-Type, may force the choice.  Heap result (caller frees) or NULL
- * when the bytes are not valid in the encoding. */
-char *lists_csv_to_utf8(const char *data, size_t len, const char *charset, size_t *outlen);
+/* The CSV reader and the encodings are src/core/csv.h. */
 
 /* The import's columns, found by their Chinese (or English) headers. */
 enum lists_col { LC_SEQ, LC_TITLE, LC_CATEGORY, LC_DESCRIPTION, LC_ACTION, LC_ORG, LC_OWNERS, LC_CO_ORGS,

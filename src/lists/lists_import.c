@@ -10,6 +10,7 @@
 #include "../core/err.h"
 #include "../core/json.h"
 #include "../core/mem.h"
+#include "../core/csv.h"
 #include "lists.h"
 
 #define IMPORT_MAX_ROWS 10000
@@ -153,24 +154,26 @@ int lists_import_parse(db_conn *c, int64_t list_id, const char *csv, size_t len,
     int64_t list_org = dj_jint(list, "org_id", 0);
     json_decref(list);
 
-    struct lists_csv r;
-    lists_csv_init(&r, csv, len);
+    struct dj_csv_reader r;
+    struct dj_csv_record rec = {0};
+    dj_csv_init(&r, csv, len);
     int line = 0, rc;
     int colmap[64];
     char *headers[64];
     int nh = 0;
-    rc = lists_csv_next(&r, &line);
+    rc = dj_csv_next(&r, &rec);
+    line = rc < 0 ? r.err_line : rec.line;
     if (rc <= 0) {
         add_error(imp, rc < 0 ? line : 1, NULL, rc < 0 ? "表头的引号不成对" : "文件为空，第一行应为表头");
         goto out;
     }
-    if (r.nfields > 64) {
-        add_error(imp, line, NULL, "列数过多（%d 列），最多 64 列", r.nfields);
+    if (rec.nfields > 64) {
+        add_error(imp, line, NULL, "列数过多（%d 列），最多 64 列", (int)rec.nfields);
         goto out;
     }
     bool seen[LC_NCOLS] = {0};
-    for (int i = 0; i < r.nfields; i++) {
-        headers[i] = dj_strdup(trim(r.fields[i]));
+    for (int i = 0; i < (int)rec.nfields; i++) {
+        headers[i] = dj_strdup(trim(rec.fields[i]));
         nh++;
         colmap[i] = lists_col_of_header(headers[i]);
         if (colmap[i] < 0 && *headers[i])
@@ -187,7 +190,8 @@ int lists_import_parse(db_conn *c, int64_t list_id, const char *csv, size_t len,
     if (json_array_size(imp->errors))
         goto out;
 
-    while ((rc = lists_csv_next(&r, &line)) != 0) {
+    while ((rc = dj_csv_next(&r, &rec)) != 0) {
+        line = rc < 0 ? r.err_line : rec.line;
         if (rc < 0) {
             add_error(imp, line, NULL, "第 %d 行的引号不成对，或引号后还有文字", line);
             break;
@@ -198,20 +202,21 @@ int lists_import_parse(db_conn *c, int64_t list_id, const char *csv, size_t len,
         }
         /* Excel often ends rows with empty cells beyond the header: only text there is a problem */
         int extra = 0;
-        for (int i = nh; i < r.nfields; i++)
-            extra += *trim(r.fields[i]) != '\0';
+        int nfields = (int)rec.nfields;
+        for (int i = nh; i < nfields; i++)
+            extra += *trim(rec.fields[i]) != '\0';
         if (extra) {
-            add_error(imp, line, NULL, "这一行有 %d 列，多于表头的 %d 列（内容里的逗号要用英文双引号括起来）", r.nfields,
+            add_error(imp, line, NULL, "这一行有 %d 列，多于表头的 %d 列（内容里的逗号要用英文双引号括起来）", nfields,
                       nh);
             continue;
         }
-        if (r.nfields > nh)
-            r.nfields = nh;
+        if (nfields > nh)
+            nfields = nh;
         const char *cell[LC_NCOLS] = {0};
         const char *colname[LC_NCOLS] = {0};
-        for (int i = 0; i < r.nfields; i++)
+        for (int i = 0; i < nfields; i++)
             if (colmap[i] >= 0) {
-                cell[colmap[i]] = trim(r.fields[i]);
+                cell[colmap[i]] = trim(rec.fields[i]);
                 colname[colmap[i]] = headers[i];
             }
         for (int k = 0; k < LC_NCOLS; k++)
@@ -321,7 +326,7 @@ int lists_import_parse(db_conn *c, int64_t list_id, const char *csv, size_t len,
 out:
     for (int i = 0; i < nh; i++)
         free(headers[i]);
-    lists_csv_free(&r);
+    dj_csv_free(&r);
     return DJ_OK;
 }
 

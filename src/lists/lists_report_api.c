@@ -11,6 +11,7 @@
 #include "../core/json.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../core/csv.h"
 #include "lists.h"
 #include "lists_api.h"
 
@@ -170,8 +171,9 @@ int lists_import(dj_req *r)
         }
     }
     size_t len = 0;
-    char *text = lists_csv_to_utf8(r->body ? r->body : "", r->body_len, *charset ? charset : NULL, &len);
-    if (!text)
+    char *text = NULL;
+    const char *encoding;
+    if (dj_text_to_utf8(r->body ? r->body : "", r->body_len, *charset ? charset : NULL, &text, &len, &encoding))
         return dj_fail(r, DJ_EINVAL, "body", "无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV");
     db_conn *c = dj_db(r);
     struct lists_import imp;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../core/db.h"
+#include "../core/csv.h"
 #include "../core/http.h"
 
 extern const struct dj_route people_routes[];
@@ -43,34 +44,7 @@ int people_date_parse(const char *text, char out[11]);
 const char *people_check(const char *status, const char *birth_date, const char *joined_on, const char *full_on,
                          const char **field);
 
-/* --- CSV (RFC 4180 as Excel writes it; pure) --- */
-struct csv_record {
-    char **fields;   /* NUL-terminated copies, valid until the next call */
-    size_t nfields;
-    int line;        /* physical line where the record starts (1-based) */
-};
-struct csv_reader {
-    const char *p, *end;
-    int line;
-    char **fields;
-    size_t cap, nfields;
-    char *buf;       /* the record's text, fields point into it */
-    size_t bufcap;
-    int err_line;
-    const char *err;  /* Chinese message when csv_next failed */
-};
-void csv_init(struct csv_reader *r, const char *data, size_t len);
-/* 1 with *rec filled, 0 at the end, -1 on a malformed record (r->err, r->err_line). */
-int csv_next(struct csv_reader *r, struct csv_record *rec);
-void csv_free(struct csv_reader *r);
-/* Writes one field for a CSV file (quoted when it holds , " CR or LF). */
-void csv_put(dj_buf *b, const char *s);
-
-/* The text as UTF-8: a UTF-8 BOM is dropped; text that is not valid UTF-8 is
- * read as GB18030 (which includes GBK and GB2312). *out is a heap buffer (NUL
- * terminated). *encoding gets "utf-8" or "gb18030". DJ_EINVAL when neither fits. */
-int people_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding);
-bool people_utf8_valid(const char *s, size_t len);
+/* CSV reading, writing and encodings: src/core/csv.h */
 
 /* --- data --- */
 /* The path a person's scope is judged by: their org's, or the root's when they have none. */

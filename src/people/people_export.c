@@ -44,7 +44,7 @@ static void csv_row(json_t *o, void *arg)
     for (size_t i = 0; i < NHEADS; i++) {
         if (i)
             dj_buf_puts(b, ",");
-        csv_put(b, v[i]);
+        dj_csv_put(b, v[i]);
     }
     dj_buf_puts(b, "\r\n");
 }
@@ -55,7 +55,7 @@ int people_export_csv(db_conn *c, const struct people_filter *f, dj_buf *out)
     for (size_t i = 0; i < NHEADS; i++) {
         if (i)
             dj_buf_puts(out, ",");
-        csv_put(out, heads[i]);
+        dj_csv_put(out, heads[i]);
     }
     dj_buf_puts(out, "\r\n");
     return people_each(c, f, csv_row, out);

@@ -241,7 +241,7 @@ static const char *trimmed(char *s)
 }
 
 /* Checks one record; returns true when it is good and fills *w. */
-static bool check_row(struct ctx *x, const struct csv_record *rec, const int *map, struct row *w)
+static bool check_row(struct ctx *x, const struct dj_csv_record *rec, const int *map, struct row *w)
 {
     memset(w, 0, sizeof *w);
     bool ok = true;
@@ -341,7 +341,7 @@ static bool check_row(struct ctx *x, const struct csv_record *rec, const int *ma
     return ok;
 }
 
-static bool blank_record(const struct csv_record *rec)
+static bool blank_record(const struct dj_csv_record *rec)
 {
     for (size_t i = 0; i < rec->nfields; i++)
         if (*trimmed(rec->fields[i]))
@@ -350,10 +350,10 @@ static bool blank_record(const struct csv_record *rec)
 }
 
 /* Reads the header; fills map (field index → column, -1 to ignore). */
-static int read_header(struct ctx *x, struct csv_reader *rd, int **map, size_t *ncols)
+static int read_header(struct ctx *x, struct dj_csv_reader *rd, int **map, size_t *ncols)
 {
-    struct csv_record rec;
-    int n = csv_next(rd, &rec);
+    struct dj_csv_record rec;
+    int n = dj_csv_next(rd, &rec);
     if (n <= 0) {
         err_add(x, n < 0 ? rd->err_line : 1, NULL, "%s", n < 0 ? rd->err : "文件为空，第一行应为表头（姓名、所在支部……）");
         return DJ_EINVAL;
@@ -421,8 +421,8 @@ static json_t *row_json(const struct row *w, int64_t id)
 /* One pass over the records: check (insert == false) or insert. */
 static int pass(struct ctx *x, const char *text, size_t len, bool insert, size_t *rows, int64_t *first, int64_t *last)
 {
-    struct csv_reader rd;
-    csv_init(&rd, text, len);
+    struct dj_csv_reader rd;
+    dj_csv_init(&rd, text, len);
     int *map = NULL;
     size_t ncols = 0;
     int rc = read_header(x, &rd, &map, &ncols);
@@ -432,10 +432,10 @@ static int pass(struct ctx *x, const char *text, size_t len, bool insert, size_t
     }
     char now[21];
     dj_time_iso(dj_now(), now);
-    struct csv_record rec;
+    struct dj_csv_record rec;
     int n;
     *rows = 0;
-    while ((n = csv_next(&rd, &rec)) != 0) {
+    while ((n = dj_csv_next(&rd, &rec)) != 0) {
         if (n < 0) {
             err_add(x, rd.err_line, NULL, "%s", rd.err);
             if (rd.p >= rd.end)
@@ -475,7 +475,7 @@ static int pass(struct ctx *x, const char *text, size_t len, bool insert, size_t
     }
 out:
     free(map);
-    csv_free(&rd);
+    dj_csv_free(&rd);
     return rc;
 }
 
@@ -488,7 +488,7 @@ int people_import(db_conn *c, const char *data, size_t len, const struct people_
     const char *enc = "unknown";
     int rc = DJ_OK;
     *first_id = *last_id = 0;
-    if (people_to_utf8(data, len, &text, &tlen, &enc) != DJ_OK) {
+    if (dj_text_to_utf8(data, len, NULL, &text, &tlen, &enc) != DJ_OK) {
         err_add(&x, 1, NULL, "无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV 文件");
         goto done;
     }

@@ -17,32 +17,32 @@ static void test_csv_plain(void **state)
 {
     (void)state;
     const char *t = "姓名,所在支部\r\n张三,第一党支部\r\n\r\n李四,第二党支部";
-    struct csv_reader r;
-    struct csv_record rec;
-    csv_init(&r, t, strlen(t));
-    assert_int_equal(csv_next(&r, &rec), 1);
+    struct dj_csv_reader r;
+    struct dj_csv_record rec;
+    dj_csv_init(&r, t, strlen(t));
+    assert_int_equal(dj_csv_next(&r, &rec), 1);
     assert_int_equal(rec.nfields, 2);
     assert_int_equal(rec.line, 1);
     assert_string_equal(rec.fields[0], "姓名");
-    assert_int_equal(csv_next(&r, &rec), 1);
+    assert_int_equal(dj_csv_next(&r, &rec), 1);
     assert_int_equal(rec.line, 2);
     assert_string_equal(rec.fields[1], "第一党支部");
-    assert_int_equal(csv_next(&r, &rec), 1);
+    assert_int_equal(dj_csv_next(&r, &rec), 1);
     assert_int_equal(rec.line, 4); /* the blank line is skipped but counted */
     assert_string_equal(rec.fields[0], "李四");
     assert_string_equal(rec.fields[1], "第二党支部");
-    assert_int_equal(csv_next(&r, &rec), 0);
-    csv_free(&r);
+    assert_int_equal(dj_csv_next(&r, &rec), 0);
+    dj_csv_free(&r);
 }
 
 static void test_csv_quotes(void **state)
 {
     (void)state;
     const char *t = "a,\"b, with comma\",\"say \"\"hi\"\"\",\"two\nlines\",,\"\"\nnext,\"x\r\ny\"\n";
-    struct csv_reader r;
-    struct csv_record rec;
-    csv_init(&r, t, strlen(t));
-    assert_int_equal(csv_next(&r, &rec), 1);
+    struct dj_csv_reader r;
+    struct dj_csv_record rec;
+    dj_csv_init(&r, t, strlen(t));
+    assert_int_equal(dj_csv_next(&r, &rec), 1);
     assert_int_equal(rec.nfields, 6);
     assert_string_equal(rec.fields[0], "a");
     assert_string_equal(rec.fields[1], "b, with comma");
@@ -50,49 +50,49 @@ static void test_csv_quotes(void **state)
     assert_string_equal(rec.fields[3], "two\nlines");
     assert_string_equal(rec.fields[4], "");
     assert_string_equal(rec.fields[5], "");
-    assert_int_equal(csv_next(&r, &rec), 1);
+    assert_int_equal(dj_csv_next(&r, &rec), 1);
     assert_int_equal(rec.line, 3); /* the embedded newline moved the line on */
     assert_string_equal(rec.fields[1], "x\r\ny");
-    assert_int_equal(csv_next(&r, &rec), 0);
-    csv_free(&r);
+    assert_int_equal(dj_csv_next(&r, &rec), 0);
+    dj_csv_free(&r);
 }
 
 static void test_csv_bad(void **state)
 {
     (void)state;
     const char *t = "a,b\n\"x\"junk,c\nok,1\n\"never closed,2\n";
-    struct csv_reader r;
-    struct csv_record rec;
-    csv_init(&r, t, strlen(t));
-    assert_int_equal(csv_next(&r, &rec), 1);
-    assert_int_equal(csv_next(&r, &rec), -1);
+    struct dj_csv_reader r;
+    struct dj_csv_record rec;
+    dj_csv_init(&r, t, strlen(t));
+    assert_int_equal(dj_csv_next(&r, &rec), 1);
+    assert_int_equal(dj_csv_next(&r, &rec), -1);
     assert_int_equal(r.err_line, 2);
     assert_non_null(r.err);
     /* the reader goes on after a bad record */
-    assert_int_equal(csv_next(&r, &rec), 1);
+    assert_int_equal(dj_csv_next(&r, &rec), 1);
     assert_string_equal(rec.fields[0], "ok");
     assert_int_equal(rec.line, 3);
-    assert_int_equal(csv_next(&r, &rec), -1);
+    assert_int_equal(dj_csv_next(&r, &rec), -1);
     assert_int_equal(r.err_line, 4);
-    assert_int_equal(csv_next(&r, &rec), 0);
-    csv_free(&r);
+    assert_int_equal(dj_csv_next(&r, &rec), 0);
+    dj_csv_free(&r);
 }
 
 static void test_csv_put(void **state)
 {
     (void)state;
     dj_buf b = {0};
-    csv_put(&b, "plain");
+    dj_csv_put(&b, "plain");
     dj_buf_puts(&b, ",");
-    csv_put(&b, "a,\"b\"\nc");
+    dj_csv_put(&b, "a,\"b\"\nc");
     assert_string_equal(dj_buf_cstr(&b), "plain,\"a,\"\"b\"\"\nc\"");
     /* and back */
-    struct csv_reader r;
-    struct csv_record rec;
-    csv_init(&r, b.data, b.len);
-    assert_int_equal(csv_next(&r, &rec), 1);
+    struct dj_csv_reader r;
+    struct dj_csv_record rec;
+    dj_csv_init(&r, b.data, b.len);
+    assert_int_equal(dj_csv_next(&r, &rec), 1);
     assert_string_equal(rec.fields[1], "a,\"b\"\nc");
-    csv_free(&r);
+    dj_csv_free(&r);
     dj_buf_free(&b);
 }
 
@@ -104,31 +104,31 @@ static void test_encodings(void **state)
     const char *enc;
     /* UTF-8 with BOM: the BOM goes */
     const char *bom = "\xEF\xBB\xBF姓名";
-    assert_int_equal(people_to_utf8(bom, strlen(bom), &out, &n, &enc), DJ_OK);
+    assert_int_equal(dj_text_to_utf8(bom, strlen(bom), NULL, &out, &n, &enc), DJ_OK);
     assert_string_equal(out, "姓名");
     assert_string_equal(enc, "utf-8");
     free(out);
     /* UTF-8 without BOM */
-    assert_int_equal(people_to_utf8("张三", strlen("张三"), &out, &n, &enc), DJ_OK);
+    assert_int_equal(dj_text_to_utf8("张三", strlen("张三"), NULL, &out, &n, &enc), DJ_OK);
     assert_string_equal(out, "张三");
     free(out);
     /* GBK: 姓名,张三 = D0D5 C3FB 2C D5C5 C8FD */
     const char gbk[] = "\xD0\xD5\xC3\xFB,\xD5\xC5\xC8\xFD\r\n";
-    assert_int_equal(people_to_utf8(gbk, sizeof gbk - 1, &out, &n, &enc), DJ_OK);
+    assert_int_equal(dj_text_to_utf8(gbk, sizeof gbk - 1, NULL, &out, &n, &enc), DJ_OK);
     assert_string_equal(out, "姓名,张三\r\n");
     assert_string_equal(enc, "gb18030");
     free(out);
     /* GB18030 four-byte sequence: U+20AC is A2E3 in GBK, 0x81308130 is U+0080 */
     const char four[] = "\x81\x30\x81\x30\xA2\xE3";
-    assert_int_equal(people_to_utf8(four, sizeof four - 1, &out, &n, &enc), DJ_OK);
+    assert_int_equal(dj_text_to_utf8(four, sizeof four - 1, NULL, &out, &n, &enc), DJ_OK);
     assert_string_equal(out, "\xC2\x80\xE2\x82\xAC");
     free(out);
     /* neither */
     const char junk[] = "\xFF\xFF\xFF";
-    assert_int_not_equal(people_to_utf8(junk, sizeof junk - 1, &out, &n, &enc), DJ_OK);
-    assert_false(people_utf8_valid("\xC0\x80", 2)); /* overlong */
-    assert_false(people_utf8_valid("\xED\xA0\x80", 3)); /* surrogate */
-    assert_true(people_utf8_valid("纪检委员", strlen("纪检委员")));
+    assert_int_not_equal(dj_text_to_utf8(junk, sizeof junk - 1, NULL, &out, &n, &enc), DJ_OK);
+    assert_false(dj_utf8_valid("\xC0\x80", 2)); /* overlong */
+    assert_false(dj_utf8_valid("\xED\xA0\x80", 3)); /* surrogate */
+    assert_true(dj_utf8_valid("纪检委员", strlen("纪检委员")));
 }
 
 static void test_masks(void **state)

@@ -1,17 +1,21 @@
-/* people_csv.c - a CSV reader as Excel writes it (RFC 4180: quoted fields,
- * "" inside quotes, CR LF or LF line ends, newlines inside quoted fields),
- * the writer's quoting, and the file's encoding (UTF-8 with or without BOM,
- * else GB18030 through iconv(3)).  No database, no HTTP. */
+/* csv.c - a CSV reader as Excel writes it (RFC 4180: quoted fields, ""
+ * inside quotes, CR LF or LF line ends, newlines inside quoted fields), the
+ * writer's quoting, and the file's encoding (UTF-8 with or without BOM, else
+ * GB18030 through iconv(3)).  One reader for every import (roster, work
+ * lists); no database, no HTTP. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/err.h"
-#include "../core/mem.h"
-#include "people.h"
+#include "csv.h"
 
-void csv_init(struct csv_reader *r, const char *data, size_t len)
+#include <strings.h>
+
+#include "err.h"
+#include "mem.h"
+
+void dj_csv_init(struct dj_csv_reader *r, const char *data, size_t len)
 {
     memset(r, 0, sizeof *r);
     r->p = data;
@@ -19,7 +23,7 @@ void csv_init(struct csv_reader *r, const char *data, size_t len)
     r->line = 1;
 }
 
-void csv_free(struct csv_reader *r)
+void dj_csv_free(struct dj_csv_reader *r)
 {
     free(r->fields);
     free(r->buf);
@@ -27,7 +31,7 @@ void csv_free(struct csv_reader *r)
     r->buf = NULL;
 }
 
-static void put(struct csv_reader *r, size_t *n, char ch)
+static void put(struct dj_csv_reader *r, size_t *n, char ch)
 {
     if (*n + 1 >= r->bufcap) {
         r->bufcap = r->bufcap ? r->bufcap * 2 : 256;
@@ -36,7 +40,7 @@ static void put(struct csv_reader *r, size_t *n, char ch)
     r->buf[(*n)++] = ch;
 }
 
-int csv_next(struct csv_reader *r, struct csv_record *rec)
+int dj_csv_next(struct dj_csv_reader *r, struct dj_csv_record *rec)
 {
     /* skip blank lines between records */
     while (r->p < r->end && (*r->p == '\n' || *r->p == '\r')) {
@@ -121,7 +125,7 @@ int csv_next(struct csv_reader *r, struct csv_record *rec)
     return 1;
 }
 
-void csv_put(dj_buf *b, const char *s)
+void dj_csv_put(dj_buf *b, const char *s)
 {
     if (!s)
         return;
@@ -138,7 +142,7 @@ void csv_put(dj_buf *b, const char *s)
     dj_buf_puts(b, "\"");
 }
 
-bool people_utf8_valid(const char *s, size_t len)
+bool dj_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
@@ -171,13 +175,29 @@ bool people_utf8_valid(const char *s, size_t len)
     return true;
 }
 
-int people_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding)
+static bool charset_is(const char *charset, const char *const *names)
 {
+    for (; *names; names++)
+        if (strcasecmp(charset, *names) == 0)
+            return true;
+    return false;
+}
+
+int dj_text_to_utf8(const char *in, size_t len, const char *charset, char **out, size_t *outlen,
+                    const char **encoding)
+{
+    static const char *const utf8[] = {"utf-8", "utf8", NULL};
+    static const char *const gb[] = {"gb18030", "gbk", "gb2312", "cp936", NULL};
+    bool force_utf8 = charset && charset_is(charset, utf8), force_gb = charset && charset_is(charset, gb);
     if (len >= 3 && memcmp(in, "\xEF\xBB\xBF", 3) == 0) {
         in += 3;
         len -= 3;
+        force_utf8 = true;
     }
-    if (people_utf8_valid(in, len)) {
+    bool valid = dj_utf8_valid(in, len);
+    if (force_utf8 && !valid)
+        return DJ_EINVAL;
+    if (valid && !force_gb) {
         *out = dj_strndup(in, len);
         *outlen = len;
         *encoding = "utf-8";
