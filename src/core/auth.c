@@ -240,6 +240,7 @@ int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *tok
 #define SESSION_CACHE_MS 1000
 
 struct cached_session {
+    char token[65]; /* the cookie's token: the key, so a hit needs no hashing */
     char hash[65];
     uint64_t gen;
     int64_t loaded_ms;
@@ -305,7 +306,7 @@ static struct dj_user *user_copy(dj_arena *a, const struct dj_user *src)
     return u;
 }
 
-static struct cached_session *cache_slot(const char *hash)
+static struct cached_session *cache_slot(const char *token)
 {
     pthread_once(&cache_once, cache_key_make);
     struct cached_session *c = pthread_getspecific(cache_key);
@@ -315,26 +316,28 @@ static struct cached_session *cache_slot(const char *hash)
     }
     unsigned h = 0;
     for (int i = 0; i < 8; i++)
-        h = h * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+        h = h * 16 + (unsigned)(token[i] <= '9' ? token[i] - '0' : (token[i] | 0x20) - 'a' + 10);
     return &c[h % SESSION_CACHE_SLOTS];
 }
 
-static bool cache_get(dj_req *r, const char *hash)
+static bool cache_get(dj_req *r, const char *token)
 {
-    struct cached_session *e = cache_slot(hash);
-    if (!e->user || strcmp(e->hash, hash) != 0 || e->gen != atomic_load(&session_gen) ||
+    struct cached_session *e = cache_slot(token);
+    if (!e->user || sodium_memcmp(e->token, token, 64) != 0 || e->gen != atomic_load(&session_gen) ||
         mono_ms() - e->loaded_ms >= SESSION_CACHE_MS || dj_now() - e->last_seen >= 60)
         return false;
     r->user = user_copy(r->arena, e->user);
     return true;
 }
 
-static void cache_put(const char *hash, uint64_t gen, int64_t last_seen, const struct dj_user *u)
+static void cache_put(const char *token, const char *hash, uint64_t gen, int64_t last_seen,
+                      const struct dj_user *u)
 {
-    struct cached_session *e = cache_slot(hash);
+    struct cached_session *e = cache_slot(token);
     dj_arena_free(e->arena);
     e->arena = dj_arena_new();
     e->user = user_copy(e->arena, u);
+    memcpy(e->token, token, 65);
     memcpy(e->hash, hash, 65);
     e->gen = gen;
     e->loaded_ms = mono_ms();
@@ -348,10 +351,15 @@ int auth_load_session(dj_req *r)
     char tok[80];
     if (!cookies || !auth_cookie_value(cookies, DJ_SESSION_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
         return DJ_OK;
+    bool hexok = true;
+    for (int i = 0; i < 64 && hexok; i++)
+        hexok = (tok[i] >= '0' && tok[i] <= '9') || (tok[i] >= 'a' && tok[i] <= 'f');
+    if (!hexok)
+        return DJ_OK;
+    if (cache_get(r, tok))
+        return DJ_OK;
     char hash[65];
     auth_token_hash(tok, hash);
-    if (cache_get(r, hash))
-        return DJ_OK;
     uint64_t gen = atomic_load(&session_gen);
     db_conn *c = dj_db(r);
     if (!c)
@@ -405,7 +413,7 @@ int auth_load_session(dj_req *r)
         last = now;
     }
     r->user = u;
-    cache_put(hash, gen, last, u);
+    cache_put(tok, hash, gen, last, u);
     return DJ_OK;
 }
 

@@ -334,8 +334,9 @@ static enum MHD_Result send_answer(struct req_state *st, int rc)
         r->out = json_pack("{s:o}", "error", e);
     }
     if (r->out) {
-        char *txt = json_dumps(r->out, JSON_COMPACT | JSON_ENCODE_ANY);
-        resp = MHD_create_response_from_buffer(strlen(txt), txt, MHD_RESPMEM_MUST_FREE);
+        size_t len;
+        char *txt = dj_json_render(r->out, &len);
+        resp = MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
         MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     } else if (r->raw_heap) {
         resp = MHD_create_response_from_buffer(r->raw_len, r->raw_heap, MHD_RESPMEM_MUST_FREE);

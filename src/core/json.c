@@ -2,7 +2,10 @@
 #include "json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "mem.h"
 
 #include "timeutil.h"
 
@@ -187,4 +190,119 @@ bool dj_jbool(const json_t *o, const char *key, bool def)
 bool dj_jhas(const json_t *o, const char *key)
 {
     return json_object_get(o, key) != NULL;
+}
+
+/* ---------- rendering ---------- */
+
+static void render_string(dj_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF"; /* as jansson writes it */
+    dj_buf_append(b, "\"", 1);
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        dj_buf_append(b, s + start, i - start);
+        start = i + 1;
+        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        size_t elen = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        default:
+            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+            elen = 6;
+        }
+        dj_buf_append(b, esc, elen);
+    }
+    dj_buf_append(b, s + start, n - start);
+    dj_buf_append(b, "\"", 1);
+}
+
+static void render_int(dj_buf *b, json_int_t v)
+{
+    char tmp[24];
+    int i = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--i] = '-';
+    dj_buf_append(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+static void render(dj_buf *b, const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        dj_buf_append(b, "{", 1);
+        const char *key;
+        json_t *v;
+        bool first = true;
+        json_object_foreach((json_t *)j, key, v) {
+            if (!first)
+                dj_buf_append(b, ",", 1);
+            first = false;
+            render_string(b, key, strlen(key));
+            dj_buf_append(b, ":", 1);
+            render(b, v);
+        }
+        dj_buf_append(b, "}", 1);
+        break;
+    }
+    case JSON_ARRAY: {
+        dj_buf_append(b, "[", 1);
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            if (i)
+                dj_buf_append(b, ",", 1);
+            render(b, json_array_get(j, i));
+        }
+        dj_buf_append(b, "]", 1);
+        break;
+    }
+    case JSON_STRING:
+        render_string(b, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER:
+        render_int(b, json_integer_value(j));
+        break;
+    case JSON_REAL: {
+        char tmp[32];
+        double d = json_real_value(j);
+        /* the shortest text that reads back as the same double: 62.3, not 62.299999999999997 */
+        int n = snprintf(tmp, sizeof tmp, "%.15g", d);
+        if (strtod(tmp, NULL) != d)
+            n = snprintf(tmp, sizeof tmp, "%.17g", d);
+        /* keep it a real: 2 → 2.0, as jansson writes it */
+        if (!strpbrk(tmp, ".eEn"))
+            n = snprintf(tmp, sizeof tmp, "%.1f", d);
+        dj_buf_append(b, tmp, (size_t)n);
+        break;
+    }
+    case JSON_TRUE:
+        dj_buf_append(b, "true", 4);
+        break;
+    case JSON_FALSE:
+        dj_buf_append(b, "false", 5);
+        break;
+    default:
+        dj_buf_append(b, "null", 4);
+        break;
+    }
+}
+
+char *dj_json_render(const json_t *j, size_t *len)
+{
+    dj_buf b = {0};
+    render(&b, j);
+    *len = b.len;
+    return dj_buf_cstr(&b);
 }

@@ -53,6 +53,11 @@ size_t dj_utf8_len(const char *s);
 /* True when s is non-empty after trimming ASCII and ideographic spaces. */
 bool dj_str_blank(const char *s);
 
+/* Compact JSON text of j in a heap buffer (caller frees), UTF-8 as it is,
+ * keys in insertion order: what every API answer is rendered with.  Faster
+ * than json_dumps(), which formats through a callback a character at a time. */
+char *dj_json_render(const json_t *j, size_t *len);
+
 /* Small readers for validated objects: absent or null gives the default. */
 const char *dj_jstr(const json_t *o, const char *key, const char *def);
 int64_t dj_jint(const json_t *o, const char *key, int64_t def);

@@ -1,6 +1,7 @@
 /* router.c - a flat table of routes, matched segment by segment. */
 #include "router.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,22 +66,25 @@ int dj_pattern_match(const char *p, const char *s, const char **names, size_t *n
     return *p == '\0' && *s == '\0';
 }
 
+static bool method_fits(const struct dj_route *rt, const char *method)
+{
+    return strcmp(rt->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
+}
+
 enum dj_match dj_router_match(dj_req *r, const char *method, const char *path)
 {
     const char *names[8], *values[8];
     size_t nlen[8], vlen[8];
     const struct dj_route *best = NULL;
     int best_n = 99;
-    bool path_fits = false;
     const char *bn[8], *bv[8];
     size_t bnl[8], bvl[8];
 
+    /* the method is compared first: it is cheap and rules out most routes */
     for (size_t i = 0; i < nroutes; i++) {
         int n;
-        if (!dj_pattern_match(routes[i]->pattern, path, names, nlen, values, vlen, 8, &n))
-            continue;
-        path_fits = true;
-        if (strcmp(routes[i]->method, method) != 0 && !(strcmp(method, "HEAD") == 0 && strcmp(routes[i]->method, "GET") == 0))
+        if (!method_fits(routes[i], method) ||
+            !dj_pattern_match(routes[i]->pattern, path, names, nlen, values, vlen, 8, &n))
             continue;
         if (n < best_n) {
             best = routes[i];
@@ -91,8 +95,15 @@ enum dj_match dj_router_match(dj_req *r, const char *method, const char *path)
             memcpy(bvl, vlen, sizeof bvl);
         }
     }
-    if (!best)
-        return path_fits ? DJ_MATCH_METHOD : DJ_MATCH_NONE;
+    if (!best) {
+        /* 405 when another method would have fitted the path, else 404 */
+        for (size_t i = 0; i < nroutes; i++) {
+            int n;
+            if (dj_pattern_match(routes[i]->pattern, path, names, nlen, values, vlen, 8, &n))
+                return DJ_MATCH_METHOD;
+        }
+        return DJ_MATCH_NONE;
+    }
     r->route = best;
     r->nparams = best_n;
     for (int i = 0; i < best_n; i++) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../src/core/err.h"
@@ -107,6 +108,36 @@ static void test_error_mapping(void **state)
     assert_non_null(strstr(dj_err_message(DJ_EAUTH), "登录"));
 }
 
+static void same_as_jansson(const char *text)
+{
+    json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+    assert_non_null(j);
+    size_t n;
+    char *mine = dj_json_render(j, &n);
+    char *theirs = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+    assert_string_equal(mine, theirs);
+    assert_int_equal(n, strlen(theirs));
+    free(mine);
+    free(theirs);
+    json_decref(j);
+}
+
+static void test_render(void **state)
+{
+    (void)state;
+    same_as_jansson("{\"b\":1,\"a\":[true,false,null,-42,0,9223372036854775807],\"c\":{}}");
+    same_as_jansson("{\"名称\":\"第一党支部\",\"esc\":\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\\u0001\\u001f\"}");
+    same_as_jansson("[[],[[]],\"\",{\"x\":[1,{\"y\":\"z\"}]}]");
+    same_as_jansson("[2.5,-0.125]");
+    /* reals: the shortest text that reads back the same, and always a real */
+    json_t *r = json_pack("[f,f,f]", 62.3, 2.0, 0.1);
+    size_t n;
+    char *t = dj_json_render(r, &n);
+    assert_string_equal(t, "[62.3,2.0,0.1]");
+    free(t);
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_each_failure),
         cmocka_unit_test(test_utf8_length),
         cmocka_unit_test(test_error_mapping),
+        cmocka_unit_test(test_render),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
