@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "../assess/assess.h"
 #include "app.h"
 #include "config.h"
 
@@ -28,6 +29,7 @@ static const struct {
     /* issue 6: work lists (report) */
 
     /* issue 7: assessment */
+    {"assess", assess_cmd, "assess compute --db FILE --period ID   compute a period's assessment results"},
 };
 
 static void usage(FILE *f)
