@@ -20,6 +20,36 @@ export const pages = [
     meta: { title: 'admin.menu.audit', icon: 'Document', roles: ['admin', 'committee', 'auditor'] },
   },
   {
+    path: 'cockpit',
+    name: 'a-cockpit',
+    component: () => import('./cockpit/Cockpit.vue'),
+    meta: { title: 'admin.menu.cockpit', icon: 'DataAnalysis', roles: ['admin', 'committee', 'leader', 'discipline'] },
+  },
+  {
+    path: 'assess',
+    name: 'a-assess',
+    component: () => import('./assess/Periods.vue'),
+    meta: { title: 'admin.menu.assessPeriods', icon: 'Medal', roles: ['admin', 'committee', 'leader', 'discipline', 'secretary'] },
+  },
+  {
+    path: 'assess/schemes',
+    name: 'a-assess-schemes',
+    component: () => import('./assess/Schemes.vue'),
+    meta: { title: 'admin.menu.assessSchemes', icon: 'Tickets', roles: ['admin', 'committee', 'leader', 'discipline'] },
+  },
+  {
+    path: 'assess/periods/:id',
+    name: 'a-assess-results',
+    component: () => import('./assess/Results.vue'),
+    meta: { title: 'admin.menu.assessResults', menu: false, roles: ['admin', 'committee', 'leader', 'discipline', 'secretary'] },
+  },
+  {
+    path: 'assess/periods/:id/scoring',
+    name: 'a-assess-scoring',
+    component: () => import('./assess/Scoring.vue'),
+    meta: { title: 'admin.menu.assessScoring', menu: false, roles: ['committee'] },
+  },
+  {
     path: 'password',
     name: 'a-password',
     component: () => import('./password/ChangePassword.vue'),

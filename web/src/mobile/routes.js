@@ -29,6 +29,18 @@ export const tabPages = [
     component: () => import('./me/Me.vue'),
     meta: { title: 'mobile.tabs.me', tab: { icon: 'user-o' } },
   },
+  {
+    path: 'brands',
+    name: 'm-brands',
+    component: () => import('./brands/BrandWall.vue'),
+    meta: { title: 'mobile.brands' },
+  },
+  {
+    path: 'brands/:id',
+    name: 'm-brand',
+    component: () => import('./brands/BrandPage.vue'),
+    meta: { title: 'mobile.brand' },
+  },
 ];
 
 export default {
