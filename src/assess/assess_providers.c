@@ -151,9 +151,10 @@ static int prov_compliance(db_conn *c, const struct assess_org *org, const struc
     struct act_row *acts = NULL;
     size_t n = 0, cap = 0;
     int rc = DJ_OK;
-    db_stmt *s = db_prep(c, "SELECT a.id, a.org_id, a.kind, a.starts_at, a.title FROM activities a"
-                            " JOIN orgs o ON o.id = a.org_id"
-                            " WHERE o.path LIKE $1 AND a.state IN ('held', 'closed')"
+    /* CROSS JOIN keeps the branch's few orgs as the outer loop, so the (org_id, starts_at)
+     * index is used instead of a scan of the whole year's activities */
+    db_stmt *s = db_prep(c, "SELECT a.id, a.org_id, a.kind, a.starts_at, a.title FROM orgs o CROSS JOIN activities a"
+                            " WHERE a.org_id = o.id AND o.path LIKE $1 AND a.state IN ('held', 'closed')"
                             " AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at, a.id");
     if (!s || (rc = db_bind(s, "ttt", like, a, b)) != DJ_OK) {
         rc = rc ? rc : DJ_EDB;
@@ -241,8 +242,8 @@ static int prov_attendance(db_conn *c, const struct assess_org *org, const struc
                             " (SELECT COUNT(*) FROM attendance t JOIN activity_people ap"
                             "   ON ap.activity_id = t.activity_id AND ap.person_id = t.person_id"
                             "   WHERE t.activity_id = a.id)"
-                            " FROM activities a JOIN orgs o ON o.id = a.org_id"
-                            " WHERE o.path LIKE $1 AND a.state IN ('held', 'closed')"
+                            " FROM orgs o CROSS JOIN activities a"
+                            " WHERE a.org_id = o.id AND o.path LIKE $1 AND a.state IN ('held', 'closed')"
                             " AND a.kind IN ('branch_assembly', 'committee_meeting', 'group_meeting',"
                             "                'party_lecture', 'theme_day')"
                             " AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at, a.id");
@@ -329,13 +330,12 @@ static int prov_study_hours(db_conn *c, const struct assess_org *org, const stru
     v->evidence = ev_new();
     json_object_set_new(v->evidence, "threshold", json_real(min));
     int rc = member_values(c,
-                           "SELECT p.id, p.name, COALESCE(SUM(a.study_hours), 0) FROM people p"
-                           " JOIN orgs o ON o.id = p.org_id"
+                           "SELECT p.id, p.name, COALESCE(SUM(a.study_hours), 0) FROM orgs o CROSS JOIN people p"
                            " LEFT JOIN attendance t ON t.person_id = p.id"
                            " LEFT JOIN activities a ON a.id = t.activity_id AND a.state IN ('held', 'closed')"
                            "  AND a.starts_at >= $2 AND a.starts_at < $3"
-                           " WHERE o.path LIKE $1 AND p.active = 1 AND p.party_status IN ('full', 'probationary')"
-                           " GROUP BY p.id, p.name ORDER BY p.id",
+                           " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
+                           " AND p.party_status IN ('full', 'probationary') GROUP BY p.id, p.name ORDER BY p.id",
                            like, a, b, &vals, &n, v->evidence, "hours", min);
     if (rc == DJ_OK) {
         double share = assess_share_at_least(vals, n, min);
@@ -365,13 +365,12 @@ static int prov_volunteer(db_conn *c, const struct assess_org *org, const struct
     size_t n = 0;
     v->evidence = ev_new();
     int rc = member_values(c,
-                           "SELECT p.id, p.name, COALESCE(SUM(a.volunteer_hours), 0) FROM people p"
-                           " JOIN orgs o ON o.id = p.org_id"
+                           "SELECT p.id, p.name, COALESCE(SUM(a.volunteer_hours), 0) FROM orgs o CROSS JOIN people p"
                            " LEFT JOIN attendance t ON t.person_id = p.id"
                            " LEFT JOIN activities a ON a.id = t.activity_id AND a.state IN ('held', 'closed')"
                            "  AND a.starts_at >= $2 AND a.starts_at < $3"
-                           " WHERE o.path LIKE $1 AND p.active = 1 AND p.party_status IN ('full', 'probationary')"
-                           " GROUP BY p.id, p.name ORDER BY p.id",
+                           " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
+                           " AND p.party_status IN ('full', 'probationary') GROUP BY p.id, p.name ORDER BY p.id",
                            like, a, b, &vals, &n, v->evidence, "hours", -1);
     if (rc == DJ_OK) {
         double sum = 0;
@@ -412,9 +411,9 @@ static int prov_avg_points(db_conn *c, const struct assess_org *org, const struc
     int rc = member_values(c,
                            "SELECT p.id, p.name, COALESCE((SELECT SUM(pt.total) FROM points_totals pt"
                            "  WHERE pt.person_id = p.id AND pt.period IN ($2, $3)), 0)"
-                           " FROM people p JOIN orgs o ON o.id = p.org_id"
-                           " WHERE o.path LIKE $1 AND p.active = 1 AND p.party_status IN ('full', 'probationary')"
-                           " ORDER BY p.id",
+                           " FROM orgs o CROSS JOIN people p"
+                           " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
+                           " AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
                            like, p1, p2, &vals, &n, v->evidence, "points", -1);
     if (rc == DJ_OK) {
         double sum = 0;
