@@ -38,10 +38,14 @@ SELECT CASE k.org_off WHEN 0 THEN 10000 + b.i ELSE 20000 + 2 * b.i + k.org_off -
 FROM b, m, k
 WHERE (m.n - 1) % k.every = 0 AND (b.i * 7 + m.n * 3 + length(k.kind)) % 13 <> 0;
 
--- the expected: everyone of the organisation's subtree
+-- the expected: everyone of the organisation's subtree (member k of branch b is 100000 + (b-1)*50 + k;
+-- the first group holds k < 20, the second 20 <= k < 40)
+WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 49)
 INSERT INTO activity_people (activity_id, person_id)
-SELECT a.id, p.id FROM activities a JOIN orgs o ON o.id = a.org_id
-JOIN orgs po ON po.path LIKE o.path || '%' JOIN people p ON p.org_id = po.id;
+SELECT a.id, 100000 + (a.org_id - 10001) * 50 + n.k FROM activities a, n WHERE a.org_id < 20000
+UNION ALL
+SELECT a.id, 100000 + ((a.org_id - 20000) / 2 - 1) * 50 + n.k FROM activities a, n
+WHERE a.org_id >= 20000 AND ((a.org_id % 2 = 0 AND n.k < 20) OR (a.org_id % 2 = 1 AND n.k >= 20 AND n.k < 40));
 -- about nine in ten sign in
 INSERT INTO attendance (activity_id, person_id, method, checked_in_at)
 SELECT ap.activity_id, ap.person_id, 'qr', '2025-01-01T00:00:00Z' FROM activity_people ap
