@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/timeutil.h"
 
@@ -34,12 +35,14 @@ int account_grant(db_conn *c, int64_t user_id, const char *role, int64_t org_id)
         return DJ_EINVAL;
     if (db_query_i64(c, &n, "SELECT id FROM orgs WHERE id = $1", "i", org_id) != DJ_OK)
         return DJ_ENOTFOUND;
+    auth_cache_invalidate();
     return db_exec(c, "INSERT INTO grants (user_id, role, org_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                    "iti", user_id, role, org_id);
 }
 
 int account_revoke(db_conn *c, int64_t user_id, const char *role, int64_t org_id)
 {
+    auth_cache_invalidate();
     return db_exec(c, "DELETE FROM grants WHERE user_id = $1 AND role = $2 AND org_id = $3", "iti", user_id, role,
                    org_id);
 }
@@ -56,6 +59,7 @@ int account_set_password(db_conn *c, int64_t user_id, const char *hash, bool mus
     if (rc == DJ_OK)
         rc = db_exec(c, "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", "it", user_id,
                      keep_token_hash ? keep_token_hash : "");
+    auth_cache_invalidate();
     return rc;
 }
 

@@ -27,5 +27,6 @@ json_t *account_session_json(dj_req *r, const char *csrf);
 extern const struct dj_route session_routes[];
 extern const struct dj_route audit_routes[];
 extern const struct dj_route users_routes[];
+extern const struct dj_route settings_routes[];
 
 #endif

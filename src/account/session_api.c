@@ -170,6 +170,7 @@ static int logout(dj_req *r)
     int rc = db_begin(c);
     if (rc == DJ_OK)
         rc = db_exec(c, "DELETE FROM sessions WHERE token_hash = $1", "t", r->user->token_hash);
+    auth_cache_invalidate();
     if (rc == DJ_OK)
         rc = audit_write(c, r, "logout", "user", r->user->id, NULL, NULL);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);

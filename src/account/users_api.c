@@ -43,6 +43,33 @@ static int users_list(dj_req *r)
     return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
 }
 
+static int user_get(dj_req *r)
+{
+    int64_t uid;
+    int rc = dj_param_id(r, "id", &uid);
+    if (rc)
+        return rc;
+    db_conn *c = dj_db(r);
+    json_t *u = db_query_row(c, &rc,
+                             "SELECT id, login, name, person_id, disabled AS disabled__bool,"
+                             " must_change_password AS must_change_password__bool,"
+                             " CASE WHEN locked_until > $2 THEN 1 ELSE 0 END AS locked__bool, created_at,"
+                             " password_changed_at FROM users WHERE id = $1",
+                             "ii", uid, dj_now());
+    if (!u)
+        return rc == DJ_ENOTFOUND ? dj_fail(r, rc, "id", "找不到编号为 %lld 的账号", (long long)uid) : rc;
+    json_t *g = db_query_rows(c, &rc,
+                              "SELECT g.id, g.role, g.org_id, o.name AS org_name FROM grants g"
+                              " JOIN orgs o ON o.id = g.org_id WHERE g.user_id = $1 ORDER BY g.id",
+                              "i", uid);
+    if (!g) {
+        json_decref(u);
+        return rc;
+    }
+    json_object_set_new(u, "grants", g);
+    return dj_reply_json(r, 200, u);
+}
+
 struct create_job {
     char *password;
     char *hash;
@@ -193,6 +220,7 @@ static int user_unlock(dj_req *r)
 const struct dj_route users_routes[] = {
     {"GET", "/api/v1/users", users_list, "user.manage", 0, 0},
     {"POST", "/api/v1/users", users_create, "user.manage", 0, 0},
+    {"GET", "/api/v1/users/:id", user_get, "user.manage", 0, 0},
     {"POST", "/api/v1/users/:id/grants", grant_add, "user.manage", 0, 0},
     {"POST", "/api/v1/users/:id/grants/revoke", grant_remove, "user.manage", 0, 0},
     {"POST", "/api/v1/users/:id/unlock", user_unlock, "user.manage", 0, 0},

@@ -16,6 +16,7 @@ void app_routes_register(void)
     dj_routes_add(session_routes);
     dj_routes_add(audit_routes);
     dj_routes_add(users_routes);
+    dj_routes_add(settings_routes);
 
     dj_routes_add(orgs_routes);
 

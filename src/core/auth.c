@@ -2,6 +2,8 @@
 #include "auth.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +145,7 @@ char *auth_cookie(dj_req *r, const char *token)
                            dj_cookie_secure() ? "; Secure" : "", *token ? "" : "; Max-Age=0");
 }
 
-static const char *cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz)
+const char *auth_cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz)
 {
     size_t nl = strlen(name);
     const char *p = cookies;
@@ -164,6 +166,23 @@ static const char *cookie_value(const char *cookies, const char *name, char *buf
     return NULL;
 }
 
+/* Appends a grant to u, growing its array in the request arena. */
+static void grant_push(dj_req *r, struct dj_user *u, int *cap, const char *role, int64_t org_id, const char *path,
+                       const char *name)
+{
+    if (u->ngrants == *cap) {
+        struct dj_grant *g = dj_arena_alloc(r->arena, (size_t)*cap * 2 * sizeof *g);
+        memcpy(g, u->grants, (size_t)*cap * sizeof *g);
+        u->grants = g;
+        *cap *= 2;
+    }
+    struct dj_grant *g = &u->grants[u->ngrants++];
+    g->role = dj_arena_strdup(r->arena, role);
+    g->org_id = org_id;
+    g->org_path = dj_arena_strdup(r->arena, path);
+    g->org_name = dj_arena_strdup(r->arena, name);
+}
+
 static int load_grants(dj_req *r, db_conn *c, struct dj_user *u)
 {
     int rc;
@@ -175,19 +194,8 @@ static int load_grants(dj_req *r, db_conn *c, struct dj_user *u)
     int cap = 4;
     u->ngrants = 0;
     u->grants = dj_arena_alloc(r->arena, (size_t)cap * sizeof *u->grants);
-    while ((rc = db_step(s)) == DB_ROW) {
-        if (u->ngrants == cap) {
-            struct dj_grant *g = dj_arena_alloc(r->arena, (size_t)cap * 2 * sizeof *g);
-            memcpy(g, u->grants, (size_t)cap * sizeof *g);
-            u->grants = g;
-            cap *= 2;
-        }
-        struct dj_grant *g = &u->grants[u->ngrants++];
-        g->role = dj_arena_strdup(r->arena, db_col_text(s, 0));
-        g->org_id = db_col_i64(s, 1);
-        g->org_path = dj_arena_strdup(r->arena, db_col_text(s, 2));
-        g->org_name = dj_arena_strdup(r->arena, db_col_text(s, 3));
-    }
+    while ((rc = db_step(s)) == DB_ROW)
+        grant_push(r, u, &cap, db_col_text(s, 0), db_col_i64(s, 1), db_col_text(s, 2), db_col_text(s, 3));
     db_done(s);
     return rc == DB_DONE ? DJ_OK : rc;
 }
@@ -220,15 +228,131 @@ int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *tok
     return rc;
 }
 
+/* ---------- the session cache ----------
+ * Reading a session costs one SQLite read transaction (file locks and the
+ * WAL read mark: most of the cost of an authenticated read).  The requests of
+ * one session come close together, so each worker thread keeps the sessions
+ * it loaded during the last second.  Any change this process makes to
+ * sessions, users or grants bumps a generation that empties every thread's
+ * cache at once; a change made by another server process (several processes
+ * behind nginx) is seen within SESSION_CACHE_MS. */
+#define SESSION_CACHE_SLOTS 128
+#define SESSION_CACHE_MS 1000
+
+struct cached_session {
+    char hash[65];
+    uint64_t gen;
+    int64_t loaded_ms;
+    int64_t last_seen;
+    struct dj_user *user; /* lives in arena */
+    dj_arena *arena;
+};
+
+static _Atomic uint64_t session_gen = 1;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_destroy(void *p)
+{
+    struct cached_session *c = p;
+    for (int i = 0; i < SESSION_CACHE_SLOTS; i++)
+        dj_arena_free(c[i].arena);
+    free(c);
+}
+
+static void cache_key_make(void)
+{
+    pthread_key_create(&cache_key, cache_destroy);
+}
+
+void auth_cache_invalidate(void)
+{
+    atomic_fetch_add(&session_gen, 1);
+}
+
+void auth_cache_thread_free(void)
+{
+    pthread_once(&cache_once, cache_key_make);
+    struct cached_session *c = pthread_getspecific(cache_key);
+    if (c) {
+        pthread_setspecific(cache_key, NULL);
+        cache_destroy(c);
+    }
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct dj_user *user_copy(dj_arena *a, const struct dj_user *src)
+{
+    struct dj_user *u = dj_arena_alloc(a, sizeof *u);
+    *u = *src;
+    u->login = dj_arena_strdup(a, src->login);
+    u->name = dj_arena_strdup(a, src->name);
+    u->csrf = dj_arena_strdup(a, src->csrf);
+    u->token_hash = dj_arena_strdup(a, src->token_hash);
+    u->grants = dj_arena_alloc(a, (size_t)(src->ngrants ? src->ngrants : 1) * sizeof *u->grants);
+    for (int i = 0; i < src->ngrants; i++) {
+        u->grants[i].role = dj_arena_strdup(a, src->grants[i].role);
+        u->grants[i].org_id = src->grants[i].org_id;
+        u->grants[i].org_path = dj_arena_strdup(a, src->grants[i].org_path);
+        u->grants[i].org_name = dj_arena_strdup(a, src->grants[i].org_name);
+    }
+    return u;
+}
+
+static struct cached_session *cache_slot(const char *hash)
+{
+    pthread_once(&cache_once, cache_key_make);
+    struct cached_session *c = pthread_getspecific(cache_key);
+    if (!c) {
+        c = dj_calloc(SESSION_CACHE_SLOTS, sizeof *c);
+        pthread_setspecific(cache_key, c);
+    }
+    unsigned h = 0;
+    for (int i = 0; i < 8; i++)
+        h = h * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+    return &c[h % SESSION_CACHE_SLOTS];
+}
+
+static bool cache_get(dj_req *r, const char *hash)
+{
+    struct cached_session *e = cache_slot(hash);
+    if (!e->user || strcmp(e->hash, hash) != 0 || e->gen != atomic_load(&session_gen) ||
+        mono_ms() - e->loaded_ms >= SESSION_CACHE_MS || dj_now() - e->last_seen >= 60)
+        return false;
+    r->user = user_copy(r->arena, e->user);
+    return true;
+}
+
+static void cache_put(const char *hash, uint64_t gen, int64_t last_seen, const struct dj_user *u)
+{
+    struct cached_session *e = cache_slot(hash);
+    dj_arena_free(e->arena);
+    e->arena = dj_arena_new();
+    e->user = user_copy(e->arena, u);
+    memcpy(e->hash, hash, 65);
+    e->gen = gen;
+    e->loaded_ms = mono_ms();
+    e->last_seen = last_seen;
+}
+
 int auth_load_session(dj_req *r)
 {
     r->user = NULL;
     const char *cookies = dj_header(r, "Cookie");
     char tok[80];
-    if (!cookies || !cookie_value(cookies, DJ_SESSION_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
+    if (!cookies || !auth_cookie_value(cookies, DJ_SESSION_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
         return DJ_OK;
     char hash[65];
     auth_token_hash(tok, hash);
+    if (cache_get(r, hash))
+        return DJ_OK;
+    uint64_t gen = atomic_load(&session_gen);
     db_conn *c = dj_db(r);
     if (!c)
         return DJ_EDB;
@@ -254,6 +378,7 @@ int auth_load_session(dj_req *r)
     if (disabled || now - last > idle) {
         db_done(s);
         db_exec(c, "DELETE FROM sessions WHERE token_hash = $1", "t", hash);
+        auth_cache_invalidate();
         return DJ_OK;
     }
     struct dj_user *u = dj_arena_alloc(r->arena, sizeof *u);
@@ -268,27 +393,19 @@ int auth_load_session(dj_req *r)
     int cap = 4;
     u->grants = dj_arena_alloc(r->arena, (size_t)cap * sizeof *u->grants);
     do {
-        if (db_col_null(s, 9))
-            continue;
-        if (u->ngrants == cap) {
-            struct dj_grant *g = dj_arena_alloc(r->arena, (size_t)cap * 2 * sizeof *g);
-            memcpy(g, u->grants, (size_t)cap * sizeof *g);
-            u->grants = g;
-            cap *= 2;
-        }
-        struct dj_grant *g = &u->grants[u->ngrants++];
-        g->role = dj_arena_strdup(r->arena, db_col_text(s, 9));
-        g->org_id = db_col_i64(s, 10);
-        g->org_path = dj_arena_strdup(r->arena, db_col_text(s, 11));
-        g->org_name = dj_arena_strdup(r->arena, db_col_text(s, 12));
+        if (!db_col_null(s, 9))
+            grant_push(r, u, &cap, db_col_text(s, 9), db_col_i64(s, 10), db_col_text(s, 11), db_col_text(s, 12));
     } while ((rc = db_step(s)) == DB_ROW);
     db_done(s);
     if (rc != DB_DONE)
         return rc;
     /* Touch at most once a minute: a write per request would serialise reads. */
-    if (now - last >= 60)
+    if (now - last >= 60) {
         db_exec(c, "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2", "it", now, hash);
+        last = now;
+    }
     r->user = u;
+    cache_put(hash, gen, last, u);
     return DJ_OK;
 }
 

@@ -39,8 +39,16 @@ int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[6
 /* Reads the session cookie, checks idle expiry, fills r->user (NULL when
  * anonymous or expired). Errors only for database failures. */
 int auth_load_session(dj_req *r);
+/* Empties every thread's session cache: call after any change to sessions,
+ * users or grants (sign-out, password, roles, disabling an account). */
+void auth_cache_invalidate(void);
+/* Frees the calling thread's session cache (worker threads at exit). */
+void auth_cache_thread_free(void);
 /* Fills r->user for user_id (after a sign-in). */
 int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *token_hash);
+/* The value of cookie name in a Cookie header, copied into buf; NULL when
+ * absent or longer than buf. */
+const char *auth_cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz);
 /* Set-Cookie value for a token ("" clears the cookie). */
 char *auth_cookie(dj_req *r, const char *token);
 

@@ -43,7 +43,7 @@ static void db_key_make(void)
 static const struct db_driver *db_driver_for(const char *url)
 {
     if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        return NULL; /* PostgreSQL driver: see DESIGN.md; not built yet */
+        return &db_pg_driver;
     return &db_sqlite_driver;
 }
 
@@ -58,11 +58,6 @@ int db_configure(const char *url)
 db_conn *db_open(const char *url, char **errmsg)
 {
     const struct db_driver *drv = db_driver_for(url);
-    if (!drv) {
-        if (errmsg)
-            *errmsg = dj_strdup("PostgreSQL is not supported by this build yet");
-        return NULL;
-    }
     void *h = NULL;
     if (drv->open(url, &h, errmsg) != DJ_OK)
         return NULL;
@@ -419,47 +414,40 @@ static json_t *rows_from(db_stmt *s, int *err, const char *types, va_list ap, bo
     return out;
 }
 
-json_t *db_query_rows(db_conn *c, int *err, const char *sql, const char *types, ...)
+/* Runs s (NULL when it did not prepare) and converts its rows. */
+static json_t *query_json(db_stmt *s, int *err, const char *types, va_list ap, bool first_only)
 {
-    db_stmt *s = db_prep(c, sql);
     if (!s) {
         if (err)
             *err = DJ_EDB;
         return NULL;
     }
+    return rows_from(s, err, types, ap, first_only);
+}
+
+json_t *db_query_rows(db_conn *c, int *err, const char *sql, const char *types, ...)
+{
     va_list ap;
     va_start(ap, types);
-    json_t *r = rows_from(s, err, types, ap, false);
+    json_t *r = query_json(db_prep(c, sql), err, types, ap, false);
     va_end(ap);
     return r;
 }
 
 json_t *db_query_rows_dynamic(db_conn *c, int *err, const char *sql, const char *types, ...)
 {
-    db_stmt *s = db_prep_dynamic(c, sql);
-    if (!s) {
-        if (err)
-            *err = DJ_EDB;
-        return NULL;
-    }
     va_list ap;
     va_start(ap, types);
-    json_t *r = rows_from(s, err, types, ap, false);
+    json_t *r = query_json(db_prep_dynamic(c, sql), err, types, ap, false);
     va_end(ap);
     return r;
 }
 
 json_t *db_query_row(db_conn *c, int *err, const char *sql, const char *types, ...)
 {
-    db_stmt *s = db_prep(c, sql);
-    if (!s) {
-        if (err)
-            *err = DJ_EDB;
-        return NULL;
-    }
     va_list ap;
     va_start(ap, types);
-    json_t *r = rows_from(s, err, types, ap, true);
+    json_t *r = query_json(db_prep(c, sql), err, types, ap, true);
     va_end(ap);
     return r;
 }

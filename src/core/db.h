@@ -47,6 +47,7 @@ struct db_driver {
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
 
 typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;

@@ -27,7 +27,7 @@
 
 #define DEFAULT_MAX_BODY (1u << 20)
 #define MAX_URL 4096
-#define MAX_HEADERS 16384
+#define MAX_HEADERS 8192
 
 enum { DEFER_NONE, DEFER_RUNNING, DEFER_DONE };
 
@@ -584,7 +584,7 @@ int dj_serve(const struct dj_server_opts *o)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_END);

@@ -2,6 +2,7 @@
 #include "migrate.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "err.h"
 #include "timeutil.h"
@@ -24,7 +25,8 @@ int dj_migrate(db_conn *c, bool verbose)
         dj_time_iso(dj_now(), at);
         if ((rc = db_begin(c)) != DJ_OK)
             return rc;
-        rc = db_exec_script(c, dj_migrations[i].sql);
+        bool pg = strcmp(db_driver_of(c)->name, "postgresql") == 0;
+        rc = db_exec_script(c, pg && dj_migrations[i].pg_sql ? dj_migrations[i].pg_sql : dj_migrations[i].sql);
         if (rc == DJ_OK)
             rc = db_exec(c, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", "tt",
                          dj_migrations[i].name, at);

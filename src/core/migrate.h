@@ -11,6 +11,7 @@
 struct dj_migration {
     const char *name; /* "0001_core" */
     const char *sql;
+    const char *pg_sql; /* PostgreSQL's spelling, when it differs (NNNN_name.pg.sql) */
 };
 
 extern const struct dj_migration dj_migrations[];

@@ -71,6 +71,10 @@ test('five failures lock the account for 15 minutes, even against the right pass
   const users = await admin.get('/api/v1/users?q=officer');
   const officer = users.body.items.find((u) => u.login === 'officer');
   assert.equal(officer.locked, true);
+  const one = await admin.get(`/api/v1/users/${officer.id}`);
+  assert.equal(one.body.locked, true);
+  assert.deepEqual(one.body.grants.map((g) => [g.role, g.org_id, g.org_name]), [['officer', 5, '机关工会']]);
+  assert.equal((await admin.get('/api/v1/users/99999')).status, 404);
   assert.equal((await admin.post(`/api/v1/users/${officer.id}/unlock`)).status, 204);
   assert.equal((await c.post('/api/v1/session', { login: 'officer', password: PASSWORD })).status, 200);
   const audit = await admin.get(`/api/v1/audit?entity=user&entity_id=${officer.id}`);
@@ -111,6 +115,9 @@ test('office sessions idle out after 30 minutes, a member\'s lasts 7 days', asyn
     WHERE u.login IN ('committee', 'member-a') ORDER BY u.login;`).trim().split('\n');
   assert.deepEqual(idle, ['committee|1800', 'member-a|604800']);
   sql(srv.db, `UPDATE sessions SET last_seen = last_seen - 1801 WHERE user_id = (SELECT id FROM users WHERE login = 'committee');`);
+  // a change made behind the server's back (as by another server process) is seen within the
+  // session cache's one second
+  await new Promise((r) => setTimeout(r, 1100));
   assert.equal((await office.get('/api/v1/session')).status, 401);
   assert.equal((await member.get('/api/v1/session')).status, 200);
 });

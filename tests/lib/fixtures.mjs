@@ -35,7 +35,7 @@ INSERT INTO people (id, name, gender, birth_date, phone, org_id, party_status, j
  (10, '郑芳', 'female', '1993-12-12', '13800000010', 3, 'applicant', NULL, NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
 INSERT INTO users (login, name, password_hash, person_id, created_at)
  SELECT v.login, v.name, u.password_hash, v.person_id, '2026-01-01T00:00:00Z'
- FROM (SELECT 'committee' AS login, '机关党委办公室' AS name, NULL AS person_id
+ FROM (SELECT 'committee' AS login, '机关党委办公室' AS name, CAST(NULL AS INTEGER) AS person_id
        UNION ALL SELECT 'discipline', '纪委书记', NULL
        UNION ALL SELECT 'leader', '分管领导', NULL
        UNION ALL SELECT 'sec-a', '张建国', 1
@@ -52,12 +52,21 @@ INSERT INTO grants (user_id, role, org_id)
 COMMIT;
 `;
 
-/** Writes the fixed agency into the database file of a server started with startServer(). */
-export function seedAgency(dbPath) {
-  execFileSync('sqlite3', ['-bail', dbPath], { input: '.timeout 5000\n' + SQL, encoding: 'utf8' });
+/** Runs SQL against the test database (for fixtures and tamper tests) with the
+ *  engine's own shell; returns stdout, one row a line, columns joined by "|". */
+export function sql(db, text) {
+  if (db.startsWith('postgresql://')) {
+    return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', db], { input: text, encoding: 'utf8' });
+  }
+  return execFileSync('sqlite3', ['-bail', db], { input: '.timeout 5000\n' + text, encoding: 'utf8' });
 }
 
-/** Runs SQL against the test database (for fixtures and tamper tests); returns stdout. */
-export function sql(dbPath, text) {
-  return execFileSync('sqlite3', ['-bail', dbPath], { input: '.timeout 5000\n' + text, encoding: 'utf8' });
+/** Writes the fixed agency into the database of a server started with startServer(). */
+export function seedAgency(db) {
+  sql(db, SQL);
+  if (db.startsWith('postgresql://')) {
+    // explicit ids leave the identity sequences behind: move them past the fixture
+    sql(db, ['orgs', 'people', 'users', 'grants'].map((t) =>
+      `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}));`).join('\n'));
+  }
 }

@@ -34,9 +34,21 @@ export function dj(args, opts = {}) {
  * (every demo account gets PASSWORD). Call `stop()` at the end: it sends SIGTERM
  * and rejects if the server did not exit cleanly (sanitizer reports included).
  */
+let pgDatabases = 0;
+
+/** A fresh database: a SQLite file, or a new PostgreSQL database when DJ_PG
+ *  ("HOST-OR-SOCKET-DIR:PORT", set by tests/run) asks for PostgreSQL. */
+function freshDatabase(dir) {
+  if (!process.env.DJ_PG) return path.join(dir, 'test.db');
+  const [host, port] = process.env.DJ_PG.split(':');
+  const name = `dj_${process.pid}_${++pgDatabases}`;
+  execFileSync('createdb', ['-h', host, '-p', port, '-U', 'dj', name]);
+  return `postgresql://dj@/${name}?host=${encodeURIComponent(host)}&port=${port}`;
+}
+
 export async function startServer({ demo = false, args = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'dj-test-'));
-  const db = path.join(dir, 'test.db');
+  const db = freshDatabase(dir);
   dj(['init', '--db', db, '--admin-password', PASSWORD]);
   if (demo) dj(['demo', '--db', db, '--password', PASSWORD]);
   const port = await freePort();

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,21 @@ static void test_tokens(void **state)
     assert_false(auth_csrf_equal("", ""));
     assert_false(auth_csrf_equal(a, NULL));
     assert_false(auth_csrf_equal("abc", "abcd"));
+}
+
+static void test_cookie_header(void **state)
+{
+    (void)state;
+    char buf[80];
+    const char *tok = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    char header[200];
+    snprintf(header, sizeof header, "theme=red; dj_session=%s; lang=zh", tok);
+    assert_string_equal(auth_cookie_value(header, "dj_session", buf, sizeof buf), tok);
+    assert_string_equal(auth_cookie_value("dj_session=abc", "dj_session", buf, sizeof buf), "abc");
+    assert_null(auth_cookie_value("xdj_session=abc; other=1", "dj_session", buf, sizeof buf));
+    assert_null(auth_cookie_value("theme=red", "dj_session", buf, sizeof buf));
+    assert_null(auth_cookie_value("dj_session=toolong", "dj_session", buf, 4)); /* does not fit: refused */
+    assert_string_equal(auth_cookie_value("a=1;dj_session=", "dj_session", buf, sizeof buf), "");
 }
 
 static db_conn *db;
@@ -124,6 +140,7 @@ int main(void)
         cmocka_unit_test(test_password_policy),
         cmocka_unit_test(test_hash_and_verify),
         cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_cookie_header),
         cmocka_unit_test(test_roles_are_data),
         cmocka_unit_test(test_scope_sql),
     };

@@ -142,3 +142,17 @@ export const branchHistory = (orgId) => get(`/assessment/history/${orgId}`);
 export const dashboard = () => get('/dashboard');
 export const listBrands = () => get('/brands');
 export const getBrand = (orgId) => get(`/brands/${orgId}`);
+
+// ── accounts and settings (system administrator) ─────────────────────────
+/** filters: {q, limit, cursor} */
+export const listUsers = (filters) => get('/users', filters);
+/** body: {login, name, password, person_id?, role?, org_id?} → {id} */
+export const createUser = (body) => post('/users', body);
+export const grantRole = (userId, role, orgId) => post(`/users/${userId}/grants`, { role, org_id: orgId });
+export const revokeRole = (userId, role, orgId) => post(`/users/${userId}/grants/revoke`, { role, org_id: orgId });
+export const unlockUser = (userId) => post(`/users/${userId}/unlock`);
+export const getSettings = () => get('/settings');
+/** changes: {key: value, …}, applied all or nothing */
+export const patchSettings = (changes) => patch('/settings', changes);
+/** The organisations the caller may see (the tree's nodes). */
+export const listOrgs = () => get('/orgs');

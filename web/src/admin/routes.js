@@ -50,6 +50,18 @@ export const pages = [
     meta: { title: 'admin.menu.assessScoring', menu: false, roles: ['committee'] },
   },
   {
+    path: 'users',
+    name: 'a-users',
+    component: () => import('./users/UserList.vue'),
+    meta: { title: 'admin.menu.users', icon: 'User', roles: ['admin'] },
+  },
+  {
+    path: 'settings',
+    name: 'a-settings',
+    component: () => import('./settings/Settings.vue'),
+    meta: { title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'committee', 'auditor'] },
+  },
+  {
     path: 'password',
     name: 'a-password',
     component: () => import('./password/ChangePassword.vue'),

@@ -23,6 +23,7 @@ export default {
     sessionExpired: '登录已过期，请重新登录',
     forbidden: '您没有权限查看此页面',
     none: '无',
+    actions: '操作',
   },
 
   // ───────────────────────────── roles ─────────────────────────────
@@ -139,6 +140,10 @@ export default {
       create: '新增',
       update: '修改',
       delete: '删除',
+      lock: '登录失败锁定',
+      unlock: '解除锁定',
+      grant: '授予角色',
+      revoke: '撤销角色',
     },
   },
 
@@ -296,6 +301,56 @@ export default {
     selected: '入选先进',
   },
 
+  // ───────────────────────────── users (账号管理) ─────────────────────────────
+  users: {
+    title: '账号管理',
+    search: '按账号或姓名查找',
+    create: '新建账号',
+    login: '账号',
+    loginHint: '字母、数字，如 zhangsan',
+    loginRequired: '请填写账号',
+    name: '姓名',
+    nameRequired: '请填写姓名',
+    password: '初始密码',
+    generate: '随机生成',
+    passwordHint: '初始密码只显示一次，请告知本人；首次登录时必须修改。',
+    role: '角色',
+    rolePlaceholder: '可稍后授权',
+    org: '授权组织',
+    orgPlaceholder: '选择组织（角色作用于该组织及其下级）',
+    orgRequired: '请选择授权组织',
+    roleAndOrg: '授予角色时需同时选择角色和组织',
+    grants: '角色与授权范围',
+    grantAt: '{role} · {org}',
+    noGrants: '未授权，登录后看不到任何功能',
+    state: '状态',
+    locked: '已锁定',
+    mustChange: '待修改初始密码',
+    normal: '正常',
+    grant: '授权',
+    grantTitle: '为 {name} 授权',
+    scopeHint: '角色只作用于所选组织及其下级组织，例如授予第一党支部的支部书记，看不到其他支部的数据。',
+    granted: '已授权',
+    revoke: '撤销授权',
+    revokeConfirm: '撤销 {name} 在“{org}”的“{role}”角色？',
+    revoked: '已撤销授权',
+    unlock: '解锁',
+    unlocked: '已解除 {name} 的登录锁定',
+    created: '账号已创建',
+    createdBody: '账号：{login}，初始密码：{password}。请当面或通过安全渠道告知本人，首次登录须修改密码。',
+    total: '共 {total} 个账号',
+    empty: '还没有其他账号。点击“新建账号”为机关党委、支部书记和党员开通账号。',
+    emptySearch: '没有找到匹配的账号，请换个关键词。',
+  },
+
+  // ───────────────────────────── settings (系统设置) ─────────────────────────────
+  settings: {
+    title: '系统设置',
+    range: '范围 {min}–{max}',
+    saved: '设置已保存，立即生效',
+    readonly: '仅系统管理员可以修改设置。',
+  },
+
   // ───────────────────────────── mobile ─────────────────────────────
   mobile: {
     tabs: {
@@ -327,6 +382,8 @@ export default {
       assessPeriods: '量化考评',
       assessResults: '考评结果',
       assessScoring: '考评评分',
+      users: '账号管理',
+      settings: '系统设置',
     },
     consoleName: '智慧云党建 · 管理后台',
     userMenu: '账号',

@@ -1,0 +1,125 @@
+/* settings_api.c - the agency's settings, read by the office and changed by
+ * the system administrator: the numbers DOMAIN.md marks configurable and the
+ * security baseline.  Only declared keys can be set, each checked against its
+ * type and range; every change is audited. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/audit.h"
+#include "../core/err.h"
+#include "../core/settings.h"
+#include "account.h"
+
+struct setting_def {
+    const char *key;
+    const char *label; /* Chinese, shown in the console */
+    const char *group;
+    bool is_int;
+    int64_t min, max;
+    const char *def;
+};
+
+/* Every setting a user may change. A subject adding a setting adds a line. */
+static const struct setting_def defs[] = {
+    {"agency.name", "单位名称（机关党委）", "基本信息", false, 1, 60, "机关党委"},
+    {"security.lockout_threshold", "连续登录失败锁定次数", "安全", true, 3, 20, "5"},
+    {"security.lockout_minutes", "锁定时长（分钟）", "安全", true, 1, 1440, "15"},
+    {"session.office_idle_minutes", "管理岗位会话空闲超时（分钟）", "安全", true, 5, 240, "30"},
+    {"session.member_idle_minutes", "党员手机会话空闲超时（分钟）", "安全", true, 30, 43200, "10080"},
+    {"audit.retention_days", "审计记录保留天数（不少于180天）", "安全", true, 180, 3650, "180"},
+};
+
+static const struct setting_def *find_def(const char *key)
+{
+    for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
+        if (strcmp(defs[i].key, key) == 0)
+            return &defs[i];
+    return NULL;
+}
+
+static json_t *settings_json(db_conn *c)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+        char *v = dj_setting_text(c, defs[i].key, defs[i].def);
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "key", defs[i].key, "label", defs[i].label, "group",
+                              defs[i].group, "type", defs[i].is_int ? "int" : "text");
+        if (defs[i].is_int) {
+            json_object_set_new(o, "value", json_integer(strtoll(v, NULL, 10)));
+            json_object_set_new(o, "min", json_integer(defs[i].min));
+            json_object_set_new(o, "max", json_integer(defs[i].max));
+        } else {
+            json_object_set_new(o, "value", json_string(v));
+            json_object_set_new(o, "max_length", json_integer(defs[i].max));
+        }
+        free(v);
+        json_array_append_new(items, o);
+    }
+    return json_pack("{s:o}", "items", items);
+}
+
+static int settings_get(dj_req *r)
+{
+    return dj_reply_json(r, 200, settings_json(dj_db(r)));
+}
+
+/* Body: {"key": value, ...}; all or nothing. */
+static int settings_patch(dj_req *r)
+{
+    if (r->body_len == 0)
+        return dj_fail(r, DJ_EINVAL, NULL, "请求内容为空，应为 {\"设置项\": 值}");
+    json_error_t jerr;
+    json_t *in = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(in)) {
+        json_decref(in);
+        return dj_fail_code(r, DJ_EINVAL, "invalid_json", NULL, "JSON 格式错误，应为 {\"设置项\": 值}");
+    }
+    const char *key;
+    json_t *v;
+    int rc = DJ_OK;
+    json_object_foreach(in, key, v) {
+        const struct setting_def *d = find_def(key);
+        if (!d) {
+            rc = dj_fail_code(r, DJ_EINVAL, "unknown_field", dj_arena_strdup(r->arena, key), "没有名为“%.60s”的设置项", key);
+            break;
+        }
+        if (d->is_int && (!json_is_integer(v) || json_integer_value(v) < d->min || json_integer_value(v) > d->max)) {
+            rc = dj_fail(r, DJ_EINVAL, d->key, "“%s”应为 %lld 到 %lld 之间的整数", d->label, (long long)d->min,
+                         (long long)d->max);
+            break;
+        }
+        if (!d->is_int && (!json_is_string(v) || dj_utf8_len(json_string_value(v)) > (size_t)d->max ||
+                           dj_str_blank(json_string_value(v)))) {
+            rc = dj_fail(r, DJ_EINVAL, d->key, "“%s”应为不超过 %lld 个字的文字，且不能为空", d->label, (long long)d->max);
+            break;
+        }
+    }
+    db_conn *c = dj_db(r);
+    json_t *before = rc == DJ_OK ? settings_json(c) : NULL;
+    if (rc == DJ_OK)
+        rc = db_begin(c);
+    if (rc == DJ_OK) {
+        json_object_foreach(in, key, v) {
+            char num[24];
+            const char *text = json_is_integer(v) ? (snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v)), num)
+                                                  : json_string_value(v);
+            if ((rc = dj_setting_set(c, key, text)) != DJ_OK)
+                break;
+        }
+        if (rc == DJ_OK)
+            rc = audit_write(c, r, "update", "settings", 0, before, in);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    json_decref(before);
+    json_decref(in);
+    if (rc != DJ_OK)
+        return rc;
+    return dj_reply_json(r, 200, settings_json(c));
+}
+
+const struct dj_route settings_routes[] = {
+    {"GET", "/api/v1/settings", settings_get, "settings.read", 0, 0},
+    {"PATCH", "/api/v1/settings", settings_patch, "settings.write", 0, 0},
+    {0},
+};

@@ -1,0 +1,69 @@
+// Desktop: the administrator opens an account for a new colleague (one-time
+// password shown once), and changes a security setting that takes effect.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, PASSWORD } from '../lib/server.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  assertWebBuilt();
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+test('desktop: create an account in 账号管理; it must change its password at first sign-in', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'admin', PASSWORD);
+    await page.locator('.el-menu').getByText('账号管理').click();
+    await page.locator('[data-test="users-table"]').getByText('admin').first().waitFor();
+    await page.locator('[data-test="new-user"]').click();
+    const dialog = page.locator('.el-dialog');
+    await dialog.locator('input[name="login"]').fill('wangwu');
+    await dialog.locator('input[name="name"]').fill('王五');
+    const password = await dialog.locator('input[name="password"]').inputValue();
+    assert.match(password, /^(?=.*[A-Z])(?=.*[a-z])(?=.*\d).{12,}$/, 'a generated password meets the rule');
+    const created = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
+    await dialog.locator('[data-test="create-submit"]').click();
+    assert.equal((await created).status(), 201);
+    await page.locator('.el-message-box').getByText(password).waitFor();
+    await snap(page, 'accounts-created');
+    await page.locator('.el-message-box').getByRole('button', { name: '确定', exact: false }).click();
+    const row = page.locator('[data-test="users-table"] tr', { hasText: 'wangwu' });
+    await row.getByText('待修改初始密码').waitFor();
+
+    // the new colleague signs in and is sent to change the one-time password
+    const api = server.client();
+    const s = await api.login('wangwu', password);
+    assert.equal(s.user.must_change_password, true);
+  });
+});
+
+test('desktop: a setting changed in 系统设置 is in force', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'admin', PASSWORD);
+    await page.locator('.el-menu').getByText('系统设置').click();
+    const input = page.locator('input[name="security.lockout_threshold"]');
+    await input.waitFor();
+    assert.equal(await input.inputValue(), '5');
+    await input.fill('4');
+    await input.blur();
+    await page.locator('[data-test="settings-save"]').click();
+    await page.getByText('设置已保存').waitFor();
+    await snap(page, 'settings');
+    await page.reload();
+    await page.locator('input[name="security.lockout_threshold"]').waitFor();
+    assert.equal(await page.locator('input[name="security.lockout_threshold"]').inputValue(), '4');
+    const c = server.client();
+    for (let i = 0; i < 3; i++) await c.post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
+    const fourth = await c.post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
+    assert.equal(fourth.status, 423);
+  });
+});
