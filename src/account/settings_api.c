@@ -28,6 +28,8 @@ static const struct setting_def defs[] = {
     {"session.office_idle_minutes", "管理岗位会话空闲超时（分钟）", "安全", true, 5, 240, "30"},
     {"session.member_idle_minutes", "党员手机会话空闲超时（分钟）", "安全", true, 30, 43200, "10080"},
     {"audit.retention_days", "审计记录保留天数（不少于180天）", "安全", true, 180, 3650, "180"},
+    {"assess.publicity_days", "先进党支部评选公示期（工作日，不少于5个）", "量化考评", true, 5, 30, "5"},
+    {"dashboard.refresh_seconds", "领导驾驶舱大屏自动刷新间隔（秒）", "量化考评", true, 10, 3600, "60"},
 };
 
 static const struct setting_def *find_def(const char *key)
