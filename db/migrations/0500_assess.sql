@@ -134,33 +134,35 @@ INSERT INTO settings (key, value) VALUES
     ('assess.publicity_days', '5'),
     ('dashboard.refresh_seconds', '60');
 
--- The two templates.
-INSERT INTO assess_schemes (id, code, name, description, current_version, created_at, updated_at) VALUES
- (1, 'advanced', '先进党支部评选量化考评', '按组织生活、学习、积分、清单、整改、志愿服务等平台数据自动计分，辅以考评组评分。', 1,
+-- The two templates (looked up by code, so the ids come from the engine's own sequence).
+INSERT INTO assess_schemes (code, name, description, current_version, created_at, updated_at) VALUES
+ ('advanced', '先进党支部评选量化考评', '按组织生活、学习、积分、清单、整改、志愿服务等平台数据自动计分，辅以考评组评分。', 1,
   '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
- (2, 'four_strong', '四强党支部考评', '政治功能强、支部班子强、党员队伍强、作用发挥强四个维度。', 1,
+ ('four_strong', '四强党支部考评', '政治功能强、支部班子强、党员队伍强、作用发挥强四个维度。', 1,
   '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-INSERT INTO assess_scheme_versions (id, scheme_id, version, name, description, total_max, created_at) VALUES
- (1, 1, 1, '先进党支部评选量化考评', '按组织生活、学习、积分、清单、整改、志愿服务等平台数据自动计分，辅以考评组评分。', 100, '2026-01-01T00:00:00Z'),
- (2, 2, 1, '四强党支部考评', '政治功能强、支部班子强、党员队伍强、作用发挥强四个维度。', 100, '2026-01-01T00:00:00Z');
-INSERT INTO assess_indicators (version_id, seq, code, name, dimension, kind, provider, max_score, target, guidance) VALUES
- (1, 1, 'compliance', '三会一课和主题党日落实率', '组织生活', 'computed', 'compliance', 20, 1, NULL),
- (1, 2, 'attendance', '组织生活平均出勤率', '组织生活', 'computed', 'attendance', 10, 0.9, NULL),
- (1, 3, 'study_hours', '党员学时达标率', '学习教育', 'computed', 'study_hours', 15, 1, NULL),
- (1, 4, 'avg_points', '党员平均积分', '党员管理', 'computed', 'avg_points', 10, 40, NULL),
- (1, 5, 'list_on_time', '清单事项按期完成率', '工作落实', 'computed', 'list_on_time', 10, 1, NULL),
- (1, 6, 'rectification', '整改事项销号率', '工作落实', 'computed', 'rectification', 10, 1, NULL),
- (1, 7, 'volunteer', '人均志愿服务时长', '作用发挥', 'computed', 'volunteer', 5, 8, NULL),
- (1, 8, 'brand', '支部品牌建设', '作用发挥', 'scored', NULL, 10, NULL, '一支部一品牌：品牌定位清晰、载体扎实、成效可见'),
- (1, 9, 'integration', '党建与业务融合', '作用发挥', 'scored', NULL, 10, NULL, '党建+业务：支部下基层、暖企、红色工地等项目的实效'),
- (2, 1, 'compliance', '三会一课和主题党日落实率', '政治功能强', 'computed', 'compliance', 15, 1, NULL),
- (2, 2, 'study_hours', '党员学时达标率', '政治功能强', 'computed', 'study_hours', 10, 1, NULL),
- (2, 3, 'political_study', '政治理论学习成效', '政治功能强', 'scored', NULL, 5, NULL, '理论学习中心组和支部学习的深度与转化'),
- (2, 4, 'leadership', '班子建设与履职', '支部班子强', 'scored', NULL, 15, NULL, '支委会配备齐全、按期换届、分工明确、履职到位'),
- (2, 5, 'rectification', '整改事项销号率', '支部班子强', 'computed', 'rectification', 10, 1, NULL),
- (2, 6, 'attendance', '组织生活平均出勤率', '党员队伍强', 'computed', 'attendance', 10, 0.9, NULL),
- (2, 7, 'avg_points', '党员平均积分', '党员队伍强', 'computed', 'avg_points', 10, 40, NULL),
- (2, 8, 'vanguard', '党员先锋模范作用', '党员队伍强', 'scored', NULL, 5, NULL, '亮身份、亮承诺，岗位建功的事例'),
- (2, 9, 'list_on_time', '清单事项按期完成率', '作用发挥强', 'computed', 'list_on_time', 10, 1, NULL),
- (2, 10, 'volunteer', '人均志愿服务时长', '作用发挥强', 'computed', 'volunteer', 5, 8, NULL),
- (2, 11, 'integration', '党建与业务融合成效', '作用发挥强', 'scored', NULL, 5, NULL, '党建+业务项目的实效');
+INSERT INTO assess_scheme_versions (scheme_id, version, name, description, total_max, created_at)
+SELECT id, 1, name, description, 100, created_at FROM assess_schemes WHERE code IN ('advanced', 'four_strong');
+WITH t (scheme, seq, code, name, dimension, kind, provider, max_score, target, guidance) AS (VALUES
+ ('advanced', 1, 'compliance', '三会一课和主题党日落实率', '组织生活', 'computed', 'compliance', 20, 1, NULL),
+ ('advanced', 2, 'attendance', '组织生活平均出勤率', '组织生活', 'computed', 'attendance', 10, 0.9, NULL),
+ ('advanced', 3, 'study_hours', '党员学时达标率', '学习教育', 'computed', 'study_hours', 15, 1, NULL),
+ ('advanced', 4, 'avg_points', '党员平均积分', '党员管理', 'computed', 'avg_points', 10, 40, NULL),
+ ('advanced', 5, 'list_on_time', '清单事项按期完成率', '工作落实', 'computed', 'list_on_time', 10, 1, NULL),
+ ('advanced', 6, 'rectification', '整改事项销号率', '工作落实', 'computed', 'rectification', 10, 1, NULL),
+ ('advanced', 7, 'volunteer', '人均志愿服务时长', '作用发挥', 'computed', 'volunteer', 5, 8, NULL),
+ ('advanced', 8, 'brand', '支部品牌建设', '作用发挥', 'scored', NULL, 10, NULL, '一支部一品牌：品牌定位清晰、载体扎实、成效可见'),
+ ('advanced', 9, 'integration', '党建与业务融合', '作用发挥', 'scored', NULL, 10, NULL, '党建+业务：支部下基层、暖企、红色工地等项目的实效'),
+ ('four_strong', 1, 'compliance', '三会一课和主题党日落实率', '政治功能强', 'computed', 'compliance', 15, 1, NULL),
+ ('four_strong', 2, 'study_hours', '党员学时达标率', '政治功能强', 'computed', 'study_hours', 10, 1, NULL),
+ ('four_strong', 3, 'political_study', '政治理论学习成效', '政治功能强', 'scored', NULL, 5, NULL, '理论学习中心组和支部学习的深度与转化'),
+ ('four_strong', 4, 'leadership', '班子建设与履职', '支部班子强', 'scored', NULL, 15, NULL, '支委会配备齐全、按期换届、分工明确、履职到位'),
+ ('four_strong', 5, 'rectification', '整改事项销号率', '支部班子强', 'computed', 'rectification', 10, 1, NULL),
+ ('four_strong', 6, 'attendance', '组织生活平均出勤率', '党员队伍强', 'computed', 'attendance', 10, 0.9, NULL),
+ ('four_strong', 7, 'avg_points', '党员平均积分', '党员队伍强', 'computed', 'avg_points', 10, 40, NULL),
+ ('four_strong', 8, 'vanguard', '党员先锋模范作用', '党员队伍强', 'scored', NULL, 5, NULL, '亮身份、亮承诺，岗位建功的事例'),
+ ('four_strong', 9, 'list_on_time', '清单事项按期完成率', '作用发挥强', 'computed', 'list_on_time', 10, 1, NULL),
+ ('four_strong', 10, 'volunteer', '人均志愿服务时长', '作用发挥强', 'computed', 'volunteer', 5, 8, NULL),
+ ('four_strong', 11, 'integration', '党建与业务融合成效', '作用发挥强', 'scored', NULL, 5, NULL, '党建+业务项目的实效'))
+INSERT INTO assess_indicators (version_id, seq, code, name, dimension, kind, provider, max_score, target, guidance)
+SELECT v.id, t.seq, t.code, t.name, t.dimension, t.kind, t.provider, t.max_score, t.target, t.guidance
+FROM t JOIN assess_schemes s ON s.code = t.scheme JOIN assess_scheme_versions v ON v.scheme_id = s.id AND v.version = 1;
