@@ -408,6 +408,31 @@ static int period_publicity(dj_req *r)
     return dj_reply_json(r, 200, out);
 }
 
+/* The latest published rounds (公示 or final) with their selected branches, for every member. */
+static int publicity_latest(dj_req *r)
+{
+    int rc;
+    db_conn *c = dj_db(r);
+    json_t *ps = db_query_rows(c, &rc,
+                               "SELECT id, name, year, state, published_at, publicity_ends_on, finalised_at"
+                               " FROM assess_periods WHERE state IN ('publicity', 'final')"
+                               " ORDER BY published_at DESC, id DESC LIMIT 3",
+                               "");
+    if (!ps)
+        return rc;
+    size_t i;
+    json_t *p;
+    json_array_foreach(ps, i, p) {
+        json_t *items = db_query_rows(c, &rc,
+                                      "SELECT t.org_id, o.name AS org_name, o.brand_name, t.total, t.rank"
+                                      " FROM assess_totals t JOIN orgs o ON o.id = t.org_id"
+                                      " WHERE t.period_id = $1 AND t.selected = 1 ORDER BY t.rank, o.path",
+                                      "i", dj_jint(p, "id", 0));
+        json_object_set_new(p, "items", items ? items : json_array());
+    }
+    return dj_reply_json(r, 200, json_pack("{s:o}", "items", ps));
+}
+
 static int org_history(dj_req *r)
 {
     int64_t org;
@@ -529,6 +554,7 @@ const struct dj_route assess_routes[] = {
     {"GET", "/api/v1/assessment/periods/:id/publicity", period_publicity, NULL, 0, 0},
     {"GET", "/api/v1/assessment/periods/:id/scores", scores_form, "assess.score", 0, 0},
     {"POST", "/api/v1/assessment/periods/:id/scores", scores_save, "assess.score", 0, 0},
+    {"GET", "/api/v1/assessment/publicity", publicity_latest, NULL, 0, 0},
     {"GET", "/api/v1/assessment/history/:org_id", org_history, "assess.read", 0, 0},
     {0},
 };

@@ -75,10 +75,18 @@ test('the brand wall is open to every member; a brand page shows only published 
   assert.equal((await as.committee.post(`/api/v1/assessment/periods/${p.id}/compute`)).status, 200);
   r = await as['member-a'].get(`/api/v1/brands/${ORG.branchA}`);
   assert.deepEqual(r.body.results, []);
-  assert.equal((await as.committee.post(`/api/v1/assessment/periods/${p.id}/publish`)).status, 200);
+  const pub = await as.committee.post(`/api/v1/assessment/periods/${p.id}/publish`);
+  assert.equal(pub.status, 200);
   r = await as['member-a'].get(`/api/v1/brands/${ORG.branchA}`);
   assert.equal(r.body.results.length, 1);
   assert.equal(r.body.results[0].branches, 2);
+  // the 公示 list is there for every member
+  r = await as['member-a'].get('/api/v1/assessment/publicity');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.items[0].id, p.id);
+  assert.equal(r.body.items[0].state, 'publicity');
+  assert.ok(pub.body.selected >= 1); // top 1, ties at first place included
+  assert.equal(r.body.items[0].items.length, pub.body.selected);
   // and the dashboard shows the latest ranking
   const d = (await as.leader.get('/api/v1/dashboard')).body;
   assert.equal(d.assessment.period.id, p.id);

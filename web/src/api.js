@@ -136,6 +136,8 @@ export const finalisePeriod = (id) => post(`/assessment/periods/${id}/finalise`)
 export const periodResults = (id) => get(`/assessment/periods/${id}/results`);
 export const branchResult = (id, orgId) => get(`/assessment/periods/${id}/results/${orgId}`);
 export const publicity = (id) => get(`/assessment/periods/${id}/publicity`);
+/** The latest published 先进党支部 lists, for members. */
+export const latestPublicity = () => get('/assessment/publicity');
 export const scoreForm = (id) => get(`/assessment/periods/${id}/scores`);
 export const saveScore = (id, body) => post(`/assessment/periods/${id}/scores`, body);
 export const branchHistory = (orgId) => get(`/assessment/history/${orgId}`);

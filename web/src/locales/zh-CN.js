@@ -299,6 +299,9 @@ export default {
     rankOf: '第 {rank} 名 / 共 {n} 个支部',
     score: '{score} 分',
     selected: '入选先进',
+    publicityTitle: '{name} 公示',
+    publicityUntil: '公示期至 {date}，如有意见请向机关党委反映',
+    finalTitle: '{name} 评选结果',
   },
 
   // ───────────────────────────── users (账号管理) ─────────────────────────────
