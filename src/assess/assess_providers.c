@@ -446,7 +446,7 @@ static int prov_list_on_time(db_conn *c, const struct assess_org *org, const str
     int64_t today = dj_days_from_civil(y, m, d);
     int on = 0, late = 0, rc = DJ_OK;
     db_stmt *s = db_prep(c, "SELECT li.id, li.title, li.state, li.due_on, li.submitted_on, li.verified_at,"
-                            " l.title FROM list_items li JOIN lists l ON l.id = li.list_id"
+                            " l.title, li.list_id FROM list_items li JOIN lists l ON l.id = li.list_id"
                             " JOIN orgs o ON o.id = li.org_id"
                             " WHERE o.path LIKE $1 AND l.kind <> 'rectification'"
                             " AND li.due_on >= $2 AND li.due_on <= $3 ORDER BY li.due_on, li.id");
@@ -471,9 +471,10 @@ static int prov_list_on_time(db_conn *c, const struct assess_org *org, const str
             on++;
         else
             late++;
-        ev_add(v->evidence, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s?, s:b}", "type", "list_item", "id",
-                                      (json_int_t)db_col_i64(s, 0), "label", db_col_text(s, 1), "list",
-                                      db_col_text(s, 6), "due_on", db_col_text(s, 3), "finished_on",
+        ev_add(v->evidence, json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s?, s:b}", "type", "list_item", "id",
+                                      (json_int_t)db_col_i64(s, 0), "list_id", (json_int_t)db_col_i64(s, 7), "label",
+                                      db_col_text(s, 1), "list", db_col_text(s, 6), "due_on", db_col_text(s, 3),
+                                      "finished_on",
                                       db_col_text(s, 4) ? db_col_text(s, 4) : db_col_text(s, 5), "ok",
                                       k == ASSESS_IT_ON_TIME));
     }
@@ -503,7 +504,7 @@ static int prov_rectification(db_conn *c, const struct assess_org *org, const st
     char *like = like_of(org);
     int closed = 0, total = 0, rc = DJ_OK;
     /* items that existed during the period and were not already closed before it */
-    db_stmt *s = db_prep(c, "SELECT li.id, li.title, li.state, li.verified_at, li.due_on, l.title"
+    db_stmt *s = db_prep(c, "SELECT li.id, li.title, li.state, li.verified_at, li.due_on, l.title, li.list_id"
                             " FROM list_items li JOIN lists l ON l.id = li.list_id"
                             " JOIN orgs o ON o.id = li.org_id"
                             " WHERE o.path LIKE $1 AND l.kind = 'rectification' AND li.state <> 'cancelled'"
@@ -519,9 +520,10 @@ static int prov_rectification(db_conn *c, const struct assess_org *org, const st
         bool ok = strcmp(db_col_text(s, 2), "done") == 0 && va && strcmp(va, b) < 0;
         total++;
         closed += ok;
-        ev_add(v->evidence, json_pack("{s:s, s:I, s:s, s:s, s:s?, s:s?, s:b}", "type", "list_item", "id",
-                                      (json_int_t)db_col_i64(s, 0), "label", db_col_text(s, 1), "list",
-                                      db_col_text(s, 5), "due_on", db_col_text(s, 4), "verified_at", va, "ok", ok));
+        ev_add(v->evidence, json_pack("{s:s, s:I, s:I, s:s, s:s, s:s?, s:s?, s:b}", "type", "list_item", "id",
+                                      (json_int_t)db_col_i64(s, 0), "list_id", (json_int_t)db_col_i64(s, 6), "label",
+                                      db_col_text(s, 1), "list", db_col_text(s, 5), "due_on", db_col_text(s, 4),
+                                      "verified_at", va, "ok", ok));
     }
     db_done(s);
     if (rc != DB_DONE)
