@@ -1,6 +1,179 @@
-/* orgs_api.c - HTTP handlers of the orgs subject. */
+/* orgs_api.c - HTTP handlers of the organisation tree: the tree the caller
+ * may see, one node, its warnings; create; change (rename, move, terms,
+ * officers, brand, dissolve). */
+#include <string.h>
+
+#include "../core/audit.h"
+#include "../core/auth.h"
+#include "../core/err.h"
 #include "orgs.h"
 
+static const char *const kinds[] = {"committee", "general_branch", "branch", "group", "union", "women", "youth", NULL};
+
+static int orgs_tree(dj_req *r)
+{
+    int rc;
+    const char *all = dj_query(r, "all");
+    json_t *items = orgs_list(dj_db(r), auth_scope_sql(r, "org.read", "o.path"), 0, all && strcmp(all, "1") == 0, &rc);
+    if (!items)
+        return rc;
+    return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int orgs_one(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc || (rc = auth_require(r, "org.read", id)))
+        return rc;
+    json_t *o = orgs_get(dj_db(r), id, &rc);
+    if (!o)
+        return rc == DJ_ENOTFOUND ? dj_fail(r, rc, "id", "找不到该组织") : rc;
+    json_t *terms = orgs_terms(dj_db(r), id, &rc);
+    json_object_set_new(o, "terms", terms ? terms : json_array());
+    return dj_reply_json(r, 200, o);
+}
+
+static int orgs_warn(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc || (rc = auth_require(r, "org.read", id)))
+        return rc;
+    json_t *w = orgs_warnings_json(dj_db(r), id, &rc);
+    if (!w)
+        return rc == DJ_ENOTFOUND ? dj_fail(r, rc, "id", "找不到该组织") : rc;
+    return dj_reply_json(r, 200, w);
+}
+
+/* The audit's picture of an organisation: its data and officers, not the derived counts. */
+static json_t *audit_view(db_conn *c, int64_t id)
+{
+    json_t *o = orgs_get(c, id, NULL);
+    if (o) {
+        json_object_del(o, "warnings");
+        json_object_del(o, "members");
+        json_object_del(o, "full_members");
+        json_object_del(o, "people");
+        json_object_del(o, "kind_label");
+    }
+    return o;
+}
+
+static int finish(dj_req *r, int rc, const struct orgs_err *e)
+{
+    if (rc != DJ_OK && e->field)
+        return dj_fail(r, rc, e->field, "%s", e->message);
+    return rc;
+}
+
+static int orgs_new(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"parent_id", "上级组织", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+        {"kind", "组织类别", DJ_J_STR, DJ_J_REQ, 1, 32, kinds},
+        {"name", "组织名称", DJ_J_STR, DJ_J_REQ, 1, 60, NULL},
+        {"sort", "排序", DJ_J_INT, 0, 0, 100000, NULL},
+        {"set_up_on", "成立日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+        {"term_start", "任期开始日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+        {"term_end", "任期届满日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+        {"brand_name", "品牌名称", DJ_J_STR, DJ_J_NULL, 0, 60, NULL},
+        {"brand_slogan", "品牌口号", DJ_J_STR, DJ_J_NULL, 0, 100, NULL},
+        {"brand_description", "品牌简介", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
+        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL},
+        {NULL},
+    };
+    json_t *in;
+    int rc = dj_body_json(r, spec, &in);
+    if (rc)
+        return rc;
+    db_conn *c = dj_db(r);
+    int64_t id = 0;
+    struct orgs_err e = {0};
+    if ((rc = auth_require(r, "org.write", dj_jint(in, "parent_id", 0)))) {
+        if (rc == DJ_ENOTFOUND)
+            rc = dj_fail(r, DJ_EINVAL, "parent_id", "找不到上级组织");
+        goto out;
+    }
+    if ((rc = db_begin(c)))
+        goto out;
+    rc = orgs_create(c, in, &id, &e);
+    json_t *after = rc == DJ_OK ? audit_view(c, id) : NULL;
+    if (rc == DJ_OK)
+        rc = audit_write(c, r, "create", "org", id, NULL, after);
+    json_decref(after);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if ((rc = finish(r, rc, &e)))
+        goto out;
+    json_t *o = orgs_get(c, id, &rc);
+    rc = o ? dj_reply_json(r, 201, o) : rc;
+out:
+    json_decref(in);
+    return rc;
+}
+
+static int orgs_change(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"name", "组织名称", DJ_J_STR, 0, 1, 60, NULL},
+        {"sort", "排序", DJ_J_INT, 0, 0, 100000, NULL},
+        {"set_up_on", "成立日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+        {"term_start", "任期开始日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+        {"term_end", "任期届满日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+        {"brand_name", "品牌名称", DJ_J_STR, DJ_J_NULL, 0, 60, NULL},
+        {"brand_slogan", "品牌口号", DJ_J_STR, DJ_J_NULL, 0, 100, NULL},
+        {"brand_description", "品牌简介", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
+        {"parent_id", "上级组织", DJ_J_ID, 0, 0, 0, NULL},
+        {"dissolved_on", "撤销日期", DJ_J_DATE, 0, 0, 0, NULL},
+        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    /* a branch keeps its own brand (org.brand); everything else is the committee's (org.write) */
+    bool brand_only = json_object_size(in) > 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(in, key, v) brand_only = brand_only && strncmp(key, "brand_", 6) == 0;
+    db_conn *c = dj_db(r);
+    struct orgs_err e = {0};
+    if ((rc = auth_require(r, brand_only ? "org.brand" : "org.write", id)))
+        goto out;
+    if (dj_jhas(in, "parent_id") && (rc = auth_require(r, "org.write", dj_jint(in, "parent_id", 0)))) {
+        if (rc == DJ_ENOTFOUND)
+            rc = dj_fail(r, DJ_EINVAL, "parent_id", "找不到上级组织");
+        goto out;
+    }
+    if ((rc = db_begin(c)))
+        goto out;
+    json_t *before = audit_view(c, id);
+    rc = orgs_update(c, id, in, &e);
+    json_t *after = rc == DJ_OK ? audit_view(c, id) : NULL;
+    if (rc == DJ_OK)
+        rc = audit_write(c, r, dj_jhas(in, "dissolved_on") ? "dissolve" : dj_jhas(in, "parent_id") ? "move" : "update",
+                         "org", id, before, after);
+    json_decref(before);
+    json_decref(after);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if ((rc = finish(r, rc, &e)))
+        goto out;
+    json_t *o = orgs_get(c, id, &rc);
+    rc = o ? dj_reply_json(r, 200, o) : rc;
+out:
+    json_decref(in);
+    return rc;
+}
+
 const struct dj_route orgs_routes[] = {
+    {"GET", "/api/v1/orgs", orgs_tree, "org.read", 0, 0},
+    {"POST", "/api/v1/orgs", orgs_new, "org.write", 0, 0},
+    {"GET", "/api/v1/orgs/:id", orgs_one, "org.read", 0, 0},
+    {"PATCH", "/api/v1/orgs/:id", orgs_change, "org.read", 0, 0},
+    {"GET", "/api/v1/orgs/:id/warnings", orgs_warn, "org.read", 0, 0},
     {0},
 };

@@ -1,6 +1,359 @@
-/* people_api.c - HTTP handlers of the people subject. */
+/* people_api.c - HTTP handlers of the roster: list, read, create, change,
+ * public profiles, a branch's members, import and export.  Phone and birth
+ * date are shown to the person, to holders of person.private on their
+ * organisation (their branch's officers, the committee), masked otherwise. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/audit.h"
+#include "../core/auth.h"
+#include "../core/err.h"
 #include "people.h"
 
+static const char *const genders[] = {"male", "female", NULL};
+
+static int64_t me(dj_req *r) { return r->user ? r->user->person_id : 0; }
+
+/* Fills the scope part of a filter from the caller's grants. */
+static void scope_filter(dj_req *r, struct people_filter *f)
+{
+    f->read_scope = auth_scope_sql(r, "person.read", PEOPLE_PATH_EXPR);
+    f->read_scope_mass = auth_scope_sql(r, "person.read", "mo.path");
+    f->private_scope = auth_scope_sql(r, "person.private", PEOPLE_PATH_EXPR);
+    f->me = me(r);
+}
+
+/* The list's and the export's filters from the query string. */
+static int parse_filter(dj_req *r, struct people_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    scope_filter(r, f);
+    f->q = dj_query(r, "q");
+    f->status = dj_query(r, "status");
+    if (f->status && *f->status) {
+        bool ok = false;
+        for (int i = 0; people_statuses[i]; i++)
+            ok = ok || strcmp(f->status, people_statuses[i]) == 0;
+        if (!ok)
+            return dj_fail(r, DJ_EINVAL, "status", "党员类别“%s”无效", f->status);
+    }
+    f->sort = dj_query(r, "sort");
+    if (f->sort && *f->sort) {
+        bool ok = false;
+        for (int i = 0; people_sorts[i]; i++)
+            ok = ok || strcmp(f->sort, people_sorts[i]) == 0;
+        if (!ok)
+            return dj_fail(r, DJ_EINVAL, "sort", "排序方式“%s”无效，可用 name、joined_on、id（前加 - 为倒序）", f->sort);
+    }
+    const char *active = dj_query(r, "active");
+    f->active = !active || !*active ? 1 : !strcmp(active, "all") ? -1 : !strcmp(active, "0") ? 0 : 1;
+    const char *org = dj_query(r, "org");
+    if (org && *org) {
+        int64_t id;
+        int rc = dj_query_int(r, "org", 0, 1, INT64_MAX, &id);
+        if (rc)
+            return rc;
+        if ((rc = auth_require(r, "person.read", id)))
+            return rc;
+        char *path = NULL;
+        if ((rc = auth_org_path(dj_db(r), id, &path)))
+            return rc;
+        f->org_path = dj_arena_strdup(r->arena, path);
+        free(path);
+    }
+    return DJ_OK;
+}
+
+static int people_index(dj_req *r)
+{
+    struct dj_page pg;
+    struct people_filter f;
+    int rc = dj_page_parse(r, &pg);
+    if (rc || (rc = parse_filter(r, &f)))
+        return rc;
+    int64_t total = 0;
+    json_t *items = people_list(dj_db(r), &f, pg.limit, pg.offset, &total, &rc);
+    if (!items)
+        return rc;
+    return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
+}
+
+/* May the caller read person id? *show_private says whether unmasked. */
+static int can_read(dj_req *r, int64_t id, bool *show_private)
+{
+    int64_t org = 0;
+    int rc = people_scope_org(dj_db(r), id, &org);
+    if (rc == DJ_ENOTFOUND)
+        return dj_fail(r, rc, "id", "找不到该人员");
+    if (rc)
+        return rc;
+    *show_private = id == me(r) || auth_can(r, "person.private", org);
+    if (id == me(r) || auth_can(r, "person.read", org))
+        return DJ_OK;
+    /* union, women's and youth officers read their own members */
+    json_t *p = people_get(dj_db(r), id, false, &rc);
+    bool ok = false;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(p, "mass_orgs"), i, m) ok = ok || auth_can(r, "person.read", dj_jint(m, "id", 0));
+    json_decref(p);
+    return ok ? DJ_OK : dj_fail(r, DJ_EFORBIDDEN, "id", "无权查看该人员");
+}
+
+static int people_show(dj_req *r)
+{
+    int64_t id;
+    bool priv = false;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc || (rc = can_read(r, id, &priv)))
+        return rc;
+    json_t *p = people_get(dj_db(r), id, priv, &rc);
+    if (!p)
+        return rc;
+    return dj_reply_json(r, 200, p);
+}
+
+static const struct dj_jfield person_spec_new[] = {
+    {"name", "姓名", DJ_J_STR, DJ_J_REQ, 1, 50, NULL},
+    {"gender", "性别", DJ_J_STR, DJ_J_NULL, 0, 0, genders},
+    {"birth_date", "出生日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"ethnicity", "民族", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
+    {"education", "学历", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
+    {"phone", "手机号", DJ_J_STR, DJ_J_NULL, 0, 20, NULL},
+    {"job_post", "职务", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
+    {"job_title", "职级", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
+    {"org_id", "所在支部", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+    {"party_status", "党员类别", DJ_J_STR, 0, 0, 0, people_statuses},
+    {"joined_on", "入党时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"full_on", "转正时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"probation_until", "预备期满", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"pledge", "承诺", DJ_J_STR, DJ_J_NULL, 0, 500, NULL},
+    {"mass_orgs", "工会/妇委会/团组织", DJ_J_ARR, 0, 0, 10, NULL},
+    {NULL},
+};
+
+static const struct dj_jfield person_spec_change[] = {
+    {"name", "姓名", DJ_J_STR, 0, 1, 50, NULL},
+    {"gender", "性别", DJ_J_STR, DJ_J_NULL, 0, 0, genders},
+    {"birth_date", "出生日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"ethnicity", "民族", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
+    {"education", "学历", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
+    {"phone", "手机号", DJ_J_STR, DJ_J_NULL, 0, 20, NULL},
+    {"job_post", "职务", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
+    {"job_title", "职级", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
+    {"org_id", "所在支部", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+    {"party_status", "党员类别", DJ_J_STR, 0, 0, 0, people_statuses},
+    {"joined_on", "入党时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"full_on", "转正时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"probation_until", "预备期满", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"pledge", "承诺", DJ_J_STR, DJ_J_NULL, 0, 500, NULL},
+    {"mass_orgs", "工会/妇委会/团组织", DJ_J_ARR, 0, 0, 10, NULL},
+    {"active", "在册", DJ_J_BOOL, 0, 0, 0, NULL},
+    {NULL},
+};
+
+static int finish(dj_req *r, int rc, const struct people_err *e)
+{
+    if (rc != DJ_OK && e->field)
+        return dj_fail(r, rc, e->field, "%s", e->message);
+    return rc;
+}
+
+/* A person may be written where the caller has person.write on their org (root when none). */
+static int require_write_org(dj_req *r, int64_t org)
+{
+    if (org == 0) {
+        int rc = db_query_i64(dj_db(r), &org, "SELECT MIN(id) FROM orgs WHERE parent_id IS NULL", "");
+        if (rc)
+            return rc;
+    }
+    int rc = auth_require(r, "person.write", org);
+    if (rc == DJ_ENOTFOUND)
+        rc = dj_fail(r, DJ_EINVAL, "org_id", "找不到该组织");
+    return rc;
+}
+
+static int people_new(dj_req *r)
+{
+    json_t *in;
+    int rc = dj_body_json(r, person_spec_new, &in);
+    if (rc)
+        return rc;
+    db_conn *c = dj_db(r);
+    int64_t id = 0;
+    struct people_err e = {0};
+    if ((rc = require_write_org(r, dj_jint(in, "org_id", 0))))
+        goto out;
+    if ((rc = db_begin(c)))
+        goto out;
+    rc = people_create(c, in, &id, &e);
+    json_t *after = rc == DJ_OK ? people_row(c, id, NULL) : NULL;
+    if (rc == DJ_OK)
+        rc = audit_write(c, r, "create", "person", id, NULL, after);
+    json_decref(after);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if ((rc = finish(r, rc, &e)))
+        goto out;
+    json_t *p = people_get(c, id, true, &rc);
+    rc = p ? dj_reply_json(r, 201, p) : rc;
+out:
+    json_decref(in);
+    return rc;
+}
+
+static int people_change(dj_req *r)
+{
+    int64_t id, org = 0;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, person_spec_change, &in)))
+        return rc;
+    db_conn *c = dj_db(r);
+    struct people_err e = {0};
+    rc = people_scope_org(c, id, &org);
+    if (rc == DJ_ENOTFOUND) {
+        rc = dj_fail(r, rc, "id", "找不到该人员");
+        goto out;
+    }
+    if (rc)
+        goto out;
+    /* 亮承诺: everyone keeps their own pledge */
+    bool own_pledge = id == me(r) && json_object_size(in) == 1 && dj_jhas(in, "pledge");
+    if (!own_pledge) {
+        if ((rc = auth_require(r, "person.write", org)))
+            goto out;
+        if (dj_jhas(in, "org_id") && (rc = require_write_org(r, dj_jint(in, "org_id", 0))))
+            goto out;
+    }
+    if ((rc = db_begin(c)))
+        goto out;
+    json_t *before = people_row(c, id, NULL);
+    rc = people_update(c, id, in, &e);
+    json_t *after = rc == DJ_OK ? people_row(c, id, NULL) : NULL;
+    if (rc == DJ_OK)
+        rc = audit_write(c, r, "update", "person", id, before, after);
+    json_decref(before);
+    json_decref(after);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if ((rc = finish(r, rc, &e)))
+        goto out;
+    bool priv = false;
+    can_read(r, id, &priv);
+    json_t *p = people_get(c, id, priv, &rc);
+    rc = p ? dj_reply_json(r, 200, p) : rc;
+out:
+    json_decref(in);
+    return rc;
+}
+
+static bool sees_profiles(dj_req *r) { return auth_has_perm(r, "person.public") || auth_has_perm(r, "person.read"); }
+
+static int people_public(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    if (!sees_profiles(r))
+        return dj_fail(r, DJ_EFORBIDDEN, NULL, "无权查看党员公开信息");
+    json_t *p = people_profile(dj_db(r), id, &rc);
+    if (!p)
+        return rc == DJ_ENOTFOUND ? dj_fail(r, rc, "id", "找不到该人员") : rc;
+    return dj_reply_json(r, 200, p);
+}
+
+static int org_members(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    if (!auth_can(r, "person.public", id) && (rc = auth_require(r, "person.read", id)))
+        return rc;
+    json_t *items = people_org_members(dj_db(r), id, &rc);
+    if (!items)
+        return rc;
+    return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int people_import_file(dj_req *r)
+{
+    const char *ct = dj_header(r, "Content-Type");
+    if (ct && (strncmp(ct, "application/json", 16) == 0 || strncmp(ct, "multipart/", 10) == 0))
+        return dj_fail(r, DJ_EMEDIA, NULL, "请以 text/csv 上传名册文件（Excel 文件请先在页面中转换）");
+    const char *dry = dj_query(r, "dry_run");
+    if (dry && strcmp(dry, "0") != 0 && strcmp(dry, "1") != 0)
+        return dj_fail(r, DJ_EINVAL, "dry_run", "参数 dry_run 只能是 1（试导入）或 0（正式导入）");
+    if (r->body_len == 0)
+        return dj_fail(r, DJ_EINVAL, "file", "文件为空");
+    struct people_import_opts o = {.dry_run = !dry || strcmp(dry, "1") == 0,
+                                   .write_scope = auth_scope_sql(r, "person.write", "o.path")};
+    db_conn *c = dj_db(r);
+    json_t *res = NULL;
+    int64_t first = 0, last = 0;
+    int rc = db_begin(c);
+    if (rc)
+        return rc;
+    rc = people_import(c, r->body, r->body_len, &o, &res, &first, &last);
+    bool bad = res && json_array_size(json_object_get(res, "errors")) > 0;
+    bool wrote = rc == DJ_OK && !bad && !o.dry_run && first > 0;
+    if (wrote) {
+        json_t *a = json_pack("{s:O, s:I, s:I, s:O}", "rows", json_object_get(res, "rows"), "first_id",
+                              (json_int_t)first, "last_id", (json_int_t)last, "encoding",
+                              json_object_get(res, "encoding"));
+        rc = audit_write(c, r, "import", "person", 0, NULL, a);
+        json_decref(a);
+    }
+    rc = rc == DJ_OK && wrote ? db_commit(c) : (db_rollback(c), rc);
+    if (rc) {
+        json_decref(res);
+        return rc;
+    }
+    json_object_set_new(res, "imported", json_integer(wrote ? json_integer_value(json_object_get(res, "rows")) : 0));
+    if (bad && !o.dry_run) {
+        json_object_set_new(res, "error",
+                            json_pack("{s:s, s:s, s:n}", "code", "unprocessable", "message",
+                                      "名册有错误，未导入任何人员；请按错误列表修改后重试", "field"));
+        return dj_reply_json(r, 422, res);
+    }
+    return dj_reply_json(r, 200, res);
+}
+
+static int people_export(dj_req *r)
+{
+    struct people_filter f;
+    int rc = parse_filter(r, &f);
+    if (rc)
+        return rc;
+    const char *fmt = dj_query(r, "format");
+    bool xlsx = fmt && strcmp(fmt, "xlsx") == 0;
+    if (fmt && !xlsx && strcmp(fmt, "csv") != 0)
+        return dj_fail(r, DJ_EINVAL, "format", "导出格式只能是 csv 或 xlsx");
+    dj_buf b = {0};
+    rc = xlsx ? people_export_xlsx(dj_db(r), &f, &b) : people_export_csv(dj_db(r), &f, &b);
+    if (rc) {
+        dj_buf_free(&b);
+        return rc;
+    }
+    dj_add_header(r, "Content-Disposition",
+                  xlsx ? "attachment; filename=\"roster.xlsx\"; filename*=UTF-8''%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C.xlsx"
+                       : "attachment; filename=\"roster.csv\"; filename*=UTF-8''%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C.csv");
+    return dj_reply_heap(r, 200,
+                         xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                              : "text/csv; charset=utf-8",
+                         b.data, b.len);
+}
+
 const struct dj_route people_routes[] = {
+    {"GET", "/api/v1/people", people_index, "person.read", 0, 0},
+    {"POST", "/api/v1/people", people_new, "person.write", 0, 0},
+    {"POST", "/api/v1/people/import", people_import_file, "person.write", DJ_ROUTE_ANY_BODY, 64u << 20},
+    {"GET", "/api/v1/people/export", people_export, "person.read", 0, 0},
+    {"GET", "/api/v1/people/:id", people_show, NULL, 0, 0},
+    {"PATCH", "/api/v1/people/:id", people_change, NULL, 0, 0},
+    {"GET", "/api/v1/people/:id/profile", people_public, NULL, 0, 0},
+    {"GET", "/api/v1/orgs/:id/members", org_members, NULL, 0, 0},
     {0},
 };

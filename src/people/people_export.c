@@ -1,0 +1,126 @@
+/* people_export.c - the roster as a file: CSV (UTF-8 with a BOM, so Excel
+ * reads the Chinese right; the import's headers, so a file can go back in) and
+ * XLSX through libxlsxwriter.  Phone and birth date are masked exactly as in
+ * the list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "../core/err.h"
+#include "../core/mem.h"
+#include "people.h"
+
+static const char *const heads[] = {"姓名", "性别", "出生日期", "民族", "学历", "手机号", "职务", "职级",
+                                    "所在支部", "党员类别", "入党时间", "转正时间", "预备期满", "承诺"};
+#define NHEADS (sizeof heads / sizeof heads[0])
+
+/* The cells of one person, in the order of heads. */
+static void cells(json_t *o, const char *v[NHEADS])
+{
+    const char *g = dj_jstr(o, "gender", NULL);
+    v[0] = dj_jstr(o, "name", "");
+    v[1] = g ? (!strcmp(g, "male") ? "男" : !strcmp(g, "female") ? "女" : g) : "";
+    v[2] = dj_jstr(o, "birth_date", "");
+    v[3] = dj_jstr(o, "ethnicity", "");
+    v[4] = dj_jstr(o, "education", "");
+    v[5] = dj_jstr(o, "phone", "");
+    v[6] = dj_jstr(o, "job_post", "");
+    v[7] = dj_jstr(o, "job_title", "");
+    v[8] = dj_jstr(o, "org_full_name", "");
+    v[9] = dj_jstr(o, "status_label", "");
+    v[10] = dj_jstr(o, "joined_on", "");
+    v[11] = dj_jstr(o, "full_on", "");
+    v[12] = dj_jstr(o, "probation_until", "");
+    v[13] = dj_jstr(o, "pledge", "");
+}
+
+static void csv_row(json_t *o, void *arg)
+{
+    dj_buf *b = arg;
+    const char *v[NHEADS];
+    cells(o, v);
+    for (size_t i = 0; i < NHEADS; i++) {
+        if (i)
+            dj_buf_puts(b, ",");
+        csv_put(b, v[i]);
+    }
+    dj_buf_puts(b, "\r\n");
+}
+
+int people_export_csv(db_conn *c, const struct people_filter *f, dj_buf *out)
+{
+    dj_buf_puts(out, "\xEF\xBB\xBF");
+    for (size_t i = 0; i < NHEADS; i++) {
+        if (i)
+            dj_buf_puts(out, ",");
+        csv_put(out, heads[i]);
+    }
+    dj_buf_puts(out, "\r\n");
+    return people_each(c, f, csv_row, out);
+}
+
+struct xl {
+    lxw_worksheet *ws;
+    lxw_row_t row;
+};
+
+static void xlsx_row(json_t *o, void *arg)
+{
+    struct xl *x = arg;
+    const char *v[NHEADS];
+    cells(o, v);
+    x->row++;
+    for (size_t i = 0; i < NHEADS; i++)
+        if (*v[i])
+            worksheet_write_string(x->ws, x->row, (lxw_col_t)i, v[i], NULL);
+}
+
+int people_export_xlsx(db_conn *c, const struct people_filter *f, dj_buf *out)
+{
+    /* libxlsxwriter 1.1.4 writes to a file: a private temporary one, read back and removed */
+    char path[] = "/tmp/dj-export-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return DJ_EINTERNAL;
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb) {
+        unlink(path);
+        return DJ_EINTERNAL;
+    }
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "党员名册");
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    format_set_bg_color(bold, 0xF6E3E3);
+    for (size_t i = 0; i < NHEADS; i++)
+        worksheet_write_string(ws, 0, (lxw_col_t)i, heads[i], bold);
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 2, 2, 12, NULL);
+    worksheet_set_column(ws, 5, 5, 14, NULL);
+    worksheet_set_column(ws, 8, 8, 22, NULL);
+    worksheet_set_column(ws, 9, 12, 12, NULL);
+    worksheet_set_column(ws, 13, 13, 40, NULL);
+    worksheet_freeze_panes(ws, 1, 0);
+    struct xl x = {.ws = ws, .row = 0};
+    int rc = people_each(c, f, xlsx_row, &x);
+    if (x.row > 0)
+        worksheet_autofilter(ws, 0, 0, x.row, NHEADS - 1);
+    lxw_error e = workbook_close(wb);
+    if (rc == DJ_OK && e != LXW_NO_ERROR)
+        rc = DJ_EINTERNAL;
+    if (rc == DJ_OK) {
+        FILE *fp = fopen(path, "rb");
+        char buf[65536];
+        size_t n;
+        if (!fp)
+            rc = DJ_EINTERNAL;
+        while (fp && (n = fread(buf, 1, sizeof buf, fp)) > 0)
+            dj_buf_append(out, buf, n);
+        if (fp)
+            fclose(fp);
+    }
+    unlink(path);
+    return rc;
+}
