@@ -3,6 +3,7 @@
 #include "../account/account.h"
 #include "../assess/assess.h"
 #include "../core/http.h"
+#include "../core/todo.h"
 #include "../dashboard/dashboard.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
@@ -22,7 +23,10 @@ void app_routes_register(void)
 
     dj_routes_add(people_routes);
 
+    dj_routes_add(todo_routes);
+
     dj_routes_add(life_routes);
+    life_todos_register();
 
     dj_routes_add(points_routes);
 

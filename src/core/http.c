@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "batch.h"
 #include "err.h"
 #include "pool.h"
 #include "router.h"
@@ -276,6 +277,21 @@ int dj_defer(dj_req *r, void (*work)(void *), void *arg, dj_handler cont)
         return dj_fail(r, DJ_EBUSY, NULL, "登录人数较多，系统繁忙，请稍后再试");
     }
     return DJ_DEFERRED;
+}
+
+int dj_suspend(dj_req *r, dj_handler cont)
+{
+    r->work = NULL; /* work_arg stays: the caller may use it to find its state in cont() */
+    r->cont = cont;
+    r->deferred_state = DEFER_RUNNING;
+    MHD_suspend_connection(r->conn);
+    return DJ_DEFERRED;
+}
+
+void dj_resume(dj_req *r)
+{
+    r->deferred_state = DEFER_DONE;
+    MHD_resume_connection(r->conn);
 }
 
 /* ---------- rendering ---------- */
@@ -607,6 +623,7 @@ int dj_serve(const struct dj_server_opts *o)
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(d);
+    dj_batch_stop_all();
     dj_pool_stop();
     dj_static_free();
     fprintf(stderr, "dangjian: stopped\n");

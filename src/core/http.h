@@ -141,6 +141,17 @@ json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total);
  */
 int dj_defer(dj_req *r, void (*work)(void *), void *arg, dj_handler cont);
 
+/*
+ * Suspends the request until another thread calls dj_resume(r); cont(r) then
+ * runs on a request thread and answers.  For work that waits on something
+ * other than the CPU (a group commit, see batch.h): call dj_suspend() first,
+ * then hand r to the other thread, and return DJ_DEFERRED.  r stays valid
+ * until cont() has answered; the other thread must not touch r after
+ * dj_resume().
+ */
+int dj_suspend(dj_req *r, dj_handler cont);
+void dj_resume(dj_req *r);
+
 /* --- the server --- */
 struct dj_server_opts {
     const char *listen;      /* "127.0.0.1:8080" */

@@ -1,6 +1,16 @@
-/* life.h - organisational life: 三会一课, activities, check-in, compliance (issue 4). */
+/* life.h - organisational life (issue 4): 三会一课, 主题党日, study, volunteer and
+ * group activities; QR check-in; leave; compliance with DOMAIN.md §3; the
+ * events the points module consumes.
+ *
+ * life.c holds the pure rules (kinds, states, check-in tokens, quorum, periods,
+ * compliance); life_store.c, life_checkin.c and life_report.c the SQL;
+ * life_api.c the HTTP handlers; life_demo.c the demo year. */
 #ifndef DJ_LIFE_H
 #define DJ_LIFE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "../core/db.h"
 #include "../core/http.h"
@@ -8,5 +18,135 @@
 extern const struct dj_route life_routes[];
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int life_demo_load(db_conn *c, const char *password_hash);
+/* Registers the subject's to-do provider (call from app_routes_register). */
+void life_todos_register(void);
+
+/* ---------------------------------------------------------------- kinds */
+
+#define LIFE_KIND_STUDY 1u     /* counts 学时 (study_hours) */
+#define LIFE_KIND_SERVICE 2u   /* counts volunteer hours */
+#define LIFE_KIND_REQUIRED 4u  /* a 组织生活 requirement of DOMAIN §3 */
+
+struct life_kind {
+    const char *code;
+    const char *name; /* Chinese */
+    unsigned flags;
+};
+/* All kinds, ending with {NULL}. */
+extern const struct life_kind life_kinds[];
+/* The kind with this code, or NULL. */
+const struct life_kind *life_kind_find(const char *code);
+/* NULL-terminated list of codes (for dj_jfield.one_of). */
+extern const char *const life_kind_codes[];
+
+/* ---------------------------------------------------------------- states */
+
+/* planned → noticed → held → closed; planned/noticed → cancelled. */
+extern const char *const life_states[];
+/* True when an activity may go from `from` to `to`. */
+bool life_transition_ok(const char *from, const char *to);
+/* True when check-ins may be recorded in this state. */
+bool life_state_takes_checkins(const char *state);
+
+/* ---------------------------------------------------------------- check-in */
+
+#define LIFE_TOKEN_WINDOW 30 /* seconds a QR token lives before it changes */
+#define LIFE_TOKEN_LEN 20    /* hex characters */
+#define LIFE_SECRET_LEN 32
+
+enum life_token_check {
+    LIFE_TOKEN_OK = 0,      /* current or previous window */
+    LIFE_TOKEN_EXPIRED = 1, /* a real token of this activity, older than that */
+    LIFE_TOKEN_BAD = 2,     /* not a token of this activity */
+};
+
+/* The 30-second window an instant falls in. */
+int64_t life_token_window(int64_t now);
+/* HMAC-SHA256(secret, "activity:window"), first LIFE_TOKEN_LEN hex digits. */
+void life_token_make(const unsigned char secret[LIFE_SECRET_LEN], int64_t activity_id, int64_t window,
+                     char out[LIFE_TOKEN_LEN + 1]);
+/* Checks a scanned token at time now (constant-time comparisons). */
+enum life_token_check life_token_verify(const unsigned char secret[LIFE_SECRET_LEN], int64_t activity_id,
+                                        const char *token, int64_t now);
+/* Seconds the token made at now stays the current one. */
+int64_t life_token_remaining(int64_t now);
+
+/* Check-in window: opens open_before seconds before the start and closes
+ * close_after seconds after the end. <0 too early, 0 open, >0 closed. */
+int life_checkin_window(int64_t starts, int64_t ends, int64_t open_before, int64_t close_after, int64_t now);
+
+/* 支部党员大会: more than half of the voting full members present. */
+bool life_quorum_met(int voting_members, int present_voting);
+
+/* ---------------------------------------------------------------- periods */
+
+enum life_freq { LIFE_MONTH = 1, LIFE_QUARTER = 2, LIFE_YEAR = 3 };
+
+struct life_period {
+    enum life_freq freq;
+    int year;
+    int index; /* month 1–12, quarter 1–4, 1 for the year */
+};
+
+/* [start, end) in epoch seconds, in the Asia/Shanghai calendar. */
+void life_period_bounds(const struct life_period *p, int64_t *start, int64_t *end);
+/* The period of frequency freq containing instant t (Shanghai calendar). */
+struct life_period life_period_of(enum life_freq freq, int64_t t);
+/* "2026", "2026-Q1", "2026-03" into out (at least 8 bytes). */
+void life_period_code(const struct life_period *p, char out[16]);
+/* Number of periods of freq in a year (12, 4 or 1). */
+int life_periods_per_year(enum life_freq freq);
+
+/* ---------------------------------------------------------------- compliance */
+
+enum life_status { LIFE_DONE = 0, LIFE_MISSING = 1, LIFE_NOT_DUE = 2 };
+const char *life_status_name(enum life_status s);
+
+/* done when satisfied; otherwise not_due until the period has ended, then missing. */
+enum life_status life_period_status(int64_t period_end, int64_t now, bool satisfied);
+
+struct life_requirement {
+    const char *code; /* an activity kind, or "study_hours" */
+    const char *name;
+    enum life_freq freq;
+};
+
+#define LIFE_MAX_REQS 12
+/* The requirements DOMAIN §3 sets for a party organisation. has_groups:
+ * the org has 党小组 (else group_meeting does not apply); lecture_freq is the
+ * configurable 党课 period. Returns the number written to out. */
+int life_requirements(bool has_groups, enum life_freq lecture_freq, struct life_requirement out[LIFE_MAX_REQS]);
+/* "month", "quarter", "year" */
+const char *life_freq_name(enum life_freq f);
+int life_freq_parse(const char *s, enum life_freq *out);
+
+/* One held or closed activity, as the compliance evaluation sees it. */
+struct life_done_activity {
+    int64_t id;
+    const char *kind;
+    int64_t starts_at;
+};
+
+/* Per-requirement, per-period result. */
+struct life_cell {
+    struct life_period period;
+    enum life_status status;
+    int count; /* satisfying activities */
+};
+
+/* Evaluates one activity-kind requirement for every period of year: a period
+ * is satisfied by an activity of that kind starting inside it. cells must
+ * hold life_periods_per_year(req->freq) entries. */
+void life_compliance_eval(const struct life_requirement *req, int year, int64_t now,
+                          const struct life_done_activity *acts, size_t nacts, struct life_cell *cells);
+/* Study hours (学时): the year is done when every member reached min_hours
+ * (an organisation without members owes nothing); *met gets how many did. */
+enum life_status life_study_status(int year, int64_t now, const double *hours, size_t nmembers, double min_hours,
+                                   size_t *met);
+
+/* ---------------------------------------------------------------- store (SQL) */
+
+/* The check-in secret, created in settings on first use; cached for the process. */
+int life_secret(db_conn *c, unsigned char out[LIFE_SECRET_LEN]);
 
 #endif

@@ -1,6 +1,389 @@
-/* life_api.c - HTTP handlers of the life subject. */
+/* life_api.c - HTTP handlers of organisational life: activities, their
+ * state changes, check-in and QR, attendance, leave, compliance, counts and
+ * the member's own year. Rules live in life.c, SQL in life_store.c,
+ * life_checkin.c and life_report.c. */
+#include <string.h>
+
+#include "../core/auth.h"
+#include "../core/err.h"
+#include "../core/timeutil.h"
 #include "life.h"
+#include "life_int.h"
+
+#define HOURS_MAX 100
+
+/* Loads the activity of the :id parameter and checks the caller may see it. */
+static int load_activity(dj_req *r, struct life_activity_brief *a)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc != DJ_OK)
+        return rc;
+    rc = life_activity_brief(dj_db(r), id, a);
+    if (rc == DJ_ENOTFOUND || (rc == DJ_OK && !life_may_see(r, a)))
+        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该活动");
+    return rc;
+}
+
+static int activities_list(dj_req *r)
+{
+    struct dj_page pg;
+    int rc = dj_page_parse(r, &pg);
+    if (rc)
+        return rc;
+    int64_t total = 0;
+    json_t *items = life_activity_list(r, &pg, &total, &rc);
+    if (!items)
+        return rc;
+    return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
+}
+
+static const struct dj_jfield create_spec[] = {
+    {"org_id", "组织", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+    {"kind", "活动类型", DJ_J_STR, DJ_J_REQ, 1, 32, life_kind_codes},
+    {"title", "活动名称", DJ_J_STR, DJ_J_REQ, 1, 100, NULL},
+    {"starts_at", "开始时间", DJ_J_TIME, DJ_J_REQ, 0, 0, NULL},
+    {"ends_at", "结束时间", DJ_J_TIME, DJ_J_REQ, 0, 0, NULL},
+    {"place", "地点", DJ_J_STR, DJ_J_REQ, 1, 100, NULL},
+    {"agenda", "议程", DJ_J_STR, DJ_J_NULL, 0, 5000, NULL},
+    {"host_person_id", "主持人", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+    {"recorder_person_id", "记录人", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+    {"topic", "学习专题", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
+    {"project", "联系项目/单位", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
+    {"study_hours", "学时", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
+    {"volunteer_hours", "志愿服务时长", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
+    {"expected_person_ids", "应到人员", DJ_J_ARR, 0, 0, 20000, NULL},
+    {"attachments", "附件", DJ_J_ARR, 0, 0, 50, NULL},
+    {NULL},
+};
+
+static int check_attachments(dj_req *r, const json_t *in)
+{
+    json_t *att = json_object_get(in, "attachments");
+    size_t i;
+    json_t *v;
+    json_array_foreach(att, i, v) {
+        if (!json_is_string(v) || dj_str_blank(json_string_value(v)) || dj_utf8_len(json_string_value(v)) > 200)
+            return dj_fail(r, DJ_EINVAL, "attachments", "“附件”第 %zu 项应为不超过 200 字的文件名", i + 1);
+    }
+    return DJ_OK;
+}
+
+static int activity_create(dj_req *r)
+{
+    json_t *in;
+    int rc = dj_body_json(r, create_spec, &in);
+    if (rc)
+        return rc;
+    int64_t id = 0;
+    rc = auth_require(r, "life.manage", dj_jint(in, "org_id", 0));
+    if (rc == DJ_ENOTFOUND)
+        rc = dj_fail(r, DJ_EINVAL, "org_id", "找不到该组织");
+    if (rc == DJ_OK)
+        rc = check_attachments(r, in);
+    if (rc == DJ_OK)
+        rc = life_activity_create(r, in, &id);
+    json_decref(in);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *a = life_activity_row(dj_db(r), id, &rc);
+    return a ? dj_reply_json(r, 201, a) : rc;
+}
+
+static int activity_get(dj_req *r)
+{
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    db_conn *c = dj_db(r);
+    json_t *o = life_activity_row(c, a.id, &rc);
+    if (!o)
+        return rc;
+    json_object_set_new(o, "me", life_activity_me(c, a.id, r->user->person_id));
+    json_object_set_new(o, "can_manage", json_boolean(auth_can(r, "life.manage", a.org_id)));
+    if (auth_can(r, "life.read", a.org_id)) {
+        json_t *ex = life_activity_expected(c, a.id, &rc);
+        if (!ex) {
+            json_decref(o);
+            return rc;
+        }
+        json_object_set_new(o, "expected", ex);
+    }
+    return dj_reply_json(r, 200, o);
+}
+
+static int activity_patch(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"kind", "活动类型", DJ_J_STR, 0, 1, 32, life_kind_codes},
+        {"title", "活动名称", DJ_J_STR, 0, 1, 100, NULL},
+        {"starts_at", "开始时间", DJ_J_TIME, 0, 0, 0, NULL},
+        {"ends_at", "结束时间", DJ_J_TIME, 0, 0, 0, NULL},
+        {"place", "地点", DJ_J_STR, 0, 1, 100, NULL},
+        {"agenda", "议程", DJ_J_STR, DJ_J_NULL, 0, 5000, NULL},
+        {"host_person_id", "主持人", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+        {"recorder_person_id", "记录人", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+        {"topic", "学习专题", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
+        {"project", "联系项目/单位", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
+        {"study_hours", "学时", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
+        {"volunteer_hours", "志愿服务时长", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
+        {"expected_person_ids", "应到人员", DJ_J_ARR, 0, 0, 20000, NULL},
+        {"minutes", "会议记录", DJ_J_STR, DJ_J_NULL, 0, 50000, NULL},
+        {"resolutions", "决议", DJ_J_STR, DJ_J_NULL, 0, 10000, NULL},
+        {"attachments", "附件", DJ_J_ARR, 0, 0, 50, NULL},
+        {NULL},
+    };
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    if ((rc = auth_require(r, "life.manage", a.org_id)) != DJ_OK)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    rc = check_attachments(r, in);
+    if (rc == DJ_OK)
+        rc = life_activity_update(r, &a, in);
+    json_decref(in);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *o = life_activity_row(dj_db(r), a.id, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+static int transition(dj_req *r, const char *to)
+{
+    static const struct dj_jfield spec[] = {
+        {"reason", "原因", DJ_J_STR, 0, 0, 500, NULL},
+        {NULL},
+    };
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    if ((rc = auth_require(r, "life.manage", a.org_id)) != DJ_OK)
+        return rc;
+    json_t *in = NULL;
+    if (r->body_len > 0 && (rc = dj_body_json(r, spec, &in)))
+        return rc;
+    rc = life_activity_transition(r, &a, to, in ? dj_jstr(in, "reason", NULL) : NULL);
+    json_decref(in);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *o = life_activity_row(dj_db(r), a.id, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+static int activity_notice(dj_req *r) { return transition(r, "noticed"); }
+static int activity_hold(dj_req *r) { return transition(r, "held"); }
+static int activity_close(dj_req *r) { return transition(r, "closed"); }
+static int activity_cancel(dj_req *r) { return transition(r, "cancelled"); }
+
+static int activity_qr(dj_req *r)
+{
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    return rc != DJ_OK ? rc : life_qr(r, &a);
+}
+
+static int activity_checkin(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"token", "签到码", DJ_J_STR, 0, 1, 64, NULL},
+        {"person_id", "签到人员", DJ_J_ID, 0, 0, 0, NULL},
+        {NULL},
+    };
+    json_t *in;
+    int rc = dj_body_json(r, spec, &in);
+    if (rc)
+        return rc;
+    bool has_token = dj_jhas(in, "token"), has_person = dj_jhas(in, "person_id");
+    const char *token = dj_arena_strdup(r->arena, dj_jstr(in, "token", ""));
+    int64_t person = dj_jint(in, "person_id", 0);
+    json_decref(in);
+    if (has_token == has_person)
+        return dj_fail(r, DJ_EINVAL, "token", "请提供签到码 token（扫码签到）或 person_id（代为签到）其中之一");
+    /* a scanned code may be for an activity the member cannot list: check it as 404 anyway */
+    struct life_activity_brief a;
+    int64_t id;
+    if ((rc = dj_param_id(r, "id", &id)) != DJ_OK)
+        return rc;
+    rc = life_activity_brief(dj_db(r), id, &a);
+    if (rc == DJ_ENOTFOUND)
+        return dj_fail(r, rc, "id", "找不到该活动");
+    if (rc != DJ_OK)
+        return rc;
+    return has_token ? life_checkin_self(r, &a, token) : life_checkin_manual(r, &a, person);
+}
+
+static int activity_attendance(dj_req *r)
+{
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    if ((rc = auth_require(r, "life.read", a.org_id)) != DJ_OK)
+        return rc;
+    json_t *o = life_attendance_sheet(dj_db(r), &a, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+static int activity_leave(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"reason", "请假原因", DJ_J_STR, DJ_J_REQ, 1, 500, NULL},
+        {NULL},
+    };
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    int64_t id = 0;
+    rc = life_leave_request(r, &a, dj_jstr(in, "reason", ""), &id);
+    json_decref(in);
+    if (rc != DJ_OK)
+        return rc;
+    return dj_reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "pending"));
+}
+
+static int activity_leaves(dj_req *r)
+{
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    if ((rc = auth_require(r, "life.manage", a.org_id)) != DJ_OK)
+        return rc;
+    json_t *items = life_leaves_of(dj_db(r), a.id, &rc);
+    return items ? dj_reply_json(r, 200, json_pack("{s:o}", "items", items)) : rc;
+}
+
+static int leave_decide(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"approve", "是否批准", DJ_J_BOOL, DJ_J_REQ, 0, 0, NULL},
+        {"note", "审批意见", DJ_J_STR, 0, 0, 500, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    bool approve = dj_jbool(in, "approve", false);
+    rc = life_leave_decide(r, id, approve, dj_jstr(in, "note", NULL));
+    json_decref(in);
+    if (rc != DJ_OK)
+        return rc;
+    return dj_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status",
+                                           approve ? "approved" : "refused"));
+}
+
+static int year_param(dj_req *r, int *year)
+{
+    int y, m, d;
+    dj_local_date(dj_now(), &y, &m, &d);
+    int64_t v;
+    int rc = dj_query_int(r, "year", y, 2000, 2100, &v);
+    *year = (int)v;
+    return rc;
+}
+
+static int org_param(dj_req *r, int64_t *org)
+{
+    int rc = dj_query_int(r, "org", 0, 1, INT64_MAX, org);
+    if (rc != DJ_OK)
+        return rc;
+    if (!*org) {
+        /* the caller's first grant with life.read */
+        for (int i = 0; r->user && i < r->user->ngrants; i++)
+            if (auth_role_has(r->user->grants[i].role, "life.read")) {
+                *org = r->user->grants[i].org_id;
+                break;
+            }
+        if (!*org)
+            return dj_fail(r, DJ_EINVAL, "org", "请指定组织（org）");
+    }
+    rc = auth_require(r, "life.read", *org);
+    if (rc == DJ_ENOTFOUND)
+        return dj_fail(r, DJ_EINVAL, "org", "找不到该组织");
+    return rc;
+}
+
+static int compliance_get(dj_req *r)
+{
+    int64_t org;
+    int year;
+    int rc = org_param(r, &org);
+    if (rc == DJ_OK)
+        rc = year_param(r, &year);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *o = life_compliance(r, org, year, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+static int counts_get(dj_req *r)
+{
+    int64_t org;
+    int year;
+    int rc = org_param(r, &org);
+    if (rc == DJ_OK)
+        rc = year_param(r, &year);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *o = life_counts(r, org, year, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+static int my_life(dj_req *r)
+{
+    int year;
+    int rc = year_param(r, &year);
+    if (rc != DJ_OK)
+        return rc;
+    if (!r->user->person_id)
+        return dj_fail(r, DJ_EUNPROCESSABLE, NULL, "您的账号没有关联党员信息");
+    json_t *o = life_my_stats(r, year, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+static int kinds_list(dj_req *r)
+{
+    json_t *items = json_array();
+    for (const struct life_kind *k = life_kinds; k->code; k++)
+        json_array_append_new(items, json_pack("{s:s, s:s, s:b, s:b, s:b}", "code", k->code, "name", k->name,
+                                               "study", (k->flags & LIFE_KIND_STUDY) != 0, "service",
+                                               (k->flags & LIFE_KIND_SERVICE) != 0, "required",
+                                               (k->flags & LIFE_KIND_REQUIRED) != 0));
+    return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
 
 const struct dj_route life_routes[] = {
+    {"GET", "/api/v1/activities", activities_list, "life.read", 0, 0},
+    {"POST", "/api/v1/activities", activity_create, "life.manage", 0, 0},
+    {"GET", "/api/v1/activities/counts", counts_get, "life.read", 0, 0},
+    {"GET", "/api/v1/activities/:id", activity_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/activities/:id", activity_patch, "life.manage", 0, 0},
+    {"POST", "/api/v1/activities/:id/notice", activity_notice, "life.manage", 0, 0},
+    {"POST", "/api/v1/activities/:id/hold", activity_hold, "life.manage", 0, 0},
+    {"POST", "/api/v1/activities/:id/close", activity_close, "life.manage", 0, 0},
+    {"POST", "/api/v1/activities/:id/cancel", activity_cancel, "life.manage", 0, 0},
+    {"GET", "/api/v1/activities/:id/qr", activity_qr, "life.manage", 0, 0},
+    {"POST", "/api/v1/activities/:id/checkin", activity_checkin, NULL, 0, 1024},
+    {"GET", "/api/v1/activities/:id/attendance", activity_attendance, "life.read", 0, 0},
+    {"POST", "/api/v1/activities/:id/leave", activity_leave, NULL, 0, 4096},
+    {"GET", "/api/v1/activities/:id/leaves", activity_leaves, "life.manage", 0, 0},
+    {"POST", "/api/v1/leaves/:id/decision", leave_decide, "life.manage", 0, 4096},
+    {"GET", "/api/v1/compliance", compliance_get, "life.read", 0, 0},
+    {"GET", "/api/v1/activity-kinds", kinds_list, NULL, 0, 0},
+    {"GET", "/api/v1/life/me", my_life, NULL, 0, 0},
     {0},
 };

@@ -158,3 +158,25 @@ export const getSettings = () => get('/settings');
 export const patchSettings = (changes) => patch('/settings', changes);
 /** The organisations the caller may see (the tree's nodes). */
 export const listOrgs = () => get('/orgs');
+
+// ── organisational life (activities, check-in, leave, compliance) ────────
+/** filters: {org, kind, state, from, to, q, mine, order, limit, cursor} */
+export const listActivities = (filters) => get('/activities', filters);
+export const getActivity = (id) => get(`/activities/${id}`);
+/** body: {org_id, kind, title, starts_at, ends_at, place, agenda?, study_hours?, …} */
+export const createActivity = (body) => post('/activities', body);
+export const updateActivity = (id, body) => patch(`/activities/${id}`, body);
+/** step: notice | hold | close | cancel */
+export const activityStep = (id, step, reason) => post(`/activities/${id}/${step}`, reason ? { reason } : undefined);
+export const activityQr = (id) => get(`/activities/${id}/qr`);
+export const checkIn = (id, token) => post(`/activities/${id}/checkin`, { token });
+export const checkInByHand = (id, personId) => post(`/activities/${id}/checkin`, { person_id: personId });
+export const getAttendance = (id) => get(`/activities/${id}/attendance`);
+export const askLeave = (id, reason) => post(`/activities/${id}/leave`, { reason });
+export const listLeaves = (id) => get(`/activities/${id}/leaves`);
+export const decideLeave = (leaveId, approve, note) => post(`/leaves/${leaveId}/decision`, { approve, note });
+export const activityKinds = () => get('/activity-kinds');
+export const getCompliance = (org, year) => get('/compliance', { org, year });
+export const activityCounts = (org, year) => get('/activities/counts', { org, year });
+export const myLife = (year) => get('/life/me', { year });
+export const listTodos = () => get('/todos');

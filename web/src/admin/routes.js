@@ -14,6 +14,30 @@ export const pages = [
     meta: { title: 'admin.menu.home', icon: 'HomeFilled' },
   },
   {
+    path: 'activities',
+    name: 'a-activities',
+    component: () => import('./life/ActivityList.vue'),
+    meta: { title: 'life.listTitle', icon: 'Calendar', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
+  },
+  {
+    path: 'activities/:id',
+    name: 'a-activity',
+    component: () => import('./life/ActivityDetail.vue'),
+    meta: { title: 'life.detail', menu: false, roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
+  },
+  {
+    path: 'compliance',
+    name: 'a-compliance',
+    component: () => import('./life/Compliance.vue'),
+    meta: { title: 'life.complianceTitle', icon: 'Flag', roles: ['admin', 'committee', 'secretary', 'discipline', 'leader'] },
+  },
+  {
+    path: 'life-stats',
+    name: 'a-life-stats',
+    component: () => import('./life/Stats.vue'),
+    meta: { title: 'life.statsTitle', icon: 'DataAnalysis', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
+  },
+  {
     path: 'audit',
     name: 'a-audit',
     component: () => import('./audit/AuditLog.vue'),
@@ -79,6 +103,13 @@ export default {
       name: 'a-login',
       component: () => import('./login/Login.vue'),
       meta: { public: true, title: 'login.title' },
+    },
+    {
+      // full screen for the projector: outside the layout with the menu
+      path: 'activities/:id/qr',
+      name: 'a-activity-qr',
+      component: () => import('./life/QrScreen.vue'),
+      meta: { title: 'life.qrTitle', roles: ['admin', 'committee', 'secretary', 'officer'] },
     },
     {
       path: '',

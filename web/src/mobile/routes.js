@@ -65,6 +65,24 @@ export default {
       component: () => import('./MobileLayout.vue'),
       children: tabPages,
     },
+    {
+      path: 'activities/:id',
+      name: 'm-activity',
+      component: () => import('./activity/ActivityDetail.vue'),
+      meta: { title: 'life.detail' },
+    },
+    {
+      path: 'checkin/:id',
+      name: 'm-checkin',
+      component: () => import('./checkin/CheckIn.vue'),
+      meta: { title: 'life.checkinTitle' },
+    },
+    {
+      path: 'life',
+      name: 'm-life',
+      component: () => import('./life/MyLife.vue'),
+      meta: { title: 'life.myYear' },
+    },
     { path: ':pathMatch(.*)*', redirect: '/m/' },
   ],
 };

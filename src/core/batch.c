@@ -1,0 +1,261 @@
+/* batch.c - the group-commit queue and its committer threads (see batch.h). */
+#include "batch.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "err.h"
+#include "mem.h"
+
+#define MAX_BATCHES 8
+#define QUEUE_LIMIT 100000 /* items waiting; beyond that, answer 503 rather than grow without bound */
+
+struct dj_batch {
+    const char *name;
+    dj_batch_apply apply;
+    void *ctx;
+    unsigned max_items;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;      /* committer: work arrived or stop */
+    pthread_cond_t done_cv; /* dj_batch_run() waiters */
+    struct dj_batch_item *head, *tail;
+    unsigned queued;
+    bool stopping, running;
+    pthread_t thread;
+    struct dj_batch_stats stats;
+};
+
+static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static dj_batch *registry[MAX_BATCHES];
+static int nregistry;
+
+static unsigned long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+}
+
+/* Runs items in one transaction; DJ_OK when all of them succeeded and the
+ * commit did too. Item results are left in it->rc. */
+static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list)
+{
+    unsigned long long t0 = now_us();
+    int rc = db_begin(c);
+    if (rc != DJ_OK)
+        return rc;
+    bool item_failed = false;
+    for (struct dj_batch_item *it = list; it; it = it->next) {
+        it->rc = b->apply(c, it, b->ctx);
+        if (it->rc != DJ_OK) {
+            item_failed = true;
+            break;
+        }
+    }
+    if (item_failed) {
+        db_rollback(c);
+        return DJ_ECONFLICT;
+    }
+    unsigned long long t1 = now_us();
+    rc = db_commit(c);
+    if (rc != DJ_OK)
+        db_rollback(c);
+    unsigned long long t2 = now_us();
+    pthread_mutex_lock(&b->mu);
+    b->stats.apply_us += t1 - t0;
+    b->stats.commit_us += t2 - t1;
+    pthread_mutex_unlock(&b->mu);
+    return rc;
+}
+
+static void write_one(dj_batch *b, db_conn *c, struct dj_batch_item *it)
+{
+    int rc = db_begin(c);
+    if (rc != DJ_OK) {
+        it->rc = rc;
+        return;
+    }
+    it->rc = b->apply(c, it, b->ctx);
+    if (it->rc == DJ_OK) {
+        rc = db_commit(c);
+        if (rc != DJ_OK) {
+            db_rollback(c);
+            it->rc = rc;
+        }
+    } else {
+        db_rollback(c);
+    }
+}
+
+static void release(dj_batch *b, struct dj_batch_item *list)
+{
+    bool waiters = false;
+    while (list) {
+        struct dj_batch_item *next = list->next; /* the item may be freed once resumed */
+        if (list->req) {
+            dj_resume(list->req);
+        } else {
+            pthread_mutex_lock(&b->mu);
+            list->done = true;
+            pthread_mutex_unlock(&b->mu);
+            waiters = true;
+        }
+        list = next;
+    }
+    if (waiters) {
+        pthread_mutex_lock(&b->mu);
+        pthread_cond_broadcast(&b->done_cv);
+        pthread_mutex_unlock(&b->mu);
+    }
+}
+
+static void *committer(void *arg)
+{
+    dj_batch *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        while (!b->head && !b->stopping)
+            pthread_cond_wait(&b->cv, &b->mu);
+        if (!b->head) {
+            pthread_mutex_unlock(&b->mu);
+            break;
+        }
+        /* take up to max_items off the front */
+        struct dj_batch_item *list = b->head, *last = list;
+        unsigned n = 1;
+        while (last->next && n < b->max_items) {
+            last = last->next;
+            n++;
+        }
+        b->head = last->next;
+        if (!b->head)
+            b->tail = NULL;
+        last->next = NULL;
+        b->queued -= n;
+        pthread_mutex_unlock(&b->mu);
+
+        db_conn *c = db_thread();
+        int rc = c ? write_all(b, c, list) : DJ_EDB;
+        unsigned long long retries = 0;
+        if (rc != DJ_OK) {
+            for (struct dj_batch_item *it = list; it; it = it->next) {
+                if (c)
+                    write_one(b, c, it);
+                else
+                    it->rc = DJ_EDB;
+                retries++;
+            }
+        }
+        pthread_mutex_lock(&b->mu);
+        b->stats.items += n;
+        b->stats.commits += rc == DJ_OK ? 1 : n;
+        b->stats.retries += retries;
+        if (n > b->stats.max_batch)
+            b->stats.max_batch = n;
+        pthread_mutex_unlock(&b->mu);
+        release(b, list);
+    }
+    db_thread_close();
+    return NULL;
+}
+
+dj_batch *dj_batch_new(const char *name, dj_batch_apply apply, void *ctx, unsigned max_items)
+{
+    dj_batch *b = dj_calloc(1, sizeof *b);
+    b->name = name;
+    b->apply = apply;
+    b->ctx = ctx;
+    b->max_items = max_items ? max_items : 1024;
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv, NULL);
+    pthread_cond_init(&b->done_cv, NULL);
+    pthread_mutex_lock(&registry_mu);
+    if (nregistry == MAX_BATCHES) {
+        pthread_mutex_unlock(&registry_mu);
+        fprintf(stderr, "dangjian: too many group-commit batches\n");
+        abort();
+    }
+    registry[nregistry++] = b;
+    b->running = pthread_create(&b->thread, NULL, committer, b) == 0;
+    if (!b->running)
+        b->stopping = true;
+    pthread_mutex_unlock(&registry_mu);
+    return b;
+}
+
+/* Queues it; when r is given, suspends it first (under the lock, so the
+ * committer cannot resume a request that is not yet suspended). */
+static bool enqueue(dj_batch *b, struct dj_batch_item *it, dj_req *r, dj_handler cont)
+{
+    it->next = NULL;
+    it->done = false;
+    it->rc = DJ_EBUSY;
+    it->req = r;
+    pthread_mutex_lock(&b->mu);
+    if (b->stopping || b->queued >= QUEUE_LIMIT) {
+        pthread_mutex_unlock(&b->mu);
+        return false;
+    }
+    if (r)
+        dj_suspend(r, cont);
+    if (b->tail)
+        b->tail->next = it;
+    else
+        b->head = it;
+    b->tail = it;
+    b->queued++;
+    pthread_cond_signal(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    return true;
+}
+
+int dj_batch_submit(dj_batch *b, dj_req *r, struct dj_batch_item *it, dj_handler cont)
+{
+    if (!enqueue(b, it, r, cont))
+        return dj_fail(r, DJ_EBUSY, NULL, "系统繁忙，请稍后再试");
+    return DJ_DEFERRED;
+}
+
+int dj_batch_run(dj_batch *b, struct dj_batch_item *it)
+{
+    if (!enqueue(b, it, NULL, NULL))
+        return DJ_EBUSY;
+    pthread_mutex_lock(&b->mu);
+    while (!it->done)
+        pthread_cond_wait(&b->done_cv, &b->mu);
+    pthread_mutex_unlock(&b->mu);
+    return it->rc;
+}
+
+void dj_batch_stop_all(void)
+{
+    pthread_mutex_lock(&registry_mu);
+    for (int i = 0; i < nregistry; i++) {
+        dj_batch *b = registry[i];
+        pthread_mutex_lock(&b->mu);
+        bool was_running = b->running;
+        b->stopping = true;
+        b->running = false;
+        pthread_cond_signal(&b->cv);
+        pthread_mutex_unlock(&b->mu);
+        if (was_running) {
+            pthread_join(b->thread, NULL);
+            if (b->stats.items)
+                fprintf(stderr,
+                        "dangjian: batch %s: %llu items in %llu commits (largest %llu, %llu retried alone);"
+                        " %.1f ms writing, %.1f ms committing\n",
+                        b->name, b->stats.items, b->stats.commits, b->stats.max_batch, b->stats.retries,
+                        (double)b->stats.apply_us / 1000, (double)b->stats.commit_us / 1000);
+        }
+    }
+    pthread_mutex_unlock(&registry_mu);
+}
+
+void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out)
+{
+    pthread_mutex_lock(&b->mu);
+    *out = b->stats;
+    pthread_mutex_unlock(&b->mu);
+}

@@ -1,0 +1,56 @@
+/* batch.h - group commit: many small writes, one transaction, one fsync.
+ *
+ * A request that must write one small row durably (a check-in, a points award)
+ * suspends itself and queues an item; one committer thread per batch takes
+ * everything queued, applies each item inside a single transaction, commits
+ * (one fsync for the lot with synchronous=FULL), then resumes every request,
+ * which answers from its item's result.  So the answer is only sent once the
+ * row is on disk, and throughput is bounded by rows per commit, not fsyncs
+ * per second.  If one item fails, the batch is rolled back and each item is
+ * retried in its own transaction, so one bad item never sinks the others. */
+#ifndef DJ_BATCH_H
+#define DJ_BATCH_H
+
+#include <stdbool.h>
+
+#include "db.h"
+#include "http.h"
+
+/* One queued write. The submitter owns it (usually in its request arena) and
+ * must keep it alive until it has been answered. */
+struct dj_batch_item {
+    struct dj_batch_item *next; /* queue link; private to the batch */
+    dj_req *req;                /* resumed after the commit; NULL for dj_batch_run() */
+    void *data;                 /* the caller's payload, for apply() */
+    int rc;                     /* apply()'s result once committed; DJ_EBUSY/DJ_EDB if the commit failed */
+    bool done;                  /* private: dj_batch_run()'s wake-up flag */
+};
+
+/* Writes one item on the committer's connection, inside the batch's
+ * transaction. Returns DJ_OK or an error for that item (the batch is then
+ * retried item by item, so apply() must be safe to run twice). */
+typedef int (*dj_batch_apply)(db_conn *c, struct dj_batch_item *it, void *ctx);
+
+typedef struct dj_batch dj_batch;
+
+/* Creates a batch and starts its committer thread. At most max_items are
+ * written per transaction (0: 1024). The batch lives until the process ends;
+ * dj_batch_stop_all() stops its thread. */
+dj_batch *dj_batch_new(const char *name, dj_batch_apply apply, void *ctx, unsigned max_items);
+/* Suspends r and queues it; cont(r) runs once the item is committed (read
+ * it->rc there). Returns DJ_DEFERRED, or DJ_EBUSY when the batch is stopped
+ * or its queue is full (r is then not suspended). */
+int dj_batch_submit(dj_batch *b, dj_req *r, struct dj_batch_item *it, dj_handler cont);
+/* Queues it and waits until it is committed; returns it->rc. For threads that
+ * are not request threads (CLI, tests). */
+int dj_batch_run(dj_batch *b, struct dj_batch_item *it);
+/* Commits what is queued, then stops every batch's thread (server shutdown). */
+void dj_batch_stop_all(void);
+
+struct dj_batch_stats {
+    unsigned long long items, commits, max_batch, retries;
+    unsigned long long apply_us, commit_us; /* time spent writing the items, and in COMMIT (the fsync) */
+};
+void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out);
+
+#endif

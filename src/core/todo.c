@@ -1,0 +1,66 @@
+/* todo.c - the to-do aggregator: calls each registered provider and answers
+ * one list, soonest due first. */
+#include "todo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+#define MAX_PROVIDERS 16
+
+static struct {
+    const char *source;
+    dj_todo_provider fn;
+} providers[MAX_PROVIDERS];
+static int nproviders;
+
+void dj_todo_register(const char *source, dj_todo_provider fn)
+{
+    for (int i = 0; i < nproviders; i++)
+        if (providers[i].fn == fn)
+            return;
+    if (nproviders < MAX_PROVIDERS) {
+        providers[nproviders].source = source;
+        providers[nproviders].fn = fn;
+        nproviders++;
+    }
+}
+
+/* Items with a due time first, by time (ISO UTC text sorts as time); then the others. */
+static int by_due(const void *a, const void *b)
+{
+    const char *x = json_string_value(json_object_get(*(json_t *const *)a, "due_at"));
+    const char *y = json_string_value(json_object_get(*(json_t *const *)b, "due_at"));
+    if (!x || !y)
+        return (x == NULL) - (y == NULL);
+    return strcmp(x, y);
+}
+
+static int todos_list(dj_req *r)
+{
+    json_t *items = json_array();
+    for (int i = 0; i < nproviders; i++) {
+        int rc = providers[i].fn(r, items);
+        if (rc != DJ_OK) {
+            json_decref(items);
+            return rc;
+        }
+    }
+    size_t n = json_array_size(items);
+    json_t **v = dj_calloc(n ? n : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(items, i));
+    qsort(v, n, sizeof *v, by_due);
+    json_t *sorted = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(sorted, v[i]);
+    free(v);
+    json_decref(items);
+    return dj_reply_json(r, 200, json_pack("{s:o, s:I}", "items", sorted, "total", (json_int_t)n));
+}
+
+const struct dj_route todo_routes[] = {
+    {"GET", "/api/v1/todos", todos_list, NULL, 0, 0},
+    {0},
+};

@@ -1,0 +1,52 @@
+/* life_int.h - declarations shared by the life subject's files (not for other subjects). */
+#ifndef DJ_LIFE_INT_H
+#define DJ_LIFE_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/db.h"
+#include "../core/http.h"
+
+/* What most checks need to know about an activity. */
+struct life_activity_brief {
+    int64_t id, org_id;
+    char org_path[256];
+    char kind[32];
+    char state[16];
+    char title[256];
+    int64_t starts_at, ends_at;
+};
+
+/* life_store.c */
+int life_activity_brief(db_conn *c, int64_t id, struct life_activity_brief *out);
+json_t *life_activity_row(db_conn *c, int64_t id, int *err);
+bool life_is_expected(db_conn *c, int64_t activity_id, int64_t person_id);
+/* Visible to the user: life.read on its org, or the user is expected at it. */
+bool life_may_see(dj_req *r, const struct life_activity_brief *a);
+int life_activity_create(dj_req *r, const json_t *in, int64_t *id_out);
+int life_activity_update(dj_req *r, const struct life_activity_brief *a, const json_t *in);
+/* to: noticed, held, closed, cancelled */
+int life_activity_transition(dj_req *r, const struct life_activity_brief *a, const char *to, const char *reason);
+json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, int *err);
+/* The caller's own part: expected, checked in, leave. */
+json_t *life_activity_me(db_conn *c, int64_t activity_id, int64_t person_id);
+json_t *life_activity_expected(db_conn *c, int64_t activity_id, int *err);
+int life_leave_request(dj_req *r, const struct life_activity_brief *a, const char *reason, int64_t *id_out);
+int life_leave_decide(dj_req *r, int64_t leave_id, bool approve, const char *note);
+json_t *life_leaves_of(db_conn *c, int64_t activity_id, int *err);
+
+/* life_checkin.c */
+int life_checkin_self(dj_req *r, const struct life_activity_brief *a, const char *token);
+int life_checkin_manual(dj_req *r, const struct life_activity_brief *a, int64_t person_id);
+int life_qr(dj_req *r, const struct life_activity_brief *a);
+json_t *life_attendance_sheet(db_conn *c, const struct life_activity_brief *a, int *err);
+
+/* life_report.c */
+json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err);
+json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err);
+json_t *life_my_stats(dj_req *r, int year, int *err);
+int life_todos_provider(dj_req *r, json_t *items);
+
+#endif

@@ -1,0 +1,371 @@
+/* test_life.c - the pure rules of organisational life: periods at their
+ * boundaries (last second of a quarter, year end, leap years, +08:00 versus
+ * UTC), compliance statuses, the rotating check-in token, quorum, states; and
+ * the group-commit batch (src/core/batch.c) against a real SQLite file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/core/batch.h"
+#include "../../src/core/db.h"
+#include "../../src/core/err.h"
+#include "../../src/core/timeutil.h"
+#include "../../src/life/life.h"
+
+static int64_t at(const char *iso)
+{
+    int64_t t = 0;
+    assert_int_equal(dj_time_parse(iso, &t), DJ_OK);
+    return t;
+}
+
+static void test_period_bounds(void **state)
+{
+    (void)state;
+    int64_t s, e;
+    struct life_period q1 = {LIFE_QUARTER, 2026, 1};
+    life_period_bounds(&q1, &s, &e);
+    assert_int_equal(s, at("2026-01-01T00:00:00+08:00"));
+    assert_int_equal(e, at("2026-04-01T00:00:00+08:00"));
+    assert_int_equal(e, at("2026-03-31T16:00:00Z"));
+    struct life_period dec = {LIFE_MONTH, 2026, 12};
+    life_period_bounds(&dec, &s, &e);
+    assert_int_equal(e, at("2027-01-01T00:00:00+08:00"));
+    struct life_period y = {LIFE_YEAR, 2026, 1};
+    life_period_bounds(&y, &s, &e);
+    assert_int_equal(s, at("2025-12-31T16:00:00Z"));
+    assert_int_equal(e, at("2026-12-31T16:00:00Z"));
+    /* leap years: February has 29 days in 2028 and 2000, 28 in 2100 */
+    struct life_period feb = {LIFE_MONTH, 2028, 2};
+    life_period_bounds(&feb, &s, &e);
+    assert_int_equal(e - s, 29 * 86400);
+    feb.year = 2000;
+    life_period_bounds(&feb, &s, &e);
+    assert_int_equal(e - s, 29 * 86400);
+    feb.year = 2100;
+    life_period_bounds(&feb, &s, &e);
+    assert_int_equal(e - s, 28 * 86400);
+    struct life_period q1l = {LIFE_QUARTER, 2028, 1};
+    life_period_bounds(&q1l, &s, &e);
+    assert_int_equal(e - s, (31 + 29 + 31) * 86400);
+}
+
+static void test_period_of(void **state)
+{
+    (void)state;
+    char code[16];
+    /* the last second of Q1 in Shanghai, written both ways */
+    struct life_period p = life_period_of(LIFE_QUARTER, at("2026-03-31T23:59:59+08:00"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2026-Q1");
+    p = life_period_of(LIFE_QUARTER, at("2026-03-31T15:59:59Z"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2026-Q1");
+    /* one second later it is Q2, although UTC still says 31 March */
+    p = life_period_of(LIFE_QUARTER, at("2026-03-31T16:00:00Z"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2026-Q2");
+    p = life_period_of(LIFE_MONTH, at("2026-03-31T16:00:00Z"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2026-04");
+    /* year end */
+    p = life_period_of(LIFE_YEAR, at("2026-12-31T15:59:59Z"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2026");
+    p = life_period_of(LIFE_YEAR, at("2026-12-31T16:00:00Z"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2027");
+    p = life_period_of(LIFE_QUARTER, at("2027-01-01T00:00:00+08:00"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2027-Q1");
+    /* 29 February of a leap year, late in the evening */
+    p = life_period_of(LIFE_MONTH, at("2028-02-29T23:59:59+08:00"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2028-02");
+    p = life_period_of(LIFE_MONTH, at("2028-02-29T16:00:00Z"));
+    life_period_code(&p, code);
+    assert_string_equal(code, "2028-03");
+}
+
+static void test_status(void **state)
+{
+    (void)state;
+    int64_t end = at("2026-04-01T00:00:00+08:00");
+    assert_int_equal(life_period_status(end, end - 1, false), LIFE_NOT_DUE);
+    assert_int_equal(life_period_status(end, end, false), LIFE_MISSING);
+    assert_int_equal(life_period_status(end, end - 1, true), LIFE_DONE);
+    assert_int_equal(life_period_status(end, end + 86400 * 365, true), LIFE_DONE);
+    assert_string_equal(life_status_name(LIFE_NOT_DUE), "not_due");
+}
+
+static void test_compliance_eval(void **state)
+{
+    (void)state;
+    struct life_requirement reqs[LIFE_MAX_REQS];
+    int n = life_requirements(false, LIFE_QUARTER, reqs);
+    assert_int_equal(n, 8); /* no 党小组: no group_meeting */
+    n = life_requirements(true, LIFE_YEAR, reqs);
+    assert_int_equal(n, 9);
+    const struct life_requirement *ba = &reqs[0];
+    assert_string_equal(ba->code, "branch_assembly");
+    assert_int_equal(ba->freq, LIFE_QUARTER);
+    for (int i = 0; i < n; i++)
+        if (strcmp(reqs[i].code, "party_lecture") == 0)
+            assert_int_equal(reqs[i].freq, LIFE_YEAR);
+
+    struct life_done_activity acts[] = {
+        {1, "branch_assembly", at("2026-03-31T23:59:59+08:00")}, /* Q1, its very last second */
+        {2, "branch_assembly", at("2026-03-31T16:00:00Z")},       /* Q2, its very first second */
+        {3, "theme_day", at("2026-05-01T10:00:00+08:00")},
+        {4, "branch_assembly", at("2025-12-31T15:59:59Z")},       /* last year */
+    };
+    struct life_cell cells[12];
+    /* judged in the middle of Q3 */
+    int64_t now = at("2026-08-15T12:00:00+08:00");
+    life_compliance_eval(ba, 2026, now, acts, 4, cells);
+    assert_int_equal(cells[0].status, LIFE_DONE);
+    assert_int_equal(cells[0].count, 1);
+    assert_int_equal(cells[1].status, LIFE_DONE);
+    assert_int_equal(cells[1].count, 1);
+    assert_int_equal(cells[2].status, LIFE_NOT_DUE);
+    assert_int_equal(cells[3].status, LIFE_NOT_DUE);
+    /* the quarter's meeting is missing once the quarter has ended, not a second before */
+    life_compliance_eval(ba, 2026, at("2026-09-30T23:59:59+08:00"), acts, 4, cells);
+    assert_int_equal(cells[2].status, LIFE_NOT_DUE);
+    life_compliance_eval(ba, 2026, at("2026-10-01T00:00:00+08:00"), acts, 4, cells);
+    assert_int_equal(cells[2].status, LIFE_MISSING);
+    /* last year had its meeting in Q4 only */
+    life_compliance_eval(ba, 2025, now, acts, 4, cells);
+    assert_int_equal(cells[0].status, LIFE_MISSING);
+    assert_int_equal(cells[3].status, LIFE_DONE);
+
+    struct life_requirement td = {"theme_day", "主题党日", LIFE_MONTH};
+    life_compliance_eval(&td, 2026, now, acts, 4, cells);
+    assert_int_equal(cells[3].status, LIFE_MISSING); /* April */
+    assert_int_equal(cells[4].status, LIFE_DONE);    /* May */
+    assert_int_equal(cells[7].status, LIFE_NOT_DUE); /* August, still running */
+    char code[16];
+    life_period_code(&cells[7].period, code);
+    assert_string_equal(code, "2026-08");
+}
+
+static void test_study_hours(void **state)
+{
+    (void)state;
+    double hours[] = {32, 40.5, 31.5};
+    size_t met = 0;
+    assert_int_equal(life_study_status(2026, at("2026-06-01T00:00:00Z"), hours, 3, 32, &met), LIFE_NOT_DUE);
+    assert_int_equal(met, 2);
+    assert_int_equal(life_study_status(2026, at("2026-12-31T16:00:00Z"), hours, 3, 32, &met), LIFE_MISSING);
+    hours[2] = 32;
+    assert_int_equal(life_study_status(2026, at("2026-06-01T00:00:00Z"), hours, 3, 32, &met), LIFE_DONE);
+    assert_int_equal(life_study_status(2026, at("2027-06-01T00:00:00Z"), hours, 0, 32, &met), LIFE_DONE);
+    assert_int_equal(met, 0);
+}
+
+static void test_token_rotation(void **state)
+{
+    (void)state;
+    unsigned char key[LIFE_SECRET_LEN], other[LIFE_SECRET_LEN];
+    memset(key, 7, sizeof key);
+    memset(other, 8, sizeof other);
+    int64_t t0 = at("2026-11-27T09:00:00+08:00"); /* a multiple of 30 */
+    assert_int_equal(t0 % 30, 0);
+    char tok[LIFE_TOKEN_LEN + 1], tok2[LIFE_TOKEN_LEN + 1];
+    life_token_make(key, 42, life_token_window(t0), tok);
+    assert_int_equal(strlen(tok), LIFE_TOKEN_LEN);
+    /* the same all through its window, different in the next one */
+    life_token_make(key, 42, life_token_window(t0 + 29), tok2);
+    assert_string_equal(tok, tok2);
+    life_token_make(key, 42, life_token_window(t0 + 30), tok2);
+    assert_string_not_equal(tok, tok2);
+    /* another activity or another secret gives another token */
+    life_token_make(key, 43, life_token_window(t0), tok2);
+    assert_string_not_equal(tok, tok2);
+    life_token_make(other, 42, life_token_window(t0), tok2);
+    assert_string_not_equal(tok, tok2);
+    assert_int_equal(life_token_remaining(t0), 30);
+    assert_int_equal(life_token_remaining(t0 + 29), 1);
+
+    /* accepted in its window and the next one, expired after that */
+    assert_int_equal(life_token_verify(key, 42, tok, t0), LIFE_TOKEN_OK);
+    assert_int_equal(life_token_verify(key, 42, tok, t0 + 59), LIFE_TOKEN_OK);
+    assert_int_equal(life_token_verify(key, 42, tok, t0 + 60), LIFE_TOKEN_EXPIRED);
+    assert_int_equal(life_token_verify(key, 42, tok, t0 + 3600), LIFE_TOKEN_EXPIRED);
+    /* not yet valid before its window, wrong for another activity or key */
+    assert_int_equal(life_token_verify(key, 42, tok, t0 - 1), LIFE_TOKEN_BAD);
+    assert_int_equal(life_token_verify(key, 43, tok, t0), LIFE_TOKEN_BAD);
+    assert_int_equal(life_token_verify(other, 42, tok, t0), LIFE_TOKEN_BAD);
+    assert_int_equal(life_token_verify(key, 42, "short", t0), LIFE_TOKEN_BAD);
+    assert_int_equal(life_token_verify(key, 42, NULL, t0), LIFE_TOKEN_BAD);
+    /* negative instants still fall in whole windows */
+    assert_int_equal(life_token_window(-1), -1);
+    assert_int_equal(life_token_window(-30), -1);
+    assert_int_equal(life_token_window(-31), -2);
+}
+
+static void test_checkin_window(void **state)
+{
+    (void)state;
+    int64_t s = 100000, e = 103600;
+    assert_true(life_checkin_window(s, e, 1800, 1800, s - 1801) < 0);
+    assert_int_equal(life_checkin_window(s, e, 1800, 1800, s - 1800), 0);
+    assert_int_equal(life_checkin_window(s, e, 1800, 1800, e + 1800), 0);
+    assert_true(life_checkin_window(s, e, 1800, 1800, e + 1801) > 0);
+}
+
+static void test_quorum(void **state)
+{
+    (void)state;
+    /* more than half: 3 of 5 yes, 2 of 4 no, 3 of 4 yes */
+    assert_true(life_quorum_met(5, 3));
+    assert_false(life_quorum_met(5, 2));
+    assert_false(life_quorum_met(4, 2));
+    assert_true(life_quorum_met(4, 3));
+    assert_true(life_quorum_met(1, 1));
+    assert_false(life_quorum_met(0, 0));
+}
+
+static void test_states_and_kinds(void **state)
+{
+    (void)state;
+    assert_true(life_transition_ok("planned", "noticed"));
+    assert_true(life_transition_ok("noticed", "held"));
+    assert_true(life_transition_ok("held", "closed"));
+    assert_true(life_transition_ok("noticed", "cancelled"));
+    assert_false(life_transition_ok("planned", "held"));
+    assert_false(life_transition_ok("held", "cancelled"));
+    assert_false(life_transition_ok("closed", "noticed"));
+    assert_false(life_transition_ok("cancelled", "noticed"));
+    assert_true(life_state_takes_checkins("noticed"));
+    assert_false(life_state_takes_checkins("closed"));
+    assert_string_equal(life_kind_find("theme_day")->name, "主题党日");
+    assert_null(life_kind_find("party"));
+    int n = 0;
+    while (life_kind_codes[n])
+        assert_non_null(life_kind_find(life_kind_codes[n++]));
+    assert_int_equal(n, 17);
+    assert_true(life_kind_find("study_session")->flags & LIFE_KIND_STUDY);
+    assert_true(life_kind_find("volunteer")->flags & LIFE_KIND_SERVICE);
+}
+
+/* ---- group commit ---- */
+
+static char dbpath[64];
+
+struct row {
+    struct dj_batch_item item;
+    int64_t key;
+};
+
+static int apply_row(db_conn *c, struct dj_batch_item *it, void *ctx)
+{
+    (void)ctx;
+    struct row *r = (struct row *)it;
+    if (r->key < 0)
+        return DJ_EINVAL; /* a bad item: must not sink the others */
+    return db_exec(c, "INSERT INTO t (k) VALUES ($1) ON CONFLICT DO NOTHING", "i", r->key);
+}
+
+static dj_batch *batch;
+
+static void *submitter(void *arg)
+{
+    int64_t base = (int64_t)(intptr_t)arg;
+    for (int i = 0; i < 250; i++) {
+        struct row r = {.key = base + i};
+        int rc = dj_batch_run(batch, &r.item);
+        assert_int_equal(rc, DJ_OK);
+    }
+    db_thread_close();
+    return NULL;
+}
+
+static void *mixed_submitter(void *arg)
+{
+    int64_t base = (int64_t)(intptr_t)arg;
+    for (int i = 0; i < 100; i++) {
+        struct row r = {.key = i % 10 == 0 ? -1 : base + i};
+        int rc = dj_batch_run(batch, &r.item);
+        if (rc != (r.key < 0 ? DJ_EINVAL : DJ_OK))
+            abort();
+    }
+    db_thread_close();
+    return NULL;
+}
+
+static void test_batch(void **state)
+{
+    (void)state;
+    snprintf(dbpath, sizeof dbpath, "/tmp/test_life_batch_%d.db", (int)getpid());
+    unlink(dbpath);
+    assert_int_equal(db_configure(dbpath), DJ_OK);
+    db_conn *c = db_thread();
+    assert_non_null(c);
+    assert_int_equal(db_exec_script(c, "CREATE TABLE t (k INTEGER PRIMARY KEY)"), DJ_OK);
+    batch = dj_batch_new("test", apply_row, NULL, 64);
+
+    pthread_t th[8];
+    for (int i = 0; i < 8; i++)
+        pthread_create(&th[i], NULL, submitter, (void *)(intptr_t)(i * 1000));
+    for (int i = 0; i < 8; i++)
+        pthread_join(th[i], NULL);
+    /* duplicates and a bad item */
+    struct row dup = {.key = 5}, bad = {.key = -1};
+    assert_int_equal(dj_batch_run(batch, &dup.item), DJ_OK);
+    assert_int_equal(dj_batch_run(batch, &bad.item), DJ_EINVAL);
+
+    int64_t n = 0;
+    assert_int_equal(db_query_i64(c, &n, "SELECT COUNT(*) FROM t", ""), DJ_OK);
+    assert_int_equal(n, 2000);
+
+    /* bad items queued beside good ones: each bad one fails alone, every good one lands */
+    for (int i = 0; i < 8; i++)
+        pthread_create(&th[i], NULL, mixed_submitter, (void *)(intptr_t)(100000 + i * 1000));
+    for (int i = 0; i < 8; i++)
+        pthread_join(th[i], NULL);
+    assert_int_equal(db_query_i64(c, &n, "SELECT COUNT(*) FROM t", ""), DJ_OK);
+    assert_int_equal(n, 2000 + 8 * 90);
+    struct dj_batch_stats st;
+    dj_batch_stats_get(batch, &st);
+    assert_int_equal(st.items, 2002 + 800);
+    assert_true(st.commits <= st.items);
+    assert_true(st.max_batch <= 64);
+    dj_batch_stop_all();
+    struct row late = {.key = 9999};
+    assert_int_equal(dj_batch_run(batch, &late.item), DJ_EBUSY);
+    db_thread_close();
+    unlink(dbpath);
+    char side[80];
+    snprintf(side, sizeof side, "%s-wal", dbpath);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", dbpath);
+    unlink(side);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_period_bounds),
+        cmocka_unit_test(test_period_of),
+        cmocka_unit_test(test_status),
+        cmocka_unit_test(test_compliance_eval),
+        cmocka_unit_test(test_study_hours),
+        cmocka_unit_test(test_token_rotation),
+        cmocka_unit_test(test_checkin_window),
+        cmocka_unit_test(test_quorum),
+        cmocka_unit_test(test_states_and_kinds),
+        cmocka_unit_test(test_batch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
