@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "../assess/assess.h"
+#include "../points/points.h"
 #include "app.h"
 #include "config.h"
 
@@ -25,6 +26,7 @@ static const struct {
     /* issue 4: organisational life */
 
     /* issue 5: points (verify) */
+    {"verify", points_cmd_verify, "verify --db FILE                       check the points ledger's hash chains"},
 
     /* issue 6: work lists (report) */
 

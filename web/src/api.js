@@ -180,3 +180,27 @@ export const getCompliance = (org, year) => get('/compliance', { org, year });
 export const activityCounts = (org, year) => get('/activities/counts', { org, year });
 export const myLife = (year) => get('/life/me', { year });
 export const listTodos = () => get('/todos');
+
+// ── points (积分) ─────────────────────────────────────────────────────────
+export const pointsMe = () => get('/points/me');
+/** query: {person, limit, cursor} */
+export const pointsLedger = (query) => get('/points/ledger', query);
+/** query: {org, period, limit, cursor} */
+export const pointsRankings = (query) => get('/points/rankings', query);
+export const pointsHonourRoll = (query) => get('/points/honour-roll', query);
+export const pointsRules = (all = false) => get('/points/rules', all ? { all: 1 } : undefined);
+export const savePointsRule = (rule) => post('/points/rules', rule);
+/** query: {mine: 1} for one's own claims; {status} for the approval queue */
+export const pointsClaims = (query) => get('/points/claims', query);
+export const submitPointsClaim = (claim) => post('/points/claims', claim);
+export const decidePointsClaim = (id, approve, reason) => post(`/points/claims/${id}/decision`, { approve, reason });
+export const reversePointsEntry = (id, reason) => post(`/points/entries/${id}/reverse`, { reason });
+export const addPointsEntry = (entry) => post('/points/entries', entry);
+export const verifyPoints = () => get('/points/verify');
+export const syncPoints = () => post('/points/sync', {});
+/** The URL of an XLSX export (a plain link: the session cookie goes with it). */
+export function pointsExportUrl(kind, query) {
+  const qs = new URLSearchParams(Object.entries(query || {}).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  const s = qs.toString();
+  return `${BASE}/points/${kind}/export${s ? `?${s}` : ''}`;
+}

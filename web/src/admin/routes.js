@@ -43,6 +43,37 @@ export const pages = [
     component: () => import('./audit/AuditLog.vue'),
     meta: { title: 'admin.menu.audit', icon: 'Document', roles: ['admin', 'committee', 'auditor'] },
   },
+  // issue 5: points (积分)
+  {
+    path: 'points/rankings',
+    name: 'a-points-rankings',
+    component: () => import('./points-rankings/Rankings.vue'),
+    meta: { title: 'points.menu.rankings', icon: 'Medal', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+  },
+  {
+    path: 'points/claims',
+    name: 'a-points-claims',
+    component: () => import('./points-claims/ApprovalQueue.vue'),
+    meta: { title: 'points.menu.claims', icon: 'Tickets', roles: ['committee', 'secretary'] },
+  },
+  {
+    path: 'points/ledger',
+    name: 'a-points-ledger',
+    component: () => import('./points-ledger/MemberLedger.vue'),
+    meta: { title: 'points.menu.ledger', icon: 'Document', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+  },
+  {
+    path: 'points/rules',
+    name: 'a-points-rules',
+    component: () => import('./points-rules/RuleCatalogue.vue'),
+    meta: { title: 'points.menu.rules', icon: 'Setting', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+  },
+  {
+    path: 'points/verify',
+    name: 'a-points-verify',
+    component: () => import('./points-verify/LedgerVerify.vue'),
+    meta: { title: 'points.menu.verify', icon: 'DataAnalysis', roles: ['admin', 'committee', 'auditor', 'discipline'] },
+  },
   {
     path: 'cockpit',
     name: 'a-cockpit',
