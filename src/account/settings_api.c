@@ -34,6 +34,8 @@ static const struct setting_def defs[] = {
     {"life.party_lecture_period", "党课要求周期（month 每月 / quarter 每季度 / year 每年）", "组织生活", false, 4, 7, "quarter"},
     {"life.study_hours_min", "党员每年集中学习最低学时", "组织生活", true, 1, 200, "32"},
     {"life.todo_warn_days", "要求未落实时提前几天提醒书记", "组织生活", true, 1, 90, "7"},
+    /* work lists (issue 6) */
+    {"lists.due_soon_days", "清单事项临期提醒天数（到期前几天列入待办）", "工作清单", true, 1, 60, "7"},
     /* assessment and dashboard (issue 7) */
     {"assess.publicity_days", "先进党支部评选公示期（工作日，不少于5个）", "量化考评", true, 5, 30, "5"},
     {"dashboard.refresh_seconds", "领导驾驶舱大屏自动刷新间隔（秒）", "量化考评", true, 10, 3600, "60"},

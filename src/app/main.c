@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "../assess/assess.h"
+#include "../lists/lists.h"
 #include "../points/points.h"
 #include "app.h"
 #include "config.h"
@@ -29,6 +30,7 @@ static const struct {
     {"verify", points_cmd_verify, "verify --db FILE                       check the points ledger's hash chains"},
 
     /* issue 6: work lists (report) */
+    {"report", lists_cli_report, "report --db FILE --out FILE|- [--list ID] [--quarter 2026-Q3] [--format pdf|xlsx|json]   quarterly report of the work lists"},
 
     /* issue 7: assessment */
     {"assess", assess_cmd, "assess compute --db FILE --period ID   compute a period's assessment results"},

@@ -1,6 +1,765 @@
-/* lists_api.c - HTTP handlers of the lists subject. */
+/* lists_api.c - HTTP handlers of work lists: lists, items, the timeline,
+ * 销号 and cancelling, inspections and the CSV import.  The quarterly report's
+ * handlers are in lists_report_api.c.  Who may do what:
+ *   list.read      read lists and items of an org's subtree (leaders, secretaries for their branch)
+ *   list.write     keep lists (the committee); list.supervise: the 监督责任清单 (discipline)
+ *   list.verify    the final check (销号)
+ *   item.update    post progress on items the org owns (secretaries, officers)
+ *   item.respond   post progress on items one is personally responsible for (members)
+ *   inspection.write  record inspections of branches (the committee) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/auth.h"
+#include "../core/err.h"
+#include "../core/json.h"
+#include "../core/timeutil.h"
 #include "lists.h"
+#include "lists_api.h"
+
+void lists_viewer_of(dj_req *r, struct lists_viewer *v)
+{
+    memset(v, 0, sizeof *v);
+    v->user_id = r->user ? r->user->id : 0;
+    v->person_id = r->user ? r->user->person_id : 0;
+    v->read_scope = auth_scope_sql(r, "list.read", "o.path");
+    v->read_scope_co = auth_scope_sql(r, "list.read", "o2.path");
+    v->update_scope = auth_scope_sql(r, "item.update", "o.path");
+    dj_buf b = {0};
+    for (int i = 0; r->user && i < r->user->ngrants; i++)
+        if (auth_role_has(r->user->grants[i].role, "item.update"))
+            dj_buf_printf(&b, "%s%lld", b.len ? "," : "", (long long)r->user->grants[i].org_id);
+    v->mine_orgs = dj_arena_strdup(r->arena, b.data ? b.data : "");
+    dj_buf_free(&b);
+}
+
+/* ---------------------------------------------------------------- access */
+
+bool lists_can_write(dj_req *r, const json_t *list)
+{
+    int64_t org = dj_jint(list, "org_id", 0);
+    return auth_can(r, dj_jstr(list, "write_perm", "list.write"), org) || auth_can(r, "list.write", org);
+}
+
+/* May the caller see the list: its keeper's org is in scope, or one of its items is visible. */
+int lists_load_visible(dj_req *r, int64_t id, json_t **out)
+{
+    int err = 0;
+    json_t *l = lists_store_list_get(dj_db(r), id, &err);
+    if (!l)
+        return err == DJ_ENOTFOUND ? dj_fail(r, DJ_ENOTFOUND, "id", "找不到该清单") : err;
+    if (!auth_can(r, "list.read", dj_jint(l, "org_id", 0)) && !lists_can_write(r, l)) {
+        struct lists_viewer v;
+        lists_viewer_of(r, &v);
+        struct lists_item_filter f = {.list_id = id, .status = -1, .due_within = -1};
+        int64_t total = 0;
+        json_t *rows = lists_store_items(dj_db(r), &v, &f, 1, 0, &total, &err);
+        json_decref(rows);
+        if (!rows || total == 0) {
+            json_decref(l);
+            return rows ? dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限查看该清单") : err;
+        }
+    }
+    json_object_del(l, "org_path");
+    *out = l;
+    return DJ_OK;
+}
+
+static bool item_readable(dj_req *r, const json_t *it)
+{
+    if (auth_can(r, "list.read", dj_jint(it, "org_id", 0)) || auth_can(r, "list.read", dj_jint(it, "list_org_id", 0)))
+        return true;
+    int64_t me = r->user ? r->user->person_id : 0;
+    size_t k;
+    json_t *p;
+    json_array_foreach(json_object_get(it, "owners"), k, p) if (dj_jint(p, "person_id", 0) == me && me) return true;
+    json_array_foreach(json_object_get(it, "co_owners"), k, p) if (dj_jint(p, "person_id", 0) == me && me) return true;
+    json_array_foreach(json_object_get(it, "co_orgs"), k, p) if (auth_can(r, "list.read", dj_jint(p, "org_id", 0)))
+        return true;
+    return false;
+}
+
+static bool item_list_writable(dj_req *r, const json_t *it)
+{
+    json_t *l = json_pack("{s:I, s:s}", "org_id", (json_int_t)dj_jint(it, "list_org_id", 0), "write_perm",
+                          dj_jstr(it, "list_write_perm", "list.write"));
+    bool ok = lists_can_write(r, l);
+    json_decref(l);
+    return ok;
+}
+
+static bool item_updatable(dj_req *r, const json_t *it)
+{
+    if (item_list_writable(r, it) || auth_can(r, "item.update", dj_jint(it, "org_id", 0)))
+        return true;
+    return auth_has_perm(r, "item.respond") && r->user->person_id &&
+           lists_store_is_responsible(dj_db(r), dj_jint(it, "id", 0), r->user->person_id);
+}
+
+/* Loads an item the caller may see (with its timeline when asked). */
+static int load_item(dj_req *r, int64_t id, bool timeline, json_t **out)
+{
+    int err = 0;
+    json_t *it = lists_store_item_get(dj_db(r), id, timeline, &err);
+    if (!it)
+        return err == DJ_ENOTFOUND ? dj_fail(r, DJ_ENOTFOUND, "id", "找不到该事项") : err;
+    if (!item_readable(r, it) && !item_list_writable(r, it)) {
+        json_decref(it);
+        return dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限查看该事项");
+    }
+    *out = it;
+    return DJ_OK;
+}
+
+/* Drops the fields only the server needs. */
+static json_t *item_public(json_t *it)
+{
+    json_object_del(it, "org_path");
+    json_object_del(it, "list_org_id");
+    json_object_del(it, "list_write_perm");
+    return it;
+}
+
+/* ---------------------------------------------------------------- lists */
+
+static const char *const kinds_spec[] = {"model_organ", "rectification", "concerns", "responsibility", "custom",
+                                         NULL};
+static const char *const subkinds_spec[] = {"principal", "supervision", NULL};
+
+static int str_array_ok(dj_req *r, const json_t *a, const char *field, const char *label, size_t max_n,
+                        size_t max_len)
+{
+    if (!a || json_is_null(a))
+        return DJ_OK;
+    if (json_array_size(a) > max_n)
+        return dj_fail(r, DJ_EINVAL, field, "“%s”最多 %zu 项", label, max_n);
+    size_t k;
+    json_t *v;
+    json_array_foreach(a, k, v) {
+        if (!json_is_string(v) || lists_blank(json_string_value(v)) ||
+            dj_utf8_len(json_string_value(v)) > max_len)
+            return dj_fail(r, DJ_EINVAL, field, "“%s”的每一项都应是不超过 %zu 个字的非空文字", label, max_len);
+    }
+    return DJ_OK;
+}
+
+static int lists_list(dj_req *r)
+{
+    const char *kind = dj_query(r, "kind");
+    if (kind && !*kind)
+        kind = NULL;
+    bool ok = !kind;
+    for (int k = 0; kind && lists_kinds[k]; k++)
+        ok = ok || strcmp(kind, lists_kinds[k]) == 0;
+    if (!ok)
+        return dj_fail(r, DJ_EINVAL, "kind", "清单类型应为 model_organ、rectification、concerns、responsibility 或 custom");
+    struct lists_viewer v;
+    lists_viewer_of(r, &v);
+    int err = 0;
+    json_t *rows = lists_store_lists(dj_db(r), &v, kind, &err);
+    if (!rows)
+        return err;
+    size_t k;
+    json_t *l;
+    json_array_foreach(rows, k, l) json_object_set_new(l, "can_write", json_boolean(lists_can_write(r, l)));
+    struct dj_page pg = {.limit = 500, .offset = 0};
+    return dj_reply_json(r, 200, dj_page_result(&pg, rows, (int64_t)json_array_size(rows)));
+}
+
+static int lists_create(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"kind", "清单类型", DJ_J_STR, DJ_J_REQ, 1, 32, kinds_spec},
+        {"subkind", "责任清单类别", DJ_J_STR, DJ_J_NULL, 1, 32, subkinds_spec},
+        {"title", "清单名称", DJ_J_STR, DJ_J_REQ, 1, 100, NULL},
+        {"year", "年度", DJ_J_INT, 0, 2000, 2100, NULL},
+        {"description", "说明", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
+        {"categories", "类别", DJ_J_ARR, 0, 0, 0, NULL},
+        {"org_id", "所属组织", DJ_J_ID, 0, 0, 0, NULL},
+        {NULL},
+    };
+    json_t *in;
+    int rc = dj_body_json(r, spec, &in);
+    if (rc)
+        return rc;
+    const char *kind = dj_jstr(in, "kind", "");
+    const char *sub = dj_jstr(in, "subkind", NULL);
+    if (lists_blank(dj_jstr(in, "title", ""))) {
+        rc = dj_fail(r, DJ_EINVAL, "title", "清单名称不能为空");
+        goto out;
+    }
+    if (strcmp(kind, "responsibility") == 0 && !sub) {
+        rc = dj_fail(r, DJ_EINVAL, "subkind", "责任清单须指明是主体责任清单（principal）还是监督责任清单（supervision）");
+        goto out;
+    }
+    if (strcmp(kind, "responsibility") != 0 && sub) {
+        rc = dj_fail(r, DJ_EINVAL, "subkind", "只有责任清单有“责任清单类别”");
+        goto out;
+    }
+    if ((rc = str_array_ok(r, json_object_get(in, "categories"), "categories", "类别", 50, 50)))
+        goto out;
+    const char *perm = sub && strcmp(sub, "supervision") == 0 ? "list.supervise" : "list.write";
+    int64_t org = dj_jint(in, "org_id", 0);
+    /* by default the list belongs to the org where the caller keeps lists */
+    for (int i = 0; !org && r->user && i < r->user->ngrants; i++)
+        if (auth_role_has(r->user->grants[i].role, perm))
+            org = r->user->grants[i].org_id;
+    if (!org) {
+        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限建立该类清单");
+        goto out;
+    }
+    if ((rc = auth_require(r, perm, org)))
+        goto out;
+    db_conn *c = dj_db(r);
+    int64_t id = 0;
+    if ((rc = db_begin(c)))
+        goto out;
+    rc = lists_store_list_create(c, r, in, org, &id);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK) {
+        int err = 0;
+        json_t *l = lists_store_list_get(c, id, &err);
+        json_object_del(l, "org_path");
+        rc = l ? dj_reply_json(r, 201, l) : err;
+    }
+out:
+    json_decref(in);
+    return rc;
+}
+
+static int lists_get(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *l;
+    if ((rc = lists_load_visible(r, id, &l)))
+        return rc;
+    /* the counts the caller may see */
+    struct lists_viewer v;
+    lists_viewer_of(r, &v);
+    int err = 0;
+    json_t *all = lists_store_lists(dj_db(r), &v, NULL, &err);
+    size_t k;
+    json_t *x;
+    json_array_foreach(all, k, x) if (dj_jint(x, "id", 0) == id) {
+        json_object_set(l, "counts", json_object_get(x, "counts"));
+        json_object_set(l, "total", json_object_get(x, "total"));
+    }
+    json_decref(all);
+    json_object_set_new(l, "can_write", json_boolean(lists_can_write(r, l)));
+    json_object_set_new(l, "can_verify",
+                        json_boolean(auth_can(r, "list.verify", dj_jint(l, "org_id", 0)) ||
+                                     (strcmp(dj_jstr(l, "write_perm", ""), "list.supervise") == 0 &&
+                                      auth_can(r, "list.supervise", dj_jint(l, "org_id", 0)))));
+    return dj_reply_json(r, 200, l);
+}
+
+static int lists_patch(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"title", "清单名称", DJ_J_STR, 0, 1, 100, NULL},
+        {"year", "年度", DJ_J_INT, 0, 2000, 2100, NULL},
+        {"description", "说明", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
+        {"categories", "类别", DJ_J_ARR, 0, 0, 0, NULL},
+        {"archived", "归档", DJ_J_BOOL, 0, 0, 0, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *l = NULL, *in = NULL;
+    if ((rc = lists_load_visible(r, id, &l)))
+        return rc;
+    if (!lists_can_write(r, l)) {
+        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限修改该清单");
+        goto out;
+    }
+    if ((rc = dj_body_json(r, spec, &in)))
+        goto out;
+    if (dj_jhas(in, "title") && lists_blank(dj_jstr(in, "title", ""))) {
+        rc = dj_fail(r, DJ_EINVAL, "title", "清单名称不能为空");
+        goto out;
+    }
+    if ((rc = str_array_ok(r, json_object_get(in, "categories"), "categories", "类别", 50, 50)))
+        goto out;
+    db_conn *c = dj_db(r);
+    if ((rc = db_begin(c)))
+        goto out;
+    rc = lists_store_list_patch(c, r, id, in);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK)
+        rc = lists_get(r);
+out:
+    json_decref(l);
+    json_decref(in);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- items */
+
+static int parse_filter(dj_req *r, struct lists_item_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->status = -1;
+    f->due_within = -1;
+    int rc;
+    const char *s;
+    if ((s = dj_query(r, "status")) && *s && (f->status = lists_status_parse(s)) < 0)
+        return dj_fail(r, DJ_EINVAL, "status", "状态应为 not_started、in_progress、done、overdue 或 cancelled");
+    if ((s = dj_query(r, "category")) && *s)
+        f->category = s;
+    if ((rc = dj_query_int(r, "org_id", 0, 0, INT64_MAX, &f->org_id)) ||
+        (rc = dj_query_int(r, "person_id", 0, 0, INT64_MAX, &f->person_id)) ||
+        (rc = dj_query_int(r, "list_id", 0, 0, INT64_MAX, &f->list_id)) ||
+        (rc = dj_query_int(r, "inspection_id", 0, 0, INT64_MAX, &f->inspection_id)) ||
+        (rc = dj_query_int(r, "due_within", -1, -1, 3660, &f->due_within)))
+        return rc;
+    int64_t mine = 0;
+    if ((rc = dj_query_int(r, "mine", 0, 0, 1, &mine)))
+        return rc;
+    f->mine = mine == 1;
+    static const char *const dates[] = {"due_from", "due_to"};
+    for (int k = 0; k < 2; k++)
+        if ((s = dj_query(r, dates[k])) && *s) {
+            if (lists_day_parse(s) < 0)
+                return dj_fail(r, DJ_EINVAL, dates[k], "参数“%s”应为 YYYY-MM-DD 格式的日期", dates[k]);
+            *(k ? &f->due_to : &f->due_from) = s;
+        }
+    if ((s = dj_query(r, "q")) && *s) {
+        if (dj_utf8_len(s) > 50)
+            return dj_fail(r, DJ_EINVAL, "q", "搜索词不能超过 50 个字");
+        f->q = s;
+    }
+    if ((s = dj_query(r, "sort")) && *s) {
+        if (strcmp(s, "due") != 0 && strcmp(s, "seq") != 0)
+            return dj_fail(r, DJ_EINVAL, "sort", "排序只能是 due 或 seq");
+        f->sort = s;
+    }
+    return DJ_OK;
+}
+
+static int items_page(dj_req *r, struct lists_item_filter *f)
+{
+    struct dj_page pg;
+    int rc = dj_page_parse(r, &pg);
+    if (rc)
+        return rc;
+    struct lists_viewer v;
+    lists_viewer_of(r, &v);
+    int64_t total = 0;
+    int err = 0;
+    json_t *rows = lists_store_items(dj_db(r), &v, f, pg.limit, pg.offset, &total, &err);
+    if (!rows)
+        return err;
+    size_t k;
+    json_t *it;
+    json_array_foreach(rows, k, it) item_public(it);
+    return dj_reply_json(r, 200, dj_page_result(&pg, rows, total));
+}
+
+static int list_items(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *l;
+    if ((rc = lists_load_visible(r, id, &l)))
+        return rc;
+    json_decref(l);
+    struct lists_item_filter f;
+    if ((rc = parse_filter(r, &f)))
+        return rc;
+    f.list_id = id;
+    return items_page(r, &f);
+}
+
+static int items_search(dj_req *r)
+{
+    struct lists_item_filter f;
+    int rc = parse_filter(r, &f);
+    return rc ? rc : items_page(r, &f);
+}
+
+static const char *const actions_spec[] = {"mandated", "chosen", NULL};
+static const char *const states_spec[] = {"not_started", "in_progress", "done", "overdue", "cancelled", NULL};
+
+#define ITEM_FIELDS(REQ)                                                                                  \
+    {"title", "事项名称", DJ_J_STR, REQ, 1, 200, NULL},                                                    \
+    {"category", "类别", DJ_J_STR, REQ, 1, 50, NULL},                                                      \
+    {"description", "具体内容", DJ_J_STR, DJ_J_NULL, 0, 4000, NULL},                                       \
+    {"action_type", "动作类型", DJ_J_STR, 0, 1, 16, actions_spec},                                         \
+    {"source", "问题来源", DJ_J_STR, DJ_J_NULL, 1, 32, lists_sources},                                     \
+    {"source_detail", "来源说明", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},                                      \
+    {"org_id", "责任单位", DJ_J_ID, 0, 0, 0, NULL},                                                        \
+    {"owners", "责任人", DJ_J_ARR, 0, 0, 0, NULL},                                                         \
+    {"co_owners", "协同责任人", DJ_J_ARR, 0, 0, 0, NULL},                                                  \
+    {"co_orgs", "协同单位", DJ_J_ARR, 0, 0, 0, NULL},                                                      \
+    {"start_on", "开始日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},                                            \
+    {"due_on", "完成时限", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},                                              \
+    {"outcome", "成效", DJ_J_STR, DJ_J_NULL, 0, 4000, NULL}
+
+/* Checks what the spec cannot: blank text, the 五型, references, dates. */
+static int item_input_check(dj_req *r, const json_t *in, const json_t *list, const json_t *before)
+{
+    if (dj_jhas(in, "title") && lists_blank(dj_jstr(in, "title", "")))
+        return dj_fail(r, DJ_EINVAL, "title", "事项名称不能为空");
+    if (dj_jhas(in, "category") && lists_blank(dj_jstr(in, "category", "")))
+        return dj_fail(r, DJ_EINVAL, "category", "类别不能为空");
+    if (dj_jhas(in, "category") && strcmp(dj_jstr(list, "kind", ""), "model_organ") == 0) {
+        bool ok = false;
+        for (int k = 0; lists_five_types[k]; k++)
+            ok = ok || strcmp(lists_five_types[k], dj_jstr(in, "category", "")) == 0;
+        if (!ok)
+            return dj_fail(r, DJ_EINVAL, "category", "模范机关创建清单的类别应为政治型、学习型、效能型、担当型或纪律型");
+    }
+    /* dates: the effective pair after the change */
+    json_t *eff = json_pack("{s:s?, s:s?}", "start_on",
+                            dj_jhas(in, "start_on") ? dj_jstr(in, "start_on", NULL)
+                                                    : (before ? dj_jstr(before, "start_on", NULL) : NULL),
+                            "due_on",
+                            dj_jhas(in, "due_on") ? dj_jstr(in, "due_on", NULL)
+                                                  : (before ? dj_jstr(before, "due_on", NULL) : NULL));
+    json_t *chk = json_deep_copy(in);
+    json_object_update(chk, eff);
+    json_decref(eff);
+    const char *field = NULL;
+    char msg[200];
+    int rc = lists_store_item_check(dj_db(r), chk, &field, msg, sizeof msg);
+    json_decref(chk);
+    if (rc == DJ_EINVAL)
+        return dj_fail(r, rc, field, "%s", msg);
+    return rc;
+}
+
+static int item_create(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        ITEM_FIELDS(DJ_J_REQ),
+        {"progress", "进度", DJ_J_INT, 0, 0, 100, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *l = NULL, *in = NULL;
+    if ((rc = lists_load_visible(r, id, &l)))
+        return rc;
+    if (!lists_can_write(r, l)) {
+        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限在该清单中添加事项");
+        goto out;
+    }
+    if ((rc = dj_body_json(r, spec, &in)) || (rc = item_input_check(r, in, l, NULL)))
+        goto out;
+    db_conn *c = dj_db(r);
+    int64_t iid = 0;
+    if ((rc = db_begin(c)))
+        goto out;
+    rc = lists_store_item_create(c, r, id, in, &iid);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK) {
+        json_t *it;
+        if ((rc = load_item(r, iid, true, &it)) == DJ_OK)
+            rc = dj_reply_json(r, 201, item_public(it));
+    }
+out:
+    json_decref(l);
+    json_decref(in);
+    return rc;
+}
+
+static void add_permissions(dj_req *r, json_t *it)
+{
+    bool w = item_list_writable(r, it);
+    json_object_set_new(it, "can_edit", json_boolean(w));
+    json_object_set_new(it, "can_update", json_boolean(item_updatable(r, it)));
+    bool v = auth_can(r, "list.verify", dj_jint(it, "list_org_id", 0)) ||
+             (strcmp(dj_jstr(it, "list_write_perm", ""), "list.supervise") == 0 &&
+              auth_can(r, "list.supervise", dj_jint(it, "list_org_id", 0)));
+    json_object_set_new(it, "can_verify", json_boolean(v));
+}
+
+static int item_get(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *it;
+    if ((rc = load_item(r, id, true, &it)))
+        return rc;
+    add_permissions(r, it);
+    return dj_reply_json(r, 200, item_public(it));
+}
+
+static int item_patch(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        ITEM_FIELDS(0),
+        {"state", "状态", DJ_J_STR, 0, 1, 16, states_spec},
+        {"cancel_reason", "取消原因", DJ_J_STR, 0, 0, 500, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *it = NULL, *in = NULL;
+    if ((rc = load_item(r, id, false, &it)))
+        return rc;
+    if (!item_list_writable(r, it)) {
+        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限修改该事项（进展请通过“报告进展”提交）");
+        goto out;
+    }
+    if ((rc = dj_body_json(r, spec, &in)))
+        goto out;
+    json_t *list = json_pack("{s:s}", "kind", dj_jstr(it, "list_kind", ""));
+    rc = item_input_check(r, in, list, it);
+    json_decref(list);
+    if (rc)
+        goto out;
+    db_conn *c = dj_db(r);
+    if ((rc = db_begin(c)))
+        goto out;
+    /* the state as it is now, under the write lock */
+    int err = 0;
+    json_t *cur = lists_store_item_get(c, id, false, &err);
+    rc = cur ? DJ_OK : err;
+    if (rc == DJ_OK && (dj_jhas(in, "state") || dj_jhas(in, "cancel_reason"))) {
+        const char *why = NULL;
+        int st = lists_state_parse(dj_jstr(cur, "state", "not_started"));
+        rc = lists_transition_check((enum lists_state)(st < 0 ? 0 : st), dj_jstr(in, "state", NULL),
+                                    dj_jstr(in, "cancel_reason", NULL), !json_is_null(json_object_get(cur, "submitted_on")),
+                                    &why);
+        if (rc)
+            dj_fail(r, rc, dj_jhas(in, "state") && strcmp(dj_jstr(in, "state", ""), "cancelled") == 0 &&
+                               rc == DJ_EINVAL ? "cancel_reason" : "state", "%s", why);
+        else if (dj_jhas(in, "cancel_reason") && strcmp(dj_jstr(in, "state", ""), "cancelled") != 0)
+            rc = dj_fail(r, DJ_EINVAL, "cancel_reason", "只有取消事项时才填写取消原因");
+    } else if (rc == DJ_OK) {
+        const char *st = dj_jstr(cur, "state", "");
+        if (strcmp(st, "done") == 0 || strcmp(st, "cancelled") == 0)
+            rc = dj_fail(r, DJ_ECONFLICT, NULL, "该事项已%s，不能再修改", strcmp(st, "done") == 0 ? "销号" : "取消");
+    }
+    json_decref(cur);
+    if (rc == DJ_OK)
+        rc = lists_store_item_patch(c, r, id, in);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK)
+        rc = item_get(r);
+out:
+    json_decref(it);
+    json_decref(in);
+    return rc;
+}
+
+static int evidence_ok(dj_req *r, const json_t *ev)
+{
+    if (!ev || json_is_null(ev))
+        return DJ_OK;
+    if (!json_is_array(ev) || json_array_size(ev) > 10)
+        return dj_fail(r, DJ_EINVAL, "evidence", "佐证材料最多 10 项");
+    size_t k;
+    json_t *e;
+    json_array_foreach(ev, k, e) {
+        const char *name = json_string_value(json_object_get(e, "name"));
+        const char *url = json_string_value(json_object_get(e, "url"));
+        if (!json_is_object(e) || json_object_size(e) > 2 || !name || lists_blank(name) ||
+            dj_utf8_len(name) > 200 || (json_object_get(e, "url") && !url) || (url && strlen(url) > 500))
+            return dj_fail(r, DJ_EINVAL, "evidence", "每项佐证材料应为 {\"name\":\"名称\",\"url\":\"链接\"}，名称不超过 200 字");
+        if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0 && url[0] != '/')
+            return dj_fail(r, DJ_EINVAL, "evidence", "佐证材料的链接应以 http://、https:// 或 / 开头");
+    }
+    return DJ_OK;
+}
+
+static int item_update_add(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"body", "进展情况", DJ_J_STR, DJ_J_REQ, 1, 2000, NULL},
+        {"on_date", "日期", DJ_J_DATE, 0, 0, 0, NULL},
+        {"progress", "进度", DJ_J_INT, 0, 0, 100, NULL},
+        {"evidence", "佐证材料", DJ_J_ARR, 0, 0, 0, NULL},
+        {"client_key", "提交编号", DJ_J_STR, 0, 8, 64, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *it = NULL, *in = NULL;
+    if ((rc = load_item(r, id, false, &it)))
+        return rc;
+    if (!item_updatable(r, it)) {
+        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "只有责任单位或责任人可以报告该事项的进展");
+        goto out;
+    }
+    if ((rc = dj_body_json(r, spec, &in)))
+        goto out;
+    if (lists_blank(dj_jstr(in, "body", ""))) {
+        rc = dj_fail(r, DJ_EINVAL, "body", "进展情况不能为空");
+        goto out;
+    }
+    if ((rc = evidence_ok(r, json_object_get(in, "evidence"))))
+        goto out;
+    lists_day on = lists_day_parse(dj_jstr(in, "on_date", NULL));
+    if (on >= 0 && on > lists_today()) {
+        rc = dj_fail(r, DJ_EINVAL, "on_date", "进展日期不能晚于今天");
+        goto out;
+    }
+    db_conn *c = dj_db(r);
+    if ((rc = db_begin(c)))
+        goto out;
+    int err = 0;
+    json_t *cur = lists_store_item_state(c, id, &err);
+    rc = cur ? DJ_OK : err;
+    int64_t uid = 0;
+    bool dup = false;
+    if (rc == DJ_OK) {
+        const char *st = dj_jstr(cur, "state", "");
+        bool closed = strcmp(st, "done") == 0 || strcmp(st, "cancelled") == 0;
+        /* a replay of an update that was accepted is answered as before, even after closing */
+        rc = lists_store_update_add(c, r, id, in, &uid, &dup);
+        if (rc == DJ_OK && closed && !dup)
+            rc = dj_fail(r, DJ_ECONFLICT, NULL, "该事项已%s，不能再报告进展", strcmp(st, "done") == 0 ? "销号" : "取消");
+    }
+    json_decref(cur);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK) {
+        json_t *item;
+        if ((rc = load_item(r, id, true, &item)) == DJ_OK) {
+            add_permissions(r, item);
+            rc = dj_reply_json(r, dup ? 200 : 201,
+                               json_pack("{s:I, s:b, s:o}", "id", (json_int_t)uid, "duplicate", dup, "item",
+                                         item_public(item)));
+        }
+    }
+out:
+    json_decref(it);
+    json_decref(in);
+    return rc;
+}
+
+static int item_verify(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"approved", "是否同意销号", DJ_J_BOOL, 0, 0, 0, NULL},
+        {"note", "审核意见", DJ_J_STR, 0, 0, 1000, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *it = NULL, *in = NULL;
+    if ((rc = load_item(r, id, false, &it)))
+        return rc;
+    add_permissions(r, it);
+    if (!dj_jbool(it, "can_verify", false)) {
+        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "只有机关党委可以销号");
+        goto out;
+    }
+    if ((rc = dj_body_json(r, spec, &in)))
+        goto out;
+    bool approve = dj_jbool(in, "approved", true);
+    const char *note = dj_jstr(in, "note", NULL);
+    if (!approve && lists_blank(note)) {
+        rc = dj_fail(r, DJ_EINVAL, "note", "退回时须填写审核意见，说明还需做什么");
+        goto out;
+    }
+    db_conn *c = dj_db(r);
+    if ((rc = db_begin(c)))
+        goto out;
+    int err = 0;
+    json_t *cur = lists_store_item_state(c, id, &err);
+    rc = cur ? DJ_OK : err;
+    if (rc == DJ_OK) {
+        const char *why = NULL;
+        int st = lists_state_parse(dj_jstr(cur, "state", ""));
+        rc = lists_verify_check((enum lists_state)(st < 0 ? 0 : st), !json_is_null(json_object_get(cur, "submitted_on")),
+                                &why);
+        if (rc)
+            dj_fail(r, rc, NULL, "%s", approve ? why : (st == LISTS_DONE || st == LISTS_CANCELLED ? why : "责任人尚未报告完成，无需退回"));
+    }
+    json_decref(cur);
+    if (rc == DJ_OK)
+        rc = lists_store_verify(c, r, id, approve, note);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK)
+        rc = item_get(r);
+out:
+    json_decref(it);
+    json_decref(in);
+    return rc;
+}
+
+static int item_cancel(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"reason", "取消原因", DJ_J_STR, DJ_J_REQ, 0, 500, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    json_t *it = NULL, *in = NULL;
+    if ((rc = load_item(r, id, false, &it)))
+        return rc;
+    if (!item_list_writable(r, it)) {
+        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限取消该事项");
+        goto out;
+    }
+    if ((rc = dj_body_json(r, spec, &in)))
+        goto out;
+    db_conn *c = dj_db(r);
+    if ((rc = db_begin(c)))
+        goto out;
+    int err = 0;
+    json_t *cur = lists_store_item_state(c, id, &err);
+    rc = cur ? DJ_OK : err;
+    if (rc == DJ_OK) {
+        const char *why = NULL;
+        int st = lists_state_parse(dj_jstr(cur, "state", ""));
+        rc = lists_transition_check((enum lists_state)(st < 0 ? 0 : st), "cancelled", dj_jstr(in, "reason", NULL), false,
+                                    &why);
+        if (rc)
+            dj_fail(r, rc, rc == DJ_EINVAL ? "reason" : NULL, "%s", why);
+    }
+    json_decref(cur);
+    if (rc == DJ_OK)
+        rc = lists_store_cancel(c, r, id, dj_jstr(in, "reason", ""));
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK)
+        rc = item_get(r);
+out:
+    json_decref(it);
+    json_decref(in);
+    return rc;
+}
 
 const struct dj_route lists_routes[] = {
+    {"GET", "/api/v1/lists", lists_list, NULL, 0, 0},
+    {"POST", "/api/v1/lists", lists_create, NULL, 0, 0},
+    {"GET", "/api/v1/lists/report", lists_report_all, "list.read", 0, 0},
+    {"GET", "/api/v1/lists/:id", lists_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/lists/:id", lists_patch, NULL, 0, 0},
+    {"GET", "/api/v1/lists/:id/items", list_items, NULL, 0, 0},
+    {"POST", "/api/v1/lists/:id/items", item_create, NULL, 0, 0},
+    {"POST", "/api/v1/lists/:id/import", lists_import, NULL, DJ_ROUTE_ANY_BODY, 8u << 20},
+    {"GET", "/api/v1/lists/:id/report", lists_report_one, NULL, 0, 0},
+    {"GET", "/api/v1/items", items_search, NULL, 0, 0},
+    {"GET", "/api/v1/items/:id", item_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/items/:id", item_patch, NULL, 0, 0},
+    {"POST", "/api/v1/items/:id/updates", item_update_add, NULL, 0, 0},
+    {"POST", "/api/v1/items/:id/verify", item_verify, NULL, 0, 0},
+    {"POST", "/api/v1/items/:id/cancel", item_cancel, NULL, 0, 0},
+    {"GET", "/api/v1/inspections", inspections_list, "list.read", 0, 0},
+    {"POST", "/api/v1/inspections", inspection_create, "inspection.write", 0, 0},
+    {"GET", "/api/v1/inspections/:id", inspection_get, "list.read", 0, 0},
     {0},
 };

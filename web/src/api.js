@@ -204,3 +204,48 @@ export function pointsExportUrl(kind, query) {
   const s = qs.toString();
   return `${BASE}/points/${kind}/export${s ? `?${s}` : ''}`;
 }
+
+// ── work lists (模范机关、整改、三心事、责任清单), inspections, reports ──────
+/** filters: {kind} → {items:[list with counts]} */
+export const listLists = (filters) => get('/lists', filters);
+export const getList = (id) => get(`/lists/${id}`);
+/** body: {kind, subkind?, title, year?, description?, categories?} */
+export const createList = (body) => post('/lists', body);
+export const patchList = (id, body) => patch(`/lists/${id}`, body);
+/** filters: {category, status, org_id, person_id, due_from, due_to, q, sort, limit, cursor} */
+export const listItems = (listId, filters) => get(`/lists/${listId}/items`, filters);
+/** filters: as listItems plus {list_id, mine, due_within, inspection_id} */
+export const searchItems = (filters) => get('/items', filters);
+export const getItem = (id) => get(`/items/${id}`);
+export const createItem = (listId, body) => post(`/lists/${listId}/items`, body);
+export const patchItem = (id, body) => patch(`/items/${id}`, body);
+/** body: {body, progress?, on_date?, evidence?, client_key?} */
+export const postItemUpdate = (id, body) => post(`/items/${id}/updates`, body);
+/** approved false sends the item back with the note */
+export const verifyItem = (id, approved, note) => post(`/items/${id}/verify`, { approved, note: note || undefined });
+export const cancelItem = (id, reason) => post(`/items/${id}/cancel`, { reason });
+export const listInspections = (filters) => get('/inspections', filters);
+export const getInspection = (id) => get(`/inspections/${id}`);
+export const createInspection = (body) => post('/inspections', body);
+/** listId null: all lists together */
+export const getReport = (listId, quarter) => get(listId ? `/lists/${listId}/report` : '/lists/report', { quarter });
+/** The URL of a report download (the browser sends the session cookie). */
+export function reportUrl(listId, quarter, format) {
+  const q = new URLSearchParams({ quarter, format }).toString();
+  return `${BASE}${listId ? `/lists/${listId}/report` : '/lists/report'}?${q}`;
+}
+/** Uploads a CSV file (as is: UTF-8 or GBK) → {rows, errors:[{line, column, message}], imported}. */
+export async function importListCsv(listId, file, dryRun) {
+  const res = await fetch(`${BASE}/lists/${listId}/import?dry_run=${dryRun ? 1 : 0}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': csrfToken, Accept: 'application/json' },
+    credentials: 'same-origin',
+    body: file,
+  });
+  const data = await res.json().catch(() => null);
+  if (res.ok || (res.status === 422 && data && Array.isArray(data.errors))) return data;
+  const e = (data && data.error) || {};
+  throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
+}
+/** People for pickers: {q} → {items:[{id, name, …}]} */
+export const searchPeople = (q) => get('/people', { q, limit: 20 });

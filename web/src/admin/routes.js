@@ -38,6 +38,36 @@ export const pages = [
     meta: { title: 'life.statsTitle', icon: 'DataAnalysis', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
   },
   {
+    path: 'lists',
+    name: 'a-lists',
+    component: () => import('./lists/ListsIndex.vue'),
+    meta: { title: 'lists.menu', icon: 'Tickets', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader', 'auditor'] },
+  },
+  {
+    path: 'lists/report',
+    name: 'a-lists-report',
+    component: () => import('./lists/ListReport.vue'),
+    meta: { title: 'lists.menuReport', icon: 'DataAnalysis', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader', 'auditor'] },
+  },
+  {
+    path: 'lists/:id',
+    name: 'a-list',
+    component: () => import('./lists/ListDetail.vue'),
+    meta: { title: 'lists.menu', menu: false },
+  },
+  {
+    path: 'lists/:id/report',
+    name: 'a-list-report',
+    component: () => import('./lists/ListReport.vue'),
+    meta: { title: 'lists.report', menu: false },
+  },
+  {
+    path: 'inspections',
+    name: 'a-inspections',
+    component: () => import('./inspections/Inspections.vue'),
+    meta: { title: 'lists.menuInspections', icon: 'Flag', roles: ['admin', 'committee', 'discipline', 'secretary', 'leader', 'auditor'] },
+  },
+  {
     path: 'audit',
     name: 'a-audit',
     component: () => import('./audit/AuditLog.vue'),

@@ -61,6 +61,18 @@ export default {
       meta: { password: true, title: 'password.title' },
     },
     {
+      path: 'items',
+      name: 'm-items',
+      component: () => import('./items/MyItems.vue'),
+      meta: { title: 'lists.mine' },
+    },
+    {
+      path: 'items/:id',
+      name: 'm-item',
+      component: () => import('./items/ItemUpdate.vue'),
+      meta: { title: 'lists.itemDetail' },
+    },
+    {
       path: '',
       component: () => import('./MobileLayout.vue'),
       children: tabPages,

@@ -1,0 +1,26 @@
+/* lists_api.h - what the handler files of the lists subject share. */
+#ifndef DJ_LISTS_API_H
+#define DJ_LISTS_API_H
+
+#include "lists.h"
+#include "../core/json.h"
+
+/* True when s is NULL, empty or only spaces (ASCII or ideographic). */
+static inline bool lists_blank(const char *s) { return !s || dj_str_blank(s); }
+
+/* The caller's scopes and person, for the store's queries (strings in r's arena). */
+void lists_viewer_of(dj_req *r, struct lists_viewer *v);
+/* May the caller keep this list (its write_perm, or list.write, on its org)? */
+bool lists_can_write(dj_req *r, const json_t *list);
+/* Loads a list the caller may see; 404/403 with the message set otherwise. */
+int lists_load_visible(dj_req *r, int64_t id, json_t **out);
+
+/* lists_report_api.c */
+int lists_report_one(dj_req *r);
+int lists_report_all(dj_req *r);
+int lists_import(dj_req *r);
+int inspections_list(dj_req *r);
+int inspection_create(dj_req *r);
+int inspection_get(dj_req *r);
+
+#endif
