@@ -12,6 +12,7 @@
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../life/life.h"
 #include "assess.h"
 
 #define EV_MAX 200 /* records kept per figure; the count is always complete */
@@ -102,6 +103,22 @@ static const char *freq_code(enum assess_freq f, int idx, int year, char out[16]
     return out;
 }
 
+/* 三会一课 (支部党员大会, 支委会, 党小组会, 党课) and the 主题党日. */
+static bool scored_requirement(const char *kind)
+{
+    static const char *const kinds[] = {"branch_assembly", "committee_meeting", "group_meeting", "party_lecture",
+                                        "theme_day", NULL};
+    for (int i = 0; kinds[i]; i++)
+        if (strcmp(kinds[i], kind) == 0)
+            return true;
+    return false;
+}
+
+static enum assess_freq freq_of(enum life_freq f)
+{
+    return f == LIFE_MONTH ? ASSESS_MONTH : f == LIFE_QUARTER ? ASSESS_QUARTER : ASSESS_YEAR;
+}
+
 struct act_row {
     int64_t id, org_id, starts;
     char *kind, *title;
@@ -178,35 +195,38 @@ static int prov_compliance(db_conn *c, const struct assess_org *org, const struc
         goto out;
     rc = DJ_OK;
 
-    /* 党课: quarterly by default (life.party_lecture_period, DOMAIN §3 configurable) */
+    /* the groups of the branch: each holds its own monthly 党小组会 */
+    json_t *groups = db_query_rows(c, &rc,
+                                   "SELECT id, name FROM orgs WHERE path LIKE $1 AND kind = 'group'"
+                                   " AND dissolved_on IS NULL ORDER BY sort, id",
+                                   "t", like);
+    if (!groups)
+        goto out;
+    /* the requirements are organisational life's own (life_requirements, DOMAIN §3), with
+     * the 党课 period from its setting; the 三会一课 and the 主题党日 are the ones scored here */
     char *lp = dj_setting_text(c, "life.party_lecture_period", "quarter");
-    enum assess_freq lecture = strcmp(lp, "year") == 0 ? ASSESS_YEAR : strcmp(lp, "month") == 0 ? ASSESS_MONTH
-                                                                                              : ASSESS_QUARTER;
+    enum life_freq lecture = LIFE_QUARTER;
+    life_freq_parse(lp, &lecture);
     free(lp);
-    const struct req_def reqs[] = {
-        {"branch_assembly", "支部党员大会", ASSESS_QUARTER},
-        {"committee_meeting", "支部委员会", ASSESS_MONTH},
-        {"party_lecture", "党课", lecture},
-        {"theme_day", "主题党日", ASSESS_MONTH},
-    };
-    static const struct req_def group_req = {"group_meeting", "党小组会", ASSESS_MONTH};
+    struct life_requirement lr[LIFE_MAX_REQS];
+    int nlr = life_requirements(json_array_size(groups) > 0, lecture, lr);
     int met = 0, due = 0;
     v->evidence = ev_new();
-    for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
-        eval_requirement(&reqs[i], NULL, acts, n, 0, p, &met, &due, v->evidence);
-    /* each 党小组 of the branch holds its own monthly meeting */
-    s = db_prep(c, "SELECT id, name FROM orgs WHERE path LIKE $1 AND kind = 'group' AND dissolved_on IS NULL"
-                   " ORDER BY sort, id");
-    if (!s || (rc = db_bind(s, "t", like)) != DJ_OK) {
-        rc = rc ? rc : DJ_EDB;
-        goto out;
+    for (int i = 0; i < nlr; i++) {
+        if (!scored_requirement(lr[i].code))
+            continue;
+        struct req_def rq = {lr[i].code, lr[i].name, freq_of(lr[i].freq)};
+        if (strcmp(rq.kind, "group_meeting") != 0) {
+            eval_requirement(&rq, NULL, acts, n, 0, p, &met, &due, v->evidence);
+            continue;
+        }
+        size_t g;
+        json_t *grp;
+        json_array_foreach(groups, g, grp)
+            eval_requirement(&rq, dj_jstr(grp, "name", ""), acts, n, dj_jint(grp, "id", 0), p, &met, &due,
+                             v->evidence);
     }
-    while ((rc = db_step(s)) == DB_ROW)
-        eval_requirement(&group_req, db_col_text(s, 1), acts, n, db_col_i64(s, 0), p, &met, &due, v->evidence);
-    db_done(s);
-    if (rc != DB_DONE)
-        goto out;
-    rc = DJ_OK;
+    json_decref(groups);
     if (due == 0) {
         not_applicable(v, "本期尚无到期的组织生活要求");
     } else {
