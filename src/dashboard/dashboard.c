@@ -13,6 +13,8 @@
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../orgs/orgs.h"
+#include "../people/people.h"
 
 enum dashboard_cell dashboard_cell_status(int met, int required, bool month_over)
 {
@@ -46,27 +48,6 @@ static json_t *unavailable(const char *module)
 
 /* ---------------------------------------------------------------- members and organisations */
 
-static const char *status_name(const char *s)
-{
-    static const char *const map[][2] = {{"full", "正式党员"}, {"probationary", "预备党员"}, {"candidate", "发展对象"},
-                                         {"activist", "入党积极分子"}, {"applicant", "入党申请人"}, {"none", "群众"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], s) == 0)
-            return map[i][1];
-    return s;
-}
-
-static const char *kind_name(const char *k)
-{
-    static const char *const map[][2] = {{"committee", "机关党委"}, {"general_branch", "党总支"}, {"branch", "党支部"},
-                                         {"group", "党小组"},       {"union", "工会"},           {"women", "妇委会"},
-                                         {"youth", "团组织"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], k) == 0)
-            return map[i][1];
-    return k;
-}
-
 static json_t *members_section(db_conn *c, int *err)
 {
     json_t *by = db_query_rows(c, err,
@@ -80,7 +61,7 @@ static json_t *members_section(db_conn *c, int *err)
     json_t *it;
     json_array_foreach(by, i, it) {
         const char *s = dj_jstr(it, "status", "");
-        json_object_set_new(it, "name", json_string(status_name(s)));
+        json_object_set_new(it, "name", json_string(people_status_label(s)));
         total += dj_jint(it, "count", 0);
         if (strcmp(s, "full") == 0 || strcmp(s, "probationary") == 0)
             party += dj_jint(it, "count", 0);
@@ -100,7 +81,7 @@ static json_t *orgs_section(db_conn *c, int *err)
     json_t *it;
     int64_t branches = 0;
     json_array_foreach(by, i, it) {
-        json_object_set_new(it, "name", json_string(kind_name(dj_jstr(it, "kind", ""))));
+        json_object_set_new(it, "name", json_string(orgs_kind_label(dj_jstr(it, "kind", ""))));
         if (strcmp(dj_jstr(it, "kind", ""), "branch") == 0)
             branches = dj_jint(it, "count", 0);
     }
@@ -368,27 +349,24 @@ static json_t *warnings_section(db_conn *c, const char *today, int64_t now, json
                                              "warning", "org_id", json_object_get(m, "org_id"), "message", msg, "type",
                                              "org", "id", json_object_get(m, "org_id")));
     }
-    /* 换届: terms ending within the warning window, or ended */
-    int64_t days = dj_setting_int(c, "orgs.term_warning_days", 90);
-    int y, mo, d;
-    dj_local_date(now + days * 86400, &y, &mo, &d);
-    char limit[11];
-    snprintf(limit, sizeof limit, "%04d-%02d-%02d", y, mo, d);
-    json_t *terms = db_query_rows(c, err,
-                                  "SELECT id, name, term_end FROM orgs WHERE dissolved_on IS NULL AND term_end IS NOT NULL"
-                                  " AND term_end <= $1 ORDER BY term_end, id",
-                                  "t", limit);
-    json_t *t;
-    json_array_foreach(terms, i, t) {
-        bool ended = strcmp(dj_jstr(t, "term_end", ""), today) < 0;
-        char msg[300];
-        snprintf(msg, sizeof msg, "%s 任期%s %s，请做好换届工作", dj_jstr(t, "name", ""), ended ? "已于" : "将于",
-                 dj_jstr(t, "term_end", ""));
-        json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:s, s:s, s:O}", "kind", ended ? "term_ended" : "term_ending",
-                                             "level", ended ? "danger" : "warning", "org_id", json_object_get(t, "id"),
-                                             "message", msg, "type", "org", "id", json_object_get(t, "id")));
+    /* the organisations' own warnings (换届, 纪检委员, size against form): the orgs module's rules */
+    json_t *orgs = orgs_list(c, NULL, 0, false, err);
+    json_t *o;
+    json_array_foreach(orgs, i, o) {
+        size_t k;
+        json_t *w;
+        json_array_foreach(json_object_get(o, "warnings"), k, w) {
+            const char *code = dj_jstr(w, "code", "");
+            char msg[400];
+            snprintf(msg, sizeof msg, "%s：%s", dj_jstr(o, "name", ""), dj_jstr(w, "message", ""));
+            json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:s, s:s, s:O}", "kind", code, "level",
+                                                 strcmp(code, "term_ended") == 0 ? "danger" : "warning", "org_id",
+                                                 json_object_get(o, "id"), "message", msg, "type", "org", "id",
+                                                 json_object_get(o, "id")));
+        }
     }
-    json_decref(terms);
+    json_decref(orgs);
+    (void)now;
     return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(out), "items", out);
 }
 
