@@ -25,6 +25,8 @@ int assess_cmd(int argc, char **argv);
 
 /* ---------------------------------------------------------------- periods (assess.c) */
 
+struct assess_hours;
+
 /* The time an assessment period covers, and the instant it is computed at. */
 struct assess_span {
     int year;
@@ -33,6 +35,9 @@ struct assess_span {
     int64_t now;         /* when the figures are computed */
     char starts_on[11];  /* first day, YYYY-MM-DD */
     char ends_on[11];    /* last day */
+    /* optional: every member's study and volunteer hours in the span, loaded once for a
+     * whole computation (assess_hours_load); NULL: each provider reads its branch's own */
+    const struct assess_hours *hours;
 };
 /* Fills a span for a year (half 0) or half-year (1, 2); DJ_EINVAL for a bad half or year. */
 int assess_span_make(int year, int half, int64_t now, struct assess_span *s);
@@ -153,6 +158,10 @@ struct assess_provider {
 /* Every computed indicator, ending with {NULL}. */
 extern const struct assess_provider assess_providers[];
 const struct assess_provider *assess_provider_find(const char *code);
+/* Loads every member's study and volunteer hours in the span in one pass (*out NULL when
+ * the organisational-life tables are missing). Free with assess_hours_free. */
+int assess_hours_load(db_conn *c, const struct assess_span *p, struct assess_hours **out);
+void assess_hours_free(struct assess_hours *h);
 /* Does the database have this table? (The modules that write the data land separately.) */
 bool assess_table_exists(db_conn *c, const char *table);
 

@@ -307,23 +307,113 @@ out:
     return rc;
 }
 
+/* ---------------------------------------------------------------- hours cache */
+
+/* Every member's study and volunteer hours for a span, from one pass over the span's
+ * study and service activities; sorted by person for bsearch. */
+struct assess_hours {
+    size_t n;
+    int64_t *person;
+    double *study, *volunteer;
+};
+
+int assess_hours_load(db_conn *c, const struct assess_span *p, struct assess_hours **out)
+{
+    *out = NULL;
+    if (!assess_table_exists(c, "attendance"))
+        return DJ_OK; /* the providers say why */
+    char a[21], b[21];
+    iso_bounds(p, a, b);
+    struct assess_hours *h = dj_calloc(1, sizeof *h);
+    size_t cap = 0;
+    int rc = DJ_OK;
+    db_stmt *s = db_prep(c, "SELECT t.person_id, SUM(a.study_hours), SUM(a.volunteer_hours) FROM activities a"
+                            " JOIN attendance t ON t.activity_id = a.id"
+                            " WHERE a.starts_at >= $1 AND a.starts_at < $2 AND a.state IN ('held', 'closed')"
+                            " AND (a.study_hours > 0 OR a.volunteer_hours > 0)"
+                            " GROUP BY t.person_id ORDER BY t.person_id");
+    if (!s || (rc = db_bind(s, "tt", a, b)) != DJ_OK) {
+        assess_hours_free(h);
+        return rc ? rc : DJ_EDB;
+    }
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (h->n == cap) {
+            cap = cap ? cap * 2 : 256;
+            h->person = dj_realloc(h->person, cap * sizeof *h->person);
+            h->study = dj_realloc(h->study, cap * sizeof *h->study);
+            h->volunteer = dj_realloc(h->volunteer, cap * sizeof *h->volunteer);
+        }
+        h->person[h->n] = db_col_i64(s, 0);
+        h->study[h->n] = db_col_double(s, 1);
+        h->volunteer[h->n++] = db_col_double(s, 2);
+    }
+    db_done(s);
+    if (rc != DB_DONE) {
+        assess_hours_free(h);
+        return rc;
+    }
+    *out = h;
+    return DJ_OK;
+}
+
+void assess_hours_free(struct assess_hours *h)
+{
+    if (!h)
+        return;
+    free(h->person);
+    free(h->study);
+    free(h->volunteer);
+    free(h);
+}
+
+static double hours_of(const struct assess_hours *h, int64_t person, bool volunteer)
+{
+    size_t lo = 0, hi = h->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->person[mid] < person)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < h->n && h->person[lo] == person)
+        return volunteer ? h->volunteer[lo] : h->study[lo];
+    return 0;
+}
+
 /* ---------------------------------------------------------------- per-member sums */
+
+static int member_values_h(db_conn *c, const char *sql, const char *like, const char *x2, const char *x3,
+                           const struct assess_hours *h, bool volunteer, double **vals, size_t *n, json_t *ev,
+                           const char *key, double threshold);
 
 /* Party members of the branch with a per-member figure from sql ($1 like, $2, $3). */
 static int member_values(db_conn *c, const char *sql, const char *like, const char *x2, const char *x3,
                          double **vals, size_t *n, json_t *ev, const char *key, double threshold)
 {
+    return member_values_h(c, sql, like, x2, x3, NULL, false, vals, n, ev, key, threshold);
+}
+
+/* The same, with the hours taken from a span's cache when h is not NULL (only the
+ * branch's members are read then). */
+static int member_values_h(db_conn *c, const char *sql, const char *like, const char *x2, const char *x3,
+                           const struct assess_hours *h, bool volunteer, double **vals, size_t *n, json_t *ev,
+                           const char *key, double threshold)
+{
     size_t cap = 0;
     int rc = DJ_OK;
-    db_stmt *s = db_prep(c, sql);
-    if (!s || (rc = db_bind(s, "ttt", like, x2, x3)) != DJ_OK)
+    db_stmt *s = h ? db_prep(c, "SELECT p.id, p.name FROM orgs o CROSS JOIN people p"
+                                " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
+                                " AND p.party_status IN ('full', 'probationary') ORDER BY p.id")
+                   : db_prep(c, sql);
+    if (!s || (rc = h ? db_bind(s, "t", like) : db_bind(s, "ttt", like, x2, x3)) != DJ_OK)
         return rc ? rc : DJ_EDB;
     while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             *vals = dj_realloc(*vals, cap * sizeof **vals);
         }
-        double x = db_col_double(s, 2);
+        double x = h ? hours_of(h, db_col_i64(s, 0), volunteer) : db_col_double(s, 2);
         (*vals)[(*n)++] = x;
         json_t *rec = json_pack("{s:s, s:I, s:s, s:f}", "type", "person", "id", (json_int_t)db_col_i64(s, 0),
                                 "label", db_col_text(s, 1), key, x);
@@ -349,14 +439,14 @@ static int prov_study_hours(db_conn *c, const struct assess_org *org, const stru
     size_t n = 0;
     v->evidence = ev_new();
     json_object_set_new(v->evidence, "threshold", json_real(min));
-    int rc = member_values(c,
+    int rc = member_values_h(c,
                            "SELECT p.id, p.name, COALESCE(SUM(a.study_hours), 0) FROM orgs o CROSS JOIN people p"
                            " LEFT JOIN attendance t ON t.person_id = p.id"
                            " LEFT JOIN activities a ON a.id = t.activity_id AND a.state IN ('held', 'closed')"
                            "  AND a.starts_at >= $2 AND a.starts_at < $3"
                            " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
                            " AND p.party_status IN ('full', 'probationary') GROUP BY p.id, p.name ORDER BY p.id",
-                           like, a, b, &vals, &n, v->evidence, "hours", min);
+                           like, a, b, p->hours, false, &vals, &n, v->evidence, "hours", min);
     if (rc == DJ_OK) {
         double share = assess_share_at_least(vals, n, min);
         if (share < 0)
@@ -384,14 +474,14 @@ static int prov_volunteer(db_conn *c, const struct assess_org *org, const struct
     double *vals = NULL;
     size_t n = 0;
     v->evidence = ev_new();
-    int rc = member_values(c,
+    int rc = member_values_h(c,
                            "SELECT p.id, p.name, COALESCE(SUM(a.volunteer_hours), 0) FROM orgs o CROSS JOIN people p"
                            " LEFT JOIN attendance t ON t.person_id = p.id"
                            " LEFT JOIN activities a ON a.id = t.activity_id AND a.state IN ('held', 'closed')"
                            "  AND a.starts_at >= $2 AND a.starts_at < $3"
                            " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
                            " AND p.party_status IN ('full', 'probationary') GROUP BY p.id, p.name ORDER BY p.id",
-                           like, a, b, &vals, &n, v->evidence, "hours", -1);
+                           like, a, b, p->hours, true, &vals, &n, v->evidence, "hours", -1);
     if (rc == DJ_OK) {
         double sum = 0;
         for (size_t i = 0; i < n; i++)

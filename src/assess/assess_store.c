@@ -477,12 +477,17 @@ int assess_compute(db_conn *c, int64_t period_id, int64_t now, int *nbranches, s
     double *scores = NULL, *maxes = NULL, *totals = NULL;
     bool *appl = NULL, *sel = NULL;
     int *ranks = NULL;
+    struct assess_hours *hours = NULL;
     if (strcmp(dj_jstr(p, "state", ""), "open") != 0) {
         rc = fail(e, DJ_ECONFLICT, "state", "考评结果已公示，不能重新计算");
         goto out;
     }
     struct assess_span sp;
     assess_span_make((int)dj_jint(p, "year", 0), (int)dj_jint(p, "half", 0), now, &sp);
+    /* one pass over the span's attendance instead of one per branch and indicator */
+    if ((rc = assess_hours_load(c, &sp, &hours)) != DJ_OK)
+        goto out;
+    sp.hours = hours;
     double total_max = json_number_value(json_object_get(p, "total_max"));
     inds = db_query_rows(c, &rc, "SELECT id, code, kind, max_score, target, provider FROM assess_indicators"
                                  " WHERE version_id = $1 ORDER BY seq",
@@ -577,6 +582,7 @@ int assess_compute(db_conn *c, int64_t period_id, int64_t now, int *nbranches, s
     if (nbranches)
         *nbranches = (int)no;
 out:
+    assess_hours_free(hours);
     free(iv);
     free(scores);
     free(maxes);

@@ -211,6 +211,18 @@ static void test_study_hours(void **state)
     value_of("study_hours", &branch2, &h1_2025, &v);
     assert_float_equal(v.value, 2.0 / 3, 1e-12);
     json_decref(v.evidence);
+    /* the same through the one-pass cache a whole computation uses */
+    struct assess_hours *h = NULL;
+    struct assess_span cached = year2025;
+    assert_int_equal(assess_hours_load(db, &cached, &h), DJ_OK);
+    assert_non_null(h);
+    cached.hours = h;
+    value_of("study_hours", &branch2, &cached, &v);
+    assert_float_equal(v.value, 1.0 / 3, 1e-12);
+    json_t *recs = json_object_get(v.evidence, "records");
+    assert_float_equal(json_real_value(json_object_get(json_array_get(recs, 0), "hours")), 32, 1e-12);
+    json_decref(v.evidence);
+    assess_hours_free(h);
 }
 
 static void test_volunteer(void **state)
@@ -228,6 +240,14 @@ static void test_volunteer(void **state)
     value_of("volunteer", &branch3, &year2025, &v);
     assert_float_equal(v.value, 0, 0);
     json_decref(v.evidence);
+    struct assess_hours *h = NULL;
+    struct assess_span cached = year2025;
+    assert_int_equal(assess_hours_load(db, &cached, &h), DJ_OK);
+    cached.hours = h;
+    value_of("volunteer", &branch2, &cached, &v);
+    assert_float_equal(v.value, 3.5, 1e-12);
+    json_decref(v.evidence);
+    assess_hours_free(h);
 }
 
 static void test_avg_points(void **state)
