@@ -556,9 +556,8 @@ static int prov_list_on_time(db_conn *c, const struct assess_org *org, const str
     int64_t today = dj_days_from_civil(y, m, d);
     int on = 0, late = 0, rc = DJ_OK;
     db_stmt *s = db_prep(c, "SELECT li.id, li.title, li.state, li.due_on, li.submitted_on, li.verified_at,"
-                            " l.title, li.list_id FROM list_items li JOIN lists l ON l.id = li.list_id"
-                            " JOIN orgs o ON o.id = li.org_id"
-                            " WHERE o.path LIKE $1 AND l.kind <> 'rectification'"
+                            " l.title, li.list_id FROM orgs o CROSS JOIN list_items li JOIN lists l ON l.id = li.list_id"
+                            " WHERE li.org_id = o.id AND o.path LIKE $1 AND l.kind <> 'rectification'"
                             " AND li.due_on >= $2 AND li.due_on <= $3 ORDER BY li.due_on, li.id");
     if (!s || (rc = db_bind(s, "ttt", like, p->starts_on, p->ends_on)) != DJ_OK) {
         rc = rc ? rc : DJ_EDB;
@@ -615,9 +614,9 @@ static int prov_rectification(db_conn *c, const struct assess_org *org, const st
     int closed = 0, total = 0, rc = DJ_OK;
     /* items that existed during the period and were not already closed before it */
     db_stmt *s = db_prep(c, "SELECT li.id, li.title, li.state, li.verified_at, li.due_on, l.title, li.list_id"
-                            " FROM list_items li JOIN lists l ON l.id = li.list_id"
-                            " JOIN orgs o ON o.id = li.org_id"
-                            " WHERE o.path LIKE $1 AND l.kind = 'rectification' AND li.state <> 'cancelled'"
+                            " FROM orgs o CROSS JOIN list_items li JOIN lists l ON l.id = li.list_id"
+                            " WHERE li.org_id = o.id AND o.path LIKE $1 AND l.kind = 'rectification'"
+                            " AND li.state <> 'cancelled'"
                             " AND li.created_at < $3 AND (li.verified_at IS NULL OR li.verified_at >= $2)"
                             " ORDER BY li.id");
     if (!s || (rc = db_bind(s, "ttt", like, a, b)) != DJ_OK) {
