@@ -39,6 +39,71 @@ int dashboard_bucket(double v, double width, int nb)
     return b >= nb ? nb - 1 : b;
 }
 
+static int find_id(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == id ? (int)lo : -1;
+}
+
+int dashboard_path_find(const char *path, const int64_t *ids, size_t n)
+{
+    int found = -1;
+    /* walk the segments root first; the last match is the deepest */
+    for (const char *p = path; p && *p;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        int64_t id = 0;
+        while (*p >= '0' && *p <= '9')
+            id = id * 10 + (*p++ - '0');
+        int at = find_id(ids, n, id);
+        if (at >= 0)
+            found = at;
+        while (*p && *p != '/')
+            p++;
+    }
+    return found;
+}
+
+/* The agency's branches: ids sorted for dashboard_path_find, with their rows. */
+struct branches {
+    size_t n;
+    int64_t *ids;  /* sorted */
+    json_t *rows;  /* [{id, path, name, groups}] in the order of ids */
+};
+
+static int branches_load(db_conn *c, struct branches *b, int *err)
+{
+    memset(b, 0, sizeof *b);
+    b->rows = db_query_rows(c, err,
+                            "SELECT o.id, o.path, o.name,"
+                            " (SELECT COUNT(*) FROM orgs g WHERE g.parent_id = o.id AND g.kind = 'group'"
+                            "  AND g.dissolved_on IS NULL) AS groups"
+                            " FROM orgs o WHERE o.kind = 'branch' AND o.dissolved_on IS NULL ORDER BY o.id",
+                            "");
+    if (!b->rows)
+        return -1;
+    b->n = json_array_size(b->rows);
+    b->ids = dj_calloc(b->n + 1, sizeof *b->ids);
+    for (size_t i = 0; i < b->n; i++)
+        b->ids[i] = dj_jint(json_array_get(b->rows, i), "id", 0);
+    return 0;
+}
+
+static void branches_free(struct branches *b)
+{
+    free(b->ids);
+    json_decref(b->rows);
+}
+
 static json_t *unavailable(const char *module)
 {
     char why[160];
@@ -128,33 +193,19 @@ struct branch {
     const char *path, *name;
     int groups;
     int met[13][3]; /* per month: committee_meeting, theme_day, group meetings held (distinct groups) */
-    json_t *group_ids;
 };
-
-static int branch_of_path(struct branch *bs, size_t n, const char *path)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(path, bs[i].path, strlen(bs[i].path)) == 0)
-            return (int)i;
-    return -1;
-}
 
 static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **missed_last_month, int *err)
 {
     if (!assess_table_exists(c, "activities"))
         return unavailable("组织生活");
-    json_t *orgs = db_query_rows(c, err,
-                                 "SELECT o.id, o.path, o.name,"
-                                 " (SELECT COUNT(*) FROM orgs g WHERE g.parent_id = o.id AND g.kind = 'group'"
-                                 "  AND g.dissolved_on IS NULL) AS groups"
-                                 " FROM orgs o WHERE o.kind = 'branch' AND o.dissolved_on IS NULL ORDER BY o.path",
-                                 "");
-    if (!orgs)
+    struct branches br;
+    if (branches_load(c, &br, err) != 0)
         return NULL;
-    size_t n = json_array_size(orgs);
+    size_t n = br.n;
     struct branch *bs = dj_calloc(n + 1, sizeof *bs);
     for (size_t i = 0; i < n; i++) {
-        json_t *o = json_array_get(orgs, i);
+        json_t *o = json_array_get(br.rows, i);
         bs[i].id = dj_jint(o, "id", 0);
         bs[i].path = dj_jstr(o, "path", "");
         bs[i].name = dj_jstr(o, "name", "");
@@ -173,7 +224,7 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
     int64_t last_group = 0;
     int last_month = 0;
     while (rc == DJ_OK && (rc = db_step(s)) == DB_ROW) {
-        int bi = branch_of_path(bs, n, db_col_text(s, 0));
+        int bi = dashboard_path_find(db_col_text(s, 0), br.ids, n);
         int64_t t = 0;
         dj_time_parse(db_col_text(s, 3), &t);
         int y, m, d;
@@ -197,7 +248,7 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
         db_done(s);
     if (rc != DB_DONE && rc != DJ_OK) {
         free(bs);
-        json_decref(orgs);
+        branches_free(&br);
         if (err)
             *err = rc;
         return NULL;
@@ -227,7 +278,7 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
                                               "cells", cells));
     }
     free(bs);
-    json_decref(orgs);
+    branches_free(&br);
     return json_pack("{s:b, s:i, s:s, s:o, s:{s:i, s:i, s:i, s:i}}", "available", 1, "year", year, "rule",
                      "每月应召开支部委员会、主题党日，各党小组各召开一次党小组会", "branches", rows, "counts", "done",
                      totals[DASH_DONE], "partial", totals[DASH_PARTIAL], "missing", totals[DASH_MISSING], "not_due",
@@ -244,23 +295,64 @@ static json_t *points_section(db_conn *c, int year, int *err)
     snprintf(period, sizeof period, "%04d", year);
     static const int width = 10, nb = 8; /* 0–9 … 70 and above */
     int counts[8] = {0};
-    db_stmt *s = db_prep(c, "SELECT COALESCE(pt.total, 0) FROM people p"
+    struct branches br;
+    if (branches_load(c, &br, err) != 0)
+        return NULL;
+    double *sum = dj_calloc(br.n + 1, sizeof *sum);
+    int64_t *cnt = dj_calloc(br.n + 1, sizeof *cnt);
+    /* one pass over the members: the distribution, and each one's branch by its org path */
+    db_stmt *s = db_prep(c, "SELECT COALESCE(pt.total, 0), o.path FROM people p JOIN orgs o ON o.id = p.org_id"
                             " LEFT JOIN points_totals pt ON pt.person_id = p.id AND pt.period = $1"
                             " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary')");
     int rc = s ? db_bind(s, "t", period) : DJ_EDB;
     int64_t members = 0;
     while (rc == DJ_OK && (rc = db_step(s)) == DB_ROW) {
-        counts[dashboard_bucket(db_col_double(s, 0), width, nb)]++;
+        double v = db_col_double(s, 0);
+        counts[dashboard_bucket(v, width, nb)]++;
         members++;
+        int bi = dashboard_path_find(db_col_text(s, 1), br.ids, br.n);
+        if (bi >= 0) {
+            sum[bi] += v;
+            cnt[bi]++;
+        }
         rc = DJ_OK;
     }
     if (s)
         db_done(s);
     if (rc != DB_DONE && rc != DJ_OK) {
+        free(sum);
+        free(cnt);
+        branches_free(&br);
         if (err)
             *err = rc;
         return NULL;
     }
+    /* the ten best averages (ties by id) */
+    json_t *top = json_array();
+    bool *used = dj_calloc(br.n + 1, sizeof *used);
+    for (int k = 0; k < 10; k++) {
+        int best = -1;
+        double bv = 0;
+        for (size_t i = 0; i < br.n; i++) {
+            if (used[i] || !cnt[i])
+                continue;
+            double avg = sum[i] / (double)cnt[i];
+            if (best < 0 || avg > bv + 1e-9) {
+                best = (int)i;
+                bv = avg;
+            }
+        }
+        if (best < 0)
+            break;
+        used[best] = true;
+        json_array_append_new(top, json_pack("{s:I, s:s, s:I, s:f}", "org_id", (json_int_t)br.ids[best], "name",
+                                             dj_jstr(json_array_get(br.rows, (size_t)best), "name", ""), "members",
+                                             (json_int_t)cnt[best], "average", assess_round2(bv)));
+    }
+    free(used);
+    free(sum);
+    free(cnt);
+    branches_free(&br);
     json_t *dist = json_array();
     for (int i = 0; i < nb; i++) {
         char label[24];
@@ -270,16 +362,6 @@ static json_t *points_section(db_conn *c, int year, int *err)
             snprintf(label, sizeof label, "%d–%d", i * width, i * width + width - 1);
         json_array_append_new(dist, json_pack("{s:s, s:i}", "range", label, "count", counts[i]));
     }
-    json_t *top = db_query_rows(c, err,
-                                "SELECT b.id AS org_id, b.name, COUNT(p.id) AS members,"
-                                " ROUND(AVG(COALESCE(pt.total, 0)) * 10) / 10.0 AS average"
-                                " FROM orgs b JOIN orgs o ON o.path LIKE b.path || '%'"
-                                " JOIN people p ON p.org_id = o.id AND p.active = 1"
-                                "  AND p.party_status IN ('full', 'probationary')"
-                                " LEFT JOIN points_totals pt ON pt.person_id = p.id AND pt.period = $1"
-                                " WHERE b.kind = 'branch' AND b.dissolved_on IS NULL"
-                                " GROUP BY b.id, b.name ORDER BY average DESC, b.id LIMIT 10",
-                                "t", period);
     return json_pack("{s:b, s:s, s:I, s:o, s:o}", "available", 1, "period", period, "members", (json_int_t)members,
                      "distribution", dist, "top_branches", top ? top : json_array());
 }

@@ -30,6 +30,10 @@ const char *dashboard_cell_name(enum dashboard_cell c);
 /* The bucket of a points figure in the distribution: 0 for < width, ..., nb-1 for the rest. */
 int dashboard_bucket(double v, double width, int nb);
 
+/* The deepest organisation on a materialised path ("/1/4/9/") whose id is in ids (sorted
+ * ascending): its index in ids, or -1 when the path passes through none of them. */
+int dashboard_path_find(const char *path, const int64_t *ids, size_t n);
+
 /* ---------------------------------------------------------------- data (dashboard.c) */
 
 /* The whole dashboard of the agency for the Shanghai calendar year of now. */

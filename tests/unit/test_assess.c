@@ -218,6 +218,15 @@ static void test_dashboard_rules(void **state)
     assert_int_equal(dashboard_bucket(10, 10, 8), 1);
     assert_int_equal(dashboard_bucket(250, 10, 8), 7);
     assert_int_equal(dashboard_bucket(-5, 10, 8), 0);
+    /* a member's branch by the org path: the deepest listed id on it */
+    const int64_t branches[] = {2, 3, 22, 1001};
+    assert_int_equal(dashboard_path_find("/1/2/4/", branches, 4), 0);
+    assert_int_equal(dashboard_path_find("/1/22/", branches, 4), 2);
+    assert_int_equal(dashboard_path_find("/1/3/", branches, 4), 1);
+    assert_int_equal(dashboard_path_find("/1/1001/2/", branches, 4), 0); /* a branch under a branch: the deeper */
+    assert_int_equal(dashboard_path_find("/1/5/", branches, 4), -1);
+    assert_int_equal(dashboard_path_find("", branches, 4), -1);
+    assert_int_equal(dashboard_path_find("/1/2/", branches, 0), -1);
 }
 
 int main(void)
