@@ -31,3 +31,4 @@ await time('POST compute', 'POST', `/api/v1/assessment/periods/${period}/compute
 await time('GET results', 'GET', `/api/v1/assessment/periods/${period}/results`, Number(n));
 await time('GET results/:org (with evidence)', 'GET', `/api/v1/assessment/periods/${period}/results/10001`, Number(n));
 await time('GET dashboard', 'GET', '/api/v1/dashboard', Number(n));
+await time('GET brands', 'GET', '/api/v1/brands', Number(n));
