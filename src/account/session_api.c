@@ -101,7 +101,6 @@ static int login_cont(dj_req *r)
     dj_add_header(r, "Set-Cookie", auth_cookie(r, token));
     rc = dj_reply_json(r, 200, account_session_json(r, csrf));
 out:
-    free(j->hash);
     sodium_memzero(j->password, strlen(j->password));
     return rc;
 }
@@ -135,7 +134,7 @@ static int login(dj_req *r)
     bool disabled = false;
     if (rc == DB_ROW) {
         j->user_id = db_col_i64(s, 0);
-        j->hash = strdup(db_col_text(s, 1));
+        j->hash = dj_arena_strdup(r->arena, db_col_text(s, 1));
         locked_until = db_col_i64(s, 2);
         disabled = db_col_i64(s, 3) != 0;
     }
@@ -143,20 +142,15 @@ static int login(dj_req *r)
     if (rc != DB_ROW && rc != DB_DONE)
         return rc;
     if (disabled) {
-        free(j->hash);
         j->hash = NULL;
         j->user_id = 0; /* answer as for an unknown login */
     }
     int64_t now = dj_now();
     if (locked_until > now) {
-        free(j->hash);
         int64_t mins = (locked_until - now + 59) / 60;
         return dj_fail_code(r, DJ_ELOCKED, "locked", "password", "账号已锁定，请 %lld 分钟后再试", (long long)mins);
     }
-    rc = dj_defer(r, login_work, j, login_cont);
-    if (rc != DJ_DEFERRED)
-        free(j->hash);
-    return rc;
+    return dj_defer(r, login_work, j, login_cont);
 }
 
 static int session_get(dj_req *r)
@@ -197,6 +191,12 @@ static void pw_work(void *arg)
         j->new_hash = auth_password_hash(j->new_pw);
 }
 
+static void pw_job_free(void *arg)
+{
+    struct pw_job *j = arg;
+    free(j->new_hash);
+}
+
 static int pw_cont(dj_req *r)
 {
     struct pw_job *j = r->work_arg;
@@ -219,8 +219,6 @@ static int pw_cont(dj_req *r)
     if (rc == DJ_OK)
         rc = dj_reply_empty(r, 204);
 out:
-    free(j->old_hash);
-    free(j->new_hash);
     return rc;
 }
 
@@ -245,13 +243,14 @@ static int password_change(dj_req *r)
         return dj_fail_code(r, DJ_EINVAL, "weak_password", "new_password", "%s", why);
     if (strcmp(j->new_pw, j->old_pw) == 0)
         return dj_fail_code(r, DJ_EINVAL, "same_password", "new_password", "新密码不能与原密码相同");
-    rc = db_query_text(dj_db(r), &j->old_hash, "SELECT password_hash FROM users WHERE id = $1", "i", r->user->id);
+    char *old_hash = NULL;
+    rc = db_query_text(dj_db(r), &old_hash, "SELECT password_hash FROM users WHERE id = $1", "i", r->user->id);
     if (rc != DJ_OK)
         return rc;
-    rc = dj_defer(r, pw_work, j, pw_cont);
-    if (rc != DJ_DEFERRED)
-        free(j->old_hash);
-    return rc;
+    j->old_hash = dj_arena_strdup(r->arena, old_hash);
+    free(old_hash);
+    dj_on_done(r, pw_job_free, j); /* new_hash, however the request ends */
+    return dj_defer(r, pw_work, j, pw_cont);
 }
 
 const struct dj_route session_routes[] = {

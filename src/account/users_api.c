@@ -82,6 +82,13 @@ static void create_work(void *arg)
     j->hash = auth_password_hash(j->password);
 }
 
+static void create_job_free(void *arg)
+{
+    struct create_job *j = arg;
+    json_decref(j->in);
+    free(j->hash);
+}
+
 static int create_cont(dj_req *r)
 {
     struct create_job *j = r->work_arg;
@@ -109,8 +116,6 @@ static int create_cont(dj_req *r)
         json_decref(after);
         rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     }
-    json_decref(j->in);
-    free(j->hash);
     if (rc != DJ_OK)
         return rc;
     return dj_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -150,10 +155,8 @@ static int users_create(dj_req *r)
     memset(j, 0, sizeof *j);
     j->password = dj_arena_strdup(r->arena, dj_jstr(in, "password", ""));
     j->in = in;
-    rc = dj_defer(r, create_work, j, create_cont);
-    if (rc != DJ_DEFERRED)
-        json_decref(in);
-    return rc;
+    dj_on_done(r, create_job_free, j); /* in and the hash, however the request ends */
+    return dj_defer(r, create_work, j, create_cont);
 }
 
 static int grant_change(dj_req *r, bool add)

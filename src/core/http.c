@@ -249,6 +249,23 @@ json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total)
     return o;
 }
 
+/* ---------- clean-ups ---------- */
+
+struct dj_cleanup {
+    struct dj_cleanup *next;
+    void (*fn)(void *);
+    void *arg;
+};
+
+void dj_on_done(dj_req *r, void (*fn)(void *), void *arg)
+{
+    struct dj_cleanup *c = dj_arena_alloc(r->arena, sizeof *c);
+    c->fn = fn;
+    c->arg = arg;
+    c->next = r->cleanups;
+    r->cleanups = c;
+}
+
 /* ---------- deferred work ---------- */
 
 struct defer_job {
@@ -511,6 +528,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!st)
         return;
     log_line(st, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? st->r.status : -(int)toe);
+    for (struct dj_cleanup *c = st->r.cleanups; c; c = c->next)
+        c->fn(c->arg);
     json_decref(st->r.out);
     free(st->r.raw_heap);
     dj_buf_free(&st->body);

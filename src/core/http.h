@@ -19,6 +19,7 @@
 #include "mem.h"
 
 typedef struct dj_req dj_req;
+struct dj_cleanup;
 typedef int (*dj_handler)(dj_req *r);
 
 #define DJ_ROUTE_PUBLIC 1u   /* no session needed */
@@ -86,6 +87,8 @@ struct dj_req {
     const char *err_code;
     const char *err_message;
 
+    /* run when the request ends, however it ends (see dj_on_done) */
+    struct dj_cleanup *cleanups;
     /* deferred work (see dj_defer) */
     dj_handler cont;
     void (*work)(void *arg);
@@ -151,6 +154,11 @@ int dj_defer(dj_req *r, void (*work)(void *), void *arg, dj_handler cont);
  */
 int dj_suspend(dj_req *r, dj_handler cont);
 void dj_resume(dj_req *r);
+
+/* Calls fn(arg) when the request ends, whether it was answered, failed or the
+ * client went away, in the reverse order of registration.  For heap memory a
+ * handler must not lose on any path, deferred work above all. */
+void dj_on_done(dj_req *r, void (*fn)(void *), void *arg);
 
 /* --- the server --- */
 struct dj_server_opts {

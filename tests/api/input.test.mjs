@@ -133,9 +133,22 @@ test('SIGTERM lets a request in flight finish before the server exits', async ()
   await new Promise((r) => setTimeout(r, 300));
   const stopped = own.stop();
   await new Promise((r) => setTimeout(r, 200));
-  sock.end(body);
+  sock.write(body); // not end(): a half-closed socket reads as a client that went away
   await closed;
   assert.match(answer, /^HTTP\/1\.1 200/);
   assert.match(answer, /"csrf_token"/);
   await stopped;
+});
+
+test('a client that goes away during a sign-in leaves nothing behind (checked by the sanitizers at stop)', async () => {
+  const { port } = new URL(srv.url);
+  const body = JSON.stringify({ login: 'admin', password: PASSWORD });
+  for (let i = 0; i < 5; i++) {
+    const s = net.connect(Number(port), '127.0.0.1');
+    s.on('error', () => {});
+    s.end(`POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    setTimeout(() => s.destroy(), 5 * i);
+  }
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal((await srv.client().get('/api/v1/health')).status, 200);
 });
