@@ -31,6 +31,7 @@ for dry in 1 0; do
   head -c 200 "$dir/out.json"; echo
 done
 echo "people in the database: $(sqlite3 "$dir/b.db" 'SELECT COUNT(*) FROM people')"
+PW=$PW node bench/people/search.mjs "http://127.0.0.1:$port" 1000 1
 PW=$PW node bench/people/search.mjs "http://127.0.0.1:$port" 2000 4
 stop; pid=
 grep -E 'Maximum resident|Elapsed|User time|System time' "$dir/time.txt" | sed 's/^\s*/server: /'

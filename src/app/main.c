@@ -6,6 +6,7 @@
 
 #include "../assess/assess.h"
 #include "../lists/lists.h"
+#include "../people/people.h"
 #include "../points/points.h"
 #include "app.h"
 #include "config.h"
@@ -23,6 +24,8 @@ static const struct {
     {"backup", cmd_backup, "backup --db FILE --to FILE             consistent copy of a live database"},
     {"routes", cmd_routes, "routes                                 list the API's routes"},
     /* issue 3: roster import/export */
+    {"import", people_cmd_import, "import --db FILE --file ROSTER.csv [--commit]   check (and with --commit load) a roster"},
+    {"export", people_cmd_export, "export --db FILE --out FILE [--format csv|xlsx] [--status S]   write the roster"},
 
     /* issue 4: organisational life */
 

@@ -141,10 +141,10 @@ int orgs_warnings(const struct orgs_facts *f, int64_t today, int ending_days,
         if (dj_date_parse(f->term_end, &y, &m, &d) == DJ_OK) {
             int64_t left = dj_days_from_civil(y, m, d) - today;
             if (left < 0)
-                warn(out, &n, "term_ended", "任期已于%s届满，已逾期%lld天，请尽快换届", f->term_end,
+                warn(out, &n, "term_ended", "任期已于%d年%d月%d日届满，已逾期%lld天，请尽快换届", y, m, d,
                      (long long)-left);
             else if (left <= ending_days)
-                warn(out, &n, "term_ending", "任期将于%s届满（还有%lld天），请做好换届准备", f->term_end,
+                warn(out, &n, "term_ending", "任期将于%d年%d月%d日届满（还有%lld天），请做好换届准备", y, m, d,
                      (long long)left);
         }
     }

@@ -4,6 +4,7 @@
  * within 90 days on purpose, so the warnings panel has something to show.
  * Officers are set by people_demo.c, once the roster exists. */
 #include <stdio.h>
+#include <string.h>
 
 #include "../core/err.h"
 #include "../core/timeutil.h"
@@ -12,7 +13,7 @@
 static const struct {
     const char *name, *brand, *slogan, *description;
     int groups;        /* 党小组 under it */
-    int term_year;     /* year the current term began (0: ends soon, see below) */
+    int term_year;     /* 0: the current term ends within 90 days, on purpose; else a normal term */
 } branches[] = {
     {"第一党支部（秘书一科）", "红色引擎", "围绕中心抓党建，抓好党建促发展",
      "以“党建+文稿服务”为抓手，党员领办重点文稿，每月开展一次“微分享”，把学习成果转化为服务市政府决策的文字。", 2, 2024},
@@ -36,39 +37,62 @@ static const struct {
      "组织离退休党员开展政策宣讲、关心下一代和志愿服务，发挥余热。", 0, 2024},
 };
 
+/* A date n days from today, as text. */
+static void day_text(int64_t days, char out[11])
+{
+    int y, m, d;
+    dj_civil_from_days(days, &y, &m, &d);
+    char t[32];
+    snprintf(t, sizeof t, "%04d-%02d-%02d", y, m, d);
+    memcpy(out, t, 11);
+}
+
+/* A term of `years` starting on start (days): its last day. */
+static int64_t term_last_day(int64_t start, int years)
+{
+    int y, m, d;
+    dj_civil_from_days(start, &y, &m, &d);
+    return dj_days_from_civil(y + years, m, m == 2 && d == 29 ? 28 : d) - 1;
+}
+
 int orgs_demo_load(db_conn *c, const char *password_hash)
 {
     (void)password_hash;
-    char now[21];
+    char now[21], ts[11], te[11], pts[11], pte[11];
     dj_time_iso(dj_now(), now);
+    /* terms are laid relative to today, so the demo shows the same warnings whenever it is loaded */
     int64_t today = orgs_today();
+    int64_t cstart = today - 900;
+    day_text(cstart, ts);
+    day_text(term_last_day(cstart, 5), te);
+    day_text(cstart - 1, pte);
+    day_text(cstart - 1826, pts);
     int rc = db_exec(c,
                      "UPDATE orgs SET name = '市政府办公室机关党委', set_up_on = '1984-07-01',"
-                     " term_start = '2023-06-15', term_end = '2028-06-14', updated_at = $1 WHERE id = 1",
-                     "t", now);
+                     " term_start = $1, term_end = $2, updated_at = $3 WHERE id = 1",
+                     "ttt", ts, te, now);
     if (rc == DJ_OK)
         rc = db_exec(c, "INSERT INTO org_terms (org_id, term_start, term_end, created_at) VALUES"
-                        " (1, '2018-06-15', '2023-06-14', $1), (1, '2023-06-15', '2028-06-14', $1)",
-                     "t", now);
+                        " (1, $1, $2, $5), (1, $3, $4, $5)",
+                     "ttttt", pts, pte, ts, te, now);
     int64_t id = 1;
     if (rc == DJ_OK)
         rc = db_query_i64(c, &id, "SELECT MAX(id) FROM orgs", "");
     for (size_t i = 0; rc == DJ_OK && i < sizeof branches / sizeof branches[0]; i++) {
-        char path[64], ts[32], te[32], setup[32];
+        char path[64], setup[32];
         int64_t bid = ++id;
         snprintf(path, sizeof path, "/1/%lld/", (long long)bid);
-        int y, m, d;
+        int64_t start, last;
         if (branches[i].term_year) {
-            snprintf(ts, sizeof ts, "%04d-%02d-01", branches[i].term_year, (int)(3 + i % 9));
-            dj_civil_from_days(dj_days_from_civil(branches[i].term_year + 3, (int)(3 + i % 9), 1) - 1, &y, &m, &d);
+            start = today - 200 - 70 * (int64_t)i;
+            last = term_last_day(start, 3);
         } else {
             /* 换届提醒: this term ends 45 days from today */
-            dj_civil_from_days(today + 45, &y, &m, &d);
-            int sy, sm, sd;
-            dj_civil_from_days(dj_days_from_civil(y - 3, m, d) + 1, &sy, &sm, &sd);
-            snprintf(ts, sizeof ts, "%04d-%02d-%02d", sy % 10000, sm % 100, sd % 100);
+            last = today + 45;
+            start = last - 1095;
         }
-        snprintf(te, sizeof te, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+        day_text(start, ts);
+        day_text(last, te);
         snprintf(setup, sizeof setup, "%04d-07-01", (int)(1990 + i * 3));
         rc = db_exec(c,
                      "INSERT INTO orgs (id, parent_id, kind, name, path, sort, set_up_on, term_start, term_end,"
@@ -90,24 +114,27 @@ int orgs_demo_load(db_conn *c, const char *password_hash)
         }
     }
     static const struct {
-        const char *kind, *name, *ts, *te;
+        const char *kind, *name;
+        int years, began; /* term length, and how many days ago it began */
     } mass[] = {
-        {"union", "市政府办公室机关工会", "2022-09-01", "2027-08-31"},
-        {"women", "市政府办公室机关妇委会", "2023-03-08", "2028-03-07"},
-        {"youth", "市政府办公室机关团支部", "2024-05-04", "2027-05-03"},
+        {"union", "市政府办公室机关工会", 5, 400},
+        {"women", "市政府办公室机关妇委会", 5, 600},
+        {"youth", "市政府办公室机关团支部", 3, 300},
     };
     for (size_t i = 0; rc == DJ_OK && i < sizeof mass / sizeof mass[0]; i++) {
         char path[64];
         int64_t mid = ++id;
+        day_text(today - mass[i].began, ts);
+        day_text(term_last_day(today - mass[i].began, mass[i].years), te);
         snprintf(path, sizeof path, "/1/%lld/", (long long)mid);
         rc = db_exec(c,
                      "INSERT INTO orgs (id, parent_id, kind, name, path, sort, set_up_on, term_start, term_end,"
                      " created_at, updated_at) VALUES ($1, 1, $2, $3, $4, $5, '1995-05-04', $6, $7, $8, $8)",
-                     "itttittt", mid, mass[i].kind, mass[i].name, path, (int64_t)(100 + i), mass[i].ts, mass[i].te,
+                     "itttittt", mid, mass[i].kind, mass[i].name, path, (int64_t)(100 + i), ts, te,
                      now);
         if (rc == DJ_OK)
             rc = db_exec(c, "INSERT INTO org_terms (org_id, term_start, term_end, created_at) VALUES ($1, $2, $3, $4)",
-                         "ittt", mid, mass[i].ts, mass[i].te, now);
+                         "ittt", mid, ts, te, now);
     }
     return rc;
 }

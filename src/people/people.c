@@ -203,21 +203,77 @@ static void decorate(json_t *o, bool show_private, int64_t today)
     }
 }
 
-/* The WHERE clause of a filter; parameters $1 me, $2 name pattern, $3 status, $4 org path. */
-static void where_sql(dj_buf *b, const struct people_filter *f)
+/* The parameters of a statement built at run time, numbered as they are
+ * added, so that the statement uses every $n (PostgreSQL needs each one's type). */
+struct qparams {
+    int n;
+    char type[8];
+    int64_t i[8];
+    char *t[8]; /* owned */
+};
+
+static const char *qp_int(struct qparams *q, int64_t v, char buf[8])
 {
+    q->type[q->n] = 'i';
+    q->i[q->n++] = v;
+    snprintf(buf, 8, "$%u", (unsigned)q->n % 100u);
+    return buf;
+}
+
+static const char *qp_text(struct qparams *q, char *owned, char buf[8])
+{
+    q->type[q->n] = 't';
+    q->t[q->n++] = owned;
+    snprintf(buf, 8, "$%u", (unsigned)q->n % 100u);
+    return buf;
+}
+
+static void qp_bind(db_stmt *s, const struct qparams *q)
+{
+    for (int k = 0; k < q->n; k++) {
+        if (q->type[k] == 'i')
+            db_bind_i64(s, k + 1, q->i[k]);
+        else
+            db_bind_text(s, k + 1, q->t[k]);
+    }
+}
+
+static void qp_free(struct qparams *q)
+{
+    for (int k = 0; k < q->n; k++)
+        if (q->type[k] == 't')
+            free(q->t[k]);
+    q->n = 0;
+}
+
+/* The WHERE clause of a filter. me ($n) is the viewer's person id, already in q. */
+static void where_sql(dj_buf *b, const struct people_filter *f, struct qparams *q, const char *me)
+{
+    char n[8];
     dj_buf_printf(b,
-                  " WHERE (%s OR p.id = $1 OR EXISTS (SELECT 1 FROM person_orgs m JOIN orgs mo ON mo.id = m.org_id"
+                  " WHERE (%s OR p.id = %s OR EXISTS (SELECT 1 FROM person_orgs m JOIN orgs mo ON mo.id = m.org_id"
                   " WHERE m.person_id = p.id AND %s))",
-                  f->read_scope ? f->read_scope : "(1=1)", f->read_scope_mass ? f->read_scope_mass : "(1=1)");
-    if (f->q && *f->q)
-        dj_buf_puts(b, " AND p.name LIKE $2");
+                  f->read_scope ? f->read_scope : "(1=1)", me, f->read_scope_mass ? f->read_scope_mass : "(1=1)");
+    if (f->q && *f->q) {
+        /* the name is matched literally: % and _ typed by the user are no wildcards */
+        dj_buf like = {0};
+        dj_buf_puts(&like, "%");
+        for (const char *c = f->q; *c; c++) {
+            if (*c == '%' || *c == '_' || *c == '!')
+                dj_buf_puts(&like, "!");
+            dj_buf_append(&like, c, 1);
+        }
+        dj_buf_puts(&like, "%");
+        dj_buf_printf(b, " AND p.name LIKE %s ESCAPE '!'", qp_text(q, dj_buf_cstr(&like), n));
+    }
     if (f->status && *f->status)
-        dj_buf_puts(b, " AND p.party_status = $3");
-    if (f->org_path && *f->org_path)
+        dj_buf_printf(b, " AND p.party_status = %s", qp_text(q, dj_strdup(f->status), n));
+    if (f->org_path && *f->org_path) {
         /* two index lookups (people_org, person_orgs_org) instead of a scan */
-        dj_buf_puts(b, " AND (p.org_id IN (SELECT id FROM orgs WHERE path LIKE $4) OR p.id IN (SELECT m2.person_id"
-                       " FROM person_orgs m2 WHERE m2.org_id IN (SELECT id FROM orgs WHERE path LIKE $4)))");
+        const char *x = qp_text(q, dj_asprintf("%s%%", f->org_path), n);
+        dj_buf_printf(b, " AND (p.org_id IN (SELECT id FROM orgs WHERE path LIKE %s) OR p.id IN (SELECT m2.person_id"
+                         " FROM person_orgs m2 WHERE m2.org_id IN (SELECT id FROM orgs WHERE path LIKE %s)))", x, x);
+    }
     if (f->active >= 0)
         dj_buf_printf(b, " AND p.active = %d", f->active ? 1 : 0);
 }
@@ -235,43 +291,59 @@ static void order_sql(dj_buf *b, const char *sort)
     dj_buf_puts(b, " ORDER BY o.path, p.id");
 }
 
-static char *private_expr(const struct people_filter *f)
-{
-    /* the viewer sees private fields of their own record and where they hold person.private */
-    return dj_asprintf("CASE WHEN p.id = $1 OR %s THEN 1 ELSE 0 END", f->private_scope ? f->private_scope : "(1=1)");
-}
-
 /* Runs the filtered query; with limit < 0 every row. The statement is dynamic. */
-static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset, char **like,
-                      char **path)
+static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset)
 {
+    struct qparams q = {0};
+    char me[8], n1[8], n2[8];
+    qp_int(&q, f->me, me);
     dj_buf b = {0};
-    char *priv = private_expr(f);
-    /* a page also carries the count of all matches: one scan, not two */
-    dj_buf_printf(&b, "SELECT " PERSON_COLS ", %s AS show_private%s" PERSON_FROM, priv,
+    /* the viewer sees private fields of their own record and where they hold person.private;
+     * a page also carries the count of all matches: one scan, not two */
+    dj_buf_printf(&b, "SELECT " PERSON_COLS ", CASE WHEN p.id = %s OR %s THEN 1 ELSE 0 END AS show_private%s"
+                      PERSON_FROM, me, f->private_scope ? f->private_scope : "(1=1)",
                   limit >= 0 ? ", COUNT(*) OVER () AS total_matches" : "");
-    free(priv);
-    where_sql(&b, f);
+    where_sql(&b, f, &q, me);
     order_sql(&b, f->sort);
-    if (limit >= 0)
-        dj_buf_puts(&b, " LIMIT $5 OFFSET $6");
+    if (limit >= 0) {
+        const char *l = qp_int(&q, limit, n1);
+        dj_buf_printf(&b, " LIMIT %s OFFSET %s", l, qp_int(&q, offset, n2));
+    }
     db_stmt *s = db_prep_dynamic(c, dj_buf_cstr(&b));
     dj_buf_free(&b);
-    if (!s)
-        return NULL;
-    *like = dj_asprintf("%%%s%%", f->q ? f->q : "");
-    *path = dj_asprintf("%s%%", f->org_path ? f->org_path : "");
-    db_bind(s, "itttii", f->me, *like, f->status ? f->status : "", *path, limit, offset);
+    if (s)
+        qp_bind(s, &q);
+    qp_free(&q);
     return s;
+}
+
+static int count_matches(db_conn *c, const struct people_filter *f, int64_t *total)
+{
+    struct qparams q = {0};
+    char me[8];
+    qp_int(&q, f->me, me);
+    dj_buf b = {0};
+    dj_buf_puts(&b, "SELECT COUNT(*)" PERSON_FROM);
+    where_sql(&b, f, &q, me);
+    db_stmt *s = db_prep_dynamic(c, dj_buf_cstr(&b));
+    dj_buf_free(&b);
+    int rc = DJ_EDB;
+    if (s) {
+        qp_bind(s, &q);
+        rc = db_step(s);
+        *total = rc == DB_ROW ? db_col_i64(s, 0) : 0;
+        db_done(s);
+    }
+    qp_free(&q);
+    return rc < 0 ? rc : DJ_OK;
 }
 
 json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset, int64_t *total,
                     int *err)
 {
-    char *like = NULL, *path = NULL;
     int rc = DJ_OK;
     json_t *items = NULL;
-    db_stmt *s = query(c, f, limit, offset, &like, &path);
+    db_stmt *s = query(c, f, limit, offset);
     if (!s) {
         rc = DJ_EDB;
         goto out;
@@ -292,28 +364,11 @@ json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, in
     if (rc < 0)
         goto out;
     rc = DJ_OK;
-    if (*total < 0 && offset == 0) {
+    if (*total < 0 && offset == 0)
         *total = 0;
-    } else if (*total < 0) {
-        /* a page past the end: count on its own */
-        dj_buf b = {0};
-        dj_buf_puts(&b, "SELECT COUNT(*)" PERSON_FROM);
-        where_sql(&b, f);
-        s = db_prep_dynamic(c, dj_buf_cstr(&b));
-        dj_buf_free(&b);
-        if (!s) {
-            rc = DJ_EDB;
-            goto out;
-        }
-        db_bind(s, "ittt", f->me, like, f->status ? f->status : "", path);
-        rc = db_step(s);
-        *total = rc == DB_ROW ? db_col_i64(s, 0) : 0;
-        db_done(s);
-        rc = rc < 0 ? rc : DJ_OK;
-    }
+    else if (*total < 0) /* a page past the end: count on its own */
+        rc = count_matches(c, f, total);
 out:
-    free(like);
-    free(path);
     if (rc != DJ_OK) {
         json_decref(items);
         items = NULL;
@@ -325,8 +380,7 @@ out:
 
 int people_each(db_conn *c, const struct people_filter *f, void (*cb)(json_t *row, void *arg), void *arg)
 {
-    char *like = NULL, *path = NULL;
-    db_stmt *s = query(c, f, -1, 0, &like, &path);
+    db_stmt *s = query(c, f, -1, 0);
     int rc = s ? DJ_OK : DJ_EDB;
     int64_t today = orgs_today();
     while (s && (rc = db_step(s)) == DB_ROW) {
@@ -339,8 +393,6 @@ int people_each(db_conn *c, const struct people_filter *f, void (*cb)(json_t *ro
     }
     if (s)
         db_done(s);
-    free(like);
-    free(path);
     return rc < 0 ? rc : DJ_OK;
 }
 

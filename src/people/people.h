@@ -137,4 +137,9 @@ int people_export_csv(db_conn *c, const struct people_filter *f, dj_buf *out);
 /* The same as an .xlsx workbook (libxlsxwriter); out gets the file's bytes. */
 int people_export_xlsx(db_conn *c, const struct people_filter *f, dj_buf *out);
 
+/* `dangjian import --db F --file ROSTER.csv [--commit]` and
+ * `dangjian export --db F --out FILE [--format csv|xlsx] [--status S]`. */
+int people_cmd_import(int argc, char **argv);
+int people_cmd_export(int argc, char **argv);
+
 #endif

@@ -145,6 +145,68 @@ export const dashboard = () => get('/dashboard');
 export const listBrands = () => get('/brands');
 export const getBrand = (orgId) => get(`/brands/${orgId}`);
 
+// ── organisations and people (issue 3) ──────────────────────────────────
+/** The tree the caller may see: {items:[org…]} ({all: 1} includes dissolved ones). */
+export const listOrgs = (query) => get('/orgs', query);
+export const getOrg = (id) => get(`/orgs/${id}`);
+export const createOrg = (body) => post('/orgs', body);
+/** name, term_start/term_end, brand_*, officers [{post, person_id}], parent_id (move), dissolved_on */
+export const updateOrg = (id, body) => patch(`/orgs/${id}`, body);
+export const orgWarnings = (id) => get(`/orgs/${id}/warnings`);
+/** Public profiles of an organisation's members. */
+export const orgMembers = (id) => get(`/orgs/${id}/members`);
+/** filters: {q, org, status, active, sort, limit, cursor} */
+export const listPeople = (filters) => get('/people', filters);
+export const getPerson = (id) => get(`/people/${id}`);
+export const createPerson = (body) => post('/people', body);
+export const updatePerson = (id, body) => patch(`/people/${id}`, body);
+export const personProfile = (id) => get(`/people/${id}/profile`);
+
+/** The download address of the roster export (same filters as the list). */
+export function peopleExportUrl(format, filters = {}) {
+  const qs = new URLSearchParams({ format });
+  for (const [k, v] of Object.entries(filters)) {
+    if (v !== undefined && v !== null && v !== '') qs.set(k, v);
+  }
+  return `${BASE}/people/export?${qs}`;
+}
+
+/**
+ * Sends a roster file (CSV text or bytes) to the import; dryRun lists the bad
+ * rows without writing. onProgress(0..1) follows the upload. Resolves with the
+ * answer {rows, errors:[{line, column, message}], imported, …} for 200 and 422
+ * (422: the file has errors, nothing was written); other failures throw ApiError.
+ */
+export function importPeople(data, dryRun, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${BASE}/people/import?dry_run=${dryRun ? 1 : 0}`);
+    xhr.setRequestHeader('Content-Type', 'text/csv; charset=utf-8');
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.withCredentials = true;
+    if (onProgress) xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onerror = () => reject(new ApiError({ status: 0, code: 'network', message: t('common.networkError') }));
+    xhr.onload = () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
+      if ((xhr.status === 200 || xhr.status === 422) && body && Array.isArray(body.errors)) {
+        resolve({ status: xhr.status, ...body });
+        return;
+      }
+      const e = (body && body.error) || {};
+      if (xhr.status === 401) goToLogin();
+      reject(new ApiError({
+        status: xhr.status,
+        code: e.code || `http_${xhr.status}`,
+        message: e.message || t('common.httpError', { status: xhr.status }),
+        field: e.field,
+      }));
+    };
+    xhr.send(data);
+  });
+}
+
 // ── accounts and settings (system administrator) ─────────────────────────
 /** filters: {q, limit, cursor} */
 export const listUsers = (filters) => get('/users', filters);
@@ -156,9 +218,6 @@ export const unlockUser = (userId) => post(`/users/${userId}/unlock`);
 export const getSettings = () => get('/settings');
 /** changes: {key: value, …}, applied all or nothing */
 export const patchSettings = (changes) => patch('/settings', changes);
-/** The organisations the caller may see (the tree's nodes). */
-export const listOrgs = () => get('/orgs');
-
 // ── organisational life (activities, check-in, leave, compliance) ────────
 /** filters: {org, kind, state, from, to, q, mine, order, limit, cursor} */
 export const listActivities = (filters) => get('/activities', filters);

@@ -14,6 +14,24 @@ export const pages = [
     meta: { title: 'admin.menu.home', icon: 'HomeFilled' },
   },
   {
+    path: 'orgs',
+    name: 'a-orgs',
+    component: () => import('./orgs/OrgTree.vue'),
+    meta: { title: 'admin.menu.orgs', icon: 'OfficeBuilding', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  {
+    path: 'people',
+    name: 'a-people',
+    component: () => import('./people/Roster.vue'),
+    meta: { title: 'admin.menu.people', icon: 'User', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  {
+    path: 'people/:id(\\d+)',
+    name: 'a-person',
+    component: () => import('./people/PersonRecord.vue'),
+    meta: { title: 'people.record', menu: false, roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  {
     path: 'activities',
     name: 'a-activities',
     component: () => import('./life/ActivityList.vue'),

@@ -41,6 +41,12 @@ export const tabPages = [
     component: () => import('./brands/BrandPage.vue'),
     meta: { title: 'mobile.brand' },
   },
+  {
+    path: 'branch/:id(\\d+)',
+    name: 'm-branch',
+    component: () => import('./branch/Branch.vue'),
+    meta: { title: 'profile.branchTitle' },
+  },
 ];
 
 export default {
