@@ -46,7 +46,9 @@ end
 function request()
   if started == nil and (tid ~= 0 or nextone > 1) then started = now_us() end
   local s = sessions[nextone]
-  if nextone < #sessions then nextone = nextone + 1 end
+  -- after the last member, go round again: a request lost to a wrk timeout is
+  -- retried (the others answer 200 已签到 and record nothing)
+  nextone = nextone % #sessions + 1
   return wrk.format("POST", path, {
     ["Cookie"] = s.cookie, ["X-CSRF-Token"] = s.csrf, ["Content-Type"] = "application/json",
   }, body)

@@ -8,6 +8,20 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-5000}; CONNS=${2:-64}; THREADS=${3:-2}; PORT=${PORT:-18080}
 OUT=bench/life/out
+mkdir -p "$OUT"
+# the disk's fsync latency right now: commits cannot be faster than this
+python3 - "$OUT" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], 'fsync.probe')
+fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+ts = []
+for _ in range(100):
+    os.write(fd, b'x' * 4096)
+    t = time.perf_counter(); os.fsync(fd); ts.append((time.perf_counter() - t) * 1000)
+os.close(fd); os.unlink(path)
+ts.sort()
+print(f"disk fsync now: p50 {ts[50]:.2f} ms, p99 {ts[98]:.2f} ms")
+PY
 id=$(node bench/life/setup.mjs "$N" "$PORT")
 pid=$(cat $OUT/server.pid)
 trap 'kill "$pid" 2>/dev/null || true' EXIT

@@ -4,12 +4,15 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "err.h"
 #include "mem.h"
 
 #define MAX_BATCHES 8
+/* Checkpoint the SQLite WAL when idle, or at the latest after this many commits. */
+#define CHECKPOINT_EVERY 256
 #define QUEUE_LIMIT 100000 /* items waiting; beyond that, answer 503 rather than grow without bound */
 
 struct dj_batch {
@@ -66,6 +69,8 @@ static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list)
     pthread_mutex_lock(&b->mu);
     b->stats.apply_us += t1 - t0;
     b->stats.commit_us += t2 - t1;
+    if (t2 - t1 > b->stats.max_commit_us)
+        b->stats.max_commit_us = t2 - t1;
     pthread_mutex_unlock(&b->mu);
     return rc;
 }
@@ -111,9 +116,23 @@ static void release(dj_batch *b, struct dj_batch_item *list)
     }
 }
 
+/* On SQLite, a commit that crosses the WAL's auto-checkpoint threshold also
+ * copies the WAL into the database and fsyncs it, which stalls every request
+ * of that batch. The committer turns that off for its own connection and
+ * checkpoints when its queue is empty (or every CHECKPOINT_EVERY commits). */
+static bool is_sqlite(db_conn *c)
+{
+    return c && strcmp(db_driver_of(c)->name, "sqlite") == 0;
+}
+
 static void *committer(void *arg)
 {
     dj_batch *b = arg;
+    db_conn *first = db_thread();
+    bool sqlite = is_sqlite(first);
+    if (sqlite)
+        db_exec_script(first, "PRAGMA wal_autocheckpoint=0");
+    unsigned since_checkpoint = 0;
     for (;;) {
         pthread_mutex_lock(&b->mu);
         while (!b->head && !b->stopping)
@@ -156,6 +175,16 @@ static void *committer(void *arg)
             b->stats.max_batch = n;
         pthread_mutex_unlock(&b->mu);
         release(b, list);
+        since_checkpoint++;
+        if (sqlite && c) {
+            pthread_mutex_lock(&b->mu);
+            bool idle = b->head == NULL;
+            pthread_mutex_unlock(&b->mu);
+            if (idle || since_checkpoint >= CHECKPOINT_EVERY) {
+                db_exec_script(c, "PRAGMA wal_checkpoint(PASSIVE)");
+                since_checkpoint = 0;
+            }
+        }
     }
     db_thread_close();
     return NULL;
@@ -245,9 +274,10 @@ void dj_batch_stop_all(void)
             if (b->stats.items)
                 fprintf(stderr,
                         "dangjian: batch %s: %llu items in %llu commits (largest %llu, %llu retried alone);"
-                        " %.1f ms writing, %.1f ms committing\n",
+                        " %.1f ms writing, %.1f ms committing (longest commit %.1f ms)\n",
                         b->name, b->stats.items, b->stats.commits, b->stats.max_batch, b->stats.retries,
-                        (double)b->stats.apply_us / 1000, (double)b->stats.commit_us / 1000);
+                        (double)b->stats.apply_us / 1000, (double)b->stats.commit_us / 1000,
+                        (double)b->stats.max_commit_us / 1000);
         }
     }
     pthread_mutex_unlock(&registry_mu);

@@ -50,6 +50,7 @@ void dj_batch_stop_all(void);
 struct dj_batch_stats {
     unsigned long long items, commits, max_batch, retries;
     unsigned long long apply_us, commit_us; /* time spent writing the items, and in COMMIT (the fsync) */
+    unsigned long long max_commit_us;
 };
 void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out);
 

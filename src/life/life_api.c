@@ -227,7 +227,27 @@ static int activity_attendance(dj_req *r)
     if ((rc = auth_require(r, "life.read", a.org_id)) != DJ_OK)
         return rc;
     json_t *o = life_attendance_sheet(dj_db(r), &a, &rc);
-    return o ? dj_reply_json(r, 200, o) : rc;
+    if (!o)
+        return rc;
+    /* why someone asked for leave (illness, family) is for those who decide it */
+    if (!auth_can(r, "life.manage", a.org_id)) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(o, "people"), i, p) json_object_del(p, "leave_reason");
+    }
+    return dj_reply_json(r, 200, o);
+}
+
+static int activity_candidates(dj_req *r)
+{
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    if ((rc = auth_require(r, "life.manage", a.org_id)) != DJ_OK)
+        return rc;
+    json_t *items = life_activity_candidates(dj_db(r), &a, &rc);
+    return items ? dj_reply_json(r, 200, json_pack("{s:o}", "items", items)) : rc;
 }
 
 static int activity_leave(dj_req *r)
@@ -379,6 +399,7 @@ const struct dj_route life_routes[] = {
     {"GET", "/api/v1/activities/:id/qr", activity_qr, "life.manage", 0, 0},
     {"POST", "/api/v1/activities/:id/checkin", activity_checkin, NULL, 0, 1024},
     {"GET", "/api/v1/activities/:id/attendance", activity_attendance, "life.read", 0, 0},
+    {"GET", "/api/v1/activities/:id/candidates", activity_candidates, "life.manage", 0, 0},
     {"POST", "/api/v1/activities/:id/leave", activity_leave, NULL, 0, 4096},
     {"GET", "/api/v1/activities/:id/leaves", activity_leaves, "life.manage", 0, 0},
     {"POST", "/api/v1/leaves/:id/decision", leave_decide, "life.manage", 0, 4096},

@@ -66,7 +66,7 @@ struct checkin_job {
     char occurred_at[21];  /* the activity's start, for the event */
     char at[21];
     bool inserted;         /* false: was already signed in */
-    json_t *audit_after;   /* built on the request thread */
+    json_t *audit_after;   /* built on the request thread; released by dj_on_done */
 };
 
 static int checkin_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
@@ -106,8 +106,6 @@ static void batch_init(void)
 static int checkin_answer(dj_req *r)
 {
     struct checkin_job *j = r->work_arg;
-    json_decref(j->audit_after);
-    j->audit_after = NULL;
     if (j->item.rc != DJ_OK)
         return dj_fail(r, j->item.rc == DJ_EBUSY ? DJ_EBUSY : j->item.rc, NULL, "签到未能保存，请重新扫码");
     if (!j->inserted)
@@ -131,6 +129,11 @@ static int already(dj_req *r, db_conn *c, int64_t activity_id, int64_t person_id
     return rc;
 }
 
+static void release_json(void *j)
+{
+    json_decref(j);
+}
+
 static int enqueue(dj_req *r, const struct life_activity_brief *a, int64_t person_id, const char *method)
 {
     pthread_once(&batch_once, batch_init);
@@ -142,16 +145,14 @@ static int enqueue(dj_req *r, const struct life_activity_brief *a, int64_t perso
     j->method = method;
     dj_time_iso(a->starts_at, j->occurred_at);
     dj_time_iso(dj_now(), j->at);
-    if (j->by_user)
+    if (j->by_user) {
         j->audit_after = json_pack("{s:I, s:I, s:s}", "activity_id", (json_int_t)a->id, "person_id",
                                    (json_int_t)person_id, "method", method);
-    r->work_arg = j;
-    int rc = dj_batch_submit(checkin_batch, r, &j->item, checkin_answer);
-    if (rc != DJ_DEFERRED) {
-        json_decref(j->audit_after);
-        j->audit_after = NULL;
+        /* released however the request ends, even if the client goes away while queued */
+        dj_on_done(r, release_json, j->audit_after);
     }
-    return rc;
+    r->work_arg = j;
+    return dj_batch_submit(checkin_batch, r, &j->item, checkin_answer);
 }
 
 /* dj_batch_submit() keeps cont; work_arg carries the job to checkin_answer(). */

@@ -333,10 +333,8 @@ static int central_group(struct demo *d, int64_t root)
     json_t *v;
     json_array_foreach(ids, i, v) dj_buf_printf(&list, "%s%lld", i ? "," : "", (long long)dj_jint(v, "id", 0));
     json_decref(ids);
-    if (!list.len) {
-        dj_buf_free(&list);
-        return DJ_OK;
-    }
+    if (!list.len)
+        dj_buf_puts(&list, "0"); /* no roster yet: the sessions are still on record */
     /* spread 31 sessions over the days from 8 January to 3 days ago */
     int64_t first = dj_local_midnight(d->year, 1, 8), last = d->now - 3 * 86400;
     int rc = DJ_OK;

@@ -23,7 +23,8 @@ struct life_activity_brief {
 int life_activity_brief(db_conn *c, int64_t id, struct life_activity_brief *out);
 json_t *life_activity_row(db_conn *c, int64_t id, int *err);
 bool life_is_expected(db_conn *c, int64_t activity_id, int64_t person_id);
-/* Visible to the user: life.read on its org, or the user is expected at it. */
+/* Visible to the user: life.read on its org, or the user is expected at it;
+ * a planned (not yet noticed) one only to those who may manage it. */
 bool life_may_see(dj_req *r, const struct life_activity_brief *a);
 int life_activity_create(dj_req *r, const json_t *in, int64_t *id_out);
 int life_activity_update(dj_req *r, const struct life_activity_brief *a, const json_t *in);
@@ -33,6 +34,9 @@ json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, 
 /* The caller's own part: expected, checked in, leave. */
 json_t *life_activity_me(db_conn *c, int64_t activity_id, int64_t person_id);
 json_t *life_activity_expected(db_conn *c, int64_t activity_id, int *err);
+/* Who may be expected: the active people of the organisation's subtree, and
+ * anyone already expected; each with "expected": true/false. */
+json_t *life_activity_candidates(db_conn *c, const struct life_activity_brief *a, int *err);
 int life_leave_request(dj_req *r, const struct life_activity_brief *a, const char *reason, int64_t *id_out);
 int life_leave_decide(dj_req *r, int64_t leave_id, bool approve, const char *note);
 json_t *life_leaves_of(db_conn *c, int64_t activity_id, int *err);

@@ -73,6 +73,9 @@ bool life_is_expected(db_conn *c, int64_t activity_id, int64_t person_id)
 
 bool life_may_see(dj_req *r, const struct life_activity_brief *a)
 {
+    /* a planned activity is a draft: its organisers see it, members once it is noticed */
+    if (strcmp(a->state, "planned") == 0)
+        return auth_can(r, "life.manage", a->org_id);
     return auth_can(r, "life.read", a->org_id) || life_is_expected(dj_db(r), a->id, r->user->person_id);
 }
 
@@ -427,14 +430,16 @@ json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, 
     }
     bool only_mine = mine && strcmp(mine, "1") == 0;
     char *scope = auth_scope_sql(r, "life.read", "o.path");
+    char *manage = auth_scope_sql(r, "life.manage", "o.path");
     const char *where = dj_arena_printf(
         r->arena,
         " WHERE (%s OR a.id IN (SELECT activity_id FROM activity_people WHERE person_id = $1))"
+        " AND (a.state <> 'planned' OR %s)"
         " AND ($2 = '' OR a.kind = $2) AND ($3 = '' OR a.state = $3) AND ($4 = '' OR a.starts_at >= $4)"
         " AND ($5 = '' OR a.starts_at < $5) AND ($6 = '' OR o.path LIKE $6)"
         " AND ($7 = '' OR a.title LIKE $7)"
         " AND ($8 = 0 OR a.id IN (SELECT activity_id FROM activity_people WHERE person_id = $1))",
-        only_mine ? "1=0" : scope);
+        only_mine ? "1=0" : scope, manage);
     const char *like = q && *q ? dj_arena_printf(r->arena, "%%%s%%", q) : "";
     char *sql = dj_arena_printf(r->arena, "SELECT COUNT(*) AS n FROM activities a JOIN orgs o ON o.id = a.org_id%s",
                                 where);
@@ -489,6 +494,20 @@ json_t *life_activity_expected(db_conn *c, int64_t activity_id, int *err)
                          " JOIN people p ON p.id = ap.person_id LEFT JOIN orgs o ON o.id = p.org_id"
                          " WHERE ap.activity_id = $1 ORDER BY p.id",
                          "i", activity_id);
+}
+
+json_t *life_activity_candidates(db_conn *c, const struct life_activity_brief *a, int *err)
+{
+    char like[300];
+    snprintf(like, sizeof like, "%s%%", a->org_path);
+    return db_query_rows(c, err,
+                         "SELECT p.id, p.name, p.party_status, o.name AS org_name,"
+                         " CASE WHEN ap.person_id IS NULL THEN 0 ELSE 1 END AS expected__bool"
+                         " FROM people p LEFT JOIN orgs o ON o.id = p.org_id"
+                         " LEFT JOIN activity_people ap ON ap.activity_id = $1 AND ap.person_id = p.id"
+                         " WHERE p.active = 1 AND (o.path LIKE $2 OR ap.person_id IS NOT NULL)"
+                         " ORDER BY p.id LIMIT 5000",
+                         "it", a->id, like);
 }
 
 /* ---------------------------------------------------------------- leave */

@@ -48,10 +48,13 @@ test('an activity goes planned → noticed → held → closed, with check-in, q
     assert.equal(a.expected_count, 5);
     assert.match(a.starts_at, /Z$/, 'stored as UTC');
 
-    // not yet noticed: no QR, no check-in
+    // not yet noticed: no QR, no check-in, and members do not see the draft
     assert.equal((await sec.get(`/api/v1/activities/${a.id}/qr`)).status, 409);
+    assert.equal((await mem.get(`/api/v1/activities/${a.id}`)).status, 404);
+    assert.equal((await mem.get('/api/v1/activities')).body.total, 0);
     assert.equal((await sec.post(`/api/v1/activities/${a.id}/notice`)).status, 200);
     assert.equal((await sec.post(`/api/v1/activities/${a.id}/notice`)).status, 409, 'twice is refused');
+    assert.equal((await mem.get('/api/v1/activities')).body.total, 1);
 
     // the member sees it in the to-do list
     const todos = await mem.get('/api/v1/todos');
@@ -150,6 +153,16 @@ test('bad input is refused with the field named and nothing written', async () =
     assert.equal((await secB.post('/api/v1/activities', base)).status, 403);
     // a member may not create at all
     assert.equal((await (await as('member-a')).post('/api/v1/activities', base)).status, 403);
+    // the people expected can be adjusted: an activist joins a 党课, a member is dropped
+    const lecture = await createActivity(sec, { kind: 'party_lecture', title: '入党积极分子培训党课' });
+    const cand = await sec.get(`/api/v1/activities/${lecture.id}/candidates`);
+    assert.equal(cand.status, 200);
+    assert.deepEqual(cand.body.items.filter((p) => p.expected).map((p) => p.id), [1, 2, 3, 4, 6]);
+    assert.equal(cand.body.items.find((p) => p.id === 5).party_status, 'activist');
+    const adj = await sec.patch(`/api/v1/activities/${lecture.id}`, { expected_person_ids: [1, 2, 5] });
+    assert.equal(adj.status, 200, adj.text);
+    assert.equal(adj.body.expected_count, 3);
+    assert.equal((await secB.get(`/api/v1/activities/${lecture.id}/candidates`)).status, 404, 'not even visible');
     // cancelling needs a reason
     const a = await createActivity(sec, { kind: 'theme_day' });
     const noReason = await sec.post(`/api/v1/activities/${a.id}/cancel`, {});
@@ -195,6 +208,12 @@ test('leave: a member asks, the secretary of the branch decides; others cannot',
     assert.equal(detail.body.me.leave.status, 'approved');
     const sheet = await sec.get(`/api/v1/activities/${a.id}/attendance`);
     assert.equal(sheet.body.summary.leave, 1);
+    assert.equal(sheet.body.people.find((p) => p.person_id === PERSON.memberA).leave_reason, '出差在外');
+    // a fellow member sees who is on leave, not why
+    const seen = await mem.get(`/api/v1/activities/${a.id}/attendance`);
+    assert.equal(seen.status, 200);
+    assert.equal(seen.body.people.find((p) => p.person_id === PERSON.memberA).status, 'leave');
+    assert.equal('leave_reason' in seen.body.people.find((p) => p.person_id === PERSON.memberA), false);
     assert.equal(sheet.body.quorum, null);
     assert.equal(sql(srv.db, "SELECT COUNT(*) FROM audit WHERE entity = 'leave';").trim(), '2');
 
@@ -424,6 +443,32 @@ test('a secretary is reminded of a requirement still missing near the end of its
     const list = await mem.get('/api/v1/activities?mine=1');
     assert.deepEqual(list.body.items.map((x) => x.id), [a.id]);
     assert.equal((await mem.get('/api/v1/activity-kinds')).body.items.length, 17);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('the demo agency has a living year: 31 中心组 sessions on the committee, a matrix with red in it', async () => {
+  const srv = await startServer({ demo: true });
+  try {
+    const c = srv.client();
+    await c.login('admin');
+    const year = Number(new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 4));
+    const month = Number(new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(5, 7));
+    const counts = await c.get(`/api/v1/activities/counts?org=1&year=${year}`);
+    assert.equal(counts.status, 200);
+    const committee = counts.body.by_org.find((o) => o.org_id === 1);
+    assert.equal(committee.by_kind.study_session, 31, JSON.stringify(committee));
+    const m = await c.get(`/api/v1/compliance?org=1&year=${year}`);
+    assert.equal(m.status, 200);
+    assert.ok(m.body.orgs.length >= 1);
+    const cells = m.body.orgs.flatMap((o) => o.requirements.flatMap((q) => q.periods));
+    const done = cells.filter((p) => p.status === 'done').length;
+    const missing = cells.filter((p) => p.status === 'missing').length;
+    assert.ok(done > missing, `${done} done, ${missing} missing`);
+    if (month >= 9) assert.ok(missing > 0, 'a few requirements are missing on purpose');
+    // every attendance has its event for points
+    assert.equal(sql(srv.db, "SELECT COUNT(*) FROM attendance a WHERE NOT EXISTS (SELECT 1 FROM life_events e WHERE e.person_id = a.person_id AND e.activity_id = a.activity_id AND e.kind = 'attendance');").trim(), '0');
   } finally {
     await srv.stop();
   }

@@ -115,6 +115,23 @@ test('phone: to-dos, my activities, leave request and my year', async (t) => {
 
     await page.goto('/m/life');
     await page.locator('[data-test="study-hours"]').waitFor();
+  });
+  // the secretary decides it from the phone
+  await withPage(t, browser, 'phone', server.url, async (page) => {
+    await signInAs(page, '/m', 'sec-a', PASSWORD);
+    await page.goto(`/m/activities/${lecture.body.id}`);
+    const box = page.locator('[data-test="leave-decisions"]');
+    await box.getByText('到省里参加培训').waitFor();
+    const decided = page.waitForResponse((r) => /\/leaves\/\d+\/decision$/.test(r.url()));
+    await box.getByRole('button', { name: '批准' }).click();
+    assert.equal((await decided).status(), 200);
+    await box.getByText('请假已批准').waitFor();
+    await snap(page, 'life-phone-leave-decision');
+  });
+  await withPage(t, browser, 'phone', server.url, async (page) => {
+    await signInAs(page, '/m', 'member-a', PASSWORD);
+    await page.goto('/m/life');
+    await page.locator('[data-test="study-hours"]').waitFor();
     assert.match(await page.locator('[data-test="study-hours"]').innerText(), /\/ 32 学时/);
     await snap(page, 'life-phone-my-year');
   });
@@ -158,5 +175,12 @@ test('console: list, detail with quorum and hand sign-in, full-screen QR, compli
     await page.locator('[data-test="stats-total"]').waitFor();
     await page.locator('[data-test="chart-kind"] canvas').waitFor();
     await snap(page, 'life-admin-stats');
+
+    // the people expected can be adjusted: the activist 刘洋 is offered too
+    await page.goto(`/admin/activities/${activity.id}`);
+    await page.locator('[data-test="adjust-people"]').click();
+    const transfer = page.locator('[data-test="people-transfer"]');
+    await transfer.getByText('刘洋', { exact: false }).waitFor();
+    await snap(page, 'life-admin-people');
   });
 });

@@ -231,6 +231,7 @@ export const activityQr = (id) => get(`/activities/${id}/qr`);
 export const checkIn = (id, token) => post(`/activities/${id}/checkin`, { token });
 export const checkInByHand = (id, personId) => post(`/activities/${id}/checkin`, { person_id: personId });
 export const getAttendance = (id) => get(`/activities/${id}/attendance`);
+export const activityCandidates = (id) => get(`/activities/${id}/candidates`);
 export const askLeave = (id, reason) => post(`/activities/${id}/leave`, { reason });
 export const listLeaves = (id) => get(`/activities/${id}/leaves`);
 export const decideLeave = (leaveId, approve, note) => post(`/leaves/${leaveId}/decision`, { approve, note });

@@ -597,6 +597,9 @@ export default {
     minutesEditor: '会议记录',
     saveMinutes: '保存记录',
     noPeople: '暂无应到人员',
+    adjustPeople: '调整应到人员',
+    candidates: '可选人员',
+    chosen: '应到人员',
     // compliance
     complianceTitle: '组织生活落实情况',
     year: '年度',
