@@ -20,7 +20,7 @@
 
 static long members, batch = 1;
 static double seconds;
-static atomic_long done, failed, next_source = 50000000;
+static atomic_long done, failed, retries, next_source = 50000000;
 
 static double now_s(void)
 {
@@ -33,22 +33,38 @@ static void *worker(void *arg)
 {
     unsigned seed = (unsigned)(uintptr_t)arg;
     db_conn *c = db_thread();
+    if (!c) {
+        fprintf(stderr, "awards: cannot open the database\n");
+        exit(1);
+    }
     double end = now_s() + seconds;
     while (now_s() < end) {
-        int rc = db_begin(c);
         long ok = 0;
-        for (long i = 0; i < batch && rc == DJ_OK; i++) {
-            struct points_award a = {
-                .person_id = 1 + rand_r(&seed) % members, .rule_code = "attend_theme_day",
-                .source_type = "attendance", .source_id = atomic_fetch_add(&next_source, 1), .quantity = 1,
-                .occurred_at = dj_now() - 3600,
-            };
-            struct points_result res;
-            rc = points_award(c, &a, &res);
-            if (rc == DJ_OK && res.entry_id)
-                ok++;
+        int rc;
+        unsigned start_seed = seed;
+        long first_source = atomic_fetch_add(&next_source, batch);
+        for (int attempt = 0;; attempt++) {
+            seed = start_seed; /* the same awards again after a serialization failure */
+            ok = 0;
+            rc = db_begin(c);
+            for (long i = 0; i < batch && rc == DJ_OK; i++) {
+                struct points_award a = {
+                    .person_id = 1 + rand_r(&seed) % members, .rule_code = "attend_theme_day",
+                    .source_type = "attendance", .source_id = first_source + i, .quantity = 1,
+                    .occurred_at = dj_now() - 3600,
+                };
+                struct points_result res;
+                rc = points_award(c, &a, &res);
+                if (rc == DJ_OK && res.entry_id)
+                    ok++;
+            }
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+            if (rc != DJ_EBUSY)
+                break;
+            atomic_fetch_add(&retries, 1);
+            if (!points_retry_wait(attempt))
+                break;
         }
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         if (rc == DJ_OK)
             atomic_fetch_add(&done, ok);
         else
@@ -79,7 +95,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < threads && i < 64; i++)
         pthread_join(t[i], NULL);
     double el = now_s() - t0;
-    printf("awards: %ld in %.1fs = %.0f awards/s (%d threads, %ld per transaction; %ld failed)\n", (long)done, el,
-           (double)done / el, threads, batch, (long)failed);
+    printf("awards: %ld in %.1fs = %.0f awards/s (%d threads, %ld per transaction; %ld retried, %ld failed)\n",
+           (long)done, el, (double)done / el, threads, batch, (long)retries, (long)failed);
     return 0;
 }

@@ -44,6 +44,10 @@ int main(int argc, char **argv)
     long members = atol(argv[2]), n = atol(argv[3]);
     db_configure(argv[1]);
     db_conn *c = db_thread();
+    if (!c) {
+        fprintf(stderr, "queries: cannot open the database\n");
+        return 1;
+    }
     double *t = malloc((size_t)n * sizeof *t);
     unsigned seed = 7;
     char year[16], q[16], m[16];

@@ -2,17 +2,17 @@
 -- hash-chained ledger, per-member chain heads, totals per period, claims, and the
 -- notices that tell a member why an automatic award was not given (issue 5).
 
--- The organisational-life module's source events (issue 4 creates the same table; whichever
--- migration runs first wins, the definition is shared). quantity: 1 for attendance; hours x 10
--- for study_hours and volunteer_hours (1.5 hours = 15).
+-- The organisational-life module's source events (0200_life.sql creates this table; on a
+-- database without it the same shape is made here, without the foreign keys to its tables).
+-- quantity: 1 for attendance; hours for study_hours and volunteer_hours (1.5 = an hour and a half).
 CREATE TABLE IF NOT EXISTS life_events (
     id INTEGER PRIMARY KEY,
     person_id INTEGER NOT NULL,
     activity_id INTEGER NOT NULL,
     kind TEXT NOT NULL,           -- attendance | study_hours | volunteer_hours
     activity_kind TEXT NOT NULL,  -- branch_assembly, study_session, volunteer, ...
-    quantity INTEGER NOT NULL,
-    occurred_at TEXT NOT NULL,    -- ISO UTC
+    quantity REAL NOT NULL,       -- 1 for attendance, hours otherwise
+    occurred_at TEXT NOT NULL,    -- ISO UTC, the activity's start
     UNIQUE (person_id, activity_id, kind)
 );
 
@@ -69,7 +69,7 @@ CREATE INDEX points_ledger_cap ON points_ledger(person_id, rule_code, occurred_a
 CREATE INDEX points_ledger_occurred ON points_ledger(person_id, occurred_at);
 
 -- Append-only, also against a bug in the code: no UPDATE or DELETE reaches the ledger.
--- (SQLite trigger syntax; the PostgreSQL driver's schema uses a plpgsql trigger that raises.)
+-- (SQLite trigger syntax; 0300_points.pg.sql spells it as a plpgsql trigger function.)
 CREATE TRIGGER points_ledger_no_update BEFORE UPDATE ON points_ledger
 BEGIN
     SELECT RAISE(ABORT, 'points_ledger is append-only');
@@ -153,6 +153,9 @@ INSERT INTO points_rules (code, version, effective_from, name, category, points,
  ('attend_theme_day', 1, '2020-01-01', '参加主题党日', '组织生活', 1, NULL, NULL, NULL, 'attendance', 'theme_day', 0, 0, 1, '2026-01-01T00:00:00Z'),
  ('attend_org_life_meeting', 1, '2020-01-01', '参加组织生活会', '组织生活', 1, NULL, NULL, NULL, 'attendance', 'org_life_meeting', 0, 0, 1, '2026-01-01T00:00:00Z'),
  ('attend_democratic_review', 1, '2020-01-01', '参加民主评议党员', '组织生活', 1, NULL, NULL, NULL, 'attendance', 'democratic_review', 0, 0, 1, '2026-01-01T00:00:00Z'),
+ ('attend_micro_share', 1, '2020-01-01', '参加党建+微分享', '学习', 1, NULL, NULL, NULL, 'attendance', 'micro_share', 0, 0, 1, '2026-01-01T00:00:00Z'),
+ ('attend_grassroots_visit', 1, '2020-01-01', '参加支部下基层', '业务贡献', 1, NULL, NULL, NULL, 'attendance', 'grassroots_visit', 0, 0, 1, '2026-01-01T00:00:00Z'),
+ ('attend_education_visit', 1, '2020-01-01', '参加现场教学（参观学习）', '学习', 1, NULL, NULL, NULL, 'attendance', 'education_visit', 0, 0, 1, '2026-01-01T00:00:00Z'),
  ('study_hours', 1, '2020-01-01', '集中学习（每学时）', '学习', 1, 3, NULL, 60, 'study_hours', NULL, 5, 0, 1, '2026-01-01T00:00:00Z'),
  ('volunteer_hours', 1, '2020-01-01', '志愿服务（每小时）', '志愿服务', 1, NULL, 10, 40, 'volunteer_hours', NULL, 10, 0, 1, '2026-01-01T00:00:00Z'),
  ('training_short', 1, '2020-01-01', '参加培训（1 天以内）', '学习', 1, NULL, NULL, NULL, 'claim', NULL, 0, 1, 1, '2026-01-01T00:00:00Z'),

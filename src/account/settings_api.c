@@ -34,6 +34,10 @@ static const struct setting_def defs[] = {
     {"life.party_lecture_period", "党课要求周期（month 每月 / quarter 每季度 / year 每年）", "组织生活", false, 4, 7, "quarter"},
     {"life.study_hours_min", "党员每年集中学习最低学时", "组织生活", true, 1, 200, "32"},
     {"life.todo_warn_days", "要求未落实时提前几天提醒书记", "组织生活", true, 1, 90, "7"},
+    /* issue 5: points */
+    {"points.base_score", "积分年度基础分", "积分", true, 0, 1000, "60"},
+    {"points.allow_negative", "积分可低于零（1 是，0 否）", "积分", true, 0, 1, "0"},
+    {"points.honour_roll_size", "红榜默认人数", "积分", true, 3, 100, "10"},
     /* work lists (issue 6) */
     {"lists.due_soon_days", "清单事项临期提醒天数（到期前几天列入待办）", "工作清单", true, 1, 60, "7"},
     /* assessment and dashboard (issue 7) */

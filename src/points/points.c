@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/err.h"
 #include "../core/mem.h"
@@ -67,7 +68,10 @@ int64_t points_amount(const struct points_rule *rule, int64_t quantity)
         return rule->points;
     if (quantity <= 0 || quantity < rule->min_quantity)
         return 0;
-    return rule->points * (quantity / 10);
+    /* hours rounded half up (1.5 h counts 2); a duration that meets the minimum counts
+     * at least one hour */
+    int64_t whole = (quantity + 5) / 10;
+    return rule->points * (whole > 0 ? whole : 1);
 }
 
 int64_t points_cap_clip(const struct points_rule *rule, int64_t delta, int64_t used_day, int64_t used_month,
@@ -147,6 +151,16 @@ void points_entry_hash(const struct points_entry *e, const char *prev_hash, char
 
 /* ---------- the ledger ---------- */
 
+bool points_retry_wait(int attempt)
+{
+    if (attempt >= 4)
+        return false;
+    /* 2, 4, 8, 16 ms, with jitter so the losers do not collide again */
+    struct timespec ts = {0, (long)((2L << attempt) * 1000000L + (long)randombytes_uniform(1000000))};
+    nanosleep(&ts, NULL);
+    return true;
+}
+
 int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_t *agency_id)
 {
     *branch_id = 0;
@@ -190,6 +204,16 @@ int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_
         }
     }
     return DJ_OK;
+}
+
+int points_member_moved(db_conn *c, int64_t person_id)
+{
+    int64_t branch, agency;
+    int rc = points_person_orgs(c, person_id, &branch, &agency);
+    if (rc)
+        return rc;
+    return db_exec(c, "UPDATE points_totals SET branch_id = $2, agency_id = $3 WHERE person_id = $1", "iII",
+                   person_id, branch, agency);
 }
 
 /* Appends one entry to the member's chain and adds it to the totals; e->seq is
@@ -440,8 +464,67 @@ static int verify_head(db_conn *c, struct points_verify *v, int64_t person, int6
     return rc;
 }
 
+/* What a member's entries add up to per period, to hold against points_totals
+ * (the scores people see come from there, and those rows carry no hash). */
+struct member_sums {
+    int n;
+    char period[40][16];
+    int64_t total[40], count[40];
+};
+
+static void sums_add(struct member_sums *m, const char *occurred_at, int64_t delta)
+{
+    int64_t t = 0;
+    if (dj_time_parse(occurred_at ? occurred_at : "", &t) != DJ_OK)
+        return;
+    char p[3][16];
+    points_periods(t, p[0], p[1], p[2]);
+    for (int k = 0; k < 3; k++) {
+        int i = 0;
+        while (i < m->n && strcmp(m->period[i], p[k]) != 0)
+            i++;
+        if (i == m->n) {
+            if (m->n == 40)
+                continue;
+            memcpy(m->period[m->n], p[k], sizeof m->period[0]);
+            m->total[m->n] = m->count[m->n] = 0;
+            m->n++;
+        }
+        m->total[i] += delta;
+        m->count[i]++;
+    }
+}
+
+static int verify_totals(db_conn *c, struct points_verify *v, int64_t person, const struct member_sums *m)
+{
+    db_stmt *s = db_prep(c, "SELECT period, total, entries FROM points_totals WHERE person_id = $1");
+    if (!s)
+        return DJ_EDB;
+    db_bind(s, "i", person);
+    int rc, rows = 0;
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *period = db_col_text(s, 0) ? db_col_text(s, 0) : "";
+        int i = 0;
+        while (i < m->n && strcmp(m->period[i], period) != 0)
+            i++;
+        rows++;
+        if (i == m->n || m->total[i] != db_col_i64(s, 1) || m->count[i] != db_col_i64(s, 2)) {
+            char why[160];
+            snprintf(why, sizeof why, "积分汇总（%s）与台账条目之和不符（汇总被改动）", period);
+            verify_bad(v, 0, person, why);
+        }
+    }
+    db_done(s);
+    if (rc != DB_DONE)
+        return rc;
+    if (rows != m->n)
+        verify_bad(v, 0, person, "缺少积分汇总行（汇总被删除）");
+    return DJ_OK;
+}
+
 int points_verify_chain(db_conn *c, struct points_verify *v)
 {
+    struct member_sums *sums = dj_calloc(1, sizeof *sums);
     memset(v, 0, sizeof *v);
     v->ok = true;
     db_stmt *s = db_prep(c, "SELECT id, person_id, seq, rule_id, rule_code, delta, source_type, source_id,"
@@ -456,8 +539,10 @@ int points_verify_chain(db_conn *c, struct points_verify *v)
     while ((rc = db_step(s)) == DB_ROW) {
         int64_t id = db_col_i64(s, 0), p = db_col_i64(s, 1);
         if (p != person) {
-            if (person && !broken && (rc = verify_head(c, v, person, expect_seq, prev, last_id)))
+            if (person && !broken && ((rc = verify_head(c, v, person, expect_seq, prev, last_id)) ||
+                                      (rc = verify_totals(c, v, person, sums))))
                 break;
+            sums->n = 0;
             person = p;
             expect_seq = 0;
             broken = false;
@@ -489,12 +574,17 @@ int points_verify_chain(db_conn *c, struct points_verify *v)
         }
         expect_seq = e.seq;
         snprintf(prev, sizeof prev, "%s", stored);
+        sums_add(sums, e.occurred_at, e.delta);
     }
     db_done(s);
-    if (rc == DB_DONE && person && !broken)
+    if (rc == DB_DONE && person && !broken) {
         rc = verify_head(c, v, person, expect_seq, prev, last_id);
-    else if (rc == DB_DONE)
+        if (rc == DJ_OK)
+            rc = verify_totals(c, v, person, sums);
+    } else if (rc == DB_DONE) {
         rc = DJ_OK;
+    }
+    free(sums);
     if (rc)
         return rc;
     /* a head whose whole chain is gone */
@@ -581,7 +671,9 @@ static int pending_events(db_conn *c, struct life_event *evs, int max, int *n)
         e->activity_id = db_col_i64(s, 2);
         snprintf(e->kind, sizeof e->kind, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
         snprintf(e->activity_kind, sizeof e->activity_kind, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
-        e->quantity = db_col_i64(s, 5);
+        /* life_events.quantity is hours (REAL); awards count tenths of an hour */
+        double q = db_col_double(s, 5);
+        e->quantity = strncmp(e->kind, "attendance", 10) == 0 ? 1 : (int64_t)(q * 10.0 + 0.5);
         if (dj_time_parse(db_col_text(s, 6) ? db_col_text(s, 6) : "", &e->occurred) != DJ_OK)
             e->occurred = 0;
         (*n)++;
@@ -617,12 +709,20 @@ int points_consume_events(db_conn *c, struct points_sync *st)
     struct life_event *evs = dj_calloc(CONSUME_BATCH, sizeof *evs);
     int rc, n;
     do {
-        if ((rc = db_begin(c)))
-            break;
-        rc = pending_events(c, evs, CONSUME_BATCH, &n);
-        for (int i = 0; i < n && rc == DJ_OK; i++)
-            rc = consume_one(c, &evs[i], st);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        for (int attempt = 0;; attempt++) {
+            struct points_sync before = *st;
+            if ((rc = db_begin(c)) == DJ_OK) {
+                rc = pending_events(c, evs, CONSUME_BATCH, &n);
+                for (int i = 0; i < n && rc == DJ_OK; i++)
+                    rc = consume_one(c, &evs[i], st);
+                rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+            }
+            if (rc == DJ_OK)
+                break;
+            *st = before; /* nothing of the failed attempt was kept */
+            if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+                break;
+        }
     } while (rc == DJ_OK && n == CONSUME_BATCH);
     free(evs);
     return rc;

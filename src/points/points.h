@@ -45,8 +45,9 @@ struct points_rule {
 };
 
 /* Points an event is worth under a rule: points per event for attendance,
- * claims and manual entries; points per whole hour for the *_hours sources,
- * where quantity is hours x 10 (floor; below min_quantity nothing). */
+ * claims and manual entries; points per hour for the *_hours sources, where
+ * quantity is tenths of an hour: hours rounded half up, at least one hour once
+ * the rule's minimum duration is met, nothing below it. */
 int64_t points_amount(const struct points_rule *rule, int64_t quantity);
 
 /* What a cap leaves of a positive delta, given what the member already has
@@ -82,7 +83,8 @@ struct points_award {
     const char *rule_code;
     const char *source_type; /* attendance | study_hours | volunteer_hours | claim | manual */
     int64_t source_id;
-    int64_t quantity;        /* 1 for one event; hours x 10 for the *_hours sources */
+    int64_t quantity;        /* 1 for one event; tenths of an hour for the *_hours sources
+                              * (the consumer converts life_events' hours) */
     int64_t occurred_at;     /* when the deed was done */
     const char *reason;      /* NULL: from the rule */
     int64_t created_by, approved_by; /* users.id; 0: the automatic awarder / none */
@@ -111,7 +113,9 @@ struct points_verify {
     int64_t bad_person;
     char problem[160];
 };
-/* Walks every member's chain (and its head). DJ_OK whether or not it is intact. */
+/* Walks every member's chain, its head, and the member's totals against the sums of
+ * the entries. DJ_OK whether or not it is intact; first_bad 0 with ok false names a
+ * member whose totals (or whole chain) no longer match. */
 int points_verify_chain(db_conn *c, struct points_verify *v);
 
 struct points_sync {
@@ -123,8 +127,24 @@ int points_consume_events_tx(db_conn *c, struct points_sync *st);
  * or a closing has committed. st may be NULL. */
 int points_consume_events(db_conn *c, struct points_sync *st);
 
+/* For a write transaction that the database refused with DJ_EBUSY (on PostgreSQL,
+ * SERIALIZABLE: two awards for one member both update the member's chain head, and the
+ * later one fails): waits a little longer each time and returns true to run the whole
+ * transaction again, or false after the fifth attempt. */
+bool points_retry_wait(int attempt);
+
+/* For the roster when a member moves to another branch (inside its transaction): the
+ * member's totals rows rank with the new branch from now on. */
+int points_member_moved(db_conn *c, int64_t person_id);
+
 /* The member's branch (nearest branch-kind ancestor of their org) and agency (root). */
 int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_t *agency_id);
+
+/* Small look-ups for the handlers' permission checks: a person's org (0 when none;
+ * DJ_ENOTFOUND for no such person), the member an entry belongs to, the first root org. */
+int points_person_org(db_conn *c, int64_t person_id, int64_t *org_id);
+int points_entry_person(db_conn *c, int64_t entry_id, int64_t *person_id);
+int points_first_root(db_conn *c, int64_t *org_id);
 
 /* ---------- rules and claims (points_claims.c) ---------- */
 
@@ -137,10 +157,13 @@ json_t *points_rules_list(db_conn *c, bool all, int *err);
 int points_rule_save(db_conn *c, const json_t *in, int64_t user_id, int64_t *id, const char **field,
                      const char **msg);
 
+/* A new claim, pending for the branch; under a rule that needs no approval it is
+ * approved and recorded at once. */
 int points_claim_create(db_conn *c, int64_t person_id, int64_t user_id, const char *rule_code,
                         const char *description, const char *occurred_on, int64_t *id, const char **msg);
 /* The claim's person and branch (for permission checks). */
 json_t *points_claim_get(db_conn *c, int64_t id, int *err);
+/* user_id 0: decided by the system (a rule without approval). */
 int points_claim_decide(db_conn *c, int64_t id, int64_t user_id, bool approve, const char *reason,
                         struct points_result *res, const char **msg);
 /* Claims of a person (mine) or in a scope (scope_sql over the branch's o.path). */

@@ -42,7 +42,7 @@ static int person_org(dj_req *r, int64_t person, int64_t *org)
 {
     int64_t o = 0;
     *org = 0;
-    int rc = db_query_i64(dj_db(r), &o, "SELECT COALESCE(org_id, 0) FROM people WHERE id = $1", "i", person);
+    int rc = points_person_org(dj_db(r), person, &o);
     if (rc == DJ_ENOTFOUND)
         return dj_fail(r, DJ_ENOTFOUND, "person", "找不到编号为 %lld 的人员", (long long)person);
     *org = o;
@@ -79,8 +79,74 @@ static int64_t caller_agency(dj_req *r)
     if (!agency && r->user->ngrants > 0)
         agency = strtoll(r->user->grants[0].org_path + 1, NULL, 10);
     if (!agency)
-        db_query_i64(dj_db(r), &agency, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+        points_first_root(dj_db(r), &agency);
     return agency;
+}
+
+/* The honour roll is the same page for every member of an agency and is read far more
+ * often than it changes, so each process keeps the rendered answer for a second: a
+ * new award shows on the roll within a second, and a burst of members opening 积分
+ * costs one query per second per (agency, period, size). */
+#define ROLL_SLOTS 16
+static struct {
+    int64_t agency, limit, at_ms;
+    char period[16];
+    char *body; /* heap; owned by the cache */
+} roll_cache[ROLL_SLOTS];
+static pthread_mutex_t roll_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A copy (in the request's arena) of the cached answer, or NULL. */
+static char *roll_cached(dj_req *r, int64_t agency, const char *period, int64_t limit)
+{
+    char *out = NULL;
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&roll_mu);
+    for (int i = 0; i < ROLL_SLOTS && !out; i++)
+        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
+            strcmp(roll_cache[i].period, period) == 0 && now - roll_cache[i].at_ms < 1000)
+            out = dj_arena_strdup(r->arena, roll_cache[i].body);
+    pthread_mutex_unlock(&roll_mu);
+    return out;
+}
+
+static void roll_store(int64_t agency, const char *period, int64_t limit, const char *body)
+{
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&roll_mu);
+    int slot = 0;
+    for (int i = 0; i < ROLL_SLOTS; i++) {
+        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
+            strcmp(roll_cache[i].period, period) == 0) {
+            slot = i;
+            break;
+        }
+        if (roll_cache[i].at_ms < roll_cache[slot].at_ms)
+            slot = i; /* else the oldest */
+    }
+    free(roll_cache[slot].body);
+    roll_cache[slot].body = dj_strdup(body);
+    roll_cache[slot].agency = agency;
+    roll_cache[slot].limit = limit;
+    roll_cache[slot].at_ms = now;
+    snprintf(roll_cache[slot].period, sizeof roll_cache[slot].period, "%s", period);
+    pthread_mutex_unlock(&roll_mu);
+}
+
+/* After a change made through this process, its own cache starts afresh (other
+ * processes catch up within the second). */
+static void roll_forget(void)
+{
+    pthread_mutex_lock(&roll_mu);
+    for (int i = 0; i < ROLL_SLOTS; i++)
+        roll_cache[i].at_ms = 0;
+    pthread_mutex_unlock(&roll_mu);
 }
 
 /* ---------- my score, ledgers, rankings ---------- */
@@ -150,62 +216,6 @@ static int rankings_get(dj_req *r)
     if (!out)
         return rc;
     return dj_reply_json(r, 200, out);
-}
-
-/* The honour roll is the same page for every member of an agency and is read far more
- * often than it changes, so each process keeps the rendered answer for a second: a
- * new award shows on the roll within a second, and a burst of members opening 积分
- * costs one query per second per (agency, period, size). */
-#define ROLL_SLOTS 16
-static struct {
-    int64_t agency, limit, at_ms;
-    char period[16];
-    char *body; /* heap; owned by the cache */
-} roll_cache[ROLL_SLOTS];
-static pthread_mutex_t roll_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A copy (in the request's arena) of the cached answer, or NULL. */
-static char *roll_cached(dj_req *r, int64_t agency, const char *period, int64_t limit)
-{
-    char *out = NULL;
-    int64_t now = mono_ms();
-    pthread_mutex_lock(&roll_mu);
-    for (int i = 0; i < ROLL_SLOTS && !out; i++)
-        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
-            strcmp(roll_cache[i].period, period) == 0 && now - roll_cache[i].at_ms < 1000)
-            out = dj_arena_strdup(r->arena, roll_cache[i].body);
-    pthread_mutex_unlock(&roll_mu);
-    return out;
-}
-
-static void roll_store(int64_t agency, const char *period, int64_t limit, const char *body)
-{
-    int64_t now = mono_ms();
-    pthread_mutex_lock(&roll_mu);
-    int slot = 0;
-    for (int i = 0; i < ROLL_SLOTS; i++) {
-        if (roll_cache[i].body && roll_cache[i].agency == agency && roll_cache[i].limit == limit &&
-            strcmp(roll_cache[i].period, period) == 0) {
-            slot = i;
-            break;
-        }
-        if (roll_cache[i].at_ms < roll_cache[slot].at_ms)
-            slot = i; /* else the oldest */
-    }
-    free(roll_cache[slot].body);
-    roll_cache[slot].body = dj_strdup(body);
-    roll_cache[slot].agency = agency;
-    roll_cache[slot].limit = limit;
-    roll_cache[slot].at_ms = now;
-    snprintf(roll_cache[slot].period, sizeof roll_cache[slot].period, "%s", period);
-    pthread_mutex_unlock(&roll_mu);
 }
 
 static int honour_roll_get(dj_req *r)
@@ -337,11 +347,15 @@ static int rules_post(dj_req *r)
     db_conn *c = dj_db(r);
     int64_t id = 0;
     const char *field = NULL, *msg = NULL;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        rc = points_rule_save(c, in, user_id(r), &id, &field, &msg);
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, "create", "points_rule", id, NULL, in);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_rule_save(c, in, user_id(r), &id, &field, &msg);
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "create", "points_rule", id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
     json_decref(in);
     if (rc && msg)
@@ -411,19 +425,28 @@ static int claims_post(dj_req *r)
     db_conn *c = dj_db(r);
     int64_t id = 0;
     const char *msg = NULL;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
-                                 dj_jstr(in, "description", ""), when, &id, &msg);
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, "create", "points_claim", id, NULL, in);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
+                                     dj_jstr(in, "description", ""), when, &id, &msg);
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "create", "points_claim", id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     json_decref(in);
     if (rc && msg)
         return dj_fail(r, rc, rc == DJ_EINVAL ? "rule_code" : NULL, "%s", msg);
     if (rc)
         return rc;
-    return dj_reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "pending"));
+    json_t *k = points_claim_get(c, id, &rc);
+    if (!k)
+        return rc;
+    return dj_reply_json(r, 201, k);
 }
 
 static int claim_decision(dj_req *r)
@@ -457,16 +480,22 @@ static int claim_decision(dj_req *r)
         return dj_fail(r, DJ_EFORBIDDEN, NULL, "不能审批本人的申报");
     struct points_result res;
     const char *msg = NULL;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        json_t *before = points_claim_get(c, id, &rc);
-        rc = before ? points_claim_decide(c, id, user_id(r), approve, reason, &res, &msg) : rc;
-        json_t *after = rc == DJ_OK ? points_claim_get(c, id, &rc) : NULL;
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, approve ? "approve" : "reject", "points_claim", id, before, after);
-        json_decref(before);
-        json_decref(after);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            json_t *before = points_claim_get(c, id, &rc);
+            rc = before ? points_claim_decide(c, id, user_id(r), approve, reason, &res, &msg) : rc;
+            json_t *after = rc == DJ_OK ? points_claim_get(c, id, &rc) : NULL;
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, approve ? "approve" : "reject", "points_claim", id, before, after);
+            json_decref(before);
+            json_decref(after);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     if (rc && msg)
         return dj_fail(r, rc, NULL, "%s", msg);
     if (rc)
@@ -500,15 +529,21 @@ static int entries_post(dj_req *r)
     dj_date_parse(dj_jstr(in, "occurred_on", ""), &y, &m, &d);
     db_conn *c = dj_db(r);
     struct points_result res;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
-                                 dj_local_midnight(y, m, d) + 12 * 3600, user_id(r), &res);
-        if (rc == DJ_OK && !res.entry_id)
-            rc = DJ_EUNPROCESSABLE;
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, "create", "points_entry", res.entry_id, NULL, in);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
+                                     dj_local_midnight(y, m, d) + 12 * 3600, user_id(r), &res);
+            if (rc == DJ_OK && !res.entry_id)
+                rc = DJ_EUNPROCESSABLE;
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "create", "points_entry", res.entry_id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     json_decref(in);
     if (rc == DJ_EINVAL || rc == DJ_ENOTFOUND)
         return dj_fail(r, DJ_EINVAL, "rule_code", "该规则不能手工记分（请选择来源为“手工”的规则）");
@@ -534,7 +569,7 @@ static int entry_reverse(dj_req *r)
         return rc;
     db_conn *c = dj_db(r);
     int64_t person = 0;
-    if (db_query_i64(c, &person, "SELECT person_id FROM points_ledger WHERE id = $1", "i", id) != DJ_OK) {
+    if (points_entry_person(c, id, &person) != DJ_OK) {
         json_decref(in);
         return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该积分条目");
     }
@@ -543,12 +578,18 @@ static int entry_reverse(dj_req *r)
         return rc;
     }
     int64_t new_id = 0;
-    if ((rc = db_begin(c)) == DJ_OK) {
-        rc = points_reverse(c, id, dj_jstr(in, "reason", ""), user_id(r), &new_id);
-        if (rc == DJ_OK)
-            rc = audit_write(c, r, "reverse", "points_entry", id, NULL, in);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_reverse(c, id, dj_jstr(in, "reason", ""), user_id(r), &new_id);
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "reverse", "points_entry", id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     json_decref(in);
     if (rc == DJ_ECONFLICT)
         return dj_fail(r, rc, "id", "该条目已冲正过，或本身就是冲正条目");
@@ -559,19 +600,40 @@ static int entry_reverse(dj_req *r)
 
 /* ---------- the chain, the sync ---------- */
 
-static int verify_get(dj_req *r)
-{
+/* Walking every chain reads the whole ledger (35 s for 10 million entries), so it runs
+ * on the worker pool with that thread's own connection, not on a request thread. */
+struct verify_job {
     struct points_verify v;
-    int rc = points_verify_chain(dj_db(r), &v);
-    if (rc)
-        return rc;
-    if (v.ok)
-        return dj_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "entries", (json_int_t)v.entries));
-    json_t *out = json_pack("{s:b, s:I, s:I, s:I, s:s}", "ok", 0, "entries", (json_int_t)v.entries, "first_bad",
-                            (json_int_t)v.first_bad, "person_id", (json_int_t)v.bad_person, "problem", v.problem);
-    if (!v.first_bad)
+    int rc;
+};
+
+static void verify_work(void *arg)
+{
+    struct verify_job *j = arg;
+    db_conn *c = db_thread();
+    j->rc = c ? points_verify_chain(c, &j->v) : DJ_EDB;
+}
+
+static int verify_cont(dj_req *r)
+{
+    struct verify_job *j = r->work_arg;
+    if (j->rc)
+        return j->rc;
+    const struct points_verify *v = &j->v;
+    if (v->ok)
+        return dj_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "entries", (json_int_t)v->entries));
+    json_t *out = json_pack("{s:b, s:I, s:I, s:I, s:s}", "ok", 0, "entries", (json_int_t)v->entries, "first_bad",
+                            (json_int_t)v->first_bad, "person_id", (json_int_t)v->bad_person, "problem", v->problem);
+    if (!v->first_bad)
         json_object_set_new(out, "first_bad", json_null());
     return dj_reply_json(r, 200, out);
+}
+
+static int verify_get(dj_req *r)
+{
+    struct verify_job *j = dj_arena_alloc(r->arena, sizeof *j);
+    memset(j, 0, sizeof *j);
+    return dj_defer(r, verify_work, j, verify_cont);
 }
 
 static int sync_post(dj_req *r)
@@ -579,15 +641,25 @@ static int sync_post(dj_req *r)
     struct points_sync st = {0};
     db_conn *c = dj_db(r);
     json_t *out = NULL;
-    int rc = db_begin(c);
-    if (rc == DJ_OK) {
-        rc = points_consume_events_tx(c, &st);
-        out = json_pack("{s:I, s:I, s:I, s:I}", "events", (json_int_t)st.events, "awarded", (json_int_t)st.awarded,
-                        "skipped", (json_int_t)st.skipped, "duplicates", (json_int_t)st.duplicates);
-        if (rc == DJ_OK && st.events)
-            rc = audit_write(c, r, "sync", "points", 0, NULL, out);
-        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    int rc;
+    for (int attempt = 0;; attempt++) {
+        memset(&st, 0, sizeof st);
+        json_decref(out);
+        out = NULL;
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = points_consume_events_tx(c, &st);
+            out = json_pack("{s:I, s:I, s:I, s:I}", "events", (json_int_t)st.events, "awarded",
+                            (json_int_t)st.awarded, "skipped", (json_int_t)st.skipped, "duplicates",
+                            (json_int_t)st.duplicates);
+            if (rc == DJ_OK && st.events)
+                rc = audit_write(c, r, "sync", "points", 0, NULL, out);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
     }
+    if (rc == DJ_OK)
+        roll_forget();
     if (rc) {
         json_decref(out);
         return rc;

@@ -169,6 +169,14 @@ int points_claim_create(db_conn *c, int64_t person_id, int64_t user_id, const ch
         rc = DJ_EDB;
     }
     db_done(s);
+    if (rc == DJ_OK && !rule.needs_approval) {
+        /* a rule that needs no approval: recorded at once (a cap reached leaves it pending) */
+        struct points_result res;
+        const char *why = NULL;
+        rc = points_claim_decide(c, *id, 0, true, "该事项无需审批，自动记入", &res, &why);
+        if (rc == DJ_EUNPROCESSABLE)
+            rc = DJ_OK;
+    }
     return rc;
 }
 
@@ -230,7 +238,7 @@ int points_claim_decide(db_conn *c, int64_t id, int64_t user_id, bool approve, c
     rc = db_exec(c,
                  "UPDATE points_claims SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5,"
                  " entry_id = $6 WHERE id = $1 AND status = 'pending'",
-                 "itittI", id, approve ? "approved" : "rejected", user_id, now, reason, entry);
+                 "itIttI", id, approve ? "approved" : "rejected", user_id, now, reason, entry);
 out:
     json_decref(k);
     return rc;

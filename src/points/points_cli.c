@@ -42,9 +42,11 @@ int points_cmd_verify(int argc, char **argv)
         printf("{\"ok\":true,\"entries\":%lld}\n", (long long)v.entries);
         return 0;
     }
-    printf("{\"ok\":false,\"first_bad\":%lld,\"person_id\":%lld,\"entries\":%lld}\n", (long long)v.first_bad,
-           (long long)v.bad_person, (long long)v.entries);
-    fprintf(stderr, "积分台账校验失败：条目 %lld（党员 %lld）：%s\n", (long long)v.first_bad, (long long)v.bad_person,
-            v.problem);
+    char bad[24] = "null";
+    if (v.first_bad)
+        snprintf(bad, sizeof bad, "%lld", (long long)v.first_bad);
+    printf("{\"ok\":false,\"first_bad\":%s,\"person_id\":%lld,\"entries\":%lld}\n", bad, (long long)v.bad_person,
+           (long long)v.entries);
+    fprintf(stderr, "积分台账校验失败：条目 %s（党员 %lld）：%s\n", bad, (long long)v.bad_person, v.problem);
     return 1;
 }

@@ -29,6 +29,21 @@ int64_t points_year_score(const struct points_settings *s, int64_t total)
     return v < 0 && !s->allow_negative ? 0 : v;
 }
 
+int points_person_org(db_conn *c, int64_t person_id, int64_t *org_id)
+{
+    return db_query_i64(c, org_id, "SELECT COALESCE(org_id, 0) FROM people WHERE id = $1", "i", person_id);
+}
+
+int points_entry_person(db_conn *c, int64_t entry_id, int64_t *person_id)
+{
+    return db_query_i64(c, person_id, "SELECT person_id FROM points_ledger WHERE id = $1", "i", entry_id);
+}
+
+int points_first_root(db_conn *c, int64_t *org_id)
+{
+    return db_query_i64(c, org_id, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+}
+
 static int distinct_above(db_conn *c, const char *period, bool agency, int64_t scope, int64_t v, int64_t *n)
 {
     /* loose index scan over (period, scope, total DESC) */

@@ -60,7 +60,7 @@ test('points: events, caps, claims, parallel awards, reversal, rankings, rules, 
     });
 
     await t.test('the daily study cap: a reduced award, then none with a reason the member sees', async () => {
-      for (const [i, h] of [[201, 20], [202, 20], [203, 15]].entries())
+      for (const [i, h] of [[201, 2], [202, 2], [203, 1.5]].entries())
         addEvent(srv.db, { person: PERSON.memberA, activity: h[0], kind: 'study_hours', akind: 'study_session', qty: h[1], at: todayAt(1 + i) });
       const r = await committee.post('/api/v1/points/sync', {});
       assert.equal(r.body.awarded, 2);
@@ -186,6 +186,13 @@ test('points: events, caps, claims, parallel awards, reversal, rankings, rules, 
       assert.equal(r.status, 201, r.text);
       r = await committee.post('/api/v1/points/rules', { ...body, code: 'x y', effective_from: TODAY });
       assert.equal(r.status, 400);
+      // a claim under a rule that needs no approval is recorded at once
+      r = await committee.post('/api/v1/points/rules', { code: 'micro_share', name: '党建+微分享', category: '学习', points: 1, source: 'claim', needs_approval: false, effective_from: '2026-01-01' });
+      assert.equal(r.status, 201, r.text);
+      r = await memB.post('/api/v1/points/claims', { rule_code: 'micro_share', description: '在支部微信群分享学习体会', occurred_on: TODAY });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.body.status, 'approved');
+      assert.ok(r.body.entry_id > 0);
       const rules = await memA.get('/api/v1/points/rules');
       const rule = rules.body.items.find((x) => x.code === 'attend_branch_assembly');
       assert.equal(rule.version, 2);

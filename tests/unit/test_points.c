@@ -118,8 +118,11 @@ static void test_amount_and_clip(void **state)
     struct points_rule r = {.points = 2, .min_quantity = 5, .cap_day = 3, .cap_year = 10};
     strcpy(r.source, "study_hours");
     assert_int_equal(points_amount(&r, 4), 0);  /* below the minimum duration */
-    assert_int_equal(points_amount(&r, 9), 0);  /* 0.9 h: no whole hour */
-    assert_int_equal(points_amount(&r, 25), 4); /* 2.5 h -> 2 whole hours x 2 */
+    assert_int_equal(points_amount(&r, 5), 2);  /* half an hour meets the minimum: one hour */
+    assert_int_equal(points_amount(&r, 14), 2); /* 1.4 h -> 1 hour x 2 */
+    assert_int_equal(points_amount(&r, 25), 6); /* 2.5 h -> 3 hours x 2 */
+    r.min_quantity = 0;
+    assert_int_equal(points_amount(&r, 2), 2);  /* no minimum: any time counts one hour */
     strcpy(r.source, "attendance");
     assert_int_equal(points_amount(&r, 25), 2);
     char which;
@@ -229,6 +232,26 @@ static void test_rule_versions(void **state)
     assert_int_equal(points_award(db, &a, &r), DJ_ENOTFOUND);
 }
 
+static void test_member_moves_branch(void **state)
+{
+    (void)state;
+    /* person 2 is in group 3 under branch 2; a new branch 5 gets them */
+    assert_int_equal(db_exec_script(db, "INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at)"
+                                        " VALUES (5, 1, 'branch', '第二党支部', '/1/5/', 'x', 'x');"
+                                        "UPDATE people SET org_id = 5 WHERE id = 2"),
+                     DJ_OK);
+    assert_int_equal(points_member_moved(db, 2), DJ_OK);
+    int64_t b = 0;
+    db_query_i64(db, &b, "SELECT branch_id FROM points_totals WHERE person_id = 2 AND period = '2026'", "");
+    assert_int_equal(b, 5);
+    struct points_settings s = {.base = 60};
+    int64_t rank = 0;
+    assert_int_equal(points_rank(db, "2026", false, 5, total(2, "2026"), true, &s, &rank), DJ_OK);
+    assert_int_equal(rank, 1); /* alone in the new branch */
+    assert_int_equal(db_exec_script(db, "UPDATE people SET org_id = 3 WHERE id = 2"), DJ_OK);
+    assert_int_equal(points_member_moved(db, 2), DJ_OK);
+}
+
 static void test_reversal(void **state)
 {
     (void)state;
@@ -263,7 +286,7 @@ static void test_demo_through_the_consumer(void **state)
                                         " (1, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
                                         " (4, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
                                         " (3, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
-                                        " (4, 901, 'study_hours', 'study_session', 25, '2026-09-02T02:00:00Z')"),
+                                        " (4, 901, 'study_hours', 'study_session', 2.5, '2026-09-02T02:00:00Z')"),
                      DJ_OK);
     int64_t before = 0, after = 0, pending = 0, reversals = 0, done = 0;
     db_query_i64(db, &before, "SELECT COUNT(*) FROM points_ledger", "");
@@ -282,6 +305,28 @@ static void test_demo_through_the_consumer(void **state)
     struct points_sync st = {0};
     assert_int_equal(points_consume_events(db, &st), DJ_OK);
     assert_int_equal(st.events, 0);
+}
+
+static void test_totals_checked_against_the_ledger(void **state)
+{
+    (void)state;
+    struct points_verify v;
+    assert_int_equal(points_verify_chain(db, &v), DJ_OK);
+    assert_true(v.ok);
+    /* the score people see comes from points_totals: a changed total is found too */
+    assert_int_equal(db_exec(db, "UPDATE points_totals SET total = total + 5 WHERE person_id = 4 AND period = '2026-06'",
+                             ""),
+                     DJ_OK);
+    assert_int_equal(points_verify_chain(db, &v), DJ_OK);
+    assert_false(v.ok);
+    assert_int_equal(v.bad_person, 4);
+    assert_int_equal(v.first_bad, 0);
+    assert_non_null(strstr(v.problem, "2026-06"));
+    assert_int_equal(db_exec(db, "UPDATE points_totals SET total = total - 5 WHERE person_id = 4 AND period = '2026-06'",
+                             ""),
+                     DJ_OK);
+    assert_int_equal(points_verify_chain(db, &v), DJ_OK);
+    assert_true(v.ok);
 }
 
 static void test_hash_chain(void **state)
@@ -344,8 +389,10 @@ int main(void)
         cmocka_unit_test(test_day_cap_at_midnight),
         cmocka_unit_test(test_month_and_year_caps),
         cmocka_unit_test(test_rule_versions),
+        cmocka_unit_test(test_member_moves_branch),
         cmocka_unit_test(test_reversal),
         cmocka_unit_test(test_demo_through_the_consumer),
+        cmocka_unit_test(test_totals_checked_against_the_ledger),
         cmocka_unit_test(test_hash_chain),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
