@@ -242,7 +242,7 @@ static int add_note(struct demo *d, int64_t item, const char *kind, lists_day on
  * awaiting the check; an item not yet due is in progress or not started.
  */
 static int add_item(struct demo *d, int64_t list, const char *title, const char *category, const char *desc,
-                    bool chosen, int64_t org, lists_day start, lists_day due, const char *source,
+                    bool chosen, int64_t org, lists_day created, lists_day start, lists_day due, const char *source,
                     const char *detail, int64_t inspection, int k)
 {
     json_t *owners = json_array(), *co = json_array();
@@ -266,9 +266,9 @@ static int add_item(struct demo *d, int64_t list, const char *title, const char 
     json_decref(in);
     if (rc)
         return rc;
-    char created[21];
-    iso_at(start, 10, created);
-    rc = db_exec(d->c, "UPDATE list_items SET created_at = $2, updated_at = $2 WHERE id = $1", "it", id, created);
+    char at[21];
+    iso_at(created < start ? created : start, 10, at);
+    rc = db_exec(d->c, "UPDATE list_items SET created_at = $2, updated_at = $2 WHERE id = $1", "it", id, at);
     lists_day span = due - start > 0 ? due - start : 1;
     unsigned roll = rnd(d) % 100;
     const char *author = "责任单位联络员";
@@ -403,7 +403,7 @@ int lists_demo_load(db_conn *c, const char *password_hash)
         lists_day due = jan + 60 + (lists_day)((i * 41) % 300);
         int64_t org = i % 3 == 0 ? 1 : branch(&d, (int)i);
         rc = add_item(&d, id, model_measures[i].title, lists_five_types[model_measures[i].type], NULL,
-                      model_measures[i].chosen, org, start, due, NULL, NULL, 0, (int)k);
+                      model_measures[i].chosen, org, jan + 5, start, due, NULL, NULL, 0, (int)k);
     }
 
     /* 三心事 (1+13) */
@@ -420,8 +420,8 @@ int lists_demo_load(db_conn *c, const char *password_hash)
                 due = jan + 364 - (lists_day)(j * 5);
             char desc[256];
             snprintf(desc, sizeof desc, "群众反映的%s：深入调研、明确措施，限期解决并向群众反馈", lists_concern_kinds[j % 3]);
-            rc = add_item(&d, id, concern_items[ci][j], concern_cats[ci], desc, false, branch(&d, ci * 6 + j), start,
-                          due, NULL, lists_concern_kinds[j % 3], 0, (int)k);
+            rc = add_item(&d, id, concern_items[ci][j], concern_cats[ci], desc, false, branch(&d, ci * 6 + j), jan + 25,
+                          start, due, NULL, lists_concern_kinds[j % 3], 0, (int)k);
         }
 
     /* 整改清单 and its two inspections */
@@ -431,7 +431,10 @@ int lists_demo_load(db_conn *c, const char *password_hash)
         rc = make_list(&d, "rectification", NULL, title, "点穴式专项检查、上级反馈和专项整治发现问题的整改清单，逐项对账销号",
                        cats_of(rect_cats, 4), &id);
     int64_t insp[3] = {0};
+    /* inspections are always in the past, even for a demo loaded in January */
     lists_day insp_day[3] = {0, jan + 95, jan + 250};
+    if (insp_day[1] > d.today - 40)
+        insp_day[1] = d.today - 40;
     if (insp_day[2] > d.today - 20)
         insp_day[2] = d.today - 20;
     for (int n = 1; rc == DJ_OK && n <= 2; n++) {
@@ -456,7 +459,7 @@ int lists_demo_load(db_conn *c, const char *password_hash)
         lists_day due = start + 30 + (lists_day)(i % 4) * 15;
         int64_t org = n ? branch(&d, n == 1 ? 0 : 2) : (i % 2 ? 1 : branch(&d, (int)i));
         rc = add_item(&d, id, rect_items[i].title, n ? "点穴式专项检查" : strcmp(rect_items[i].source, "higher_feedback") == 0 ? "上级反馈" : "专项整治",
-                      "对照问题制定整改措施，明确整改时限，整改完成后提交佐证材料申请销号", false, org, start, due,
+                      "对照问题制定整改措施，明确整改时限，整改完成后提交佐证材料申请销号", false, org, start, start, due,
                       n ? "inspection" : rect_items[i].source, rect_items[i].detail, insp[n], (int)k);
     }
 
@@ -470,7 +473,7 @@ int lists_demo_load(db_conn *c, const char *password_hash)
         int qn = (int)(i % 4);
         lists_day start = dj_days_from_civil(y, qn * 3 + 1, 1);
         lists_day due = dj_days_from_civil(y, qn * 3 + 3, qn == 0 || qn == 3 ? 31 : 30);
-        rc = add_item(&d, id, principal_items[i], resp_cats[qn], NULL, false, 1, start, due, NULL, NULL, 0, (int)k);
+        rc = add_item(&d, id, principal_items[i], resp_cats[qn], NULL, false, 1, jan + 5, start, due, NULL, NULL, 0, (int)k);
     }
     snprintf(title, sizeof title, "%d年机关纪委监督责任清单", y);
     if (rc == DJ_OK)
@@ -479,10 +482,11 @@ int lists_demo_load(db_conn *c, const char *password_hash)
         int qn = (int)((i + 1) % 4);
         lists_day start = dj_days_from_civil(y, qn * 3 + 1, 1);
         lists_day due = dj_days_from_civil(y, qn * 3 + 3, qn == 0 || qn == 3 ? 31 : 30);
-        rc = add_item(&d, id, supervision_items[i], resp_cats[qn], NULL, false, 1, start, due, NULL, NULL, 0, (int)k);
+        rc = add_item(&d, id, supervision_items[i], resp_cats[qn], NULL, false, 1, jan + 5, start, due, NULL, NULL, 0,
+                      (int)k);
     }
     if (rc)
-        fprintf(stderr, "lists demo: %s\n", db_errmsg(c));
+        fprintf(stderr, "lists demo: %s\n", db_errmsg(c)); /* says which constraint failed */
     free(d.branches);
     free(d.people);
     for (int i = 0; i < d.npeople; i++)

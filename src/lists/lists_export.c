@@ -411,11 +411,11 @@ static void pdf_items(struct pdf *p, const int *idx, int n, int kind)
     t.heads[c] = "类别", t.widths[c++] = 56;
     int title_col = c;
     t.heads[c] = "事项", t.widths[c++] = 0;
-    t.heads[c] = "责任单位", t.widths[c++] = 80;
-    t.heads[c] = kind == 0 ? "销号日期" : "完成时限", t.widths[c++] = 66;
-    t.heads[c] = "进度", t.widths[c] = 38, t.numeric[c++] = true;
+    t.heads[c] = "责任单位", t.widths[c++] = 70;
+    t.heads[c] = kind == 0 ? "销号日期" : "完成时限", t.widths[c++] = 62;
+    t.heads[c] = "进度", t.widths[c] = 34, t.numeric[c++] = true;
     if (kind == 1)
-        t.heads[c] = "逾期原因（最新进展）", t.widths[c++] = 120;
+        t.heads[c] = "逾期原因（最新进展）", t.widths[c++] = 110;
     t.ncols = c;
     double used = 0;
     for (int k = 0; k < c; k++)

@@ -196,11 +196,17 @@ int lists_import_parse(db_conn *c, int64_t list_id, const char *csv, size_t len,
             add_error(imp, line, NULL, "一次最多导入 %d 行", IMPORT_MAX_ROWS);
             break;
         }
-        if (r.nfields > nh) {
+        /* Excel often ends rows with empty cells beyond the header: only text there is a problem */
+        int extra = 0;
+        for (int i = nh; i < r.nfields; i++)
+            extra += *trim(r.fields[i]) != '\0';
+        if (extra) {
             add_error(imp, line, NULL, "这一行有 %d 列，多于表头的 %d 列（内容里的逗号要用英文双引号括起来）", r.nfields,
                       nh);
             continue;
         }
+        if (r.nfields > nh)
+            r.nfields = nh;
         const char *cell[LC_NCOLS] = {0};
         const char *colname[LC_NCOLS] = {0};
         for (int i = 0; i < r.nfields; i++)

@@ -28,15 +28,20 @@ struct report_job {
     char filename[64];
 };
 
-static void report_job_free(struct report_job *j)
+/* Frees what the job holds on the heap; safe to call twice (dj_on_done runs it
+ * however the request ends, also when the client left while rendering). */
+static void report_job_free(void *arg)
 {
+    struct report_job *j = arg;
     lists_report_free(&j->rep);
     free(j->items);
     json_decref(j->pool);
     free(j->agency);
+    free(j->out);
     j->items = NULL;
     j->pool = NULL;
     j->agency = NULL;
+    j->out = NULL;
 }
 
 static void report_work(void *arg)
@@ -48,14 +53,16 @@ static void report_work(void *arg)
 static int report_cont(dj_req *r)
 {
     struct report_job *j = r->work_arg;
+    void *out = j->out;
+    j->out = NULL; /* the answer owns it now */
     report_job_free(j);
-    if (!j->out)
+    if (!out)
         return dj_fail(r, DJ_EINTERNAL, NULL, "报表文件生成失败，请稍后再试");
     dj_add_header(r, "Content-Disposition", dj_arena_printf(r->arena, "attachment; filename=\"%s\"", j->filename));
     return dj_reply_heap(r, 200,
                          j->format == 1 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                                         : "application/pdf",
-                         j->out, j->len);
+                         out, j->len);
 }
 
 static int report(dj_req *r, int64_t list_id, const char *list_title)
@@ -104,12 +111,10 @@ static int report(dj_req *r, int64_t list_id, const char *list_title)
                  format == 1 ? "xlsx" : "pdf");
     else
         snprintf(j->filename, sizeof j->filename, "lists-%04d-Q%d.%s", year, q, format == 1 ? "xlsx" : "pdf");
+    dj_on_done(r, report_job_free, j);
     rc = dj_defer(r, report_work, j, report_cont);
-    if (rc != DJ_DEFERRED) {
-        report_job_free(j);
-        if (rc == DJ_EBUSY)
-            dj_fail(r, DJ_EBUSY, NULL, "报表生成任务较多，请稍后再试");
-    }
+    if (rc == DJ_EBUSY)
+        dj_fail(r, DJ_EBUSY, NULL, "报表生成任务较多，请稍后再试");
     return rc;
 }
 

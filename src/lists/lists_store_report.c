@@ -192,7 +192,8 @@ int lists_store_report_items(db_conn *c, const struct lists_viewer *v, int64_t l
         it->f.progress = (int)dj_jint(row, "progress", 0);
         it->f.due = lists_day_parse(dj_jstr(row, "due_on", NULL));
         it->f.submitted = lists_day_parse(dj_jstr(row, "submitted_on", NULL));
-        /* an item entered late for work that began earlier counts from its start */
+        /* an item entered late for work that began earlier counts from its start; one
+         * recorded early for work that starts later counts from when it was recorded */
         it->created = day_of_iso(dj_jstr(row, "created_at", NULL));
         lists_day start = lists_day_parse(dj_jstr(row, "start_on", NULL));
         if (start >= 0 && (it->created < 0 || start < it->created))

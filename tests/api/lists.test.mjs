@@ -94,9 +94,18 @@ test('lists: create, read, bad input, who may create which kind', async () => {
   assert.equal(it.status, 201, it.text);
   const it2 = await discipline.post(`/api/v1/lists/${sup.body.id}/items`, { title: '警示教育', category: '第二季度' });
   assert.equal(it2.status, 201, it2.text);
+  // discipline does the 销号 of its own list's items, not of the committee's
+  await discipline.post(`/api/v1/items/${it2.body.id}/updates`, { body: '已召开警示教育大会', progress: 100 });
+  const dv = await discipline.post(`/api/v1/items/${it2.body.id}/verify`, {});
+  assert.equal(dv.status, 200, dv.text);
+  assert.equal(dv.body.status, 'done');
   // but discipline cannot add to the committee's model list
   assert.equal((await discipline.post(`/api/v1/lists/${l.id}/items`, { title: 'x', category: '学习型' })).status, 403);
   // read one; patch
+  const mi = await committee.post(`/api/v1/lists/${l.id}/items`, { title: '理论学习', category: '学习型' });
+  await committee.post(`/api/v1/items/${mi.body.id}/updates`, { body: '完成', progress: 100 });
+  assert.equal((await discipline.post(`/api/v1/items/${mi.body.id}/verify`, {})).status, 403);
+  assert.equal((await leader.post(`/api/v1/items/${mi.body.id}/verify`, {})).status, 403);
   const g = await leader.get(`/api/v1/lists/${l.id}`);
   assert.equal(g.status, 200);
   assert.equal(g.body.can_write, false);
@@ -383,6 +392,9 @@ test('CSV import: dry run with line and column errors, all-or-nothing commit, GB
   const g = await committee.post(`/api/v1/lists/${l.id}/import?dry_run=0`, gbk, { headers: { 'content-type': 'text/csv' } });
   assert.equal(g.status, 200, g.text);
   assert.equal(g.body.imported, 1);
+  // trailing empty cells are what Excel writes; text beyond the header is an error
+  const wide = await committee.post(`/api/v1/lists/${l.id}/import?dry_run=1`, '事项名称,类别\n甲,其他,,\n乙,其他,多余\n', { headers: { 'content-type': 'text/csv' } });
+  assert.deepEqual(wide.body.errors.map((e) => e.line), [3]);
   const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('事项名称,类别\n带BOM的事项,其他\n')]);
   const b = await committee.post(`/api/v1/lists/${l.id}/import?dry_run=1`, bom, { headers: { 'content-type': 'text/csv' } });
   assert.deepEqual(b.body.errors, []);
@@ -511,4 +523,15 @@ test('quarterly report: page, XLSX cells, PDF text; the all-lists report', async
   writeFileSync(pf, allPdf.raw);
   assert.match(execFileSync('pdftotext', [pf, '-'], { encoding: 'utf8' }), /各项工作清单推进情况汇总报告/);
   assert.equal((await memberA.get(`/api/v1/lists/report?quarter=${quarter}`)).status, 403);
+
+  // a client that leaves while its PDF renders leaves nothing behind (srv.stop() checks for leaks)
+  for (const ms of [0, 2, 10]) {
+    const ac = new AbortController();
+    const p = fetch(`${srv.url}/api/v1/lists/report?quarter=${quarter}&format=pdf`, {
+      headers: { cookie: leader.cookie }, signal: ac.signal,
+    }).catch(() => null);
+    setTimeout(() => ac.abort(), ms);
+    await p;
+  }
+  assert.equal((await leader.get(`/api/v1/lists/${l.id}/report?quarter=${quarter}`)).status, 200);
 });

@@ -71,6 +71,13 @@ test('phone: a member posts progress, the committee sees it on the admin timelin
     assert.match(await timeline.innerText(), /活动照片\.jpg/);
     assert.match(await timeline.innerText(), /李红梅/);
     await snap(page, 'lists-admin-drawer');
+    // edit the item from its drawer
+    await page.locator('[data-test="edit-item"]').click();
+    await page.locator('input[name="item-title"]').fill('开展“党建+微分享”活动（每月一次）');
+    const saved = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/items/${item.id}` && r.request().method() === 'PATCH');
+    await page.locator('[data-test="item-submit"]').click();
+    assert.equal((await saved).status(), 200);
+    await page.locator('.el-drawer__header').getByText('（每月一次）').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[data-test="item-drawer"]').waitFor({ state: 'hidden' });
     // the table shows both items; the overdue one says so
@@ -93,6 +100,19 @@ test('desktop: lists, report with downloads, inspections; a leader reads only', 
     await page.goto('/admin/lists');
     await page.locator('[data-test="lists-table"]').getByText('模范机关创建工作清单（浏览器测试）').waitFor();
     await snap(page, 'lists-admin-index');
+    // import a spreadsheet: check first, then import
+    await page.goto(`/admin/lists/${list.id}`);
+    await page.locator('[data-test="open-import"]').click();
+    await page.locator('[data-test="import-file"]').setInputFiles({
+      name: '清单.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('\ufeff事项名称,类别,责任人,完成时限\n开展青年干部读书班,学习型,李红梅,2026/12/31\n', 'utf8'),
+    });
+    await page.locator('[data-test="import-check"]').click();
+    await page.getByText('检查通过，可以导入').waitFor();
+    const imported = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/lists/${list.id}/import`);
+    await page.locator('[data-test="import-commit"]').click();
+    assert.equal((await imported).status(), 200);
+    await page.locator('[data-test="items-table"]').getByText('开展青年干部读书班').waitFor();
     await page.goto(`/admin/lists/${list.id}/report`);
     const title = page.locator('[data-test="report-title"]');
     await title.waitFor();
