@@ -32,7 +32,8 @@ static int store_fail(dj_req *r, int rc, const struct assess_err *e)
     return rc;
 }
 
-/* Runs fn inside a transaction with an audit record of (action, entity id). */
+/* A change and its audit record in one transaction: TX_BEGIN declares rc; TX_END
+ * commits when everything in between left rc at DJ_OK, else rolls back. */
 #define TX_BEGIN(c) int rc = db_begin(c)
 #define TX_END(c) rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc)
 
@@ -247,7 +248,6 @@ struct compute_job {
     int rc;
     int branches;
     struct assess_err e;
-    char *fail_msg;
 };
 
 static void compute_work(void *arg)
@@ -260,8 +260,10 @@ static void compute_work(void *arg)
     }
     json_t *before = assess_period_get(c, j->id, NULL);
     int rc = before ? db_begin(c) : DJ_ENOTFOUND;
-    if (!before)
-        snprintf(j->e.message, sizeof j->e.message, "找不到该考评期"), j->e.field = "id";
+    if (!before) {
+        j->e.field = "id";
+        snprintf(j->e.message, sizeof j->e.message, "找不到该考评期");
+    }
     if (rc == DJ_OK) {
         rc = assess_compute(c, j->id, dj_now(), &j->branches, &j->e);
         json_t *after = json_pack("{s:i}", "branches", j->branches);
