@@ -1,7 +1,8 @@
 /* test_assess_providers.c - every computed indicator on a hand-made agency
- * whose right answers are worked out in the comments, through the real
- * migrations and the providers' SQL; frozen scheme versions through the
- * store; "数据不可用" when a module's table is missing. */
+ * whose right answers are worked out in the comments, written into the real
+ * tables of organisational life, points and work lists (their migrations)
+ * and read back through the providers' SQL; frozen scheme versions through
+ * the store; "数据不可用" when a module's table is missing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,26 +19,6 @@
 static db_conn *db;
 static struct assess_span year2025, h1_2025;
 static const struct assess_org branch2 = {2, "/1/2/", "第一党支部"}, branch3 = {3, "/1/3/", "第二党支部"};
-
-/* The tables of the modules whose data is scored, as their migrations define the columns
- * used here; IF NOT EXISTS leaves the real tables alone once those modules are merged. */
-static const char FALLBACK[] =
-    "CREATE TABLE IF NOT EXISTS activities (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, kind TEXT NOT NULL,"
-    " title TEXT NOT NULL, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL, place TEXT NOT NULL,"
-    " study_hours REAL NOT NULL DEFAULT 0, volunteer_hours REAL NOT NULL DEFAULT 0,"
-    " state TEXT NOT NULL DEFAULT 'planned', created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS activity_people (activity_id INTEGER NOT NULL, person_id INTEGER NOT NULL,"
-    " PRIMARY KEY (activity_id, person_id));"
-    "CREATE TABLE IF NOT EXISTS attendance (id INTEGER PRIMARY KEY, activity_id INTEGER NOT NULL,"
-    " person_id INTEGER NOT NULL, method TEXT NOT NULL, checked_in_at TEXT NOT NULL, UNIQUE (activity_id, person_id));"
-    "CREATE TABLE IF NOT EXISTS points_totals (person_id INTEGER NOT NULL, period TEXT NOT NULL, branch_id INTEGER,"
-    " agency_id INTEGER, total INTEGER NOT NULL, entries INTEGER NOT NULL, PRIMARY KEY (person_id, period));"
-    "CREATE TABLE IF NOT EXISTS lists (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,"
-    " org_id INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS list_items (id INTEGER PRIMARY KEY, list_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
-    " title TEXT NOT NULL, category TEXT NOT NULL, org_id INTEGER NOT NULL, due_on TEXT,"
-    " state TEXT NOT NULL DEFAULT 'not_started', submitted_on TEXT, verified_at TEXT,"
-    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL);";
 
 static const char AGENCY[] =
     "INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at) VALUES"
@@ -96,7 +77,7 @@ static int setup(void **state)
 {
     (void)state;
     db = db_open(":memory:", NULL);
-    if (!db || dj_migrate(db, false) != DJ_OK || db_exec_script(db, FALLBACK) != DJ_OK ||
+    if (!db || dj_migrate(db, false) != DJ_OK ||
         db_exec_script(db, AGENCY) != DJ_OK)
         return -1;
     /* figures as of 2026-01-15: the whole of 2025 is over */
