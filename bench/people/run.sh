@@ -35,3 +35,8 @@ PW=$PW node bench/people/search.mjs "http://127.0.0.1:$port" 1000 1
 PW=$PW node bench/people/search.mjs "http://127.0.0.1:$port" 2000 4
 stop; pid=
 grep -E 'Maximum resident|Elapsed|User time|System time' "$dir/time.txt" | sed 's/^\s*/server: /'
+# the import alone, from the command line (same code path), into a fresh database
+"$BIN" init --db "$dir/c.db" --admin-password "$PW" >/dev/null
+sqlite3 "$dir/c.db" < "$dir/branches.sql"
+/usr/bin/time -v -o "$dir/time-cli.txt" "$BIN" import --db "$dir/c.db" --file "$dir/roster.csv" --commit | tail -1
+grep -E 'Maximum resident|Elapsed' "$dir/time-cli.txt" | sed 's/^\s*/dangjian import --commit: /'

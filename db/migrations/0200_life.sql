@@ -72,11 +72,13 @@ CREATE INDEX activity_leaves_status ON activity_leaves(status, activity_id);
 
 -- Events for points: one per (person, activity, kind), written in the same
 -- transaction as the check-in (attendance) or the closing (study/volunteer hours).
--- The points module reads them by id and awards idempotently.
+-- The points module reads them by id and awards idempotently. Its migration
+-- (0300) declares the same table IF NOT EXISTS, without foreign keys; the shape
+-- is kept identical here so the contract does not depend on which landed first.
 CREATE TABLE life_events (
     id INTEGER PRIMARY KEY,
-    person_id INTEGER NOT NULL REFERENCES people(id),
-    activity_id INTEGER NOT NULL REFERENCES activities(id),
+    person_id INTEGER NOT NULL,       -- people.id
+    activity_id INTEGER NOT NULL,     -- activities.id
     kind TEXT NOT NULL,               -- attendance, study_hours, volunteer_hours
     activity_kind TEXT NOT NULL,
     quantity REAL NOT NULL,           -- 1 for attendance, hours otherwise

@@ -399,14 +399,127 @@ int auth_load_session(dj_req *r)
     db_done(s);
     if (rc != DB_DONE)
         return rc;
-    /* Touch at most once a minute: a write per request would serialise reads. */
+    /* Touch at most once a minute, and off the request: see auth_touch_queue. */
     if (now - last >= 60) {
-        db_exec(c, "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2", "it", now, hash);
+        auth_touch_queue(c, hash, now);
         last = now;
     }
     r->user = u;
     cache_put(hash, gen, last, u);
     return DJ_OK;
+}
+
+/* ---------- session touches ----------
+ * A session's last_seen moves forward at most once a minute.  Written on the
+ * request, each touch would be a durable commit queued behind SQLite's one
+ * writer: with thousands of members signed in at a meeting's start, the
+ * touches alone would saturate it.  So the server queues them and one thread
+ * writes each second's touches in one transaction.  A touch lost in a crash
+ * only makes a session idle out up to a minute early. */
+#define TOUCH_MAX 65536
+
+struct touch {
+    char hash[65];
+    int64_t at;
+};
+
+static pthread_mutex_t touch_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t touch_cv = PTHREAD_COND_INITIALIZER;
+static struct touch *touch_q;
+static size_t touch_n, touch_cap;
+static bool touch_running, touch_stopping;
+static pthread_t touch_thread;
+
+static void touch_flush(struct touch *q, size_t n)
+{
+    db_conn *c = db_thread();
+    if (!c || n == 0)
+        return;
+    if (db_begin(c) != DJ_OK)
+        return;
+    int rc = DJ_OK;
+    for (size_t i = 0; i < n && rc == DJ_OK; i++)
+        rc = db_exec(c, "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2 AND last_seen < $1", "it",
+                     q[i].at, q[i].hash);
+    if (rc == DJ_OK)
+        db_commit(c);
+    else
+        db_rollback(c);
+}
+
+static void *touch_main(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&touch_mu);
+    for (;;) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        while (!touch_stopping && pthread_cond_timedwait(&touch_cv, &touch_mu, &ts) == 0)
+            ;
+        struct touch *q = touch_q;
+        size_t n = touch_n;
+        touch_q = NULL;
+        touch_n = touch_cap = 0;
+        bool stop = touch_stopping;
+        pthread_mutex_unlock(&touch_mu);
+        touch_flush(q, n);
+        free(q);
+        pthread_mutex_lock(&touch_mu);
+        if (stop && touch_n == 0)
+            break;
+    }
+    pthread_mutex_unlock(&touch_mu);
+    db_thread_close();
+    return NULL;
+}
+
+void auth_touch_start(void)
+{
+    pthread_mutex_lock(&touch_mu);
+    if (!touch_running) {
+        touch_stopping = false;
+        touch_running = pthread_create(&touch_thread, NULL, touch_main, NULL) == 0;
+    }
+    pthread_mutex_unlock(&touch_mu);
+}
+
+void auth_touch_stop(void)
+{
+    pthread_mutex_lock(&touch_mu);
+    bool running = touch_running;
+    touch_stopping = true;
+    pthread_cond_signal(&touch_cv);
+    pthread_mutex_unlock(&touch_mu);
+    if (running)
+        pthread_join(touch_thread, NULL);
+    pthread_mutex_lock(&touch_mu);
+    touch_running = false;
+    free(touch_q);
+    touch_q = NULL;
+    touch_n = touch_cap = 0;
+    pthread_mutex_unlock(&touch_mu);
+}
+
+void auth_touch_queue(db_conn *c, const char *hash, int64_t at)
+{
+    pthread_mutex_lock(&touch_mu);
+    if (!touch_running) {
+        pthread_mutex_unlock(&touch_mu);
+        /* no writer thread (command line, tests): write it now */
+        db_exec(c, "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2 AND last_seen < $1", "it", at, hash);
+        return;
+    }
+    if (touch_n < TOUCH_MAX) {
+        if (touch_n == touch_cap) {
+            touch_cap = touch_cap ? touch_cap * 2 : 256;
+            touch_q = dj_realloc(touch_q, touch_cap * sizeof *touch_q);
+        }
+        memcpy(touch_q[touch_n].hash, hash, 65);
+        touch_q[touch_n].at = at;
+        touch_n++;
+    }
+    pthread_mutex_unlock(&touch_mu);
 }
 
 /* ---------- roles ---------- */
@@ -541,7 +654,9 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col)
     return out;
 }
 
-/* ---------- login rate limit: a fixed window per address ---------- */
+/* ---------- login rate limit: failures per address over the last minute or two ----------
+ * Counts are kept per one-minute window, and the previous window's count
+ * still counts: a burst that straddles a minute's edge is caught whole. */
 
 #define RATE_SLOTS 1024
 #define RATE_WINDOW 60
@@ -550,11 +665,11 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col)
 static struct {
     char ip[48];
     int64_t window;
-    int count;
+    int count, prev;
 } rate[RATE_SLOTS];
 static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* The slot of ip in the current window, reset when the window moved on. */
+/* Failures of ip in this window and the one before, after adding add. */
 static int rate_count(const char *ip, int add)
 {
     unsigned h = 5381;
@@ -563,13 +678,17 @@ static int rate_count(const char *ip, int add)
     int64_t w = dj_now() / RATE_WINDOW;
     pthread_mutex_lock(&rate_mu);
     __typeof__(rate[0]) *s = &rate[h % RATE_SLOTS];
-    if (strcmp(s->ip, ip) != 0 || s->window != w) {
+    if (strcmp(s->ip, ip) != 0) {
         snprintf(s->ip, sizeof s->ip, "%s", ip);
         s->window = w;
+        s->count = s->prev = 0;
+    } else if (s->window != w) {
+        s->prev = s->window == w - 1 ? s->count : 0;
         s->count = 0;
+        s->window = w;
     }
     s->count += add;
-    int n = s->count;
+    int n = s->count + s->prev;
     pthread_mutex_unlock(&rate_mu);
     return n;
 }

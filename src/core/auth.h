@@ -49,6 +49,12 @@ int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *tok
 /* The value of cookie name in a Cookie header, copied into buf; NULL when
  * absent or longer than buf. */
 const char *auth_cookie_value(const char *cookies, const char *name, char *buf, size_t bufsz);
+/* Session touches (last_seen) are written by one thread, a second's worth per
+ * transaction; start it with the server, stop it (after a final write) at exit. */
+void auth_touch_start(void);
+void auth_touch_stop(void);
+/* Queues last_seen = at for a session (written now when no thread runs). */
+void auth_touch_queue(db_conn *c, const char *hash, int64_t at);
 /* Set-Cookie value for a token ("" clears the cookie). */
 char *auth_cookie(dj_req *r, const char *token);
 

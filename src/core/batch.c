@@ -28,6 +28,13 @@ struct dj_batch {
     bool stopping, running;
     pthread_t thread;
     struct dj_batch_stats stats;
+    /* follow-up work (dj_batch_after), guarded by mu */
+    void (*after_fn)(db_conn *c, void *ctx);
+    void *after_ctx;
+    unsigned long long quiet_us, max_us, pending_since, pending_last;
+    bool after_pending, after_running;
+    pthread_cond_t after_cv; /* on CLOCK_MONOTONIC */
+    pthread_t after_thread;
 };
 
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -43,12 +50,18 @@ static unsigned long long now_us(void)
 
 /* Runs items in one transaction; DJ_OK when all of them succeeded and the
  * commit did too. Item results are left in it->rc. */
-static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list)
+static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list, bool *retry)
 {
     unsigned long long t0 = now_us();
+    *retry = false;
     int rc = db_begin(c);
-    if (rc != DJ_OK)
+    if (rc != DJ_OK) {
+        /* the database is unavailable (busy past the timeout): item by item would only wait longer */
+        for (struct dj_batch_item *it = list; it; it = it->next)
+            it->rc = rc;
         return rc;
+    }
+    *retry = true;
     bool item_failed = false;
     for (struct dj_batch_item *it = list; it; it = it->next) {
         it->rc = b->apply(c, it, b->ctx);
@@ -156,15 +169,15 @@ static void *committer(void *arg)
         pthread_mutex_unlock(&b->mu);
 
         db_conn *c = db_thread();
-        int rc = c ? write_all(b, c, list) : DJ_EDB;
+        bool retry = false;
+        int rc = c ? write_all(b, c, list, &retry) : DJ_EDB;
         unsigned long long retries = 0;
-        if (rc != DJ_OK) {
-            for (struct dj_batch_item *it = list; it; it = it->next) {
-                if (c)
-                    write_one(b, c, it);
-                else
-                    it->rc = DJ_EDB;
+        for (struct dj_batch_item *it = list; rc != DJ_OK && it; it = it->next) {
+            if (retry) {
+                write_one(b, c, it);
                 retries++;
+            } else if (!c) {
+                it->rc = DJ_EDB;
             }
         }
         pthread_mutex_lock(&b->mu);
@@ -175,6 +188,7 @@ static void *committer(void *arg)
             b->stats.max_batch = n;
         pthread_mutex_unlock(&b->mu);
         release(b, list);
+        dj_batch_poke(b);
         since_checkpoint++;
         if (sqlite && c) {
             pthread_mutex_lock(&b->mu);
@@ -190,6 +204,65 @@ static void *committer(void *arg)
     return NULL;
 }
 
+static void *after_worker(void *arg)
+{
+    dj_batch *b = arg;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        while (!b->after_pending && !b->stopping)
+            pthread_cond_wait(&b->after_cv, &b->mu);
+        if (!b->after_pending)
+            break; /* stopping with nothing to do */
+        /* wait for a quiet moment, but not longer than max_us after the first commit */
+        while (!b->stopping) {
+            unsigned long long due = b->pending_last + b->quiet_us, hard = b->pending_since + b->max_us;
+            if (hard < due)
+                due = hard;
+            unsigned long long now = now_us();
+            if (now >= due)
+                break;
+            struct timespec ts = {(time_t)(due / 1000000), (long)(due % 1000000) * 1000};
+            pthread_cond_timedwait(&b->after_cv, &b->mu, &ts);
+        }
+        b->after_pending = false;
+        pthread_mutex_unlock(&b->mu);
+        db_conn *c = db_thread();
+        if (c)
+            b->after_fn(c, b->after_ctx);
+        pthread_mutex_lock(&b->mu);
+    }
+    pthread_mutex_unlock(&b->mu);
+    db_thread_close();
+    return NULL;
+}
+
+void dj_batch_after(dj_batch *b, void (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms)
+{
+    pthread_mutex_lock(&b->mu);
+    if (!b->after_fn && !b->stopping) {
+        b->after_fn = fn;
+        b->after_ctx = ctx;
+        b->quiet_us = (unsigned long long)quiet_ms * 1000;
+        b->max_us = (unsigned long long)(max_ms > quiet_ms ? max_ms : quiet_ms) * 1000;
+        b->after_running = pthread_create(&b->after_thread, NULL, after_worker, b) == 0;
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
+void dj_batch_poke(dj_batch *b)
+{
+    pthread_mutex_lock(&b->mu);
+    if (b->after_fn) {
+        unsigned long long now = now_us();
+        if (!b->after_pending)
+            b->pending_since = now;
+        b->pending_last = now;
+        b->after_pending = true;
+        pthread_cond_signal(&b->after_cv);
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
 dj_batch *dj_batch_new(const char *name, dj_batch_apply apply, void *ctx, unsigned max_items)
 {
     dj_batch *b = dj_calloc(1, sizeof *b);
@@ -200,6 +273,11 @@ dj_batch *dj_batch_new(const char *name, dj_batch_apply apply, void *ctx, unsign
     pthread_mutex_init(&b->mu, NULL);
     pthread_cond_init(&b->cv, NULL);
     pthread_cond_init(&b->done_cv, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&b->after_cv, &ca);
+    pthread_condattr_destroy(&ca);
     pthread_mutex_lock(&registry_mu);
     if (nregistry == MAX_BATCHES) {
         pthread_mutex_unlock(&registry_mu);
@@ -264,9 +342,10 @@ void dj_batch_stop_all(void)
     for (int i = 0; i < nregistry; i++) {
         dj_batch *b = registry[i];
         pthread_mutex_lock(&b->mu);
-        bool was_running = b->running;
+        bool was_running = b->running, after = b->after_running;
         b->stopping = true;
         b->running = false;
+        b->after_running = false;
         pthread_cond_signal(&b->cv);
         pthread_mutex_unlock(&b->mu);
         if (was_running) {
@@ -278,6 +357,19 @@ void dj_batch_stop_all(void)
                         b->name, b->stats.items, b->stats.commits, b->stats.max_batch, b->stats.retries,
                         (double)b->stats.apply_us / 1000, (double)b->stats.commit_us / 1000,
                         (double)b->stats.max_commit_us / 1000);
+        }
+        /* after the committer: its last commit's follow-up still runs */
+        if (after) {
+            pthread_mutex_lock(&b->mu);
+            pthread_cond_broadcast(&b->after_cv);
+            pthread_mutex_unlock(&b->mu);
+            pthread_join(b->after_thread, NULL);
+        }
+        if (b->after_fn && b->after_pending) { /* the helper left before the last poke */
+            b->after_pending = false;
+            db_conn *c = db_thread();
+            if (c)
+                b->after_fn(c, b->after_ctx);
         }
     }
     pthread_mutex_unlock(&registry_mu);

@@ -44,7 +44,21 @@ int dj_batch_submit(dj_batch *b, dj_req *r, struct dj_batch_item *it, dj_handler
 /* Queues it and waits until it is committed; returns it->rc. For threads that
  * are not request threads (CLI, tests). */
 int dj_batch_run(dj_batch *b, struct dj_batch_item *it);
-/* Commits what is queued, then stops every batch's thread (server shutdown). */
+/*
+ * Follow-up work after commits, debounced: fn(c, ctx) runs on a helper thread
+ * (its own connection) once the batch has committed something and then been
+ * quiet for quiet_ms, or max_ms after the first commit it has not yet seen,
+ * whichever comes first. For work that may lag a little behind a burst
+ * without slowing it (the points awarded for check-ins). Call once, right
+ * after dj_batch_new().
+ */
+void dj_batch_after(dj_batch *b, void (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms);
+/* Asks for the follow-up work as if something had been committed (for writes
+ * made outside the batch, such as closing an activity). */
+void dj_batch_poke(dj_batch *b);
+
+/* Commits what is queued, runs pending follow-up work, then stops every
+ * batch's threads (server shutdown). */
 void dj_batch_stop_all(void);
 
 struct dj_batch_stats {

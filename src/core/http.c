@@ -598,6 +598,7 @@ int dj_serve(const struct dj_server_opts *o)
         threads = n > 0 ? (unsigned)n : 2;
     }
     dj_pool_start(threads, 256);
+    auth_touch_start();
 
     sigset_t set;
     sigemptyset(&set);
@@ -626,6 +627,7 @@ int dj_serve(const struct dj_server_opts *o)
     if (!d) {
         fprintf(stderr, "dangjian: cannot listen on %s: %s\n", o->listen, strerror(errno));
         dj_pool_stop();
+        auth_touch_stop();
         dj_static_free();
         return 1;
     }
@@ -644,6 +646,7 @@ int dj_serve(const struct dj_server_opts *o)
     MHD_stop_daemon(d);
     dj_batch_stop_all();
     dj_pool_stop();
+    auth_touch_stop();
     dj_static_free();
     fprintf(stderr, "dangjian: stopped\n");
     return 0;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <qrencode.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../points/points.h"
 #include "life.h"
 #include "life_int.h"
 
@@ -98,9 +100,30 @@ static int checkin_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
 static pthread_once_t batch_once = PTHREAD_ONCE_INIT;
 static dj_batch *checkin_batch;
 
+/* Points for attendance and hours: the points module turns new life_events
+ * into awards. Run after a burst of check-ins has quietened (or every 10 s
+ * during a long one), on the batch's helper thread, so awarding never slows
+ * the check-ins themselves. */
+static void award_points(db_conn *c, void *ctx)
+{
+    (void)ctx;
+    struct points_sync st = {0};
+    int rc = points_consume_events(c, &st);
+    if (rc != DJ_OK)
+        fprintf(stderr, "dangjian: awarding points for organisational life failed (%d); POST /api/v1/points/sync retries\n",
+                rc);
+}
+
 static void batch_init(void)
 {
     checkin_batch = dj_batch_new("checkin", checkin_apply, NULL, 2048);
+    dj_batch_after(checkin_batch, award_points, NULL, 1000, 10000);
+}
+
+void life_points_poke(void)
+{
+    pthread_once(&batch_once, batch_init);
+    dj_batch_poke(checkin_batch);
 }
 
 static int checkin_answer(dj_req *r)
@@ -115,18 +138,55 @@ static int checkin_answer(dj_req *r)
                                            "person_id", (json_int_t)j->person_id, "checked_in_at", j->at));
 }
 
-/* Answers 200 "已签到" without queueing when the row is already there. */
-static int already(dj_req *r, db_conn *c, int64_t activity_id, int64_t person_id, bool *yes)
+/* Where the person stands with the activity, in one read (this is the hot
+ * path of a meeting's start): expected or not, and when they signed in. */
+struct standing {
+    bool expected;
+    char checked_in_at[24]; /* "" when not yet */
+};
+
+static int standing_of(db_conn *c, int64_t activity_id, int64_t person_id, struct standing *st)
 {
-    char *at = NULL;
-    *yes = db_query_text(c, &at, "SELECT checked_in_at FROM attendance WHERE activity_id = $1 AND person_id = $2",
-                         "ii", activity_id, person_id) == DJ_OK;
-    if (!*yes)
-        return DJ_OK;
-    int rc = dj_reply_json(r, 200, json_pack("{s:s, s:s, s:I, s:s}", "status", "already", "message", "已签到",
-                                             "person_id", (json_int_t)person_id, "checked_in_at", at));
-    free(at);
+    db_stmt *s = db_prep(c, "SELECT (SELECT 1 FROM activity_people WHERE activity_id = $1 AND person_id = $2),"
+                            " (SELECT checked_in_at FROM attendance WHERE activity_id = $1 AND person_id = $2)");
+    if (!s)
+        return DJ_EDB;
+    db_bind(s, "ii", activity_id, person_id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        st->expected = !db_col_null(s, 0);
+        snprintf(st->checked_in_at, sizeof st->checked_in_at, "%s", db_col_null(s, 1) ? "" : db_col_text(s, 1));
+        rc = DJ_OK;
+    } else if (rc == DB_DONE) {
+        rc = DJ_EDB;
+    }
+    db_done(s);
     return rc;
+}
+
+/* The answer to a repeat scan: 200 "已签到", nothing written. */
+static int already(dj_req *r, int64_t person_id, const char *at)
+{
+    return dj_reply_json(r, 200, json_pack("{s:s, s:s, s:I, s:s}", "status", "already", "message", "已签到",
+                                           "person_id", (json_int_t)person_id, "checked_in_at", at));
+}
+
+/* The configurable check-in window (minutes before the start, after the end), in seconds. */
+static void window_settings(db_conn *c, int64_t *open_before, int64_t *close_after)
+{
+    *open_before = 30 * 60;
+    *close_after = 30 * 60;
+    db_stmt *s = db_prep(c, "SELECT (SELECT value FROM settings WHERE key = 'life.checkin_open_minutes'),"
+                            " (SELECT value FROM settings WHERE key = 'life.checkin_close_minutes')");
+    if (!s)
+        return;
+    if (db_step(s) == DB_ROW) {
+        if (!db_col_null(s, 0))
+            *open_before = strtoll(db_col_text(s, 0), NULL, 10) * 60;
+        if (!db_col_null(s, 1))
+            *close_after = strtoll(db_col_text(s, 1), NULL, 10) * 60;
+    }
+    db_done(s);
 }
 
 static void release_json(void *j)
@@ -176,9 +236,8 @@ int life_checkin_self(dj_req *r, const struct life_activity_brief *a, const char
     int rc = state_check(r, a);
     if (rc != DJ_OK)
         return rc;
-    int64_t now = dj_now();
-    int64_t open_before = dj_setting_int(c, "life.checkin_open_minutes", 30) * 60;
-    int64_t close_after = dj_setting_int(c, "life.checkin_close_minutes", 30) * 60;
+    int64_t now = dj_now(), open_before, close_after;
+    window_settings(c, &open_before, &close_after);
     int w = life_checkin_window(a->starts_at, a->ends_at, open_before, close_after, now);
     if (w < 0)
         return dj_fail_code(r, DJ_ECONFLICT, "not_open", NULL, "签到尚未开始（活动开始前 %lld 分钟开放签到）",
@@ -194,11 +253,13 @@ int life_checkin_self(dj_req *r, const struct life_activity_brief *a, const char
         return dj_fail_code(r, DJ_EGONE, "token_expired", "token", "二维码已过期，请扫描现场屏幕上的最新二维码");
     if (tc != LIFE_TOKEN_OK)
         return dj_fail_code(r, DJ_EINVAL, "token_invalid", "token", "二维码无效，请扫描本次活动现场的二维码");
-    if (!life_is_expected(c, a->id, pid))
-        return dj_fail(r, DJ_EFORBIDDEN, NULL, "您不在本次活动的应到人员中，无法签到");
-    bool yes;
-    if ((rc = already(r, c, a->id, pid, &yes)) != DJ_OK || yes)
+    struct standing st;
+    if ((rc = standing_of(c, a->id, pid, &st)) != DJ_OK)
         return rc;
+    if (!st.expected)
+        return dj_fail(r, DJ_EFORBIDDEN, NULL, "您不在本次活动的应到人员中，无法签到");
+    if (st.checked_in_at[0])
+        return already(r, pid, st.checked_in_at);
     return enqueue(r, a, pid, "qr");
 }
 
@@ -210,11 +271,13 @@ int life_checkin_manual(dj_req *r, const struct life_activity_brief *a, int64_t 
         return rc;
     if ((rc = state_check(r, a)) != DJ_OK)
         return rc;
-    if (!life_is_expected(c, a->id, person_id))
-        return dj_fail(r, DJ_EINVAL, "person_id", "该人员不在本次活动的应到人员中");
-    bool yes;
-    if ((rc = already(r, c, a->id, person_id, &yes)) != DJ_OK || yes)
+    struct standing st;
+    if ((rc = standing_of(c, a->id, person_id, &st)) != DJ_OK)
         return rc;
+    if (!st.expected)
+        return dj_fail(r, DJ_EINVAL, "person_id", "该人员不在本次活动的应到人员中");
+    if (st.checked_in_at[0])
+        return already(r, person_id, st.checked_in_at);
     return enqueue(r, a, person_id, "manual");
 }
 
@@ -282,8 +345,8 @@ int life_qr(dj_req *r, const struct life_activity_brief *a)
     char *svg = qr_svg(url);
     if (!svg)
         return dj_fail(r, DJ_EINTERNAL, NULL, "二维码生成失败");
-    int64_t open_before = dj_setting_int(c, "life.checkin_open_minutes", 30) * 60;
-    int64_t close_after = dj_setting_int(c, "life.checkin_close_minutes", 30) * 60;
+    int64_t open_before, close_after;
+    window_settings(c, &open_before, &close_after);
     char opens[21], closes[21];
     dj_time_iso(a->starts_at - open_before, opens);
     dj_time_iso(a->ends_at + close_after, closes);

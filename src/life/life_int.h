@@ -42,6 +42,8 @@ int life_leave_decide(dj_req *r, int64_t leave_id, bool approve, const char *not
 json_t *life_leaves_of(db_conn *c, int64_t activity_id, int *err);
 
 /* life_checkin.c */
+/* Asks for the points of new life_events to be awarded soon (after a closing). */
+void life_points_poke(void);
 int life_checkin_self(dj_req *r, const struct life_activity_brief *a, const char *token);
 int life_checkin_manual(dj_req *r, const struct life_activity_brief *a, int64_t person_id);
 int life_qr(dj_req *r, const struct life_activity_brief *a);

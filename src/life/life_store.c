@@ -373,6 +373,8 @@ int life_activity_transition(dj_req *r, const struct life_activity_brief *a, con
         json_decref(af);
     }
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK && strcmp(to, "closed") == 0)
+        life_points_poke(); /* the hours events just written */
     free(state);
     free(minutes);
     return rc;

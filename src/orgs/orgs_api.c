@@ -135,6 +135,10 @@ static int orgs_change(dj_req *r)
     json_t *in;
     if ((rc = dj_body_json(r, spec, &in)))
         return rc;
+    if (json_object_size(in) == 0) {
+        json_decref(in);
+        return dj_fail(r, DJ_EINVAL, NULL, "没有要修改的内容");
+    }
     /* a branch keeps its own brand (org.brand); everything else is the committee's (org.write) */
     bool brand_only = json_object_size(in) > 0;
     const char *key;

@@ -288,7 +288,8 @@ static void order_sql(dj_buf *b, const char *sort)
             dj_buf_puts(b, order[i]);
             return;
         }
-    dj_buf_puts(b, " ORDER BY o.path, p.id");
+    /* by organisation, people without a party branch (union, youth members) last */
+    dj_buf_puts(b, " ORDER BY CASE WHEN o.path IS NULL THEN 1 ELSE 0 END, o.path, p.id");
 }
 
 /* Runs the filtered query; with limit < 0 every row. The statement is dynamic. */

@@ -122,6 +122,10 @@ struct people_import_opts {
     bool dry_run;
     const char *write_scope; /* SQL on "o.path": organisations the caller may add people to */
     size_t max_errors;       /* errors listed at most (0: 10000) */
+    /* Called for each person written (the audit record of the row); a non-zero
+     * return stops the import. NULL: nothing. */
+    int (*on_insert)(void *arg, int64_t id, const json_t *row);
+    void *arg;
 };
 /*
  * Imports a roster file (CSV in UTF-8 or GB18030, Chinese headers).  Fills

@@ -212,6 +212,10 @@ static int people_change(dj_req *r)
         return rc;
     db_conn *c = dj_db(r);
     struct people_err e = {0};
+    if (json_object_size(in) == 0) {
+        rc = dj_fail(r, DJ_EINVAL, NULL, "没有要修改的内容");
+        goto out;
+    }
     rc = people_scope_org(c, id, &org);
     if (rc == DJ_ENOTFOUND) {
         rc = dj_fail(r, rc, "id", "找不到该人员");
@@ -278,6 +282,13 @@ static int org_members(dj_req *r)
     return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* Each imported person gets their own audit record, as any other change. */
+static int audit_imported(void *arg, int64_t id, const json_t *row)
+{
+    dj_req *r = arg;
+    return audit_write(dj_db(r), r, "import", "person", id, NULL, row);
+}
+
 static int people_import_file(dj_req *r)
 {
     const char *ct = dj_header(r, "Content-Type");
@@ -289,7 +300,9 @@ static int people_import_file(dj_req *r)
     if (r->body_len == 0)
         return dj_fail(r, DJ_EINVAL, "file", "文件为空");
     struct people_import_opts o = {.dry_run = !dry || strcmp(dry, "1") == 0,
-                                   .write_scope = auth_scope_sql(r, "person.write", "o.path")};
+                                   .write_scope = auth_scope_sql(r, "person.write", "o.path"),
+                                   .on_insert = audit_imported,
+                                   .arg = r};
     db_conn *c = dj_db(r);
     json_t *res = NULL;
     int64_t first = 0, last = 0;
@@ -303,7 +316,7 @@ static int people_import_file(dj_req *r)
         json_t *a = json_pack("{s:O, s:I, s:I, s:O}", "rows", json_object_get(res, "rows"), "first_id",
                               (json_int_t)first, "last_id", (json_int_t)last, "encoding",
                               json_object_get(res, "encoding"));
-        rc = audit_write(c, r, "import", "person", 0, NULL, a);
+        rc = audit_write(c, r, "import_file", "person", 0, NULL, a);
         json_decref(a);
     }
     rc = rc == DJ_OK && wrote ? db_commit(c) : (db_rollback(c), rc);

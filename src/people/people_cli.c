@@ -27,6 +27,11 @@ static char *read_file(const char *path, size_t *len)
     return dj_buf_cstr(&b);
 }
 
+static int audit_imported(void *arg, int64_t id, const json_t *row)
+{
+    return audit_write(arg, NULL, "import", "person", id, NULL, row);
+}
+
 int people_cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, 0, 'd'},
@@ -60,7 +65,7 @@ int people_cmd_import(int argc, char **argv)
         free(data);
         return 1;
     }
-    struct people_import_opts o = {.dry_run = !commit, .write_scope = NULL};
+    struct people_import_opts o = {.dry_run = !commit, .write_scope = NULL, .on_insert = audit_imported, .arg = c};
     json_t *res = NULL;
     int64_t first = 0, last = 0;
     int rc = db_begin(c);
@@ -71,7 +76,7 @@ int people_cmd_import(int argc, char **argv)
     if (wrote) {
         json_t *a = json_pack("{s:O, s:I, s:I, s:s}", "rows", json_object_get(res, "rows"), "first_id",
                               (json_int_t)first, "last_id", (json_int_t)last, "file", file);
-        rc = audit_write(c, NULL, "import", "person", 0, NULL, a);
+        rc = audit_write(c, NULL, "import_file", "person", 0, NULL, a);
         json_decref(a);
     }
     rc = rc == DJ_OK && wrote ? db_commit(c) : (db_rollback(c), rc);

@@ -164,6 +164,30 @@ static void index_orgs(struct ctx *x)
     qsort(x->by_full, x->norgs, sizeof *x->by_full, org_by_full);
 }
 
+/* Rosters often drop the note in brackets: "第一党支部" for "第一党支部（秘书一科）".
+ * The one organisation whose name is text followed by a bracket, or NULL. */
+static struct org **by_short_name(struct ctx *x, const char *text)
+{
+    size_t len = strlen(text), lo = 0, hi = x->norgs;
+    while (lo < hi) { /* the first name >= text */
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(x->by_name[mid]->name, text) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct org **hit = NULL;
+    for (size_t i = lo; i < x->norgs && strncmp(x->by_name[i]->name, text, len) == 0; i++) {
+        const char *rest = x->by_name[i]->name + len;
+        if (strncmp(rest, "（", strlen("（")) == 0 || *rest == '(') {
+            if (hit)
+                return NULL; /* two of them: the file must say which */
+            hit = &x->by_name[i];
+        }
+    }
+    return hit;
+}
+
 /* The organisation named text: by name, or by "支部/小组" when names repeat.
  * NULL with *why set when unknown, ambiguous or out of scope. */
 static const struct org *find_org(struct ctx *x, const char *text, const char **why)
@@ -175,6 +199,8 @@ static const struct org *find_org(struct ctx *x, const char *text, const char **
         hit = *f;
     } else {
         struct org **n = bsearch(&kp, x->by_name, x->norgs, sizeof *x->by_name, org_by_name);
+        if (!n)
+            n = by_short_name(x, text);
         if (!n) {
             *why = "找不到该支部（须与组织树中的名称一致）";
             return NULL;
@@ -226,6 +252,7 @@ static bool check_row(struct ctx *x, const struct csv_record *rec, const int *ma
         w->v[map[i]] = *v ? v : NULL;
     }
     int line = rec->line;
+    bool dates_ok = true; /* every date present parsed: their consistency can be judged */
     const char *v;
     if (!w->v[C_NAME]) {
         err_add(x, line, "姓名", "姓名不能为空");
@@ -247,7 +274,7 @@ static bool check_row(struct ctx *x, const struct csv_record *rec, const int *ma
             continue;
         if (people_date_parse(v, dates[i].buf) != DJ_OK) {
             err_add(x, line, col_label[dates[i].col], "日期“%s”无效，应写成1975-05-01", v);
-            ok = false;
+            ok = dates_ok = false;
             w->v[dates[i].col] = NULL;
         } else {
             w->v[dates[i].col] = dates[i].buf;
@@ -262,7 +289,7 @@ static bool check_row(struct ctx *x, const struct csv_record *rec, const int *ma
         /* no category: read it off the dates */
         w->status = w->v[C_FULL] ? "full" : w->v[C_JOINED] ? "probationary" : "none";
     }
-    if (ok) {
+    if (w->status && dates_ok) {
         const char *field = NULL;
         const char *why = people_check(w->status, w->v[C_BIRTH], w->v[C_JOINED], w->v[C_FULL], &field);
         if (why) {
@@ -374,6 +401,23 @@ static int insert_row(db_conn *c, const struct row *w, const char *now, int64_t 
     return rc == DB_ROW ? DJ_OK : rc < 0 ? rc : DJ_EDB;
 }
 
+/* What was written for a row, as the audit's "after". */
+static json_t *row_json(const struct row *w, int64_t id)
+{
+    static const char *const keys[C_COUNT] = {"name", "gender", "birth_date", "ethnicity", "education", "phone",
+                                              "job_post", "job_title", "org_id", "party_status", "joined_on",
+                                              "full_on", "probation_until", "pledge"};
+    json_t *o = json_pack("{s:I}", "id", (json_int_t)id);
+    for (int k = 0; k < C_COUNT; k++) {
+        const char *v = k == C_GENDER ? w->gender : k == C_STATUS ? w->status : w->v[k];
+        if (k == C_ORG)
+            json_object_set_new(o, keys[k], json_integer(w->org_id));
+        else if (v)
+            json_object_set_new(o, keys[k], json_string(v));
+    }
+    return o;
+}
+
 /* One pass over the records: check (insert == false) or insert. */
 static int pass(struct ctx *x, const char *text, size_t len, bool insert, size_t *rows, int64_t *first, int64_t *last)
 {
@@ -418,6 +462,13 @@ static int pass(struct ctx *x, const char *text, size_t len, bool insert, size_t
         int64_t id = 0;
         if ((rc = insert_row(x->c, &w, now, &id)))
             break;
+        if (x->o->on_insert) {
+            json_t *after = row_json(&w, id);
+            rc = x->o->on_insert(x->o->arg, id, after);
+            json_decref(after);
+            if (rc)
+                break;
+        }
         if (!*first)
             *first = id;
         *last = id;

@@ -435,6 +435,14 @@ test('a secretary is reminded of a requirement still missing near the end of its
     await sec.post(`/api/v1/activities/${a.id}/hold`);
     await sec.patch(`/api/v1/activities/${a.id}`, { minutes: '学习了……' });
     await sec.post(`/api/v1/activities/${a.id}/close`);
+    // the points module turns the attendance and the 学时 into points shortly after (group commit's follow-up)
+    let awards = '';
+    for (let i = 0; i < 50 && !awards.includes('study_hours'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      awards = sql(srv.db, `SELECT source_type FROM points_ledger WHERE person_id = ${PERSON.memberA} AND source_id = ${a.id} ORDER BY source_type;`).trim();
+    }
+    assert.ok(awards.split('\n').includes('study_hours'), 'the 学时 became points');
+    assert.equal(sql(srv.db, `SELECT COUNT(*) FROM life_events e WHERE e.activity_id = ${a.id} AND NOT EXISTS (SELECT 1 FROM points_events_done d WHERE d.event_id = e.id);`).trim(), '0', 'every event was consumed');
     const me = await mem.get('/api/v1/life/me');
     assert.equal(me.status, 200, me.text);
     assert.equal(me.body.study_hours, 2.5);

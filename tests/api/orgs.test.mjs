@@ -146,6 +146,13 @@ test('organisations', async (t) => {
       assert.deepEqual(await codes(3), []);
       await com.patch('/api/v1/orgs/3', { term_start: '2023-12-01', term_end: shanghaiDate(30) });
       assert.deepEqual(await codes(3), ['term_ending']);
+      // the 换届提醒 window is a setting
+      const admin = srv.client(); await admin.login('admin');
+      let s = await admin.patch('/api/v1/settings', { 'orgs.term_warning_days': 20 });
+      assert.equal(s.status, 200, s.text);
+      assert.deepEqual(await codes(3), []);
+      s = await admin.patch('/api/v1/settings', { 'orgs.term_warning_days': 90 });
+      assert.deepEqual(await codes(3), ['term_ending']);
       await com.patch('/api/v1/orgs/3', { term_start: '2023-11-01', term_end: shanghaiDate(-1) });
       assert.deepEqual(await codes(3), ['term_ended']);
       const w = (await com.get('/api/v1/orgs/3/warnings')).body.items[0];

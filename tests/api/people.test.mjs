@@ -97,6 +97,8 @@ test('people', async (t) => {
       assert.equal(r.body.error.field, 'org_id');
       r = await com.post('/api/v1/people', { name: 'x', salary: 1 });
       assert.equal(r.status, 400);
+      r = await com.patch('/api/v1/people/1', {});
+      assert.equal(r.status, 400);
       const before = count(srv.db);
       r = await secA.patch(`/api/v1/people/${id}`, { party_status: 'candidate', job_post: '科员', mass_orgs: [ORG.union, ORG.women] });
       assert.equal(r.status, 200, r.text);
@@ -223,7 +225,11 @@ test('people', async (t) => {
       r = await com.post('/api/v1/people/import?dry_run=0', utf8, CSV);
       assert.equal(r.status, 422, 'a second import of the same phones is refused');
       assert.equal(count(srv.db), before + 3);
-      assert.equal(sql(srv.db, "SELECT COUNT(*) FROM audit WHERE action = 'import';"), '2');
+      assert.equal(sql(srv.db, "SELECT COUNT(*) FROM audit WHERE action = 'import_file';"), '2');
+      // and every imported person has their own record, with what was written
+      assert.equal(sql(srv.db, "SELECT COUNT(*) FROM audit WHERE action = 'import' AND entity = 'person';"), '3');
+      const after = JSON.parse(sql(srv.db, "SELECT after FROM audit WHERE action = 'import' AND after LIKE '%13900001001%';"));
+      assert.deepEqual([after.name, after.org_id, after.birth_date, after.party_status], ['钱学军', ORG.groupA, '1980-03-05', 'full']);
       // two groups of the same name: the file must say which
       await com.post('/api/v1/orgs', { parent_id: ORG.branchB, kind: 'group', name: '第一党小组' });
       r = await com.post('/api/v1/people/import?dry_run=1', '姓名,所在支部\n甲,第一党小组\n乙,第二党支部/第一党小组\n', CSV);

@@ -243,3 +243,19 @@ test('thirty failed sign-ins from one address in a minute bring a 429, across ac
     await own.stop();
   }
 });
+
+test('a session in use moves its last_seen forward, written in the background', async () => {
+  const c = srv.client();
+  await c.login('member-b');
+  const who = `user_id = (SELECT id FROM users WHERE login = 'member-b')`;
+  sql(srv.db, `UPDATE sessions SET last_seen = last_seen - 600 WHERE ${who};`);
+  await new Promise((r) => setTimeout(r, 1100)); // past the session cache
+  assert.equal((await c.get('/api/v1/session')).status, 200);
+  const now = Math.floor(Date.now() / 1000);
+  let lastSeen = 0;
+  for (let i = 0; i < 40 && lastSeen < now - 5; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    lastSeen = Number(sql(srv.db, `SELECT last_seen FROM sessions WHERE ${who};`).trim());
+  }
+  assert.ok(lastSeen >= now - 5, `last_seen ${lastSeen} moved to about ${now}`);
+});

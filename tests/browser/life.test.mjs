@@ -143,6 +143,30 @@ test('console: list, detail with quorum and hand sign-in, full-screen QR, compli
     await page.goto('/admin/activities');
     await page.locator('[data-test="activity-table"] .el-table__row').first().waitFor();
     await snap(page, 'life-admin-list');
+
+    // create one through the form: Beijing wall-clock time becomes UTC
+    await page.locator('[data-test="activity-new"]').click();
+    const form = page.locator('[data-test="activity-form"]');
+    await form.waitFor();
+    await form.locator('input[name="title"]').fill('十二月主题党日');
+    await form.locator('input[name="place"]').fill('党员活动室');
+    const range = form.locator('.el-range-input');
+    await range.nth(0).click();
+    await range.nth(0).fill('2026年12月10日 14:30');
+    await range.nth(1).fill('2026年12月10日 16:30');
+    await range.nth(1).press('Enter');
+    await form.locator('input[name="place"]').click();
+    await snap(page, 'life-admin-form');
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/activities') && r.request().method() === 'POST');
+    await page.locator('[data-test="activity-save"]').click();
+    const answer = await created;
+    assert.equal(answer.status(), 201);
+    const body = await answer.json();
+    assert.equal(body.starts_at, '2026-12-10T06:30:00Z');
+    await page.waitForURL((u) => u.pathname === `/admin/activities/${body.id}`);
+    assert.equal((await page.locator('[data-test="activity-title"]').innerText()).trim(), '十二月主题党日');
+    await page.goto('/admin/activities');
+    await page.locator('[data-test="activity-table"] .el-table__row').first().waitFor();
     await page.getByRole('radio', { name: '日历' }).click({ force: true });
     await page.locator('[data-test="activity-calendar"]').waitFor();
     await snap(page, 'life-admin-calendar');
@@ -164,6 +188,7 @@ test('console: list, detail with quorum and hand sign-in, full-screen QR, compli
     await page.goto(`/admin/activities/${activity.id}/qr`);
     await page.locator('[data-test="qr-code"] svg').waitFor();
     assert.match(await page.locator('[data-test="qr-count"]').innerText(), /已签到 3 \/ 5 人/);
+    assert.match(await page.locator('[data-test="qr-quorum"]').innerText(), /已过半数/);
     await snap(page, 'life-admin-qr');
 
     await page.goto('/admin/compliance');

@@ -126,7 +126,34 @@ test('desktop: roster import with an error row writes nothing; a clean file goes
     await table.getByText('钱学军').click();
     await page.waitForURL((u) => /\/admin\/people\/\d+$/.test(u.pathname));
     assert.match(await page.locator('[data-test="person-record"]').innerText(), /13900001001/);
+    // edit the record: a post in the agency and membership of the union (audited)
+    await page.getByRole('button', { name: '编辑档案' }).click();
+    await page.locator('.a-pform').getByText('机关工会').click();
+    const saved = page.waitForResponse((r) => /\/api\/v1\/people\/\d+$/.test(r.url()) && r.request().method() === 'PATCH');
+    await page.locator('[data-test="person-save"]').click();
+    const patched = await saved;
+    assert.equal(patched.status(), 200);
+    assert.deepEqual(Object.keys(JSON.parse(patched.request().postData())), ['mass_orgs'], 'only what changed is sent');
+    await page.locator('[data-test="person-record"]').getByText('机关工会').waitFor();
     await snap(page, 'people-record');
+
+    // a new person through the dialog
+    await page.goto('/admin/people');
+    await page.locator('[data-test="person-new"]').click();
+    const dialog = page.locator('.el-dialog').filter({ hasText: '新增人员' });
+    await dialog.locator('input[name="name"]').fill('褚新民');
+    await dialog.locator('input[name="phone"]').fill('13900004001');
+    await dialog.locator('[data-test="person-org"]').click();
+    await page.locator('.el-tree-select__popper:visible').getByText('第二党支部').click();
+    await dialog.locator('[data-test="person-create"]').click();
+    // a full member needs the dates: the server says which field
+    await dialog.getByText('党员须填写入党时间').waitFor();
+    await dialog.locator('[data-test="person-status"]').click();
+    await page.locator('.el-select-dropdown__item:visible').getByText('入党积极分子').click();
+    await dialog.locator('[data-test="person-create"]').click();
+    await page.waitForURL((u) => /\/admin\/people\/\d+$/.test(u.pathname));
+    await page.locator('[data-test="person-name"]').getByText('褚新民').waitFor();
+    assert.equal(sql(server.db, "SELECT org_id || '|' || party_status FROM people WHERE phone = '13900004001';").trim(), '3|activist');
   });
 });
 

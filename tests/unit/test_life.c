@@ -276,6 +276,16 @@ static int apply_row(db_conn *c, struct dj_batch_item *it, void *ctx)
 }
 
 static dj_batch *batch;
+static int after_calls;
+static int64_t after_seen;
+
+/* The follow-up work sees what the batches committed. */
+static void count_after(db_conn *c, void *ctx)
+{
+    (void)ctx;
+    after_calls++;
+    db_query_i64(c, &after_seen, "SELECT COUNT(*) FROM t", "");
+}
 
 static void *submitter(void *arg)
 {
@@ -312,6 +322,7 @@ static void test_batch(void **state)
     assert_non_null(c);
     assert_int_equal(db_exec_script(c, "CREATE TABLE t (k INTEGER PRIMARY KEY)"), DJ_OK);
     batch = dj_batch_new("test", apply_row, NULL, 64);
+    dj_batch_after(batch, count_after, NULL, 20, 100);
 
     pthread_t th[8];
     for (int i = 0; i < 8; i++)
@@ -340,6 +351,10 @@ static void test_batch(void **state)
     assert_true(st.commits <= st.items);
     assert_true(st.max_batch <= 64);
     dj_batch_stop_all();
+    /* debounced: far fewer runs than commits, and the last one saw everything */
+    assert_true(after_calls >= 1);
+    assert_true((unsigned long long)after_calls < st.commits);
+    assert_int_equal(after_seen, 2000 + 8 * 90);
     struct row late = {.key = 9999};
     assert_int_equal(dj_batch_run(batch, &late.item), DJ_EBUSY);
     db_thread_close();
