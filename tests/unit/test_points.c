@@ -281,15 +281,6 @@ static void test_demo_through_the_consumer(void **state)
     (void)state;
     /* the life demo's events: attendance and study; the points demo awards them through
      * points_consume_events_tx, adds claims, reverses one award */
-    /* the activities the events point to (life_events references activities once
-     * organisational life's migration is in) */
-    assert_int_equal(db_exec_script(db, "INSERT INTO activities (id, org_id, kind, title, starts_at, ends_at, place,"
-                                        " state, created_at, updated_at) VALUES"
-                                        " (900, 2, 'branch_assembly', '支部党员大会', '2026-09-01T02:00:00Z',"
-                                        "  '2026-09-01T04:00:00Z', '会议室', 'closed', 'x', 'x'),"
-                                        " (901, 2, 'study_session', '集中学习', '2026-09-02T02:00:00Z',"
-                                        "  '2026-09-02T04:30:00Z', '会议室', 'closed', 'x', 'x')"),
-                     DJ_OK);
     assert_int_equal(db_exec_script(db, "INSERT INTO life_events (person_id, activity_id, kind, activity_kind,"
                                         " quantity, occurred_at) VALUES"
                                         " (1, 900, 'attendance', 'branch_assembly', 1, '2026-09-01T02:00:00Z'),"
