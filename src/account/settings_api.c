@@ -28,20 +28,23 @@ static const struct setting_def defs[] = {
     {"session.office_idle_minutes", "管理岗位会话空闲超时（分钟）", "安全", true, 5, 240, "30"},
     {"session.member_idle_minutes", "党员手机会话空闲超时（分钟）", "安全", true, 30, 43200, "10080"},
     {"audit.retention_days", "审计记录保留天数（不少于180天）", "安全", true, 180, 3650, "180"},
-    /* organisational life (issue 4) */
+    /* issue 3: organisations */
+    {"orgs.term_warning_days", "换届提醒：任期届满前多少天开始预警", "组织", true, 7, 365, "90"},
+    /* issue 4: organisational life */
     {"life.checkin_open_minutes", "活动开始前多少分钟开放签到", "组织生活", true, 0, 1440, "30"},
     {"life.checkin_close_minutes", "活动结束后多少分钟停止签到", "组织生活", true, 0, 1440, "30"},
     {"life.party_lecture_period", "党课要求周期（month 每月 / quarter 每季度 / year 每年）", "组织生活", false, 4, 7, "quarter"},
     {"life.study_hours_min", "党员每年集中学习最低学时", "组织生活", true, 1, 200, "32"},
     {"life.todo_warn_days", "要求未落实时提前几天提醒书记", "组织生活", true, 1, 90, "7"},
-    /* issue 3: organisations */
-    {"orgs.term_warning_days", "换届提醒：任期届满前多少天开始预警", "组织", true, 7, 365, "90"},
     /* issue 5: points */
     {"points.base_score", "积分年度基础分", "积分", true, 0, 1000, "60"},
     {"points.allow_negative", "积分可低于零（1 是，0 否）", "积分", true, 0, 1, "0"},
     {"points.honour_roll_size", "红榜默认人数", "积分", true, 3, 100, "10"},
     /* issue 6: work lists */
     {"lists.due_soon_days", "清单事项临期提醒天数（到期前几天列入待办）", "工作清单", true, 1, 60, "7"},
+    /* issue 7: assessment and dashboard */
+    {"assess.publicity_days", "先进党支部评选公示期（工作日，不少于5个）", "量化考评", true, 5, 30, "5"},
+    {"dashboard.refresh_seconds", "领导驾驶舱大屏自动刷新间隔（秒）", "量化考评", true, 10, 3600, "60"},
 };
 
 static const struct setting_def *find_def(const char *key)

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "../assess/assess.h"
 #include "../lists/lists.h"
 #include "../people/people.h"
 #include "../points/points.h"
@@ -35,6 +36,7 @@ static const struct {
     {"report", lists_cli_report, "report --db FILE --out FILE|- [--list ID] [--quarter 2026-Q3] [--format pdf|xlsx|json]   quarterly report of the work lists"},
 
     /* issue 7: assessment */
+    {"assess", assess_cmd, "assess compute --db FILE --period ID   compute a period's assessment results"},
 };
 
 static void usage(FILE *f)

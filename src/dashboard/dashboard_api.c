@@ -1,6 +1,46 @@
-/* dashboard_api.c - HTTP handlers of the dashboard subject. */
+/* dashboard_api.c - HTTP handlers of the leaders' dashboard and the brand wall. */
+#include "../core/auth.h"
+#include "../core/err.h"
+#include "../core/timeutil.h"
 #include "dashboard.h"
 
+/* The dashboard shows the whole agency: it needs dashboard.read on the root. */
+static int dashboard_get(dj_req *r)
+{
+    db_conn *c = dj_db(r);
+    int64_t root;
+    if (db_query_i64(c, &root, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "") != DJ_OK)
+        return dj_fail(r, DJ_ENOTFOUND, NULL, "尚未建立组织");
+    int rc = auth_require(r, "dashboard.read", root);
+    if (rc)
+        return rc;
+    json_t *d = dashboard_build(c, dj_now(), &rc);
+    return d ? dj_reply_json(r, 200, d) : rc;
+}
+
+/* The brand wall is for every member: no permission beyond being signed in. */
+static int brands_list(dj_req *r)
+{
+    int rc;
+    json_t *items = dashboard_brands(dj_db(r), dj_now(), &rc);
+    return items ? dj_reply_json(r, 200, json_pack("{s:o}", "items", items)) : rc;
+}
+
+static int brand_get(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "org_id", &id);
+    if (rc)
+        return rc;
+    json_t *b = dashboard_brand(dj_db(r), id, dj_now(), &rc);
+    if (!b)
+        return rc == DJ_ENOTFOUND ? dj_fail(r, rc, "org_id", "找不到该党支部") : rc;
+    return dj_reply_json(r, 200, b);
+}
+
 const struct dj_route dashboard_routes[] = {
+    {"GET", "/api/v1/dashboard", dashboard_get, "dashboard.read", 0, 0},
+    {"GET", "/api/v1/brands", brands_list, NULL, 0, 0},
+    {"GET", "/api/v1/brands/:org_id", brand_get, NULL, 0, 0},
     {0},
 };

@@ -119,6 +119,32 @@ export const changePassword = (oldPassword, newPassword) =>
 /** filters: {limit, cursor, login, action, entity, from, to} */
 export const listAudit = (filters) => get('/audit', filters);
 
+// ── assessment (量化考评), dashboard (领导驾驶舱), brands (一支部一品牌) ──────────
+export const listSchemes = () => get('/assessment/schemes');
+export const getScheme = (id, version) => get(`/assessment/schemes/${id}`, { version });
+export const createScheme = (body) => post('/assessment/schemes', body);
+/** An edit of a scheme is a new version; open periods keep theirs. */
+export const newSchemeVersion = (id, body) => post(`/assessment/schemes/${id}/versions`, body);
+export const listPeriods = () => get('/assessment/periods');
+export const getPeriod = (id) => get(`/assessment/periods/${id}`);
+export const createPeriod = (body) => post('/assessment/periods', body);
+export const computePeriod = (id) => post(`/assessment/periods/${id}/compute`);
+export const setSelection = (id, mode, value) =>
+  post(`/assessment/periods/${id}/selection`, { selection_mode: mode, selection_value: value });
+export const publishPeriod = (id) => post(`/assessment/periods/${id}/publish`);
+export const finalisePeriod = (id) => post(`/assessment/periods/${id}/finalise`);
+export const periodResults = (id) => get(`/assessment/periods/${id}/results`);
+export const branchResult = (id, orgId) => get(`/assessment/periods/${id}/results/${orgId}`);
+export const publicity = (id) => get(`/assessment/periods/${id}/publicity`);
+/** The latest published 先进党支部 lists, for members. */
+export const latestPublicity = () => get('/assessment/publicity');
+export const scoreForm = (id) => get(`/assessment/periods/${id}/scores`);
+export const saveScore = (id, body) => post(`/assessment/periods/${id}/scores`, body);
+export const branchHistory = (orgId) => get(`/assessment/history/${orgId}`);
+export const dashboard = () => get('/dashboard');
+export const listBrands = () => get('/brands');
+export const getBrand = (orgId) => get(`/brands/${orgId}`);
+
 // ── organisations and people (issue 3) ──────────────────────────────────
 /** The tree the caller may see: {items:[org…]} ({all: 1} includes dissolved ones). */
 export const listOrgs = (query) => get('/orgs', query);
@@ -214,6 +240,7 @@ export const getCompliance = (org, year) => get('/compliance', { org, year });
 export const activityCounts = (org, year) => get('/activities/counts', { org, year });
 export const myLife = (year) => get('/life/me', { year });
 export const listTodos = () => get('/todos');
+
 // ── points (积分) ─────────────────────────────────────────────────────────
 export const pointsMe = () => get('/points/me');
 /** query: {person, limit, cursor} */

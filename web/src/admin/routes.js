@@ -14,6 +14,24 @@ export const pages = [
     meta: { title: 'admin.menu.home', icon: 'HomeFilled' },
   },
   {
+    path: 'orgs',
+    name: 'a-orgs',
+    component: () => import('./orgs/OrgTree.vue'),
+    meta: { title: 'admin.menu.orgs', icon: 'OfficeBuilding', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  {
+    path: 'people',
+    name: 'a-people',
+    component: () => import('./people/Roster.vue'),
+    meta: { title: 'admin.menu.people', icon: 'User', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  {
+    path: 'people/:id(\\d+)',
+    name: 'a-person',
+    component: () => import('./people/PersonRecord.vue'),
+    meta: { title: 'people.record', menu: false, roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  {
     path: 'activities',
     name: 'a-activities',
     component: () => import('./life/ActivityList.vue'),
@@ -36,24 +54,6 @@ export const pages = [
     name: 'a-life-stats',
     component: () => import('./life/Stats.vue'),
     meta: { title: 'life.statsTitle', icon: 'DataAnalysis', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
-  },
-  {
-    path: 'orgs',
-    name: 'a-orgs',
-    component: () => import('./orgs/OrgTree.vue'),
-    meta: { title: 'admin.menu.orgs', icon: 'OfficeBuilding', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
-  },
-  {
-    path: 'people',
-    name: 'a-people',
-    component: () => import('./people/Roster.vue'),
-    meta: { title: 'admin.menu.people', icon: 'User', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
-  },
-  {
-    path: 'people/:id(\\d+)',
-    name: 'a-person',
-    component: () => import('./people/PersonRecord.vue'),
-    meta: { title: 'people.record', menu: false, roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'lists',
@@ -121,6 +121,36 @@ export const pages = [
     name: 'a-points-verify',
     component: () => import('./points-verify/LedgerVerify.vue'),
     meta: { title: 'points.menu.verify', icon: 'DataAnalysis', roles: ['admin', 'committee', 'auditor', 'discipline'] },
+  },
+  {
+    path: 'cockpit',
+    name: 'a-cockpit',
+    component: () => import('./cockpit/Cockpit.vue'),
+    meta: { title: 'admin.menu.cockpit', icon: 'DataAnalysis', roles: ['admin', 'committee', 'leader', 'discipline'] },
+  },
+  {
+    path: 'assess',
+    name: 'a-assess',
+    component: () => import('./assess/Periods.vue'),
+    meta: { title: 'admin.menu.assessPeriods', icon: 'Medal', roles: ['admin', 'committee', 'leader', 'discipline', 'secretary'] },
+  },
+  {
+    path: 'assess/schemes',
+    name: 'a-assess-schemes',
+    component: () => import('./assess/Schemes.vue'),
+    meta: { title: 'admin.menu.assessSchemes', icon: 'Tickets', roles: ['admin', 'committee', 'leader', 'discipline'] },
+  },
+  {
+    path: 'assess/periods/:id',
+    name: 'a-assess-results',
+    component: () => import('./assess/Results.vue'),
+    meta: { title: 'admin.menu.assessResults', menu: false, roles: ['admin', 'committee', 'leader', 'discipline', 'secretary'] },
+  },
+  {
+    path: 'assess/periods/:id/scoring',
+    name: 'a-assess-scoring',
+    component: () => import('./assess/Scoring.vue'),
+    meta: { title: 'admin.menu.assessScoring', menu: false, roles: ['committee'] },
   },
   {
     path: 'users',

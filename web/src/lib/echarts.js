@@ -3,15 +3,15 @@
 // below are bundled and every chart gets the 党建 palette (red first, then gold).
 // Add a chart type or component to the `use([...])` list when a screen needs it.
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, PieChart, GaugeChart } from 'echarts/charts';
+import { BarChart, LineChart, PieChart, GaugeChart, HeatmapChart } from 'echarts/charts';
 import {
-  GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
+  GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent, VisualMapComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([
-  BarChart, LineChart, PieChart, GaugeChart,
-  GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent,
+  BarChart, LineChart, PieChart, GaugeChart, HeatmapChart,
+  GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent, VisualMapComponent,
   CanvasRenderer,
 ]);
 

@@ -30,6 +30,18 @@ export const tabPages = [
     meta: { title: 'mobile.tabs.me', tab: { icon: 'user-o' } },
   },
   {
+    path: 'brands',
+    name: 'm-brands',
+    component: () => import('./brands/BrandWall.vue'),
+    meta: { title: 'mobile.brands' },
+  },
+  {
+    path: 'brands/:id',
+    name: 'm-brand',
+    component: () => import('./brands/BrandPage.vue'),
+    meta: { title: 'mobile.brand' },
+  },
+  {
     path: 'branch/:id(\\d+)',
     name: 'm-branch',
     component: () => import('./branch/Branch.vue'),
