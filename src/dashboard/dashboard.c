@@ -293,8 +293,10 @@ static json_t *points_section(db_conn *c, int year, int *err)
         return unavailable("积分");
     char period[8];
     snprintf(period, sizeof period, "%04d", year);
-    static const int width = 10, nb = 8; /* 0–9 … 70 and above */
-    int counts[8] = {0};
+    enum { nb = 8 }; /* eight bars; their width follows the year's highest score */
+    int counts[nb] = {0};
+    size_t nvals = 0, capvals = 256;
+    double *vals = dj_malloc(capvals * sizeof *vals), max = 0;
     struct branches br;
     if (branches_load(c, &br, err) != 0)
         return NULL;
@@ -308,7 +310,13 @@ static json_t *points_section(db_conn *c, int year, int *err)
     int64_t members = 0;
     while (rc == DJ_OK && (rc = db_step(s)) == DB_ROW) {
         double v = db_col_double(s, 0);
-        counts[dashboard_bucket(v, width, nb)]++;
+        if (nvals == capvals) {
+            capvals *= 2;
+            vals = dj_realloc(vals, capvals * sizeof *vals);
+        }
+        vals[nvals++] = v;
+        if (v > max)
+            max = v;
         members++;
         int bi = dashboard_path_find(db_col_text(s, 1), br.ids, br.n);
         if (bi >= 0) {
@@ -319,6 +327,17 @@ static json_t *points_section(db_conn *c, int year, int *err)
     }
     if (s)
         db_done(s);
+    /* a round width (1, 2, 5, 10, 20, 25, 50 …) whose eight bars cover the highest score */
+    static const int widths[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000};
+    int width = widths[sizeof widths / sizeof widths[0] - 1];
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++)
+        if ((double)widths[i] * (nb - 1) > max) {
+            width = widths[i];
+            break;
+        }
+    for (size_t i = 0; i < nvals; i++)
+        counts[dashboard_bucket(vals[i], width, nb)]++;
+    free(vals);
     if (rc != DB_DONE && rc != DJ_OK) {
         free(sum);
         free(cnt);

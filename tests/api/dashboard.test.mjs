@@ -92,3 +92,17 @@ test('the brand wall is open to every member; a brand page shows only published 
   assert.equal(d.assessment.period.id, p.id);
   assert.equal(d.assessment.items.length, 2);
 });
+
+test('the points distribution widens its bars to the year\'s highest score', async () => {
+  const year = new Date(Date.now() + 8 * 3600e3).getUTCFullYear();
+  // totals as the ledger keeps them: member 2 has 130 this year, member 3 has 12, the rest none
+  sql(srv.db, `INSERT INTO points_totals (person_id, period, total, branch_id, entries) VALUES (2, '${year}', 130, ${ORG.branchA}, 1),
+    (3, '${year}', 12, ${ORG.branchA}, 1);`);
+  const d = (await as.leader.get('/api/v1/dashboard')).body;
+  const dist = d.points.distribution;
+  assert.equal(dist.length, 8);
+  assert.equal(dist.reduce((n, b) => n + b.count, 0), d.points.members);
+  assert.deepEqual(dist.map((b) => b.range), ['0–19', '20–39', '40–59', '60–79', '80–99', '100–119', '120–139', '140 分以上']);
+  assert.equal(dist[0].count, d.points.members - 1, 'everyone but the 130 in the first bar');
+  assert.equal(dist[6].count, 1);
+});

@@ -6,6 +6,16 @@
 //   menu   false to keep a page out of the menu
 // Nothing here imports Element Plus: it is part of the entry chunk.
 
+// Menu groups, in order; a page names its group in meta.group (none: top level).
+export const groups = [
+  { key: 'org', title: 'admin.group.org', icon: 'OfficeBuilding' },
+  { key: 'life', title: 'admin.group.life', icon: 'Calendar' },
+  { key: 'lists', title: 'admin.group.lists', icon: 'Tickets' },
+  { key: 'points', title: 'admin.group.points', icon: 'Medal' },
+  { key: 'assess', title: 'admin.group.assess', icon: 'DataAnalysis' },
+  { key: 'system', title: 'admin.group.system', icon: 'Setting' },
+];
+
 export const pages = [
   {
     path: '',
@@ -17,13 +27,13 @@ export const pages = [
     path: 'orgs',
     name: 'a-orgs',
     component: () => import('./orgs/OrgTree.vue'),
-    meta: { title: 'admin.menu.orgs', icon: 'OfficeBuilding', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+    meta: { group: 'org', title: 'admin.menu.orgs', icon: 'OfficeBuilding', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'people',
     name: 'a-people',
     component: () => import('./people/Roster.vue'),
-    meta: { title: 'admin.menu.people', icon: 'User', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+    meta: { group: 'org', title: 'admin.menu.people', icon: 'User', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'people/:id(\\d+)',
@@ -35,7 +45,7 @@ export const pages = [
     path: 'activities',
     name: 'a-activities',
     component: () => import('./life/ActivityList.vue'),
-    meta: { title: 'life.listTitle', icon: 'Calendar', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
+    meta: { group: 'life', title: 'life.listTitle', icon: 'Calendar', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
   },
   {
     path: 'activities/:id',
@@ -47,25 +57,25 @@ export const pages = [
     path: 'compliance',
     name: 'a-compliance',
     component: () => import('./life/Compliance.vue'),
-    meta: { title: 'life.complianceTitle', icon: 'Flag', roles: ['admin', 'committee', 'secretary', 'discipline', 'leader'] },
+    meta: { group: 'life', title: 'life.complianceTitle', icon: 'Flag', roles: ['admin', 'committee', 'secretary', 'discipline', 'leader'] },
   },
   {
     path: 'life-stats',
     name: 'a-life-stats',
     component: () => import('./life/Stats.vue'),
-    meta: { title: 'life.statsTitle', icon: 'DataAnalysis', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
+    meta: { group: 'life', title: 'life.statsTitle', icon: 'DataAnalysis', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
   },
   {
     path: 'lists',
     name: 'a-lists',
     component: () => import('./lists/ListsIndex.vue'),
-    meta: { title: 'lists.menu', icon: 'Tickets', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader', 'auditor'] },
+    meta: { group: 'lists', title: 'lists.menu', icon: 'Tickets', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader', 'auditor'] },
   },
   {
     path: 'lists/report',
     name: 'a-lists-report',
     component: () => import('./lists/ListReport.vue'),
-    meta: { title: 'lists.menuReport', icon: 'DataAnalysis', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader', 'auditor'] },
+    meta: { group: 'lists', title: 'lists.menuReport', icon: 'DataAnalysis', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader', 'auditor'] },
   },
   {
     path: 'lists/:id',
@@ -83,44 +93,44 @@ export const pages = [
     path: 'inspections',
     name: 'a-inspections',
     component: () => import('./inspections/Inspections.vue'),
-    meta: { title: 'lists.menuInspections', icon: 'Flag', roles: ['admin', 'committee', 'discipline', 'secretary', 'leader', 'auditor'] },
+    meta: { group: 'lists', title: 'lists.menuInspections', icon: 'Flag', roles: ['admin', 'committee', 'discipline', 'secretary', 'leader', 'auditor'] },
   },
   {
     path: 'audit',
     name: 'a-audit',
     component: () => import('./audit/AuditLog.vue'),
-    meta: { title: 'admin.menu.audit', icon: 'Document', roles: ['admin', 'committee', 'auditor'] },
+    meta: { group: 'system', title: 'admin.menu.audit', icon: 'Document', roles: ['admin', 'committee', 'auditor'] },
   },
   // issue 5: points (积分)
   {
     path: 'points/rankings',
     name: 'a-points-rankings',
     component: () => import('./points-rankings/Rankings.vue'),
-    meta: { title: 'points.menu.rankings', icon: 'Medal', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+    meta: { group: 'points', title: 'points.menu.rankings', icon: 'Medal', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
   },
   {
     path: 'points/claims',
     name: 'a-points-claims',
     component: () => import('./points-claims/ApprovalQueue.vue'),
-    meta: { title: 'points.menu.claims', icon: 'Tickets', roles: ['committee', 'secretary'] },
+    meta: { group: 'points', title: 'points.menu.claims', icon: 'Tickets', roles: ['committee', 'secretary'] },
   },
   {
     path: 'points/ledger',
     name: 'a-points-ledger',
     component: () => import('./points-ledger/MemberLedger.vue'),
-    meta: { title: 'points.menu.ledger', icon: 'Document', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+    meta: { group: 'points', title: 'points.menu.ledger', icon: 'Document', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
   },
   {
     path: 'points/rules',
     name: 'a-points-rules',
     component: () => import('./points-rules/RuleCatalogue.vue'),
-    meta: { title: 'points.menu.rules', icon: 'Setting', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+    meta: { group: 'points', title: 'points.menu.rules', icon: 'Setting', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
   },
   {
     path: 'points/verify',
     name: 'a-points-verify',
     component: () => import('./points-verify/LedgerVerify.vue'),
-    meta: { title: 'points.menu.verify', icon: 'DataAnalysis', roles: ['admin', 'committee', 'auditor', 'discipline'] },
+    meta: { group: 'points', title: 'points.menu.verify', icon: 'DataAnalysis', roles: ['admin', 'committee', 'auditor', 'discipline'] },
   },
   {
     path: 'cockpit',
@@ -132,13 +142,13 @@ export const pages = [
     path: 'assess',
     name: 'a-assess',
     component: () => import('./assess/Periods.vue'),
-    meta: { title: 'admin.menu.assessPeriods', icon: 'Medal', roles: ['admin', 'committee', 'leader', 'discipline', 'secretary'] },
+    meta: { group: 'assess', title: 'admin.menu.assessPeriods', icon: 'Medal', roles: ['admin', 'committee', 'leader', 'discipline', 'secretary'] },
   },
   {
     path: 'assess/schemes',
     name: 'a-assess-schemes',
     component: () => import('./assess/Schemes.vue'),
-    meta: { title: 'admin.menu.assessSchemes', icon: 'Tickets', roles: ['admin', 'committee', 'leader', 'discipline'] },
+    meta: { group: 'assess', title: 'admin.menu.assessSchemes', icon: 'Tickets', roles: ['admin', 'committee', 'leader', 'discipline'] },
   },
   {
     path: 'assess/periods/:id',
@@ -156,13 +166,13 @@ export const pages = [
     path: 'users',
     name: 'a-users',
     component: () => import('./users/UserList.vue'),
-    meta: { title: 'admin.menu.users', icon: 'User', roles: ['admin'] },
+    meta: { group: 'system', title: 'admin.menu.users', icon: 'User', roles: ['admin'] },
   },
   {
     path: 'settings',
     name: 'a-settings',
     component: () => import('./settings/Settings.vue'),
-    meta: { title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'committee', 'auditor'] },
+    meta: { group: 'system', title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'committee', 'auditor'] },
   },
   {
     path: 'password',

@@ -969,6 +969,14 @@ export default {
 
   // ───────────────────────────── admin ─────────────────────────────
   admin: {
+    group: {
+      org: '组织与党员',
+      life: '组织生活',
+      lists: '工作清单',
+      points: '积分管理',
+      assess: '量化考评',
+      system: '系统管理',
+    },
     menu: {
       home: '首页',
       audit: '审计日志',
