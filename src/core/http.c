@@ -291,7 +291,7 @@ int dj_defer(dj_req *r, void (*work)(void *), void *arg, dj_handler cont)
     if (!dj_pool_submit(defer_run, st)) {
         MHD_resume_connection(r->conn);
         r->deferred_state = DEFER_NONE;
-        return dj_fail(r, DJ_EBUSY, NULL, "登录人数较多，系统繁忙，请稍后再试");
+        return dj_fail(r, DJ_EBUSY, NULL, "系统繁忙，排队处理的请求已满，请稍后再试");
     }
     return DJ_DEFERRED;
 }
