@@ -2,11 +2,30 @@
 #include "router.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const struct dj_route **routes;
+/* A hash of each pattern's first segment after "/api/v1/" ("orgs" of
+ * "/api/v1/orgs/:id"), so a request compares only the routes of its subject;
+ * 0 when that segment is a parameter (such a route is always compared). */
+static uint32_t *route_seg;
 static size_t nroutes, caproutes;
+
+static uint32_t first_segment_hash(const char *path)
+{
+    static const char prefix[] = "/api/v1/";
+    if (strncmp(path, prefix, sizeof prefix - 1) != 0)
+        return 1;
+    const char *p = path + sizeof prefix - 1;
+    if (*p == ':')
+        return 0;
+    uint32_t h = 2166136261u;
+    for (; *p && *p != '/'; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h < 2 ? h + 2 : h;
+}
 
 void dj_router_add(const struct dj_route *table)
 {
@@ -14,7 +33,9 @@ void dj_router_add(const struct dj_route *table)
         if (nroutes == caproutes) {
             caproutes = caproutes ? caproutes * 2 : 64;
             routes = dj_realloc(routes, caproutes * sizeof *routes);
+            route_seg = dj_realloc(route_seg, caproutes * sizeof *route_seg);
         }
+        route_seg[nroutes] = first_segment_hash(rt->pattern);
         routes[nroutes++] = rt;
     }
 }
@@ -27,7 +48,9 @@ void dj_routes_add(const struct dj_route *table)
 void dj_router_free(void)
 {
     free(routes);
+    free(route_seg);
     routes = NULL;
+    route_seg = NULL;
     nroutes = caproutes = 0;
 }
 
@@ -80,10 +103,11 @@ enum dj_match dj_router_match(dj_req *r, const char *method, const char *path)
     const char *bn[8], *bv[8];
     size_t bnl[8], bvl[8];
 
-    /* the method is compared first: it is cheap and rules out most routes */
+    /* the first segment and the method are compared first: cheap, and they rule out most routes */
+    uint32_t seg = first_segment_hash(path);
     for (size_t i = 0; i < nroutes; i++) {
         int n;
-        if (!method_fits(routes[i], method) ||
+        if ((route_seg[i] && route_seg[i] != seg) || !method_fits(routes[i], method) ||
             !dj_pattern_match(routes[i]->pattern, path, names, nlen, values, vlen, 8, &n))
             continue;
         if (n < best_n) {
@@ -99,7 +123,8 @@ enum dj_match dj_router_match(dj_req *r, const char *method, const char *path)
         /* 405 when another method would have fitted the path, else 404 */
         for (size_t i = 0; i < nroutes; i++) {
             int n;
-            if (dj_pattern_match(routes[i]->pattern, path, names, nlen, values, vlen, 8, &n))
+            if ((!route_seg[i] || route_seg[i] == seg) &&
+                dj_pattern_match(routes[i]->pattern, path, names, nlen, values, vlen, 8, &n))
                 return DJ_MATCH_METHOD;
         }
         return DJ_MATCH_NONE;
