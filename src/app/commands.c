@@ -145,31 +145,44 @@ int cmd_migrate(int argc, char **argv)
     return rc == DJ_OK ? 0 : 1;
 }
 
-int cmd_init(int argc, char **argv)
+/* The options init and demo share: --db FILE, a password option (checked
+ * against the policy when given) and, for init, --agency NAME. 0, or the exit
+ * status to return. */
+static int db_password_args(int argc, char **argv, const char *cmd, const char *pw_opt, const char **db,
+                            const char **pw, const char **agency)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"admin-password", required_argument, 0, 'p'},
-        {"agency", required_argument, 0, 'a'}, {0, 0, 0, 0}};
-    const char *db = NULL, *pw = NULL, *agency = "机关党委";
+    const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {pw_opt, required_argument, 0, 'p'},
+        {agency ? "agency" : NULL, required_argument, 0, 'a'}, /* a NULL name ends the table */
+        {0, 0, 0, 0}};
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
-        case 'd': db = optarg; break;
-        case 'p': pw = optarg; break;
-        case 'a': agency = optarg; break;
+        case 'd': *db = optarg; break;
+        case 'p': *pw = optarg; break;
+        case 'a': *agency = optarg; break;
         default: return 2;
         }
     }
-    if (!db) {
-        fprintf(stderr, "dangjian init: --db FILE is required\n");
+    if (!*db) {
+        fprintf(stderr, "dangjian %s: --db FILE is required\n", cmd);
         return 2;
     }
     const char *why;
-    if (pw && auth_password_policy(pw, &why) != DJ_OK) {
-        fprintf(stderr, "dangjian init: the admin password is too weak: %s\n", why);
+    if (*pw && auth_password_policy(*pw, &why) != DJ_OK) {
+        fprintf(stderr, "dangjian %s: the password is too weak: %s\n", cmd, why);
         return 2;
     }
+    return 0;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    const char *db = NULL, *pw = NULL, *agency = "机关党委";
+    int bad = db_password_args(argc, argv, "init", "admin-password", &db, &pw, &agency);
+    if (bad)
+        return bad;
     db_conn *c = app_open_db(db);
     if (!c)
         return 1;
@@ -213,27 +226,10 @@ int cmd_init(int argc, char **argv)
 
 int cmd_demo(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"password", required_argument, 0, 'p'}, {0, 0, 0, 0}};
     const char *db = NULL, *pw = NULL;
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'd': db = optarg; break;
-        case 'p': pw = optarg; break;
-        default: return 2;
-        }
-    }
-    if (!db) {
-        fprintf(stderr, "dangjian demo: --db FILE is required\n");
-        return 2;
-    }
-    const char *why;
-    if (pw && auth_password_policy(pw, &why) != DJ_OK) {
-        fprintf(stderr, "dangjian demo: the password is too weak: %s\n", why);
-        return 2;
-    }
+    int bad = db_password_args(argc, argv, "demo", "password", &db, &pw, NULL);
+    if (bad)
+        return bad;
     db_conn *c = app_open_db(db);
     if (!c)
         return 1;
