@@ -39,10 +39,21 @@ test('desktop: create an account in 账号管理; it must change its password at
     const row = page.locator('[data-test="users-table"] tr', { hasText: 'wangwu' });
     await row.getByText('待修改初始密码').waitFor();
 
+    // grant a role on an organisation picked from the tree
+    await row.locator('[data-test="grant"]').click();
+    const grant = page.locator('.el-dialog', { hasText: '为 王五 授权' });
+    await grant.locator('[data-test="org-picker"]').click();
+    await page.locator('.el-tree-select__popper .el-tree-node__content', { hasText: '机关党委' }).first().click();
+    const granted = page.waitForResponse((r) => /\/api\/v1\/users\/\d+\/grants$/.test(new URL(r.url()).pathname));
+    await grant.locator('[data-test="grant-submit"]').click();
+    assert.equal((await granted).status(), 204);
+    await row.getByText('党员 · 机关党委').waitFor();
+
     // the new colleague signs in and is sent to change the one-time password
     const api = server.client();
     const s = await api.login('wangwu', password);
     assert.equal(s.user.must_change_password, true);
+    assert.deepEqual(s.grants.map((g) => [g.role, g.org_id]), [['member', 1]]);
   });
 });
 
