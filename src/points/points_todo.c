@@ -24,12 +24,16 @@ static int todo_to_approve(dj_req *r, db_conn *c, json_t *items)
         return rc;
     json_t *row = json_array_get(rows, 0);
     json_int_t n = json_integer_value(json_object_get(row, "n"));
+    int64_t oldest = 0;
+    int y = 0, m = 0, d = 0;
+    if (dj_time_parse(dj_jstr(row, "oldest", ""), &oldest) == DJ_OK)
+        dj_local_date(oldest, &y, &m, &d);
     if (n > 0)
         json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:n, s:n, s:{s:s}}", "source", "points", "kind",
                                                "claims_to_approve", "title",
                                                dj_arena_printf(r->arena, "%lld 条积分申报待审批", (long long)n),
                                                "detail",
-                                               dj_arena_printf(r->arena, "最早一条提交于 %.10s", dj_jstr(row, "oldest", "")),
+                                               dj_arena_printf(r->arena, "最早一条提交于 %d年%d月%d日", y, m, d),
                                                "due_at", "org_id", "link", "type", "points_claims"));
     json_decref(rows);
     return DJ_OK;

@@ -1,8 +1,10 @@
 // Desktop: the administrator opens an account for a new colleague (one-time
-// password shown once), and changes a security setting that takes effect.
+// password shown once) and grants a role, changes a security setting that takes
+// effect; a secretary's console home lists their to-dos.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
+import { seedAgency } from '../lib/fixtures.mjs';
 import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
 
 let server;
@@ -76,5 +78,22 @@ test('desktop: a setting changed in 系统设置 is in force', async (t) => {
     for (let i = 0; i < 3; i++) await c.post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
     const fourth = await c.post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
     assert.equal(fourth.status, 423);
+  });
+});
+
+test('desktop: the console home lists the user\'s to-dos and leads to where each is done', async (t) => {
+  seedAgency(server.db);
+  // a member's claim waits for the secretary of branch 2
+  const member = server.client();
+  await member.login('member-a');
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const claim = await member.post('/api/v1/points/claims', { rule_code: 'article_published', description: '在市报发表理论文章一篇', occurred_on: today });
+  assert.equal(claim.status, 201, claim.text);
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'sec-a', PASSWORD);
+    const todos = page.locator('[data-test="admin-todos"]');
+    await todos.getByText('1 条积分申报待审批').click();
+    await page.waitForURL((u) => u.pathname === '/admin/points/claims');
+    await page.getByText('在市报发表理论文章一篇').first().waitFor();
   });
 });

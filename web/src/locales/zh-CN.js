@@ -105,7 +105,7 @@ export default {
     rolesTitle: '我的角色',
     noRoles: '暂未分配角色。请联系机关党委或系统管理员为您授权。',
     roleAt: '{role} · {org}',
-    dashboardHint: '左侧菜单列出您可以使用的功能。组织、党员、三会一课、积分等功能上线后会陆续出现在菜单中。',
+    dashboardHint: '左侧菜单按您的角色列出可用的功能；角色只作用于所授权的组织及其下级。需要其他权限请联系机关党委或系统管理员。',
     account: '账号',
     lastLogin: '今天',
   },
