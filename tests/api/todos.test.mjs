@@ -49,6 +49,7 @@ test('a claim is the secretary\'s to-do until decided, then the member\'s notice
   const queue = (await sec.get('/api/v1/todos')).body.items.filter((t) => t.source === 'points');
   assert.deepEqual(queue.map((t) => t.kind), ['claims_to_approve']);
   assert.match(queue[0].title, /^1 条积分申报待审批/);
+  assert.match(queue[0].detail, /^最早一条提交于 \d{4}年\d{1,2}月\d{1,2}日$/);
   const secB = srv.client();
   await secB.login('sec-b');
   assert.equal((await secB.get('/api/v1/todos')).body.items.filter((t) => t.source === 'points').length, 0,
