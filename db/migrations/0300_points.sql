@@ -68,16 +68,8 @@ CREATE TABLE points_ledger (
 CREATE INDEX points_ledger_cap ON points_ledger(person_id, rule_code, occurred_at);
 CREATE INDEX points_ledger_occurred ON points_ledger(person_id, occurred_at);
 
--- Append-only, also against a bug in the code: no UPDATE or DELETE reaches the ledger.
--- (SQLite trigger syntax; 0300_points.pg.sql spells it as a plpgsql trigger function.)
-CREATE TRIGGER points_ledger_no_update BEFORE UPDATE ON points_ledger
-BEGIN
-    SELECT RAISE(ABORT, 'points_ledger is append-only');
-END;
-CREATE TRIGGER points_ledger_no_delete BEFORE DELETE ON points_ledger
-BEGIN
-    SELECT RAISE(ABORT, 'points_ledger is append-only');
-END;
+-- Append-only, also against a bug in the code: the triggers are in 0301_points_append_only.sql,
+-- whose PostgreSQL spelling differs (0301_points_append_only.pg.sql).
 
 -- The head of each member's chain. Every award for a member updates this row first, in the
 -- same transaction, so on PostgreSQL it is the row lock that orders one member's entries

@@ -337,7 +337,8 @@ static int org_param(dj_req *r, int64_t *org)
     return rc;
 }
 
-static int compliance_get(dj_req *r)
+/* GET with ?org=&year=: the scope check, then the report the caller names. */
+static int org_year_report(dj_req *r, json_t *(*report)(dj_req *, int64_t, int, int *))
 {
     int64_t org;
     int year;
@@ -346,21 +347,18 @@ static int compliance_get(dj_req *r)
         rc = year_param(r, &year);
     if (rc != DJ_OK)
         return rc;
-    json_t *o = life_compliance(r, org, year, &rc);
+    json_t *o = report(r, org, year, &rc);
     return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+static int compliance_get(dj_req *r)
+{
+    return org_year_report(r, life_compliance);
 }
 
 static int counts_get(dj_req *r)
 {
-    int64_t org;
-    int year;
-    int rc = org_param(r, &org);
-    if (rc == DJ_OK)
-        rc = year_param(r, &year);
-    if (rc != DJ_OK)
-        return rc;
-    json_t *o = life_counts(r, org, year, &rc);
-    return o ? dj_reply_json(r, 200, o) : rc;
+    return org_year_report(r, life_counts);
 }
 
 static int my_life(dj_req *r)
