@@ -73,5 +73,8 @@ json_t *account_session_json(dj_req *r, const char *csrf)
     json_t *user = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)u->id, "login", u->login, "name", u->name,
                              "must_change_password", u->must_change_password);
     json_object_set_new(user, "person_id", u->person_id ? json_integer(u->person_id) : json_null());
-    return json_pack("{s:o, s:o, s:s}", "user", user, "grants", grants, "csrf_token", csrf);
+    char now[21];
+    dj_time_iso(dj_now(), now);
+    /* "now" is the server's clock: the web app takes today from it, not from the phone */
+    return json_pack("{s:o, s:o, s:s, s:s}", "user", user, "grants", grants, "csrf_token", csrf, "now", now);
 }

@@ -15,7 +15,9 @@
 
 static int health(dj_req *r)
 {
-    return dj_reply_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "version", DJ_VERSION));
+    char now[21];
+    dj_time_iso(dj_now(), now);
+    return dj_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "version", DJ_VERSION, "now", now));
 }
 
 /* ---------- sign in ---------- */

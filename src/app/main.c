@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "../assess/assess.h"
+#include "../core/timeutil.h"
 #include "../lists/lists.h"
 #include "../people/people.h"
 #include "../points/points.h"
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "dangjian: libsodium failed to initialise\n");
         return 1;
     }
+    if (dj_clock_init() != 0)
+        return 2;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

@@ -2,16 +2,48 @@
 #include "timeutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "err.h"
 
+/* The one clock.  Every "now" of the server and the command-line tools is
+ * dj_now(); a build configured with -Dtest_clock=true starts it at $DJ_NOW
+ * (and it runs on in real time from there), so the tests can stand on any
+ * day they need.  A release build ignores $DJ_NOW. */
 static int64_t time_offset;
 
 int64_t dj_now(void)
 {
     return (int64_t)time(NULL) + time_offset;
+}
+
+int dj_clock_init(void)
+{
+    const char *v = getenv("DJ_NOW");
+    if (!v || !*v)
+        return DJ_OK;
+#if DJ_TEST_CLOCK
+    int64_t t;
+    if (dj_time_parse(v, &t) != DJ_OK) {
+        fprintf(stderr, "dangjian: DJ_NOW=%s is not an ISO-8601 time with an offset "
+                        "(e.g. 2027-03-31T23:59:30+08:00)\n", v);
+        return DJ_EINVAL;
+    }
+    time_offset = t - (int64_t)time(NULL);
+    return DJ_OK;
+#else
+    fprintf(stderr, "dangjian: DJ_NOW is set but ignored: this is a release build "
+                    "(only builds configured with -Dtest_clock=true read it)\n");
+    return DJ_OK;
+#endif
+}
+
+bool dj_clock_is_test(void)
+{
+    return DJ_TEST_CLOCK && time_offset != 0;
 }
 
 void dj_time_set_offset(int64_t seconds)

@@ -12,9 +12,17 @@
 
 #define DJ_TZ_OFFSET (8 * 3600) /* Asia/Shanghai */
 
-/* Now, in seconds. Tests may shift it with dj_time_set_offset(). */
+/* Now, in seconds: the one clock every "now" comes from.  Unit tests may
+ * shift it with dj_time_set_offset(). */
 int64_t dj_now(void);
 void dj_time_set_offset(int64_t seconds);
+/* Reads $DJ_NOW once at start-up: in a build configured for testing
+ * (meson -Dtest_clock=true) the clock starts there and runs on in real
+ * time; a release build ignores it and says so on stderr.  DJ_EINVAL when
+ * a test build is given a time it cannot parse. */
+int dj_clock_init(void);
+/* True when the clock was moved by $DJ_NOW (test builds only). */
+bool dj_clock_is_test(void);
 
 /* "2026-11-27T01:30:00Z" into out (at least 21 bytes). */
 void dj_time_iso(int64_t t, char out[21]);

@@ -1,5 +1,5 @@
-/* life_demo.c - this subject's part of the demo agency: this year's
- * organisational life up to today for every party branch found in the
+/* life_demo.c - this subject's part of the demo agency: last year's
+ * organisational life in full and this year's up to today for every party branch found in the
  * database (whatever the orgs and people demos created), with attendance,
  * leave, minutes and the events for points; most requirements met and a few
  * missing on purpose, so the compliance matrix shows some red; and the 31
@@ -15,7 +15,7 @@
 struct demo {
     db_conn *c;
     int64_t now;
-    int year, month, day;
+    int year, month, day; /* the year being laid out, and its last month (12 for a past year) */
     uint32_t seed;
     int64_t creator; /* the admin's user id, for created_by */
 };
@@ -335,8 +335,10 @@ static int central_group(struct demo *d, int64_t root)
     json_decref(ids);
     if (!list.len)
         dj_buf_puts(&list, "0"); /* no roster yet: the sessions are still on record */
-    /* spread 31 sessions over the days from 8 January to 3 days ago */
+    /* spread 31 sessions over the days from 8 January to 3 days ago (or 28 December of a past year) */
     int64_t first = dj_local_midnight(d->year, 1, 8), last = d->now - 3 * 86400;
+    if (last > dj_local_midnight(d->year, 12, 28))
+        last = dj_local_midnight(d->year, 12, 28);
     int rc = DJ_OK;
     for (int k = 0; k < 31 && rc == DJ_OK && last > first; k++) {
         int64_t t = first + (last - first) * k / 30;
@@ -385,11 +387,35 @@ static int mass_orgs(struct demo *d)
     return rc;
 }
 
+/* One year's organisational life: every branch's, the groups', the committee's
+ * 中心组 and the 党工妇青's, up to d->month of d->year. */
+static int demo_year(struct demo *d, json_t *branches)
+{
+    int rc = DJ_OK;
+    size_t i;
+    json_t *b;
+    json_array_foreach(branches, i, b) {
+        if (rc != DJ_OK)
+            break;
+        rc = branch_year(d, dj_jint(b, "id", 0), dj_jstr(b, "name", ""), (int)i);
+        if (rc == DJ_OK)
+            rc = groups_year(d, dj_jint(b, "id", 0));
+    }
+    int64_t root = 0;
+    if (rc == DJ_OK &&
+        db_query_i64(d->c, &root, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "") == DJ_OK)
+        rc = central_group(d, root);
+    if (rc == DJ_OK)
+        rc = mass_orgs(d);
+    return rc;
+}
+
 int life_demo_load(db_conn *c, const char *password_hash)
 {
     (void)password_hash;
     struct demo d = {.c = c, .now = dj_now(), .seed = 20260701u};
-    dj_local_date(d.now, &d.year, &d.month, &d.day);
+    int year, month;
+    dj_local_date(d.now, &year, &month, &d.day);
     int64_t admin = 0;
     db_query_i64(c, &admin, "SELECT id FROM users WHERE login = 'admin'", "");
     d.creator = admin;
@@ -399,23 +425,16 @@ int life_demo_load(db_conn *c, const char *password_hash)
                                      "");
     if (!branches)
         return DJ_EDB;
-    int rc = DJ_OK;
-    size_t i;
-    json_t *b;
-    json_array_foreach(branches, i, b) {
-        if (rc != DJ_OK)
-            break;
-        rc = branch_year(&d, dj_jint(b, "id", 0), dj_jstr(b, "name", ""), (int)i);
-        if (rc == DJ_OK)
-            rc = groups_year(&d, dj_jint(b, "id", 0));
-    }
-    json_decref(branches);
-    int64_t root = 0;
-    if (rc == DJ_OK && db_query_i64(c, &root, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "") ==
-                           DJ_OK)
-        rc = central_group(&d, root);
+    /* last year in full, then this year up to today: the demo tells the same
+     * story on any day it is loaded, 1 January included */
+    d.year = year - 1;
+    d.month = 12;
+    int rc = demo_year(&d, branches);
+    d.year = year;
+    d.month = month;
     if (rc == DJ_OK)
-        rc = mass_orgs(&d);
+        rc = demo_year(&d, branches);
+    json_decref(branches);
     if (rc != DJ_OK)
         fprintf(stderr, "dangjian demo: organisational life: %s\n", db_errmsg(c));
     return rc;

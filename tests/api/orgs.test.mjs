@@ -5,11 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql, ORG } from '../lib/fixtures.mjs';
-
-function shanghaiDate(offsetDays) {
-  const t = new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3);
-  return t.toISOString().slice(0, 10);
-}
+import { shanghaiDate } from '../lib/clock.mjs';
 
 test('organisations', async (t) => {
   const srv = await startServer();
@@ -38,7 +34,7 @@ test('organisations', async (t) => {
     });
 
     await t.test('create: kinds under their parents, scope, validation, audit', async () => {
-      let r = await com.post('/api/v1/orgs', { parent_id: 1, kind: 'branch', name: '第三党支部', term_start: '2025-01-01', term_end: '2028-01-01' });
+      let r = await com.post('/api/v1/orgs', { parent_id: 1, kind: 'branch', name: '第三党支部', term_start: shanghaiDate(-300), term_end: shanghaiDate(800) });
       assert.equal(r.status, 201, r.text);
       const id = r.body.id;
       assert.equal(r.body.path, `/1/${id}/`);
@@ -64,12 +60,12 @@ test('organisations', async (t) => {
     });
 
     await t.test('rename, terms, officers; a secretary keeps only the brand of their branch', async () => {
-      let r = await com.patch('/api/v1/orgs/3', { name: '第二党支部（综合科）', term_start: '2025-03-01', term_end: '2028-02-29' });
+      let r = await com.patch('/api/v1/orgs/3', { name: '第二党支部（综合科）', term_start: shanghaiDate(-700), term_end: shanghaiDate(395) });
       assert.equal(r.status, 200, r.text);
       assert.equal(r.body.name, '第二党支部（综合科）');
       r = await com.get('/api/v1/orgs/3');
-      assert.deepEqual(r.body.terms.map((x) => x.term_start), ['2025-03-01']);
-      r = await com.patch('/api/v1/orgs/3', { term_start: '2025-03-01', term_end: '2025-01-01' });
+      assert.deepEqual(r.body.terms.map((x) => x.term_start), [shanghaiDate(-700)]);
+      r = await com.patch('/api/v1/orgs/3', { term_start: shanghaiDate(-700), term_end: shanghaiDate(-760) });
       assert.equal(r.status, 400);
       assert.equal(r.body.error.field, 'term_end');
       r = await com.patch('/api/v1/orgs/3', { officers: [{ post: 'secretary', person_id: 7 }, { post: 'discipline', person_id: 9 }, { post: 'organization', person_id: 8 }] });
@@ -121,30 +117,30 @@ test('organisations', async (t) => {
     });
 
     await t.test('dissolve: refused while it has members, kept in history', async () => {
-      let r = await com.patch('/api/v1/orgs/3', { dissolved_on: '2026-11-27' });
+      let r = await com.patch('/api/v1/orgs/3', { dissolved_on: shanghaiDate(0) });
       assert.equal(r.status, 409);
       assert.match(r.body.error.message, /成员/);
-      r = await com.patch('/api/v1/orgs/2', { dissolved_on: '2026-11-27' });
+      r = await com.patch('/api/v1/orgs/2', { dissolved_on: shanghaiDate(0) });
       assert.equal(r.status, 409, 'its group is still active');
       r = await com.post('/api/v1/orgs', { parent_id: 1, kind: 'branch', name: '临时支部' });
       const id = r.body.id;
-      r = await com.patch(`/api/v1/orgs/${id}`, { dissolved_on: '2026-11-27' });
+      r = await com.patch(`/api/v1/orgs/${id}`, { dissolved_on: shanghaiDate(0) });
       assert.equal(r.status, 200, r.text);
-      assert.equal(r.body.dissolved_on, '2026-11-27');
+      assert.equal(r.body.dissolved_on, shanghaiDate(0));
       r = await com.get('/api/v1/orgs');
       assert.ok(!r.body.items.some((o) => o.id === id));
       r = await com.get('/api/v1/orgs?all=1');
       assert.ok(r.body.items.some((o) => o.id === id));
       r = await com.patch(`/api/v1/orgs/${id}`, { name: '复活' });
       assert.equal(r.status, 409);
-      r = await com.patch('/api/v1/orgs/1', { dissolved_on: '2026-11-27' });
+      r = await com.patch('/api/v1/orgs/1', { dissolved_on: shanghaiDate(0) });
       assert.equal(r.status, 422, 'the root stays');
     });
 
     await t.test('warnings follow the data', async () => {
       const codes = async (id) => (await com.get(`/api/v1/orgs/${id}/warnings`)).body.items.map((w) => w.code);
       assert.deepEqual(await codes(3), []);
-      await com.patch('/api/v1/orgs/3', { term_start: '2023-12-01', term_end: shanghaiDate(30) });
+      await com.patch('/api/v1/orgs/3', { term_start: shanghaiDate(-1065), term_end: shanghaiDate(30) });
       assert.deepEqual(await codes(3), ['term_ending']);
       // the 换届提醒 window is a setting
       const admin = srv.client(); await admin.login('admin');
@@ -153,11 +149,11 @@ test('organisations', async (t) => {
       assert.deepEqual(await codes(3), []);
       s = await admin.patch('/api/v1/settings', { 'orgs.term_warning_days': 90 });
       assert.deepEqual(await codes(3), ['term_ending']);
-      await com.patch('/api/v1/orgs/3', { term_start: '2023-11-01', term_end: shanghaiDate(-1) });
+      await com.patch('/api/v1/orgs/3', { term_start: shanghaiDate(-1096), term_end: shanghaiDate(-1) });
       assert.deepEqual(await codes(3), ['term_ended']);
       const w = (await com.get('/api/v1/orgs/3/warnings')).body.items[0];
       assert.match(w.message, /换届/);
-      await com.patch('/api/v1/orgs/3', { term_start: '2026-11-01', term_end: '2029-10-31' });
+      await com.patch('/api/v1/orgs/3', { term_start: shanghaiDate(-30), term_end: shanghaiDate(1000) });
       // four more full members: 7 full, and the committee has only 3 seats filled → fine; drop the 纪检委员
       for (let i = 0; i < 4; i++) {
         const r = await com.post('/api/v1/people', { name: `新党员${i}`, org_id: 3, party_status: 'full', joined_on: '2010-07-01', full_on: '2011-07-01' });

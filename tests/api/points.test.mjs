@@ -7,13 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { BIN, startServer } from '../lib/server.mjs';
 import { seedAgency, sql, PERSON } from '../lib/fixtures.mjs';
 
-const YEAR = new Date().getUTCFullYear();
 // h minutes after midnight of today in Shanghai (earlier today, in the same Shanghai day)
 function todayAt(h) {
   const shDay = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   return new Date(Date.parse(`${shDay}T00:00:00+08:00`) + h * 60e3).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 const TODAY = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+// the points year is Shanghai's: just after midnight on 1 January, UTC is still in the old one
+const YEAR = Number(TODAY.slice(0, 4));
 
 function addEvent(db, { person, activity, kind = 'attendance', akind = 'branch_assembly', qty = 1, at }) {
   sql(db, `INSERT INTO life_events (person_id, activity_id, kind, activity_kind, quantity, occurred_at)

@@ -51,3 +51,20 @@ test('phone: sign in on /m/, home greets the user by name, sign out', async (t) 
     await page.waitForURL((u) => u.pathname === '/m/login');
   });
 });
+
+test('phone: "today" is the server\'s day, not the phone\'s', async (t) => {
+  // the server's clock stands on 5 May 2031 (a test build reads DJ_NOW); the phone's is the real one
+  const other = await startServer({ env: { DJ_NOW: '2031-05-05T09:30:00+08:00' } });
+  try {
+    await withPage(t, browser, 'phone', other.url, async (page) => {
+      await page.goto('/m/');
+      await page.waitForURL((u) => u.pathname === '/m/login');
+      await signInAs(page, '/m', 'admin', PASSWORD);
+      const today = page.locator('.m-home__today');
+      await today.waitFor();
+      assert.match(await today.innerText(), /2031年5月5日/);
+    });
+  } finally {
+    await other.stop();
+  }
+});

@@ -13,9 +13,10 @@ import ExcelJS from '../../web/node_modules/exceljs/lib/exceljs.nodejs.js';
 let server;
 let browser;
 
-function shanghaiDate(offsetDays) {
-  return new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3).toISOString().slice(0, 10);
-}
+import { shanghaiDate } from '../lib/clock.mjs';
+
+/** '2026-03-01' → '2026年3月1日', as the screens write dates. */
+const zhDate = (d) => { const [y, m, dd] = d.split('-').map(Number); return `${y}年${m}月${dd}日`; };
 
 before(async () => {
   assertWebBuilt();
@@ -27,7 +28,7 @@ before(async () => {
       (3, 'secretary', 7);
     UPDATE orgs SET brand_name = '红色引擎', brand_slogan = '围绕中心抓党建，抓好党建促发展',
       brand_description = '党员领办重点文稿，每月开展一次微分享。' WHERE id = 2;
-    UPDATE orgs SET term_start = '2023-12-01', term_end = '${shanghaiDate(30)}' WHERE id = 3;
+    UPDATE orgs SET term_start = '${shanghaiDate(-1065)}', term_end = '${shanghaiDate(30)}' WHERE id = 3;
     UPDATE people SET pledge = '带头学习，服务群众。' WHERE id = 1;`);
   browser = await launchBrowser();
 });
@@ -58,7 +59,9 @@ test('desktop: the organisation tree, its warnings panel and a node\'s officers'
     const officers = await detail.locator('[data-test="officers"]').innerText();
     assert.match(officers, /书记\s*张建国/);
     assert.match(officers, /纪检委员\s*赵敏/);
-    assert.match(await detail.locator('[data-test="term"]').innerText(), /2024年3月1日 至 2027年2月28日/);
+    // the fixture's term: began two years ago, ends in a year
+    assert.ok((await detail.locator('[data-test="term"]').innerText())
+      .includes(`${zhDate(shanghaiDate(-730))} 至 ${zhDate(shanghaiDate(365))}`));
     assert.match(await detail.locator('[data-test="brand"]').innerText(), /红色引擎/);
     await snap(page, 'orgs-tree');
     // clicking a warning selects its organisation

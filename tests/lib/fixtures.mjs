@@ -9,15 +9,19 @@
 //   logins: committee, discipline, leader, sec-a (branch 2), sec-b (branch 3),
 //           member-a (person 2, branch 2), member-b (person 8, branch 3), officer (union 5)
 import { execFileSync } from 'node:child_process';
+import { shanghaiDate } from './clock.mjs';
 
 export const ORG = { committee: 1, branchA: 2, branchB: 3, groupA: 4, union: 5, women: 6, youth: 7 };
 export const PERSON = { secA: 1, memberA: 2, secB: 7, memberB: 8 };
 
-const SQL = `
+// Dates that matter to rules (terms, probation) are laid relative to the tests'
+// clock, so the fixture tells the same story on any day: the branches' terms
+// began two years ago and end in a year; the probationary member joined 120 days ago.
+const SQL = () => `
 BEGIN;
 INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at, term_start, term_end) VALUES
- (2, 1, 'branch', '第一党支部', '/1/2/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2024-03-01', '2027-02-28'),
- (3, 1, 'branch', '第二党支部', '/1/3/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2024-03-01', '2027-02-28'),
+ (2, 1, 'branch', '第一党支部', '/1/2/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '${shanghaiDate(-730)}', '${shanghaiDate(365)}'),
+ (3, 1, 'branch', '第二党支部', '/1/3/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '${shanghaiDate(-730)}', '${shanghaiDate(365)}'),
  (4, 2, 'group', '第一党小组', '/1/2/4/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, NULL),
  (5, 1, 'union', '机关工会', '/1/5/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, NULL),
  (6, 1, 'women', '机关妇委会', '/1/6/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, NULL),
@@ -26,7 +30,7 @@ INSERT INTO people (id, name, gender, birth_date, phone, org_id, party_status, j
  (1, '张建国', 'male', '1975-05-01', '13800000001', 2, 'full', '1998-07-01', '1999-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
  (2, '李红梅', 'female', '1988-10-12', '13800000002', 2, 'full', '2012-06-20', '2013-06-20', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
  (3, '王志强', 'male', '1990-03-15', '13800000003', 4, 'full', '2015-07-01', '2016-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
- (4, '陈晓燕', 'female', '1995-08-08', '13800000004', 4, 'probationary', '2026-03-01', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+ (4, '陈晓燕', 'female', '1995-08-08', '13800000004', 4, 'probationary', '${shanghaiDate(-120)}', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
  (5, '刘洋', 'male', '1998-01-20', '13800000005', 2, 'activist', NULL, NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
  (6, '赵敏', 'female', '1985-11-30', '13800000006', 2, 'full', '2008-07-01', '2009-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
  (7, '孙立军', 'male', '1972-02-02', '13800000007', 3, 'full', '1995-07-01', '1996-07-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
@@ -63,7 +67,7 @@ export function sql(db, text) {
 
 /** Writes the fixed agency into the database of a server started with startServer(). */
 export function seedAgency(db) {
-  sql(db, SQL);
+  sql(db, SQL());
   if (db.startsWith('postgresql://')) {
     // explicit ids leave the identity sequences behind: move them past the fixture
     sql(db, ['orgs', 'people', 'users', 'grants'].map((t) =>

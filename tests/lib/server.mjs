@@ -1,6 +1,7 @@
 // Test harness: starts a real `dangjian serve` on a free port with a fresh database,
 // and a small HTTP client that keeps the session cookie and the CSRF token.
 // Used by the API tests (tests/api) and the browser tests (tests/browser).
+import { childEnv } from './clock.mjs';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ export function freePort() {
 
 /** Runs a `dangjian` subcommand synchronously; returns its stdout. */
 export function dj(args, opts = {}) {
-  return execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  return execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(), ...opts });
 }
 
 /**
@@ -46,15 +47,15 @@ function freshDatabase(dir) {
   return `postgresql://dj@/${name}?host=${encodeURIComponent(host)}&port=${port}`;
 }
 
-export async function startServer({ demo = false, args = [] } = {}) {
+export async function startServer({ demo = false, args = [], env = {}, bin = BIN } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'dj-test-'));
   const db = freshDatabase(dir);
   dj(['init', '--db', db, '--admin-password', PASSWORD]);
   if (demo) dj(['demo', '--db', db, '--password', PASSWORD]);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-    '--web', path.join(ROOT, 'web/dist'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+    '--web', path.join(ROOT, 'web/dist'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(env) });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));

@@ -2,6 +2,7 @@
 // every screen. Loaded once per page load from GET /api/v1/session.
 import { reactive, computed } from 'vue';
 import * as api from './api.js';
+import { syncServerClock } from './lib/clock.js';
 
 export const session = reactive({
   loaded: false,
@@ -13,6 +14,7 @@ function apply(body) {
   session.user = body ? body.user : null;
   session.grants = (body && body.grants) || [];
   api.setCsrfToken(body ? body.csrf_token : '');
+  if (body && body.now) syncServerClock(body.now);
   session.loaded = true;
 }
 

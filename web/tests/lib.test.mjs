@@ -1,5 +1,6 @@
 // Unit tests of the plain modules (no browser): formatting, the password rule,
 // the messages helper and the API client (with a stub fetch). Run: npm test
+import './node-globals.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -1,5 +1,6 @@
 // Unit tests of the work-list helpers (src/lib/lists.js): deadline wording,
 // quarters in Asia/Shanghai, status colours, idempotency keys. Run: npm test
+import './node-globals.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dueHint, currentQuarter, recentQuarters, todayText, formatDay, statusTagType, clientKey } from '../src/lib/lists.js';

@@ -1,5 +1,6 @@
 // The roster import's Excel reader: a workbook written with ExcelJS comes back
 // as the CSV the server imports (dates, numbers, commas, quotes, line breaks).
+import './node-globals.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';

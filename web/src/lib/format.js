@@ -1,5 +1,6 @@
 // Display helpers: dates in Asia/Shanghai as 2026年11月27日, numbers with
 // thousands separators. Every screen formats through these.
+import { serverNow } from './clock.js';
 
 export const TIME_ZONE = 'Asia/Shanghai';
 
@@ -76,7 +77,7 @@ export function shanghaiToIso(s) {
 }
 
 /** 0–5 早上好, … by the hour in Beijing; returns a key under home.greeting. */
-export function greetingKey(v = new Date()) {
+export function greetingKey(v = serverNow()) {
   const h = shanghaiParts(v).hour;
   if (h < 5) return 'night';
   if (h < 9) return 'morning';

@@ -1,5 +1,6 @@
 // Helpers the work-list screens share (admin and mobile): status colours,
 // deadline wording, quarters in Asia/Shanghai.
+import { serverNow } from './clock.js';
 import { shanghaiParts, formatDate } from './format.js';
 import { t } from '../i18n.js';
 
@@ -31,19 +32,19 @@ export function formatDay(d) {
 }
 
 /** Today in Shanghai as YYYY-MM-DD. */
-export function todayText(now = new Date()) {
+export function todayText(now = serverNow()) {
   const p = shanghaiParts(now);
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
 /** The current quarter in Shanghai: "2026-Q4". */
-export function currentQuarter(now = new Date()) {
+export function currentQuarter(now = serverNow()) {
   const p = shanghaiParts(now);
   return `${p.year}-Q${Math.floor((p.month - 1) / 3) + 1}`;
 }
 
 /** The last n quarters up to the current one, newest first: [{value:'2026-Q4', label:'2026年第4季度'}]. */
-export function recentQuarters(n = 8, now = new Date()) {
+export function recentQuarters(n = 8, now = serverNow()) {
   let [y, q] = currentQuarter(now).split('-Q').map(Number);
   const out = [];
   for (let i = 0; i < n; i++) {
