@@ -13,6 +13,7 @@
 #include "../core/err.h"
 #include "../core/http.h"
 #include "../core/migrate.h"
+#include "../core/proxy.h"
 #include "../core/router.h"
 #include "../core/timeutil.h"
 #include "app.h"
@@ -67,8 +68,10 @@ int cmd_serve(int argc, char **argv)
         {"db", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"public-url", required_argument, 0, 'p'}, {"web", required_argument, 0, 'w'},
         {"threads", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
+        {"trusted-proxy", required_argument, 0, 'x'}, {"key-file", required_argument, 0, 'k'},
         {0, 0, 0, 0},
     };
+    const char *key_file = NULL;
     struct dj_server_opts so = {.listen = "127.0.0.1:8080"};
     const char *db = NULL;
     char *web = NULL;
@@ -82,6 +85,15 @@ int cmd_serve(int argc, char **argv)
         case 'w': free(web); web = strdup(optarg); break;
         case 't': so.threads = (unsigned)atoi(optarg); break;
         case 'q': so.quiet = true; break;
+        case 'x':
+            if (dj_proxy_configure(optarg) != 0) {
+                fprintf(stderr, "dangjian serve: --trusted-proxy %s: expected addresses (or CIDR ranges) separated by commas\n",
+                        optarg);
+                free(web);
+                return 2;
+            }
+            break;
+        case 'k': key_file = optarg; break;
         default: free(web); return 2;
         }
     }
@@ -110,7 +122,9 @@ int cmd_serve(int argc, char **argv)
         return 1;
     }
     app_routes_register();
+    (void)key_file;
     rc = dj_serve(&so);
+    dj_proxy_free();
     db_thread_close();
     dj_router_free();
     auth_perms_free();
@@ -170,7 +184,7 @@ static int db_password_args(int argc, char **argv, const char *cmd, const char *
         return 2;
     }
     const char *why;
-    if (*pw && auth_password_policy(*pw, &why) != DJ_OK) {
+    if (*pw && auth_password_policy(*pw, NULL, &why) != DJ_OK) {
         fprintf(stderr, "dangjian %s: the password is too weak: %s\n", cmd, why);
         return 2;
     }
@@ -193,33 +207,50 @@ int cmd_init(int argc, char **argv)
         db_close(c);
         return 1;
     }
-    char *gen = pw ? NULL : auth_password_generate();
-    char *hash = auth_password_hash(pw ? pw : gen);
+    /* 三员分立: three administrators, none with party-work permissions; each a
+     * one-time password unless --admin-password gives them one */
+    static const struct {
+        const char *login, *name, *role;
+    } admins[] = {
+        {"admin", "系统管理员", "admin"},
+        {"secadmin", "安全管理员", "secadmin"},
+        {"auditor", "审计管理员", "auditor"},
+    };
+    enum { NADMINS = sizeof admins / sizeof admins[0] };
+    char *gen[NADMINS] = {0};
     char now[21];
     dj_time_iso(dj_now(), now);
-    int64_t uid = 0, org = 0;
+    int64_t org = 0;
     int rc = db_begin(c);
     if (rc == DJ_OK)
         rc = db_query_i64(c, &org,
                           "INSERT INTO orgs (parent_id, kind, name, path, created_at, updated_at)"
                           " VALUES (NULL, 'committee', $1, '/1/', $2, $2) RETURNING id",
                           "tt", agency, now);
-    if (rc == DJ_OK)
-        rc = account_user_create(c, "admin", "系统管理员", hash, 0, gen != NULL, &uid);
-    if (rc == DJ_OK)
-        rc = account_grant(c, uid, "admin", org);
-    if (rc == DJ_OK)
-        rc = audit_write(c, NULL, "init", "user", uid, NULL, NULL);
+    for (int i = 0; i < NADMINS && rc == DJ_OK; i++) {
+        int64_t uid = 0;
+        gen[i] = pw ? NULL : auth_password_generate();
+        char *hash = auth_password_hash(pw ? pw : gen[i]);
+        rc = hash ? account_user_create(c, admins[i].login, admins[i].name, hash, 0, !pw, &uid) : DJ_EINTERNAL;
+        free(hash);
+        if (rc == DJ_OK)
+            rc = account_grant(c, uid, admins[i].role, org);
+        if (rc == DJ_OK)
+            rc = audit_write(c, NULL, "init", "user", uid, NULL, NULL);
+    }
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     if (rc == DJ_OK) {
         printf("initialised %s\n", db);
-        if (gen)
-            printf("admin login: admin\none-time password: %s\n(it must be changed at the first sign-in)\n", gen);
+        for (int i = 0; i < NADMINS && !pw; i++)
+            printf("%s (%s) login: %s  one-time password: %s\n", admins[i].name, admins[i].role, admins[i].login,
+                   gen[i]);
+        if (!pw)
+            printf("(each must be changed at the first sign-in)\n");
     } else {
         fprintf(stderr, "dangjian init: failed: %s\n", db_errmsg(c));
     }
-    free(gen);
-    free(hash);
+    for (int i = 0; i < NADMINS; i++)
+        free(gen[i]);
     db_close(c);
     return rc == DJ_OK ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 #include "../account/account.h"
 #include "../assess/assess.h"
 #include "../core/http.h"
+#include "../core/scope.h"
 #include "../core/todo.h"
 #include "../dashboard/dashboard.h"
 #include "../life/life.h"
@@ -22,6 +23,7 @@ void app_routes_register(void)
     dj_routes_add(orgs_routes);
 
     dj_routes_add(people_routes);
+    dj_scope_add(people_scope_kinds);
 
     dj_routes_add(todo_routes);
 
@@ -33,6 +35,7 @@ void app_routes_register(void)
     dj_routes_add(points_routes);
 
     dj_routes_add(lists_routes);
+    dj_scope_add(lists_scope_kinds);
 
     dj_routes_add(assess_routes);
 

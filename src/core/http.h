@@ -94,6 +94,7 @@ struct dj_req {
     void (*work)(void *arg);
     void *work_arg;
     int deferred_state;
+    bool dropped;          /* the pool dropped the work for more urgent work: cont() answers without it */
 };
 
 /* --- reading the request --- */
@@ -143,6 +144,10 @@ json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total);
  * pool's queue is full.
  */
 int dj_defer(dj_req *r, void (*work)(void *), void *arg, dj_handler cont);
+/* The same with a priority (pool.h: lower runs sooner).  When a more urgent
+ * job pushes this one out of the full queue, work never runs: r->dropped is
+ * set and cont(r) answers (a cheap refusal). */
+int dj_defer_prio(dj_req *r, void (*work)(void *), void *arg, dj_handler cont, unsigned prio);
 
 /*
  * Suspends the request until another thread calls dj_resume(r); cont(r) then

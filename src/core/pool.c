@@ -1,27 +1,47 @@
-/* pool.c - the bounded worker pool. */
+/* pool.c - the bounded worker pool with priorities and dropping. */
 #include "pool.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "mem.h"
 
 struct job {
     void (*fn)(void *);
+    void (*drop)(void *);
     void *arg;
+    unsigned prio;
+    uint64_t seq;
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static struct job *queue;
-static unsigned qcap, qhead, qlen, nthreads;
+static struct job *queue; /* unordered; qlen entries; picked by (prio, seq) */
+static unsigned qcap, qlen, nthreads;
+static uint64_t seq;
 static pthread_t *threads;
 static bool running, stopping;
+
+/* The index of the next job to run: the best priority, the oldest within it. */
+static unsigned pick(void)
+{
+    unsigned best = 0;
+    for (unsigned i = 1; i < qlen; i++)
+        if (queue[i].prio < queue[best].prio || (queue[i].prio == queue[best].prio && queue[i].seq < queue[best].seq))
+            best = i;
+    return best;
+}
 
 static void *worker(void *unused)
 {
     (void)unused;
+    /* below the request threads: a hashing flood slows itself, not the answers */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     for (;;) {
         pthread_mutex_lock(&mu);
         while (qlen == 0 && !stopping)
@@ -30,9 +50,9 @@ static void *worker(void *unused)
             pthread_mutex_unlock(&mu);
             break;
         }
-        struct job j = queue[qhead];
-        qhead = (qhead + 1) % qcap;
-        qlen--;
+        unsigned i = pick();
+        struct job j = queue[i];
+        queue[i] = queue[--qlen];
         pthread_mutex_unlock(&mu);
         j.fn(j.arg);
     }
@@ -49,7 +69,7 @@ void dj_pool_start(unsigned n, unsigned cap)
     }
     qcap = cap ? cap : 64;
     queue = dj_calloc(qcap, sizeof *queue);
-    qhead = qlen = 0;
+    qlen = 0;
     nthreads = n ? n : 1;
     threads = dj_calloc(nthreads, sizeof *threads);
     stopping = false;
@@ -80,16 +100,48 @@ void dj_pool_stop(void)
     pthread_mutex_unlock(&mu);
 }
 
-bool dj_pool_submit(void (*fn)(void *), void *arg)
+bool dj_pool_submit_prio(void (*fn)(void *), void *arg, unsigned prio, void (*drop)(void *))
 {
+    struct job dropped = {0};
     pthread_mutex_lock(&mu);
-    if (!running || stopping || qlen == qcap) {
+    if (!running || stopping) {
         pthread_mutex_unlock(&mu);
         return false;
     }
-    queue[(qhead + qlen) % qcap] = (struct job){fn, arg};
-    qlen++;
+    unsigned slot = qlen;
+    if (qlen == qcap) {
+        /* the least urgent job that may be dropped, the newest among equals */
+        unsigned worst = qcap;
+        for (unsigned i = 0; i < qlen; i++)
+            if (queue[i].drop && (worst == qcap || queue[i].prio > queue[worst].prio ||
+                                  (queue[i].prio == queue[worst].prio && queue[i].seq > queue[worst].seq)))
+                worst = i;
+        if (worst == qcap || queue[worst].prio <= prio) {
+            pthread_mutex_unlock(&mu);
+            return false;
+        }
+        dropped = queue[worst];
+        slot = worst;
+    } else {
+        qlen++;
+    }
+    queue[slot] = (struct job){fn, drop, arg, prio, seq++};
     pthread_cond_signal(&cv);
     pthread_mutex_unlock(&mu);
+    if (dropped.drop)
+        dropped.drop(dropped.arg);
     return true;
+}
+
+bool dj_pool_submit(void (*fn)(void *), void *arg)
+{
+    return dj_pool_submit_prio(fn, arg, 0, NULL);
+}
+
+unsigned dj_pool_queued(void)
+{
+    pthread_mutex_lock(&mu);
+    unsigned n = qlen;
+    pthread_mutex_unlock(&mu);
+    return n;
 }

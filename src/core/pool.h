@@ -1,6 +1,13 @@
 /* pool.h - a few worker threads with a bounded job queue, for CPU-heavy work
  * (argon2id password hashing costs tens of milliseconds and tens of MiB) that
- * must not run on the HTTP threads. */
+ * must not run on the HTTP threads.  The workers run at a lower scheduling
+ * priority (nice 10) and there is one fewer of them than cores, so a flood of
+ * hashing never takes the core the requests are answered on.
+ *
+ * Jobs carry a priority (lower runs sooner, FIFO within one).  When the queue
+ * is full, a job with a better priority takes the place of the worst one
+ * that may be dropped (it has a drop callback): a sign-in from an address
+ * with no failures is not kept waiting behind a flood of guesses. */
 #ifndef DJ_POOL_H
 #define DJ_POOL_H
 
@@ -10,7 +17,15 @@
 void dj_pool_start(unsigned n, unsigned cap);
 /* Finishes the queued jobs and joins the workers. */
 void dj_pool_stop(void);
-/* Queues fn(arg); false when the queue is full or the pool is not running. */
+/* Queues fn(arg) with priority 0, never dropped; false when the queue is
+ * full or the pool is not running. */
 bool dj_pool_submit(void (*fn)(void *), void *arg);
+/* Queues fn(arg) with priority prio.  drop(arg), if not NULL, may be called
+ * instead of fn (on the submitting thread of a better job) when the job is
+ * pushed out of a full queue.  False when the queue is full of jobs at
+ * least as urgent, or the pool is not running. */
+bool dj_pool_submit_prio(void (*fn)(void *), void *arg, unsigned prio, void (*drop)(void *));
+/* Jobs waiting now (for tests and benchmarks). */
+unsigned dj_pool_queued(void);
 
 #endif

@@ -10,6 +10,14 @@
 
 static const char *const kinds[] = {"committee", "general_branch", "branch", "group", "union", "women", "youth", NULL};
 
+/* One officer of a committee: the person must be within the caller's reach. */
+static const struct dj_jfield officer_spec[] = {
+    {"post", "职务", DJ_J_STR, DJ_J_REQ, 1, 32, NULL},
+    {"person_id", "人员", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("person", "org.write")},
+    {"since", "任职日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {NULL},
+};
+
 static int orgs_tree(dj_req *r)
 {
     int rc;
@@ -70,7 +78,7 @@ static int finish(dj_req *r, int rc, const struct orgs_err *e)
 static int orgs_new(dj_req *r)
 {
     static const struct dj_jfield spec[] = {
-        {"parent_id", "上级组织", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+        {"parent_id", "上级组织", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "org.write")},
         {"kind", "组织类别", DJ_J_STR, DJ_J_REQ, 1, 32, kinds},
         {"name", "组织名称", DJ_J_STR, DJ_J_REQ, 1, 60, NULL},
         {"sort", "排序", DJ_J_INT, 0, 0, 100000, NULL},
@@ -80,7 +88,7 @@ static int orgs_new(dj_req *r)
         {"brand_name", "品牌名称", DJ_J_STR, DJ_J_NULL, 0, 60, NULL},
         {"brand_slogan", "品牌口号", DJ_J_STR, DJ_J_NULL, 0, 100, NULL},
         {"brand_description", "品牌简介", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
-        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL},
+        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL, officer_spec},
         {NULL},
     };
     json_t *in;
@@ -123,9 +131,9 @@ static int orgs_change(dj_req *r)
         {"brand_name", "品牌名称", DJ_J_STR, DJ_J_NULL, 0, 60, NULL},
         {"brand_slogan", "品牌口号", DJ_J_STR, DJ_J_NULL, 0, 100, NULL},
         {"brand_description", "品牌简介", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
-        {"parent_id", "上级组织", DJ_J_ID, 0, 0, 0, NULL},
+        {"parent_id", "上级组织", DJ_J_ID, 0, DJ_SCOPE("org", "org.write")},
         {"dissolved_on", "撤销日期", DJ_J_DATE, 0, 0, 0, NULL},
-        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL},
+        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL, officer_spec},
         {NULL},
     };
     int64_t id;
