@@ -94,8 +94,8 @@ test('a lowered idle limit reaches sessions already open; every session ends at 
   assert.equal((await sa.patch('/api/v1/settings', { 'session.office_idle_minutes': 30 })).status, 200);
   // a session active all along still ends 12 hours after it began
   const busy = srv.client();
-  await busy.login('leader');
-  sql(srv.db, `UPDATE sessions SET created_at = created_at - 12 * 3600 - 5 WHERE user_id = (SELECT id FROM users WHERE login = 'leader');`);
+  await busy.login('discipline');
+  sql(srv.db, `UPDATE sessions SET created_at = created_at - 12 * 3600 - 5 WHERE user_id = (SELECT id FROM users WHERE login = 'discipline');`);
   await new Promise((res) => setTimeout(res, 1100));
   assert.equal((await busy.get('/api/v1/session')).status, 401);
   // a member's phone: 30 days at most
