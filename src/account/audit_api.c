@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/anchor.h"
 #include "../core/audit.h"
 #include "../core/csv.h"
 #include "../core/err.h"
@@ -151,7 +152,43 @@ static int audit_export(dj_req *r)
     return dj_reply_heap(r, 200, "text/csv; charset=utf-8", b.data, b.len);
 }
 
+/* The auditor's copy of the checkpoints: everything is sealed and a fresh
+ * checkpoint written first, so the file ends with today's heads.  Kept outside
+ * the database, it lets `dangjian verify --checkpoints FILE` notice rows cut
+ * off the end of a chain together with their seals. */
+static int checkpoints_export(dj_req *r)
+{
+    const unsigned char *key = dj_anchor_key();
+    if (!key)
+        return dj_fail_code(r, DJ_EUNPROCESSABLE, "no_key", NULL,
+                            "服务器未配置防篡改密钥（serve --key-file），无法生成检查点");
+    db_conn *c = dj_db(r);
+    char since[21];
+    dj_time_iso(dj_now() - 86400, since);
+    dj_anchor_seal(c, key, since, NULL); /* another server may be sealing: what it sealed counts too */
+    int64_t id = 0;
+    int rc = dj_anchor_checkpoint(c, key, &id);
+    json_t *list = rc == DJ_OK ? dj_anchor_checkpoints(c, &rc) : NULL;
+    if (!list)
+        return rc;
+    char now[21];
+    dj_time_iso(dj_now(), now);
+    json_t *file = json_pack("{s:s, s:i, s:s, s:o}", "kind", "dangjian-checkpoints", "version", 1, "exported_at", now,
+                             "checkpoints", list);
+    json_t *what = json_pack("{s:I, s:I}", "checkpoint", (json_int_t)id, "count", (json_int_t)json_array_size(list));
+    rc = audit_write(c, r, "export", "checkpoints", id, NULL, what);
+    json_decref(what);
+    if (rc != DJ_OK) {
+        json_decref(file);
+        return rc;
+    }
+    dj_add_header(r, "Content-Disposition",
+                  dj_arena_printf(r->arena, "attachment; filename=\"dangjian-checkpoints-%.10s.json\"", now));
+    return dj_reply_json(r, 200, file);
+}
+
 const struct dj_route audit_routes[] = {
+    {"GET", "/api/v1/audit/checkpoints", checkpoints_export, "audit.read", 0, 0},
     {"GET", "/api/v1/audit", audit_list, "audit.read", 0, 0},
     {"GET", "/api/v1/audit/export", audit_export, "audit.read", 0, 0},
     {0},

@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "../account/account.h"
+#include "../core/anchor.h"
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
@@ -122,8 +125,33 @@ int cmd_serve(int argc, char **argv)
         return 1;
     }
     app_routes_register();
-    (void)key_file;
+    /* the seal key: given, else beside a SQLite database when init made one there */
+    char *dflt = key_file ? NULL : dj_anchor_default_key_path(db);
+    FILE *probe = dflt ? fopen(dflt, "r") : NULL;
+    if (probe)
+        fclose(probe);
+    unsigned char key[DJ_ANCHOR_KEY_BYTES];
+    bool sealing = false;
+    if (key_file || probe) {
+        if (dj_anchor_key_read(key_file ? key_file : dflt, key) != DJ_OK) {
+            free(dflt);
+            free(web);
+            dj_router_free();
+            auth_perms_free();
+            return 1;
+        }
+        sealing = true;
+    } else {
+        fprintf(stderr, "dangjian serve: no --key-file: the audit trail and the points ledger are not sealed\n");
+    }
+    free(dflt);
+    if (sealing) {
+        dj_anchor_start(key);
+        sodium_memzero(key, sizeof key);
+    }
     rc = dj_serve(&so);
+    if (sealing)
+        dj_anchor_stop(); /* a last seal and checkpoint */
     dj_proxy_free();
     db_thread_close();
     dj_router_free();
@@ -163,11 +191,12 @@ int cmd_migrate(int argc, char **argv)
  * against the policy when given) and, for init, --agency NAME. 0, or the exit
  * status to return. */
 static int db_password_args(int argc, char **argv, const char *cmd, const char *pw_opt, const char **db,
-                            const char **pw, const char **agency)
+                            const char **pw, const char **agency, const char **key_file)
 {
     const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {pw_opt, required_argument, 0, 'p'},
         {agency ? "agency" : NULL, required_argument, 0, 'a'}, /* a NULL name ends the table */
+        {agency ? "key-file" : NULL, required_argument, 0, 'k'},
         {0, 0, 0, 0}};
     int ch;
     optind = 1;
@@ -176,6 +205,7 @@ static int db_password_args(int argc, char **argv, const char *cmd, const char *
         case 'd': *db = optarg; break;
         case 'p': *pw = optarg; break;
         case 'a': *agency = optarg; break;
+        case 'k': *key_file = optarg; break;
         default: return 2;
         }
     }
@@ -193,8 +223,8 @@ static int db_password_args(int argc, char **argv, const char *cmd, const char *
 
 int cmd_init(int argc, char **argv)
 {
-    const char *db = NULL, *pw = NULL, *agency = "机关党委";
-    int bad = db_password_args(argc, argv, "init", "admin-password", &db, &pw, &agency);
+    const char *db = NULL, *pw = NULL, *agency = "机关党委", *key_file = NULL;
+    int bad = db_password_args(argc, argv, "init", "admin-password", &db, &pw, &agency, &key_file);
     if (bad)
         return bad;
     db_conn *c = app_open_db(db);
@@ -239,8 +269,23 @@ int cmd_init(int argc, char **argv)
             rc = audit_write(c, NULL, "init", "user", uid, NULL, NULL);
     }
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    /* the key that seals the audit trail and the ledger: outside the database */
+    char *kpath = key_file ? dj_strdup(key_file) : dj_anchor_default_key_path(db);
+    if (rc == DJ_OK && kpath && access(kpath, F_OK) == 0) {
+        /* a key made before (servers of one PostgreSQL share it): keep it */
+        unsigned char k[DJ_ANCHOR_KEY_BYTES];
+        rc = dj_anchor_key_read(kpath, k);
+        sodium_memzero(k, sizeof k);
+    } else if (rc == DJ_OK && kpath && dj_anchor_key_create(kpath) != DJ_OK) {
+        rc = DJ_EINTERNAL;
+    }
     if (rc == DJ_OK) {
         printf("initialised %s\n", db);
+        if (kpath)
+            printf("seal key: %s (keep it off the database server and out of its backups; serve and verify need it)\n",
+                   kpath);
+        else
+            printf("no seal key made: give init --key-file FILE for a PostgreSQL database\n");
         for (int i = 0; i < NADMINS && !pw; i++)
             printf("%s (%s) login: %s  one-time password: %s\n", admins[i].name, admins[i].role, admins[i].login,
                    gen[i]);
@@ -251,6 +296,7 @@ int cmd_init(int argc, char **argv)
     }
     for (int i = 0; i < NADMINS; i++)
         free(gen[i]);
+    free(kpath);
     db_close(c);
     return rc == DJ_OK ? 0 : 1;
 }
@@ -258,7 +304,7 @@ int cmd_init(int argc, char **argv)
 int cmd_demo(int argc, char **argv)
 {
     const char *db = NULL, *pw = NULL;
-    int bad = db_password_args(argc, argv, "demo", "password", &db, &pw, NULL);
+    int bad = db_password_args(argc, argv, "demo", "password", &db, &pw, NULL, NULL);
     if (bad)
         return bad;
     db_conn *c = app_open_db(db);
@@ -327,8 +373,22 @@ int cmd_backup(int argc, char **argv)
     int rc = db_exec(c, "VACUUM INTO $1", "t", to);
     if (rc != DJ_OK)
         fprintf(stderr, "dangjian backup: %s\n", db_errmsg(c));
-    else
-        printf("backed up %s to %s\n", db, to);
     db_close(c);
-    return rc == DJ_OK ? 0 : 1;
+    /* the copy keeps no live sessions (a stolen backup must not sign anyone in)
+     * and no sign-in throttle */
+    db_conn *copy = rc == DJ_OK ? db_open(to, NULL) : NULL;
+    if (rc == DJ_OK && !copy)
+        rc = DJ_EDB;
+    if (copy) {
+        rc = db_exec_script(copy, "DELETE FROM sessions; DELETE FROM login_throttle; VACUUM;");
+        if (rc != DJ_OK)
+            fprintf(stderr, "dangjian backup: %s\n", db_errmsg(copy));
+        db_close(copy);
+    }
+    if (rc != DJ_OK) {
+        unlink(to);
+        return 1;
+    }
+    printf("backed up %s to %s (without sessions)\n", db, to);
+    return 0;
 }
