@@ -130,8 +130,9 @@ int dj_fail_code(dj_req *r, int err, const char *code, const char *field, const 
 /* --- lists: {"items":[…],"total":N,"next":cursor|null} --- */
 struct dj_page {
     int64_t limit;  /* 1..500, default 50 */
-    int64_t offset; /* decoded from the opaque cursor */
+    int64_t offset; /* decoded from the opaque cursor, 0..DJ_PAGE_MAX_OFFSET */
 };
+#define DJ_PAGE_MAX_OFFSET 1000000000LL
 int dj_page_parse(dj_req *r, struct dj_page *p);
 /* Builds the list answer; takes the reference to items. */
 json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total);

@@ -65,6 +65,15 @@ static int parse_filter(dj_req *r, struct people_filter *f)
     return DJ_OK;
 }
 
+/* A read of someone else's private data (phone, birth date unmasked), or an
+ * export of the roster, is itself a record: who looked at whom. */
+static int audit_private_read(dj_req *r, const char *action, int64_t id, json_t *what)
+{
+    int rc = audit_write(dj_db(r), r, action, "person", id, NULL, what);
+    json_decref(what);
+    return rc;
+}
+
 static int people_index(dj_req *r)
 {
     struct dj_page pg;
@@ -76,6 +85,14 @@ static int people_index(dj_req *r)
     json_t *items = people_list(dj_db(r), &f, pg.limit, pg.offset, &total, &rc);
     if (!items)
         return rc;
+    /* a page that shows others' phones and birth dates unmasked is on the record */
+    if (strcmp(f.private_scope, "(1=0)") != 0 &&
+        (rc = audit_private_read(r, "read_private", 0,
+                                 json_pack("{s:s?, s:s?, s:s?, s:I, s:I}", "q", f.q, "status", f.status, "org", dj_query(r, "org"),
+                                           "offset", (json_int_t)pg.offset, "rows", (json_int_t)json_array_size(items))))) {
+        json_decref(items);
+        return rc;
+    }
     return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
 }
 
@@ -111,6 +128,11 @@ static int people_show(dj_req *r)
     json_t *p = people_get(dj_db(r), id, priv, &rc);
     if (!p)
         return rc;
+    if (priv && id != me(r) &&
+        (rc = audit_private_read(r, "read_private", id, json_pack("{s:s}", "fields", "phone,birth_date")))) {
+        json_decref(p);
+        return rc;
+    }
     return dj_reply_json(r, 200, p);
 }
 
@@ -368,6 +390,11 @@ static int people_export(dj_req *r)
         return dj_fail(r, DJ_EINVAL, "format", "导出格式只能是 csv 或 xlsx");
     dj_buf b = {0};
     rc = xlsx ? people_export_xlsx(dj_db(r), &f, &b) : people_export_csv(dj_db(r), &f, &b);
+    if (rc == DJ_OK)
+        rc = audit_private_read(r, "export", 0,
+                                json_pack("{s:s, s:s?, s:s?, s:s?, s:b}", "format", xlsx ? "xlsx" : "csv", "q", f.q,
+                                          "status", f.status, "org", dj_query(r, "org"), "private",
+                                          strcmp(f.private_scope, "(1=0)") != 0));
     if (rc) {
         dj_buf_free(&b);
         return rc;

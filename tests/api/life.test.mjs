@@ -464,7 +464,7 @@ test('the demo agency has a living year: 31 中心组 sessions on the committee,
   const srv = await startServer({ demo: true });
   try {
     const c = srv.client();
-    await c.login('admin');
+    await c.login('demo-committee');
     const today = shanghaiToday();
     // last year in full, whatever day the demo is loaded on
     const last = today.year - 1;

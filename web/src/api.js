@@ -152,6 +152,8 @@ export const getOrg = (id) => get(`/orgs/${id}`);
 export const createOrg = (body) => post('/orgs', body);
 /** name, term_start/term_end, brand_*, officers [{post, person_id}], parent_id (move), dissolved_on */
 export const updateOrg = (id, body) => patch(`/orgs/${id}`, body);
+/** brand_name, brand_slogan, brand_description: a branch's own officers keep these */
+export const updateOrgBrand = (id, body) => patch(`/orgs/${id}/brand`, body);
 export const orgWarnings = (id) => get(`/orgs/${id}/warnings`);
 /** Public profiles of an organisation's members. */
 export const orgMembers = (id) => get(`/orgs/${id}/members`);
