@@ -32,7 +32,7 @@ static int time_arg(dj_req *r, const char *name, char out[21])
 /* One statement for every filter combination: an empty filter matches all. */
 #define AUDIT_WHERE                                                                                   \
     " FROM audit WHERE ($1 = '' OR login = $1) AND ($2 = '' OR action = $2)"                          \
-    " AND ($3 = '' OR entity = $3) AND ($4 = 0 OR entity_id = $4)"                                    \
+    " AND ($3 = '' OR entity = $3) AND (CAST($4 AS BIGINT) = 0 OR entity_id = $4)"                                    \
     " AND ($5 = '' OR at >= $5) AND ($6 = '' OR at <= $6)"
 
 static const char count_sql[] = "SELECT COUNT(*)" AUDIT_WHERE;
@@ -40,7 +40,7 @@ static const char count_sql[] = "SELECT COUNT(*)" AUDIT_WHERE;
  * auditor pages through it (their own reads are records too), so an offset
  * would shift; an id does not. */
 static const char list_sql[] = "SELECT id, at, user_id, login, action, entity, entity_id, before AS before__json,"
-                               " after AS after__json, ip" AUDIT_WHERE " AND ($8 = 0 OR id < $8)"
+                               " after AS after__json, ip" AUDIT_WHERE " AND (CAST($8 AS BIGINT) = 0 OR id < $8)"
                                " ORDER BY id DESC LIMIT $7";
 
 struct audit_filter {
