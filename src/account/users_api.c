@@ -238,7 +238,22 @@ static int user_unlock(dj_req *r)
     return rc ? rc : dj_reply_empty(r, 204);
 }
 
+/* The organisation tree by name only, where roles may be granted: what the
+ * administrators need to pick an organisation, without any party work in it. */
+static int users_orgs(dj_req *r)
+{
+    int rc;
+    char *scope = auth_scope_sql(r, "user.read", "o.path");
+    char *sql = dj_arena_printf(r->arena,
+                                "SELECT o.id, o.parent_id, o.name, o.kind FROM orgs o WHERE o.dissolved_on IS NULL"
+                                " AND %s ORDER BY o.path, o.sort, o.id",
+                                scope);
+    json_t *items = db_query_rows_dynamic(dj_db(r), &rc, sql, "");
+    return items ? dj_reply_json(r, 200, json_pack("{s:o}", "items", items)) : rc;
+}
+
 const struct dj_route users_routes[] = {
+    {"GET", "/api/v1/users/orgs", users_orgs, "user.read", 0, 0},
     {"GET", "/api/v1/users", users_list, "user.read", 0, 0},
     {"POST", "/api/v1/users", users_create, "user.manage", 0, 0},
     {"GET", "/api/v1/users/:id", user_get, "user.read", 0, 0},

@@ -118,6 +118,8 @@ export const changePassword = (oldPassword, newPassword) =>
 
 /** filters: {limit, cursor, login, action, entity, from, to} */
 export const listAudit = (filters) => get('/audit', filters);
+/** the organisation tree by name only, for granting roles (三员分立: no party work in it) */
+export const listGrantOrgs = () => get('/users/orgs');
 
 // ── assessment (量化考评), dashboard (领导驾驶舱), brands (一支部一品牌) ──────────
 export const listSchemes = () => get('/assessment/schemes');
