@@ -25,14 +25,14 @@ struct setting_def {
 /* Every setting a user may change. A subject adding a setting adds a line. */
 static const struct setting_def defs[] = {
     {"agency.name", "单位名称（机关党委）", "基本信息", false, 1, 60, "机关党委"},
-    {"security.lockout_threshold", "同一账号在同一地址连续登录失败几次后开始逐次延迟", "安全", true, 3, 20, "5"},
-    {"security.lockout_minutes", "登录失败延迟的最长时间（分钟）", "安全", true, 1, 1440, "15"},
-    {"security.account_threshold", "同一账号在所有地址累计失败几次后开始延迟（延迟至多 1 分钟）", "安全", true, 10, 200, "20"},
-    {"security.address_threshold", "同一地址对所有账号累计失败几次后开始延迟", "安全", true, 10, 1000, "30"},
+    {"security.lockout_threshold", "同一账号同一地址失败几次后延迟", "安全", true, 3, 20, "5"},
+    {"security.lockout_minutes", "登录失败最长延迟（分钟）", "安全", true, 1, 1440, "15"},
+    {"security.account_threshold", "同一账号累计失败几次后延迟", "安全", true, 10, 200, "20"},
+    {"security.address_threshold", "同一地址累计失败几次后延迟", "安全", true, 10, 1000, "30"},
     {"session.office_idle_minutes", "管理岗位会话空闲超时（分钟）", "安全", true, 5, 240, "30"},
     {"session.member_idle_minutes", "党员手机会话空闲超时（分钟）", "安全", true, 30, 43200, "10080"},
-    {"session.office_max_hours", "管理岗位会话最长有效期（小时，无论是否空闲）", "安全", true, 1, 72, "12"},
-    {"session.member_max_days", "党员手机会话最长有效期（天，无论是否空闲）", "安全", true, 1, 365, "30"},
+    {"session.office_max_hours", "管理岗位会话最长有效期（小时）", "安全", true, 1, 72, "12"},
+    {"session.member_max_days", "党员手机会话最长有效期（天）", "安全", true, 1, 365, "30"},
     {"audit.retention_days", "审计记录保留天数（不少于180天）", "安全", true, 180, 3650, "180"},
     /* issue 3: organisations */
     {"orgs.term_warning_days", "换届提醒：任期届满前多少天开始预警", "组织", true, 7, 365, "90"},
