@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 # For trying the product only; see README.
 DEMO_PASSWORD ?= Dangjian@2026
 
-.PHONY: all deps build web run check bench clean
+.PHONY: all deps build web run check bench fuzz clean
 
 all: build web
 
@@ -38,5 +38,9 @@ check: deps
 bench: build web
 	@bench/run
 
+# Each libFuzzer target of tests/fuzz for ten minutes (FUZZ_SECONDS=… for another length).
+fuzz: deps
+	@tests/fuzz/run $${FUZZ_SECONDS:-600}
+
 clean:
-	rm -rf build build-asan web/dist tests/out bench/out
+	rm -rf build build-asan build-fuzz web/dist tests/out bench/out
