@@ -2,7 +2,7 @@
 -- servers on one PostgreSQL share it and a restart forgets nothing.  Instead of a hard
 -- lock that anyone could trigger on anyone's account, each key earns a growing delay:
 --   'p:LOGIN|ADDR'  one account from one address  (security.lockout_threshold free attempts,
---                   then 2 s, 4 s, 8 s … up to security.lockout_minutes)
+--                   then 5 s, 10 s, 20 s … up to security.lockout_minutes)
 --   'a:LOGIN'       one account from every address (security.account_threshold, then up to 1 min)
 --   'i:ADDR'        one address against every account (security.address_threshold, then up to 1 min)
 -- Unknown logins are keyed and delayed exactly as known ones (no enumeration).  An attempt

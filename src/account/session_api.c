@@ -9,6 +9,7 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/pool.h"
 #include "../core/settings.h"
 #include "../core/throttle.h"
 #include "../core/timeutil.h"
@@ -23,22 +24,24 @@ static int health(dj_req *r)
 }
 
 /* ---------- sign in ----------
- * 1. the attempt is counted against its account, its account-and-address and
- *    its address (throttle.h) before anything costly: a refused one is a
- *    cheap 429, the same for every login, known or not;
- * 2. the password is hashed on the pool, queued by the address's failures, so
+ * 1. a look at the attempt's keys (throttle.h): while a delay is in force the
+ *    answer is a 429 after one read, the same for every login, known or not;
+ * 2. the attempt is counted against its account, its account-and-address and
+ *    its address, durably, in a group commit with the other sign-ins;
+ * 3. the password is hashed on the pool, queued by the address's failures, so
  *    an address with none goes ahead of a flood of guesses (pool.h);
- * 3. a success gives the count back, and rehashes a password stored with older
- *    argon2id parameters. */
+ * 4. a success gives the count back, and rehashes a password stored with
+ *    older argon2id parameters. */
 
 struct login_job {
+    struct dj_throttle t; /* first: the throttle's batch item */
     char *login;
     char *password;
     char *hash;     /* NULL: no such user (a dummy hash is verified instead, at the same cost) */
     char *new_hash; /* heap: the password hashed afresh when the stored hash is outdated */
     int64_t user_id;
+    unsigned recent; /* the address's attempts of the last seconds (throttle.h) */
     bool ok;
-    struct dj_throttle t;
 };
 
 static void login_work(void *arg)
@@ -60,6 +63,14 @@ static void login_job_free(void *arg)
     free(j->new_hash);
 }
 
+/* The hashing queue's order: by how much the address has been trying (its
+ * failures on record, its attempts of the last seconds here), a quiet address first. */
+static unsigned login_prio(const struct login_job *j)
+{
+    int64_t n = j->t.addr_failures > (int64_t)j->recent ? j->t.addr_failures : (int64_t)j->recent;
+    return 1 + (unsigned)(n < 1000 ? n : 1000);
+}
+
 static int login_refused(dj_req *r, int64_t retry_after)
 {
     char secs[24];
@@ -68,33 +79,30 @@ static int login_refused(dj_req *r, int64_t retry_after)
     return dj_fail_code(r, DJ_ERATE, "throttled", NULL, "登录尝试过于频繁，请 %s 秒后再试", secs);
 }
 
-static int login_failed(dj_req *r, struct login_job *j)
+static int login_busy(dj_req *r)
 {
-    json_t *who = json_pack("{s:s}", "login", j->login);
-    int rc = audit_write(dj_db(r), r, "login_failed", "user", j->user_id, NULL, who);
-    json_decref(who);
-    if (rc != DJ_OK)
-        return rc;
-    /* the same answer for a wrong password, an unknown login and a disabled account */
-    return dj_fail_code(r, DJ_EAUTH, "bad_credentials", "password", "账号或密码不正确");
+    dj_add_header(r, "Retry-After", "5");
+    return dj_fail_code(r, DJ_EBUSY, "busy", NULL, "登录的人较多，请稍后再试");
 }
 
 static int login_cont(dj_req *r)
 {
     struct login_job *j = r->work_arg;
     db_conn *c = dj_db(r);
-    if (r->dropped) {
-        /* pushed out of the hashing queue by more urgent sign-ins: never checked, so not counted */
-        dj_throttle_refund(c, &j->t);
-        dj_add_header(r, "Retry-After", "5");
-        return dj_fail_code(r, DJ_EBUSY, "busy", NULL, "登录的人较多，请稍后再试");
+    /* pushed out of the hashing queue by more urgent sign-ins: never checked (but counted) */
+    if (r->dropped)
+        return login_busy(r);
+    if (!j->ok) {
+        json_t *who = json_pack("{s:s}", "login", j->login);
+        int rc = audit_write(c, r, "login_failed", "user", j->user_id, NULL, who);
+        json_decref(who);
+        /* the same answer for a wrong password, an unknown login and a disabled account */
+        return rc ? rc : dj_fail_code(r, DJ_EAUTH, "bad_credentials", "password", "账号或密码不正确");
     }
-    if (!j->ok)
-        return login_failed(r, j);
     char token[65], csrf[65], hash[65];
-    int rc = dj_throttle_success(c, &j->t);
+    int rc = db_begin(c);
     if (rc == DJ_OK)
-        rc = db_begin(c);
+        rc = dj_throttle_success(c, &j->t);
     if (rc == DJ_OK && j->new_hash)
         rc = db_exec(c, "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3", "tit",
                      j->new_hash, j->user_id, j->hash);
@@ -113,6 +121,31 @@ static int login_cont(dj_req *r)
         return rc;
     dj_add_header(r, "Set-Cookie", auth_cookie(r, token));
     return dj_reply_json(r, 200, account_session_json(r, csrf));
+}
+
+/* The attempt is counted: check the password, unless the count found the limit reached. */
+static int login_counted(dj_req *r)
+{
+    struct login_job *j = r->work_arg;
+    if (j->t.item.rc != DJ_OK)
+        return j->t.item.rc == DJ_EBUSY ? login_busy(r) : j->t.item.rc;
+    if (j->t.refused)
+        return login_refused(r, j->t.retry_after);
+    db_conn *c = dj_db(r);
+    db_stmt *s = db_prep(c, "SELECT id, password_hash, disabled FROM users WHERE login = $1");
+    if (!s)
+        return DJ_EDB;
+    db_bind_text(s, 1, j->login);
+    int rc = db_step(s);
+    if (rc == DB_ROW && db_col_i64(s, 2) == 0) { /* a disabled account answers as an unknown one */
+        j->user_id = db_col_i64(s, 0);
+        j->hash = dj_arena_strdup(r->arena, db_col_text(s, 1));
+    }
+    db_done(s);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return rc;
+    rc = dj_defer_prio(r, login_work, j, login_cont, login_prio(j));
+    return rc == DJ_EBUSY ? login_busy(r) : rc;
 }
 
 static int login(dj_req *r)
@@ -134,34 +167,19 @@ static int login(dj_req *r)
     dj_on_done(r, login_job_free, j); /* the password wiped, a new hash freed, however the request ends */
     snprintf(j->t.login, sizeof j->t.login, "%s", j->login);
     snprintf(j->t.addr, sizeof j->t.addr, "%s", r->ip);
-
-    db_conn *c = dj_db(r);
-    rc = dj_throttle_charge(c, &j->t);
+    rc = dj_throttle_peek(dj_db(r), &j->t);
     if (rc == DJ_ERATE)
         return login_refused(r, j->t.retry_after);
     if (rc != DJ_OK)
         return rc;
-    db_stmt *s = db_prep(c, "SELECT id, password_hash, disabled FROM users WHERE login = $1");
-    if (!s)
-        return DJ_EDB;
-    db_bind_text(s, 1, j->login);
-    rc = db_step(s);
-    if (rc == DB_ROW && db_col_i64(s, 2) == 0) { /* a disabled account answers as an unknown one */
-        j->user_id = db_col_i64(s, 0);
-        j->hash = dj_arena_strdup(r->arena, db_col_text(s, 1));
-    }
-    db_done(s);
-    if (rc != DB_ROW && rc != DB_DONE)
-        return rc;
-    /* queued by the address's failures: a clean address goes first (at most 1000 places) */
-    unsigned prio = 1 + (unsigned)(j->t.addr_failures < 1000 ? j->t.addr_failures : 1000);
-    rc = dj_defer_prio(r, login_work, j, login_cont, prio);
-    if (rc == DJ_EBUSY) {
-        dj_throttle_refund(c, &j->t);
-        dj_add_header(r, "Retry-After", "5");
-        return dj_fail_code(r, DJ_EBUSY, "busy", NULL, "登录的人较多，请稍后再试");
-    }
-    return rc;
+    /* the hashing queue's share for sign-ins is full of attempts at least as
+     * urgent as this one: refused at the cost of that one read */
+    j->recent = dj_throttle_recent(j->t.addr);
+    if (!dj_pool_would_take(login_prio(j)))
+        return login_busy(r);
+    r->work_arg = j;
+    rc = dj_throttle_charge(r, &j->t, login_counted);
+    return rc == DJ_EBUSY ? login_busy(r) : rc;
 }
 
 static int session_get(dj_req *r)

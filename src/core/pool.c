@@ -108,8 +108,12 @@ bool dj_pool_submit_prio(void (*fn)(void *), void *arg, unsigned prio, void (*dr
         pthread_mutex_unlock(&mu);
         return false;
     }
-    unsigned slot = qlen;
-    if (qlen == qcap) {
+    unsigned slot = qlen, droppable = 0;
+    for (unsigned i = 0; drop && i < qlen; i++)
+        droppable += queue[i].drop != NULL;
+    /* droppable jobs (sign-ins) fill at most a quarter of the queue: a short
+     * queue is a short wait, and the rest stays free for other work */
+    if (qlen == qcap || (drop && droppable >= qcap / 4)) {
         /* the least urgent job that may be dropped, the newest among equals */
         unsigned worst = qcap;
         for (unsigned i = 0; i < qlen; i++)
@@ -123,6 +127,7 @@ bool dj_pool_submit_prio(void (*fn)(void *), void *arg, unsigned prio, void (*dr
         dropped = queue[worst];
         slot = worst;
     } else {
+        (void)droppable;
         qlen++;
     }
     queue[slot] = (struct job){fn, drop, arg, prio, seq++};
@@ -136,6 +141,21 @@ bool dj_pool_submit_prio(void (*fn)(void *), void *arg, unsigned prio, void (*dr
 bool dj_pool_submit(void (*fn)(void *), void *arg)
 {
     return dj_pool_submit_prio(fn, arg, 0, NULL);
+}
+
+bool dj_pool_would_take(unsigned prio)
+{
+    pthread_mutex_lock(&mu);
+    unsigned droppable = 0;
+    bool better = false; /* a queued droppable job this one would push out */
+    for (unsigned i = 0; i < qlen; i++)
+        if (queue[i].drop) {
+            droppable++;
+            better = better || queue[i].prio > prio;
+        }
+    bool ok = running && !stopping && ((qlen < qcap && droppable < qcap / 4) || better);
+    pthread_mutex_unlock(&mu);
+    return ok;
 }
 
 unsigned dj_pool_queued(void)

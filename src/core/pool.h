@@ -4,10 +4,11 @@
  * priority (nice 10) and there is one fewer of them than cores, so a flood of
  * hashing never takes the core the requests are answered on.
  *
- * Jobs carry a priority (lower runs sooner, FIFO within one).  When the queue
- * is full, a job with a better priority takes the place of the worst one
- * that may be dropped (it has a drop callback): a sign-in from an address
- * with no failures is not kept waiting behind a flood of guesses. */
+ * Jobs carry a priority (lower runs sooner, FIFO within one).  Jobs that may
+ * be dropped (they have a drop callback: sign-ins) fill at most a quarter of
+ * the queue; when that share is full, a job with a better priority takes the
+ * place of the worst one: a sign-in from an address with no failures is not
+ * kept waiting behind a flood of guesses. */
 #ifndef DJ_POOL_H
 #define DJ_POOL_H
 
@@ -25,6 +26,9 @@ bool dj_pool_submit(void (*fn)(void *), void *arg);
  * pushed out of a full queue.  False when the queue is full of jobs at
  * least as urgent, or the pool is not running. */
 bool dj_pool_submit_prio(void (*fn)(void *), void *arg, unsigned prio, void (*drop)(void *));
+/* Would a droppable job of this priority be queued now?  (A hint for a cheap
+ * refusal before any other work; the submit decides.) */
+bool dj_pool_would_take(unsigned prio);
 /* Jobs waiting now (for tests and benchmarks). */
 unsigned dj_pool_queued(void);
 

@@ -40,12 +40,18 @@ test('40 parallel wrong passwords on one account: at most five are checked, the 
   assert.equal(refused.body.error.code, 'throttled');
   assert.match(refused.body.error.message, /请 \d+ 秒后再试/);
   assert.match(refused.headers.get('retry-after'), /^\d+$/);
-  // once the limit is hit, the right password is not checked either, alone or in a crowd
+});
+
+test('once the limit is hit, the right password is not checked either, alone or in a crowd', async () => {
+  const from = addr();
+  for (let i = 0; i < 5; i++) assert.equal((await attempt('committee', 'Wrong#Pass1', from)).status, 401);
+  // the first delay is five seconds: everything now is refused unchecked
   const again = await Promise.all([
-    ...Array.from({ length: 10 }, () => attempt('leader', 'Wrong#Pass1', from)),
-    attempt('leader', PASSWORD, from),
+    ...Array.from({ length: 10 }, () => attempt('committee', PASSWORD, from)),
+    ...Array.from({ length: 10 }, () => attempt('committee', 'Wrong#Pass1', from)),
   ]);
   assert.ok(again.every((r) => r.status === 429), again.map((r) => r.status).join(','));
+  assert.ok(Number(again[0].headers.get('retry-after')) >= 1);
 });
 
 test('the right password in a burst of wrong ones gets through only while the limit allows', async () => {

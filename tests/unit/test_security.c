@@ -44,12 +44,12 @@ static void test_proxy_client(void **state)
 static void test_throttle_delay(void **state)
 {
     (void)state;
-    /* five free attempts, then 2 s, 4 s, 8 s … never past the longest */
+    /* five free attempts, then 5 s, 10 s, 20 s … never past the longest */
     for (int n = 1; n < 5; n++)
         assert_int_equal(dj_throttle_delay(n, 5, 900), 0);
-    assert_int_equal(dj_throttle_delay(5, 5, 900), 2);
-    assert_int_equal(dj_throttle_delay(6, 5, 900), 4);
-    assert_int_equal(dj_throttle_delay(7, 5, 900), 8);
+    assert_int_equal(dj_throttle_delay(5, 5, 900), 5);
+    assert_int_equal(dj_throttle_delay(6, 5, 900), 10);
+    assert_int_equal(dj_throttle_delay(7, 5, 900), 20);
     assert_int_equal(dj_throttle_delay(30, 5, 900), 900);
     assert_int_equal(dj_throttle_delay(1000000, 20, 60), 60);
 }
@@ -84,7 +84,7 @@ static void job_dropped(void *arg)
 static void test_pool_priorities(void **state)
 {
     (void)state;
-    dj_pool_start(1, 3);
+    dj_pool_start(1, 12); /* a quarter, three places, for droppable jobs */
     gate = 0;
     assert_true(dj_pool_submit(job_block, NULL)); /* holds the one worker */
     while (dj_pool_queued() > 0)
@@ -94,17 +94,22 @@ static void test_pool_priorities(void **state)
     assert_true(dj_pool_submit_prio(job_note, (void *)(intptr_t)40, 40, job_dropped));
     assert_true(dj_pool_submit_prio(job_note, (void *)(intptr_t)51, 50, job_dropped));
     /* as bad as the worst: refused at once (the cheap answer) */
+    assert_false(dj_pool_would_take(60));
     assert_false(dj_pool_submit_prio(job_note, (void *)(intptr_t)60, 60, job_dropped));
+    assert_true(dj_pool_would_take(1));
+    /* other work still has its places */
+    assert_true(dj_pool_submit(job_note, (void *)(intptr_t)0));
     /* a clean address pushes out the newest of the worst, and goes first */
     assert_true(dj_pool_submit_prio(job_note, (void *)(intptr_t)1, 1, job_dropped));
     assert_int_equal(ndropped, 1);
     assert_int_equal(dropped[0], 51);
     gate = 1;
     dj_pool_stop();
-    assert_int_equal(norder, 3);
-    assert_int_equal(order[0], 1);
-    assert_int_equal(order[1], 40);
-    assert_int_equal(order[2], 50);
+    assert_int_equal(norder, 4);
+    assert_int_equal(order[0], 0);
+    assert_int_equal(order[1], 1);
+    assert_int_equal(order[2], 40);
+    assert_int_equal(order[3], 50);
 }
 
 /* ---- field tables ---- */
