@@ -28,7 +28,7 @@ run: build web
 	@if [ ! -f $(DB) ]; then \
 	  build/dangjian init --db $(DB) --admin-password '$(DEMO_PASSWORD)' && \
 	  build/dangjian demo --db $(DB) --password '$(DEMO_PASSWORD)' && \
-	  echo "demo accounts (admin, demo-committee, demo-secretary, demo-member, ...) use the password $(DEMO_PASSWORD)"; \
+	  echo "demo accounts (admin, secadmin, auditor, demo-committee, demo-secretary, demo-member, ...) use the password $(DEMO_PASSWORD)"; \
 	fi
 	build/dangjian serve --db $(DB) --listen $(LISTEN)
 
