@@ -175,7 +175,8 @@ test('rows cut off the end with their seals are caught by the auditor\'s checkpo
     const withFile = run('--checkpoints', kept);
     assert.equal(withFile.status, 1);
     assert.equal(withFile.out.seals.chain, 'audit');
-    assert.match(withFile.err, /所保存的检查点.*审计记录第 \d+ 环已不在数据库中/);
+    // the head the file names is gone (or, once the server sealed newer rows in its place, another link)
+    assert.match(withFile.err, /所保存的检查点.*审计记录第 \d+ 环(已不在数据库中|与数据库不一致)/);
   } finally {
     await own.stop();
   }
