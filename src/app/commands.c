@@ -126,25 +126,16 @@ int cmd_serve(int argc, char **argv)
     }
     app_routes_register();
     /* the seal key: given, else beside a SQLite database when init made one there */
-    char *dflt = key_file ? NULL : dj_anchor_default_key_path(db);
-    FILE *probe = dflt ? fopen(dflt, "r") : NULL;
-    if (probe)
-        fclose(probe);
     unsigned char key[DJ_ANCHOR_KEY_BYTES];
     bool sealing = false;
-    if (key_file || probe) {
-        if (dj_anchor_key_read(key_file ? key_file : dflt, key) != DJ_OK) {
-            free(dflt);
-            free(web);
-            dj_router_free();
-            auth_perms_free();
-            return 1;
-        }
-        sealing = true;
-    } else {
-        fprintf(stderr, "dangjian serve: no --key-file: the audit trail and the points ledger are not sealed\n");
+    if (dj_anchor_key_find(db, key_file, key, &sealing) != DJ_OK) {
+        free(web);
+        dj_router_free();
+        auth_perms_free();
+        return 1;
     }
-    free(dflt);
+    if (!sealing)
+        fprintf(stderr, "dangjian serve: no --key-file: the audit trail and the points ledger are not sealed\n");
     if (sealing) {
         dj_anchor_start(key);
         sodium_memzero(key, sizeof key);

@@ -18,6 +18,27 @@
 #include "../points/points.h"
 #include "app.h"
 
+/* The seals' part of the answer: out["seals"] = {"ok", "chains", "checkpoints", and where it broke}. */
+static int verify_seals(db_conn *c, const unsigned char *key, const json_t *kept, json_t *out)
+{
+    struct dj_anchor_report ar;
+    int rc = dj_anchor_verify(c, key, kept, &ar);
+    if (rc != DJ_OK) {
+        json_decref(ar.chains);
+        return rc;
+    }
+    json_t *a = json_pack("{s:b, s:o, s:I}", "ok", ar.ok, "chains", ar.chains, "checkpoints", (json_int_t)ar.checkpoints);
+    if (!ar.ok) {
+        json_object_set_new(a, "chain", ar.chain ? json_string(ar.chain) : json_null());
+        json_object_set_new(a, "ref_id", ar.ref_id ? json_integer(ar.ref_id) : json_null());
+        json_object_set_new(a, "seq", json_integer(ar.seq));
+        json_object_set_new(a, "problem", json_string(ar.problem));
+        fprintf(stderr, "防篡改校验失败：%s\n", ar.problem);
+    }
+    json_object_set_new(out, "seals", a);
+    return DJ_OK;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: dangjian verify --db FILE [--key-file FILE] [--checkpoints FILE]\n");
@@ -65,35 +86,14 @@ int cmd_verify(int argc, char **argv)
     int rc = points_verify_print(c, out);
     bool ok = rc == DJ_OK && json_is_true(json_object_get(out, "ok"));
     /* the seals: the key given, else the one beside a SQLite database */
-    char *dflt = key_file ? NULL : dj_anchor_default_key_path(db);
-    const char *kpath = key_file ? key_file : dflt;
-    FILE *probe = kpath && !key_file ? fopen(kpath, "r") : NULL;
-    if (probe)
-        fclose(probe);
     unsigned char key[DJ_ANCHOR_KEY_BYTES];
-    if (rc == DJ_OK && (key_file || probe)) {
-        if (dj_anchor_key_read(kpath, key) != DJ_OK) {
-            rc = DJ_EINVAL;
-        } else {
-            struct dj_anchor_report ar;
-            rc = dj_anchor_verify(c, key, kept, &ar);
-            sodium_memzero(key, sizeof key);
-            if (rc == DJ_OK) {
-                json_t *a = json_pack("{s:b, s:o, s:I}", "ok", ar.ok, "chains", ar.chains, "checkpoints",
-                                      (json_int_t)ar.checkpoints);
-                if (!ar.ok) {
-                    json_object_set_new(a, "chain", ar.chain ? json_string(ar.chain) : json_null());
-                    json_object_set_new(a, "ref_id", ar.ref_id ? json_integer(ar.ref_id) : json_null());
-                    json_object_set_new(a, "seq", json_integer(ar.seq));
-                    json_object_set_new(a, "problem", json_string(ar.problem));
-                    fprintf(stderr, "防篡改校验失败：%s\n", ar.problem);
-                }
-                json_object_set_new(out, "seals", a);
-                ok = ok && ar.ok;
-            } else {
-                json_decref(ar.chains);
-            }
-        }
+    bool have_key = false;
+    if (rc == DJ_OK && dj_anchor_key_find(db, key_file, key, &have_key) != DJ_OK)
+        rc = DJ_EINVAL;
+    if (rc == DJ_OK && have_key) {
+        rc = verify_seals(c, key, kept, out);
+        sodium_memzero(key, sizeof key);
+        ok = ok && rc == DJ_OK && json_is_true(json_object_get(json_object_get(out, "seals"), "ok"));
     } else if (rc == DJ_OK) {
         json_object_set_new(out, "seals", json_null());
         if (kept) {
@@ -103,7 +103,6 @@ int cmd_verify(int argc, char **argv)
             fprintf(stderr, "dangjian verify: no key file: the seals and checkpoints were not checked (--key-file)\n");
         }
     }
-    free(dflt);
     if (rc != DJ_OK) {
         if (rc != DJ_EINVAL)
             fprintf(stderr, "dangjian verify: %s\n", db_errmsg(c));

@@ -131,6 +131,20 @@ char *dj_anchor_default_key_path(const char *db)
     return dj_asprintf("%s.key", db);
 }
 
+int dj_anchor_key_find(const char *db, const char *key_file, unsigned char key[DJ_ANCHOR_KEY_BYTES], bool *found)
+{
+    *found = false;
+    char *dflt = key_file ? NULL : dj_anchor_default_key_path(db);
+    const char *path = key_file ? key_file : dflt;
+    int rc = DJ_OK;
+    if (path && (key_file || access(path, F_OK) == 0)) {
+        rc = dj_anchor_key_read(path, key);
+        *found = rc == DJ_OK;
+    }
+    free(dflt);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- links */
 
 static void link_mac(const unsigned char *key, const char *chain, int64_t seq, int64_t ref_id, const char *item_hash,

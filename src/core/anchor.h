@@ -52,6 +52,11 @@ int dj_anchor_key_create(const char *path);
  * NULL for a PostgreSQL URL (say --key-file). Heap string. */
 char *dj_anchor_default_key_path(const char *db);
 
+/* The key for db: key_file when given (an error when it cannot be read), else
+ * the default file beside a SQLite database when it exists.  *found says
+ * whether there is a key at all; DJ_OK or an error (said on stderr). */
+int dj_anchor_key_find(const char *db, const char *key_file, unsigned char key[DJ_ANCHOR_KEY_BYTES], bool *found);
+
 /* Seals what is new in every chain, each in its own transaction (rows written
  * at or after since; "" for all).  *sealed (may be NULL) gets the count. */
 int dj_anchor_seal(db_conn *c, const unsigned char *key, const char *since, int64_t *sealed);
