@@ -6,7 +6,9 @@
 // rehashed with argon2id at OWASP's minimum on the next sign-in.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, PASSWORD } from '../lib/server.mjs';
+import { spawn } from 'node:child_process';
+import { startServer, freePort, BIN, PASSWORD } from '../lib/server.mjs';
+import { childEnv } from '../lib/clock.mjs';
 import { seedAgency, sql } from '../lib/fixtures.mjs';
 
 // argon2id with libsodium's older "interactive" parameters (64 MiB), of PASSWORD
@@ -141,15 +143,32 @@ test('X-Forwarded-For is believed only from a trusted proxy', async () => {
   assert.equal(sql(srv.db, "SELECT COUNT(*) FROM login_throttle WHERE key = 'i:6.6.6.6';").trim(), '0');
 });
 
-test('the throttle is kept in the database (every server behind nginx shares it), by account and address', async () => {
-  const own = await startServer();
+test('the throttle is kept in the database: a second server on the same database sees it at once', async () => {
+  // a second `dangjian serve` on the first one's database, as behind nginx
+  const port = await freePort();
+  const second = spawn(BIN, ['serve', '--db', srv.db, '--listen', `127.0.0.1:${port}`, '--key-file', srv.keyFile,
+    '--trusted-proxy', '127.0.0.1', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv() });
+  let err = '';
+  second.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => second.on('exit', (code) => resolve(code)));
   try {
-    for (let i = 0; i < 5; i++) await own.client().post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
-    const rows = Number(sql(own.db, "SELECT COUNT(*) FROM login_throttle WHERE next_at > 0 AND key = 'p:admin|127.0.0.1';").trim());
-    assert.equal(rows, 1);
-    assert.equal((await own.client().post('/api/v1/session', { login: 'admin', password: PASSWORD })).status, 429);
+    for (let i = 0; ; i++) {
+      try { if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok) break; } catch { /* not yet */ }
+      if (i > 200) throw new Error(`second server did not start: ${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const from = addr();
+    for (let i = 0; i < 5; i++) assert.equal((await attempt('officer', 'Wrong#Pass1', from)).status, 401);
+    const other = await fetch(`http://127.0.0.1:${port}/api/v1/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+      body: JSON.stringify({ login: 'officer', password: PASSWORD }),
+    });
+    assert.equal(other.status, 429, 'the other server refuses the sixth attempt too');
+    const key = `p:officer|${from}`;
+    assert.equal(sql(srv.db, `SELECT failures FROM login_throttle WHERE key = '${key}';`).trim(), '5');
   } finally {
-    await own.stop();
+    second.kill('SIGTERM');
+    assert.equal(await exited, 0, err.slice(-2000));
   }
 });
 
