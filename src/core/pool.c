@@ -27,13 +27,18 @@ static uint64_t seq;
 static pthread_t *threads;
 static bool running, stopping;
 
-/* The index of the next job to run: the best priority, the oldest within it. */
+/* The index of the next job to run: the best priority; within it, droppable
+ * jobs newest first (under overload the newest attempt is the one whose user
+ * still waits, the oldest is the one dropped), other jobs oldest first. */
 static unsigned pick(void)
 {
     unsigned best = 0;
-    for (unsigned i = 1; i < qlen; i++)
-        if (queue[i].prio < queue[best].prio || (queue[i].prio == queue[best].prio && queue[i].seq < queue[best].seq))
+    for (unsigned i = 1; i < qlen; i++) {
+        const struct job *a = &queue[i], *b = &queue[best];
+        bool newer_first = a->drop && b->drop;
+        if (a->prio < b->prio || (a->prio == b->prio && (newer_first ? a->seq > b->seq : a->seq < b->seq)))
             best = i;
+    }
     return best;
 }
 
@@ -114,13 +119,14 @@ bool dj_pool_submit_prio(void (*fn)(void *), void *arg, unsigned prio, void (*dr
     /* droppable jobs (sign-ins) fill at most a quarter of the queue: a short
      * queue is a short wait, and the rest stays free for other work */
     if (qlen == qcap || (drop && droppable >= qcap / 4)) {
-        /* the least urgent job that may be dropped, the newest among equals */
+        /* the least urgent job that may be dropped, the oldest among equals; a
+         * new job as urgent takes its place */
         unsigned worst = qcap;
         for (unsigned i = 0; i < qlen; i++)
             if (queue[i].drop && (worst == qcap || queue[i].prio > queue[worst].prio ||
-                                  (queue[i].prio == queue[worst].prio && queue[i].seq > queue[worst].seq)))
+                                  (queue[i].prio == queue[worst].prio && queue[i].seq < queue[worst].seq)))
                 worst = i;
-        if (worst == qcap || queue[worst].prio <= prio) {
+        if (worst == qcap || (drop ? queue[worst].prio < prio : queue[worst].prio <= prio)) {
             pthread_mutex_unlock(&mu);
             return false;
         }
@@ -147,11 +153,11 @@ bool dj_pool_would_take(unsigned prio)
 {
     pthread_mutex_lock(&mu);
     unsigned droppable = 0;
-    bool better = false; /* a queued droppable job this one would push out */
+    bool better = false; /* a queued droppable job this one would push out (no more urgent than it) */
     for (unsigned i = 0; i < qlen; i++)
         if (queue[i].drop) {
             droppable++;
-            better = better || queue[i].prio > prio;
+            better = better || queue[i].prio >= prio;
         }
     bool ok = running && !stopping && ((qlen < qcap && droppable < qcap / 4) || better);
     pthread_mutex_unlock(&mu);

@@ -93,23 +93,27 @@ static void test_pool_priorities(void **state)
     assert_true(dj_pool_submit_prio(job_note, (void *)(intptr_t)50, 50, job_dropped));
     assert_true(dj_pool_submit_prio(job_note, (void *)(intptr_t)40, 40, job_dropped));
     assert_true(dj_pool_submit_prio(job_note, (void *)(intptr_t)51, 50, job_dropped));
-    /* as bad as the worst: refused at once (the cheap answer) */
+    /* worse than the worst: refused at once (the cheap answer) */
     assert_false(dj_pool_would_take(60));
     assert_false(dj_pool_submit_prio(job_note, (void *)(intptr_t)60, 60, job_dropped));
     assert_true(dj_pool_would_take(1));
     /* other work still has its places */
     assert_true(dj_pool_submit(job_note, (void *)(intptr_t)0));
-    /* a clean address pushes out the newest of the worst, and goes first */
+    /* a quiet address pushes out the oldest of the worst, and goes first */
     assert_true(dj_pool_submit_prio(job_note, (void *)(intptr_t)1, 1, job_dropped));
     assert_int_equal(ndropped, 1);
-    assert_int_equal(dropped[0], 51);
+    assert_int_equal(dropped[0], 50);
+    /* as urgent as the worst: takes the place of the oldest of them */
+    assert_true(dj_pool_submit_prio(job_note, (void *)(intptr_t)52, 50, job_dropped));
+    assert_int_equal(ndropped, 2);
+    assert_int_equal(dropped[1], 51);
     gate = 1;
     dj_pool_stop();
     assert_int_equal(norder, 4);
     assert_int_equal(order[0], 0);
     assert_int_equal(order[1], 1);
     assert_int_equal(order[2], 40);
-    assert_int_equal(order[3], 50);
+    assert_int_equal(order[3], 52);
 }
 
 /* ---- field tables ---- */
