@@ -448,13 +448,15 @@ static int item_input_check(dj_req *r, const json_t *in, const json_t *list, con
     return rc;
 }
 
+const struct dj_jfield lists_item_new_spec[] = {
+    ITEM_FIELDS(DJ_J_REQ),
+    {"progress", "进度", DJ_J_INT, 0, 0, 100, NULL},
+    {NULL},
+};
+
 static int item_create(dj_req *r)
 {
-    static const struct dj_jfield spec[] = {
-        ITEM_FIELDS(DJ_J_REQ),
-        {"progress", "进度", DJ_J_INT, 0, 0, 100, NULL},
-        {NULL},
-    };
+    const struct dj_jfield *spec = lists_item_new_spec;
     int64_t id;
     int rc = dj_param_id(r, "id", &id);
     if (rc)

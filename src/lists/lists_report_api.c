@@ -184,11 +184,20 @@ int lists_import(dj_req *r)
     }
     rc = lists_import_parse(c, id, text, len, &imp);
     free(text);
+    /* the people and organisations the rows name are ids in a body too: each within the caller's reach */
+    size_t k;
+    json_t *it;
+    json_array_foreach(imp.items, k, it) {
+        if (rc != DJ_OK)
+            break;
+        if ((rc = dj_scope_body(r, lists_item_new_spec, it)) != DJ_OK)
+            dj_fail_code(r, rc, r->err_code, r->err_field, "表格第 %zu 个事项：%s", k + 1, r->err_message);
+    }
+    if (rc && !dry)
+        db_rollback(c);
     size_t nerr = imp.errors ? json_array_size(imp.errors) : 0;
     int64_t imported = 0;
-    if (!dry) {
-        size_t k;
-        json_t *it;
+    if (!dry && rc == DJ_OK) {
         json_array_foreach(imp.items, k, it) {
             if (rc || nerr)
                 break;

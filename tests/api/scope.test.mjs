@@ -113,6 +113,16 @@ test('work lists: owners, co-owners, co-organisations and the responsible unit',
   await refused(comA.post(`/api/v1/lists/${list.body.id}/items`, { ...item, org_id: ORG.branchB }), 'org_id', items);
   await refused(comA.post('/api/v1/lists', { kind: 'concerns', title: '别人的清单', org_id: ORG.branchB }), 'org_id',
     'SELECT COUNT(*) FROM lists;');
+  // and in an imported table, where people are named rather than numbered
+  const csv = '事项名称,类别,责任人,完成时限\n走访困难党员,暖心事,周丽,' + shanghaiDate(30) + '\n';
+  for (const dry of [1, 0]) {
+    const imp = await comA.req('POST', `/api/v1/lists/${list.body.id}/import?dry_run=${dry}`, csv,
+      { headers: { 'content-type': 'text/csv; charset=utf-8' } });
+    assert.equal(imp.status, 403, imp.text);
+    assert.equal(imp.body.error.field, 'owners');
+    assert.match(imp.body.error.message, /表格第 1 个事项/);
+  }
+  assert.equal(n(items), 0, 'nothing imported');
   // and in the query string
   const secA = await as('sec-a');
   const q = await secA.get(`/api/v1/items?person_id=${PERSON.memberB}`);
