@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../../src/core/json.h"
@@ -116,6 +118,24 @@ static void test_pool_priorities(void **state)
     assert_int_equal(order[3], 52);
 }
 
+static volatile int seen_nice = -100;
+
+static void job_nice(void *arg)
+{
+    (void)arg;
+    seen_nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+}
+
+static void test_pool_below_requests(void **state)
+{
+    (void)state;
+    /* hashing runs below the request threads' priority */
+    dj_pool_start(1, 8);
+    assert_true(dj_pool_submit(job_nice, NULL));
+    dj_pool_stop();
+    assert_int_equal(seen_nice, 10);
+}
+
 /* ---- field tables ---- */
 
 static const struct dj_jfield person_item[] = {
@@ -192,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_proxy_client),
         cmocka_unit_test(test_throttle_delay),
         cmocka_unit_test(test_pool_priorities),
+        cmocka_unit_test(test_pool_below_requests),
         cmocka_unit_test(test_spec_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
