@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 # For trying the product only; see README.
 DEMO_PASSWORD ?= Dangjian@2026
 
-.PHONY: all deps build web run check bench clean
+.PHONY: all deps build web run check bench fuzz clean
 
 all: build web
 
@@ -28,7 +28,7 @@ run: build web
 	@if [ ! -f $(DB) ]; then \
 	  build/dangjian init --db $(DB) --admin-password '$(DEMO_PASSWORD)' && \
 	  build/dangjian demo --db $(DB) --password '$(DEMO_PASSWORD)' && \
-	  echo "demo accounts (admin, demo-committee, demo-secretary, demo-member, ...) use the password $(DEMO_PASSWORD)"; \
+	  echo "demo accounts (admin, secadmin, auditor, demo-committee, demo-secretary, demo-member, ...) use the password $(DEMO_PASSWORD)"; \
 	fi
 	build/dangjian serve --db $(DB) --listen $(LISTEN)
 
@@ -38,5 +38,9 @@ check: deps
 bench: build web
 	@bench/run
 
+# Each libFuzzer target of tests/fuzz for ten minutes (FUZZ_SECONDS=… for another length).
+fuzz: deps
+	@tests/fuzz/run $${FUZZ_SECONDS:-600}
+
 clean:
-	rm -rf build build-asan web/dist tests/out bench/out
+	rm -rf build build-asan build-fuzz web/dist tests/out bench/out

@@ -2,13 +2,16 @@
  * and the health check.  Password hashing runs on the worker pool (dj_defer)
  * so a sign-in storm at the start of a meeting does not stall other requests. */
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/pool.h"
 #include "../core/settings.h"
+#include "../core/throttle.h"
 #include "../core/timeutil.h"
 #include "account.h"
 #include "config.h"
@@ -20,73 +23,89 @@ static int health(dj_req *r)
     return dj_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "version", DJ_VERSION, "now", now));
 }
 
-/* ---------- sign in ---------- */
+/* ---------- sign in ----------
+ * 1. a look at the attempt's keys (throttle.h): while a delay is in force the
+ *    answer is a 429 after one read, the same for every login, known or not;
+ * 2. the attempt is counted against its account, its account-and-address and
+ *    its address, durably, in a group commit with the other sign-ins;
+ * 3. the password is hashed on the pool, queued by the address's failures, so
+ *    an address with none goes ahead of a flood of guesses (pool.h);
+ * 4. a success gives the count back, and rehashes a password stored with
+ *    older argon2id parameters. */
 
 struct login_job {
+    struct dj_throttle t; /* first: the throttle's batch item */
     char *login;
     char *password;
-    char *hash;     /* NULL: no such user */
+    char *hash;     /* NULL: no such user (a dummy hash is verified instead, at the same cost) */
+    char *new_hash; /* heap: the password hashed afresh when the stored hash is outdated */
     int64_t user_id;
+    unsigned recent; /* the address's attempts of the last seconds (throttle.h) */
     bool ok;
 };
 
 static void login_work(void *arg)
 {
     struct login_job *j = arg;
-    if (j->hash)
+    if (j->hash) {
         j->ok = auth_password_verify(j->hash, j->password);
-    else
+        if (j->ok && auth_password_needs_rehash(j->hash))
+            j->new_hash = auth_password_hash(j->password);
+    } else {
         auth_password_dummy_verify(j->password);
+    }
 }
 
-static int login_failed(dj_req *r, struct login_job *j)
+static void login_job_free(void *arg)
 {
-    db_conn *c = dj_db(r);
-    auth_rate_failed(r->ip);
-    json_t *who = json_pack("{s:s}", "login", j->login);
-    if (!j->user_id) {
-        audit_write(c, r, "login_failed", "user", 0, NULL, who);
-        json_decref(who);
-        return dj_fail_code(r, DJ_EAUTH, "bad_credentials", "password", "账号或密码不正确");
-    }
-    int64_t threshold = dj_setting_int(c, "security.lockout_threshold", 5);
-    int64_t minutes = dj_setting_int(c, "security.lockout_minutes", 15);
-    int64_t failed = 0;
-    int rc = db_begin(c);
-    if (rc == DJ_OK)
-        rc = db_query_i64(c, &failed,
-                          "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-                          "i", j->user_id);
-    bool locked = rc == DJ_OK && failed >= threshold;
-    if (locked)
-        rc = db_exec(c, "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2", "ii",
-                     dj_now() + minutes * 60, j->user_id);
-    if (rc == DJ_OK)
-        rc = audit_write(c, r, locked ? "lock" : "login_failed", "user", j->user_id, NULL, who);
-    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
-    json_decref(who);
-    if (rc != DJ_OK)
-        return rc;
-    if (locked)
-        return dj_fail_code(r, DJ_ELOCKED, "locked", "password", "密码连续错误 %lld 次，账号已锁定 %lld 分钟，请稍后再试",
-                            (long long)threshold, (long long)minutes);
-    return dj_fail_code(r, DJ_EAUTH, "bad_credentials", "password", "账号或密码不正确，再错 %lld 次账号将被锁定",
-                        (long long)(threshold - failed));
+    struct login_job *j = arg;
+    sodium_memzero(j->password, strlen(j->password));
+    free(j->new_hash);
+}
+
+/* The hashing queue's order: by how much the address has been trying (its
+ * failures on record, its attempts of the last seconds here), a quiet address first. */
+static unsigned login_prio(const struct login_job *j)
+{
+    int64_t n = j->t.addr_failures > (int64_t)j->recent ? j->t.addr_failures : (int64_t)j->recent;
+    return 1 + (unsigned)(n < 1000 ? n : 1000);
+}
+
+static int login_refused(dj_req *r, int64_t retry_after)
+{
+    char secs[24];
+    snprintf(secs, sizeof secs, "%lld", (long long)(retry_after > 0 ? retry_after : 1));
+    dj_add_header(r, "Retry-After", secs);
+    return dj_fail_code(r, DJ_ERATE, "throttled", NULL, "登录尝试过于频繁，请 %s 秒后再试", secs);
+}
+
+static int login_busy(dj_req *r)
+{
+    dj_add_header(r, "Retry-After", "5");
+    return dj_fail_code(r, DJ_EBUSY, "busy", NULL, "登录的人较多，请稍后再试");
 }
 
 static int login_cont(dj_req *r)
 {
     struct login_job *j = r->work_arg;
-    int rc;
-    if (!j->ok) {
-        rc = login_failed(r, j);
-        goto out;
-    }
     db_conn *c = dj_db(r);
+    /* pushed out of the hashing queue by more urgent sign-ins: never checked (but counted) */
+    if (r->dropped)
+        return login_busy(r);
+    if (!j->ok) {
+        json_t *who = json_pack("{s:s}", "login", j->login);
+        int rc = audit_write(c, r, "login_failed", "user", j->user_id, NULL, who);
+        json_decref(who);
+        /* the same answer for a wrong password, an unknown login and a disabled account */
+        return rc ? rc : dj_fail_code(r, DJ_EAUTH, "bad_credentials", "password", "账号或密码不正确");
+    }
     char token[65], csrf[65], hash[65];
-    rc = db_begin(c);
+    int rc = db_begin(c);
     if (rc == DJ_OK)
-        rc = db_exec(c, "UPDATE users SET failed_logins = 0 WHERE id = $1", "i", j->user_id);
+        rc = dj_throttle_success(c, &j->t);
+    if (rc == DJ_OK && j->new_hash)
+        rc = db_exec(c, "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3", "tit",
+                     j->new_hash, j->user_id, j->hash);
     if (rc == DJ_OK)
         rc = auth_session_create(c, j->user_id, token, csrf);
     auth_token_hash(token, hash);
@@ -99,12 +118,34 @@ static int login_cont(dj_req *r)
     else
         db_rollback(c);
     if (rc != DJ_OK)
-        goto out;
+        return rc;
     dj_add_header(r, "Set-Cookie", auth_cookie(r, token));
-    rc = dj_reply_json(r, 200, account_session_json(r, csrf));
-out:
-    sodium_memzero(j->password, strlen(j->password));
-    return rc;
+    return dj_reply_json(r, 200, account_session_json(r, csrf));
+}
+
+/* The attempt is counted: check the password, unless the count found the limit reached. */
+static int login_counted(dj_req *r)
+{
+    struct login_job *j = r->work_arg;
+    if (j->t.item.rc != DJ_OK)
+        return j->t.item.rc == DJ_EBUSY ? login_busy(r) : j->t.item.rc;
+    if (j->t.refused)
+        return login_refused(r, j->t.retry_after);
+    db_conn *c = dj_db(r);
+    db_stmt *s = db_prep(c, "SELECT id, password_hash, disabled FROM users WHERE login = $1");
+    if (!s)
+        return DJ_EDB;
+    db_bind_text(s, 1, j->login);
+    int rc = db_step(s);
+    if (rc == DB_ROW && db_col_i64(s, 2) == 0) { /* a disabled account answers as an unknown one */
+        j->user_id = db_col_i64(s, 0);
+        j->hash = dj_arena_strdup(r->arena, db_col_text(s, 1));
+    }
+    db_done(s);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return rc;
+    rc = dj_defer_prio(r, login_work, j, login_cont, login_prio(j));
+    return rc == DJ_EBUSY ? login_busy(r) : rc;
 }
 
 static int login(dj_req *r)
@@ -114,8 +155,6 @@ static int login(dj_req *r)
         {"password", "密码", DJ_J_STR, DJ_J_REQ, 1, 128, NULL},
         {NULL},
     };
-    if (!auth_rate_allow(r->ip))
-        return dj_fail(r, DJ_ERATE, NULL, "登录失败次数过多，请一分钟后再试");
     json_t *in;
     int rc = dj_body_json(r, spec, &in);
     if (rc)
@@ -125,34 +164,22 @@ static int login(dj_req *r)
     j->login = dj_arena_strdup(r->arena, dj_jstr(in, "login", ""));
     j->password = dj_arena_strdup(r->arena, dj_jstr(in, "password", ""));
     json_decref(in);
-
-    db_conn *c = dj_db(r);
-    db_stmt *s = db_prep(c, "SELECT id, password_hash, locked_until, disabled FROM users WHERE login = $1");
-    if (!s)
-        return DJ_EDB;
-    db_bind_text(s, 1, j->login);
-    rc = db_step(s);
-    int64_t locked_until = 0;
-    bool disabled = false;
-    if (rc == DB_ROW) {
-        j->user_id = db_col_i64(s, 0);
-        j->hash = dj_arena_strdup(r->arena, db_col_text(s, 1));
-        locked_until = db_col_i64(s, 2);
-        disabled = db_col_i64(s, 3) != 0;
-    }
-    db_done(s);
-    if (rc != DB_ROW && rc != DB_DONE)
+    dj_on_done(r, login_job_free, j); /* the password wiped, a new hash freed, however the request ends */
+    snprintf(j->t.login, sizeof j->t.login, "%s", j->login);
+    snprintf(j->t.addr, sizeof j->t.addr, "%s", r->ip);
+    rc = dj_throttle_peek(dj_db(r), &j->t);
+    if (rc == DJ_ERATE)
+        return login_refused(r, j->t.retry_after);
+    if (rc != DJ_OK)
         return rc;
-    if (disabled) {
-        j->hash = NULL;
-        j->user_id = 0; /* answer as for an unknown login */
-    }
-    int64_t now = dj_now();
-    if (locked_until > now) {
-        int64_t mins = (locked_until - now + 59) / 60;
-        return dj_fail_code(r, DJ_ELOCKED, "locked", "password", "账号已锁定，请 %lld 分钟后再试", (long long)mins);
-    }
-    return dj_defer(r, login_work, j, login_cont);
+    /* the hashing queue's share for sign-ins is full of attempts at least as
+     * urgent as this one: refused at the cost of that one read */
+    j->recent = dj_throttle_recent(j->t.addr);
+    if (!dj_pool_would_take(login_prio(j)))
+        return login_busy(r);
+    r->work_arg = j;
+    rc = dj_throttle_charge(r, &j->t, login_counted);
+    return rc == DJ_EBUSY ? login_busy(r) : rc;
 }
 
 static int session_get(dj_req *r)
@@ -241,7 +268,7 @@ static int password_change(dj_req *r)
     j->new_pw = dj_arena_strdup(r->arena, dj_jstr(in, "new_password", ""));
     json_decref(in);
     const char *why;
-    if (auth_password_policy(j->new_pw, &why) != DJ_OK)
+    if (auth_password_policy(j->new_pw, r->user->login, &why) != DJ_OK)
         return dj_fail_code(r, DJ_EINVAL, "weak_password", "new_password", "%s", why);
     if (strcmp(j->new_pw, j->old_pw) == 0)
         return dj_fail_code(r, DJ_EINVAL, "same_password", "new_password", "新密码不能与原密码相同");

@@ -1,12 +1,14 @@
-/* settings_api.c - the agency's settings, read by the office and changed by
- * the system administrator: the numbers DOMAIN.md marks configurable and the
- * security baseline.  Only declared keys can be set, each checked against its
- * type and range; every change is audited. */
+/* settings_api.c - the agency's settings: the numbers DOMAIN.md marks
+ * configurable, changed by the system administrator (settings.write), and the
+ * security baseline (security.*, session.*, audit.*), changed only by the
+ * security administrator (security.manage).  Only declared keys can be set,
+ * each checked against its type and range; every change is audited. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/audit.h"
+#include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/settings.h"
 #include "account.h"
@@ -23,10 +25,14 @@ struct setting_def {
 /* Every setting a user may change. A subject adding a setting adds a line. */
 static const struct setting_def defs[] = {
     {"agency.name", "单位名称（机关党委）", "基本信息", false, 1, 60, "机关党委"},
-    {"security.lockout_threshold", "连续登录失败锁定次数", "安全", true, 3, 20, "5"},
-    {"security.lockout_minutes", "锁定时长（分钟）", "安全", true, 1, 1440, "15"},
+    {"security.lockout_threshold", "同一账号同一地址失败几次后延迟", "安全", true, 3, 20, "5"},
+    {"security.lockout_minutes", "登录失败最长延迟（分钟）", "安全", true, 1, 1440, "15"},
+    {"security.account_threshold", "同一账号累计失败几次后延迟", "安全", true, 10, 200, "20"},
+    {"security.address_threshold", "同一地址累计失败几次后延迟", "安全", true, 10, 1000, "30"},
     {"session.office_idle_minutes", "管理岗位会话空闲超时（分钟）", "安全", true, 5, 240, "30"},
     {"session.member_idle_minutes", "党员手机会话空闲超时（分钟）", "安全", true, 30, 43200, "10080"},
+    {"session.office_max_hours", "管理岗位会话最长有效期（小时）", "安全", true, 1, 72, "12"},
+    {"session.member_max_days", "党员手机会话最长有效期（天）", "安全", true, 1, 365, "30"},
     {"audit.retention_days", "审计记录保留天数（不少于180天）", "安全", true, 180, 3650, "180"},
     /* issue 3: organisations */
     {"orgs.term_warning_days", "换届提醒：任期届满前多少天开始预警", "组织", true, 7, 365, "90"},
@@ -55,7 +61,16 @@ static const struct setting_def *find_def(const char *key)
     return NULL;
 }
 
-static json_t *settings_json(db_conn *c)
+/* The security baseline is the security administrator's, everything else the system administrator's. */
+static const char *perm_of(const struct setting_def *d)
+{
+    return strncmp(d->key, "security.", 9) == 0 || strncmp(d->key, "session.", 8) == 0 ||
+                   strncmp(d->key, "audit.", 6) == 0
+               ? "security.manage"
+               : "settings.write";
+}
+
+static json_t *settings_json(dj_req *r, db_conn *c)
 {
     json_t *items = json_array();
     for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
@@ -71,6 +86,8 @@ static json_t *settings_json(db_conn *c)
             json_object_set_new(o, "max_length", json_integer(defs[i].max));
         }
         free(v);
+        if (r)
+            json_object_set_new(o, "editable", json_boolean(auth_has_perm(r, perm_of(&defs[i]))));
         json_array_append_new(items, o);
     }
     return json_pack("{s:o}", "items", items);
@@ -78,7 +95,7 @@ static json_t *settings_json(db_conn *c)
 
 static int settings_get(dj_req *r)
 {
-    return dj_reply_json(r, 200, settings_json(dj_db(r)));
+    return dj_reply_json(r, 200, settings_json(r, dj_db(r)));
 }
 
 /* Body: {"key": value, ...}; all or nothing. */
@@ -101,6 +118,11 @@ static int settings_patch(dj_req *r)
             rc = dj_fail_code(r, DJ_EINVAL, "unknown_field", dj_arena_strdup(r->arena, key), "没有名为“%.60s”的设置项", key);
             break;
         }
+        if (!auth_has_perm(r, perm_of(d))) {
+            rc = dj_fail(r, DJ_EFORBIDDEN, d->key, "“%s”由%s设置", d->label,
+                         strcmp(perm_of(d), "security.manage") == 0 ? "安全管理员" : "系统管理员");
+            break;
+        }
         if (d->is_int && (!json_is_integer(v) || json_integer_value(v) < d->min || json_integer_value(v) > d->max)) {
             rc = dj_fail(r, DJ_EINVAL, d->key, "“%s”应为 %lld 到 %lld 之间的整数", d->label, (long long)d->min,
                          (long long)d->max);
@@ -113,7 +135,7 @@ static int settings_patch(dj_req *r)
         }
     }
     db_conn *c = dj_db(r);
-    json_t *before = rc == DJ_OK ? settings_json(c) : NULL;
+    json_t *before = rc == DJ_OK ? settings_json(NULL, c) : NULL;
     if (rc == DJ_OK)
         rc = db_begin(c);
     if (rc == DJ_OK) {
@@ -132,11 +154,13 @@ static int settings_patch(dj_req *r)
     json_decref(in);
     if (rc != DJ_OK)
         return rc;
-    return dj_reply_json(r, 200, settings_json(c));
+    auth_cache_invalidate(); /* a session limit reaches open sessions at once */
+    return dj_reply_json(r, 200, settings_json(r, c));
 }
 
 const struct dj_route settings_routes[] = {
     {"GET", "/api/v1/settings", settings_get, "settings.read", 0, 0},
-    {"PATCH", "/api/v1/settings", settings_patch, "settings.write", 0, 0},
+    /* each key needs settings.write or security.manage (perm_of), checked in the handler */
+    {"PATCH", "/api/v1/settings", settings_patch, "settings.read", 0, 0},
     {0},
 };

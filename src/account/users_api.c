@@ -1,5 +1,7 @@
-/* users_api.c - account administration for the system administrator:
- * list accounts, create one, grant and revoke roles, unlock. */
+/* users_api.c - account administration, split as 三员分立 asks: the system
+ * administrator (user.manage) lists and creates accounts, the security
+ * administrator (grant.manage, user.unlock) grants and revokes roles and
+ * unlocks; nobody changes their own roles. */
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +9,15 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/throttle.h"
 #include "../core/timeutil.h"
 #include "account.h"
+
+/* "locked": one of the account's sign-in keys is delaying attempts now (throttle.h) */
+#define LOCKED_SQL(now)                                                                                      \
+    "CASE WHEN EXISTS (SELECT 1 FROM login_throttle t WHERE (t.key = 'a:' || users.login"                    \
+    " OR substr(t.key, 1, length(users.login) + 3) = 'p:' || users.login || '|') AND t.next_at > " now ")"     \
+    " THEN 1 ELSE 0 END AS locked__bool"
 
 static int users_list(dj_req *r)
 {
@@ -26,7 +35,7 @@ static int users_list(dj_req *r)
     json_t *items = db_query_rows(c, &rc,
                                   "SELECT id, login, name, person_id, disabled AS disabled__bool,"
                                   " must_change_password AS must_change_password__bool,"
-                                  " CASE WHEN locked_until > $4 THEN 1 ELSE 0 END AS locked__bool, created_at"
+                                  " " LOCKED_SQL("$4") ", created_at"
                                   " FROM users WHERE login LIKE $1 OR name LIKE $1 ORDER BY id LIMIT $2 OFFSET $3",
                                   "tiii", like, pg.limit, pg.offset, dj_now());
     if (!items)
@@ -53,7 +62,7 @@ static int user_get(dj_req *r)
     json_t *u = db_query_row(c, &rc,
                              "SELECT id, login, name, person_id, disabled AS disabled__bool,"
                              " must_change_password AS must_change_password__bool,"
-                             " CASE WHEN locked_until > $2 THEN 1 ELSE 0 END AS locked__bool, created_at,"
+                             " " LOCKED_SQL("$2") ", created_at,"
                              " password_changed_at FROM users WHERE id = $1",
                              "ii", uid, dj_now());
     if (!u)
@@ -123,15 +132,15 @@ static int create_cont(dj_req *r)
 
 static int users_create(dj_req *r)
 {
-    static const char *const roles[] = {"admin", "committee", "discipline", "secretary", "officer",
-                                        "leader", "auditor", "member", NULL};
+    static const char *const roles[] = {"admin", "secadmin", "auditor", "committee", "discipline", "secretary",
+                                        "officer", "leader", "member", NULL};
     static const struct dj_jfield spec[] = {
         {"login", "账号", DJ_J_STR, DJ_J_REQ, 2, 64, NULL},
         {"name", "姓名", DJ_J_STR, DJ_J_REQ, 1, 50, NULL},
         {"password", "初始密码", DJ_J_STR, DJ_J_REQ, 1, 128, NULL},
-        {"person_id", "对应人员", DJ_J_ID, 0, 0, 0, NULL},
+        {"person_id", "对应人员", DJ_J_ID, 0, DJ_SCOPE("person", "user.manage")},
         {"role", "角色", DJ_J_STR, 0, 1, 32, roles},
-        {"org_id", "授权组织", DJ_J_ID, 0, 0, 0, NULL},
+        {"org_id", "授权组织", DJ_J_ID, 0, DJ_SCOPE("org", "grant.manage")},
         {NULL},
     };
     json_t *in;
@@ -139,7 +148,7 @@ static int users_create(dj_req *r)
     if (rc)
         return rc;
     const char *why;
-    if (auth_password_policy(dj_jstr(in, "password", ""), &why) != DJ_OK) {
+    if (auth_password_policy(dj_jstr(in, "password", ""), dj_jstr(in, "login", ""), &why) != DJ_OK) {
         json_decref(in);
         return dj_fail(r, DJ_EINVAL, "password", "%s", why + strlen("新"));
     }
@@ -147,9 +156,10 @@ static int users_create(dj_req *r)
         json_decref(in);
         return dj_fail(r, DJ_EINVAL, "org_id", "授予角色时需同时指定角色和组织");
     }
-    if (dj_jhas(in, "org_id") && (rc = auth_require(r, "user.manage", dj_jint(in, "org_id", 0)))) {
+    /* a role comes with the account only from someone who may grant it (the org was checked with the body) */
+    if (dj_jhas(in, "role") && !auth_has_perm(r, "grant.manage")) {
         json_decref(in);
-        return rc;
+        return dj_fail(r, DJ_EFORBIDDEN, "role", "授予角色由安全管理员办理，请先建立账号再请安全管理员授权");
     }
     struct create_job *j = dj_arena_alloc(r->arena, sizeof *j);
     memset(j, 0, sizeof *j);
@@ -163,7 +173,7 @@ static int grant_change(dj_req *r, bool add)
 {
     static const struct dj_jfield spec[] = {
         {"role", "角色", DJ_J_STR, DJ_J_REQ, 1, 32, NULL},
-        {"org_id", "组织", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+        {"org_id", "组织", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "grant.manage")},
         {NULL},
     };
     int64_t uid;
@@ -177,8 +187,10 @@ static int grant_change(dj_req *r, bool add)
     int64_t org = dj_jint(in, "org_id", 0);
     db_conn *c = dj_db(r);
     int64_t exists;
-    if ((rc = auth_require(r, "user.manage", org)))
+    if (uid == r->user->id) {
+        rc = dj_fail_code(r, DJ_EFORBIDDEN, "self_grant", "id", "不能为自己授予或撤销角色，请由另一位安全管理员办理");
         goto out;
+    }
     if (db_query_i64(c, &exists, "SELECT id FROM users WHERE id = $1", "i", uid) != DJ_OK) {
         rc = dj_fail(r, DJ_ENOTFOUND, "id", "找不到该账号");
         goto out;
@@ -211,21 +223,42 @@ static int user_unlock(dj_req *r)
     db_conn *c = dj_db(r);
     if (db_query_i64(c, &exists, "SELECT id FROM users WHERE id = $1", "i", uid) != DJ_OK)
         return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该账号");
-    rc = db_begin(c);
+    char *login = NULL;
+    rc = db_query_text(c, &login, "SELECT login FROM users WHERE id = $1", "i", uid);
+    if (rc == DJ_OK)
+        rc = db_begin(c);
     if (rc == DJ_OK)
         rc = db_exec(c, "UPDATE users SET locked_until = 0, failed_logins = 0 WHERE id = $1", "i", uid);
+    if (rc == DJ_OK)
+        rc = dj_throttle_clear_login(c, login);
+    free(login);
     if (rc == DJ_OK)
         rc = audit_write(c, r, "unlock", "user", uid, NULL, NULL);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     return rc ? rc : dj_reply_empty(r, 204);
 }
 
+/* The organisation tree by name only, where roles may be granted: what the
+ * administrators need to pick an organisation, without any party work in it. */
+static int users_orgs(dj_req *r)
+{
+    int rc;
+    char *scope = auth_scope_sql(r, "user.read", "o.path");
+    char *sql = dj_arena_printf(r->arena,
+                                "SELECT o.id, o.parent_id, o.name, o.kind FROM orgs o WHERE o.dissolved_on IS NULL"
+                                " AND %s ORDER BY o.path, o.sort, o.id",
+                                scope);
+    json_t *items = db_query_rows_dynamic(dj_db(r), &rc, sql, "");
+    return items ? dj_reply_json(r, 200, json_pack("{s:o}", "items", items)) : rc;
+}
+
 const struct dj_route users_routes[] = {
-    {"GET", "/api/v1/users", users_list, "user.manage", 0, 0},
+    {"GET", "/api/v1/users/orgs", users_orgs, "user.read", 0, 0},
+    {"GET", "/api/v1/users", users_list, "user.read", 0, 0},
     {"POST", "/api/v1/users", users_create, "user.manage", 0, 0},
-    {"GET", "/api/v1/users/:id", user_get, "user.manage", 0, 0},
-    {"POST", "/api/v1/users/:id/grants", grant_add, "user.manage", 0, 0},
-    {"POST", "/api/v1/users/:id/grants/revoke", grant_remove, "user.manage", 0, 0},
-    {"POST", "/api/v1/users/:id/unlock", user_unlock, "user.manage", 0, 0},
+    {"GET", "/api/v1/users/:id", user_get, "user.read", 0, 0},
+    {"POST", "/api/v1/users/:id/grants", grant_add, "grant.manage", 0, 0},
+    {"POST", "/api/v1/users/:id/grants/revoke", grant_remove, "grant.manage", 0, 0},
+    {"POST", "/api/v1/users/:id/unlock", user_unlock, "user.unlock", 0, 0},
     {0},
 };

@@ -18,5 +18,6 @@ int cmd_user(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

@@ -64,7 +64,7 @@ static int user_add(db_conn *c, struct user_args *a)
     }
     char *gen = a->password ? NULL : auth_password_generate();
     const char *why;
-    if (a->password && auth_password_policy(a->password, &why) != DJ_OK) {
+    if (a->password && auth_password_policy(a->password, a->login, &why) != DJ_OK) {
         fprintf(stderr, "dangjian user add: password too weak: %s\n", why);
         return DJ_EINVAL;
     }
@@ -119,7 +119,7 @@ static int user_passwd(db_conn *c, struct user_args *a)
         return DJ_ENOTFOUND;
     }
     const char *why;
-    if (a->password && auth_password_policy(a->password, &why) != DJ_OK) {
+    if (a->password && auth_password_policy(a->password, a->login, &why) != DJ_OK) {
         fprintf(stderr, "dangjian user passwd: password too weak: %s\n", why);
         return DJ_EINVAL;
     }

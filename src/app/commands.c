@@ -7,12 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "../account/account.h"
+#include "../core/anchor.h"
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/http.h"
 #include "../core/migrate.h"
+#include "../core/proxy.h"
 #include "../core/router.h"
 #include "../core/timeutil.h"
 #include "app.h"
@@ -67,8 +71,10 @@ int cmd_serve(int argc, char **argv)
         {"db", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"public-url", required_argument, 0, 'p'}, {"web", required_argument, 0, 'w'},
         {"threads", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
+        {"trusted-proxy", required_argument, 0, 'x'}, {"key-file", required_argument, 0, 'k'},
         {0, 0, 0, 0},
     };
+    const char *key_file = NULL;
     struct dj_server_opts so = {.listen = "127.0.0.1:8080"};
     const char *db = NULL;
     char *web = NULL;
@@ -82,6 +88,15 @@ int cmd_serve(int argc, char **argv)
         case 'w': free(web); web = strdup(optarg); break;
         case 't': so.threads = (unsigned)atoi(optarg); break;
         case 'q': so.quiet = true; break;
+        case 'x':
+            if (dj_proxy_configure(optarg) != 0) {
+                fprintf(stderr, "dangjian serve: --trusted-proxy %s: expected addresses (or CIDR ranges) separated by commas\n",
+                        optarg);
+                free(web);
+                return 2;
+            }
+            break;
+        case 'k': key_file = optarg; break;
         default: free(web); return 2;
         }
     }
@@ -110,7 +125,25 @@ int cmd_serve(int argc, char **argv)
         return 1;
     }
     app_routes_register();
+    /* the seal key: given, else beside a SQLite database when init made one there */
+    unsigned char key[DJ_ANCHOR_KEY_BYTES];
+    bool sealing = false;
+    if (dj_anchor_key_find(db, key_file, key, &sealing) != DJ_OK) {
+        free(web);
+        dj_router_free();
+        auth_perms_free();
+        return 1;
+    }
+    if (!sealing)
+        fprintf(stderr, "dangjian serve: no --key-file: the audit trail and the points ledger are not sealed\n");
+    if (sealing) {
+        dj_anchor_start(key);
+        sodium_memzero(key, sizeof key);
+    }
     rc = dj_serve(&so);
+    if (sealing)
+        dj_anchor_stop(); /* a last seal and checkpoint */
+    dj_proxy_free();
     db_thread_close();
     dj_router_free();
     auth_perms_free();
@@ -149,11 +182,12 @@ int cmd_migrate(int argc, char **argv)
  * against the policy when given) and, for init, --agency NAME. 0, or the exit
  * status to return. */
 static int db_password_args(int argc, char **argv, const char *cmd, const char *pw_opt, const char **db,
-                            const char **pw, const char **agency)
+                            const char **pw, const char **agency, const char **key_file)
 {
     const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {pw_opt, required_argument, 0, 'p'},
         {agency ? "agency" : NULL, required_argument, 0, 'a'}, /* a NULL name ends the table */
+        {agency ? "key-file" : NULL, required_argument, 0, 'k'},
         {0, 0, 0, 0}};
     int ch;
     optind = 1;
@@ -162,6 +196,7 @@ static int db_password_args(int argc, char **argv, const char *cmd, const char *
         case 'd': *db = optarg; break;
         case 'p': *pw = optarg; break;
         case 'a': *agency = optarg; break;
+        case 'k': *key_file = optarg; break;
         default: return 2;
         }
     }
@@ -170,7 +205,7 @@ static int db_password_args(int argc, char **argv, const char *cmd, const char *
         return 2;
     }
     const char *why;
-    if (*pw && auth_password_policy(*pw, &why) != DJ_OK) {
+    if (*pw && auth_password_policy(*pw, NULL, &why) != DJ_OK) {
         fprintf(stderr, "dangjian %s: the password is too weak: %s\n", cmd, why);
         return 2;
     }
@@ -179,8 +214,8 @@ static int db_password_args(int argc, char **argv, const char *cmd, const char *
 
 int cmd_init(int argc, char **argv)
 {
-    const char *db = NULL, *pw = NULL, *agency = "机关党委";
-    int bad = db_password_args(argc, argv, "init", "admin-password", &db, &pw, &agency);
+    const char *db = NULL, *pw = NULL, *agency = "机关党委", *key_file = NULL;
+    int bad = db_password_args(argc, argv, "init", "admin-password", &db, &pw, &agency, &key_file);
     if (bad)
         return bad;
     db_conn *c = app_open_db(db);
@@ -193,33 +228,66 @@ int cmd_init(int argc, char **argv)
         db_close(c);
         return 1;
     }
-    char *gen = pw ? NULL : auth_password_generate();
-    char *hash = auth_password_hash(pw ? pw : gen);
+    /* 三员分立: three administrators, none with party-work permissions; each a
+     * one-time password unless --admin-password gives them one */
+    static const struct {
+        const char *login, *name, *role;
+    } admins[] = {
+        {"admin", "系统管理员", "admin"},
+        {"secadmin", "安全管理员", "secadmin"},
+        {"auditor", "审计管理员", "auditor"},
+    };
+    enum { NADMINS = sizeof admins / sizeof admins[0] };
+    char *gen[NADMINS] = {0};
     char now[21];
     dj_time_iso(dj_now(), now);
-    int64_t uid = 0, org = 0;
+    int64_t org = 0;
     int rc = db_begin(c);
     if (rc == DJ_OK)
         rc = db_query_i64(c, &org,
                           "INSERT INTO orgs (parent_id, kind, name, path, created_at, updated_at)"
                           " VALUES (NULL, 'committee', $1, '/1/', $2, $2) RETURNING id",
                           "tt", agency, now);
-    if (rc == DJ_OK)
-        rc = account_user_create(c, "admin", "系统管理员", hash, 0, gen != NULL, &uid);
-    if (rc == DJ_OK)
-        rc = account_grant(c, uid, "admin", org);
-    if (rc == DJ_OK)
-        rc = audit_write(c, NULL, "init", "user", uid, NULL, NULL);
+    for (int i = 0; i < NADMINS && rc == DJ_OK; i++) {
+        int64_t uid = 0;
+        gen[i] = pw ? NULL : auth_password_generate();
+        char *hash = auth_password_hash(pw ? pw : gen[i]);
+        rc = hash ? account_user_create(c, admins[i].login, admins[i].name, hash, 0, !pw, &uid) : DJ_EINTERNAL;
+        free(hash);
+        if (rc == DJ_OK)
+            rc = account_grant(c, uid, admins[i].role, org);
+        if (rc == DJ_OK)
+            rc = audit_write(c, NULL, "init", "user", uid, NULL, NULL);
+    }
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    /* the key that seals the audit trail and the ledger: outside the database */
+    char *kpath = key_file ? dj_strdup(key_file) : dj_anchor_default_key_path(db);
+    if (rc == DJ_OK && kpath && access(kpath, F_OK) == 0) {
+        /* a key made before (servers of one PostgreSQL share it): keep it */
+        unsigned char k[DJ_ANCHOR_KEY_BYTES];
+        rc = dj_anchor_key_read(kpath, k);
+        sodium_memzero(k, sizeof k);
+    } else if (rc == DJ_OK && kpath && dj_anchor_key_create(kpath) != DJ_OK) {
+        rc = DJ_EINTERNAL;
+    }
     if (rc == DJ_OK) {
         printf("initialised %s\n", db);
-        if (gen)
-            printf("admin login: admin\none-time password: %s\n(it must be changed at the first sign-in)\n", gen);
+        if (kpath)
+            printf("seal key: %s (keep it off the database server and out of its backups; serve and verify need it)\n",
+                   kpath);
+        else
+            printf("no seal key made: give init --key-file FILE for a PostgreSQL database\n");
+        for (int i = 0; i < NADMINS && !pw; i++)
+            printf("%s (%s) login: %s  one-time password: %s\n", admins[i].name, admins[i].role, admins[i].login,
+                   gen[i]);
+        if (!pw)
+            printf("(each must be changed at the first sign-in)\n");
     } else {
         fprintf(stderr, "dangjian init: failed: %s\n", db_errmsg(c));
     }
-    free(gen);
-    free(hash);
+    for (int i = 0; i < NADMINS; i++)
+        free(gen[i]);
+    free(kpath);
     db_close(c);
     return rc == DJ_OK ? 0 : 1;
 }
@@ -227,7 +295,7 @@ int cmd_init(int argc, char **argv)
 int cmd_demo(int argc, char **argv)
 {
     const char *db = NULL, *pw = NULL;
-    int bad = db_password_args(argc, argv, "demo", "password", &db, &pw, NULL);
+    int bad = db_password_args(argc, argv, "demo", "password", &db, &pw, NULL, NULL);
     if (bad)
         return bad;
     db_conn *c = app_open_db(db);
@@ -296,8 +364,22 @@ int cmd_backup(int argc, char **argv)
     int rc = db_exec(c, "VACUUM INTO $1", "t", to);
     if (rc != DJ_OK)
         fprintf(stderr, "dangjian backup: %s\n", db_errmsg(c));
-    else
-        printf("backed up %s to %s\n", db, to);
     db_close(c);
-    return rc == DJ_OK ? 0 : 1;
+    /* the copy keeps no live sessions (a stolen backup must not sign anyone in)
+     * and no sign-in throttle */
+    db_conn *copy = rc == DJ_OK ? db_open(to, NULL) : NULL;
+    if (rc == DJ_OK && !copy)
+        rc = DJ_EDB;
+    if (copy) {
+        rc = db_exec_script(copy, "DELETE FROM sessions; DELETE FROM login_throttle; VACUUM;");
+        if (rc != DJ_OK)
+            fprintf(stderr, "dangjian backup: %s\n", db_errmsg(copy));
+        db_close(copy);
+    }
+    if (rc != DJ_OK) {
+        unlink(to);
+        return 1;
+    }
+    printf("backed up %s to %s (without sessions)\n", db, to);
+    return 0;
 }

@@ -17,8 +17,9 @@ static const struct {
     int (*fn)(int argc, char **argv);
     const char *help;
 } commands[] = {
-    {"serve", cmd_serve, "serve --db FILE --listen HOST:PORT [--public-url URL] [--web DIR] [--threads N] [--quiet]"},
-    {"init", cmd_init, "init --db FILE [--admin-password PW]   create the database and the first admin"},
+    {"serve", cmd_serve, "serve --db FILE --listen HOST:PORT [--public-url URL] [--web DIR] [--threads N] [--quiet]\n"
+                         "                 [--trusted-proxy ADDR[,ADDR]] [--key-file FILE]"},
+    {"init", cmd_init, "init --db FILE [--admin-password PW] [--key-file FILE]   create the database, the three administrators and the seal key"},
     {"migrate", cmd_migrate, "migrate --db FILE                      apply pending schema migrations"},
     {"user", cmd_user, "user add|grant|revoke|passwd|list --db FILE ...   manage accounts"},
     {"demo", cmd_demo, "demo --db FILE [--password PW]         load the demo agency"},
@@ -31,7 +32,7 @@ static const struct {
     /* issue 4: organisational life */
 
     /* issue 5: points (verify) */
-    {"verify", points_cmd_verify, "verify --db FILE                       check the points ledger's hash chains"},
+    {"verify", cmd_verify, "verify --db FILE [--key-file FILE] [--checkpoints FILE]   check the ledger's chains and the seals"},
 
     /* issue 6: work lists (report) */
     {"report", lists_cli_report, "report --db FILE --out FILE|- [--list ID] [--quarter 2026-Q3] [--format pdf|xlsx|json]   quarterly report of the work lists"},

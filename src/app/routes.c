@@ -1,8 +1,11 @@
-/* routes.c - the list of every subject's route table. A subject adds its
- * routes to its own table; a new subject adds one line here. */
+/* routes.c - the list of every subject's route table, with the kinds of id
+ * (scope.h) and the sealed chains (anchor.h) the subjects own. A subject adds
+ * its routes to its own table; a new subject adds one line here. */
 #include "../account/account.h"
 #include "../assess/assess.h"
+#include "../core/anchor.h"
 #include "../core/http.h"
+#include "../core/scope.h"
 #include "../core/todo.h"
 #include "../dashboard/dashboard.h"
 #include "../life/life.h"
@@ -22,6 +25,7 @@ void app_routes_register(void)
     dj_routes_add(orgs_routes);
 
     dj_routes_add(people_routes);
+    dj_scope_add(people_scope_kinds);
 
     dj_routes_add(todo_routes);
 
@@ -31,8 +35,10 @@ void app_routes_register(void)
     lists_todos_register();
 
     dj_routes_add(points_routes);
+    dj_anchor_add(points_chains);
 
     dj_routes_add(lists_routes);
+    dj_scope_add(lists_scope_kinds);
 
     dj_routes_add(assess_routes);
 

@@ -154,7 +154,7 @@ static int periods_create(dj_req *r)
     static const char *const kinds[] = {"year", "half", NULL};
     static const char *const modes[] = {"top_n", "threshold", NULL};
     static const struct dj_jfield spec[] = {
-        {"scheme_id", "考评方案", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+        {"scheme_id", "考评方案", DJ_J_ID, DJ_J_REQ | DJ_J_UNSCOPED, 0, 0, NULL},
         {"name", "考评期名称", DJ_J_STR, 0, 1, 80, NULL},
         {"kind", "考评周期", DJ_J_STR, DJ_J_REQ, 1, 8, kinds},
         {"year", "年份", DJ_J_INT, DJ_J_REQ, 2000, 2200, NULL},
@@ -490,8 +490,8 @@ static int scores_form(dj_req *r)
 static int scores_save(dj_req *r)
 {
     static const struct dj_jfield spec[] = {
-        {"org_id", "支部", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
-        {"indicator_id", "指标", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+        {"org_id", "支部", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "assess.score")},
+        {"indicator_id", "指标", DJ_J_ID, DJ_J_REQ | DJ_J_UNSCOPED, 0, 0, NULL},
         {"score", "评分", DJ_J_NUM, DJ_J_REQ, 0, 0, NULL},
         {"comment", "评语", DJ_J_STR, DJ_J_REQ, 2, 500, NULL},
         {NULL},

@@ -17,3 +17,16 @@ int audit_write(db_conn *c, dj_req *r, const char *action, const char *entity, i
                    "tItttIjjt", at, uid, login, action, entity, entity_id, (json_t *)before, (json_t *)after,
                    r ? r->ip : NULL);
 }
+
+void audit_refusal(dj_req *r)
+{
+    if (!r->user)
+        return;
+    db_conn *c = dj_db(r);
+    if (!c)
+        return;
+    json_t *what = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "method", r->method, "path", r->path, "code",
+                             r->err_code, "field", r->err_field, "message", r->err_message);
+    audit_write(c, r, "forbidden", "request", 0, NULL, what);
+    json_decref(what);
+}

@@ -15,4 +15,8 @@
 int audit_write(db_conn *c, dj_req *r, const char *action, const char *entity, int64_t entity_id,
                 const json_t *before, const json_t *after);
 
+/* Records a refusal (403: no permission, out of scope, a wrong CSRF token) of
+ * a signed-in request, in its own statement: who asked for what and why not. */
+void audit_refusal(dj_req *r);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "mem.h"
@@ -16,7 +17,38 @@
 
 /* ---------- passwords ---------- */
 
-int auth_password_policy(const char *pw, const char **why)
+/* Passwords that meet the composition rule and are still among the first an
+ * attacker tries (leaked-password lists, keyboard walks, the product's own
+ * name).  Compared without regard to case. */
+static const char *const common_passwords[] = {
+    "password1", "password12", "password123", "password1234", "password@1", "password@123", "password#1",
+    "password!", "password1!", "passw0rd", "passw0rd!", "p@ssw0rd", "p@ssword", "p@ssword1", "p@ssw0rd1",
+    "p@ssw0rd123", "p@55w0rd", "pa$$w0rd", "pa$$word1", "admin123", "admin@123", "admin#123", "admin123!",
+    "admin@1234", "admin@2024", "admin@2025", "admin@2026", "administrator1", "root@123", "root123!",
+    "test@123", "test1234!", "qwer1234", "qwer@1234", "qwert123", "qwerty1!", "qwerty12", "qwerty123",
+    "qwerty123!", "qwerty@123", "qazwsx123", "1qaz2wsx", "1qaz@wsx", "1qaz!qaz", "1qaz@2wsx", "zaq12wsx",
+    "zxcv1234", "zxcvbnm1", "asdf1234", "asdf@1234", "abc12345", "abc123456", "abc@1234", "abc@12345",
+    "abcd1234", "abcd@1234", "abcd!234", "aa123456", "aa@123456", "aa123456!", "a1234567", "a12345678",
+    "a123456789", "a1b2c3d4", "q1w2e3r4", "q1w2e3r4t5", "welcome1", "welcome@1", "welcome123", "welcome@123",
+    "letmein1", "letmein!", "iloveyou1", "monkey123", "dragon123", "sunshine1", "princess1", "football1",
+    "baseball1", "master123", "changeme1", "changeme!", "huawei@123", "huawei123", "woaini1314", "woaini@1314",
+    "china@123", "china123!", "beijing@123", "guangdong@123", "dangjian1", "dangjian@1", "dangjian@123",
+    "dangjian123", "dangjian2026", "gongchandang1", "zhongguo123", "p@$$w0rd", "user@123", "user1234!",
+    "guest@123", "demo@1234", "temp@1234", "system@123", "server@123", "oracle@123", "mysql@123",
+    "123456aa", "123456abc", "12345678a", "1234qwer", "1234abcd", "123qwe!@#", "123qweasd", "1q2w3e4r",
+    "1q2w3e4r5t", "1q2w3e4r!", "!qaz2wsx", "!qaz@wsx", "qwe123!@#", "abc123!@#", "abc!@#123", NULL,
+};
+
+static bool ascii_contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; n && *p; p++)
+        if (strncasecmp(p, needle, n) == 0)
+            return true;
+    return false;
+}
+
+int auth_password_policy(const char *pw, const char *login, const char **why)
 {
     int upper = 0, lower = 0, digit = 0, other = 0;
     size_t n = 0;
@@ -44,14 +76,26 @@ int auth_password_policy(const char *pw, const char **why)
         *why = "新密码需包含大写字母、小写字母、数字、符号中的至少三种";
         return DJ_EINVAL;
     }
+    if (login && strlen(login) >= 3 && ascii_contains_nocase(pw, login)) {
+        *why = "新密码不能包含账号名";
+        return DJ_EINVAL;
+    }
+    for (const char *const *c = common_passwords; *c; c++)
+        if (strcasecmp(pw, *c) == 0) {
+            *why = "新密码过于常见，很容易被猜中，请换一个";
+            return DJ_EINVAL;
+        }
     return DJ_OK;
 }
+
+/* argon2id at OWASP's minimum: 19 MiB, 2 passes, 1 lane (libsodium uses one lane). */
+#define PW_OPSLIMIT 2
+#define PW_MEMLIMIT (19u * 1024 * 1024)
 
 char *auth_password_hash(const char *pw)
 {
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (crypto_pwhash_str_alg(out, pw, strlen(pw), PW_OPSLIMIT, PW_MEMLIMIT, crypto_pwhash_ALG_ARGON2ID13) != 0)
         return NULL;
     return dj_strdup(out);
 }
@@ -59,6 +103,12 @@ char *auth_password_hash(const char *pw)
 bool auth_password_verify(const char *hash, const char *pw)
 {
     return hash && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+bool auth_password_needs_rehash(const char *hash)
+{
+    return hash && strncmp(hash, "$argon2id$", 10) == 0 &&
+           crypto_pwhash_str_needs_rehash(hash, PW_OPSLIMIT, PW_MEMLIMIT) != 0;
 }
 
 static char *dummy_hash;
@@ -114,16 +164,16 @@ bool auth_csrf_equal(const char *a, const char *b)
     return sodium_memcmp(a, b, n) == 0;
 }
 
-/* The idle limit of a session: short when the user holds any office role. */
-static int64_t session_idle_seconds(db_conn *c, int64_t user_id)
+/* Whether a session is an office one (the user holds any office role): its
+ * idle limit and lifetime are the short ones.  The limits themselves are read
+ * from the settings at every request (auth_load_session). */
+static bool session_is_office(db_conn *c, int64_t user_id)
 {
     int64_t office = 0;
     db_query_i64(c, &office,
                  "SELECT COUNT(*) FROM grants g JOIN roles ro ON ro.code = g.role WHERE g.user_id = $1 AND ro.office = 1",
                  "i", user_id);
-    if (office > 0)
-        return dj_setting_int(c, "session.office_idle_minutes", 30) * 60;
-    return dj_setting_int(c, "session.member_idle_minutes", 7 * 24 * 60) * 60;
+    return office > 0;
 }
 
 int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[65])
@@ -133,10 +183,23 @@ int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[6
     auth_random_hex(csrf);
     auth_token_hash(token, hash);
     int64_t now = dj_now();
+    bool office = session_is_office(c, user_id);
+    /* idle_seconds stays filled for older readers; the settings decide */
     return db_exec(c,
-                   "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds)"
-                   " VALUES ($1, $2, $3, $4, $4, $5)",
-                   "titii", hash, user_id, csrf, now, session_idle_seconds(c, user_id));
+                   "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds, office)"
+                   " VALUES ($1, $2, $3, $4, $4, $5, $6)",
+                   "titiib", hash, user_id, csrf, now, office ? 1800 : 604800, office);
+}
+
+/* Is a session past its idle limit or its absolute lifetime?  The limits in
+ * minutes/hours/days as the settings hold them (text; NULL: the default). */
+bool auth_session_expired(bool office, int64_t created, int64_t last_seen, int64_t now, const char *idle_min,
+                          const char *max_life)
+{
+    int64_t idle = (idle_min ? strtoll(idle_min, NULL, 10) : (office ? 30 : 7 * 24 * 60)) * 60;
+    int64_t life = max_life ? strtoll(max_life, NULL, 10) : (office ? 12 : 30);
+    life *= office ? 3600 : 86400;
+    return now - last_seen > idle || now - created > life;
 }
 
 char *auth_cookie(dj_req *r, const char *token)
@@ -367,8 +430,12 @@ int auth_load_session(dj_req *r)
     /* One statement per request: the session, its user and one row per grant
      * (a read of the hot path; two statements cost twice the locking). */
     db_stmt *s = db_prep(c,
-                         "SELECT s.user_id, s.csrf, s.last_seen, s.idle_seconds, u.login, u.name, u.person_id,"
-                         " u.must_change_password, u.disabled, g.role, g.org_id, o.path, o.name"
+                         "SELECT s.user_id, s.csrf, s.last_seen, s.office, u.login, u.name, u.person_id,"
+                         " u.must_change_password, u.disabled, g.role, g.org_id, o.path, o.name, s.created_at,"
+                         " (SELECT value FROM settings WHERE key = CASE WHEN s.office = 1"
+                         "   THEN 'session.office_idle_minutes' ELSE 'session.member_idle_minutes' END),"
+                         " (SELECT value FROM settings WHERE key = CASE WHEN s.office = 1"
+                         "   THEN 'session.office_max_hours' ELSE 'session.member_max_days' END)"
                          " FROM sessions s JOIN users u ON u.id = s.user_id"
                          " LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id"
                          " WHERE s.token_hash = $1 ORDER BY g.id");
@@ -381,9 +448,10 @@ int auth_load_session(dj_req *r)
         return rc == DB_DONE ? DJ_OK : rc;
     }
     int64_t now = dj_now();
-    int64_t last = db_col_i64(s, 2), idle = db_col_i64(s, 3);
+    int64_t last = db_col_i64(s, 2);
     bool disabled = db_col_i64(s, 8) != 0;
-    if (disabled || now - last > idle) {
+    if (disabled || auth_session_expired(db_col_i64(s, 3) != 0, db_col_i64(s, 13), last, now, db_col_text(s, 14),
+                                         db_col_text(s, 15))) {
         db_done(s);
         db_exec(c, "DELETE FROM sessions WHERE token_hash = $1", "t", hash);
         auth_cache_invalidate();
@@ -599,6 +667,16 @@ static bool path_within(const char *path, const char *root)
     return strncmp(path, root, strlen(root)) == 0;
 }
 
+bool auth_can_path(dj_req *r, const char *perm, const char *path)
+{
+    for (int i = 0; r->user && path && i < r->user->ngrants; i++) {
+        const struct dj_grant *g = &r->user->grants[i];
+        if (auth_role_has(g->role, perm) && path_within(path, g->org_path))
+            return true;
+    }
+    return false;
+}
+
 bool auth_can(dj_req *r, const char *perm, int64_t org_id)
 {
     if (!r->user)
@@ -660,53 +738,4 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col)
     char *out = dj_arena_strdup(r->arena, n ? (dj_buf_puts(&b, ")"), b.data) : "(1=0)");
     dj_buf_free(&b);
     return out;
-}
-
-/* ---------- login rate limit: failures per address over the last minute or two ----------
- * Counts are kept per one-minute window, and the previous window's count
- * still counts: a burst that straddles a minute's edge is caught whole. */
-
-#define RATE_SLOTS 1024
-#define RATE_WINDOW 60
-#define RATE_MAX 30
-
-static struct {
-    char ip[48];
-    int64_t window;
-    int count, prev;
-} rate[RATE_SLOTS];
-static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* Failures of ip in this window and the one before, after adding add. */
-static int rate_count(const char *ip, int add)
-{
-    unsigned h = 5381;
-    for (const char *p = ip; *p; p++)
-        h = h * 33 + (unsigned char)*p;
-    int64_t w = dj_now() / RATE_WINDOW;
-    pthread_mutex_lock(&rate_mu);
-    __typeof__(rate[0]) *s = &rate[h % RATE_SLOTS];
-    if (strcmp(s->ip, ip) != 0) {
-        snprintf(s->ip, sizeof s->ip, "%s", ip);
-        s->window = w;
-        s->count = s->prev = 0;
-    } else if (s->window != w) {
-        s->prev = s->window == w - 1 ? s->count : 0;
-        s->count = 0;
-        s->window = w;
-    }
-    s->count += add;
-    int n = s->count + s->prev;
-    pthread_mutex_unlock(&rate_mu);
-    return n;
-}
-
-bool auth_rate_allow(const char *ip)
-{
-    return rate_count(ip, 0) < RATE_MAX;
-}
-
-void auth_rate_failed(const char *ip)
-{
-    rate_count(ip, 1);
 }

@@ -17,12 +17,17 @@
 #define DJ_SESSION_COOKIE "dj_session"
 
 /* --- passwords (argon2id through libsodium) --- */
-/* DJ_OK when pw meets the policy (>= 8 characters mixing three of upper,
- * lower, digit and symbol); else DJ_EINVAL and *why says what is missing. */
-int auth_password_policy(const char *pw, const char **why);
-/* A heap string in libsodium's crypto_pwhash_str format. Slow: not on a request thread. */
+/* DJ_OK when pw meets the policy: 8 to 128 characters mixing three of upper,
+ * lower, digit and symbol, not containing the login (when given, 3+ letters),
+ * not on the list of common passwords.  Else DJ_EINVAL and *why says what is
+ * wrong (a Chinese sentence starting with "新密码"). */
+int auth_password_policy(const char *pw, const char *login, const char **why);
+/* A heap string in libsodium's crypto_pwhash_str format: argon2id with 19 MiB
+ * and 2 passes (OWASP's minimum). Slow: not on a request thread. */
 char *auth_password_hash(const char *pw);
 bool auth_password_verify(const char *hash, const char *pw);
+/* A stored argon2id hash made with other parameters: rehash it at the next sign-in. */
+bool auth_password_needs_rehash(const char *hash);
 /* Spends the same time as a verify, for unknown logins (no timing oracle). */
 void auth_password_dummy_verify(const char *pw);
 /* A random password that meets the policy (for init and demo); heap string. */
@@ -34,6 +39,11 @@ void auth_random_hex(char out[65]);
 /* SHA-256 of a token, hex. Only the hash of a session token is stored. */
 void auth_token_hash(const char *token, char out[65]);
 bool auth_csrf_equal(const char *a, const char *b);
+/* Whether a session is over: idle longer than idle_min minutes, or older than
+ * max_life (hours for an office session, days for a member's).  The limits as
+ * the settings hold them; NULL gives the defaults (30 min / 12 h, 7 days / 30 days). */
+bool auth_session_expired(bool office, int64_t created, int64_t last_seen, int64_t now, const char *idle_min,
+                          const char *max_life);
 /* Creates a session for user; writes the token (for the cookie) and its CSRF token. */
 int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[65]);
 /* Reads the session cookie, checks idle expiry, fills r->user (NULL when
@@ -67,6 +77,8 @@ bool auth_role_has(const char *role, const char *perm);
 bool auth_has_perm(dj_req *r, const char *perm);
 /* May the user use perm on org_id (a grant with perm on org_id or an ancestor)? */
 bool auth_can(dj_req *r, const char *perm, int64_t org_id);
+/* May the user use perm on the organisation with this materialised path? */
+bool auth_can_path(dj_req *r, const char *perm, const char *path);
 /* DJ_OK, or DJ_EFORBIDDEN (DJ_ENOTFOUND for an unknown org) with the message set. */
 int auth_require(dj_req *r, const char *perm, int64_t org_id);
 /* An SQL condition limiting path_col (an orgs.path column) to the subtrees
@@ -76,10 +88,6 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col);
 /* The org's path; DJ_ENOTFOUND when there is no such org. Heap string. */
 int auth_org_path(db_conn *c, int64_t org_id, char **path);
 
-/* --- login rate limiting: failed sign-ins per client address and minute,
- * in memory (a brake on password guessing across many accounts; the
- * per-account lockout is in the database) --- */
-bool auth_rate_allow(const char *ip);
-void auth_rate_failed(const char *ip);
+/* Sign-in throttling lives in throttle.h (in the database, shared by every server). */
 
 #endif

@@ -129,11 +129,14 @@ void dj_csv_put(dj_buf *b, const char *s)
 {
     if (!s)
         return;
-    if (!strpbrk(s, ",\"\r\n")) {
+    /* A cell that begins like a formula would run as one when the file is
+     * opened in Excel or WPS (CSV injection): prefix it with ' as OWASP advises. */
+    bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+    if (!formula && !strpbrk(s, ",\"\r\n")) {
         dj_buf_puts(b, s);
         return;
     }
-    dj_buf_puts(b, "\"");
+    dj_buf_puts(b, formula ? "\"'" : "\"");
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             dj_buf_puts(b, "\"");

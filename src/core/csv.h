@@ -31,7 +31,9 @@ void dj_csv_init(struct dj_csv_reader *r, const char *data, size_t len);
  * lists every bad row may go on. Blank lines between records are skipped. */
 int dj_csv_next(struct dj_csv_reader *r, struct dj_csv_record *rec);
 void dj_csv_free(struct dj_csv_reader *r);
-/* Writes one field for a CSV file (quoted when it holds , " CR or LF). */
+/* Writes one field for a CSV file (quoted when it holds , " CR or LF); a
+ * field that begins with = + - @ TAB or CR gets a leading ' so that a
+ * spreadsheet shows it as text instead of running it as a formula. */
 void dj_csv_put(dj_buf *b, const char *s);
 
 bool dj_utf8_valid(const char *s, size_t len);

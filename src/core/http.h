@@ -94,6 +94,7 @@ struct dj_req {
     void (*work)(void *arg);
     void *work_arg;
     int deferred_state;
+    bool dropped;          /* the pool dropped the work for more urgent work: cont() answers without it */
 };
 
 /* --- reading the request --- */
@@ -129,8 +130,9 @@ int dj_fail_code(dj_req *r, int err, const char *code, const char *field, const 
 /* --- lists: {"items":[…],"total":N,"next":cursor|null} --- */
 struct dj_page {
     int64_t limit;  /* 1..500, default 50 */
-    int64_t offset; /* decoded from the opaque cursor */
+    int64_t offset; /* decoded from the opaque cursor, 0..DJ_PAGE_MAX_OFFSET */
 };
+#define DJ_PAGE_MAX_OFFSET 1000000000LL
 int dj_page_parse(dj_req *r, struct dj_page *p);
 /* Builds the list answer; takes the reference to items. */
 json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total);
@@ -143,6 +145,10 @@ json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total);
  * pool's queue is full.
  */
 int dj_defer(dj_req *r, void (*work)(void *), void *arg, dj_handler cont);
+/* The same with a priority (pool.h: lower runs sooner).  When a more urgent
+ * job pushes this one out of the full queue, work never runs: r->dropped is
+ * set and cont(r) answers (a cheap refusal). */
+int dj_defer_prio(dj_req *r, void (*work)(void *), void *arg, dj_handler cont, unsigned prio);
 
 /*
  * Suspends the request until another thread calls dj_resume(r); cont(r) then

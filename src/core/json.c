@@ -125,11 +125,61 @@ static int check_value(const json_t *v, const struct dj_jfield *f, struct dj_jer
             return fail(e, f, NULL, "wrong_type", "“%s”应为数组%.0lld", L, 0);
         if (f->max > 0 && (int64_t)json_array_size(v) > f->max)
             return fail(e, f, NULL, "too_long", "“%s”最多 %lld 项", L, (long long)f->max);
+        if (f->items) {
+            size_t i;
+            json_t *x;
+            json_array_foreach(v, i, x) {
+                struct dj_jerr inner;
+                if (!json_is_object(x))
+                    return fail(e, f, NULL, "wrong_type", "“%s”第 %lld 项应为对象", L, (long long)i + 1);
+                if (dj_json_validate(x, f->items, &inner) != 0) {
+                    e->field = f->name;
+                    e->code = inner.code;
+                    snprintf(e->message, sizeof e->message, "“%s”第 %zu 项：%.250s", L, i + 1, inner.message);
+                    return -1;
+                }
+            }
+        }
         return 0;
+    case DJ_J_IDS: {
+        if (!json_is_array(v))
+            return fail(e, f, NULL, "wrong_type", "“%s”应为编号的数组%.0lld", L, 0);
+        int64_t max = f->max > 0 ? f->max : 1000;
+        if ((int64_t)json_array_size(v) > max)
+            return fail(e, f, NULL, "too_long", "“%s”最多 %lld 项", L, (long long)max);
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            if (!json_is_integer(x) || json_integer_value(x) <= 0)
+                return fail(e, f, NULL, "invalid", "“%s”第 %lld 项不是有效的编号", L, (long long)i + 1);
+        }
+        return 0;
+    }
     case DJ_J_ANY:
         return 0;
     }
     return 0;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+const struct dj_jfield *dj_json_spec_unscoped(const struct dj_jfield *spec)
+{
+    for (const struct dj_jfield *f = spec; f->name; f++) {
+        bool ids = f->type == DJ_J_ID || f->type == DJ_J_IDS;
+        if (ids && !(f->flags & DJ_J_UNSCOPED) && (!f->ref || !f->perm))
+            return f;
+        if (!ids && (ends_with(f->name, "_id") || ends_with(f->name, "_ids")))
+            return f;
+        const struct dj_jfield *inner = f->items ? dj_json_spec_unscoped(f->items) : NULL;
+        if (inner)
+            return inner;
+    }
+    return NULL;
 }
 
 int dj_json_validate(const json_t *obj, const struct dj_jfield *spec, struct dj_jerr *e)
@@ -138,6 +188,13 @@ int dj_json_validate(const json_t *obj, const struct dj_jfield *spec, struct dj_
         e->field = NULL;
         e->code = "wrong_type";
         snprintf(e->message, sizeof e->message, "请求内容应为 JSON 对象");
+        return -1;
+    }
+    const struct dj_jfield *bad = dj_json_spec_unscoped(spec);
+    if (bad) {
+        e->field = bad->name;
+        e->code = "unscoped_id";
+        snprintf(e->message, sizeof e->message, "服务器内部错误：字段“%s”的编号没有声明权限范围", bad->name);
         return -1;
     }
     const char *key;

@@ -39,20 +39,20 @@ static int activities_list(dj_req *r)
 }
 
 static const struct dj_jfield create_spec[] = {
-    {"org_id", "组织", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+    {"org_id", "组织", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "life.manage")},
     {"kind", "活动类型", DJ_J_STR, DJ_J_REQ, 1, 32, life_kind_codes},
     {"title", "活动名称", DJ_J_STR, DJ_J_REQ, 1, 100, NULL},
     {"starts_at", "开始时间", DJ_J_TIME, DJ_J_REQ, 0, 0, NULL},
     {"ends_at", "结束时间", DJ_J_TIME, DJ_J_REQ, 0, 0, NULL},
     {"place", "地点", DJ_J_STR, DJ_J_REQ, 1, 100, NULL},
     {"agenda", "议程", DJ_J_STR, DJ_J_NULL, 0, 5000, NULL},
-    {"host_person_id", "主持人", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
-    {"recorder_person_id", "记录人", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+    {"host_person_id", "主持人", DJ_J_ID, DJ_J_NULL, DJ_SCOPE("person", "life.manage")},
+    {"recorder_person_id", "记录人", DJ_J_ID, DJ_J_NULL, DJ_SCOPE("person", "life.manage")},
     {"topic", "学习专题", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
     {"project", "联系项目/单位", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
     {"study_hours", "学时", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
     {"volunteer_hours", "志愿服务时长", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
-    {"expected_person_ids", "应到人员", DJ_J_ARR, 0, 0, 20000, NULL},
+    {"expected_person_ids", "应到人员", DJ_J_IDS, 0, 0, 20000, NULL, DJ_SCOPE("person", "life.manage")},
     {"attachments", "附件", DJ_J_ARR, 0, 0, 50, NULL},
     {NULL},
 };
@@ -122,13 +122,13 @@ static int activity_patch(dj_req *r)
         {"ends_at", "结束时间", DJ_J_TIME, 0, 0, 0, NULL},
         {"place", "地点", DJ_J_STR, 0, 1, 100, NULL},
         {"agenda", "议程", DJ_J_STR, DJ_J_NULL, 0, 5000, NULL},
-        {"host_person_id", "主持人", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
-        {"recorder_person_id", "记录人", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+        {"host_person_id", "主持人", DJ_J_ID, DJ_J_NULL, DJ_SCOPE("person", "life.manage")},
+        {"recorder_person_id", "记录人", DJ_J_ID, DJ_J_NULL, DJ_SCOPE("person", "life.manage")},
         {"topic", "学习专题", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
         {"project", "联系项目/单位", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
         {"study_hours", "学时", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
         {"volunteer_hours", "志愿服务时长", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
-        {"expected_person_ids", "应到人员", DJ_J_ARR, 0, 0, 20000, NULL},
+        {"expected_person_ids", "应到人员", DJ_J_IDS, 0, 0, 20000, NULL, DJ_SCOPE("person", "life.manage")},
         {"minutes", "会议记录", DJ_J_STR, DJ_J_NULL, 0, 50000, NULL},
         {"resolutions", "决议", DJ_J_STR, DJ_J_NULL, 0, 10000, NULL},
         {"attachments", "附件", DJ_J_ARR, 0, 0, 50, NULL},
@@ -192,7 +192,7 @@ static int activity_checkin(dj_req *r)
 {
     static const struct dj_jfield spec[] = {
         {"token", "签到码", DJ_J_STR, 0, 1, 64, NULL},
-        {"person_id", "签到人员", DJ_J_ID, 0, 0, 0, NULL},
+        {"person_id", "签到人员", DJ_J_ID, 0, DJ_SCOPE("person", "life.manage")},
         {NULL},
     };
     json_t *in;
@@ -205,14 +205,14 @@ static int activity_checkin(dj_req *r)
     json_decref(in);
     if (has_token == has_person)
         return dj_fail(r, DJ_EINVAL, "token", "请提供签到码 token（扫码签到）或 person_id（代为签到）其中之一");
-    /* a scanned code may be for an activity the member cannot list: check it as 404 anyway */
+    /* an activity the caller may not see answers as one that does not exist, whatever its state */
     struct life_activity_brief a;
     int64_t id;
     if ((rc = dj_param_id(r, "id", &id)) != DJ_OK)
         return rc;
     rc = life_activity_brief(dj_db(r), id, &a);
-    if (rc == DJ_ENOTFOUND)
-        return dj_fail(r, rc, "id", "找不到该活动");
+    if (rc == DJ_ENOTFOUND || (rc == DJ_OK && !life_may_see(r, &a)))
+        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该活动");
     if (rc != DJ_OK)
         return rc;
     return has_token ? life_checkin_self(r, &a, token) : life_checkin_manual(r, &a, person);
@@ -234,6 +234,14 @@ static int activity_attendance(dj_req *r)
         size_t i;
         json_t *p;
         json_array_foreach(json_object_get(o, "people"), i, p) json_object_del(p, "leave_reason");
+    }
+    /* who was absent is for those who run or supervise the branch's life: a
+     * member sees their own line and the totals */
+    if (!auth_can(r, "life.attendance", a.org_id)) {
+        json_t *people = json_object_get(o, "people");
+        for (size_t i = json_array_size(people); i-- > 0;)
+            if (dj_jint(json_array_get(people, i), "person_id", 0) != r->user->person_id || !r->user->person_id)
+                json_array_remove(people, i);
     }
     return dj_reply_json(r, 200, o);
 }

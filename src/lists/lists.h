@@ -15,8 +15,11 @@
 #include "../core/db.h"
 #include "../core/http.h"
 #include "../core/mem.h"
+#include "../core/scope.h"
 
 extern const struct dj_route lists_routes[];
+/* The kinds of id the work lists own (scope.h): "list" (the keeping organisation). */
+extern const struct dj_scope_kind lists_scope_kinds[];
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int lists_demo_load(db_conn *c, const char *password_hash);
 /* `dangjian report`: a quarterly report written to a file (lists_cli.c). */

@@ -33,6 +33,12 @@ void lists_viewer_of(dj_req *r, struct lists_viewer *v)
     dj_buf_free(&b);
 }
 
+const struct dj_scope_kind lists_scope_kinds[] = {
+    {"list", "清单", "SELECT o.path FROM lists l JOIN orgs o ON o.id = l.org_id WHERE l.id = $1"},
+    {"inspection", "检查记录", "SELECT o.path FROM inspections i JOIN orgs o ON o.id = i.org_id WHERE i.id = $1"},
+    {0},
+};
+
 /* ---------------------------------------------------------------- access */
 
 bool lists_can_write(dj_req *r, const json_t *list)
@@ -175,7 +181,7 @@ static int lists_create(dj_req *r)
         {"year", "年度", DJ_J_INT, 0, 2000, 2100, NULL},
         {"description", "说明", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
         {"categories", "类别", DJ_J_ARR, 0, 0, 0, NULL},
-        {"org_id", "所属组织", DJ_J_ID, 0, 0, 0, NULL},
+        {"org_id", "所属组织", DJ_J_ID, 0, DJ_SCOPE("org", "list.read")},
         {NULL},
     };
     json_t *in;
@@ -311,12 +317,19 @@ static int parse_filter(dj_req *r, struct lists_item_filter *f)
         return dj_fail(r, DJ_EINVAL, "status", "状态应为 not_started、in_progress、done、overdue 或 cancelled");
     if ((s = dj_query(r, "category")) && *s)
         f->category = s;
-    if ((rc = dj_query_int(r, "org_id", 0, 0, INT64_MAX, &f->org_id)) ||
-        (rc = dj_query_int(r, "person_id", 0, 0, INT64_MAX, &f->person_id)) ||
+    /* each id names something the caller must be able to reach, not only a filter */
+    const char *pid = dj_query(r, "person_id");
+    bool self = pid && r->user && r->user->person_id && strtoll(pid, NULL, 10) == r->user->person_id;
+    if ((rc = dj_query_ref(r, "org_id", "org", "list.read", &f->org_id)) ||
+        (self ? (f->person_id = r->user->person_id, 0) : (rc = dj_query_ref(r, "person_id", "person", "list.read", &f->person_id))) ||
+        (rc = dj_query_ref(r, "inspection_id", "inspection", "list.read", &f->inspection_id)) ||
         (rc = dj_query_int(r, "list_id", 0, 0, INT64_MAX, &f->list_id)) ||
-        (rc = dj_query_int(r, "inspection_id", 0, 0, INT64_MAX, &f->inspection_id)) ||
         (rc = dj_query_int(r, "due_within", -1, -1, 3660, &f->due_within)))
         return rc;
+    json_t *visible = NULL;
+    if (f->list_id && (rc = lists_load_visible(r, f->list_id, &visible)))
+        return rc;
+    json_decref(visible);
     int64_t mine = 0;
     if ((rc = dj_query_int(r, "mine", 0, 0, 1, &mine)))
         return rc;
@@ -394,10 +407,10 @@ static const char *const states_spec[] = {"not_started", "in_progress", "done", 
     {"action_type", "动作类型", DJ_J_STR, 0, 1, 16, actions_spec},                                         \
     {"source", "问题来源", DJ_J_STR, DJ_J_NULL, 1, 32, lists_sources},                                     \
     {"source_detail", "来源说明", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},                                      \
-    {"org_id", "责任单位", DJ_J_ID, 0, 0, 0, NULL},                                                        \
-    {"owners", "责任人", DJ_J_ARR, 0, 0, 0, NULL},                                                         \
-    {"co_owners", "协同责任人", DJ_J_ARR, 0, 0, 0, NULL},                                                  \
-    {"co_orgs", "协同单位", DJ_J_ARR, 0, 0, 0, NULL},                                                      \
+    {"org_id", "责任单位", DJ_J_ID, 0, DJ_SCOPE("org", "list.read")},                                      \
+    {"owners", "责任人", DJ_J_IDS, 0, 0, 50, NULL, DJ_SCOPE("person", "list.read")},                       \
+    {"co_owners", "协同责任人", DJ_J_IDS, 0, 0, 50, NULL, DJ_SCOPE("person", "list.read")},                \
+    {"co_orgs", "协同单位", DJ_J_IDS, 0, 0, 50, NULL, DJ_SCOPE("org", "list.read")},                       \
     {"start_on", "开始日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},                                            \
     {"due_on", "完成时限", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},                                              \
     {"outcome", "成效", DJ_J_STR, DJ_J_NULL, 0, 4000, NULL}
@@ -435,13 +448,15 @@ static int item_input_check(dj_req *r, const json_t *in, const json_t *list, con
     return rc;
 }
 
+const struct dj_jfield lists_item_new_spec[] = {
+    ITEM_FIELDS(DJ_J_REQ),
+    {"progress", "进度", DJ_J_INT, 0, 0, 100, NULL},
+    {NULL},
+};
+
 static int item_create(dj_req *r)
 {
-    static const struct dj_jfield spec[] = {
-        ITEM_FIELDS(DJ_J_REQ),
-        {"progress", "进度", DJ_J_INT, 0, 0, 100, NULL},
-        {NULL},
-    };
+    const struct dj_jfield *spec = lists_item_new_spec;
     int64_t id;
     int rc = dj_param_id(r, "id", &id);
     if (rc)

@@ -15,6 +15,9 @@ bool lists_can_write(dj_req *r, const json_t *list);
 /* Loads a list the caller may see; 404/403 with the message set otherwise. */
 int lists_load_visible(dj_req *r, int64_t id, json_t **out);
 
+/* The fields of a new item (the import's rows become such objects too). */
+extern const struct dj_jfield lists_item_new_spec[];
+
 /* lists_report_api.c */
 int lists_report_one(dj_req *r);
 int lists_report_all(dj_req *r);

@@ -8,6 +8,7 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/scope.h"
 #include "../core/json.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
@@ -183,11 +184,20 @@ int lists_import(dj_req *r)
     }
     rc = lists_import_parse(c, id, text, len, &imp);
     free(text);
+    /* the people and organisations the rows name are ids in a body too: each within the caller's reach */
+    size_t k;
+    json_t *it;
+    json_array_foreach(imp.items, k, it) {
+        if (rc != DJ_OK)
+            break;
+        if ((rc = dj_scope_body(r, lists_item_new_spec, it)) != DJ_OK)
+            dj_fail_code(r, rc, r->err_code, r->err_field, "表格第 %zu 个事项：%s", k + 1, r->err_message);
+    }
+    if (rc && !dry)
+        db_rollback(c);
     size_t nerr = imp.errors ? json_array_size(imp.errors) : 0;
     int64_t imported = 0;
-    if (!dry) {
-        size_t k;
-        json_t *it;
+    if (!dry && rc == DJ_OK) {
         json_array_foreach(imp.items, k, it) {
             if (rc || nerr)
                 break;
@@ -226,7 +236,7 @@ int lists_import(dj_req *r)
 int inspections_list(dj_req *r)
 {
     int64_t org = 0;
-    int rc = dj_query_int(r, "org_id", 0, 0, INT64_MAX, &org);
+    int rc = dj_query_ref(r, "org_id", "org", "list.read", &org);
     if (rc)
         return rc;
     struct lists_viewer v;
@@ -316,23 +326,23 @@ static int rectification_list(dj_req *r, const json_t *in, int64_t *list_id)
 
 int inspection_create(dj_req *r)
 {
-    static const struct dj_jfield spec[] = {
-        {"org_id", "被检查支部", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
-        {"on_date", "检查日期", DJ_J_DATE, DJ_J_REQ, 0, 0, NULL},
-        {"title", "检查名称", DJ_J_STR, DJ_J_REQ, 1, 100, NULL},
-        {"inspectors", "检查人员", DJ_J_ARR, DJ_J_REQ, 0, 0, NULL},
-        {"summary", "检查情况", DJ_J_STR, DJ_J_NULL, 0, 4000, NULL},
-        {"list_id", "整改清单", DJ_J_ID, 0, 0, 0, NULL},
-        {"findings", "发现问题", DJ_J_ARR, DJ_J_REQ, 0, 0, NULL},
-        {NULL},
-    };
     static const struct dj_jfield finding_spec[] = {
         {"title", "问题", DJ_J_STR, DJ_J_REQ, 1, 200, NULL},
         {"description", "整改要求", DJ_J_STR, DJ_J_NULL, 0, 4000, NULL},
         {"category", "类别", DJ_J_STR, 0, 1, 50, NULL},
         {"source_detail", "问题类型", DJ_J_STR, DJ_J_NULL, 0, 200, NULL},
         {"due_on", "整改时限", DJ_J_DATE, DJ_J_REQ, 0, 0, NULL},
-        {"owners", "整改责任人", DJ_J_ARR, 0, 0, 0, NULL},
+        {"owners", "整改责任人", DJ_J_IDS, 0, 0, 50, NULL, DJ_SCOPE("person", "list.read")},
+        {NULL},
+    };
+    static const struct dj_jfield spec[] = {
+        {"org_id", "被检查支部", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "inspection.write")},
+        {"on_date", "检查日期", DJ_J_DATE, DJ_J_REQ, 0, 0, NULL},
+        {"title", "检查名称", DJ_J_STR, DJ_J_REQ, 1, 100, NULL},
+        {"inspectors", "检查人员", DJ_J_ARR, DJ_J_REQ, 0, 0, NULL},
+        {"summary", "检查情况", DJ_J_STR, DJ_J_NULL, 0, 4000, NULL},
+        {"list_id", "整改清单", DJ_J_ID, 0, DJ_SCOPE("list", "list.read")},
+        {"findings", "发现问题", DJ_J_ARR, DJ_J_REQ, 0, 0, NULL, finding_spec},
         {NULL},
     };
     json_t *in;

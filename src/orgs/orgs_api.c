@@ -10,6 +10,14 @@
 
 static const char *const kinds[] = {"committee", "general_branch", "branch", "group", "union", "women", "youth", NULL};
 
+/* One officer of a committee: the person must be within the caller's reach. */
+static const struct dj_jfield officer_spec[] = {
+    {"post", "职务", DJ_J_STR, DJ_J_REQ, 1, 32, NULL},
+    {"person_id", "人员", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("person", "org.write")},
+    {"since", "任职日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {NULL},
+};
+
 static int orgs_tree(dj_req *r)
 {
     int rc;
@@ -70,7 +78,7 @@ static int finish(dj_req *r, int rc, const struct orgs_err *e)
 static int orgs_new(dj_req *r)
 {
     static const struct dj_jfield spec[] = {
-        {"parent_id", "上级组织", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+        {"parent_id", "上级组织", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "org.write")},
         {"kind", "组织类别", DJ_J_STR, DJ_J_REQ, 1, 32, kinds},
         {"name", "组织名称", DJ_J_STR, DJ_J_REQ, 1, 60, NULL},
         {"sort", "排序", DJ_J_INT, 0, 0, 100000, NULL},
@@ -80,7 +88,7 @@ static int orgs_new(dj_req *r)
         {"brand_name", "品牌名称", DJ_J_STR, DJ_J_NULL, 0, 60, NULL},
         {"brand_slogan", "品牌口号", DJ_J_STR, DJ_J_NULL, 0, 100, NULL},
         {"brand_description", "品牌简介", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
-        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL},
+        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL, officer_spec},
         {NULL},
     };
     json_t *in;
@@ -112,6 +120,50 @@ out:
     return rc;
 }
 
+/* Writes a change of org id (checked by the caller) with its audit record, and answers with the org. */
+static int apply_change(dj_req *r, int64_t id, const json_t *in)
+{
+    db_conn *c = dj_db(r);
+    struct orgs_err e = {0};
+    int rc = db_begin(c);
+    if (rc)
+        return rc;
+    json_t *before = audit_view(c, id);
+    rc = orgs_update(c, id, in, &e);
+    json_t *after = rc == DJ_OK ? audit_view(c, id) : NULL;
+    if (rc == DJ_OK)
+        rc = audit_write(c, r, dj_jhas(in, "dissolved_on") ? "dissolve" : dj_jhas(in, "parent_id") ? "move" : "update",
+                         "org", id, before, after);
+    json_decref(before);
+    json_decref(after);
+    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if ((rc = finish(r, rc, &e)))
+        return rc;
+    json_t *o = orgs_get(c, id, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+/* 支部品牌: a branch's own officers keep its brand (org.brand on the branch). */
+static int orgs_brand(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"brand_name", "品牌名称", DJ_J_STR, DJ_J_NULL, 0, 60, NULL},
+        {"brand_slogan", "品牌口号", DJ_J_STR, DJ_J_NULL, 0, 100, NULL},
+        {"brand_description", "品牌简介", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
+        {NULL},
+    };
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc || (rc = auth_require(r, "org.brand", id)))
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    rc = json_object_size(in) ? apply_change(r, id, in) : dj_fail(r, DJ_EINVAL, NULL, "没有要修改的内容");
+    json_decref(in);
+    return rc;
+}
+
 static int orgs_change(dj_req *r)
 {
     static const struct dj_jfield spec[] = {
@@ -123,9 +175,9 @@ static int orgs_change(dj_req *r)
         {"brand_name", "品牌名称", DJ_J_STR, DJ_J_NULL, 0, 60, NULL},
         {"brand_slogan", "品牌口号", DJ_J_STR, DJ_J_NULL, 0, 100, NULL},
         {"brand_description", "品牌简介", DJ_J_STR, DJ_J_NULL, 0, 2000, NULL},
-        {"parent_id", "上级组织", DJ_J_ID, 0, 0, 0, NULL},
+        {"parent_id", "上级组织", DJ_J_ID, 0, DJ_SCOPE("org", "org.write")},
         {"dissolved_on", "撤销日期", DJ_J_DATE, 0, 0, 0, NULL},
-        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL},
+        {"officers", "委员会成员", DJ_J_ARR, 0, 0, 20, NULL, officer_spec},
         {NULL},
     };
     int64_t id;
@@ -139,35 +191,15 @@ static int orgs_change(dj_req *r)
         json_decref(in);
         return dj_fail(r, DJ_EINVAL, NULL, "没有要修改的内容");
     }
-    /* a branch keeps its own brand (org.brand); everything else is the committee's (org.write) */
-    bool brand_only = json_object_size(in) > 0;
-    const char *key;
-    json_t *v;
-    json_object_foreach(in, key, v) brand_only = brand_only && strncmp(key, "brand_", 6) == 0;
-    db_conn *c = dj_db(r);
-    struct orgs_err e = {0};
-    if ((rc = auth_require(r, brand_only ? "org.brand" : "org.write", id)))
+    /* everything here is the committee's (org.write); a branch keeps its own brand at /brand */
+    if ((rc = auth_require(r, "org.write", id)))
         goto out;
     if (dj_jhas(in, "parent_id") && (rc = auth_require(r, "org.write", dj_jint(in, "parent_id", 0)))) {
         if (rc == DJ_ENOTFOUND)
             rc = dj_fail(r, DJ_EINVAL, "parent_id", "找不到上级组织");
         goto out;
     }
-    if ((rc = db_begin(c)))
-        goto out;
-    json_t *before = audit_view(c, id);
-    rc = orgs_update(c, id, in, &e);
-    json_t *after = rc == DJ_OK ? audit_view(c, id) : NULL;
-    if (rc == DJ_OK)
-        rc = audit_write(c, r, dj_jhas(in, "dissolved_on") ? "dissolve" : dj_jhas(in, "parent_id") ? "move" : "update",
-                         "org", id, before, after);
-    json_decref(before);
-    json_decref(after);
-    rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
-    if ((rc = finish(r, rc, &e)))
-        goto out;
-    json_t *o = orgs_get(c, id, &rc);
-    rc = o ? dj_reply_json(r, 200, o) : rc;
+    rc = apply_change(r, id, in);
 out:
     json_decref(in);
     return rc;
@@ -177,7 +209,8 @@ const struct dj_route orgs_routes[] = {
     {"GET", "/api/v1/orgs", orgs_tree, "org.read", 0, 0},
     {"POST", "/api/v1/orgs", orgs_new, "org.write", 0, 0},
     {"GET", "/api/v1/orgs/:id", orgs_one, "org.read", 0, 0},
-    {"PATCH", "/api/v1/orgs/:id", orgs_change, "org.read", 0, 0},
+    {"PATCH", "/api/v1/orgs/:id", orgs_change, "org.write", 0, 0},
+    {"PATCH", "/api/v1/orgs/:id/brand", orgs_brand, "org.brand", 0, 0},
     {"GET", "/api/v1/orgs/:id/warnings", orgs_warn, "org.read", 0, 0},
     {0},
 };

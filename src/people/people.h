@@ -12,8 +12,11 @@
 #include "../core/db.h"
 #include "../core/csv.h"
 #include "../core/http.h"
+#include "../core/scope.h"
 
 extern const struct dj_route people_routes[];
+/* The kinds of id the roster owns (scope.h): "person". */
+extern const struct dj_scope_kind people_scope_kinds[];
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int people_demo_load(db_conn *c, const char *password_hash);
 

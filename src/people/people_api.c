@@ -8,6 +8,7 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/scope.h"
 #include "people.h"
 
 static const char *const genders[] = {"male", "female", NULL};
@@ -64,6 +65,15 @@ static int parse_filter(dj_req *r, struct people_filter *f)
     return DJ_OK;
 }
 
+/* A read of someone else's private data (phone, birth date unmasked), or an
+ * export of the roster, is itself a record: who looked at whom. */
+static int audit_private_read(dj_req *r, const char *action, int64_t id, json_t *what)
+{
+    int rc = audit_write(dj_db(r), r, action, "person", id, NULL, what);
+    json_decref(what);
+    return rc;
+}
+
 static int people_index(dj_req *r)
 {
     struct dj_page pg;
@@ -75,6 +85,14 @@ static int people_index(dj_req *r)
     json_t *items = people_list(dj_db(r), &f, pg.limit, pg.offset, &total, &rc);
     if (!items)
         return rc;
+    /* a page that shows others' phones and birth dates unmasked is on the record */
+    if (strcmp(f.private_scope, "(1=0)") != 0 &&
+        (rc = audit_private_read(r, "read_private", 0,
+                                 json_pack("{s:s?, s:s?, s:s?, s:I, s:I}", "q", f.q, "status", f.status, "org", dj_query(r, "org"),
+                                           "offset", (json_int_t)pg.offset, "rows", (json_int_t)json_array_size(items))))) {
+        json_decref(items);
+        return rc;
+    }
     return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
 }
 
@@ -110,6 +128,11 @@ static int people_show(dj_req *r)
     json_t *p = people_get(dj_db(r), id, priv, &rc);
     if (!p)
         return rc;
+    if (priv && id != me(r) &&
+        (rc = audit_private_read(r, "read_private", id, json_pack("{s:s}", "fields", "phone,birth_date")))) {
+        json_decref(p);
+        return rc;
+    }
     return dj_reply_json(r, 200, p);
 }
 
@@ -122,13 +145,13 @@ static const struct dj_jfield person_spec_new[] = {
     {"phone", "手机号", DJ_J_STR, DJ_J_NULL, 0, 20, NULL},
     {"job_post", "职务", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
     {"job_title", "职级", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
-    {"org_id", "所在支部", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+    {"org_id", "所在支部", DJ_J_ID, DJ_J_NULL, DJ_SCOPE("org", "person.write")},
     {"party_status", "党员类别", DJ_J_STR, 0, 0, 0, people_statuses},
     {"joined_on", "入党时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"full_on", "转正时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"probation_until", "预备期满", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"pledge", "承诺", DJ_J_STR, DJ_J_NULL, 0, 500, NULL},
-    {"mass_orgs", "工会/妇委会/团组织", DJ_J_ARR, 0, 0, 10, NULL},
+    {"mass_orgs", "工会/妇委会/团组织", DJ_J_IDS, 0, 0, 10, NULL, DJ_SCOPE("org", "person.write")},
     {NULL},
 };
 
@@ -141,13 +164,13 @@ static const struct dj_jfield person_spec_change[] = {
     {"phone", "手机号", DJ_J_STR, DJ_J_NULL, 0, 20, NULL},
     {"job_post", "职务", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
     {"job_title", "职级", DJ_J_STR, DJ_J_NULL, 0, 50, NULL},
-    {"org_id", "所在支部", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+    {"org_id", "所在支部", DJ_J_ID, DJ_J_NULL, DJ_SCOPE("org", "person.write")},
     {"party_status", "党员类别", DJ_J_STR, 0, 0, 0, people_statuses},
     {"joined_on", "入党时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"full_on", "转正时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"probation_until", "预备期满", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"pledge", "承诺", DJ_J_STR, DJ_J_NULL, 0, 500, NULL},
-    {"mass_orgs", "工会/妇委会/团组织", DJ_J_ARR, 0, 0, 10, NULL},
+    {"mass_orgs", "工会/妇委会/团组织", DJ_J_IDS, 0, 0, 10, NULL, DJ_SCOPE("org", "person.write")},
     {"active", "在册", DJ_J_BOOL, 0, 0, 0, NULL},
     {NULL},
 };
@@ -201,6 +224,24 @@ out:
     return rc;
 }
 
+/* Every union, women's or youth organisation the person now belongs to must be
+ * in the caller's reach before the list may be replaced. */
+static int check_mass_left(dj_req *r, int64_t id)
+{
+    int rc = DJ_OK;
+    json_t *p = people_get(dj_db(r), id, false, &rc);
+    if (!p)
+        return rc;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(p, "mass_orgs"), i, m) {
+        if ((rc = dj_scope_check(r, "org", "person.write", dj_jint(m, "id", 0), "mass_orgs", "工会/妇委会/团组织")))
+            break;
+    }
+    json_decref(p);
+    return rc;
+}
+
 static int people_change(dj_req *r)
 {
     int64_t id, org = 0;
@@ -229,6 +270,9 @@ static int people_change(dj_req *r)
         if ((rc = auth_require(r, "person.write", org)))
             goto out;
         if (dj_jhas(in, "org_id") && (rc = require_write_org(r, dj_jint(in, "org_id", 0))))
+            goto out;
+        /* the new memberships were checked with the body; leaving one is a change to it too */
+        if (dj_jhas(in, "mass_orgs") && (rc = check_mass_left(r, id)))
             goto out;
     }
     if ((rc = db_begin(c)))
@@ -346,6 +390,11 @@ static int people_export(dj_req *r)
         return dj_fail(r, DJ_EINVAL, "format", "导出格式只能是 csv 或 xlsx");
     dj_buf b = {0};
     rc = xlsx ? people_export_xlsx(dj_db(r), &f, &b) : people_export_csv(dj_db(r), &f, &b);
+    if (rc == DJ_OK)
+        rc = audit_private_read(r, "export", 0,
+                                json_pack("{s:s, s:s?, s:s?, s:s?, s:b}", "format", xlsx ? "xlsx" : "csv", "q", f.q,
+                                          "status", f.status, "org", dj_query(r, "org"), "private",
+                                          strcmp(f.private_scope, "(1=0)") != 0));
     if (rc) {
         dj_buf_free(&b);
         return rc;
@@ -358,6 +407,17 @@ static int people_export(dj_req *r)
                               : "text/csv; charset=utf-8",
                          b.data, b.len);
 }
+
+/* A person belongs to their party branch (the agency's root when they have
+ * none) and to each union, women's or youth organisation they are a member
+ * of: a union officer reaches the union's members, a secretary the branch's. */
+const struct dj_scope_kind people_scope_kinds[] = {
+    {"person", "人员",
+     "SELECT COALESCE(o.path, (SELECT MIN(r.path) FROM orgs r WHERE r.parent_id IS NULL)) FROM people p"
+     " LEFT JOIN orgs o ON o.id = p.org_id WHERE p.id = $1"
+     " UNION ALL SELECT o.path FROM person_orgs m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1"},
+    {0},
+};
 
 const struct dj_route people_routes[] = {
     {"GET", "/api/v1/people", people_index, "person.read", 0, 0},

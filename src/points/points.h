@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/anchor.h"
 #include "../core/db.h"
 #include "../core/http.h"
 
@@ -20,7 +21,11 @@ extern const struct dj_route points_routes[];
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int points_demo_load(db_conn *c, const char *password_hash);
 /* `dangjian verify --db FILE`: 0 when every chain matches, 1 when one is broken, 2 on error. */
-int points_cmd_verify(int argc, char **argv);
+/* The ledger's seal chain (anchor.h): registered by the program. */
+extern const struct dj_chain points_chains[];
+/* The ledger's part of `dangjian verify`: sets "ok", "entries" and, when broken,
+ * "first_bad" and "person_id" in out, and says what broke on stderr. */
+int points_verify_print(db_conn *c, json_t *out);
 
 /* ---------- pure rules ---------- */
 

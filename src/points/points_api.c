@@ -10,6 +10,7 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/scope.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "points.h"
@@ -187,7 +188,7 @@ static int ledger_get(dj_req *r)
 
 static int org_arg(dj_req *r, int64_t *org)
 {
-    int rc = dj_query_int(r, "org", 0, 0, INT64_MAX, org);
+    int rc = dj_query_ref(r, "org", "org", "points.read", org);
     if (rc)
         return rc;
     if (!*org) {
@@ -510,7 +511,7 @@ static int claim_decision(dj_req *r)
 static int entries_post(dj_req *r)
 {
     static const struct dj_jfield spec[] = {
-        {"person_id", "党员", DJ_J_ID, DJ_J_REQ, 0, 0, NULL},
+        {"person_id", "党员", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("person", "points.manage")},
         {"rule_code", "积分规则", DJ_J_STR, DJ_J_REQ, 1, 60, NULL},
         {"reason", "事由", DJ_J_STR, DJ_J_REQ, 2, 300, NULL},
         {"occurred_on", "发生日期", DJ_J_DATE, DJ_J_REQ, 0, 0, NULL},

@@ -266,7 +266,8 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
     }
     json_t *out = json_pack("{s:s, s:I, s:I, s:o, s:o}", "period", period, "org_id", (json_int_t)org_id, "total",
                             (json_int_t)members, "items", items, "branches", branches);
-    json_object_set_new(out, "next", offset + limit < members ? json_integer(offset + limit) : json_null());
+    /* written so that no cursor, however large, overflows */
+    json_object_set_new(out, "next", offset < members - limit ? json_integer(offset + limit) : json_null());
     json_object_set_new(out, "org_name", org_name ? json_string(org_name) : json_null());
     free(org_name);
     return out;

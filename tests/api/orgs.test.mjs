@@ -79,12 +79,18 @@ test('organisations', async (t) => {
       assert.equal(r.status, 400);
       r = await com.get('/api/v1/orgs/3');
       assert.equal(r.body.officers.length, 3, 'a refused change left the officers alone');
-      // the brand: the branch's own secretary may keep it, nobody else's
-      r = await secA.patch('/api/v1/orgs/2', { brand_name: '红色引擎', brand_slogan: '围绕中心抓党建', brand_description: '……' });
+      // the brand: the branch's own secretary may keep it (its own route, org.brand), nobody else's
+      r = await secA.patch('/api/v1/orgs/2/brand', { brand_name: '红色引擎', brand_slogan: '围绕中心抓党建', brand_description: '……' });
       assert.equal(r.status, 200, r.text);
       assert.equal(r.body.brand_name, '红色引擎');
-      r = await secA.patch('/api/v1/orgs/3', { brand_name: '抢品牌' });
+      r = await secA.patch('/api/v1/orgs/3/brand', { brand_name: '抢品牌' });
       assert.equal(r.status, 403);
+      r = await secA.patch('/api/v1/orgs/2/brand', { name: '改名' });
+      assert.equal(r.status, 400, 'only the brand goes through /brand');
+      // PATCH /orgs/:id is routed with org.write: a secretary is refused before the handler runs
+      r = await secA.patch('/api/v1/orgs/2', { brand_name: '红色引擎' });
+      assert.equal(r.status, 403);
+      assert.equal(r.body.error.message, '您的角色没有此项权限');
       r = await secA.patch('/api/v1/orgs/2', { name: '改名' });
       assert.equal(r.status, 403);
       r = await com.patch('/api/v1/orgs/2', { nonsense: 1 });

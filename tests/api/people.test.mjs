@@ -100,11 +100,22 @@ test('people', async (t) => {
       r = await com.patch('/api/v1/people/1', {});
       assert.equal(r.status, 400);
       const before = count(srv.db);
-      r = await secA.patch(`/api/v1/people/${id}`, { party_status: 'candidate', job_post: '科员', mass_orgs: [ORG.union, ORG.women] });
+      r = await secA.patch(`/api/v1/people/${id}`, { party_status: 'candidate', job_post: '科员' });
       assert.equal(r.status, 200, r.text);
       assert.equal(r.body.party_status, 'candidate');
+      // the union's and the women's committee's rosters are not the branch secretary's to change
+      r = await secA.patch(`/api/v1/people/${id}`, { job_post: '越权', mass_orgs: [ORG.union, ORG.women] });
+      assert.equal(r.status, 403, r.text);
+      assert.equal(r.body.error.field, 'mass_orgs');
+      assert.equal(r.body.error.code, 'out_of_scope');
+      r = await com.patch(`/api/v1/people/${id}`, { mass_orgs: [ORG.union, ORG.women] });
+      assert.equal(r.status, 200, r.text);
       assert.deepEqual(r.body.mass_orgs.map((m) => m.id), [ORG.union, ORG.women]);
-      r = await secA.patch(`/api/v1/people/${id}`, { mass_orgs: [ORG.branchB] });
+      assert.equal(r.body.job_post, '科员', 'the refused change wrote nothing');
+      // nor may the secretary take the member off them
+      r = await secA.patch(`/api/v1/people/${id}`, { mass_orgs: [] });
+      assert.equal(r.status, 403, r.text);
+      r = await com.patch(`/api/v1/people/${id}`, { mass_orgs: [ORG.branchB] });
       assert.equal(r.status, 400);
       r = await secA.patch(`/api/v1/people/${PERSON.memberB}`, { job_post: '越权' });
       assert.equal(r.status, 403);

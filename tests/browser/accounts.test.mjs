@@ -1,6 +1,6 @@
-// Desktop: the administrator opens an account for a new colleague (one-time
-// password shown once) and grants a role, changes a security setting that takes
-// effect; a secretary's console home lists their to-dos.
+// Desktop: the 系统管理员 opens an account for a new colleague (one-time password
+// shown once), the 安全管理员 grants it a role (三员分立) and changes a security
+// setting that takes effect; a secretary's console home lists their to-dos.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
@@ -22,26 +22,40 @@ after(async () => {
 });
 
 test('desktop: create an account in 账号管理; it must change its password at first sign-in', async (t) => {
+  const created = {};
   await withPage(t, browser, 'desktop', server.url, async (page) => {
     await signInAs(page, '/admin', 'admin', PASSWORD);
     await page.locator('.el-menu').getByText('账号管理').click();
     await page.locator('[data-test="users-table"]').getByText('admin').first().waitFor();
+    // the system administrator grants nothing: no grant buttons, no role in the new-account form
+    assert.equal(await page.locator('[data-test="grant"]').count(), 0);
     await page.locator('[data-test="new-user"]').click();
     const dialog = page.locator('.el-dialog');
+    assert.equal(await dialog.locator('input[name="role"]').count(), 0);
     await dialog.locator('input[name="login"]').fill('wangwu');
     await dialog.locator('input[name="name"]').fill('王五');
     const password = await dialog.locator('input[name="password"]').inputValue();
+    created.password = password;
     assert.match(password, /^(?=.*[A-Z])(?=.*[a-z])(?=.*\d).{12,}$/, 'a generated password meets the rule');
-    const created = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
     await dialog.locator('[data-test="create-submit"]').click();
-    assert.equal((await created).status(), 201);
+    assert.equal((await answer).status(), 201);
     await page.locator('.el-message-box').getByText(password).waitFor();
     await snap(page, 'accounts-created');
     await page.locator('.el-message-box').getByRole('button', { name: '确定', exact: false }).click();
     const row = page.locator('[data-test="users-table"] tr', { hasText: 'wangwu' });
     await row.getByText('待修改初始密码').waitFor();
-
-    // grant a role on an organisation picked from the tree
+  });
+  // the security administrator grants a role on an organisation picked from the tree
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'secadmin', PASSWORD);
+    await page.locator('.el-menu').getByText('账号管理').click();
+    const row = page.locator('[data-test="users-table"] tr', { hasText: 'wangwu' });
+    await row.waitFor();
+    assert.equal(await page.locator('[data-test="new-user"]').count(), 0, 'opening accounts is not theirs');
+    // nobody grants a role to themselves: no grant button on one's own row
+    const own = page.locator('[data-test="users-table"] tr', { hasText: 'secadmin' });
+    assert.equal(await own.locator('[data-test="grant"]').count(), 0);
     await row.locator('[data-test="grant"]').click();
     const grant = page.locator('.el-dialog', { hasText: '为 王五 授权' });
     await grant.locator('[data-test="org-picker"]').click();
@@ -50,21 +64,23 @@ test('desktop: create an account in 账号管理; it must change its password at
     await grant.locator('[data-test="grant-submit"]').click();
     assert.equal((await granted).status(), 204);
     await row.getByText('党员 · 机关党委').waitFor();
-
-    // the new colleague signs in and is sent to change the one-time password
-    const api = server.client();
-    const s = await api.login('wangwu', password);
-    assert.equal(s.user.must_change_password, true);
-    assert.deepEqual(s.grants.map((g) => [g.role, g.org_id]), [['member', 1]]);
+    await snap(page, 'accounts-secadmin');
   });
+  // the new colleague signs in and is sent to change the one-time password
+  const api = server.client();
+  const s = await api.login('wangwu', created.password);
+  assert.equal(s.user.must_change_password, true);
+  assert.deepEqual(s.grants.map((g) => [g.role, g.org_id]), [['member', 1]]);
 });
 
-test('desktop: a setting changed in 系统设置 is in force', async (t) => {
+test('desktop: a security setting changed in 系统设置 by the security administrator is in force', async (t) => {
   await withPage(t, browser, 'desktop', server.url, async (page) => {
-    await signInAs(page, '/admin', 'admin', PASSWORD);
+    await signInAs(page, '/admin', 'secadmin', PASSWORD);
     await page.locator('.el-menu').getByText('系统设置').click();
     const input = page.locator('input[name="security.lockout_threshold"]');
     await input.waitFor();
+    // the agency's own settings are the system administrator's
+    assert.equal(await page.locator('input[name="agency.name"]').isDisabled(), true);
     assert.equal(await input.inputValue(), '5');
     await input.fill('4');
     await input.blur();
@@ -75,9 +91,9 @@ test('desktop: a setting changed in 系统设置 is in force', async (t) => {
     await page.locator('input[name="security.lockout_threshold"]').waitFor();
     assert.equal(await page.locator('input[name="security.lockout_threshold"]').inputValue(), '4');
     const c = server.client();
-    for (let i = 0; i < 3; i++) await c.post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
-    const fourth = await c.post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
-    assert.equal(fourth.status, 423);
+    for (let i = 0; i < 4; i++) await c.post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
+    const fifth = await c.post('/api/v1/session', { login: 'admin', password: PASSWORD });
+    assert.equal(fifth.status, 429, 'after four failures the next attempt waits');
   });
 });
 

@@ -1,5 +1,5 @@
-// Desktop (1440×900): sign in on /admin/, see the side menu and the audit log
-// with the sign-in's own record, change the password, sign in with the new one.
+// Desktop (1440×900): the 审计管理员 signs in on /admin/, sees the side menu and the
+// audit log with the sign-in's own record, changes the password, signs in with the new one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
@@ -28,7 +28,7 @@ test('desktop: menu, audit log shows the login, change password, sign in again',
     await page.goto('/');
     await page.waitForURL((u) => u.pathname === '/admin/login');
 
-    const first = await signInAs(page, '/admin', 'admin', PASSWORD);
+    const first = await signInAs(page, '/admin', 'auditor', PASSWORD);
     let password = first.password;
     await page.locator('.a-dash').waitFor();
 
@@ -43,7 +43,7 @@ test('desktop: menu, audit log shows the login, change password, sign in again',
     // The server audits every sign-in with action `login`: our own is listed.
     const table = page.locator('[data-test="audit-table"]');
     const loginRow = table.locator('.el-table__row')
-      .filter({ has: page.locator('td.col-login', { hasText: /^\s*admin\s*$/ }) })
+      .filter({ has: page.locator('td.col-login', { hasText: /^\s*auditor\s*$/ }) })
       .filter({ has: page.locator('td.col-action', { hasText: /(^|[^\w])login\s*$/ }) })
       .first();
     await loginRow.waitFor();
@@ -80,10 +80,10 @@ test('desktop: menu, audit log shows the login, change password, sign in again',
     assert.equal(await sessionStatus(page), 401);
 
     // … the old password no longer works, the new one does.
-    const old = await submitSignIn(page, 'admin', PASSWORD);
+    const old = await submitSignIn(page, 'auditor', PASSWORD);
     assert.notEqual(old.status, 200);
     await page.locator('[role="alert"]', { hasText: old.body.error.message }).waitFor();
-    const again = await submitSignIn(page, 'admin', password);
+    const again = await submitSignIn(page, 'auditor', password);
     assert.equal(again.status, 200, JSON.stringify(again.body));
     await page.waitForURL((u) => u.pathname === '/admin/');
     await page.locator('.a-dash').waitFor();

@@ -1,6 +1,6 @@
 // A wrong password: the sign-in screen shows the server's own Chinese message,
-// on the phone and on the desktop, and nobody is signed in; a locked account
-// (too many failures) shows the server's lock message too.
+// on the phone and on the desktop, and nobody is signed in; attempts held back
+// after too many failures show the server's message with the seconds to wait.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
@@ -39,20 +39,21 @@ for (const [kind, section] of [['phone', '/m'], ['desktop', '/admin']]) {
   });
 }
 
-test('phone: a locked account shows the server\'s lock message', async (t) => {
-  // Fail through the API until the server locks the account (5 failures by default).
+test('phone: a delayed sign-in shows the server\'s message with the seconds to wait', async (t) => {
+  // Fail through the API until the server holds further attempts back (5 failures by default).
   const api = server.client();
   let status = 0;
-  for (let i = 0; i < 10 && status !== 423; i++) {
+  for (let i = 0; i < 10 && status !== 429; i++) {
     ({ status } = await api.post('/api/v1/session', { login: 'admin', password: 'Wrong#Password1' }));
   }
-  assert.equal(status, 423, 'the account gets locked');
+  assert.equal(status, 429, 'attempts are held back');
 
   await withPage(t, browser, 'phone', server.url, async (page) => {
     await page.goto('/m/login');
     const { status: s, body } = await submitSignIn(page, 'admin', 'Wrong#Password1');
-    assert.equal(s, 423);
-    assert.equal(body.error.code, 'locked');
+    assert.equal(s, 429);
+    assert.equal(body.error.code, 'throttled');
+    assert.match(body.error.message, /请 \d+ 秒后再试/);
     await page.locator('[role="alert"]', { hasText: body.error.message }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/m/login');
   });

@@ -50,12 +50,14 @@ function freshDatabase(dir) {
 export async function startServer({ demo = false, args = [], env = {}, bin = BIN } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'dj-test-'));
   const db = freshDatabase(dir);
-  dj(['init', '--db', db, '--admin-password', PASSWORD]);
+  // the key that seals the audit trail and the ledger, outside the database (either engine)
+  const keyFile = path.join(dir, 'seal.key');
+  dj(['init', '--db', db, '--admin-password', PASSWORD, '--key-file', keyFile]);
   if (demo) dj(['demo', '--db', db, '--password', PASSWORD]);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-    '--web', path.join(ROOT, 'web/dist'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(env) });
+    '--web', path.join(ROOT, 'web/dist'), '--key-file', keyFile, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(env) });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
@@ -68,7 +70,7 @@ export async function startServer({ demo = false, args = [], env = {}, bin = BIN
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url, db, dir, proc,
+    url, db, dir, proc, keyFile,
     get stderr() { return stderr; },
     client: () => new Client(url),
     async stop() {

@@ -18,16 +18,25 @@ static void test_password_policy(void **state)
 {
     (void)state;
     const char *why;
-    assert_int_equal(auth_password_policy("Dangjian#2026", &why), DJ_OK);
-    assert_int_equal(auth_password_policy("abcDEF12", &why), DJ_OK);   /* three classes */
-    assert_int_equal(auth_password_policy("Ab1#", &why), DJ_EINVAL);   /* too short */
+    assert_int_equal(auth_password_policy("Dangjian#2026", NULL, &why), DJ_OK);
+    assert_int_equal(auth_password_policy("abcDEF12", NULL, &why), DJ_OK);   /* three classes */
+    assert_int_equal(auth_password_policy("Ab1#", NULL, &why), DJ_EINVAL);   /* too short */
     assert_non_null(strstr(why, "8"));
-    assert_int_equal(auth_password_policy("abcdefgh123", &why), DJ_EINVAL); /* two classes */
+    assert_int_equal(auth_password_policy("abcdefgh123", NULL, &why), DJ_EINVAL); /* two classes */
     assert_non_null(strstr(why, "三种"));
-    assert_int_equal(auth_password_policy("党建党建党建党建1a", &why), DJ_OK); /* symbol class counts CJK */
+    assert_int_equal(auth_password_policy("党建党建党建党建1a", NULL, &why), DJ_OK); /* symbol class counts CJK */
+    /* the passwords attackers try first, whatever their case */
+    assert_int_equal(auth_password_policy("Password1", NULL, &why), DJ_EINVAL);
+    assert_non_null(strstr(why, "常见"));
+    assert_int_equal(auth_password_policy("Admin@123", NULL, &why), DJ_EINVAL);
+    assert_int_equal(auth_password_policy("P@SSW0RD", NULL, &why), DJ_EINVAL);
+    /* nor the login itself */
+    assert_int_equal(auth_password_policy("Zhangsan#1", "zhangsan", &why), DJ_EINVAL);
+    assert_non_null(strstr(why, "账号"));
+    assert_int_equal(auth_password_policy("Zhangsan#1", "lisi", &why), DJ_OK);
     for (int i = 0; i < 20; i++) {
         char *g = auth_password_generate();
-        assert_int_equal(auth_password_policy(g, &why), DJ_OK);
+        assert_int_equal(auth_password_policy(g, NULL, &why), DJ_OK);
         free(g);
     }
 }
@@ -41,7 +50,32 @@ static void test_hash_and_verify(void **state)
     assert_true(auth_password_verify(h, "Dangjian#2026"));
     assert_false(auth_password_verify(h, "Dangjian#2027"));
     assert_false(auth_password_verify(NULL, "x"));
+    /* OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane */
+    assert_non_null(strstr(h, "$m=19456,t=2,p=1$"));
+    assert_false(auth_password_needs_rehash(h));
     free(h);
+    /* a hash from before (libsodium's "interactive": 64 MiB) is rehashed at the next sign-in */
+    char old[crypto_pwhash_STRBYTES];
+    assert_int_equal(crypto_pwhash_str(old, "Dangjian#2026", 13, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+    assert_true(auth_password_needs_rehash(old));
+    assert_true(auth_password_verify(old, "Dangjian#2026"));
+}
+
+static void test_session_expiry(void **state)
+{
+    (void)state;
+    int64_t t0 = 1800000000;
+    /* the limits as the settings say, read at each request */
+    assert_false(auth_session_expired(true, t0, t0, t0 + 1800, "30", "12"));
+    assert_true(auth_session_expired(true, t0, t0, t0 + 1801, "30", "12"));
+    assert_true(auth_session_expired(true, t0, t0, t0 + 601, "10", "12")); /* a lowered idle limit */
+    /* however active, an office session ends after its lifetime */
+    assert_true(auth_session_expired(true, t0, t0 + 12 * 3600, t0 + 12 * 3600 + 1, "30", "12"));
+    /* a member's phone: 7 days idle, 30 days in all (the defaults) */
+    assert_false(auth_session_expired(false, t0, t0, t0 + 7 * 86400, NULL, NULL));
+    assert_true(auth_session_expired(false, t0, t0, t0 + 7 * 86400 + 1, NULL, NULL));
+    assert_true(auth_session_expired(false, t0, t0 + 30 * 86400, t0 + 30 * 86400 + 1, NULL, NULL));
 }
 
 static void test_tokens(void **state)
@@ -139,6 +173,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_password_policy),
         cmocka_unit_test(test_hash_and_verify),
+        cmocka_unit_test(test_session_expiry),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_cookie_header),
         cmocka_unit_test(test_roles_are_data),

@@ -16,7 +16,7 @@ static const struct dj_jfield spec[] = {
     {"name", "名称", DJ_J_STR, DJ_J_REQ, 1, 10, NULL},
     {"kind", "类型", DJ_J_STR, 0, 0, 0, kinds},
     {"size", "人数", DJ_J_INT, 0, 0, 50, NULL},
-    {"parent_id", "上级组织", DJ_J_ID, DJ_J_NULL, 0, 0, NULL},
+    {"parent_id", "上级组织", DJ_J_ID, DJ_J_NULL, DJ_SCOPE("org", "org.write")},
     {"on", "日期", DJ_J_DATE, 0, 0, 0, NULL},
     {"at", "时间", DJ_J_TIME, 0, 0, 0, NULL},
     {"ok", "是否", DJ_J_BOOL, 0, 0, 0, NULL},

@@ -93,6 +93,18 @@ static void test_csv_put(void **state)
     assert_int_equal(dj_csv_next(&r, &rec), 1);
     assert_string_equal(rec.fields[1], "a,\"b\"\nc");
     dj_csv_free(&r);
+    /* cells that would run as formulas in Excel or WPS are written as text (OWASP CSV injection) */
+    dj_buf f = {0};
+    const char *bad[] = {"=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        f.len = 0;
+        dj_csv_put(&f, bad[i]);
+        assert_true(dj_buf_cstr(&f)[0] == '"' && dj_buf_cstr(&f)[1] == '\'');
+    }
+    f.len = 0;
+    dj_csv_put(&f, "张=三");
+    assert_string_equal(dj_buf_cstr(&f), "张=三");
+    dj_buf_free(&f);
     dj_buf_free(&b);
 }
 

@@ -118,6 +118,8 @@ export const changePassword = (oldPassword, newPassword) =>
 
 /** filters: {limit, cursor, login, action, entity, from, to} */
 export const listAudit = (filters) => get('/audit', filters);
+/** the organisation tree by name only, for granting roles (三员分立: no party work in it) */
+export const listGrantOrgs = () => get('/users/orgs');
 
 // ── assessment (量化考评), dashboard (领导驾驶舱), brands (一支部一品牌) ──────────
 export const listSchemes = () => get('/assessment/schemes');
@@ -152,6 +154,8 @@ export const getOrg = (id) => get(`/orgs/${id}`);
 export const createOrg = (body) => post('/orgs', body);
 /** name, term_start/term_end, brand_*, officers [{post, person_id}], parent_id (move), dissolved_on */
 export const updateOrg = (id, body) => patch(`/orgs/${id}`, body);
+/** brand_name, brand_slogan, brand_description: a branch's own officers keep these */
+export const updateOrgBrand = (id, body) => patch(`/orgs/${id}/brand`, body);
 export const orgWarnings = (id) => get(`/orgs/${id}/warnings`);
 /** Public profiles of an organisation's members. */
 export const orgMembers = (id) => get(`/orgs/${id}/members`);

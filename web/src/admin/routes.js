@@ -1,4 +1,6 @@
-// Admin console routes (/admin/…). A screen is a folder with its .vue file and
+// Admin console routes (/admin/…). 三员分立: the 系统管理员 (admin) sees accounts and
+// settings, the 安全管理员 (secadmin) accounts' roles and the security settings, the
+// 审计管理员 (auditor) the audit log; none of them any party-work screen. A screen is a folder with its .vue file and
 // a route in `pages`; the side menu is built from these routes' meta:
 //   title  message key shown in the menu and the browser tab
 //   icon   name of an icon from @element-plus/icons-vue (registered in AdminLayout.vue)
@@ -27,55 +29,55 @@ export const pages = [
     path: 'orgs',
     name: 'a-orgs',
     component: () => import('./orgs/OrgTree.vue'),
-    meta: { group: 'org', title: 'admin.menu.orgs', icon: 'OfficeBuilding', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+    meta: { group: 'org', title: 'admin.menu.orgs', icon: 'OfficeBuilding', roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'people',
     name: 'a-people',
     component: () => import('./people/Roster.vue'),
-    meta: { group: 'org', title: 'admin.menu.people', icon: 'User', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+    meta: { group: 'org', title: 'admin.menu.people', icon: 'User', roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'people/:id(\\d+)',
     name: 'a-person',
     component: () => import('./people/PersonRecord.vue'),
-    meta: { title: 'people.record', menu: false, roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+    meta: { title: 'people.record', menu: false, roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'activities',
     name: 'a-activities',
     component: () => import('./life/ActivityList.vue'),
-    meta: { group: 'life', title: 'life.listTitle', icon: 'Calendar', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
+    meta: { group: 'life', title: 'life.listTitle', icon: 'Calendar', roles: ['committee', 'secretary', 'officer', 'discipline', 'leader'] },
   },
   {
     path: 'activities/:id',
     name: 'a-activity',
     component: () => import('./life/ActivityDetail.vue'),
-    meta: { title: 'life.detail', menu: false, roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
+    meta: { title: 'life.detail', menu: false, roles: ['committee', 'secretary', 'officer', 'discipline', 'leader'] },
   },
   {
     path: 'compliance',
     name: 'a-compliance',
     component: () => import('./life/Compliance.vue'),
-    meta: { group: 'life', title: 'life.complianceTitle', icon: 'Flag', roles: ['admin', 'committee', 'secretary', 'discipline', 'leader'] },
+    meta: { group: 'life', title: 'life.complianceTitle', icon: 'Flag', roles: ['committee', 'secretary', 'discipline', 'leader'] },
   },
   {
     path: 'life-stats',
     name: 'a-life-stats',
     component: () => import('./life/Stats.vue'),
-    meta: { group: 'life', title: 'life.statsTitle', icon: 'DataAnalysis', roles: ['admin', 'committee', 'secretary', 'officer', 'discipline', 'leader'] },
+    meta: { group: 'life', title: 'life.statsTitle', icon: 'DataAnalysis', roles: ['committee', 'secretary', 'officer', 'discipline', 'leader'] },
   },
   {
     path: 'lists',
     name: 'a-lists',
     component: () => import('./lists/ListsIndex.vue'),
-    meta: { group: 'lists', title: 'lists.menu', icon: 'Tickets', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader', 'auditor'] },
+    meta: { group: 'lists', title: 'lists.menu', icon: 'Tickets', roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'lists/report',
     name: 'a-lists-report',
     component: () => import('./lists/ListReport.vue'),
-    meta: { group: 'lists', title: 'lists.menuReport', icon: 'DataAnalysis', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader', 'auditor'] },
+    meta: { group: 'lists', title: 'lists.menuReport', icon: 'DataAnalysis', roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'lists/:id',
@@ -93,20 +95,20 @@ export const pages = [
     path: 'inspections',
     name: 'a-inspections',
     component: () => import('./inspections/Inspections.vue'),
-    meta: { group: 'lists', title: 'lists.menuInspections', icon: 'Flag', roles: ['admin', 'committee', 'discipline', 'secretary', 'leader', 'auditor'] },
+    meta: { group: 'lists', title: 'lists.menuInspections', icon: 'Flag', roles: ['committee', 'discipline', 'secretary', 'leader'] },
   },
   {
     path: 'audit',
     name: 'a-audit',
     component: () => import('./audit/AuditLog.vue'),
-    meta: { group: 'system', title: 'admin.menu.audit', icon: 'Document', roles: ['admin', 'committee', 'auditor'] },
+    meta: { group: 'system', title: 'admin.menu.audit', icon: 'Document', roles: ['auditor'] },
   },
   // issue 5: points (积分)
   {
     path: 'points/rankings',
     name: 'a-points-rankings',
     component: () => import('./points-rankings/Rankings.vue'),
-    meta: { group: 'points', title: 'points.menu.rankings', icon: 'Medal', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+    meta: { group: 'points', title: 'points.menu.rankings', icon: 'Medal', roles: ['committee', 'secretary', 'leader', 'discipline'] },
   },
   {
     path: 'points/claims',
@@ -118,43 +120,43 @@ export const pages = [
     path: 'points/ledger',
     name: 'a-points-ledger',
     component: () => import('./points-ledger/MemberLedger.vue'),
-    meta: { group: 'points', title: 'points.menu.ledger', icon: 'Document', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+    meta: { group: 'points', title: 'points.menu.ledger', icon: 'Document', roles: ['committee', 'secretary', 'leader', 'discipline'] },
   },
   {
     path: 'points/rules',
     name: 'a-points-rules',
     component: () => import('./points-rules/RuleCatalogue.vue'),
-    meta: { group: 'points', title: 'points.menu.rules', icon: 'Setting', roles: ['admin', 'committee', 'secretary', 'leader', 'discipline'] },
+    meta: { group: 'points', title: 'points.menu.rules', icon: 'Setting', roles: ['committee', 'secretary', 'leader', 'discipline'] },
   },
   {
     path: 'points/verify',
     name: 'a-points-verify',
     component: () => import('./points-verify/LedgerVerify.vue'),
-    meta: { group: 'points', title: 'points.menu.verify', icon: 'DataAnalysis', roles: ['admin', 'committee', 'auditor', 'discipline'] },
+    meta: { group: 'points', title: 'points.menu.verify', icon: 'DataAnalysis', roles: ['committee', 'discipline'] },
   },
   {
     path: 'cockpit',
     name: 'a-cockpit',
     component: () => import('./cockpit/Cockpit.vue'),
-    meta: { title: 'admin.menu.cockpit', icon: 'DataAnalysis', roles: ['admin', 'committee', 'leader', 'discipline'] },
+    meta: { title: 'admin.menu.cockpit', icon: 'DataAnalysis', roles: ['committee', 'leader', 'discipline'] },
   },
   {
     path: 'assess',
     name: 'a-assess',
     component: () => import('./assess/Periods.vue'),
-    meta: { group: 'assess', title: 'admin.menu.assessPeriods', icon: 'Medal', roles: ['admin', 'committee', 'leader', 'discipline', 'secretary'] },
+    meta: { group: 'assess', title: 'admin.menu.assessPeriods', icon: 'Medal', roles: ['committee', 'leader', 'discipline', 'secretary'] },
   },
   {
     path: 'assess/schemes',
     name: 'a-assess-schemes',
     component: () => import('./assess/Schemes.vue'),
-    meta: { group: 'assess', title: 'admin.menu.assessSchemes', icon: 'Tickets', roles: ['admin', 'committee', 'leader', 'discipline'] },
+    meta: { group: 'assess', title: 'admin.menu.assessSchemes', icon: 'Tickets', roles: ['committee', 'leader', 'discipline'] },
   },
   {
     path: 'assess/periods/:id',
     name: 'a-assess-results',
     component: () => import('./assess/Results.vue'),
-    meta: { title: 'admin.menu.assessResults', menu: false, roles: ['admin', 'committee', 'leader', 'discipline', 'secretary'] },
+    meta: { title: 'admin.menu.assessResults', menu: false, roles: ['committee', 'leader', 'discipline', 'secretary'] },
   },
   {
     path: 'assess/periods/:id/scoring',
@@ -166,13 +168,13 @@ export const pages = [
     path: 'users',
     name: 'a-users',
     component: () => import('./users/UserList.vue'),
-    meta: { group: 'system', title: 'admin.menu.users', icon: 'User', roles: ['admin'] },
+    meta: { group: 'system', title: 'admin.menu.users', icon: 'User', roles: ['admin', 'secadmin'] },
   },
   {
     path: 'settings',
     name: 'a-settings',
     component: () => import('./settings/Settings.vue'),
-    meta: { group: 'system', title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'committee', 'auditor'] },
+    meta: { group: 'system', title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'secadmin', 'committee'] },
   },
   {
     path: 'password',
@@ -198,7 +200,7 @@ export default {
       path: 'activities/:id/qr',
       name: 'a-activity-qr',
       component: () => import('./life/QrScreen.vue'),
-      meta: { title: 'life.qrTitle', roles: ['admin', 'committee', 'secretary', 'officer'] },
+      meta: { title: 'life.qrTitle', roles: ['committee', 'secretary', 'officer'] },
     },
     {
       path: '',

@@ -36,6 +36,7 @@ export default {
     leader: '领导',
     member: '党员',
     auditor: '审计管理员',
+    secadmin: '安全管理员',
   },
 
   // ───────────────────────────── login ─────────────────────────────
@@ -144,7 +145,15 @@ export default {
       unlock: '解除锁定',
       grant: '授予角色',
       revoke: '撤销角色',
+      forbidden: '越权访问被拒绝',
+      read: '查阅审计日志',
+      export: '导出',
+      read_private: '查看个人隐私信息',
+      checkin: '代为签到',
     },
+    exportCsv: '导出 CSV',
+    exportCheckpoints: '导出校验点文件',
+    exportHint: '校验点文件记录当前审计日志和积分流水的封存状态，请由审计管理员离线保存；今后可用 dangjian verify --checkpoints 核对数据库是否被删改。',
   },
 
   // ───────────────────────────── assess ─────────────────────────────
@@ -468,7 +477,7 @@ export default {
     grantAt: '{role} · {org}',
     noGrants: '未授权，登录后看不到任何功能',
     state: '状态',
-    locked: '已锁定',
+    locked: '登录受限',
     mustChange: '待修改初始密码',
     normal: '正常',
     grant: '授权',
@@ -479,7 +488,8 @@ export default {
     revokeConfirm: '撤销 {name} 在“{org}”的“{role}”角色？',
     revoked: '已撤销授权',
     unlock: '解锁',
-    unlocked: '已解除 {name} 的登录锁定',
+    unlocked: '已解除 {name} 的登录限制',
+    separationHint: '三员分立：系统管理员开设账号，安全管理员授予角色和解除登录限制，任何人都不能给自己授权。',
     created: '账号已创建',
     createdBody: '账号：{login}，初始密码：{password}。请当面或通过安全渠道告知本人，首次登录须修改密码。',
     total: '共 {total} 个账号',
@@ -492,7 +502,8 @@ export default {
     title: '系统设置',
     range: '范围 {min}–{max}',
     saved: '设置已保存，立即生效',
-    readonly: '仅系统管理员可以修改设置。',
+    readonly: '您可以查看设置；基本信息和业务设置由系统管理员修改，安全设置由安全管理员修改。',
+    partly: '灰色的设置项由另一位管理员负责（三员分立：业务设置归系统管理员，安全设置归安全管理员）。',
   },
 
 
