@@ -14,6 +14,8 @@
 #include "../core/http.h"
 
 extern const struct dj_route people_routes[];
+/* Registers people with the file store (photo, 入党志愿书 scan). */
+void people_files_register(void);
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int people_demo_load(db_conn *c, const char *password_hash);
 
