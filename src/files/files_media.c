@@ -164,7 +164,8 @@ const struct files_type *files_type_decide(const char *magic, const unsigned cha
              has_bytes(head, n, "[Content_Types].xml"))
         t = by_name; /* docx/xlsx/pptx (and WPS saving them) are zip files with this entry */
     if (!t) {
-        if (strcmp(magic, "application/zip") == 0 || strcmp(magic, "application/x-rar") == 0 ||
+        bool zip = n >= 4 && memcmp(head, "PK\x03\x04", 4) == 0;
+        if (zip || strcmp(magic, "application/zip") == 0 || strcmp(magic, "application/x-rar") == 0 ||
             strcmp(magic, "application/x-7z-compressed") == 0 || strcmp(magic, "application/gzip") == 0)
             *why = "不能上传压缩包，请解压后上传其中的文件";
         else
