@@ -119,3 +119,49 @@ test('PC: the phone\'s photo shows, a PDF dropped on the box uploads with its pr
     await snap(page, 'files-admin-preview');
   });
 });
+
+test('a claim\'s evidence photo from the phone shows in the PC approval queue; a person\'s photo on the record', async (t) => {
+  const small = path.join(work, '获奖证书.jpg');
+  execFileSync(path.join(path.dirname(BIN), 'tests/tools/mkimage'), [small, '1200', '900', '85', '9']);
+  let claimId;
+  await withPage(t, browser, 'phone', server.url, async (page) => {
+    await signInAs(page, '/m', 'member-a', PASSWORD);
+    await page.goto('/m/points');
+    await page.locator('.van-tab').filter({ hasText: '积分申报' }).click();
+    await page.locator('input[name="rule_code"]').click();
+    await page.locator('.van-picker__confirm').click();
+    await page.locator('textarea[name="description"]').fill('获评市直机关优秀共产党员');
+    await page.locator('[data-test="m-files-claim"] [data-test="pick-photo"] input[type="file"]').setInputFiles(small);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-test="m-files-claim"] [data-test="m-thumb"]');
+      return img && img.complete && img.naturalWidth > 0;
+    }, null, { timeout: 30000 });
+    await snap(page, 'files-mobile-claim');
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/points/claims' && r.request().method() === 'POST');
+    await page.locator('[data-test="claim-form"] button[type="submit"]').click();
+    claimId = (await (await answer).json()).id;
+    await page.locator(`[data-test="claim-status-${claimId}"]`).waitFor();
+    await page.waitForFunction(async (id) => {
+      const r = await fetch(`/api/v1/files?subject=claim&record=${id}`);
+      return r.ok && (await r.json()).items.length === 1;
+    }, claimId);
+  });
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'sec-a', PASSWORD);
+    await page.goto('/admin/points/claims');
+    await page.waitForFunction((id) => {
+      const img = document.querySelector(`[data-test="evidence-${id}"] img`);
+      return img && img.complete && img.naturalWidth > 0;
+    }, claimId);
+    await snap(page, 'files-admin-claims');
+    // the secretary files a member's photo on the roster record
+    await page.goto('/admin/people/2');
+    await page.locator('[data-test="files-person"]').waitFor();
+    await page.locator('[data-test="files-person"] [data-test="file-drop"] input[type="file"]').setInputFiles(small);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-test="files-person"] [data-test="thumb"]');
+      return img && img.complete && img.naturalWidth > 0;
+    });
+    await snap(page, 'files-admin-person');
+  });
+});
