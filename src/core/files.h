@@ -159,6 +159,10 @@ int dj_file_find_key(db_conn *c, dj_arena *a, int64_t user_id, const char *key, 
  * is attached to; DJ_ENOTFOUND (message set) otherwise: no one learns that a
  * file they may not read exists. */
 int dj_file_may_read(dj_req *r, const struct dj_file *f);
+/* dj_file_find() and dj_file_may_read() in one statement: the file of a
+ * token, if the caller may read it (DJ_ENOTFOUND with the message set
+ * otherwise).  Strings go to r's arena. */
+int dj_file_open_for(dj_req *r, const char *token, struct dj_file *out);
 /* Attaches (idempotent: *created false when the link was there). */
 int dj_file_link(db_conn *c, int64_t file_id, const char *subject, int64_t record_id, const char *kind,
                  int64_t by_user, bool *created);

@@ -136,31 +136,77 @@ struct link_ref {
     int64_t record;
 };
 
-int dj_file_may_read(dj_req *r, const struct dj_file *f)
+/* Asks each link's subject in turn; the statement that found the links is done by then
+ * (the subjects' checks use the same connection). */
+static int readable_through(dj_req *r, const struct link_ref *links, int n)
 {
-    if (r->user && f->uploaded_by && f->uploaded_by == r->user->id)
-        return DJ_OK;
-    db_conn *c = dj_db(r);
-    db_stmt *s = db_prep(c, "SELECT subject, record_id, kind FROM file_links WHERE file_id = $1 LIMIT 50");
-    if (!s)
-        return DJ_EDB;
-    db_bind_i64(s, 1, f->id);
-    struct link_ref links[50];
-    int n = 0, rc;
-    while (n < 50 && (rc = db_step(s)) == DB_ROW) {
-        links[n].subject = dj_arena_strdup(r->arena, db_col_text(s, 0));
-        links[n].record = db_col_i64(s, 1);
-        links[n].kind = dj_arena_strdup(r->arena, db_col_text(s, 2));
-        n++;
-    }
-    db_done(s);
-    /* the subjects' checks run after the statement is done: they use the same connection */
     for (int i = 0; i < n; i++) {
         const struct dj_file_subject *sub = dj_files_subject_find(links[i].subject);
         if (sub && sub->can_read && sub->can_read(r, links[i].record, links[i].kind) == DJ_OK)
             return DJ_OK;
     }
     return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该文件，或您没有查看它的权限");
+}
+
+#define MAX_LINKS 50
+
+static int collect_links(db_stmt *s, dj_req *r, struct link_ref *links, int col)
+{
+    int n = 0;
+    do {
+        if (db_col_null(s, col))
+            continue;
+        links[n].subject = dj_arena_strdup(r->arena, db_col_text(s, col));
+        links[n].record = db_col_i64(s, col + 1);
+        links[n].kind = dj_arena_strdup(r->arena, db_col_text(s, col + 2));
+        n++;
+    } while (n < MAX_LINKS && db_step(s) == DB_ROW);
+    return n;
+}
+
+int dj_file_may_read(dj_req *r, const struct dj_file *f)
+{
+    if (r->user && f->uploaded_by && f->uploaded_by == r->user->id)
+        return DJ_OK;
+    db_stmt *s = db_prep(dj_db(r), "SELECT subject, record_id, kind FROM file_links WHERE file_id = $1 LIMIT 50");
+    if (!s)
+        return DJ_EDB;
+    db_bind_i64(s, 1, f->id);
+    struct link_ref links[MAX_LINKS];
+    int n = 0, rc = db_step(s);
+    if (rc == DB_ROW)
+        n = collect_links(s, r, links, 0);
+    db_done(s);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return rc;
+    return readable_through(r, links, n);
+}
+
+int dj_file_open_for(dj_req *r, const char *token, struct dj_file *out)
+{
+    if (!token || strlen(token) != DJ_FILE_TOKEN_LEN)
+        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该文件，或您没有查看它的权限");
+    /* the upload and its links in one statement: a thumbnail's hot path */
+    db_stmt *s = db_prep(dj_db(r), "SELECT f.id, f.token, f.sha256, f.url, f.name, f.size, f.media_type, f.uploaded_by,"
+                                   " f.uploaded_at, l.subject, l.record_id, l.kind"
+                                   " FROM files f LEFT JOIN file_links l ON l.file_id = f.id WHERE f.token = $1 LIMIT 50");
+    if (!s)
+        return DJ_EDB;
+    db_bind_text(s, 1, token);
+    struct link_ref links[MAX_LINKS];
+    int n = 0, rc = db_step(s);
+    if (rc == DB_ROW) {
+        file_from(s, r->arena, out);
+        n = collect_links(s, r, links, 9);
+    }
+    db_done(s);
+    if (rc == DB_DONE)
+        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该文件，或您没有查看它的权限");
+    if (rc != DB_ROW)
+        return rc;
+    if (r->user && out->uploaded_by && out->uploaded_by == r->user->id)
+        return DJ_OK;
+    return readable_through(r, links, n);
 }
 
 /* ---------------------------------------------------------------- links */

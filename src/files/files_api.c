@@ -17,12 +17,7 @@ int files_target(dj_req *r, const char *subject, const char *record, const char 
 /* The file of the :id parameter, if the caller may read it. */
 static int load_file(dj_req *r, struct dj_file *f)
 {
-    int rc = dj_file_find(dj_db(r), r->arena, dj_param(r, "id"), f);
-    if (rc == DJ_ENOTFOUND)
-        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该文件，或您没有查看它的权限");
-    if (rc != DJ_OK)
-        return rc;
-    return dj_file_may_read(r, f);
+    return dj_file_open_for(r, dj_param(r, "id"), f);
 }
 
 /* ---------------------------------------------------------------- lists */
