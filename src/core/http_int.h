@@ -38,6 +38,12 @@ struct dj_guard *dj_guard_of(struct MHD_Connection *conn);
 /* INT64_MAX: no deadline (the request is being answered). */
 void dj_guard_deadline(struct dj_guard *g, int64_t deadline_ms);
 
+/* ---------- answers (http_reply.c) ---------- */
+
+struct dj_req;
+/* Destroys an answer a handler prepared (dj_reply_fd, dj_reply_stream) and did not send. */
+void dj_reply_drop(struct dj_req *r);
+
 /* ---------- request bodies (http_body.c) ---------- */
 
 /* Bodies past this many bytes go to an anonymous temporary file instead of
