@@ -333,6 +333,55 @@ static int store(dj_req *r, struct upload *u, const char *sha, int64_t *id, char
     return rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
 }
 
+/* The bytes go into the store on the worker pool: the request threads keep
+ * receiving other uploads meanwhile (SQLite takes one writer at a time). */
+struct store_job {
+    dj_req *r;
+    struct upload *u;
+    char sha[65];
+    char token[DJ_FILE_TOKEN_LEN + 1];
+    int64_t id;
+    int rc;
+};
+
+static void store_run(void *arg)
+{
+    struct store_job *j = arg;
+    for (int attempt = 0;; attempt++) {
+        j->rc = store(j->r, j->u, j->sha, &j->id, j->token);
+        if (j->rc != DJ_EBUSY || attempt == 4)
+            break;
+    }
+}
+
+static int store_done(dj_req *r)
+{
+    struct store_job *j = r->work_arg;
+    struct upload *u = j->u;
+    int rc = j->rc;
+    if (rc == DJ_ECONFLICT && u->key[0]) {
+        /* the same key won a race in another request: that upload is this one */
+        struct dj_file f;
+        if (dj_file_find_key(dj_db(r), r->arena, r->user->id, u->key, &f) == DJ_OK) {
+            rc = replay(r, u, &f);
+            return rc == DJ_STREAM_ANSWERED ? DJ_OK : rc;
+        }
+    }
+    if (rc != DJ_OK)
+        return rc == DJ_EBUSY ? dj_fail(r, DJ_EBUSY, NULL, "系统繁忙，文件未保存，请重试") : rc;
+    struct dj_file f = {.id = j->id, .name = u->name, .media_type = u->type->mime, .size = dj_file_writer_size(u->w),
+                        .uploaded_by = r->user->id};
+    snprintf(f.token, sizeof f.token, "%s", j->token);
+    snprintf(f.sha256, sizeof f.sha256, "%s", j->sha);
+    char now[21];
+    dj_time_iso(dj_now(), now);
+    f.uploaded_at = now;
+    json_t *o = dj_file_json(&f);
+    if (u->subject)
+        json_object_set_new(o, "kind", json_string(u->kind));
+    return dj_reply_json(r, 201, o);
+}
+
 int files_upload_finish(dj_req *r)
 {
     struct upload *u = r->stream_state;
@@ -347,34 +396,10 @@ int files_upload_finish(dj_req *r)
         return rc;
     if ((rc = quota_check(r, r->content_length > 0 ? 0 : dj_file_writer_size(u->w))) != DJ_OK)
         return rc;
-    char sha[65];
-    dj_file_writer_finish(u->w, sha);
-    int64_t id = 0;
-    char token[DJ_FILE_TOKEN_LEN + 1];
-    for (int attempt = 0;; attempt++) {
-        rc = store(r, u, sha, &id, token);
-        if (rc != DJ_EBUSY || attempt == 4)
-            break;
-    }
-    if (rc == DJ_ECONFLICT && u->key[0]) {
-        /* the same key won a race in another request: that upload is this one */
-        struct dj_file f;
-        if (dj_file_find_key(dj_db(r), r->arena, r->user->id, u->key, &f) == DJ_OK) {
-            rc = replay(r, u, &f);
-            return rc == DJ_STREAM_ANSWERED ? DJ_OK : rc;
-        }
-    }
-    if (rc != DJ_OK)
-        return rc == DJ_EBUSY ? dj_fail(r, DJ_EBUSY, NULL, "系统繁忙，文件未保存，请重试") : rc;
-    struct dj_file f = {.id = id, .name = u->name, .media_type = u->type->mime, .size = dj_file_writer_size(u->w),
-                        .uploaded_by = r->user->id};
-    snprintf(f.token, sizeof f.token, "%s", token);
-    snprintf(f.sha256, sizeof f.sha256, "%s", sha);
-    char now[21];
-    dj_time_iso(dj_now(), now);
-    f.uploaded_at = now;
-    json_t *o = dj_file_json(&f);
-    if (u->subject)
-        json_object_set_new(o, "kind", json_string(u->kind));
-    return dj_reply_json(r, 201, o);
+    struct store_job *j = dj_calloc(1, sizeof *j);
+    j->r = r;
+    j->u = u;
+    dj_file_writer_finish(u->w, j->sha);
+    dj_on_done(r, free, j);
+    return dj_defer(r, store_run, j, store_done);
 }
