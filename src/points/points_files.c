@@ -1,7 +1,8 @@
 /* points_files.c - a points claim's evidence (a photo of the certificate, a
  * scan of the published article) in the file store.  The claimant and those
  * who read or approve the branch's points may read it; the claimant adds it
- * while the claim waits, the approvers at any time. */
+ * while the claim waits (or when it was recorded without anyone's approval),
+ * the approvers at any time: evidence an approver decided on stays as it was. */
 #include <string.h>
 
 #include "../core/auth.h"
@@ -17,7 +18,8 @@ static int claim_load(dj_req *r, int64_t id, int64_t *person, int64_t *branch, b
         return rc;
     *person = dj_jint(k, "person_id", 0);
     *branch = dj_jint(k, "branch_id", 0);
-    *pending = strcmp(dj_jstr(k, "status", ""), "pending") == 0;
+    /* a claim recorded by a rule that needs no approval was decided by no one */
+    *pending = strcmp(dj_jstr(k, "status", ""), "pending") == 0 || dj_jint(k, "decided_by", 0) == 0;
     json_decref(k);
     return DJ_OK;
 }
