@@ -336,6 +336,11 @@ test('claims, people, list evidence and links to published pages', async (t) => 
       assert.equal((await secB.get(`/api/v1/files/${ev.body.id}`)).status, 404);
       assert.equal((await memB.get(`/api/v1/files?subject=claim&record=${claim.body.id}`)).status, 404);
       assert.equal((await upload(memB, image(10, 10, 2), { subject: 'claim', record: claim.body.id })).status, 404);
+      // once the branch has decided on it, the evidence it decided on stays as it was
+      assert.equal((await secA.post(`/api/v1/points/claims/${claim.body.id}/decision`, { approve: true })).status, 200);
+      const late = await upload(memA, image(20, 20, 5), { name: '补充.jpg', subject: 'claim', record: claim.body.id });
+      assert.equal(late.status, 409, late.text);
+      assert.equal((await memA.del(`/api/v1/files/${ev.body.id}/links/claim/${claim.body.id}`)).status, 409);
     });
 
     await t.test('a person\'s photo is public to members, the application scan is not', async () => {
