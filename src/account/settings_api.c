@@ -48,6 +48,11 @@ static const struct setting_def defs[] = {
     {"points.honour_roll_size", "红榜默认人数", "积分", true, 3, 100, "10"},
     /* issue 6: work lists */
     {"lists.due_soon_days", "清单事项临期提醒天数（到期前几天列入待办）", "工作清单", true, 1, 60, "7"},
+    /* issue 14: the file store */
+    {"files.max_file_mb", "单个文件大小上限（MB）", "文件", true, 1, 200, "20"},
+    {"files.max_video_mb", "单个视频大小上限（MB）", "文件", true, 1, 2048, "200"},
+    {"files.daily_quota_mb", "每人每日上传量上限（MB）", "文件", true, 10, 100000, "500"},
+    {"files.orphan_days", "未挂到任何记录的上传保留天数", "文件", true, 1, 3650, "30"},
     /* issue 7: assessment and dashboard */
     {"assess.publicity_days", "先进党支部评选公示期（工作日，不少于5个）", "量化考评", true, 5, 30, "5"},
     {"dashboard.refresh_seconds", "领导驾驶舱大屏自动刷新间隔（秒）", "量化考评", true, 10, 3600, "60"},

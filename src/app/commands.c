@@ -14,11 +14,13 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/files.h"
 #include "../core/http.h"
 #include "../core/migrate.h"
 #include "../core/proxy.h"
 #include "../core/router.h"
 #include "../core/timeutil.h"
+#include "../files/files_api.h"
 #include "app.h"
 
 db_conn *app_open_db(const char *url)
@@ -65,6 +67,18 @@ static char *default_web_dir(void)
     return NULL;
 }
 
+static bool count_arg(const char *opt, const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < (long)lo || n > (long)hi) {
+        fprintf(stderr, "dangjian serve: %s takes a number from %u to %u\n", opt, lo, hi);
+        return false;
+    }
+    *out = (unsigned)n;
+    return true;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -72,15 +86,19 @@ int cmd_serve(int argc, char **argv)
         {"public-url", required_argument, 0, 'p'}, {"web", required_argument, 0, 'w'},
         {"threads", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
         {"trusted-proxy", required_argument, 0, 'x'}, {"key-file", required_argument, 0, 'k'},
+        {"files", required_argument, 0, 'f'},   {"request-timeout", required_argument, 0, 'R'},
+        {"idle-timeout", required_argument, 0, 'I'}, {"max-conns", required_argument, 0, 'M'},
+        {"conns-floor", required_argument, 0, 'F'},
         {0, 0, 0, 0},
     };
     const char *key_file = NULL;
     struct dj_server_opts so = {.listen = "127.0.0.1:8080"};
-    const char *db = NULL;
+    const char *db = NULL, *files = NULL;
     char *web = NULL;
     int ch;
+    bool ok = true;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while (ok && (ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 'd': db = optarg; break;
         case 'l': so.listen = optarg; break;
@@ -97,11 +115,25 @@ int cmd_serve(int argc, char **argv)
             }
             break;
         case 'k': key_file = optarg; break;
-        default: free(web); return 2;
+        case 'f': files = optarg; break;
+        case 'R': ok = count_arg("--request-timeout", optarg, 1, 86400, &so.request_timeout); break;
+        case 'I': ok = count_arg("--idle-timeout", optarg, 1, 86400, &so.idle_timeout); break;
+        case 'M': ok = count_arg("--max-conns", optarg, 8, 1000000, &so.max_conns); break;
+        case 'F': ok = count_arg("--conns-floor", optarg, 1, 100000, &so.conns_floor); break;
+        default: ok = false; break;
         }
+    }
+    if (!ok) {
+        free(web);
+        return 2;
     }
     if (!db) {
         fprintf(stderr, "dangjian serve: --db FILE is required\n");
+        free(web);
+        return 2;
+    }
+    if (dj_files_configure(files) != DJ_OK) {
+        fprintf(stderr, "dangjian serve: cannot store files in %s (it must be a writable directory)\n", files);
         free(web);
         return 2;
     }
@@ -146,6 +178,9 @@ int cmd_serve(int argc, char **argv)
     dj_proxy_free();
     db_thread_close();
     dj_router_free();
+    dj_files_subjects_clear();
+    files_module_free();
+    dj_files_configure(NULL);
     auth_perms_free();
     free(web);
     return rc;
@@ -341,15 +376,20 @@ int cmd_routes(int argc, char **argv)
 
 int cmd_backup(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"to", required_argument, 0, 't'}, {0, 0, 0, 0}};
-    const char *db = NULL, *to = NULL;
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"to", required_argument, 0, 't'},
+                                         {"files", required_argument, 0, 'f'},
+                                         {"files-to", required_argument, 0, 'F'},
+                                         {0, 0, 0, 0}};
+    const char *db = NULL, *to = NULL, *files = NULL, *files_to = NULL;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 'd': db = optarg; break;
         case 't': to = optarg; break;
+        case 'f': files = optarg; break;
+        case 'F': files_to = optarg; break;
         default: return 2;
         }
     }
@@ -357,10 +397,15 @@ int cmd_backup(int argc, char **argv)
         fprintf(stderr, "dangjian backup: --db FILE and --to FILE are required\n");
         return 2;
     }
+    if (!files != !files_to) {
+        fprintf(stderr, "dangjian backup: --files DIR and --files-to DIR go together\n");
+        return 2;
+    }
     db_conn *c = app_open_db(db);
     if (!c)
         return 1;
-    /* VACUUM INTO writes a consistent, compacted copy while others keep working. */
+    /* VACUUM INTO writes a consistent, compacted copy while others keep
+     * working; files kept in the database (the default) are in it. */
     int rc = db_exec(c, "VACUUM INTO $1", "t", to);
     if (rc != DJ_OK)
         fprintf(stderr, "dangjian backup: %s\n", db_errmsg(c));
@@ -381,5 +426,23 @@ int cmd_backup(int argc, char **argv)
         return 1;
     }
     printf("backed up %s to %s (without sessions)\n", db, to);
-    return 0;
+    /* files in a directory (serve --files): copy what the copy names */
+    c = app_open_db(to);
+    if (!c)
+        return 1;
+    int64_t in_dir = 0, copied = 0;
+    rc = dj_files_dir_count(c, &in_dir);
+    if (rc == DJ_OK && files) {
+        rc = dj_files_backup_dir(c, files, files_to, &copied);
+        if (rc == DJ_OK)
+            printf("copied %lld new files of %lld from %s to %s\n", (long long)copied, (long long)in_dir, files,
+                   files_to);
+    } else if (rc == DJ_OK && in_dir > 0) {
+        fprintf(stderr,
+                "dangjian backup: %lld files are kept in the files directory (serve --files DIR), not in the\n"
+                "  database: back them up too with --files DIR --files-to DIR2 (or rsync -a DIR after this copy)\n",
+                (long long)in_dir);
+    }
+    db_close(c);
+    return rc == DJ_OK ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 
 #include "../assess/assess.h"
 #include "../core/timeutil.h"
+#include "../files/files_api.h"
 #include "../lists/lists.h"
 #include "../people/people.h"
 #include "../points/points.h"
@@ -18,12 +19,13 @@ static const struct {
     const char *help;
 } commands[] = {
     {"serve", cmd_serve, "serve --db FILE --listen HOST:PORT [--public-url URL] [--web DIR] [--threads N] [--quiet]\n"
-                         "                 [--trusted-proxy ADDR[,ADDR]] [--key-file FILE]"},
+                         "                 [--trusted-proxy ADDR[,ADDR]] [--key-file FILE]\n"
+                         "                 [--files DIR] [--request-timeout S] [--idle-timeout S] [--max-conns N] [--conns-floor N]"},
     {"init", cmd_init, "init --db FILE [--admin-password PW] [--key-file FILE]   create the database, the three administrators and the seal key"},
     {"migrate", cmd_migrate, "migrate --db FILE                      apply pending schema migrations"},
     {"user", cmd_user, "user add|grant|revoke|passwd|list --db FILE ...   manage accounts"},
     {"demo", cmd_demo, "demo --db FILE [--password PW]         load the demo agency"},
-    {"backup", cmd_backup, "backup --db FILE --to FILE             consistent copy of a live database"},
+    {"backup", cmd_backup, "backup --db FILE --to FILE [--files DIR --files-to DIR]   consistent copy of a live database (and its files)"},
     {"routes", cmd_routes, "routes                                 list the API's routes"},
     /* issue 3: roster import/export */
     {"import", people_cmd_import, "import --db FILE --file ROSTER.csv [--commit]   check (and with --commit load) a roster"},
@@ -36,6 +38,9 @@ static const struct {
 
     /* issue 6: work lists (report) */
     {"report", lists_cli_report, "report --db FILE --out FILE|- [--list ID] [--quarter 2026-Q3] [--format pdf|xlsx|json]   quarterly report of the work lists"},
+
+    /* issue 14: the file store */
+    {"files", files_cmd, "files gc --db FILE [--files DIR] [--days N]   remove unattached uploads and unused bytes"},
 
     /* issue 7: assessment */
     {"assess", assess_cmd, "assess compute --db FILE --period ID   compute a period's assessment results"},

@@ -8,6 +8,7 @@
 #include "../core/scope.h"
 #include "../core/todo.h"
 #include "../dashboard/dashboard.h"
+#include "../files/files_api.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
@@ -43,4 +44,11 @@ void app_routes_register(void)
     dj_routes_add(assess_routes);
 
     dj_routes_add(dashboard_routes);
+
+    /* issue 14: the file store, and the records files attach to */
+    dj_routes_add(files_routes);
+    life_files_register();
+    lists_files_register();
+    points_files_register();
+    people_files_register();
 }

@@ -176,6 +176,7 @@ db_stmt *db_prep_dynamic(db_conn *c, const char *sql)
 int db_bind_i64(db_stmt *s, int idx, int64_t v) { return s->conn->drv->bind_i64(s->h, idx, v); }
 int db_bind_double(db_stmt *s, int idx, double v) { return s->conn->drv->bind_double(s->h, idx, v); }
 int db_bind_null(db_stmt *s, int idx) { return s->conn->drv->bind_null(s->h, idx); }
+int db_bind_blob(db_stmt *s, int idx, const void *p, size_t n) { return s->conn->drv->bind_blob(s->h, idx, p, n); }
 
 int db_bind_text(db_stmt *s, int idx, const char *v)
 {
@@ -198,6 +199,7 @@ int64_t db_col_i64(db_stmt *s, int col) { return s->conn->drv->col_i64(s->h, col
 double db_col_double(db_stmt *s, int col) { return s->conn->drv->col_double(s->h, col); }
 const char *db_col_text(db_stmt *s, int col) { return s->conn->drv->col_text(s->h, col); }
 bool db_col_null(db_stmt *s, int col) { return s->conn->drv->col_type(s->h, col) == DB_T_NULL; }
+const void *db_col_blob(db_stmt *s, int col, size_t *n) { return s->conn->drv->col_blob(s->h, col, n); }
 
 void db_done(db_stmt *s)
 {

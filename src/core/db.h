@@ -31,6 +31,7 @@ struct db_driver {
     int (*bind_double)(void *stmt, int idx, double v);
     int (*bind_text)(void *stmt, int idx, const char *s);
     int (*bind_null)(void *stmt, int idx);
+    int (*bind_blob)(void *stmt, int idx, const void *p, size_t n); /* copies the bytes */
     int (*step)(void *stmt); /* DB_ROW, DB_DONE or an error */
     int (*ncols)(void *stmt);
     const char *(*col_name)(void *stmt, int col);
@@ -38,6 +39,8 @@ struct db_driver {
     int64_t (*col_i64)(void *stmt, int col);
     double (*col_double)(void *stmt, int col);
     const char *(*col_text)(void *stmt, int col);
+    /* bytes of a BLOB/BYTEA column, valid until the next step or reset; NULL for SQL NULL */
+    const void *(*col_blob)(void *stmt, int col, size_t *n);
     void (*reset)(void *stmt);
     void (*finalize)(void *stmt);
     int (*begin)(void *conn);
@@ -74,6 +77,8 @@ int db_bind_i64(db_stmt *s, int idx, int64_t v);
 int db_bind_double(db_stmt *s, int idx, double v);
 int db_bind_text(db_stmt *s, int idx, const char *v);
 int db_bind_null(db_stmt *s, int idx);
+/* Binds bytes (a BLOB on SQLite, a BYTEA on PostgreSQL); they are copied. */
+int db_bind_blob(db_stmt *s, int idx, const void *p, size_t n);
 /* DB_ROW, DB_DONE or a negative dj_err code. */
 int db_step(db_stmt *s);
 int db_ncols(db_stmt *s);
@@ -84,6 +89,9 @@ double db_col_double(db_stmt *s, int col);
 /* Valid until the next step/done on the statement; NULL for SQL NULL. */
 const char *db_col_text(db_stmt *s, int col);
 bool db_col_null(db_stmt *s, int col);
+/* Bytes of a BLOB/BYTEA column; valid until the next step/done on the
+ * statement; NULL (and *n = 0) for SQL NULL. */
+const void *db_col_blob(db_stmt *s, int col, size_t *n);
 /* Resets a cached statement (or finalizes a dynamic one). */
 void db_done(db_stmt *s);
 

@@ -120,6 +120,12 @@ static int sq_bind_null(void *stmt, int idx)
     return i ? map_rc(sqlite3_bind_null(stmt, i)) : DJ_OK;
 }
 
+static int sq_bind_blob(void *stmt, int idx, const void *p, size_t n)
+{
+    int i = sq_index(stmt, idx);
+    return i ? map_rc(sqlite3_bind_blob64(stmt, i, n ? p : "", n, SQLITE_TRANSIENT)) : DJ_OK;
+}
+
 static int sq_step(void *stmt) { return map_rc(sqlite3_step(stmt)); }
 static int sq_ncols(void *stmt) { return sqlite3_column_count(stmt); }
 static const char *sq_col_name(void *stmt, int col) { return sqlite3_column_name(stmt, col); }
@@ -137,6 +143,13 @@ static enum db_type sq_col_type(void *stmt, int col)
 static int64_t sq_col_i64(void *stmt, int col) { return sqlite3_column_int64(stmt, col); }
 static double sq_col_double(void *stmt, int col) { return sqlite3_column_double(stmt, col); }
 static const char *sq_col_text(void *stmt, int col) { return (const char *)sqlite3_column_text(stmt, col); }
+
+static const void *sq_col_blob(void *stmt, int col, size_t *n)
+{
+    const void *p = sqlite3_column_blob(stmt, col);
+    *n = p ? (size_t)sqlite3_column_bytes(stmt, col) : 0;
+    return p;
+}
 
 static void sq_reset(void *stmt)
 {
@@ -167,6 +180,7 @@ const struct db_driver db_sqlite_driver = {
     .bind_double = sq_bind_double,
     .bind_text = sq_bind_text,
     .bind_null = sq_bind_null,
+    .bind_blob = sq_bind_blob,
     .step = sq_step,
     .ncols = sq_ncols,
     .col_name = sq_col_name,
@@ -174,6 +188,7 @@ const struct db_driver db_sqlite_driver = {
     .col_i64 = sq_col_i64,
     .col_double = sq_col_double,
     .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
     .reset = sq_reset,
     .finalize = sq_finalize,
     .begin = sq_begin,

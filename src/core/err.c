@@ -26,6 +26,7 @@ static const struct {
     {DJ_EUNPROCESSABLE, 422, "rule", "不符合业务规则"},
     {DJ_EURI, 414, "uri_too_long", "请求地址过长"},
     {DJ_EHEADERS, 431, "headers_too_large", "请求头过大"},
+    {DJ_ERANGE, 416, "range_not_satisfiable", "请求的范围超出文件大小"},
 };
 
 static int err_index(int err)

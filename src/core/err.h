@@ -27,6 +27,7 @@ enum dj_err {
     DJ_EUNPROCESSABLE = -16, /* 422: well-formed, but a business rule refuses it */
     DJ_EURI = -17,       /* 414: request target too long */
     DJ_EHEADERS = -18,   /* 431: request headers too large */
+    DJ_ERANGE = -19,     /* 416: a Range outside the file */
     DJ_DEFERRED = -100,  /* not an error: the request continues on another thread */
 };
 

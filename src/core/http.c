@@ -1,6 +1,9 @@
 /* http.c - the libmicrohttpd server: request life cycle, limits, dispatch,
- * error rendering, deferred work and graceful shutdown.  Static files live
- * in static.c, sessions and permissions in auth.c. */
+ * error rendering, deferred work and graceful shutdown.  Everything about
+ * the caller (route, session, permission, CSRF, body size) is decided from
+ * the headers, before the body is read.  Static files live in static.c,
+ * sessions and permissions in auth.c, request bodies in http_body.c, time
+ * limits and connection shares in http_guard.c. */
 #include "http.h"
 
 #include <arpa/inet.h>
@@ -22,6 +25,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "batch.h"
+#include "http_int.h"
 #include "err.h"
 #include "pool.h"
 #include "proxy.h"
@@ -35,17 +39,15 @@
 
 enum { DEFER_NONE, DEFER_RUNNING, DEFER_DONE };
 
-/* Per-connection request state; freed in request_completed(). */
+/* Per-request state; freed in on_completed(). */
 struct req_state {
     dj_req r;
-    dj_buf body;
-    size_t max_body;
-    bool too_large;
-    bool started;
+    struct dj_body body;
+    uint64_t received;
+    int early_rc;       /* decided while reading the body: the rest is dropped, then this is answered */
     bool answered;
     struct timespec t0;
-    const char *url;
-    struct MHD_Daemon *daemon;
+    struct dj_guard *guard;
 };
 
 static atomic_int inflight;
@@ -153,116 +155,6 @@ int dj_body_json(dj_req *r, const struct dj_jfield *spec, json_t **out)
     return DJ_OK;
 }
 
-/* ---------- answers ---------- */
-
-int dj_reply_json(dj_req *r, int status, json_t *body)
-{
-    json_decref(r->out);
-    r->out = body;
-    r->status = status;
-    return DJ_OK;
-}
-
-int dj_reply_empty(dj_req *r, int status)
-{
-    r->status = status;
-    r->raw = "";
-    r->raw_len = 0;
-    return DJ_OK;
-}
-
-int dj_reply_raw(dj_req *r, int status, const char *ctype, const char *data, size_t len)
-{
-    r->status = status;
-    r->ctype = ctype;
-    r->raw = data;
-    r->raw_len = len;
-    return DJ_OK;
-}
-
-int dj_reply_heap(dj_req *r, int status, const char *ctype, void *data, size_t len)
-{
-    free(r->raw_heap);
-    r->raw_heap = data;
-    r->status = status;
-    r->ctype = ctype;
-    r->raw = data;
-    r->raw_len = len;
-    return DJ_OK;
-}
-
-void dj_add_header(dj_req *r, const char *name, const char *value)
-{
-    if (r->nhdrs < 8) {
-        r->hdr_names[r->nhdrs] = name;
-        r->hdr_values[r->nhdrs] = dj_arena_strdup(r->arena, value);
-        r->nhdrs++;
-    }
-}
-
-static int vfail(dj_req *r, int err, const char *code, const char *field, const char *fmt, va_list ap)
-{
-    r->err_code = code;
-    r->err_field = field;
-    r->err_message = dj_arena_vprintf(r->arena, fmt, ap);
-    return err;
-}
-
-int dj_fail(dj_req *r, int err, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(r, err, NULL, field, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
-int dj_fail_code(dj_req *r, int err, const char *code, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(r, err, code, field, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
-/* ---------- lists ---------- */
-
-int dj_page_parse(dj_req *r, struct dj_page *p)
-{
-    int rc = dj_query_int(r, "limit", 50, 1, 500, &p->limit);
-    if (rc)
-        return rc;
-    p->offset = 0;
-    const char *c = dj_query(r, "cursor");
-    if (c && *c) {
-        char *end;
-        errno = 0;
-        long long off = strtoll(c, &end, 10);
-        /* no list is longer than DJ_PAGE_MAX_OFFSET: a larger cursor is made up (and could overflow) */
-        if (*end || errno || off < 0 || off > DJ_PAGE_MAX_OFFSET)
-            return dj_fail(r, DJ_EINVAL, "cursor", "参数“cursor”无效，请使用上一页返回的 next 值");
-        p->offset = off;
-    }
-    return DJ_OK;
-}
-
-json_t *dj_page_result(const struct dj_page *p, json_t *items, int64_t total)
-{
-    json_t *o = json_object();
-    int64_t end = p->offset + (int64_t)json_array_size(items);
-    json_object_set_new(o, "items", items);
-    json_object_set_new(o, "total", json_integer(total));
-    if (end < total && json_array_size(items) > 0) {
-        char buf[24];
-        snprintf(buf, sizeof buf, "%lld", (long long)end);
-        json_object_set_new(o, "next", json_string(buf));
-    } else {
-        json_object_set_new(o, "next", json_null());
-    }
-    return o;
-}
-
 /* ---------- clean-ups ---------- */
 
 struct dj_cleanup {
@@ -362,7 +254,11 @@ static enum MHD_Result send_answer(struct req_state *st, int rc)
 {
     dj_req *r = &st->r;
     struct MHD_Response *resp;
+    dj_guard_deadline(st->guard, INT64_MAX);
+    if (rc == DJ_EFORBIDDEN || rc == DJ_ECSRF)
+        audit_refusal(r); /* every refusal is audited */
     if (rc != DJ_OK) {
+        dj_reply_drop(r);
         json_decref(r->out);
         r->out = NULL;
         r->raw = NULL;
@@ -376,6 +272,11 @@ static enum MHD_Result send_answer(struct req_state *st, int rc)
         char *txt = dj_json_render(r->out, &len);
         resp = MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
         MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    } else if (r->resp) {
+        resp = r->resp;
+        r->resp = NULL;
+        if (r->ctype)
+            MHD_add_response_header(resp, "Content-Type", r->ctype);
     } else if (r->raw_heap) {
         resp = MHD_create_response_from_buffer(r->raw_len, r->raw_heap, MHD_RESPMEM_MUST_FREE);
         r->raw_heap = NULL;
@@ -389,7 +290,10 @@ static enum MHD_Result send_answer(struct req_state *st, int rc)
     }
     if (!r->status)
         r->status = 200;
-    if (strncmp(r->path, "/api/", 5) == 0)
+    bool own_cache = false;
+    for (int i = 0; i < r->nhdrs; i++)
+        own_cache |= strcasecmp(r->hdr_names[i], "Cache-Control") == 0;
+    if (strncmp(r->path, "/api/", 5) == 0 && !own_cache)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     add_common_headers(resp);
     for (int i = 0; i < r->nhdrs; i++)
@@ -400,31 +304,32 @@ static enum MHD_Result send_answer(struct req_state *st, int rc)
     return ret;
 }
 
-/* ---------- dispatch ---------- */
+/* ---------- the caller, from the headers ---------- */
 
 static bool is_unsafe(const char *m)
 {
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
 }
 
-static int dispatch(struct req_state *st)
+static bool sends_body(dj_req *r)
+{
+    return r->content_length > 0 || (r->content_length < 0 && dj_header(r, "Transfer-Encoding"));
+}
+
+/* Route, session, permission, CSRF and the body's type and size: everything
+ * that can refuse a request without reading its body. */
+static int admit(struct req_state *st)
 {
     dj_req *r = &st->r;
-    if (st->too_large)
-        return dj_fail(r, DJ_ETOOLARGE, NULL, "请求内容超过 %zu KB 的上限", st->max_body / 1024);
-    r->body = dj_buf_cstr(&st->body);
-    r->body_len = st->body.len;
-
+    r->body_limit = DJ_ANON_MAX_BODY;
     if (strncmp(r->path, "/api/", 5) != 0)
-        return dj_static_serve(r);
+        return DJ_OK; /* static files: no session, an anonymous body at most */
 
-    if (!r->route) {
-        enum dj_match m = dj_router_match(r, r->method, r->path);
-        if (m == DJ_MATCH_NONE)
-            return dj_fail(r, DJ_ENOTFOUND, NULL, "接口不存在：%s %.200s", r->method, r->path);
-        if (m == DJ_MATCH_METHOD)
-            return dj_fail(r, DJ_EMETHOD, NULL, "接口 %.200s 不支持 %s 方法", r->path, r->method);
-    }
+    enum dj_match m = dj_router_match(r, r->method, r->path);
+    if (m == DJ_MATCH_NONE)
+        return dj_fail(r, DJ_ENOTFOUND, NULL, "接口不存在：%s %.200s", r->method, r->path);
+    if (m == DJ_MATCH_METHOD)
+        return dj_fail(r, DJ_EMETHOD, NULL, "接口 %.200s 不支持 %s 方法", r->path, r->method);
     const struct dj_route *rt = r->route;
     int rc = auth_load_session(r);
     if (rc != DJ_OK)
@@ -442,12 +347,44 @@ static int dispatch(struct req_state *st)
         if (rt->perm && !auth_has_perm(r, rt->perm))
             return dj_fail(r, DJ_EFORBIDDEN, NULL, "您的角色没有此项权限");
     }
-    if (is_unsafe(r->method) && r->body_len > 0 && !(rt->flags & DJ_ROUTE_ANY_BODY)) {
+    r->body_limit = rt->max_body ? rt->max_body : DEFAULT_MAX_BODY;
+    if (!r->user && r->body_limit > DJ_ANON_MAX_BODY)
+        r->body_limit = DJ_ANON_MAX_BODY;
+    if (is_unsafe(r->method) && sends_body(r) && !(rt->flags & DJ_ROUTE_ANY_BODY) && !rt->stream) {
         const char *ct = dj_header(r, "Content-Type");
         if (!ct || strncasecmp(ct, "application/json", 16) != 0)
             return dj_fail(r, DJ_EMEDIA, NULL, "请求内容类型应为 application/json");
     }
-    return rt->handler(r);
+    if (rt->stream && r->user) {
+        rc = rt->stream(r, NULL, 0);
+        if (rc != DJ_OK)
+            return rc;
+    }
+    return DJ_OK;
+}
+
+static int too_large(dj_req *r)
+{
+    if (r->body_limit >= 1024 * 1024)
+        return dj_fail(r, DJ_ETOOLARGE, NULL, "请求内容超过 %llu MB 的上限",
+                       (unsigned long long)(r->body_limit / (1024 * 1024)));
+    return dj_fail(r, DJ_ETOOLARGE, NULL, "请求内容超过 %llu KB 的上限",
+                   (unsigned long long)(r->body_limit / 1024));
+}
+
+/* ---------- dispatch ---------- */
+
+static int dispatch(struct req_state *st)
+{
+    dj_req *r = &st->r;
+    if (strncmp(r->path, "/api/", 5) != 0)
+        return dj_static_serve(r);
+    if (!r->route->stream) {
+        r->body = dj_body_view(&st->body, &r->body_len);
+        if (!r->body)
+            return dj_fail(r, DJ_EINTERNAL, NULL, "无法读取请求内容");
+    }
+    return r->route->handler(r);
 }
 
 struct hdr_scan {
@@ -471,6 +408,114 @@ static enum MHD_Result answer_now(struct req_state *st, int err, const char *fmt
     return send_answer(st, err);
 }
 
+static void client_ip(struct MHD_Connection *conn, char ip[INET6_ADDRSTRLEN])
+{
+    strcpy(ip, "?");
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        if (ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, ip, INET6_ADDRSTRLEN);
+        else if (ci->client_addr->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, INET6_ADDRSTRLEN);
+    }
+}
+
+/* The first call for a request: its headers are in, its body is not read. */
+static enum MHD_Result on_headers(struct MHD_Connection *conn, const char *url, const char *method,
+                                  void **con_cls)
+{
+    struct req_state *st = dj_calloc(1, sizeof *st);
+    *con_cls = st;
+    atomic_fetch_add(&inflight, 1);
+    clock_gettime(CLOCK_MONOTONIC, &st->t0);
+    dj_body_init(&st->body);
+    st->guard = dj_guard_of(conn);
+    dj_req *r = &st->r;
+    r->arena = dj_arena_new();
+    r->conn = conn;
+    r->method = dj_arena_strdup(r->arena, method);
+    r->path = dj_arena_strndup(r->arena, url, strnlen(url, MAX_URL + 1));
+    char ip[INET6_ADDRSTRLEN];
+    client_ip(conn, ip);
+    /* behind a trusted proxy (--trusted-proxy), the client it names */
+    char client[INET6_ADDRSTRLEN];
+    r->ip = dj_arena_strdup(r->arena, dj_proxy_client(ip, dj_header(r, "X-Forwarded-For"),
+                                                      dj_header(r, "X-Real-IP"), client, sizeof client));
+
+    struct hdr_scan qs = {strlen(url), 0};
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, scan_header, &qs);
+    if (qs.total > MAX_URL)
+        return answer_now(st, DJ_EURI, "请求地址过长");
+    struct hdr_scan hs = {0, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &hs);
+    if (hs.total > MAX_HEADERS)
+        return answer_now(st, DJ_EHEADERS, "请求头过大");
+    if (hs.content_length > 1)
+        return answer_now(st, DJ_EINVAL, "请求中有重复的 Content-Length 头");
+    const char *cl = dj_header(r, "Content-Length");
+    r->content_length = -1;
+    if (cl) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (*cl < '0' || *cl > '9' || *end || errno || n > INT64_MAX)
+            return answer_now(st, DJ_EINVAL, "Content-Length 请求头无效");
+        r->content_length = (int64_t)n;
+    }
+    int rc = admit(st);
+    if (rc == DJ_STREAM_ANSWERED)
+        return send_answer(st, DJ_OK);
+    if (rc != DJ_OK && !sends_body(r)) {
+        /* nothing to refuse to read: answer on the next call, which keeps
+         * the connection alive (an answer queued on the first call closes it) */
+        st->early_rc = rc;
+        dj_guard_deadline(st->guard, dj_guard_now_ms() + dj_guard_limits()->request_ms);
+        return MHD_YES;
+    }
+    if (rc != DJ_OK)
+        return send_answer(st, rc);
+    if (r->content_length > 0 && (uint64_t)r->content_length > r->body_limit)
+        return send_answer(st, too_large(r));
+    /* the body must arrive within the request limit; a signed-in upload gets
+     * time in proportion to its size on top */
+    const struct dj_guard_limits *lim = dj_guard_limits();
+    int64_t allow = lim->request_ms;
+    if (r->user && r->content_length > 0 && lim->min_rate)
+        allow += (int64_t)((uint64_t)r->content_length * 1000 / lim->min_rate);
+    dj_guard_deadline(st->guard, dj_guard_now_ms() + allow);
+    return MHD_YES;
+}
+
+static enum MHD_Result on_body(struct req_state *st, const char *data, size_t n)
+{
+    dj_req *r = &st->r;
+    st->received += n;
+    if (st->received > r->body_limit) {
+        /* only a body without a Content-Length gets here: cut it off */
+        return MHD_NO;
+    }
+    if (st->early_rc != DJ_OK)
+        return MHD_YES;
+    int rc;
+    if (r->route && r->route->stream)
+        rc = r->route->stream(r, data, n);
+    else
+        rc = dj_body_add(&st->body, data, n) == DJ_OK
+                 ? DJ_OK
+                 : dj_fail(r, DJ_EINTERNAL, NULL, "服务器暂存请求内容失败，请稍后重试");
+    if (rc != DJ_OK)
+        st->early_rc = rc;
+    if (st->early_rc != DJ_OK && r->route && r->route->stream) {
+        /* a failed stream drops its state at once; the rest of the body is read and dropped */
+        for (struct dj_cleanup *c = r->cleanups; c; c = c->next)
+            if (c->fn) {
+                c->fn(c->arg);
+                c->fn = NULL;
+            }
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -478,75 +523,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)cls;
     (void)version;
     struct req_state *st = *con_cls;
-    if (!st) {
-        st = dj_calloc(1, sizeof *st);
-        *con_cls = st;
-        atomic_fetch_add(&inflight, 1);
-        clock_gettime(CLOCK_MONOTONIC, &st->t0);
-        st->r.arena = dj_arena_new();
-        st->r.conn = conn;
-        st->r.method = dj_arena_strdup(st->r.arena, method);
-        st->r.path = dj_arena_strndup(st->r.arena, url, strnlen(url, MAX_URL + 1));
-        st->url = st->r.path;
-        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        char ip[INET6_ADDRSTRLEN] = "?";
-        if (ci && ci->client_addr) {
-            if (ci->client_addr->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
-            else if (ci->client_addr->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
-        }
-        /* behind a trusted proxy (--trusted-proxy), the client it names */
-        char client[INET6_ADDRSTRLEN];
-        st->r.ip = dj_arena_strdup(st->r.arena,
-                                   dj_proxy_client(ip, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For"),
-                                                   MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Real-IP"),
-                                                   client, sizeof client));
-
-        struct hdr_scan qs = {strlen(url), 0};
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, scan_header, &qs);
-        if (qs.total > MAX_URL)
-            return answer_now(st, DJ_EURI, "请求地址过长");
-        struct hdr_scan hs = {0, 0};
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &hs);
-        if (hs.total > MAX_HEADERS)
-            return answer_now(st, DJ_EHEADERS, "请求头过大");
-        if (hs.content_length > 1)
-            return answer_now(st, DJ_EINVAL, "请求中有重复的 Content-Length 头");
-        st->max_body = DEFAULT_MAX_BODY;
-        if (strncmp(st->r.path, "/api/", 5) == 0 &&
-            dj_router_match(&st->r, method, st->r.path) == DJ_MATCH_OK && st->r.route->max_body)
-            st->max_body = st->r.route->max_body;
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > st->max_body) {
-            dj_fail(&st->r, DJ_ETOOLARGE, NULL, "请求内容超过 %zu KB 的上限", st->max_body / 1024);
-            return send_answer(st, DJ_ETOOLARGE);
-        }
-        return MHD_YES;
+    if (!st)
+        return on_headers(conn, url, method, con_cls);
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (st->answered)
+            return MHD_YES; /* an answer went before the body: drop it */
+        return on_body(st, upload_data, n);
     }
     if (st->answered)
         return MHD_YES;
-    if (*upload_data_size > 0) {
-        if (st->body.len + *upload_data_size > st->max_body)
-            st->too_large = true;
-        else
-            dj_buf_append(&st->body, upload_data, *upload_data_size);
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
+    dj_guard_deadline(st->guard, INT64_MAX);
     int rc;
     if (st->r.deferred_state == DEFER_DONE) {
         st->r.deferred_state = DEFER_NONE;
         rc = st->r.cont(&st->r);
     } else if (st->r.deferred_state == DEFER_RUNNING) {
         return MHD_YES; /* spurious wake-up; the job resumes us */
+    } else if (st->early_rc != DJ_OK) {
+        rc = st->early_rc;
     } else {
         rc = dispatch(st);
     }
     if (rc == DJ_DEFERRED)
         return MHD_YES;
-    if (rc == DJ_EFORBIDDEN || rc == DJ_ECSRF)
-        audit_refusal(&st->r); /* every refusal is audited */
     return send_answer(st, rc);
 }
 
@@ -575,11 +576,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     log_line(st, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? st->r.status : -(int)toe);
     for (struct dj_cleanup *c = st->r.cleanups; c; c = c->next)
-        c->fn(c->arg);
+        if (c->fn)
+            c->fn(c->arg);
+    dj_reply_drop(&st->r);
     json_decref(st->r.out);
     free(st->r.raw_heap);
-    dj_buf_free(&st->body);
+    dj_body_free(&st->body);
     dj_arena_free(st->r.arena);
+    /* the next request on this connection has its own time to arrive */
+    dj_guard_deadline(st->guard, dj_guard_now_ms() + dj_guard_limits()->header_ms);
     free(st);
     *con_cls = NULL;
     atomic_fetch_sub(&inflight, 1);
@@ -643,10 +648,19 @@ int dj_serve(const struct dj_server_opts *o)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (unsigned)n : 2;
     }
+    unsigned idle = o->idle_timeout ? o->idle_timeout : 60;
+    struct dj_guard_limits lim = {
+        .max_conns = o->max_conns ? o->max_conns : 4096,
+        .per_addr_floor = o->conns_floor ? o->conns_floor : 16,
+        .request_ms = (int64_t)(o->request_timeout ? o->request_timeout : 30) * 1000,
+        .min_rate = o->min_upload_rate ? o->min_upload_rate : 32 * 1024,
+    };
+    lim.header_ms = (int64_t)idle * 1000 + lim.request_ms;
     /* the hashing pool leaves one core to the requests (pool.h) */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     dj_pool_start(ncpu > 1 ? (unsigned)ncpu - 1 : 1, 64);
     auth_touch_start();
+    dj_guard_start(&lim);
 
     sigset_t set;
     sigemptyset(&set);
@@ -659,21 +673,24 @@ int dj_serve(const struct dj_server_opts *o)
                      MHD_USE_ERROR_LOG;
     if (v6)
         flags |= MHD_USE_IPv6;
+    /* libmicrohttpd splits its connection limit between the pool's threads;
+     * the guard's fair share is the limit that counts, this one is a backstop */
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, NULL,
+        flags, 0, dj_guard_accept, NULL, on_request, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_LIMIT, lim.max_conns + lim.max_conns / 2 + threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, idle,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, dj_guard_notify, NULL,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "dangjian: cannot listen on %s: %s\n", o->listen, strerror(errno));
+        dj_guard_stop();
         dj_pool_stop();
         auth_touch_stop();
         dj_static_free();
@@ -692,6 +709,7 @@ int dj_serve(const struct dj_server_opts *o)
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(d);
+    dj_guard_stop();
     dj_batch_stop_all();
     dj_pool_stop();
     auth_touch_stop();

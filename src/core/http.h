@@ -1,11 +1,15 @@
 /* http.h - the request/response API every handler uses.
  *
  * The server (http.c) runs libmicrohttpd with a thread pool on epoll.  For
- * each request it makes a dj_req with its own arena, reads the body up to the
- * route's cap, loads the session, checks the route's permission and the CSRF
- * header, and calls the handler.  A handler parses and checks input, calls
- * its subject's rules, and answers with dj_reply_json(); or it returns an
- * error code, after dj_fail() has said what went wrong and in which field. */
+ * each request it makes a dj_req with its own arena and, from the headers
+ * alone, before a byte of the body is read: finds the route, loads the
+ * session, checks the route's permission and the CSRF header, and refuses a
+ * body larger than the caller may send (anonymous callers: what signing in
+ * needs).  Then it reads the body (spilling a large one to a temporary file,
+ * or handing it chunk by chunk to a streaming route) and calls the handler.
+ * A handler parses and checks input, calls its subject's rules, and answers
+ * with dj_reply_json(); or it returns an error code, after dj_fail() has said
+ * what went wrong and in which field. */
 #ifndef DJ_HTTP_H
 #define DJ_HTTP_H
 
@@ -21,6 +25,19 @@
 typedef struct dj_req dj_req;
 struct dj_cleanup;
 typedef int (*dj_handler)(dj_req *r);
+/*
+ * A streaming route's body consumer.  Called once with data == NULL when the
+ * headers are in and the caller has passed the route's checks: it may set
+ * r->body_limit, answer at once (set the answer and return
+ * DJ_STREAM_ANSWERED: the body is not read) or refuse (return an error: the
+ * body is not read).  Then it is called with each piece of the body as it
+ * arrives; an error there is answered after the rest of the body has been
+ * read and dropped.  Finally the route's handler runs (r->body is NULL) and
+ * answers.  State lives in r->stream_state; release it with dj_on_done(),
+ * which also runs when the client goes away in the middle.
+ */
+typedef int (*dj_stream)(dj_req *r, const char *data, size_t len);
+#define DJ_STREAM_ANSWERED 1
 
 #define DJ_ROUTE_PUBLIC 1u   /* no session needed */
 #define DJ_ROUTE_NO_CSRF 2u  /* unsafe method without X-CSRF-Token (sign-in only) */
@@ -34,8 +51,12 @@ struct dj_route {
     dj_handler handler;
     const char *perm;    /* permission the caller needs on some organisation; NULL: any signed-in user */
     unsigned flags;
-    size_t max_body;     /* 0: 1 MiB */
+    size_t max_body;     /* 0: 1 MiB; anonymous callers never more than DJ_ANON_MAX_BODY */
+    dj_stream stream;    /* NULL: the body is read whole before the handler runs */
 };
+
+/* The most an anonymous caller may send (a sign-in is a few hundred bytes). */
+#define DJ_ANON_MAX_BODY (16u * 1024u)
 
 /* A role granted on an organisation node; reaches that node's subtree. */
 struct dj_grant {
@@ -67,8 +88,11 @@ struct dj_req {
     const char *param_names[8];
     const char *param_values[8];
     int nparams;
-    const char *body;      /* NUL-terminated; body_len bytes */
+    const char *body;      /* NUL-terminated; body_len bytes (NULL on streaming routes) */
     size_t body_len;
+    int64_t content_length; /* from the header; -1 when the client did not say */
+    uint64_t body_limit;   /* the most this request may send (a streaming route may change it) */
+    void *stream_state;    /* a streaming route's own */
     struct dj_user *user;  /* NULL when anonymous */
     void *conn;            /* struct MHD_Connection * */
 
@@ -79,8 +103,9 @@ struct dj_req {
     size_t raw_len;
     void *raw_heap;        /* raw bytes the server must free() after sending */
     const char *ctype;
-    const char *hdr_names[8];
-    const char *hdr_values[8];
+    void *resp;            /* a prepared answer (dj_reply_fd, dj_reply_stream) */
+    const char *hdr_names[12];
+    const char *hdr_values[12];
     int nhdrs;
     /* the error, when the handler returns one */
     const char *err_field;
@@ -120,6 +145,16 @@ int dj_reply_empty(dj_req *r, int status);
 int dj_reply_raw(dj_req *r, int status, const char *ctype, const char *data, size_t len);
 /* Bytes on the heap; the server frees them after sending. */
 int dj_reply_heap(dj_req *r, int status, const char *ctype, void *data, size_t len);
+/* len bytes of fd from offset; the server closes fd when done (on every path). */
+int dj_reply_fd(dj_req *r, int status, const char *ctype, int fd, uint64_t offset, uint64_t len);
+/* len bytes produced by read(arg, pos, buf, max) as the client takes them
+ * (it returns the bytes written, at most max, or -1 to abort); free_arg(arg)
+ * runs when the answer is done or abandoned. */
+int dj_reply_stream(dj_req *r, int status, const char *ctype, uint64_t len,
+                    long (*read)(void *arg, uint64_t pos, char *buf, size_t max), void *arg,
+                    void (*free_arg)(void *arg));
+/* Adds a header to the answer (a copy of value).  A handler that sets
+ * Cache-Control replaces the API's default "no-store". */
 void dj_add_header(dj_req *r, const char *name, const char *value);
 /* Records why the request failed and returns err: "return dj_fail(r, DJ_EINVAL, "name", "姓名不能为空");" */
 int dj_fail(dj_req *r, int err, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -173,6 +208,13 @@ struct dj_server_opts {
     const char *public_url;  /* https://… makes cookies Secure */
     unsigned threads;        /* 0: one per core */
     bool quiet;              /* no per-request log line */
+    unsigned request_timeout; /* s from a request's headers to the end of its body (0: 30); signed-in
+                                 uploads get one more second per min_upload_rate bytes */
+    unsigned idle_timeout;   /* s a connection may stay silent (0: 60) */
+    unsigned max_conns;      /* connections at once (0: 4096); one address takes at most a
+                                quarter of the free slots, never fewer than conns_floor */
+    unsigned conns_floor;    /* (0: 16) */
+    unsigned min_upload_rate; /* bytes/s (0: 32 KiB/s) */
 };
 
 /* Registers a route table (ending with {0}); call before dj_serve(). */

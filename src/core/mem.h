@@ -43,4 +43,9 @@ void dj_buf_printf(dj_buf *b, const char *fmt, ...) __attribute__((format(printf
 char *dj_buf_cstr(dj_buf *b);
 void dj_buf_free(dj_buf *b);
 
+/* An anonymous temporary file in dir (NULL: $TMPDIR or /tmp): it has no
+ * name, so it vanishes when closed, however the process ends.  A descriptor
+ * opened read-write, or -1 with errno set. */
+int dj_tmpfile(const char *dir);
+
 #endif

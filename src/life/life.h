@@ -20,6 +20,8 @@ extern const struct dj_route life_routes[];
 int life_demo_load(db_conn *c, const char *password_hash);
 /* Registers the subject's to-do provider (call from app_routes_register). */
 void life_todos_register(void);
+/* Registers activities with the file store (photos, minutes, sign-in sheets). */
+void life_files_register(void);
 
 /* ---------------------------------------------------------------- kinds */
 

@@ -53,21 +53,8 @@ static const struct dj_jfield create_spec[] = {
     {"study_hours", "学时", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
     {"volunteer_hours", "志愿服务时长", DJ_J_NUM, 0, 0, HOURS_MAX, NULL},
     {"expected_person_ids", "应到人员", DJ_J_IDS, 0, 0, 20000, NULL, DJ_SCOPE("person", "life.manage")},
-    {"attachments", "附件", DJ_J_ARR, 0, 0, 50, NULL},
     {NULL},
 };
-
-static int check_attachments(dj_req *r, const json_t *in)
-{
-    json_t *att = json_object_get(in, "attachments");
-    size_t i;
-    json_t *v;
-    json_array_foreach(att, i, v) {
-        if (!json_is_string(v) || dj_str_blank(json_string_value(v)) || dj_utf8_len(json_string_value(v)) > 200)
-            return dj_fail(r, DJ_EINVAL, "attachments", "“附件”第 %zu 项应为不超过 200 字的文件名", i + 1);
-    }
-    return DJ_OK;
-}
 
 static int activity_create(dj_req *r)
 {
@@ -79,8 +66,6 @@ static int activity_create(dj_req *r)
     rc = auth_require(r, "life.manage", dj_jint(in, "org_id", 0));
     if (rc == DJ_ENOTFOUND)
         rc = dj_fail(r, DJ_EINVAL, "org_id", "找不到该组织");
-    if (rc == DJ_OK)
-        rc = check_attachments(r, in);
     if (rc == DJ_OK)
         rc = life_activity_create(r, in, &id);
     json_decref(in);
@@ -131,7 +116,6 @@ static int activity_patch(dj_req *r)
         {"expected_person_ids", "应到人员", DJ_J_IDS, 0, 0, 20000, NULL, DJ_SCOPE("person", "life.manage")},
         {"minutes", "会议记录", DJ_J_STR, DJ_J_NULL, 0, 50000, NULL},
         {"resolutions", "决议", DJ_J_STR, DJ_J_NULL, 0, 10000, NULL},
-        {"attachments", "附件", DJ_J_ARR, 0, 0, 50, NULL},
         {NULL},
     };
     struct life_activity_brief a;
@@ -143,9 +127,7 @@ static int activity_patch(dj_req *r)
     json_t *in;
     if ((rc = dj_body_json(r, spec, &in)))
         return rc;
-    rc = check_attachments(r, in);
-    if (rc == DJ_OK)
-        rc = life_activity_update(r, &a, in);
+    rc = life_activity_update(r, &a, in);
     json_decref(in);
     if (rc != DJ_OK)
         return rc;

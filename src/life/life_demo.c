@@ -86,7 +86,7 @@ static int add(struct demo *d, int64_t org, const char *kind, const char *title,
         " RETURNING id",
         "ittttttIttddtttttIt", org, kind, title, s_iso, e_iso, place,
         topic ? topic : "1. 传达学习上级精神\n2. 结合工作交流讨论\n3. 部署下一步工作", host, topic, project, study,
-        vol, state, past ? "[\"签到表.pdf\",\"活动照片.jpg\"]" : "[]", strcmp(state, "planned") == 0 ? NULL : noticed,
+        vol, state, "[]", strcmp(state, "planned") == 0 ? NULL : noticed,
         past ? held : NULL, strcmp(state, "closed") == 0 ? closed : NULL, d->creator, created);
     if (rc != DJ_OK)
         return rc;

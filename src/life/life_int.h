@@ -41,6 +41,9 @@ int life_leave_request(dj_req *r, const struct life_activity_brief *a, const cha
 int life_leave_decide(dj_req *r, int64_t leave_id, bool approve, const char *note);
 json_t *life_leaves_of(db_conn *c, int64_t activity_id, int *err);
 
+/* life_files.c: the activity's attachments from the file store (never NULL) */
+json_t *life_activity_attachments(db_conn *c, int64_t id);
+
 /* life_checkin.c */
 /* Asks for the points of new life_events to be awarded soon (after a closing). */
 void life_points_poke(void);

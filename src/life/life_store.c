@@ -15,7 +15,9 @@
     "SELECT a.id, a.org_id, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, a.kind, a.title,"     \
     " a.starts_at, a.ends_at, a.place, a.agenda, a.host_person_id, hp.name AS host_name,"                      \
     " a.recorder_person_id, rp.name AS recorder_name, a.topic, a.project, a.study_hours, a.volunteer_hours,"   \
-    " a.state, a.minutes, a.resolutions, a.attachments AS attachments__json, a.cancel_reason, a.noticed_at,"   \
+    " a.state, a.minutes, a.resolutions, a.cancel_reason, a.noticed_at,"                                       \
+    " (SELECT COUNT(*) FROM file_links fl WHERE fl.subject = 'activity' AND fl.record_id = a.id)"            \
+    " AS attachment_count,"                                                                                    \
     " a.held_at, a.closed_at, a.cancelled_at, a.created_at, a.updated_at,"                                     \
     " (SELECT COUNT(*) FROM activity_people ap WHERE ap.activity_id = a.id) AS expected_count,"               \
     " (SELECT COUNT(*) FROM attendance t WHERE t.activity_id = a.id) AS present_count,"                       \
@@ -32,8 +34,10 @@ static void add_kind_name(json_t *a)
 json_t *life_activity_row(db_conn *c, int64_t id, int *err)
 {
     json_t *a = db_query_row(c, err, ACTIVITY_COLS " WHERE a.id = $1", "i", id);
-    if (a)
+    if (a) {
         add_kind_name(a);
+        json_object_set_new(a, "attachments", life_activity_attachments(c, id));
+    }
     return a;
 }
 
@@ -184,23 +188,20 @@ int life_activity_create(dj_req *r, const json_t *in, int64_t *id_out)
     char now[21];
     dj_time_iso(dj_now(), now);
     int64_t id = 0;
-    json_t *empty = json_array();
-    json_t *att = json_object_get(in, "attachments");
     rc = db_begin(c);
     if (rc == DJ_OK)
         rc = db_query_i64(c, &id,
                           "INSERT INTO activities (org_id, kind, title, starts_at, ends_at, place, agenda,"
                           " host_person_id, recorder_person_id, topic, project, study_hours, volunteer_hours,"
-                          " attachments, created_by, created_at, updated_at)"
-                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)"
+                          " created_by, created_at, updated_at)"
+                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)"
                           " RETURNING id",
-                          "ittttttIIttddjIt", org, kind, dj_jstr(in, "title", ""), starts, ends,
+                          "ittttttIIttddIt", org, kind, dj_jstr(in, "title", ""), starts, ends,
                           dj_jstr(in, "place", ""), dj_jstr(in, "agenda", NULL), dj_jint(in, "host_person_id", 0),
                           dj_jint(in, "recorder_person_id", 0), dj_jstr(in, "topic", NULL),
                           dj_jstr(in, "project", NULL),
                           json_number_value(json_object_get(in, "study_hours")),
-                          json_number_value(json_object_get(in, "volunteer_hours")),
-                          att ? att : empty, r->user->id, now);
+                          json_number_value(json_object_get(in, "volunteer_hours")), r->user->id, now);
     if (rc == DJ_OK) {
         if (dj_jhas(in, "expected_person_ids"))
             rc = set_expected(r, c, id, json_object_get(in, "expected_person_ids"));
@@ -211,7 +212,6 @@ int life_activity_create(dj_req *r, const json_t *in, int64_t *id_out)
         rc = audit_write(c, r, "create", "activity", id, NULL, in);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     free(path);
-    json_decref(empty);
     *id_out = id;
     return rc;
 }
@@ -229,8 +229,7 @@ int life_activity_update(dj_req *r, const struct life_activity_brief *a, const j
     static const char *const plan_fields[] = {"kind", "title", "starts_at", "ends_at", "place", "agenda",
                                               "host_person_id", "recorder_person_id", "topic", "project",
                                               "expected_person_ids", NULL};
-    static const char *const record_fields[] = {"minutes", "resolutions", "attachments", "study_hours",
-                                                "volunteer_hours", NULL};
+    static const char *const record_fields[] = {"minutes", "resolutions", "study_hours", "volunteer_hours", NULL};
     bool planning = strcmp(a->state, "planned") == 0 || strcmp(a->state, "noticed") == 0;
     bool recording = planning || strcmp(a->state, "held") == 0;
     const char *key;
@@ -267,14 +266,14 @@ int life_activity_update(dj_req *r, const struct life_activity_brief *a, const j
                      "UPDATE activities SET kind = $2, title = $3, starts_at = $4, ends_at = $5, place = $6,"
                      " agenda = $7, host_person_id = $8, recorder_person_id = $9, topic = $10, project = $11,"
                      " study_hours = $12, volunteer_hours = $13, minutes = $14, resolutions = $15,"
-                     " attachments = $16, updated_at = $17 WHERE id = $1",
-                     "ittttttIIttddttjt", a->id, kind, dj_jstr(cur, "title", ""), utc_text(r, starts),
+                     " updated_at = $16 WHERE id = $1",
+                     "ittttttIIttddttt", a->id, kind, dj_jstr(cur, "title", ""), utc_text(r, starts),
                      utc_text(r, ends), dj_jstr(cur, "place", ""), dj_jstr(cur, "agenda", NULL),
                      dj_jint(cur, "host_person_id", 0), dj_jint(cur, "recorder_person_id", 0),
                      dj_jstr(cur, "topic", NULL), dj_jstr(cur, "project", NULL),
                      json_number_value(json_object_get(cur, "study_hours")),
                      json_number_value(json_object_get(cur, "volunteer_hours")), dj_jstr(cur, "minutes", NULL),
-                     dj_jstr(cur, "resolutions", NULL), json_object_get(cur, "attachments"), now);
+                     dj_jstr(cur, "resolutions", NULL), now);
         if (rc == DJ_OK && dj_jhas(in, "expected_person_ids"))
             rc = set_expected(r, c, a->id, json_object_get(in, "expected_person_ids"));
         if (rc == DJ_OK)

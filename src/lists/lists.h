@@ -259,5 +259,7 @@ void *lists_report_pdf(const struct lists_report_doc *d, size_t *len);
 
 /* Registers the work-list to-do provider (items due soon or overdue). */
 void lists_todos_register(void);
+/* Registers list items, progress updates and inspections with the file store. */
+void lists_files_register(void);
 
 #endif

@@ -581,11 +581,15 @@ static int evidence_ok(dj_req *r, const json_t *ev)
     size_t k;
     json_t *e;
     json_array_foreach(ev, k, e) {
+        const char *fid = json_string_value(json_object_get(e, "file_id"));
+        if (json_is_object(e) && fid && json_object_size(e) <= 2 && strlen(fid) <= 64)
+            continue; /* an uploaded file; whether the caller may use it is checked when it is linked */
         const char *name = json_string_value(json_object_get(e, "name"));
         const char *url = json_string_value(json_object_get(e, "url"));
         if (!json_is_object(e) || json_object_size(e) > 2 || !name || lists_blank(name) ||
             dj_utf8_len(name) > 200 || (json_object_get(e, "url") && !url) || (url && strlen(url) > 500))
-            return dj_fail(r, DJ_EINVAL, "evidence", "每项佐证材料应为 {\"name\":\"名称\",\"url\":\"链接\"}，名称不超过 200 字");
+            return dj_fail(r, DJ_EINVAL, "evidence",
+                           "每项佐证材料应为 {\"file_id\":\"上传的文件\"} 或 {\"name\":\"名称\",\"url\":\"链接\"}，名称不超过 200 字");
         if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0 && url[0] != '/')
             return dj_fail(r, DJ_EINVAL, "evidence", "佐证材料的链接应以 http://、https:// 或 / 开头");
     }
@@ -778,3 +782,28 @@ const struct dj_route lists_routes[] = {
     {"GET", "/api/v1/inspections/:id", inspection_get, "list.read", 0, 0},
     {0},
 };
+
+/* ---------------------------------------------------------------- the file store's questions */
+
+int lists_item_file_read(dj_req *r, int64_t item_id)
+{
+    int err = 0;
+    json_t *it = lists_store_item_get(dj_db(r), item_id, false, &err);
+    if (!it)
+        return err;
+    bool ok = item_readable(r, it) || item_list_writable(r, it);
+    json_decref(it);
+    return ok ? DJ_OK : DJ_EFORBIDDEN;
+}
+
+int lists_item_file_attach(dj_req *r, int64_t item_id)
+{
+    json_t *it = NULL;
+    int rc = load_item(r, item_id, false, &it);
+    if (rc != DJ_OK)
+        return rc;
+    if (!item_updatable(r, it))
+        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "只有责任单位或责任人可以为该事项添加佐证材料");
+    json_decref(it);
+    return rc;
+}

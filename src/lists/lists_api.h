@@ -17,6 +17,19 @@ int lists_load_visible(dj_req *r, int64_t id, json_t **out);
 
 /* The fields of a new item (the import's rows become such objects too). */
 extern const struct dj_jfield lists_item_new_spec[];
+/* The file store's questions about an item (lists_api.c): may the caller
+ * read it, may the caller add evidence to it (DJ_OK, or an error with its
+ * message set). */
+int lists_item_file_read(dj_req *r, int64_t item_id);
+int lists_item_file_attach(dj_req *r, int64_t item_id);
+
+/* lists_files.c */
+/* Stores a progress update's evidence in the file store: {"file_id": "…"}
+ * links a file the caller uploaded (or may read), {"name", "url"} records a
+ * link or a name.  Inside the caller's transaction; r may be NULL (demo). */
+int lists_evidence_store(db_conn *c, dj_req *r, int64_t update_id, const json_t *evidence, int64_t by_user);
+/* The evidence of a progress update, from the file store (never NULL). */
+json_t *lists_evidence_of(db_conn *c, int64_t update_id);
 
 /* lists_report_api.c */
 int lists_report_one(dj_req *r);

@@ -12,6 +12,7 @@
 #include "../core/err.h"
 #include "../core/timeutil.h"
 #include "lists.h"
+#include "lists_api.h"
 
 /* ---------------------------------------------------------------- texts */
 
@@ -226,11 +227,14 @@ static int add_note(struct demo *d, int64_t item, const char *kind, lists_day on
     char at[21], dt[11];
     iso_at(on, 17, at);
     day_text(on, dt);
-    json_t *ev = strcmp(kind, "progress") == 0 ? json_pack("[{s:s}]", "name", "工作台账（扫描件）") : json_array();
-    int rc = db_exec(d->c,
-                     "INSERT INTO list_item_updates (item_id, kind, on_date, at, author, body, progress, evidence)"
-                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                     "itttttij", item, kind, dt, at, author, body, (int64_t)progress, ev);
+    json_t *ev = strcmp(kind, "progress") == 0 ? json_pack("[{s:s}]", "name", "工作台账（扫描件）") : NULL;
+    int64_t uid = 0;
+    int rc = db_query_i64(d->c, &uid,
+                          "INSERT INTO list_item_updates (item_id, kind, on_date, at, author, body, progress)"
+                          " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                          "ittttti", item, kind, dt, at, author, body, (int64_t)progress);
+    if (rc == DJ_OK && ev)
+        rc = lists_evidence_store(d->c, NULL, uid, ev, 0);
     json_decref(ev);
     return rc;
 }

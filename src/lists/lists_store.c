@@ -13,6 +13,7 @@
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "lists.h"
+#include "lists_api.h"
 #include "lists_sql.h"
 
 /* The derived status in SQL, the same rule as lists_item_status(); $n is today (YYYY-MM-DD).
@@ -452,9 +453,12 @@ json_t *lists_store_item_get(db_conn *c, int64_t id, bool with_timeline, int *er
     int rc = attach_people(c, it);
     if (rc == DJ_OK && with_timeline) {
         json_t *tl = db_query_rows(c, &rc,
-                                   "SELECT id, kind, on_date, at, author, body, progress, evidence AS evidence__json"
+                                   "SELECT id, kind, on_date, at, author, body, progress"
                                    " FROM list_item_updates WHERE item_id = $1 ORDER BY on_date DESC, id DESC",
                                    "i", id);
+        size_t k;
+        json_t *e;
+        json_array_foreach(tl, k, e) json_object_set_new(e, "evidence", lists_evidence_of(c, dj_jint(e, "id", 0)));
         if (tl)
             json_object_set_new(it, "timeline", tl);
     }
@@ -680,15 +684,15 @@ int lists_store_update_add(db_conn *c, dj_req *r, int64_t item_id, const json_t 
         submitted = NULL;
     if (strcmp(state, "not_started") == 0)
         state = "in_progress";
-    json_t *evidence = json_object_get(in, "evidence");
-    json_t *noev = evidence ? NULL : json_array();
     int rc = db_query_i64(c, uid,
                           "INSERT INTO list_item_updates (item_id, kind, on_date, at, user_id, author, body, progress,"
-                          " evidence, client_key) VALUES ($1, 'progress', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                          "ittIttijt", item_id, dj_jstr(in, "on_date", today), now,
+                          " client_key) VALUES ($1, 'progress', $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                          "ittIttit", item_id, dj_jstr(in, "on_date", today), now,
                           r && r->user ? r->user->id : 0, author_of(r), dj_jstr(in, "body", ""), (int64_t)progress,
-                          evidence ? evidence : noev, key);
-    json_decref(noev);
+                          key);
+    /* evidence lives in the file store, attached to this update */
+    if (rc == DJ_OK)
+        rc = lists_evidence_store(c, r, *uid, json_object_get(in, "evidence"), r && r->user ? r->user->id : 0);
     if (rc == DJ_OK)
         rc = db_exec(c,
                      "UPDATE list_items SET progress = $2, state = $3, submitted_on = $4, updated_at = $5 WHERE id = $1",

@@ -17,6 +17,8 @@
 extern const struct dj_route people_routes[];
 /* The kinds of id the roster owns (scope.h): "person". */
 extern const struct dj_scope_kind people_scope_kinds[];
+/* Registers people with the file store (photo, 入党志愿书 scan). */
+void people_files_register(void);
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int people_demo_load(db_conn *c, const char *password_hash);
 

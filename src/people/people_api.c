@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/audit.h"
+#include "../core/files.h"
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/scope.h"
@@ -430,3 +431,34 @@ const struct dj_route people_routes[] = {
     {"GET", "/api/v1/orgs/:id/members", org_members, NULL, 0, 0},
     {0},
 };
+
+/* ---------------------------------------------------------------- the file store */
+
+/* A person's photo (for 亮身份) is read by whoever sees members' public
+ * profiles; the rest (the 入党志愿书 scan) only by those who may read the
+ * person's record, and the person. */
+static int person_file_read(dj_req *r, int64_t id, const char *kind)
+{
+    bool priv = false;
+    if (kind && strcmp(kind, "photo") == 0 && sees_profiles(r))
+        return DJ_OK;
+    return can_read(r, id, &priv);
+}
+
+static int person_file_attach(dj_req *r, int64_t id)
+{
+    int64_t org = 0;
+    int rc = people_scope_org(dj_db(r), id, &org);
+    if (rc == DJ_ENOTFOUND)
+        return dj_fail(r, rc, "record", "找不到该人员");
+    return rc ? rc : require_write_org(r, org);
+}
+
+static const char *const person_kinds[] = {"photo", "application", "other", NULL};
+static const struct dj_file_subject person_files = {"person", "人员", person_kinds, person_file_read,
+                                                     person_file_attach};
+
+void people_files_register(void)
+{
+    dj_files_subject_add(&person_files);
+}

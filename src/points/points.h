@@ -209,5 +209,7 @@ json_t *points_ledger_of_org(db_conn *c, const char *org_path, int *err);
 
 /* Registers the points to-do provider (claims to decide, claims decided). */
 void points_todos_register(void);
+/* Registers claims with the file store (their evidence). */
+void points_files_register(void);
 
 #endif

@@ -74,8 +74,12 @@ test('each kind of malformed body gets its 4xx and writes nothing', async () => 
   const type = await admin.req('POST', '/api/v1/users', 'login=zhang', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   assert.equal(type.status, 415);
   // a body over the 1 MiB cap is refused from its Content-Length, before it is read
-  const big = await raw(`POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n{"login":`);
+  const auth = `Cookie: ${admin.cookie}\r\nX-CSRF-Token: ${admin.csrf}\r\n`;
+  const big = await raw(`POST /api/v1/users HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n{"login":`);
   assert.equal(big, 413);
+  // an anonymous caller is refused before its size matters (the session is checked first)
+  const anon = await raw(`POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n{"login":`);
+  assert.equal(anon, 401);
   assert.equal(await usersTotal(), beforeUsers, 'no user was created');
   assert.equal(await auditTotal(), beforeAudit, 'no audit record was written');
 });

@@ -109,18 +109,26 @@ test('an activity goes planned → noticed → held → closed, with check-in, q
     const planEdit = await sec.patch(`/api/v1/activities/${a.id}`, { place: '别处' });
     assert.equal(planEdit.status, 409, 'the plan is fixed once held');
     const m = await sec.patch(`/api/v1/activities/${a.id}`, {
-      minutes: '会议由张建国主持，应到5人，实到3人。', resolutions: '通过了……', attachments: ['签到表.pdf', '会议照片.jpg'],
+      minutes: '会议由张建国主持，应到5人，实到3人。', resolutions: '通过了……',
     });
     assert.equal(m.status, 200, m.text);
-    assert.deepEqual(m.body.attachments, ['签到表.pdf', '会议照片.jpg']);
+    // attachments are uploads in the file store, attached to the activity
+    const upload = await sec.post(`/api/v1/files?subject=activity&record=${a.id}&kind=signin_sheet&name=${encodeURIComponent('签到表.txt')}`,
+      '张建国 李红梅 王志强\n', { headers: { 'content-type': 'text/plain' } });
+    assert.equal(upload.status, 201, upload.text);
+    const withSheet = await sec.get(`/api/v1/activities/${a.id}`);
+    assert.deepEqual(withSheet.body.attachments.map((f) => [f.name, f.kind]), [['签到表.txt', 'signin_sheet']]);
     const closed = await sec.post(`/api/v1/activities/${a.id}/close`);
     assert.equal(closed.status, 200);
     assert.equal(closed.body.state, 'closed');
+    const late = await sec.post(`/api/v1/files?subject=activity&record=${a.id}&name=x.txt`, 'x', { headers: { 'content-type': 'text/plain' } });
+    assert.equal(late.status, 409, 'a closed activity takes no more attachments');
     assert.equal((await sec.patch(`/api/v1/activities/${a.id}`, { minutes: '改' })).status, 409);
     // a closed activity takes no more check-ins
     assert.equal((await sec.post(`/api/v1/activities/${a.id}/checkin`, { person_id: 6 })).status, 409);
     const audit = sql(srv.db, `SELECT action FROM audit WHERE entity = 'activity' AND entity_id = ${a.id} ORDER BY id;`);
     assert.deepEqual(audit.trim().split('\n'), ['create', 'noticed', 'held', 'update', 'closed']);
+    assert.equal(sql(srv.db, `SELECT action FROM audit WHERE entity = 'file';`).trim(), 'upload');
   } finally {
     await srv.stop();
   }

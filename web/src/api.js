@@ -313,3 +313,51 @@ export async function importListCsv(listId, file, dryRun) {
 }
 /** People for pickers: {q} → {items:[{id, name, …}]} */
 export const searchPeople = (q) => get('/people', { q, limit: 20 });
+
+// ── the file store (issue 14) ────────────────────────────────────────────
+/** The attachments of one or more records of a subject (ids joined by commas) → {items:[…]} */
+export const listFiles = (subject, record) => get('/files', { subject, record: [].concat(record).join(',') });
+export const linkFile = (id, subject, recordId, kind) => post(`/files/${id}/links`, { subject, record_id: recordId, kind });
+export const unlinkFile = (id, subject, recordId) => del(`/files/${id}/links/${subject}/${recordId}`);
+/** A published page as an attachment: {subject, record_id, kind?, name, url} */
+export const addUrlAttachment = (body) => post('/files/url', body);
+/** Where the bytes of a file are (inline: shown in the browser, not saved). */
+export const fileUrl = (id, inline = false) => `${BASE}/files/${id}${inline ? '?inline=1' : ''}`;
+
+/**
+ * Uploads a File or Blob. opts: {name, subject, record, kind, key, onProgress(0..1), signal}.
+ * The body goes as is (its type in Content-Type, the name in ?name=). `key` is the
+ * Idempotency-Key: the same key again (a retry after a lost answer) is answered with the
+ * first upload, never a second copy. Resolves with the file {id, name, size, thumb, …}.
+ */
+export function uploadFile(blob, { name, subject, record, kind, key, onProgress, signal } = {}) {
+  return new Promise((resolve, reject) => {
+    const q = new URLSearchParams({ name: name || blob.name || '文件' });
+    if (subject) { q.set('subject', subject); q.set('record', String(record)); }
+    if (kind) q.set('kind', kind);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${BASE}/files?${q}`);
+    xhr.setRequestHeader('Content-Type', blob.type || 'application/octet-stream');
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    if (key) xhr.setRequestHeader('Idempotency-Key', key);
+    xhr.withCredentials = true;
+    if (onProgress) xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    if (signal) signal.addEventListener('abort', () => xhr.abort());
+    const network = () => reject(new ApiError({ status: 0, code: 'network', message: t('common.networkError') }));
+    xhr.onerror = network;
+    xhr.onabort = () => reject(new ApiError({ status: 0, code: 'aborted', message: t('files.aborted') }));
+    xhr.onload = () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
+      if (xhr.status === 200 || xhr.status === 201) { resolve(body); return; }
+      const e = (body && body.error) || {};
+      if (xhr.status === 401) goToLogin();
+      reject(new ApiError({
+        status: xhr.status, code: e.code || `http_${xhr.status}`,
+        message: e.message || t('common.httpError', { status: xhr.status }), field: e.field,
+      }));
+    };
+    xhr.send(blob);
+  });
+}

@@ -371,6 +371,8 @@ export default {
 
   // ───────────────────────────── people (roster) ─────────────────────────────
   people: {
+    files: '照片与档案材料',
+    filesHint: '个人照片用于“亮身份”展示，党员可见；入党志愿书等扫描件仅有权查看档案的人员可见',
     title: '党员名册',
     record: '党员档案',
     q: '姓名',
@@ -507,6 +509,44 @@ export default {
   },
 
 
+  // ───────────────────────────── files (附件、照片上传) ─────────────────────────────
+  files: {
+    title: '附件',
+    kinds: {
+      photo: '活动照片', minutes: '会议记录', signin_sheet: '签到表', other: '其他材料', evidence: '佐证材料',
+      report: '检查报告', application: '入党志愿书', personPhoto: '个人照片',
+    },
+    type: { image: '图片', video: '视频', text: '文本', file: '文件', link: '链接', nameOnly: '仅登记名称' },
+    nameOnlyHint: '这是启用文件上传前登记的名称，没有文件内容；可重新上传文件后取下此项',
+    empty: '还没有附件',
+    emptyEditable: '还没有附件：把文件拖到下方，或点击选择文件',
+    dropHere: '把文件拖到这里，或 <em>点击选择文件</em>',
+    dropHint: '可上传图片、PDF、Word、Excel、PowerPoint、WPS、文本和 MP4 视频；单个文件一般不超过 20 MB，视频不超过 200 MB',
+    uploadAs: '上传为',
+    uploading: '上传中 {p}%',
+    retrying: '网络不稳定，正在第 {n} 次重试…',
+    uploaded: '已上传 {name}',
+    failed: '{name} 上传失败：{msg}',
+    retry: '重试',
+    aborted: '已取消上传',
+    preview: '预览',
+    download: '下载',
+    open: '打开链接',
+    remove: '取下',
+    removeConfirm: '从这条记录上取下“{name}”？文件本身会保留在其他使用它的记录中。',
+    removed: '已取下',
+    uploadedBy: '{who} 上传于 {when}',
+    noPreview: '该文件不能在浏览器中预览，请下载后查看',
+    addLink: '添加链接',
+    linkName: '名称（如：文章标题）',
+    linkUrl: '链接（以 http:// 或 https:// 开头）',
+    // phone
+    takePhoto: '拍照',
+    fromAlbum: '从相册选择',
+    compressing: '正在压缩照片…',
+    tapToRetry: '上传失败，点击重试',
+    photos: '照片',
+  },
   // ───────────────────────────── life (组织生活) ─────────────────────────────
   life: {
     menu: '组织生活',
@@ -543,7 +583,7 @@ export default {
     minutes: '会议记录',
     resolutions: '决议',
     attachments: '附件',
-    attachmentsHint: '每行一个文件名',
+    attachmentsHint: '照片、会议记录和签到表扫描件可在此上传',
     cancelReason: '取消原因',
     me: '我的情况',
     checkedInAt: '已于 {time} 签到',
@@ -895,6 +935,11 @@ export default {
     updateDate: '日期',
     evidence: '佐证材料',
     evidenceName: '材料名称（如：会议记录.pdf）',
+    evidenceOther: '其他材料',
+    inspectionFiles: '检查报告与现场照片',
+    evidenceFiles: '上传材料',
+    filesPending: '还有材料正在上传或上传失败，请稍候或重试',
+    chooseFiles: '选择文件',
     evidenceUrl: '链接（可选）',
     addEvidence: '添加佐证材料',
     posted: '进展已提交',
