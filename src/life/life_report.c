@@ -10,6 +10,7 @@
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "../core/todo.h"
+#include "../orgs/orgs.h"
 #include "life.h"
 #include "life_int.h"
 
@@ -20,6 +21,64 @@ static void year_bounds_iso(int year, char start[21], char end[21])
     life_period_bounds(&y, &s, &e);
     dj_time_iso(s, start);
     dj_time_iso(e, end);
+}
+
+/* 谈心谈话: each committee member (or, without a committee, the secretary and
+ * deputy) talks at least once a year; a talk counts for whoever held it and for
+ * the committee members who took part. One period cell with every member. */
+static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, const struct life_span *span,
+                          const json_t *acts, int *err)
+{
+    char ys[21], ye[21], like[300];
+    year_bounds_iso(year, ys, ye);
+    snprintf(like, sizeof like, "%s%%", dj_jstr(org, "path", ""));
+    json_t *members = db_query_rows(
+        c, err,
+        "SELECT f.person_id, p.name, MIN(f.post) AS post,"
+        " (SELECT COUNT(*) FROM activities a JOIN orgs o ON o.id = a.org_id WHERE o.path LIKE $2"
+        "  AND a.kind = 'heart_talk' AND a.state IN ('held', 'closed') AND a.starts_at >= $3 AND a.starts_at < $4"
+        "  AND (a.host_person_id = f.person_id OR EXISTS (SELECT 1 FROM attendance t"
+        "   WHERE t.activity_id = a.id AND t.person_id = f.person_id))) AS talks"
+        " FROM org_officers f JOIN people p ON p.id = f.person_id WHERE f.org_id = $1"
+        " AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline')"
+        " GROUP BY f.person_id, p.name ORDER BY MIN(CASE f.post WHEN 'secretary' THEN 1 WHEN 'deputy_secretary' THEN 2"
+        " WHEN 'organization' THEN 3 WHEN 'propaganda' THEN 4 ELSE 5 END), f.person_id",
+        "ittt", dj_jint(org, "id", 0), like, ys, ye);
+    if (!members)
+        return NULL;
+    size_t nm = json_array_size(members), i;
+    double *talks = dj_calloc(nm ? nm : 1, sizeof *talks);
+    json_t *m;
+    json_array_foreach(members, i, m) {
+        talks[i] = (double)dj_jint(m, "talks", 0);
+        json_object_set_new(m, "post_label", json_string(orgs_post_label(dj_jstr(m, "post", ""))));
+    }
+    struct life_period y = {LIFE_YEAR, year, 1};
+    size_t met = 0;
+    enum life_status st;
+    json_t *sat = json_array();
+    json_array_foreach(acts, i, m)
+        if (strcmp(dj_jstr(m, "kind", ""), "heart_talk") == 0)
+            json_array_append_new(sat, json_pack("{s:O, s:O, s:O}", "id", json_object_get(m, "id"), "title",
+                                                 json_object_get(m, "title"), "starts_at",
+                                                 json_object_get(m, "starts_at")));
+    if (nm) {
+        st = life_each_status(year, now, span, talks, nm, 1, &met);
+    } else {
+        /* no officers recorded: judged for the organisation as a whole */
+        int64_t s, e;
+        life_period_bounds(&y, &s, &e);
+        st = !life_period_applies(&y, span) ? LIFE_NOT_APPLICABLE : life_period_status(e, now, json_array_size(sat) > 0);
+    }
+    free(talks);
+    int64_t s, e;
+    life_period_bounds(&y, &s, &e);
+    char code[16], ends[21];
+    life_period_code(&y, code);
+    dj_time_iso(e, ends);
+    return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:b, s:o}", "period", code, "status", life_status_name(st),
+                     "ends_at", ends, "activities", sat, "members_total", (int)nm, "members_met", (int)met,
+                     "officers_recorded", nm > 0, "members", members);
 }
 
 /* The compliance of one organisation for one year: an object with its
@@ -37,6 +96,9 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
     life_freq_parse(lf, &lecture);
     free(lf);
     double min_hours = (double)dj_setting_int(c, "life.study_hours_min", 32);
+    struct life_org_facts facts;
+    if ((*err = life_org_facts(c, org_id, &facts)) != DJ_OK)
+        return NULL;
 
     /* Activities held in the year by the org itself, plus the 党小组会 of its groups. */
     json_t *acts = db_query_rows(c, err,
@@ -47,9 +109,6 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
                                  "ittt", org_id, ys, ye, like);
     if (!acts)
         return NULL;
-    int64_t has_groups = 0;
-    db_query_i64(c, &has_groups, "SELECT COUNT(*) FROM orgs WHERE parent_id = $1 AND kind = 'group' AND dissolved_on IS NULL",
-                 "i", org_id);
 
     size_t na = json_array_size(acts);
     struct life_done_activity *da = dj_calloc(na ? na : 1, sizeof *da);
@@ -61,13 +120,21 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
     }
 
     struct life_requirement reqs[LIFE_MAX_REQS];
-    int nreq = life_requirements(has_groups > 0, lecture, reqs);
+    int nreq = life_requirements(facts.has_groups, facts.has_committee, lecture, reqs);
     json_t *out_reqs = json_array();
     for (int k = 0; k < nreq && *err == DJ_OK; k++) {
         const struct life_requirement *q = &reqs[k];
         json_t *rq = json_pack("{s:s, s:s, s:s}", "code", q->code, "name", q->name, "freq", life_freq_name(q->freq));
         json_t *periods = json_array();
-        if (strcmp(q->code, "study_hours") == 0) {
+        if (strcmp(q->code, "heart_talk") == 0) {
+            json_t *cell = talks_cell(c, org, year, now, &facts.span, acts, err);
+            if (!cell) {
+                json_decref(periods);
+                json_decref(rq);
+                break;
+            }
+            json_array_append_new(periods, cell);
+        } else if (strcmp(q->code, "study_hours") == 0) {
             json_t *members = db_query_rows(
                 c, err,
                 "SELECT p.id AS person_id, p.name, COALESCE((SELECT SUM(e.quantity) FROM life_events e"
@@ -85,7 +152,7 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
             for (size_t i = 0; i < nm; i++)
                 hours[i] = json_number_value(json_object_get(json_array_get(members, i), "hours"));
             size_t met = 0;
-            enum life_status st = life_study_status(year, now, hours, nm, min_hours, &met);
+            enum life_status st = life_each_status(year, now, &facts.span, hours, nm, min_hours, &met);
             free(hours);
             struct life_period y = {LIFE_YEAR, year, 1};
             int64_t s, e;
@@ -100,7 +167,7 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
         } else {
             int np = life_periods_per_year(q->freq);
             struct life_cell cells[12];
-            life_compliance_eval(q, year, now, da, na, cells);
+            life_compliance_eval(q, year, now, &facts.span, da, na, cells);
             for (int i = 0; i < np; i++) {
                 char code[16], ends[21];
                 int64_t s, e;
@@ -129,20 +196,26 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
         json_decref(out_reqs);
         return NULL;
     }
-    return json_pack("{s:I, s:O, s:O, s:O, s:o}", "org_id", (json_int_t)org_id, "name", json_object_get(org, "name"),
-                     "kind", json_object_get(org, "kind"), "path", json_object_get(org, "path"), "requirements",
-                     out_reqs);
+    return json_pack("{s:I, s:O, s:O, s:O, s:O, s:O, s:b, s:i, s:i, s:o}", "org_id", (json_int_t)org_id, "name",
+                     json_object_get(org, "name"), "kind", json_object_get(org, "kind"), "path",
+                     json_object_get(org, "path"), "set_up_on", json_object_get(org, "set_up_on"), "dissolved_on",
+                     json_object_get(org, "dissolved_on"), "has_committee", facts.has_committee, "full_members",
+                     facts.full_members, "committee_members", facts.committee_members, "requirements", out_reqs);
 }
 
-/* Party organisations (支部, 总支) in the subtree at path, in tree order. */
-static json_t *party_orgs(db_conn *c, const char *path, int *err)
+/* Party organisations (支部, 总支) in the subtree at path that existed during
+ * the year, in tree order. */
+static json_t *party_orgs(db_conn *c, const char *path, int year, int *err)
 {
-    char like[300];
+    char like[300], first[16], next[16];
     snprintf(like, sizeof like, "%s%%", path);
+    snprintf(first, sizeof first, "%04u-01-01", (unsigned)year % 10000u);
+    snprintf(next, sizeof next, "%04u-01-01", (unsigned)(year + 1) % 10000u);
     return db_query_rows(c, err,
-                         "SELECT id, name, kind, path FROM orgs WHERE path LIKE $1"
-                         " AND kind IN ('branch', 'general_branch') AND dissolved_on IS NULL ORDER BY path",
-                         "t", like);
+                         "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs WHERE path LIKE $1"
+                         " AND kind IN ('branch', 'general_branch') AND (dissolved_on IS NULL OR dissolved_on > $2)"
+                         " AND (set_up_on IS NULL OR set_up_on < $3) ORDER BY path",
+                         "ttt", like, first, next);
 }
 
 json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
@@ -153,7 +226,7 @@ json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
         *err = dj_fail(r, DJ_EINVAL, "org", "找不到该组织");
         return NULL;
     }
-    json_t *orgs = party_orgs(c, path, err);
+    json_t *orgs = party_orgs(c, path, year, err);
     free(path);
     if (!orgs)
         return NULL;
@@ -373,7 +446,8 @@ static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
     struct life_period y = life_period_of(LIFE_YEAR, now);
     char *scope = auth_scope_sql(r, "life.manage", "path");
     char *sql = dj_arena_printf(r->arena,
-                                "SELECT id, name, kind, path FROM orgs WHERE kind IN ('branch', 'general_branch')"
+                                "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs"
+                                " WHERE kind IN ('branch', 'general_branch')"
                                 " AND dissolved_on IS NULL AND %s ORDER BY path LIMIT 100",
                                 scope);
     int rc = DJ_OK;
