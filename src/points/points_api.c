@@ -336,6 +336,7 @@ static int rules_post(dj_req *r)
         {"activity_kind", "活动类型", DJ_J_STR, DJ_J_NULL, 1, 40, NULL},
         {"min_quantity", "最少时长（小时×10）", DJ_J_INT, 0, 0, 1000, NULL},
         {"needs_approval", "需要审批", DJ_J_BOOL, 0, 0, 0, NULL},
+        {"several_a_day", "同日可多次", DJ_J_BOOL, 0, 0, 0, NULL},
         {"active", "启用", DJ_J_BOOL, 0, 0, 0, NULL},
         {"effective_from", "生效日期", DJ_J_DATE, DJ_J_REQ, 0, 0, NULL},
         {NULL},
@@ -424,11 +425,11 @@ static int claims_post(dj_req *r)
     }
     db_conn *c = dj_db(r);
     int64_t id = 0;
-    const char *msg = NULL;
+    char msg[300] = "";
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
-                                     dj_jstr(in, "description", ""), when, &id, &msg);
+                                     dj_jstr(in, "description", ""), when, &id, msg, sizeof msg);
             if (rc == DJ_OK)
                 rc = audit_write(c, r, "create", "points_claim", id, NULL, in);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
@@ -439,8 +440,8 @@ static int claims_post(dj_req *r)
     if (rc == DJ_OK)
         roll_forget();
     json_decref(in);
-    if (rc && msg)
-        return dj_fail(r, rc, rc == DJ_EINVAL ? "rule_code" : NULL, "%s", msg);
+    if (rc && msg[0])
+        return dj_fail(r, rc, rc == DJ_EINVAL ? "rule_code" : rc == DJ_ECONFLICT ? "occurred_on" : NULL, "%s", msg);
     if (rc)
         return rc;
     json_t *k = points_claim_get(c, id, &rc);
@@ -514,6 +515,7 @@ static int entries_post(dj_req *r)
         {"rule_code", "积分规则", DJ_J_STR, DJ_J_REQ, 1, 60, NULL},
         {"reason", "事由", DJ_J_STR, DJ_J_REQ, 2, 300, NULL},
         {"occurred_on", "发生日期", DJ_J_DATE, DJ_J_REQ, 0, 0, NULL},
+        {"client_key", "提交编号", DJ_J_STR, DJ_J_REQ, 8, 64, NULL},
         {NULL},
     };
     json_t *in;
@@ -529,29 +531,39 @@ static int entries_post(dj_req *r)
     dj_date_parse(dj_jstr(in, "occurred_on", ""), &y, &m, &d);
     db_conn *c = dj_db(r);
     struct points_result res;
+    bool replayed = false;
+    const char *key = dj_jstr(in, "client_key", "");
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
-                                     dj_local_midnight(y, m, d) + 12 * 3600, user_id(r), &res);
+                                     dj_local_midnight(y, m, d) + 12 * 3600, user_id(r), key, &res, &replayed);
             if (rc == DJ_OK && !res.entry_id)
                 rc = DJ_EUNPROCESSABLE;
-            if (rc == DJ_OK)
+            if (rc == DJ_OK && !replayed)
                 rc = audit_write(c, r, "create", "points_entry", res.entry_id, NULL, in);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         }
+        /* the same key sent twice at once: the loser's retry finds the winner's entry */
+        if (rc == DJ_ECONFLICT && !res.entry_id && attempt < 2)
+            continue;
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
-    if (rc == DJ_OK)
+    if (rc == DJ_OK && !replayed)
         roll_forget();
     json_decref(in);
     if (rc == DJ_EINVAL || rc == DJ_ENOTFOUND)
         return dj_fail(r, DJ_EINVAL, "rule_code", "该规则不能手工记分（请选择来源为“手工”的规则）");
     if (rc == DJ_EUNPROCESSABLE)
         return dj_fail(r, rc, NULL, "%s", res.notice[0] ? res.notice : "未能记入积分");
+    if (rc == DJ_ECONFLICT)
+        return dj_fail(r, rc, "client_key", "提交编号已用于另一条积分记录（第%lld号），请刷新页面后重新提交",
+                       (long long)res.entry_id);
     if (rc)
         return rc;
-    return dj_reply_json(r, 201, json_pack("{s:I, s:I}", "id", (json_int_t)res.entry_id, "delta", (json_int_t)res.delta));
+    return dj_reply_json(r, replayed ? 200 : 201,
+                         json_pack("{s:I, s:I, s:b}", "id", (json_int_t)res.entry_id, "delta", (json_int_t)res.delta,
+                                   "replayed", replayed));
 }
 
 static int entry_reverse(dj_req *r)
