@@ -447,8 +447,9 @@ static json_t *warnings_section(db_conn *c, const char *today, int64_t now, json
         json_t *r;
         json_array_foreach(rows, i, r) {
             char msg[400];
-            snprintf(msg, sizeof msg, "%s：%s（截止 %s）已逾期", dj_jstr(r, "org_name", ""), dj_jstr(r, "title", ""),
-                     dj_jstr(r, "due_on", ""));
+            char due[32];
+            dj_text_cn(dj_jstr(r, "due_on", ""), true, due);
+            snprintf(msg, sizeof msg, "%s：%s（截止%s）已逾期", dj_jstr(r, "org_name", ""), dj_jstr(r, "title", ""), due);
             json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:s, s:s, s:O}", "kind", "overdue_item", "level",
                                                  "danger", "org_id", json_object_get(r, "org_id"), "message", msg,
                                                  "type", "list_item", "id", json_object_get(r, "id")));

@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/err.h"
@@ -214,6 +215,32 @@ void life_period_code(const struct life_period *p, char out[16])
         snprintf(out, 16, "%04d-Q%d", p->year, p->index);
     else
         snprintf(out, 16, "%04d", p->year);
+}
+
+void life_period_label(const struct life_period *p, char out[32])
+{
+    static const char *const q[] = {"", "第一季度", "第二季度", "第三季度", "第四季度"};
+    if (p->freq == LIFE_MONTH)
+        snprintf(out, 32, "%d年%d月", p->year, p->index);
+    else if (p->freq == LIFE_QUARTER)
+        snprintf(out, 32, "%d年%s", p->year, q[p->index >= 1 && p->index <= 4 ? p->index : 0]);
+    else
+        snprintf(out, 32, "%d年", p->year);
+}
+
+void life_period_label_of(const char *code, char out[32])
+{
+    struct life_period p = {LIFE_YEAR, 0, 1};
+    size_t n = code ? strlen(code) : 0;
+    if (n < 4 || sscanf(code, "%4d", &p.year) != 1) {
+        snprintf(out, 32, "%s", code ? code : "");
+        return;
+    }
+    if (n == 7 && code[5] == 'Q')
+        p.freq = LIFE_QUARTER, p.index = code[6] - '0';
+    else if (n == 7)
+        p.freq = LIFE_MONTH, p.index = atoi(code + 5);
+    life_period_label(&p, out);
 }
 
 const char *life_freq_name(enum life_freq f)

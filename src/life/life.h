@@ -118,6 +118,10 @@ void life_period_bounds(const struct life_period *p, int64_t *start, int64_t *en
 struct life_period life_period_of(enum life_freq freq, int64_t t);
 /* "2026", "2026-Q1", "2026-03" into out (at least 8 bytes). */
 void life_period_code(const struct life_period *p, char out[16]);
+/* "2026年", "2026年第一季度", "2026年3月" into out (at least 32 bytes). */
+void life_period_label(const struct life_period *p, char out[32]);
+/* The same from a code ("2026-Q1", "2026-03", "2026"); the code itself when it is none. */
+void life_period_label_of(const char *code, char out[32]);
 /* Number of periods of freq in a year (12, 4 or 1). */
 int life_periods_per_year(enum life_freq freq);
 

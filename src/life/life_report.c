@@ -196,6 +196,15 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
         json_decref(out_reqs);
         return NULL;
     }
+    /* each period as people name it: 2026年第一季度 */
+    size_t k, i;
+    json_t *rq, *cell;
+    json_array_foreach(out_reqs, k, rq) json_array_foreach(json_object_get(rq, "periods"), i, cell)
+    {
+        char label[32];
+        life_period_label_of(dj_jstr(cell, "period", ""), label);
+        json_object_set_new(cell, "period_label", json_string(label));
+    }
     return json_pack("{s:I, s:O, s:O, s:O, s:O, s:O, s:b, s:i, s:i, s:o}", "org_id", (json_int_t)org_id, "name",
                      json_object_get(org, "name"), "kind", json_object_get(org, "kind"), "path",
                      json_object_get(org, "path"), "set_up_on", json_object_get(org, "set_up_on"), "dissolved_on",
@@ -471,9 +480,11 @@ static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
                 if (strcmp(dj_jstr(cell, "status", ""), "not_due") != 0 || now >= end || now < end - warn)
                     continue;
                 int64_t days = (end - now + 86399) / 86400;
+                char label[32];
+                life_period_label_of(dj_jstr(cell, "period", ""), label);
                 json_array_append_new(
                     items, json_pack("{s:s, s:s, s:s+++, s:s+, s:s, s:O, s:{s:s, s:O, s:s}}", "source", "life", "kind",
-                                     "requirement_missing", "title", dj_jstr(m, "name", ""), "：", dj_jstr(cell, "period", ""),
+                                     "requirement_missing", "title", dj_jstr(m, "name", ""), "：", label,
                                      " 尚未完成", "detail", dj_jstr(q, "name", ""),
                                      dj_arena_printf(r->arena, "（还剩 %lld 天）", (long long)days), "due_at",
                                      dj_jstr(cell, "ends_at", ""), "org_id", json_object_get(m, "org_id"), "link",

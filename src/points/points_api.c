@@ -9,6 +9,7 @@
 
 #include "../core/audit.h"
 #include "../core/auth.h"
+#include "../core/download.h"
 #include "../core/err.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
@@ -245,10 +246,34 @@ static int honour_roll_get(dj_req *r)
     return dj_reply_raw(r, 200, "application/json; charset=utf-8", body, strlen(body));
 }
 
-static int reply_xlsx(dj_req *r, const char *name, void *data, size_t len)
+/* ascii: the name for clients that cannot read a Chinese one; name: 积分排名-….xlsx */
+static int reply_xlsx(dj_req *r, const char *ascii, const char *name, void *data, size_t len)
 {
-    dj_add_header(r, "Content-Disposition", dj_arena_printf(r->arena, "attachment; filename=\"%s\"", name));
+    dj_attachment(r, ascii, name);
     return dj_reply_heap(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data, len);
+}
+
+/* "2026" → 2026年, "2026-Q4" → 2026年第四季度, "2026-03" → 2026年3月 */
+static const char *period_cn(dj_req *r, const char *period)
+{
+    static const char *const quarters[] = {"", "第一季度", "第二季度", "第三季度", "第四季度"};
+    int y = atoi(period);
+    if (strlen(period) == 7 && period[5] == 'Q' && period[6] >= '1' && period[6] <= '4')
+        return dj_arena_printf(r->arena, "%d年%s", y, quarters[period[6] - '0']);
+    if (strlen(period) == 7)
+        return dj_arena_printf(r->arena, "%d年%d月", y, atoi(period + 5));
+    return dj_arena_printf(r->arena, "%d年", y);
+}
+
+/* The name of a person or an organisation, for a file name ("" when none). */
+static const char *name_of(dj_req *r, const char *sql, int64_t id)
+{
+    char *s = NULL;
+    if (db_query_text(dj_db(r), &s, sql, "i", id) != DJ_OK)
+        return "";
+    const char *out = dj_arena_strdup(r->arena, s);
+    free(s);
+    return out;
 }
 
 static int ledger_export(dj_req *r)
@@ -286,7 +311,10 @@ static int ledger_export(dj_req *r)
     json_decref(rows);
     if (rc)
         return rc;
-    return reply_xlsx(r, "points-ledger.xlsx", data, len);
+    const char *who = person ? name_of(r, "SELECT name FROM people WHERE id = $1", person)
+                             : name_of(r, "SELECT name FROM orgs WHERE id = $1", org);
+    return reply_xlsx(r, "points-ledger.xlsx", dj_arena_printf(r->arena, "%s-%s.xlsx", person ? "积分台账" : "积分明细", who),
+                      data, len);
 }
 
 static int rankings_export(dj_req *r)
@@ -308,7 +336,10 @@ static int rankings_export(dj_req *r)
     json_decref(out);
     if (rc)
         return rc;
-    return reply_xlsx(r, "points-rankings.xlsx", data, len);
+    return reply_xlsx(r, "points-rankings.xlsx",
+                      dj_arena_printf(r->arena, "积分排名-%s-%s.xlsx",
+                                      name_of(r, "SELECT name FROM orgs WHERE id = $1", org), period_cn(r, period)),
+                      data, len);
 }
 
 /* ---------- rules ---------- */
