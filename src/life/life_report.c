@@ -34,15 +34,15 @@ static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, 
     snprintf(like, sizeof like, "%s%%", dj_jstr(org, "path", ""));
     json_t *members = db_query_rows(
         c, err,
-        "SELECT f.person_id, p.name, MIN(f.post) AS post,"
+        "SELECT f.person_id, p.name, MIN(CASE f.post WHEN 'secretary' THEN 1 WHEN 'deputy_secretary' THEN 2"
+        " WHEN 'organization' THEN 3 WHEN 'propaganda' THEN 4 ELSE 5 END) AS post_rank,"
         " (SELECT COUNT(*) FROM activities a JOIN orgs o ON o.id = a.org_id WHERE o.path LIKE $2"
         "  AND a.kind = 'heart_talk' AND a.state IN ('held', 'closed') AND a.starts_at >= $3 AND a.starts_at < $4"
         "  AND (a.host_person_id = f.person_id OR EXISTS (SELECT 1 FROM attendance t"
         "   WHERE t.activity_id = a.id AND t.person_id = f.person_id))) AS talks"
         " FROM org_officers f JOIN people p ON p.id = f.person_id WHERE f.org_id = $1"
         " AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline')"
-        " GROUP BY f.person_id, p.name ORDER BY MIN(CASE f.post WHEN 'secretary' THEN 1 WHEN 'deputy_secretary' THEN 2"
-        " WHEN 'organization' THEN 3 WHEN 'propaganda' THEN 4 ELSE 5 END), f.person_id",
+        " GROUP BY f.person_id, p.name ORDER BY post_rank, f.person_id",
         "ittt", dj_jint(org, "id", 0), like, ys, ye);
     if (!members)
         return NULL;
@@ -50,8 +50,14 @@ static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, 
     double *talks = dj_calloc(nm ? nm : 1, sizeof *talks);
     json_t *m;
     json_array_foreach(members, i, m) {
+        static const char *const posts[] = {"", "secretary", "deputy_secretary", "organization", "propaganda",
+                                            "discipline"};
+        int64_t rank = dj_jint(m, "post_rank", 5);
+        const char *post = posts[rank >= 1 && rank <= 5 ? rank : 5];
         talks[i] = (double)dj_jint(m, "talks", 0);
-        json_object_set_new(m, "post_label", json_string(orgs_post_label(dj_jstr(m, "post", ""))));
+        json_object_set_new(m, "post", json_string(post));
+        json_object_set_new(m, "post_label", json_string(orgs_post_label(post)));
+        json_object_del(m, "post_rank");
     }
     struct life_period y = {LIFE_YEAR, year, 1};
     size_t met = 0;
@@ -272,7 +278,10 @@ json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err)
     snprintf(like, sizeof like, "%s%%", path);
     free(path);
     year_bounds_iso(year, ys, ye);
-    db_stmt *s = db_prep(c, "SELECT a.kind, a.org_id, o.name, a.starts_at FROM activities a JOIN orgs o ON o.id = a.org_id"
+    /* a 党小组's name repeats across branches: it is named with its branch */
+    db_stmt *s = db_prep(c, "SELECT a.kind, a.org_id, CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name"
+                            " ELSE o.name END, a.starts_at FROM activities a JOIN orgs o ON o.id = a.org_id"
+                            " LEFT JOIN orgs po ON po.id = o.parent_id"
                             " WHERE o.path LIKE $1 AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
                             " AND a.starts_at < $3 ORDER BY o.path, a.starts_at");
     if (!s) {
@@ -480,14 +489,15 @@ static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
                 if (strcmp(dj_jstr(cell, "status", ""), "not_due") != 0 || now >= end || now < end - warn)
                     continue;
                 int64_t days = (end - now + 86399) / 86400;
+                char due[21]; /* the period's last second: its last day, not the next one's */
+                dj_time_iso(end - 1, due);
                 char label[32];
                 life_period_label_of(dj_jstr(cell, "period", ""), label);
                 json_array_append_new(
                     items, json_pack("{s:s, s:s, s:s+++, s:s+, s:s, s:O, s:{s:s, s:O, s:s}}", "source", "life", "kind",
                                      "requirement_missing", "title", dj_jstr(m, "name", ""), "：", label,
                                      " 尚未完成", "detail", dj_jstr(q, "name", ""),
-                                     dj_arena_printf(r->arena, "（还剩 %lld 天）", (long long)days), "due_at",
-                                     dj_jstr(cell, "ends_at", ""), "org_id", json_object_get(m, "org_id"), "link",
+                                     dj_arena_printf(r->arena, "（还剩 %lld 天）", (long long)days), "due_at", due, "org_id", json_object_get(m, "org_id"), "link",
                                      "type", "compliance", "org_id", json_object_get(m, "org_id"), "requirement",
                                      dj_jstr(q, "code", "")));
             }

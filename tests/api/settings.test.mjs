@@ -17,6 +17,10 @@ test('the office reads the settings with their Chinese labels and ranges', async
   const lock = r.body.items.find((s) => s.key === 'security.lockout_threshold');
   assert.deepEqual([lock.value, lock.min, lock.max, lock.type], [5, 3, 20, 'int']);
   assert.match(lock.label, /锁定/);
+  // a period is chosen from its options, not typed
+  const lecture = r.body.items.find((s) => s.key === 'life.party_lecture_period');
+  assert.deepEqual([lecture.type, lecture.choices], ['choice', ['month', 'quarter', 'year']]);
+  assert.doesNotMatch(lecture.label, /[a-z]/, 'no code in the label');
   const change = await c.patch('/api/v1/settings', { 'security.lockout_threshold': 6 });
   assert.equal(change.status, 403, 'the committee reads but does not change');
   const member = srv.client();
@@ -32,6 +36,7 @@ test('a bad value is refused naming the setting, and nothing changes', async () 
     [{ 'security.lockout_threshold': '6' }, 'security.lockout_threshold'],
     [{ 'audit.retention_days': 30 }, 'audit.retention_days'],
     [{ 'agency.name': '  ' }, 'agency.name'],
+    [{ 'life.party_lecture_period': 'week' }, 'life.party_lecture_period'],
     [{ 'security.lockout_minutes': 30, 'no.such.setting': 1 }, 'no.such.setting'],
   ]) {
     const r = await a.patch('/api/v1/settings', body);

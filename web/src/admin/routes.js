@@ -49,6 +49,12 @@ export const pages = [
     meta: { title: 'people.record', menu: false, roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
+    path: 'brands',
+    name: 'a-brands',
+    component: () => import('./brands/BrandWall.vue'),
+    meta: { group: 'org', title: 'admin.menu.brands', icon: 'Medal', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  {
     path: 'activities',
     name: 'a-activities',
     component: () => import('./life/ActivityList.vue'),
