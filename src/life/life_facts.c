@@ -110,7 +110,7 @@ static json_t *not_voting(db_conn *c, const struct life_activity_brief *a, int *
     json_t *p;
     json_array_foreach(rows, i, p) json_object_set_new(
         p, "why_label",
-        json_string(strcmp(dj_jstr(p, "why", ""), "probationary") == 0 ? "预备党员，没有表决权" : "受留党察看处分期间，没有表决权"));
+        json_string(strcmp(dj_jstr(p, "why", ""), "probationary") == 0 ? "预备党员" : "受留党察看处分期间"));
     return rows;
 }
 

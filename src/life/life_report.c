@@ -87,6 +87,68 @@ static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, 
                      "officers_recorded", nm > 0, "members", members);
 }
 
+/* 学时: every party member of the subtree reaches min_hours in the year. One period
+ * cell with each member's hours. */
+static json_t *study_cell(db_conn *c, const char *like, int year, int64_t now, const struct life_span *span,
+                          double min_hours, int *err)
+{
+    char ys[21], ye[21];
+    year_bounds_iso(year, ys, ye);
+    json_t *members = db_query_rows(
+        c, err,
+        "SELECT p.id AS person_id, p.name, COALESCE((SELECT SUM(e.quantity) FROM life_events e"
+        " WHERE e.person_id = p.id AND e.kind = 'study_hours' AND e.occurred_at >= $2 AND e.occurred_at < $3), 0)"
+        " AS hours FROM people p JOIN orgs o ON o.id = p.org_id"
+        " WHERE o.path LIKE $1 AND p.active = 1 AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
+        "ttt", like, ys, ye);
+    if (!members)
+        return NULL;
+    size_t nm = json_array_size(members);
+    double *hours = dj_calloc(nm ? nm : 1, sizeof *hours);
+    for (size_t i = 0; i < nm; i++)
+        hours[i] = json_number_value(json_object_get(json_array_get(members, i), "hours"));
+    size_t met = 0;
+    enum life_status st = life_each_status(year, now, span, hours, nm, min_hours, &met);
+    free(hours);
+    struct life_period y = {LIFE_YEAR, year, 1};
+    int64_t s, e;
+    life_period_bounds(&y, &s, &e);
+    char code[16], ends[21];
+    life_period_code(&y, code);
+    dj_time_iso(e, ends);
+    return json_pack("{s:s, s:s, s:s, s:[], s:i, s:i, s:f, s:o}", "period", code, "status", life_status_name(st),
+                     "ends_at", ends, "activities", "members_total", (int)nm, "members_met", (int)met, "min_hours",
+                     min_hours, "members", members);
+}
+
+/* An activity-kind requirement: a cell per period, each with the activities that met it. */
+static json_t *kind_cells(const struct life_requirement *q, int year, int64_t now, const struct life_span *span,
+                          const struct life_done_activity *da, size_t na, const json_t *acts)
+{
+    int np = life_periods_per_year(q->freq);
+    struct life_cell cells[12];
+    life_compliance_eval(q, year, now, span, da, na, cells);
+    json_t *periods = json_array();
+    for (int i = 0; i < np; i++) {
+        char code[16], ends[21];
+        int64_t s, e;
+        life_period_code(&cells[i].period, code);
+        life_period_bounds(&cells[i].period, &s, &e);
+        dj_time_iso(e, ends);
+        json_t *sat = json_array();
+        for (size_t a = 0; a < na; a++)
+            if (strcmp(da[a].kind, q->code) == 0 && da[a].starts_at >= s && da[a].starts_at < e) {
+                json_t *src = json_array_get(acts, a);
+                json_array_append_new(sat, json_pack("{s:O, s:O, s:O}", "id", json_object_get(src, "id"), "title",
+                                                     json_object_get(src, "title"), "starts_at",
+                                                     json_object_get(src, "starts_at")));
+            }
+        json_array_append_new(periods, json_pack("{s:s, s:s, s:s, s:o}", "period", code, "status",
+                                                 life_status_name(cells[i].status), "ends_at", ends, "activities", sat));
+    }
+    return periods;
+}
+
 /* The compliance of one organisation for one year: an object with its
  * requirements, each with its periods. */
 static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, int *err)
@@ -131,68 +193,19 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
     for (int k = 0; k < nreq && *err == DJ_OK; k++) {
         const struct life_requirement *q = &reqs[k];
         json_t *rq = json_pack("{s:s, s:s, s:s}", "code", q->code, "name", q->name, "freq", life_freq_name(q->freq));
-        json_t *periods = json_array();
-        if (strcmp(q->code, "heart_talk") == 0) {
-            json_t *cell = talks_cell(c, org, year, now, &facts.span, acts, err);
-            if (!cell) {
-                json_decref(periods);
-                json_decref(rq);
-                break;
-            }
-            json_array_append_new(periods, cell);
-        } else if (strcmp(q->code, "study_hours") == 0) {
-            json_t *members = db_query_rows(
-                c, err,
-                "SELECT p.id AS person_id, p.name, COALESCE((SELECT SUM(e.quantity) FROM life_events e"
-                " WHERE e.person_id = p.id AND e.kind = 'study_hours' AND e.occurred_at >= $2 AND e.occurred_at < $3), 0)"
-                " AS hours FROM people p JOIN orgs o ON o.id = p.org_id"
-                " WHERE o.path LIKE $1 AND p.active = 1 AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
-                "ttt", like, ys, ye);
-            if (!members) {
-                json_decref(periods);
-                json_decref(rq);
-                break;
-            }
-            size_t nm = json_array_size(members);
-            double *hours = dj_calloc(nm ? nm : 1, sizeof *hours);
-            for (size_t i = 0; i < nm; i++)
-                hours[i] = json_number_value(json_object_get(json_array_get(members, i), "hours"));
-            size_t met = 0;
-            enum life_status st = life_each_status(year, now, &facts.span, hours, nm, min_hours, &met);
-            free(hours);
-            struct life_period y = {LIFE_YEAR, year, 1};
-            int64_t s, e;
-            life_period_bounds(&y, &s, &e);
-            char code[16], ends[21];
-            life_period_code(&y, code);
-            dj_time_iso(e, ends);
-            json_array_append_new(periods, json_pack("{s:s, s:s, s:s, s:[], s:i, s:i, s:f, s:o}", "period", code,
-                                                     "status", life_status_name(st), "ends_at", ends, "activities",
-                                                     "members_total", (int)nm, "members_met", (int)met, "min_hours",
-                                                     min_hours, "members", members));
-        } else {
-            int np = life_periods_per_year(q->freq);
-            struct life_cell cells[12];
-            life_compliance_eval(q, year, now, &facts.span, da, na, cells);
-            for (int i = 0; i < np; i++) {
-                char code[16], ends[21];
-                int64_t s, e;
-                life_period_code(&cells[i].period, code);
-                life_period_bounds(&cells[i].period, &s, &e);
-                dj_time_iso(e, ends);
-                json_t *sat = json_array();
-                for (size_t a = 0; a < na; a++)
-                    if (strcmp(da[a].kind, q->code) == 0 && da[a].starts_at >= s && da[a].starts_at < e) {
-                        json_t *src = json_array_get(acts, a);
-                        json_array_append_new(sat, json_pack("{s:O, s:O, s:O}", "id", json_object_get(src, "id"),
-                                                             "title", json_object_get(src, "title"), "starts_at",
-                                                             json_object_get(src, "starts_at")));
-                    }
-                json_array_append_new(periods, json_pack("{s:s, s:s, s:s, s:o}", "period", code, "status",
-                                                         life_status_name(cells[i].status), "ends_at", ends,
-                                                         "activities", sat));
-            }
+        json_t *periods = NULL, *cell = NULL;
+        if (strcmp(q->code, "heart_talk") == 0)
+            cell = talks_cell(c, org, year, now, &facts.span, acts, err);
+        else if (strcmp(q->code, "study_hours") == 0)
+            cell = study_cell(c, like, year, now, &facts.span, min_hours, err);
+        else
+            periods = kind_cells(q, year, now, &facts.span, da, na, acts);
+        if (!periods && !cell) {
+            json_decref(rq);
+            break;
         }
+        if (!periods)
+            periods = json_pack("[o]", cell);
         json_object_set_new(rq, "periods", periods);
         json_array_append_new(out_reqs, rq);
     }

@@ -209,6 +209,26 @@ test('the union shows its own members; the brand wall has a page; rankings say w
   });
 });
 
+test('roster import: a template to download, and the help that matches the rule', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'demo-committee', PASSWORD);
+    await page.goto('/admin/people');
+    await page.locator('[data-test="import-open"]').click();
+    const help = page.locator('.a-import__help');
+    await help.waitFor();
+    assert.match(await help.innerText(), /第一党支部\/第一党小组/);
+    const download = page.waitForEvent('download');
+    await page.locator('[data-test="import-template"]').click();
+    const file = await download;
+    assert.equal(file.suggestedFilename(), '党员名册导入模板.csv');
+    const text = (await import('node:fs')).readFileSync(await file.path(), 'utf8');
+    const [head, example] = text.replace(/^\ufeff/, '').trim().split('\r\n');
+    assert.match(head, /^姓名,性别,出生日期,.*所在支部,党员类别,入党时间,转正时间,承诺$/);
+    assert.equal(example.split(',').length, head.split(',').length, 'one example row under the headers');
+    await snap(page, 'screens-import');
+  });
+});
+
 test('phone: the shortcuts do not repeat the tab bar; list items show their progress in %', async (t) => {
   await withPage(t, browser, 'phone', server.url, async (page) => {
     await signInAs(page, '/m', 'demo-secretary', PASSWORD);
