@@ -20,7 +20,10 @@ struct setting_def {
     bool is_int;
     int64_t min, max;
     const char *def;
+    const char *const *choices; /* a text setting that is one of these (NULL-terminated), or NULL */
 };
+
+static const char *const lecture_periods[] = {"month", "quarter", "year", NULL};
 
 /* Every setting a user may change. A subject adding a setting adds a line. */
 static const struct setting_def defs[] = {
@@ -39,7 +42,7 @@ static const struct setting_def defs[] = {
     /* issue 4: organisational life */
     {"life.checkin_open_minutes", "活动开始前多少分钟开放签到", "组织生活", true, 0, 1440, "30"},
     {"life.checkin_close_minutes", "活动结束后多少分钟停止签到", "组织生活", true, 0, 1440, "30"},
-    {"life.party_lecture_period", "党课要求周期（month 每月 / quarter 每季度 / year 每年）", "组织生活", false, 4, 7, "quarter"},
+    {"life.party_lecture_period", "党课要求周期", "组织生活", false, 4, 7, "quarter", lecture_periods},
     {"life.study_hours_min", "党员每年集中学习最低学时", "组织生活", true, 1, 200, "32"},
     {"life.todo_warn_days", "要求未落实时提前几天提醒书记", "组织生活", true, 1, 90, "7"},
     /* issue 5: points */
@@ -89,6 +92,13 @@ static json_t *settings_json(dj_req *r, db_conn *c)
         } else {
             json_object_set_new(o, "value", json_string(v));
             json_object_set_new(o, "max_length", json_integer(defs[i].max));
+            if (defs[i].choices) {
+                json_t *ch = json_array();
+                for (const char *const *c2 = defs[i].choices; *c2; c2++)
+                    json_array_append_new(ch, json_string(*c2));
+                json_object_set_new(o, "type", json_string("choice"));
+                json_object_set_new(o, "choices", ch);
+            }
         }
         free(v);
         if (r)
@@ -136,6 +146,13 @@ static int settings_patch(dj_req *r)
         if (!d->is_int && (!json_is_string(v) || dj_utf8_len(json_string_value(v)) > (size_t)d->max ||
                            dj_str_blank(json_string_value(v)))) {
             rc = dj_fail(r, DJ_EINVAL, d->key, "“%s”应为不超过 %lld 个字的文字，且不能为空", d->label, (long long)d->max);
+            break;
+        }
+        bool listed = !d->choices;
+        for (const char *const *c2 = d->choices; c2 && *c2 && !listed; c2++)
+            listed = strcmp(*c2, json_string_value(v)) == 0;
+        if (!listed) {
+            rc = dj_fail(r, DJ_EINVAL, d->key, "“%s”只能从给出的选项中选择", d->label);
             break;
         }
     }

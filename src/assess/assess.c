@@ -33,6 +33,12 @@ int assess_span_months(const struct assess_span *s) { return s->half ? 6 : 12; }
 int assess_requirement_cells(enum assess_freq f, const struct assess_span *s, const int64_t *starts, size_t n,
                              int *met, int *due, struct assess_cell *cells)
 {
+    return assess_requirement_cells_in(f, s, 0, INT64_MAX, starts, n, met, due, cells);
+}
+
+int assess_requirement_cells_in(enum assess_freq f, const struct assess_span *s, int64_t from, int64_t until,
+                                const int64_t *starts, size_t n, int *met, int *due, struct assess_cell *cells)
+{
     int m0 = s->half == 2 ? 7 : 1, months = assess_span_months(s), step = (int)f, ncells = 0;
     for (int m = m0; m + step - 1 <= m0 + months - 1; m += step) {
         if (f == ASSESS_QUARTER && (m - 1) % 3)
@@ -46,7 +52,9 @@ int assess_requirement_cells(enum assess_freq f, const struct assess_span *s, co
             if (starts[i] >= a && starts[i] < b)
                 act = (int)i;
         int status = act >= 0 ? 0 : (b <= s->now ? 1 : 2);
-        if (status != 2)
+        if (b <= from || a >= until)
+            status = 3; /* before the organisation was set up, or after it was dissolved */
+        if (status != 2 && status != 3)
             (*due)++;
         if (status == 0)
             (*met)++;

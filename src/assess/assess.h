@@ -66,6 +66,11 @@ struct assess_cell {
 };
 int assess_requirement_cells(enum assess_freq f, const struct assess_span *s, const int64_t *starts, size_t n,
                              int *met, int *due, struct assess_cell *cells);
+/* The same for an organisation that exists over [from, until) only (its set_up_on
+ * and dissolution): a cell wholly outside is not applicable (status 3) and is
+ * neither met nor due. */
+int assess_requirement_cells_in(enum assess_freq f, const struct assess_span *s, int64_t from, int64_t until,
+                                const int64_t *starts, size_t n, int *met, int *due, struct assess_cell *cells);
 
 /* Mean of per-item ratios num[i]/den[i] (each capped at 1), over items with den > 0.
  * -1 when there is none. */

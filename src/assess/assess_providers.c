@@ -126,7 +126,8 @@ struct act_row {
 
 /* Evaluates one requirement over the activities that count for it; adds evidence. */
 static void eval_requirement(const struct req_def *rq, const char *org_name, const struct act_row *acts, size_t n,
-                             int64_t only_org, const struct assess_span *p, int *met, int *due, json_t *ev)
+                             int64_t only_org, const struct assess_span *p, const struct life_span *life, int *met,
+                             int *due, json_t *ev)
 {
     int64_t *starts = dj_calloc(n + 1, sizeof *starts);
     size_t *idx = dj_calloc(n + 1, sizeof *idx);
@@ -137,11 +138,11 @@ static void eval_requirement(const struct req_def *rq, const char *org_name, con
             idx[k++] = i;
         }
     struct assess_cell cells[12];
-    int nc = assess_requirement_cells(rq->freq, p, starts, k, met, due, cells);
+    int nc = assess_requirement_cells_in(rq->freq, p, life->from, life->until, starts, k, met, due, cells);
     for (int i = 0; i < nc; i++) {
         char code[16];
         freq_code(rq->freq, cells[i].index, cells[i].year, code);
-        static const char *const st[] = {"done", "missing", "not_due"};
+        static const char *const st[] = {"done", "missing", "not_due", "not_applicable"};
         json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "requirement", "kind", rq->kind, "label",
                                 rq->name, "period", code, "status", st[cells[i].status]);
         if (org_name)
@@ -209,7 +210,14 @@ static int prov_compliance(db_conn *c, const struct assess_org *org, const struc
     life_freq_parse(lp, &lecture);
     free(lp);
     struct life_requirement lr[LIFE_MAX_REQS];
-    int nlr = life_requirements(json_array_size(groups) > 0, lecture, lr);
+    /* a 支部 without a committee owes no 支委会; periods before its set-up or after
+     * its dissolution owe nothing (life_org_facts, DOMAIN §2–3) */
+    struct life_org_facts facts;
+    if ((rc = life_org_facts(c, org->id, &facts)) != DJ_OK) {
+        json_decref(groups);
+        goto out;
+    }
+    int nlr = life_requirements(json_array_size(groups) > 0, facts.has_committee, lecture, lr);
     int met = 0, due = 0;
     v->evidence = ev_new();
     for (int i = 0; i < nlr; i++) {
@@ -217,14 +225,14 @@ static int prov_compliance(db_conn *c, const struct assess_org *org, const struc
             continue;
         struct req_def rq = {lr[i].code, lr[i].name, freq_of(lr[i].freq)};
         if (strcmp(rq.kind, "group_meeting") != 0) {
-            eval_requirement(&rq, NULL, acts, n, 0, p, &met, &due, v->evidence);
+            eval_requirement(&rq, NULL, acts, n, 0, p, &facts.span, &met, &due, v->evidence);
             continue;
         }
         size_t g;
         json_t *grp;
         json_array_foreach(groups, g, grp)
-            eval_requirement(&rq, dj_jstr(grp, "name", ""), acts, n, dj_jint(grp, "id", 0), p, &met, &due,
-                             v->evidence);
+            eval_requirement(&rq, dj_jstr(grp, "name", ""), acts, n, dj_jint(grp, "id", 0), p, &facts.span, &met,
+                             &due, v->evidence);
     }
     json_decref(groups);
     if (due == 0) {

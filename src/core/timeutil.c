@@ -184,3 +184,32 @@ int64_t dj_local_midnight(int y, int m, int d)
 {
     return dj_days_from_civil(y, m, d) * 86400 - DJ_TZ_OFFSET;
 }
+
+void dj_date_cn(int64_t t, char out[32])
+{
+    int y, m, d;
+    dj_local_date(t, &y, &m, &d);
+    snprintf(out, 32, "%d年%d月%d日", y, m, d);
+}
+
+void dj_datetime_cn(int64_t t, char out[32])
+{
+    int y, m, d;
+    dj_local_date(t, &y, &m, &d);
+    int64_t sec = t + DJ_TZ_OFFSET - floor_div(t + DJ_TZ_OFFSET, 86400) * 86400;
+    snprintf(out, 32, "%d年%d月%d日 %02d:%02d", y, m, d, (int)(sec / 3600), (int)(sec % 3600 / 60));
+}
+
+void dj_text_cn(const char *s, bool date_only, char out[32])
+{
+    int y, m, d;
+    int64_t t;
+    if (!s)
+        out[0] = '\0';
+    else if (strlen(s) == 10 && dj_date_parse(s, &y, &m, &d) == DJ_OK)
+        snprintf(out, 32, "%d年%d月%d日", y, m, d);
+    else if (dj_time_parse(s, &t) == DJ_OK)
+        (date_only ? dj_date_cn : dj_datetime_cn)(t, out);
+    else
+        snprintf(out, 32, "%s", s);
+}

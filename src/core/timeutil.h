@@ -42,4 +42,12 @@ void dj_local_date(int64_t t, int *y, int *m, int *d);
 /* The instant at which a Shanghai calendar date begins. */
 int64_t dj_local_midnight(int y, int m, int d);
 
+/* The one style a date or time takes for a person (screens, exports, PDFs):
+ * "2026年12月5日" and "2026年12月5日 14:30", in Asia/Shanghai. out has 32 bytes. */
+void dj_date_cn(int64_t t, char out[32]);
+void dj_datetime_cn(int64_t t, char out[32]);
+/* The same for text as stored: "YYYY-MM-DD" gives the date, an ISO instant the
+ * date and time (date_only: the date alone); other text is copied as it is. */
+void dj_text_cn(const char *s, bool date_only, char out[32]);
+
 #endif

@@ -13,6 +13,7 @@
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../life/life.h"
 #include "../orgs/orgs.h"
 #include "../people/people.h"
 
@@ -27,7 +28,7 @@ enum dashboard_cell dashboard_cell_status(int met, int required, bool month_over
 
 const char *dashboard_cell_name(enum dashboard_cell c)
 {
-    static const char *const names[] = {"done", "partial", "missing", "not_due"};
+    static const char *const names[] = {"done", "partial", "missing", "not_due", "not_applicable"};
     return names[c];
 }
 
@@ -192,6 +193,8 @@ struct branch {
     int64_t id;
     const char *path, *name;
     int groups;
+    bool committee;        /* has a 支委会 (life_has_committee): owes one a month */
+    struct life_span span; /* set up … dissolved */
     int met[13][3]; /* per month: committee_meeting, theme_day, group meetings held (distinct groups) */
 };
 
@@ -210,6 +213,14 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
         bs[i].path = dj_jstr(o, "path", "");
         bs[i].name = dj_jstr(o, "name", "");
         bs[i].groups = (int)dj_jint(o, "groups", 0);
+        struct life_org_facts f;
+        if (life_org_facts(c, bs[i].id, &f) == DJ_OK) {
+            bs[i].committee = f.has_committee;
+            bs[i].span = f.span;
+        } else {
+            bs[i].committee = true;
+            bs[i].span = (struct life_span){0, INT64_MAX};
+        }
     }
     char a[21], b[21];
     dj_time_iso(dj_local_midnight(year, 1, 1), a);
@@ -258,14 +269,17 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
     int prev = ny == year ? nm - 1 : (ny > year ? 12 : 0);
     json_t *rows = json_array();
     *missed_last_month = json_array();
-    int totals[4] = {0};
+    int totals[5] = {0};
     for (size_t i = 0; i < n; i++) {
         json_t *cells = json_array();
         for (int m = 1; m <= 12; m++) {
             bool over = dj_local_midnight(m == 12 ? year + 1 : year, m == 12 ? 1 : m + 1, 1) <= now;
             int groups_met = bs[i].met[m][2] < bs[i].groups ? bs[i].met[m][2] : bs[i].groups;
-            int met = bs[i].met[m][0] + bs[i].met[m][1] + groups_met, req = 2 + bs[i].groups;
-            enum dashboard_cell st = dashboard_cell_status(met, req, over);
+            int committee = bs[i].committee ? 1 : 0;
+            int met = committee * bs[i].met[m][0] + bs[i].met[m][1] + groups_met, req = committee + 1 + bs[i].groups;
+            struct life_period month = {LIFE_MONTH, year, m};
+            enum dashboard_cell st = life_period_applies(&month, &bs[i].span) ? dashboard_cell_status(met, req, over)
+                                                                             : DASH_NOT_APPLICABLE;
             totals[st]++;
             json_array_append_new(cells, json_pack("{s:i, s:s, s:i, s:i}", "month", m, "status", dashboard_cell_name(st),
                                                    "met", met, "required", req));
@@ -279,10 +293,12 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
     }
     free(bs);
     branches_free(&br);
-    return json_pack("{s:b, s:i, s:s, s:o, s:{s:i, s:i, s:i, s:i}}", "available", 1, "year", year, "rule",
-                     "每月应召开支部委员会、主题党日，各党小组各召开一次党小组会", "branches", rows, "counts", "done",
-                     totals[DASH_DONE], "partial", totals[DASH_PARTIAL], "missing", totals[DASH_MISSING], "not_due",
-                     totals[DASH_NOT_DUE]);
+    return json_pack("{s:b, s:i, s:s, s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "available", 1, "year", year, "rule",
+                     "每月应召开主题党日、各党小组各召开一次党小组会，设有支部委员会的还应召开支部委员会；"
+                     "成立之前、撤销之后的月份不适用",
+                     "branches", rows, "counts", "done", totals[DASH_DONE], "partial", totals[DASH_PARTIAL], "missing",
+                     totals[DASH_MISSING], "not_due", totals[DASH_NOT_DUE], "not_applicable",
+                     totals[DASH_NOT_APPLICABLE]);
 }
 
 /* ---------------------------------------------------------------- points */
@@ -431,8 +447,9 @@ static json_t *warnings_section(db_conn *c, const char *today, int64_t now, json
         json_t *r;
         json_array_foreach(rows, i, r) {
             char msg[400];
-            snprintf(msg, sizeof msg, "%s：%s（截止 %s）已逾期", dj_jstr(r, "org_name", ""), dj_jstr(r, "title", ""),
-                     dj_jstr(r, "due_on", ""));
+            char due[32];
+            dj_text_cn(dj_jstr(r, "due_on", ""), true, due);
+            snprintf(msg, sizeof msg, "%s：%s（截止%s）已逾期", dj_jstr(r, "org_name", ""), dj_jstr(r, "title", ""), due);
             json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:s, s:s, s:O}", "kind", "overdue_item", "level",
                                                  "danger", "org_id", json_object_get(r, "org_id"), "message", msg,
                                                  "type", "list_item", "id", json_object_get(r, "id")));

@@ -22,7 +22,8 @@ int dashboard_demo_load(db_conn *c, const char *password_hash);
 
 /* ---------------------------------------------------------------- pure rules */
 
-enum dashboard_cell { DASH_DONE, DASH_PARTIAL, DASH_MISSING, DASH_NOT_DUE };
+/* DASH_NOT_APPLICABLE: a month before the branch was set up or after it was dissolved. */
+enum dashboard_cell { DASH_DONE, DASH_PARTIAL, DASH_MISSING, DASH_NOT_DUE, DASH_NOT_APPLICABLE };
 /* A heatmap cell (one branch, one month): every monthly requirement met → done; some →
  * partial; none → missing once the month is over, not_due while it runs. */
 enum dashboard_cell dashboard_cell_status(int met, int required, bool month_over);

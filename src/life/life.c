@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/err.h"
@@ -130,6 +131,47 @@ bool life_quorum_met(int voting_members, int present_voting)
     return voting_members > 0 && 2 * present_voting > voting_members;
 }
 
+void life_quorum_count(int roll, int excluded_absent, int present, struct life_quorum *q)
+{
+    q->roll = roll;
+    q->excluded = excluded_absent;
+    q->voting = roll - excluded_absent;
+    q->present = present;
+    q->needed = q->voting / 2 + 1;
+    q->met = life_quorum_met(q->voting, present);
+}
+
+void life_quorum_statement(const struct life_quorum *q, char *out, size_t n)
+{
+    char left_out[96] = "";
+    if (q->excluded)
+        snprintf(left_out, sizeof left_out, "（另有%d人经支部委员会同意不计入应到人数）", q->excluded);
+    if (q->voting <= 0)
+        snprintf(out, n, "没有有表决权的正式党员%s，不能作出决议。", left_out);
+    else
+        snprintf(out, n, "应到有表决权的正式党员%d人%s，实到%d人，%s。", q->voting, left_out, q->present,
+                 q->met ? "超过半数，符合规定人数" : "未超过半数，不足规定人数，不能作出决议");
+}
+
+/* The cases the 中央组织部 answer lists for not counting a member among those
+ * expected (出国半年以上, 长期患病 …); each needs the committee's decision. */
+const struct life_reason life_quorum_reasons[] = {
+    {"abroad", "出国（境）半年以上"},
+    {"illness", "长期患病、生活不能自理或不能表达本人意志"},
+    {"away", "外出学习或工作半年以上，组织关系应转未转"},
+    {"criminal", "正在受刑事处罚"},
+    {NULL, NULL},
+};
+const char *const life_quorum_reason_codes[] = {"abroad", "illness", "away", "criminal", NULL};
+
+const char *life_quorum_reason_label(const char *code)
+{
+    for (const struct life_reason *r = life_quorum_reasons; code && r->code; r++)
+        if (strcmp(r->code, code) == 0)
+            return r->label;
+    return "";
+}
+
 /* ---------------------------------------------------------------- periods */
 
 int life_periods_per_year(enum life_freq freq)
@@ -175,6 +217,32 @@ void life_period_code(const struct life_period *p, char out[16])
         snprintf(out, 16, "%04d", p->year);
 }
 
+void life_period_label(const struct life_period *p, char out[32])
+{
+    static const char *const q[] = {"", "第一季度", "第二季度", "第三季度", "第四季度"};
+    if (p->freq == LIFE_MONTH)
+        snprintf(out, 32, "%d年%d月", p->year, p->index);
+    else if (p->freq == LIFE_QUARTER)
+        snprintf(out, 32, "%d年%s", p->year, q[p->index >= 1 && p->index <= 4 ? p->index : 0]);
+    else
+        snprintf(out, 32, "%d年", p->year);
+}
+
+void life_period_label_of(const char *code, char out[32])
+{
+    struct life_period p = {LIFE_YEAR, 0, 1};
+    size_t n = code ? strlen(code) : 0;
+    if (n < 4 || sscanf(code, "%4d", &p.year) != 1) {
+        snprintf(out, 32, "%s", code ? code : "");
+        return;
+    }
+    if (n == 7 && code[5] == 'Q')
+        p.freq = LIFE_QUARTER, p.index = code[6] - '0';
+    else if (n == 7)
+        p.freq = LIFE_MONTH, p.index = atoi(code + 5);
+    life_period_label(&p, out);
+}
+
 const char *life_freq_name(enum life_freq f)
 {
     return f == LIFE_MONTH ? "month" : f == LIFE_QUARTER ? "quarter" : "year";
@@ -199,7 +267,35 @@ int life_freq_parse(const char *s, enum life_freq *out)
 
 const char *life_status_name(enum life_status s)
 {
-    return s == LIFE_DONE ? "done" : s == LIFE_MISSING ? "missing" : "not_due";
+    static const char *const names[] = {"done", "missing", "not_due", "not_applicable"};
+    return names[s];
+}
+
+struct life_span life_span_of(const char *set_up_on, const char *dissolved_on)
+{
+    struct life_span s = {0, INT64_MAX};
+    int y, m, d;
+    if (set_up_on && dj_date_parse(set_up_on, &y, &m, &d) == DJ_OK)
+        s.from = dj_local_midnight(y, m, d);
+    if (dissolved_on && dj_date_parse(dissolved_on, &y, &m, &d) == DJ_OK)
+        s.until = dj_local_midnight(y, m, d);
+    return s;
+}
+
+bool life_period_applies(const struct life_period *p, const struct life_span *span)
+{
+    if (!span)
+        return true;
+    int64_t start, end;
+    life_period_bounds(p, &start, &end);
+    return end > span->from && start < span->until;
+}
+
+bool life_has_committee(const char *kind, int full_members, int committee_members)
+{
+    if (kind && (strcmp(kind, "general_branch") == 0 || strcmp(kind, "committee") == 0))
+        return true;
+    return committee_members >= 3 || full_members >= 7;
 }
 
 enum life_status life_period_status(int64_t period_end, int64_t now, bool satisfied)
@@ -209,23 +305,25 @@ enum life_status life_period_status(int64_t period_end, int64_t now, bool satisf
     return now >= period_end ? LIFE_MISSING : LIFE_NOT_DUE;
 }
 
-int life_requirements(bool has_groups, enum life_freq lecture_freq, struct life_requirement out[LIFE_MAX_REQS])
+int life_requirements(bool has_groups, bool has_committee, enum life_freq lecture_freq,
+                      struct life_requirement out[LIFE_MAX_REQS])
 {
     int n = 0;
     out[n++] = (struct life_requirement){"branch_assembly", "支部党员大会", LIFE_QUARTER};
-    out[n++] = (struct life_requirement){"committee_meeting", "支部委员会", LIFE_MONTH};
+    if (has_committee)
+        out[n++] = (struct life_requirement){"committee_meeting", "支部委员会", LIFE_MONTH};
     if (has_groups)
         out[n++] = (struct life_requirement){"group_meeting", "党小组会", LIFE_MONTH};
     out[n++] = (struct life_requirement){"party_lecture", "党课", lecture_freq};
     out[n++] = (struct life_requirement){"theme_day", "主题党日", LIFE_MONTH};
     out[n++] = (struct life_requirement){"org_life_meeting", "组织生活会", LIFE_YEAR};
     out[n++] = (struct life_requirement){"democratic_review", "民主评议党员", LIFE_YEAR};
-    out[n++] = (struct life_requirement){"heart_talk", "谈心谈话", LIFE_YEAR};
+    out[n++] = (struct life_requirement){"heart_talk", "谈心谈话（每名委员每年）", LIFE_YEAR};
     out[n++] = (struct life_requirement){"study_hours", "学时（每人每年）", LIFE_YEAR};
     return n;
 }
 
-void life_compliance_eval(const struct life_requirement *req, int year, int64_t now,
+void life_compliance_eval(const struct life_requirement *req, int year, int64_t now, const struct life_span *span,
                           const struct life_done_activity *acts, size_t nacts, struct life_cell *cells)
 {
     int np = life_periods_per_year(req->freq);
@@ -238,21 +336,30 @@ void life_compliance_eval(const struct life_requirement *req, int year, int64_t 
         for (size_t a = 0; a < nacts; a++)
             if (strcmp(acts[a].kind, req->code) == 0 && acts[a].starts_at >= start && acts[a].starts_at < end)
                 cell->count++;
-        cell->status = life_period_status(end, now, cell->count > 0);
+        cell->status = life_period_applies(&cell->period, span) ? life_period_status(end, now, cell->count > 0)
+                                                                : LIFE_NOT_APPLICABLE;
     }
+}
+
+enum life_status life_each_status(int year, int64_t now, const struct life_span *span, const double *values, size_t n,
+                                  double min, size_t *met)
+{
+    size_t ok = 0;
+    for (size_t i = 0; i < n; i++)
+        if (values[i] + 1e-9 >= min)
+            ok++;
+    if (met)
+        *met = ok;
+    struct life_period y = {LIFE_YEAR, year, 1};
+    if (!life_period_applies(&y, span))
+        return LIFE_NOT_APPLICABLE;
+    int64_t start, end;
+    life_period_bounds(&y, &start, &end);
+    return life_period_status(end, now, ok == n); /* no one: nothing is owed */
 }
 
 enum life_status life_study_status(int year, int64_t now, const double *hours, size_t nmembers, double min_hours,
                                    size_t *met)
 {
-    size_t ok = 0;
-    for (size_t i = 0; i < nmembers; i++)
-        if (hours[i] + 1e-9 >= min_hours)
-            ok++;
-    if (met)
-        *met = ok;
-    struct life_period y = {LIFE_YEAR, year, 1};
-    int64_t start, end;
-    life_period_bounds(&y, &start, &end);
-    return life_period_status(end, now, ok == nmembers); /* no members: nothing is owed */
+    return life_each_status(year, now, NULL, hours, nmembers, min_hours, met);
 }

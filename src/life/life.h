@@ -80,6 +80,30 @@ int life_checkin_window(int64_t starts, int64_t ends, int64_t open_before, int64
 /* 支部党员大会: more than half of the voting full members present. */
 bool life_quorum_met(int voting_members, int present_voting);
 
+/* The quorum of a 支部党员大会 (支部工作条例 Art. 13; DOMAIN §3). The roll is the
+ * organisation's full members on the meeting's date, not under 留党察看, whoever
+ * was invited; a person may be left out of it only with a reason the committee
+ * accepted (life_quorum_reasons), and one left out who came anyway counts again. */
+struct life_quorum {
+    int roll;     /* full members with a vote on the meeting's date */
+    int excluded; /* left out with an accepted reason, and absent */
+    int voting;   /* the denominator: roll - excluded */
+    int present;  /* voting members present */
+    int needed;   /* more than half of voting */
+    bool met;
+};
+void life_quorum_count(int roll, int excluded_absent, int present, struct life_quorum *q);
+/* "应到有表决权的正式党员10人（另有1人经支部委员会同意不计入），实到6人，超过半数，符合规定人数。" */
+void life_quorum_statement(const struct life_quorum *q, char *out, size_t n);
+/* The accepted reasons for leaving a voting member out of the roll, {code, label}, ending {NULL}. */
+struct life_reason {
+    const char *code;
+    const char *label;
+};
+extern const struct life_reason life_quorum_reasons[];
+extern const char *const life_quorum_reason_codes[];
+const char *life_quorum_reason_label(const char *code);
+
 /* ---------------------------------------------------------------- periods */
 
 enum life_freq { LIFE_MONTH = 1, LIFE_QUARTER = 2, LIFE_YEAR = 3 };
@@ -96,13 +120,34 @@ void life_period_bounds(const struct life_period *p, int64_t *start, int64_t *en
 struct life_period life_period_of(enum life_freq freq, int64_t t);
 /* "2026", "2026-Q1", "2026-03" into out (at least 8 bytes). */
 void life_period_code(const struct life_period *p, char out[16]);
+/* "2026年", "2026年第一季度", "2026年3月" into out (at least 32 bytes). */
+void life_period_label(const struct life_period *p, char out[32]);
+/* The same from a code ("2026-Q1", "2026-03", "2026"); the code itself when it is none. */
+void life_period_label_of(const char *code, char out[32]);
 /* Number of periods of freq in a year (12, 4 or 1). */
 int life_periods_per_year(enum life_freq freq);
 
 /* ---------------------------------------------------------------- compliance */
 
-enum life_status { LIFE_DONE = 0, LIFE_MISSING = 1, LIFE_NOT_DUE = 2 };
+/* not_applicable: the period lies wholly before the organisation was set up,
+ * or after it was dissolved (DOMAIN §3). */
+enum life_status { LIFE_DONE = 0, LIFE_MISSING = 1, LIFE_NOT_DUE = 2, LIFE_NOT_APPLICABLE = 3 };
 const char *life_status_name(enum life_status s);
+
+/* When an organisation owes organisational life: [from, until) instants, from
+ * its set_up_on to its dissolved_on (0 and INT64_MAX when not recorded). */
+struct life_span {
+    int64_t from, until;
+};
+/* The span of set_up_on / dissolved_on (YYYY-MM-DD or NULL), Shanghai midnights. */
+struct life_span life_span_of(const char *set_up_on, const char *dissolved_on);
+/* A period applies when it overlaps the span (NULL span: always). */
+bool life_period_applies(const struct life_period *p, const struct life_span *span);
+/* Does the organisation have a committee (支部委员会)? A 总支 and the 机关党委
+ * always; a 支部 when one is set up (3 or more committee members in post) or
+ * when it should be (7 or more full members, 条例 Art. 7; the orgs warning
+ * no_committee then speaks). A 支部 of fewer has a secretary and no 支委会. */
+bool life_has_committee(const char *kind, int full_members, int committee_members);
 
 /* done when satisfied; otherwise not_due until the period has ended, then missing. */
 enum life_status life_period_status(int64_t period_end, int64_t now, bool satisfied);
@@ -115,9 +160,11 @@ struct life_requirement {
 
 #define LIFE_MAX_REQS 12
 /* The requirements DOMAIN §3 sets for a party organisation. has_groups:
- * the org has 党小组 (else group_meeting does not apply); lecture_freq is the
- * configurable 党课 period. Returns the number written to out. */
-int life_requirements(bool has_groups, enum life_freq lecture_freq, struct life_requirement out[LIFE_MAX_REQS]);
+ * the org has 党小组 (else group_meeting does not apply); has_committee:
+ * life_has_committee() (else committee_meeting does not apply); lecture_freq
+ * is the configurable 党课 period. Returns the number written to out. */
+int life_requirements(bool has_groups, bool has_committee, enum life_freq lecture_freq,
+                      struct life_requirement out[LIFE_MAX_REQS]);
 /* "month", "quarter", "year" */
 const char *life_freq_name(enum life_freq f);
 int life_freq_parse(const char *s, enum life_freq *out);
@@ -137,16 +184,33 @@ struct life_cell {
 };
 
 /* Evaluates one activity-kind requirement for every period of year: a period
- * is satisfied by an activity of that kind starting inside it. cells must
- * hold life_periods_per_year(req->freq) entries. */
-void life_compliance_eval(const struct life_requirement *req, int year, int64_t now,
+ * is satisfied by an activity of that kind starting inside it; one outside
+ * span is not applicable (span NULL: every period applies). cells must hold
+ * life_periods_per_year(req->freq) entries. */
+void life_compliance_eval(const struct life_requirement *req, int year, int64_t now, const struct life_span *span,
                           const struct life_done_activity *acts, size_t nacts, struct life_cell *cells);
-/* Study hours (学时): the year is done when every member reached min_hours
- * (an organisation without members owes nothing); *met gets how many did. */
+/* A yearly requirement of each person (学时 of every member, a 谈心谈话 by every
+ * committee member): the year is done when each of the n values reached min (no
+ * one: nothing is owed); not applicable outside span; *met gets how many did. */
+enum life_status life_each_status(int year, int64_t now, const struct life_span *span, const double *values, size_t n,
+                                  double min, size_t *met);
+/* Study hours (学时): life_each_status over every member's hours, for any span. */
 enum life_status life_study_status(int year, int64_t now, const double *hours, size_t nmembers, double min_hours,
                                    size_t *met);
 
 /* ---------------------------------------------------------------- store (SQL) */
+
+/* What compliance needs to know of a party organisation (life_facts.c): its
+ * span, whether it has 党小组 and a committee, and its counts. */
+struct life_org_facts {
+    int64_t id;
+    char kind[24];
+    struct life_span span;
+    bool has_groups, has_committee;
+    int full_members, committee_members;
+};
+/* DJ_ENOTFOUND when there is no such organisation. */
+int life_org_facts(db_conn *c, int64_t org_id, struct life_org_facts *f);
 
 /* The check-in secret, created in settings on first use; cached for the process. */
 int life_secret(db_conn *c, unsigned char out[LIFE_SECRET_LEN]);

@@ -7,6 +7,7 @@
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/timeutil.h"
+#include "../people/people.h"
 #include "life.h"
 #include "life_int.h"
 
@@ -216,6 +217,12 @@ static int activity_attendance(dj_req *r)
         size_t i;
         json_t *p;
         json_array_foreach(json_object_get(o, "people"), i, p) json_object_del(p, "leave_reason");
+        /* nor why someone has no vote (留党察看) or was left out */
+        json_t *q = json_object_get(o, "quorum");
+        if (json_is_object(q)) {
+            json_object_del(q, "not_voting");
+            json_array_foreach(json_object_get(q, "exclusions"), i, p) json_object_del(p, "note");
+        }
     }
     /* who was absent is for those who run or supervise the branch's life: a
      * member sees their own line and the totals */
@@ -294,6 +301,52 @@ static int leave_decide(dj_req *r)
         return rc;
     return dj_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status",
                                            approve ? "approved" : "refused"));
+}
+
+/* 支部党员大会: a voting member left out of the roll with a reason the committee accepted. */
+static int quorum_exclude(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"person_id", "党员", DJ_J_ID, DJ_J_REQ, 0, 0, NULL, DJ_SCOPE("person", "life.manage")},
+        {"reason", "不计入原因", DJ_J_STR, DJ_J_REQ, 1, 16, life_quorum_reason_codes},
+        {"note", "支委会意见", DJ_J_STR, DJ_J_REQ, 2, 500, NULL},
+        {NULL},
+    };
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    if ((rc = auth_require(r, "life.manage", a.org_id)) != DJ_OK)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    int64_t person = dj_jint(in, "person_id", 0);
+    const char *reason = dj_arena_strdup(r->arena, dj_jstr(in, "reason", ""));
+    const char *note = dj_arena_strdup(r->arena, dj_jstr(in, "note", ""));
+    json_decref(in);
+    if (dj_str_blank(note))
+        return dj_fail(r, DJ_EINVAL, "note", "请填写支部委员会的意见（何时研究同意、起止时间等）");
+    if ((rc = life_quorum_exclude(r, &a, person, reason, note)) != DJ_OK)
+        return rc;
+    json_t *x = life_quorum_exclusions(dj_db(r), a.id, &rc);
+    return x ? dj_reply_json(r, 201, json_pack("{s:o}", "items", x)) : rc;
+}
+
+static int quorum_include(dj_req *r)
+{
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    if ((rc = auth_require(r, "life.manage", a.org_id)) != DJ_OK)
+        return rc;
+    int64_t person;
+    if ((rc = dj_param_id(r, "person_id", &person)) != DJ_OK)
+        return rc;
+    if ((rc = life_quorum_include(r, &a, person)) != DJ_OK)
+        return rc;
+    return dj_reply_empty(r, 204);
 }
 
 static int year_param(dj_req *r, int *year)
@@ -388,6 +441,8 @@ const struct dj_route life_routes[] = {
     {"POST", "/api/v1/activities/:id/checkin", activity_checkin, NULL, 0, 1024},
     {"GET", "/api/v1/activities/:id/attendance", activity_attendance, "life.read", 0, 0},
     {"GET", "/api/v1/activities/:id/candidates", activity_candidates, "life.manage", 0, 0},
+    {"POST", "/api/v1/activities/:id/quorum/exclusions", quorum_exclude, "life.manage", 0, 4096},
+    {"DELETE", "/api/v1/activities/:id/quorum/exclusions/:person_id", quorum_include, "life.manage", 0, 0},
     {"POST", "/api/v1/activities/:id/leave", activity_leave, NULL, 0, 4096},
     {"GET", "/api/v1/activities/:id/leaves", activity_leaves, "life.manage", 0, 0},
     {"POST", "/api/v1/leaves/:id/decision", leave_decide, "life.manage", 0, 4096},

@@ -68,6 +68,7 @@ struct checkin_job {
     char occurred_at[21];  /* the activity's start, for the event */
     char at[21];
     bool inserted;         /* false: was already signed in */
+    bool add_expected;     /* a voting member left off the expected list of a 支部党员大会 */
     json_t *audit_after;   /* built on the request thread; released by dj_on_done */
 };
 
@@ -83,6 +84,11 @@ static int checkin_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
     j->inserted = rc == DJ_OK;
     if (rc == DJ_ENOTFOUND)
         return DJ_OK; /* signed in meanwhile (a double scan): nothing new */
+    if (rc != DJ_OK)
+        return rc;
+    if (j->add_expected)
+        rc = db_exec(c, "INSERT INTO activity_people (activity_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                     "ii", j->activity_id, j->person_id);
     if (rc != DJ_OK)
         return rc;
     rc = db_exec(c,
@@ -194,7 +200,8 @@ static void release_json(void *j)
     json_decref(j);
 }
 
-static int enqueue(dj_req *r, const struct life_activity_brief *a, int64_t person_id, const char *method)
+static int enqueue(dj_req *r, const struct life_activity_brief *a, int64_t person_id, const char *method,
+                   bool add_expected)
 {
     pthread_once(&batch_once, batch_init);
     struct checkin_job *j = dj_arena_alloc(r->arena, sizeof *j);
@@ -203,6 +210,7 @@ static int enqueue(dj_req *r, const struct life_activity_brief *a, int64_t perso
     j->person_id = person_id;
     j->by_user = strcmp(method, "manual") == 0 ? r->user->id : 0;
     j->method = method;
+    j->add_expected = add_expected;
     dj_time_iso(a->starts_at, j->occurred_at);
     dj_time_iso(dj_now(), j->at);
     if (j->by_user) {
@@ -256,11 +264,13 @@ int life_checkin_self(dj_req *r, const struct life_activity_brief *a, const char
     struct standing st;
     if ((rc = standing_of(c, a->id, pid, &st)) != DJ_OK)
         return rc;
-    if (!st.expected)
+    /* a voting member of a 支部党员大会 may always come, whoever was invited */
+    bool on_roll = !st.expected && life_on_roll(c, a, pid);
+    if (!st.expected && !on_roll)
         return dj_fail(r, DJ_EFORBIDDEN, NULL, "您不在本次活动的应到人员中，无法签到");
     if (st.checked_in_at[0])
         return already(r, pid, st.checked_in_at);
-    return enqueue(r, a, pid, "qr");
+    return enqueue(r, a, pid, "qr", on_roll);
 }
 
 int life_checkin_manual(dj_req *r, const struct life_activity_brief *a, int64_t person_id)
@@ -274,11 +284,12 @@ int life_checkin_manual(dj_req *r, const struct life_activity_brief *a, int64_t 
     struct standing st;
     if ((rc = standing_of(c, a->id, person_id, &st)) != DJ_OK)
         return rc;
-    if (!st.expected)
+    bool on_roll = !st.expected && life_on_roll(c, a, person_id);
+    if (!st.expected && !on_roll)
         return dj_fail(r, DJ_EINVAL, "person_id", "该人员不在本次活动的应到人员中");
     if (st.checked_in_at[0])
         return already(r, person_id, st.checked_in_at);
-    return enqueue(r, a, person_id, "manual");
+    return enqueue(r, a, person_id, "manual", on_roll);
 }
 
 /* ---------------------------------------------------------------- QR code */
@@ -375,27 +386,33 @@ json_t *life_attendance_sheet(db_conn *c, const struct life_activity_brief *a, i
         "i", a->id);
     if (!people)
         return NULL;
-    int expected = 0, present = 0, leave = 0, voting = 0, voting_present = 0;
+    int expected = 0, present = 0, leave = 0, pending = 0;
     size_t i;
     json_t *p;
+    /* before the start nobody is absent yet: those not signed in are "not started" */
+    bool started = dj_now() >= a->starts_at;
     json_array_foreach(people, i, p) {
         const char *st = dj_jstr(p, "status", "");
-        bool full = strcmp(dj_jstr(p, "party_status", ""), "full") == 0;
         expected++;
         present += strcmp(st, "present") == 0;
         leave += strcmp(st, "leave") == 0;
-        voting += full;
-        voting_present += full && strcmp(st, "present") == 0;
+        if (!started && strcmp(st, "absent") == 0) {
+            json_object_set_new(p, "status", json_string("not_started"));
+            pending++;
+        }
     }
-    json_t *o = json_pack("{s:I, s:o, s:{s:i, s:i, s:i, s:i}}", "activity_id", (json_int_t)a->id, "people", people,
-                          "summary", "expected", expected, "present", present, "leave", leave, "absent",
-                          expected - present - leave);
-    if (strcmp(a->kind, "branch_assembly") == 0)
-        json_object_set_new(o, "quorum",
-                            json_pack("{s:i, s:i, s:i, s:b}", "voting_members", voting, "present_voting",
-                                      voting_present, "needed", voting / 2 + 1, "met",
-                                      life_quorum_met(voting, voting_present)));
-    else
+    json_t *o = json_pack("{s:I, s:o, s:{s:i, s:i, s:i, s:i, s:i}, s:b}", "activity_id", (json_int_t)a->id, "people",
+                          people, "summary", "expected", expected, "present", present, "leave", leave, "absent",
+                          expected - present - leave - pending, "not_started", pending, "started", started);
+    if (strcmp(a->kind, "branch_assembly") == 0) {
+        json_t *q = life_quorum_json(c, a, err);
+        if (!q) {
+            json_decref(o);
+            return NULL;
+        }
+        json_object_set_new(o, "quorum", q);
+    } else {
         json_object_set_new(o, "quorum", json_null());
+    }
     return o;
 }

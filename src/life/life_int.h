@@ -52,6 +52,19 @@ int life_checkin_manual(dj_req *r, const struct life_activity_brief *a, int64_t 
 int life_qr(dj_req *r, const struct life_activity_brief *a);
 json_t *life_attendance_sheet(db_conn *c, const struct life_activity_brief *a, int *err);
 
+/* life_facts.c: the voting roll of a 支部党员大会 */
+json_t *life_quorum_roll(db_conn *c, const struct life_activity_brief *a, int *err);
+/* Is the person on the meeting's voting roll (a 支部党员大会 only)? */
+bool life_on_roll(db_conn *c, const struct life_activity_brief *a, int64_t person_id);
+json_t *life_quorum_exclusions(db_conn *c, int64_t activity_id, int *err);
+/* The quorum object of the attendance sheet: counts, statement, members, exclusions. */
+json_t *life_quorum_json(db_conn *c, const struct life_activity_brief *a, int *err);
+/* Keeps the roll as it stood at the closing (inside the closing's transaction). */
+int life_quorum_freeze(db_conn *c, const struct life_activity_brief *a);
+int life_quorum_exclude(dj_req *r, const struct life_activity_brief *a, int64_t person_id, const char *reason,
+                        const char *note);
+int life_quorum_include(dj_req *r, const struct life_activity_brief *a, int64_t person_id);
+
 /* life_report.c */
 json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err);
 json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err);

@@ -10,6 +10,7 @@
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "../core/todo.h"
+#include "../orgs/orgs.h"
 #include "life.h"
 #include "life_int.h"
 
@@ -20,6 +21,132 @@ static void year_bounds_iso(int year, char start[21], char end[21])
     life_period_bounds(&y, &s, &e);
     dj_time_iso(s, start);
     dj_time_iso(e, end);
+}
+
+/* 谈心谈话: each committee member (or, without a committee, the secretary and
+ * deputy) talks at least once a year; a talk counts for whoever held it and for
+ * the committee members who took part. One period cell with every member. */
+static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, const struct life_span *span,
+                          const json_t *acts, int *err)
+{
+    char ys[21], ye[21], like[300];
+    year_bounds_iso(year, ys, ye);
+    snprintf(like, sizeof like, "%s%%", dj_jstr(org, "path", ""));
+    json_t *members = db_query_rows(
+        c, err,
+        "SELECT f.person_id, p.name, MIN(CASE f.post WHEN 'secretary' THEN 1 WHEN 'deputy_secretary' THEN 2"
+        " WHEN 'organization' THEN 3 WHEN 'propaganda' THEN 4 ELSE 5 END) AS post_rank,"
+        " (SELECT COUNT(*) FROM activities a JOIN orgs o ON o.id = a.org_id WHERE o.path LIKE $2"
+        "  AND a.kind = 'heart_talk' AND a.state IN ('held', 'closed') AND a.starts_at >= $3 AND a.starts_at < $4"
+        "  AND (a.host_person_id = f.person_id OR EXISTS (SELECT 1 FROM attendance t"
+        "   WHERE t.activity_id = a.id AND t.person_id = f.person_id))) AS talks"
+        " FROM org_officers f JOIN people p ON p.id = f.person_id WHERE f.org_id = $1"
+        " AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline')"
+        " GROUP BY f.person_id, p.name ORDER BY post_rank, f.person_id",
+        "ittt", dj_jint(org, "id", 0), like, ys, ye);
+    if (!members)
+        return NULL;
+    size_t nm = json_array_size(members), i;
+    double *talks = dj_calloc(nm ? nm : 1, sizeof *talks);
+    json_t *m;
+    json_array_foreach(members, i, m) {
+        static const char *const posts[] = {"", "secretary", "deputy_secretary", "organization", "propaganda",
+                                            "discipline"};
+        int64_t rank = dj_jint(m, "post_rank", 5);
+        const char *post = posts[rank >= 1 && rank <= 5 ? rank : 5];
+        talks[i] = (double)dj_jint(m, "talks", 0);
+        json_object_set_new(m, "post", json_string(post));
+        json_object_set_new(m, "post_label", json_string(orgs_post_label(post)));
+        json_object_del(m, "post_rank");
+    }
+    struct life_period y = {LIFE_YEAR, year, 1};
+    size_t met = 0;
+    enum life_status st;
+    json_t *sat = json_array();
+    json_array_foreach(acts, i, m)
+        if (strcmp(dj_jstr(m, "kind", ""), "heart_talk") == 0)
+            json_array_append_new(sat, json_pack("{s:O, s:O, s:O}", "id", json_object_get(m, "id"), "title",
+                                                 json_object_get(m, "title"), "starts_at",
+                                                 json_object_get(m, "starts_at")));
+    if (nm) {
+        st = life_each_status(year, now, span, talks, nm, 1, &met);
+    } else {
+        /* no officers recorded: judged for the organisation as a whole */
+        int64_t s, e;
+        life_period_bounds(&y, &s, &e);
+        st = !life_period_applies(&y, span) ? LIFE_NOT_APPLICABLE : life_period_status(e, now, json_array_size(sat) > 0);
+    }
+    free(talks);
+    int64_t s, e;
+    life_period_bounds(&y, &s, &e);
+    char code[16], ends[21];
+    life_period_code(&y, code);
+    dj_time_iso(e, ends);
+    return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:b, s:o}", "period", code, "status", life_status_name(st),
+                     "ends_at", ends, "activities", sat, "members_total", (int)nm, "members_met", (int)met,
+                     "officers_recorded", nm > 0, "members", members);
+}
+
+/* 学时: every party member of the subtree reaches min_hours in the year. One period
+ * cell with each member's hours. */
+static json_t *study_cell(db_conn *c, const char *like, int year, int64_t now, const struct life_span *span,
+                          double min_hours, int *err)
+{
+    char ys[21], ye[21];
+    year_bounds_iso(year, ys, ye);
+    json_t *members = db_query_rows(
+        c, err,
+        "SELECT p.id AS person_id, p.name, COALESCE((SELECT SUM(e.quantity) FROM life_events e"
+        " WHERE e.person_id = p.id AND e.kind = 'study_hours' AND e.occurred_at >= $2 AND e.occurred_at < $3), 0)"
+        " AS hours FROM people p JOIN orgs o ON o.id = p.org_id"
+        " WHERE o.path LIKE $1 AND p.active = 1 AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
+        "ttt", like, ys, ye);
+    if (!members)
+        return NULL;
+    size_t nm = json_array_size(members);
+    double *hours = dj_calloc(nm ? nm : 1, sizeof *hours);
+    for (size_t i = 0; i < nm; i++)
+        hours[i] = json_number_value(json_object_get(json_array_get(members, i), "hours"));
+    size_t met = 0;
+    enum life_status st = life_each_status(year, now, span, hours, nm, min_hours, &met);
+    free(hours);
+    struct life_period y = {LIFE_YEAR, year, 1};
+    int64_t s, e;
+    life_period_bounds(&y, &s, &e);
+    char code[16], ends[21];
+    life_period_code(&y, code);
+    dj_time_iso(e, ends);
+    return json_pack("{s:s, s:s, s:s, s:[], s:i, s:i, s:f, s:o}", "period", code, "status", life_status_name(st),
+                     "ends_at", ends, "activities", "members_total", (int)nm, "members_met", (int)met, "min_hours",
+                     min_hours, "members", members);
+}
+
+/* An activity-kind requirement: a cell per period, each with the activities that met it. */
+static json_t *kind_cells(const struct life_requirement *q, int year, int64_t now, const struct life_span *span,
+                          const struct life_done_activity *da, size_t na, const json_t *acts)
+{
+    int np = life_periods_per_year(q->freq);
+    struct life_cell cells[12];
+    life_compliance_eval(q, year, now, span, da, na, cells);
+    json_t *periods = json_array();
+    for (int i = 0; i < np; i++) {
+        char code[16], ends[21];
+        int64_t s, e;
+        life_period_code(&cells[i].period, code);
+        life_period_bounds(&cells[i].period, &s, &e);
+        dj_time_iso(e, ends);
+        json_t *sat = json_array();
+        for (size_t a = 0; a < na; a++)
+            if (strcmp(da[a].kind, q->code) == 0 && da[a].starts_at >= s && da[a].starts_at < e) {
+                json_t *src = json_array_get(acts, a);
+                json_array_append_new(sat, json_pack("{s:O, s:O, s:O}", "id", json_object_get(src, "id"), "title",
+                                                     json_object_get(src, "title"), "starts_at",
+                                                     json_object_get(src, "starts_at")));
+            }
+        json_array_append_new(periods, json_pack("{s:s, s:s, s:s, s:o}", "period", code, "status",
+                                                 life_status_name(cells[i].status), "ends_at", ends, "activities", sat));
+    }
+    return periods;
 }
 
 /* The compliance of one organisation for one year: an object with its
@@ -37,6 +164,9 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
     life_freq_parse(lf, &lecture);
     free(lf);
     double min_hours = (double)dj_setting_int(c, "life.study_hours_min", 32);
+    struct life_org_facts facts;
+    if ((*err = life_org_facts(c, org_id, &facts)) != DJ_OK)
+        return NULL;
 
     /* Activities held in the year by the org itself, plus the 党小组会 of its groups. */
     json_t *acts = db_query_rows(c, err,
@@ -47,9 +177,6 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
                                  "ittt", org_id, ys, ye, like);
     if (!acts)
         return NULL;
-    int64_t has_groups = 0;
-    db_query_i64(c, &has_groups, "SELECT COUNT(*) FROM orgs WHERE parent_id = $1 AND kind = 'group' AND dissolved_on IS NULL",
-                 "i", org_id);
 
     size_t na = json_array_size(acts);
     struct life_done_activity *da = dj_calloc(na ? na : 1, sizeof *da);
@@ -61,65 +188,24 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
     }
 
     struct life_requirement reqs[LIFE_MAX_REQS];
-    int nreq = life_requirements(has_groups > 0, lecture, reqs);
+    int nreq = life_requirements(facts.has_groups, facts.has_committee, lecture, reqs);
     json_t *out_reqs = json_array();
     for (int k = 0; k < nreq && *err == DJ_OK; k++) {
         const struct life_requirement *q = &reqs[k];
         json_t *rq = json_pack("{s:s, s:s, s:s}", "code", q->code, "name", q->name, "freq", life_freq_name(q->freq));
-        json_t *periods = json_array();
-        if (strcmp(q->code, "study_hours") == 0) {
-            json_t *members = db_query_rows(
-                c, err,
-                "SELECT p.id AS person_id, p.name, COALESCE((SELECT SUM(e.quantity) FROM life_events e"
-                " WHERE e.person_id = p.id AND e.kind = 'study_hours' AND e.occurred_at >= $2 AND e.occurred_at < $3), 0)"
-                " AS hours FROM people p JOIN orgs o ON o.id = p.org_id"
-                " WHERE o.path LIKE $1 AND p.active = 1 AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
-                "ttt", like, ys, ye);
-            if (!members) {
-                json_decref(periods);
-                json_decref(rq);
-                break;
-            }
-            size_t nm = json_array_size(members);
-            double *hours = dj_calloc(nm ? nm : 1, sizeof *hours);
-            for (size_t i = 0; i < nm; i++)
-                hours[i] = json_number_value(json_object_get(json_array_get(members, i), "hours"));
-            size_t met = 0;
-            enum life_status st = life_study_status(year, now, hours, nm, min_hours, &met);
-            free(hours);
-            struct life_period y = {LIFE_YEAR, year, 1};
-            int64_t s, e;
-            life_period_bounds(&y, &s, &e);
-            char code[16], ends[21];
-            life_period_code(&y, code);
-            dj_time_iso(e, ends);
-            json_array_append_new(periods, json_pack("{s:s, s:s, s:s, s:[], s:i, s:i, s:f, s:o}", "period", code,
-                                                     "status", life_status_name(st), "ends_at", ends, "activities",
-                                                     "members_total", (int)nm, "members_met", (int)met, "min_hours",
-                                                     min_hours, "members", members));
-        } else {
-            int np = life_periods_per_year(q->freq);
-            struct life_cell cells[12];
-            life_compliance_eval(q, year, now, da, na, cells);
-            for (int i = 0; i < np; i++) {
-                char code[16], ends[21];
-                int64_t s, e;
-                life_period_code(&cells[i].period, code);
-                life_period_bounds(&cells[i].period, &s, &e);
-                dj_time_iso(e, ends);
-                json_t *sat = json_array();
-                for (size_t a = 0; a < na; a++)
-                    if (strcmp(da[a].kind, q->code) == 0 && da[a].starts_at >= s && da[a].starts_at < e) {
-                        json_t *src = json_array_get(acts, a);
-                        json_array_append_new(sat, json_pack("{s:O, s:O, s:O}", "id", json_object_get(src, "id"),
-                                                             "title", json_object_get(src, "title"), "starts_at",
-                                                             json_object_get(src, "starts_at")));
-                    }
-                json_array_append_new(periods, json_pack("{s:s, s:s, s:s, s:o}", "period", code, "status",
-                                                         life_status_name(cells[i].status), "ends_at", ends,
-                                                         "activities", sat));
-            }
+        json_t *periods = NULL, *cell = NULL;
+        if (strcmp(q->code, "heart_talk") == 0)
+            cell = talks_cell(c, org, year, now, &facts.span, acts, err);
+        else if (strcmp(q->code, "study_hours") == 0)
+            cell = study_cell(c, like, year, now, &facts.span, min_hours, err);
+        else
+            periods = kind_cells(q, year, now, &facts.span, da, na, acts);
+        if (!periods && !cell) {
+            json_decref(rq);
+            break;
         }
+        if (!periods)
+            periods = json_pack("[o]", cell);
         json_object_set_new(rq, "periods", periods);
         json_array_append_new(out_reqs, rq);
     }
@@ -129,20 +215,35 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
         json_decref(out_reqs);
         return NULL;
     }
-    return json_pack("{s:I, s:O, s:O, s:O, s:o}", "org_id", (json_int_t)org_id, "name", json_object_get(org, "name"),
-                     "kind", json_object_get(org, "kind"), "path", json_object_get(org, "path"), "requirements",
-                     out_reqs);
+    /* each period as people name it: 2026年第一季度 */
+    size_t k, i;
+    json_t *rq, *cell;
+    json_array_foreach(out_reqs, k, rq) json_array_foreach(json_object_get(rq, "periods"), i, cell)
+    {
+        char label[32];
+        life_period_label_of(dj_jstr(cell, "period", ""), label);
+        json_object_set_new(cell, "period_label", json_string(label));
+    }
+    return json_pack("{s:I, s:O, s:O, s:O, s:O, s:O, s:b, s:i, s:i, s:o}", "org_id", (json_int_t)org_id, "name",
+                     json_object_get(org, "name"), "kind", json_object_get(org, "kind"), "path",
+                     json_object_get(org, "path"), "set_up_on", json_object_get(org, "set_up_on"), "dissolved_on",
+                     json_object_get(org, "dissolved_on"), "has_committee", facts.has_committee, "full_members",
+                     facts.full_members, "committee_members", facts.committee_members, "requirements", out_reqs);
 }
 
-/* Party organisations (支部, 总支) in the subtree at path, in tree order. */
-static json_t *party_orgs(db_conn *c, const char *path, int *err)
+/* Party organisations (支部, 总支) in the subtree at path that existed during
+ * the year, in tree order. */
+static json_t *party_orgs(db_conn *c, const char *path, int year, int *err)
 {
-    char like[300];
+    char like[300], first[16], next[16];
     snprintf(like, sizeof like, "%s%%", path);
+    snprintf(first, sizeof first, "%04u-01-01", (unsigned)year % 10000u);
+    snprintf(next, sizeof next, "%04u-01-01", (unsigned)(year + 1) % 10000u);
     return db_query_rows(c, err,
-                         "SELECT id, name, kind, path FROM orgs WHERE path LIKE $1"
-                         " AND kind IN ('branch', 'general_branch') AND dissolved_on IS NULL ORDER BY path",
-                         "t", like);
+                         "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs WHERE path LIKE $1"
+                         " AND kind IN ('branch', 'general_branch') AND (dissolved_on IS NULL OR dissolved_on > $2)"
+                         " AND (set_up_on IS NULL OR set_up_on < $3) ORDER BY path",
+                         "ttt", like, first, next);
 }
 
 json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
@@ -153,7 +254,7 @@ json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
         *err = dj_fail(r, DJ_EINVAL, "org", "找不到该组织");
         return NULL;
     }
-    json_t *orgs = party_orgs(c, path, err);
+    json_t *orgs = party_orgs(c, path, year, err);
     free(path);
     if (!orgs)
         return NULL;
@@ -190,7 +291,10 @@ json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err)
     snprintf(like, sizeof like, "%s%%", path);
     free(path);
     year_bounds_iso(year, ys, ye);
-    db_stmt *s = db_prep(c, "SELECT a.kind, a.org_id, o.name, a.starts_at FROM activities a JOIN orgs o ON o.id = a.org_id"
+    /* a 党小组's name repeats across branches: it is named with its branch */
+    db_stmt *s = db_prep(c, "SELECT a.kind, a.org_id, CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name"
+                            " ELSE o.name END, a.starts_at FROM activities a JOIN orgs o ON o.id = a.org_id"
+                            " LEFT JOIN orgs po ON po.id = o.parent_id"
                             " WHERE o.path LIKE $1 AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
                             " AND a.starts_at < $3 ORDER BY o.path, a.starts_at");
     if (!s) {
@@ -373,7 +477,8 @@ static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
     struct life_period y = life_period_of(LIFE_YEAR, now);
     char *scope = auth_scope_sql(r, "life.manage", "path");
     char *sql = dj_arena_printf(r->arena,
-                                "SELECT id, name, kind, path FROM orgs WHERE kind IN ('branch', 'general_branch')"
+                                "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs"
+                                " WHERE kind IN ('branch', 'general_branch')"
                                 " AND dissolved_on IS NULL AND %s ORDER BY path LIMIT 100",
                                 scope);
     int rc = DJ_OK;
@@ -397,12 +502,15 @@ static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
                 if (strcmp(dj_jstr(cell, "status", ""), "not_due") != 0 || now >= end || now < end - warn)
                     continue;
                 int64_t days = (end - now + 86399) / 86400;
+                char due[21]; /* the period's last second: its last day, not the next one's */
+                dj_time_iso(end - 1, due);
+                char label[32];
+                life_period_label_of(dj_jstr(cell, "period", ""), label);
                 json_array_append_new(
                     items, json_pack("{s:s, s:s, s:s+++, s:s+, s:s, s:O, s:{s:s, s:O, s:s}}", "source", "life", "kind",
-                                     "requirement_missing", "title", dj_jstr(m, "name", ""), "：", dj_jstr(cell, "period", ""),
+                                     "requirement_missing", "title", dj_jstr(m, "name", ""), "：", label,
                                      " 尚未完成", "detail", dj_jstr(q, "name", ""),
-                                     dj_arena_printf(r->arena, "（还剩 %lld 天）", (long long)days), "due_at",
-                                     dj_jstr(cell, "ends_at", ""), "org_id", json_object_get(m, "org_id"), "link",
+                                     dj_arena_printf(r->arena, "（还剩 %lld 天）", (long long)days), "due_at", due, "org_id", json_object_get(m, "org_id"), "link",
                                      "type", "compliance", "org_id", json_object_get(m, "org_id"), "requirement",
                                      dj_jstr(q, "code", "")));
             }

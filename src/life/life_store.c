@@ -359,6 +359,8 @@ int life_activity_transition(dj_req *r, const struct life_activity_brief *a, con
                          "it", a->id, now);
             if (rc == DJ_OK)
                 rc = emit_hours_events(c, a->id);
+            if (rc == DJ_OK)
+                rc = life_quorum_freeze(c, a);
         } else
             rc = db_exec(c,
                          "UPDATE activities SET state = 'cancelled', cancelled_at = $2, cancel_reason = $3,"

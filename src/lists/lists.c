@@ -149,7 +149,7 @@ int lists_transition_check(enum lists_state from, const char *to, const char *re
         }
         return DJ_OK;
     }
-    *why = "状态只能是 not_started、in_progress 或 cancelled";
+    *why = "状态只能改为未开始、进行中或已取消";
     return DJ_EINVAL;
 }
 

@@ -158,7 +158,7 @@ static int lists_list(dj_req *r)
     for (int k = 0; kind && lists_kinds[k]; k++)
         ok = ok || strcmp(kind, lists_kinds[k]) == 0;
     if (!ok)
-        return dj_fail(r, DJ_EINVAL, "kind", "清单类型应为 model_organ、rectification、concerns、responsibility 或 custom");
+        return dj_fail(r, DJ_EINVAL, "kind", "清单类型应为模范机关创建、整改、三心事、责任清单或自定义清单之一");
     struct lists_viewer v;
     lists_viewer_of(r, &v);
     int err = 0;
@@ -314,7 +314,7 @@ static int parse_filter(dj_req *r, struct lists_item_filter *f)
     int rc;
     const char *s;
     if ((s = dj_query(r, "status")) && *s && (f->status = lists_status_parse(s)) < 0)
-        return dj_fail(r, DJ_EINVAL, "status", "状态应为 not_started、in_progress、done、overdue 或 cancelled");
+        return dj_fail(r, DJ_EINVAL, "status", "状态应为未开始、进行中、已完成、已逾期或已取消之一");
     if ((s = dj_query(r, "category")) && *s)
         f->category = s;
     /* each id names something the caller must be able to reach, not only a filter */
@@ -348,7 +348,7 @@ static int parse_filter(dj_req *r, struct lists_item_filter *f)
     }
     if ((s = dj_query(r, "sort")) && *s) {
         if (strcmp(s, "due") != 0 && strcmp(s, "seq") != 0)
-            return dj_fail(r, DJ_EINVAL, "sort", "排序只能是 due 或 seq");
+            return dj_fail(r, DJ_EINVAL, "sort", "排序只能按完成时限或序号");
         f->sort = s;
     }
     return DJ_OK;

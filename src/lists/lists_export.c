@@ -15,6 +15,7 @@
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/settings.h"
+#include "../core/timeutil.h"
 #include "lists.h"
 
 static const char *day_text(lists_day d, char buf[11])
@@ -22,6 +23,17 @@ static const char *day_text(lists_day d, char buf[11])
     if (d < 0)
         return NULL;
     lists_day_format(d, buf);
+    return buf;
+}
+
+/* The date as people read it (2026年12月5日), for the XLSX and PDF. */
+static const char *day_cn(lists_day d, char buf[32])
+{
+    if (d < 0)
+        return NULL;
+    int y, m, dd;
+    dj_civil_from_days(d, &y, &m, &dd);
+    snprintf(buf, 32, "%d年%d月%d日", y, m, dd);
     return buf;
 }
 
@@ -152,7 +164,7 @@ static void xlsx_items(lxw_workbook *wb, const struct xfmt *f, const struct list
     worksheet_set_column(ws, (lxw_col_t)(c0 + 5), (lxw_col_t)(c0 + 7), 11, NULL);
     worksheet_set_column(ws, (lxw_col_t)(c0 + 8), (lxw_col_t)(c0 + 8), 50, f->wrap);
     worksheet_freeze_panes(ws, 1, 0);
-    char b[11];
+    char b[32];
     for (int k = 0; k < n; k++) {
         const struct lists_ritem *it = &d->items[idx[k]];
         lxw_row_t row = (lxw_row_t)(k + 1);
@@ -164,12 +176,12 @@ static void xlsx_items(lxw_workbook *wb, const struct xfmt *f, const struct list
         worksheet_write_string(ws, row, (lxw_col_t)c++, it->title, f->cell);
         worksheet_write_string(ws, row, (lxw_col_t)c++, it->org_name, f->cell);
         worksheet_write_string(ws, row, (lxw_col_t)c++, it->owners, f->cell);
-        const char *date = day_text(kind == 0 ? it->verified : it->f.due, b);
+        const char *date = day_cn(kind == 0 ? it->verified : it->f.due, b);
         worksheet_write_string(ws, row, (lxw_col_t)c++, date ? date : "", f->cell);
         worksheet_write_number(ws, row, (lxw_col_t)c++, it->f.progress, f->num);
         if (kind == 1) {
             worksheet_write_number(ws, row, (lxw_col_t)c++, (double)(d->rep->asof - it->f.due), f->num);
-            char *note = it->latest_note ? dj_asprintf("%s%s%s", day_text(it->latest_on, b) ? b : "",
+            char *note = it->latest_note ? dj_asprintf("%s%s%s", day_cn(it->latest_on, b) ? b : "",
                                                       it->latest_on >= 0 ? " " : "", it->latest_note)
                                          : dj_strdup("（无进展记录）");
             worksheet_write_string(ws, row, (lxw_col_t)c++, note, f->cell);
@@ -216,11 +228,11 @@ void *lists_report_xlsx(const struct lists_report_doc *d, size_t *len)
     format_set_text_wrap(f.wrap);
 
     lxw_worksheet *ws = workbook_add_worksheet(wb, "概况");
-    char b1[11], b2[11], line[256];
+    char b1[32], b2[32], line[256];
     worksheet_write_string(ws, 0, 0, d->title, f.title);
     worksheet_write_string(ws, 1, 0, d->agency, NULL);
     snprintf(line, sizeof line, "%d年%s（%s 至 %s），统计截至 %s", rep->year, quarter_names[rep->quarter],
-             day_text(rep->first, b1), day_text(rep->last, b2), day_text(rep->asof, b1));
+             day_cn(rep->first, b1), day_cn(rep->last, b2), day_cn(rep->asof, b1));
     worksheet_write_string(ws, 2, 0, line, NULL);
     worksheet_set_column(ws, 0, 0, 28, NULL);
     worksheet_set_column(ws, 1, LISTS_ST_COUNT + 1, 10, NULL);
@@ -375,6 +387,21 @@ static void draw_head(struct pdf *p, const struct table *t)
     draw_row(p, t, h, true);
 }
 
+/* The height a table needs before its first row may be drawn: its header and
+ * that row, so the header is never left alone at the foot of a page. */
+static double table_lead(struct pdf *p, const struct table *t, const char *const *first, bool bold)
+{
+    return row_height(p, t, t->heads, p->bold) + (first ? row_height(p, t, first, bold ? p->bold : p->body) : 0);
+}
+
+/* Starts a table: on a new page when its header and first row do not both fit. */
+static void table_begin(struct pdf *p, const struct table *t, const char *const *first, bool bold)
+{
+    if (p->y + table_lead(p, t, first, bold) > BOTTOM)
+        new_page(p);
+    draw_head(p, t);
+}
+
 /* A row, starting a new page (with the header row again) when it does not fit. */
 static void table_row(struct pdf *p, const struct table *t, const char *const *cells, bool bold)
 {
@@ -388,10 +415,11 @@ static void table_row(struct pdf *p, const struct table *t, const char *const *c
     draw_row(p, t, h, false);
 }
 
-static void heading(struct pdf *p, const char *s)
+/* A section heading, kept on one page with the next `keep` points of what follows. */
+static void heading(struct pdf *p, const char *s, double keep)
 {
     double h = text_at(p, p->bold, s, 0, 0, PAGE_W - 2 * MARGIN, PANGO_ALIGN_LEFT, false);
-    if (p->y + h + 60 > BOTTOM)
+    if (p->y + 10 + h + 4 + keep > BOTTOM)
         new_page(p);
     p->y += 10;
     cairo_set_source_rgb(p->cr, 0.78, 0.09, 0.11);
@@ -399,7 +427,47 @@ static void heading(struct pdf *p, const char *s)
     cairo_set_source_rgb(p->cr, 0, 0, 0);
 }
 
-static void pdf_items(struct pdf *p, const int *idx, int n, int kind)
+/* The cells of one item's row; the strings are heap copies freed by row_free. */
+struct item_row {
+    const char *cells[10];
+    char seq[16], date[32], prog[8];
+    char *title, *note;
+};
+
+static void item_row_make(const struct lists_report_doc *d, const struct lists_ritem *it, int kind,
+                          struct item_row *r)
+{
+    snprintf(r->seq, sizeof r->seq, "%d", it->seq);
+    snprintf(r->prog, sizeof r->prog, "%d%%", it->f.progress);
+    day_cn(kind == 0 ? it->verified : it->f.due, r->date);
+    int j = 0;
+    r->cells[j++] = r->seq;
+    if (d->all_lists)
+        r->cells[j++] = it->list_title;
+    r->cells[j++] = it->category;
+    r->title = *it->owners ? dj_asprintf("%s（%s）", it->title, it->owners) : dj_strdup(it->title);
+    r->cells[j++] = r->title;
+    r->cells[j++] = it->org_name;
+    r->cells[j++] = (kind == 0 ? it->verified : it->f.due) >= 0 ? r->date : "";
+    r->cells[j++] = r->prog;
+    r->note = NULL;
+    if (kind == 1) {
+        char ld[32];
+        r->note = it->latest_note ? dj_asprintf("%s %s", day_cn(it->latest_on, ld) ? ld : "", it->latest_note)
+                                  : dj_strdup("无进展记录");
+        r->cells[j++] = r->note;
+    }
+}
+
+static void item_row_free(struct item_row *r)
+{
+    free(r->title);
+    free(r->note);
+}
+
+/* A section of items under its heading; the heading, the table's header and its
+ * first row stay together, and the header row repeats on every page. */
+static void pdf_items(struct pdf *p, const char *title, const int *idx, int n, int kind)
 {
     const struct lists_report_doc *d = p->d;
     struct table t = {0};
@@ -412,7 +480,7 @@ static void pdf_items(struct pdf *p, const int *idx, int n, int kind)
     int title_col = c;
     t.heads[c] = "事项", t.widths[c++] = 0;
     t.heads[c] = "责任单位", t.widths[c++] = 70;
-    t.heads[c] = kind == 0 ? "销号日期" : "完成时限", t.widths[c++] = 62;
+    t.heads[c] = kind == 0 ? "销号日期" : "完成时限", t.widths[c++] = 92;
     t.heads[c] = "进度", t.widths[c] = 34, t.numeric[c++] = true;
     if (kind == 1)
         t.heads[c] = "逾期原因（最新进展）", t.widths[c++] = 110;
@@ -422,38 +490,21 @@ static void pdf_items(struct pdf *p, const int *idx, int n, int kind)
         used += t.widths[k];
     t.widths[title_col] = avail - used;
     if (n == 0) {
+        heading(p, title, 18);
         text_at(p, p->body, "（无）", MARGIN, p->y, avail, PANGO_ALIGN_LEFT, true);
         p->y += 18;
         return;
     }
-    draw_head(p, &t);
+    struct item_row first;
+    item_row_make(d, &d->items[idx[0]], kind, &first);
+    heading(p, title, table_lead(p, &t, first.cells, false));
+    table_begin(p, &t, first.cells, false);
+    item_row_free(&first);
     for (int k = 0; k < n; k++) {
-        const struct lists_ritem *it = &d->items[idx[k]];
-        char seq[16], date[11], prog[8];
-        char *note = NULL;
-        snprintf(seq, sizeof seq, "%d", it->seq);
-        snprintf(prog, sizeof prog, "%d%%", it->f.progress);
-        day_text(kind == 0 ? it->verified : it->f.due, date);
-        const char *cells[10];
-        int j = 0;
-        cells[j++] = seq;
-        if (d->all_lists)
-            cells[j++] = it->list_title;
-        cells[j++] = it->category;
-        char *title = *it->owners ? dj_asprintf("%s（%s）", it->title, it->owners) : dj_strdup(it->title);
-        cells[j++] = title;
-        cells[j++] = it->org_name;
-        cells[j++] = (kind == 0 ? it->verified : it->f.due) >= 0 ? date : "";
-        cells[j++] = prog;
-        if (kind == 1) {
-            char ld[11];
-            note = it->latest_note ? dj_asprintf("%s %s", day_text(it->latest_on, ld) ? ld : "", it->latest_note)
-                                   : dj_strdup("无进展记录");
-            cells[j++] = note;
-        }
-        table_row(p, &t, cells, false);
-        free(title);
-        free(note);
+        struct item_row r;
+        item_row_make(d, &d->items[idx[k]], kind, &r);
+        table_row(p, &t, r.cells, false);
+        item_row_free(&r);
     }
     p->y += 6;
 }
@@ -485,9 +536,9 @@ void *lists_report_pdf(const struct lists_report_doc *d, size_t *len)
     page_frame(&p);
     double avail = PAGE_W - 2 * MARGIN;
     p.y += text_at(&p, p.title, d->title, MARGIN, p.y, avail, PANGO_ALIGN_CENTER, true) + 6;
-    char b1[11], b2[11], b3[11], line[320];
-    snprintf(line, sizeof line, "%s　报告期：%s 至 %s　统计截至：%s", d->agency, day_text(rep->first, b1),
-             day_text(rep->last, b2), day_text(rep->asof, b3));
+    char b1[32], b2[32], b3[32], line[320];
+    snprintf(line, sizeof line, "%s　报告期：%s 至 %s　统计截至：%s", d->agency, day_cn(rep->first, b1),
+             day_cn(rep->last, b2), day_cn(rep->asof, b3));
     p.y += text_at(&p, p.body, line, MARGIN, p.y, avail, PANGO_ALIGN_CENTER, true) + 8;
     snprintf(line, sizeof line,
              "共 %d 项：已完成 %d 项，进行中 %d 项，未开始 %d 项，已逾期 %d 项，已取消 %d 项。本季度完成（销号）%d 项，"
@@ -497,16 +548,17 @@ void *lists_report_pdf(const struct lists_report_doc *d, size_t *len)
              rep->nfinished, rep->nplanned);
     p.y += text_at(&p, p.body, line, MARGIN, p.y, avail, PANGO_ALIGN_LEFT, true) + 4;
 
-    heading(&p, d->all_lists ? "一、各清单推进情况" : "一、分类推进情况");
     struct table t = {.ncols = LISTS_ST_COUNT + 2};
     t.heads[0] = d->all_lists ? "清单" : "类别";
     t.widths[0] = avail - 60.0 * (LISTS_ST_COUNT + 1);
     t.heads[1] = "合计", t.widths[1] = 60, t.numeric[1] = true;
     for (int s = 0; s < LISTS_ST_COUNT; s++)
         t.heads[s + 2] = lists_status_names[s], t.widths[s + 2] = 60, t.numeric[s + 2] = true;
-    draw_head(&p, &t);
     char nums[LISTS_ST_COUNT + 1][16];
     const char *cells[10];
+    const char *first[10] = {rep->ncats ? rep->cats[0].category : "合计", "0"};
+    heading(&p, d->all_lists ? "一、各清单推进情况" : "一、分类推进情况", table_lead(&p, &t, first, false));
+    table_begin(&p, &t, first, false);
     for (int k = 0; k <= rep->ncats; k++) {
         const int *counts = k < rep->ncats ? rep->cats[k].counts : rep->counts;
         cells[0] = k < rep->ncats ? rep->cats[k].category : "合计";
@@ -520,14 +572,11 @@ void *lists_report_pdf(const struct lists_report_doc *d, size_t *len)
     }
     p.y += 6;
     snprintf(line, sizeof line, "二、本季度完成事项（%d 项）", rep->nfinished);
-    heading(&p, line);
-    pdf_items(&p, rep->finished, rep->nfinished, 0);
+    pdf_items(&p, line, rep->finished, rep->nfinished, 0);
     snprintf(line, sizeof line, "三、逾期事项及原因（%d 项）", rep->noverdue);
-    heading(&p, line);
-    pdf_items(&p, rep->overdue, rep->noverdue, 1);
+    pdf_items(&p, line, rep->overdue, rep->noverdue, 1);
     snprintf(line, sizeof line, "四、下季度工作计划（到期 %d 项）", rep->nplanned);
-    heading(&p, line);
-    pdf_items(&p, rep->planned, rep->nplanned, 2);
+    pdf_items(&p, line, rep->planned, rep->nplanned, 2);
 
     cairo_show_page(p.cr);
     g_object_unref(p.layout);

@@ -7,6 +7,7 @@
 
 #include "../core/audit.h"
 #include "../core/auth.h"
+#include "../core/download.h"
 #include "../core/err.h"
 #include "../core/scope.h"
 #include "../core/json.h"
@@ -27,7 +28,8 @@ struct report_job {
     int format; /* 1 xlsx, 2 pdf */
     void *out;
     size_t len;
-    char filename[64];
+    char filename[64];  /* ASCII, for the few clients that cannot read the other */
+    char *name;         /* 模范机关创建工作清单-2026年第四季度.pdf (arena) */
 };
 
 /* Frees what the job holds on the heap; safe to call twice (dj_on_done runs it
@@ -60,7 +62,7 @@ static int report_cont(dj_req *r)
     report_job_free(j);
     if (!out)
         return dj_fail(r, DJ_EINTERNAL, NULL, "报表文件生成失败，请稍后再试");
-    dj_add_header(r, "Content-Disposition", dj_arena_printf(r->arena, "attachment; filename=\"%s\"", j->filename));
+    dj_attachment(r, j->filename, j->name);
     return dj_reply_heap(r, 200,
                          j->format == 1 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                                         : "application/pdf",
@@ -113,6 +115,15 @@ static int report(dj_req *r, int64_t list_id, const char *list_title)
                  format == 1 ? "xlsx" : "pdf");
     else
         snprintf(j->filename, sizeof j->filename, "lists-%04d-Q%d.%s", year, q, format == 1 ? "xlsx" : "pdf");
+    static const char *const quarters[] = {"", "第一季度", "第二季度", "第三季度", "第四季度"};
+    /* "2026年模范机关创建工作清单" for 2026 reads as 模范机关创建工作清单-2026年第四季度 */
+    char ylead[16];
+    snprintf(ylead, sizeof ylead, "%d年", year);
+    const char *base = list_id ? list_title : "工作清单季度汇总";
+    if (strncmp(base, ylead, strlen(ylead)) == 0 && base[strlen(ylead)])
+        base += strlen(ylead);
+    j->name = dj_arena_printf(r->arena, "%s-%d年%s.%s", base, year,
+                              quarters[q >= 1 && q <= 4 ? q : 1], format == 1 ? "xlsx" : "pdf");
     dj_on_done(r, report_job_free, j);
     rc = dj_defer(r, report_work, j, report_cont);
     if (rc == DJ_EBUSY)

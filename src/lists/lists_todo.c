@@ -1,7 +1,9 @@
 /* lists_todo.c - work-list items in the to-do list of the people responsible
- * for them: overdue ones, and those due within the configured days. */
+ * for them: overdue ones, and those due within the configured days; and for
+ * the 纪委, the overdue items of the 监督责任清单 it keeps. */
 #include <stdio.h>
 
+#include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
@@ -24,7 +26,7 @@ static int lists_todos_provider(dj_req *r, json_t *items)
     int rc;
     /* open items I answer for (lead or co-responsible), not yet reported complete */
     json_t *rows = db_query_rows(c, &rc,
-                                 "SELECT i.id, i.title, i.due_on, l.title AS list_title FROM list_items i"
+                                 "SELECT i.id, i.list_id, i.title, i.due_on, l.title AS list_title FROM list_items i"
                                  " JOIN list_item_people p ON p.item_id = i.id JOIN lists l ON l.id = i.list_id"
                                  " WHERE p.person_id = $1 AND i.state IN ('not_started', 'in_progress')"
                                  " AND i.submitted_on IS NULL AND i.due_on IS NOT NULL AND i.due_on <= $2"
@@ -47,16 +49,67 @@ static int lists_todos_provider(dj_req *r, json_t *items)
                              : left == 0 ? dj_arena_printf(r->arena, "%s · 今天到期", dj_jstr(it, "list_title", ""))
                                          : dj_arena_printf(r->arena, "%s · 还剩 %lld 天", dj_jstr(it, "list_title", ""),
                                                            (long long)left);
-        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:{s:s, s:O}}", "source", "lists",
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:{s:s, s:O, s:O}}", "source", "lists",
                                                "kind", left < 0 ? "item_overdue" : "item_due", "title",
                                                dj_jstr(it, "title", ""), "detail", detail, "due_at", due_at, "org_id",
-                                               "link", "type", "list_item", "id", json_object_get(it, "id")));
+                                               "link", "type", "list_item", "id", json_object_get(it, "id"), "list_id",
+                                               json_object_get(it, "list_id")));
     }
     json_decref(rows);
     return DJ_OK;
 }
 
+/* The 监督责任清单's overdue items, for those who keep it (list.supervise). */
+static int supervision_overdue(dj_req *r, json_t *items)
+{
+    if (!auth_has_perm(r, "list.supervise"))
+        return DJ_OK;
+    db_conn *c = dj_db(r);
+    int y, m, d;
+    dj_local_date(dj_now(), &y, &m, &d);
+    int64_t today_days = dj_days_from_civil(y, m, d);
+    char today[16];
+    snprintf(today, sizeof today, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
+    char *sql = dj_arena_printf(r->arena,
+                                "SELECT i.id, i.list_id, i.title, i.due_on, l.title AS list_title, o.name AS org_name,"
+                                " i.org_id FROM list_items i JOIN lists l ON l.id = i.list_id"
+                                " JOIN orgs lo ON lo.id = l.org_id JOIN orgs o ON o.id = i.org_id"
+                                " WHERE l.write_perm = 'list.supervise' AND l.archived = 0"
+                                " AND i.state IN ('not_started', 'in_progress') AND i.submitted_on IS NULL"
+                                " AND i.due_on IS NOT NULL AND i.due_on < $1 AND %s ORDER BY i.due_on, i.id LIMIT 100",
+                                auth_scope_sql(r, "list.supervise", "lo.path"));
+    int rc;
+    json_t *rows = db_query_rows_dynamic(c, &rc, sql, "t", today);
+    if (!rows)
+        return rc;
+    size_t i;
+    json_t *it;
+    json_array_foreach(rows, i, it) {
+        int dy, dm, dd;
+        if (dj_date_parse(dj_jstr(it, "due_on", ""), &dy, &dm, &dd) != DJ_OK)
+            continue;
+        char due_at[21];
+        dj_time_iso(dj_local_midnight(dy, dm, dd) + 86400 - 1, due_at);
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:{s:s, s:O, s:O}}", "source", "lists", "kind",
+                             "supervision_overdue", "title", dj_jstr(it, "title", ""), "detail",
+                             dj_arena_printf(r->arena, "%s · %s · 已逾期 %lld 天", dj_jstr(it, "list_title", ""),
+                                             dj_jstr(it, "org_name", ""),
+                                             (long long)(today_days - dj_days_from_civil(dy, dm, dd))),
+                             "due_at", due_at, "org_id", json_object_get(it, "org_id"), "link", "type", "list_item",
+                             "id", json_object_get(it, "id"), "list_id", json_object_get(it, "list_id")));
+    }
+    json_decref(rows);
+    return DJ_OK;
+}
+
+static int lists_all_todos(dj_req *r, json_t *items)
+{
+    int rc = lists_todos_provider(r, items);
+    return rc == DJ_OK ? supervision_overdue(r, items) : rc;
+}
+
 void lists_todos_register(void)
 {
-    dj_todo_register("lists", lists_todos_provider);
+    dj_todo_register("lists", lists_all_todos);
 }

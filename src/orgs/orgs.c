@@ -327,7 +327,8 @@ json_t *orgs_list(db_conn *c, const char *scope_sql, int64_t only_id, bool with_
         bool mass = orgs_kind_is_mass(nd->kind);
         json_object_set_new(nd->obj, "kind_label", json_string(orgs_kind_label(nd->kind)));
         json_object_set_new(nd->obj, "members", json_integer(mass ? nd->mass_members : nd->party));
-        json_object_set_new(nd->obj, "full_members", json_integer(nd->full));
+        /* a 工会, 妇委会 or 团组织 counts its own members; party figures mean nothing there */
+        json_object_set_new(nd->obj, "full_members", mass ? json_null() : json_integer(nd->full));
         json_object_set_new(nd->obj, "people", json_integer(mass ? nd->mass_members : nd->people));
         struct orgs_facts f = {.kind = nd->kind, .full_members = nd->full, .party_members = nd->party,
                                .committee_members = nd->committee, .has_discipline = nd->discipline,

@@ -178,7 +178,8 @@ const char *people_check(const char *status, const char *birth_date, const char 
     "p.id, p.name, p.gender, p.birth_date, p.ethnicity, p.education, p.phone, p.job_post, p.job_title, p.org_id," \
     " o.name AS org_name, o.kind AS org_kind, CASE WHEN o.kind = 'group' THEN po.id ELSE o.id END AS branch_id,"  \
     " CASE WHEN o.kind = 'group' THEN po.name ELSE o.name END AS branch_name, p.party_status, p.joined_on,"        \
-    " p.full_on, p.probation_until, p.pledge, p.active AS active__bool, p.created_at, p.updated_at,"            \
+    " p.full_on, p.probation_until, p.observation_from, p.observation_until, p.pledge, p.active AS active__bool," \
+    " p.created_at, p.updated_at,"                                                                               \
     " CASE WHEN o.kind = 'group' THEN po.name || '/' || o.name ELSE o.name END AS org_full_name"
 #define PERSON_FROM " FROM people p LEFT JOIN orgs o ON o.id = p.org_id LEFT JOIN orgs po ON po.id = o.parent_id"
 
@@ -189,8 +190,19 @@ static void decorate(json_t *o, bool show_private, int64_t today)
     int years = people_party_years(dj_jstr(o, "joined_on", NULL), today);
     json_object_set_new(o, "party_years", years < 0 ? json_null() : json_integer(years));
     json_object_set_new(o, "private", json_boolean(show_private));
+    /* 留党察看 today (no vote, no election): a flag for the roster's eyes; the
+     * dates of a disciplinary measure are private data */
+    char day[16];
+    int y, m, d;
+    dj_civil_from_days(today, &y, &m, &d);
+    snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
+    const char *of = dj_jstr(o, "observation_from", NULL), *ou = dj_jstr(o, "observation_until", NULL);
+    json_object_set_new(o, "under_observation",
+                        json_boolean(of && strcmp(of, day) <= 0 && (!ou || strcmp(ou, day) >= 0)));
     if (show_private)
         return;
+    json_object_del(o, "observation_from");
+    json_object_del(o, "observation_until");
     char buf[32];
     if (dj_jstr(o, "phone", NULL)) {
         people_mask_phone(dj_jstr(o, "phone", ""), buf);
@@ -401,8 +413,8 @@ json_t *people_row(db_conn *c, int64_t id, int *err)
 {
     return db_query_row(c, err,
                         "SELECT id, name, gender, birth_date, ethnicity, education, phone, job_post, job_title,"
-                        " org_id, party_status, joined_on, full_on, probation_until, pledge, active AS active__bool"
-                        " FROM people WHERE id = $1",
+                        " org_id, party_status, joined_on, full_on, probation_until, observation_from,"
+                        " observation_until, pledge, active AS active__bool FROM people WHERE id = $1",
                         "i", id);
 }
 
@@ -530,6 +542,14 @@ static int check_state(db_conn *c, const json_t *row, const json_t *in, int64_t 
     const char *why = people_check(status ? status : "none", GET("birth_date"), GET("joined_on"), GET("full_on"), &field);
     if (why)
         return fail(e, DJ_EINVAL, field, "%s", why);
+    const char *of = GET("observation_from"), *ou = GET("observation_until");
+    if (ou && !of)
+        return fail(e, DJ_EINVAL, "observation_from", "请填写留党察看的起始日期");
+    if (of && ou && strcmp(ou, of) < 0)
+        return fail(e, DJ_EINVAL, "observation_until", "留党察看的截止日期不能早于起始日期");
+    if (of && (!status || strcmp(status, "full") != 0) && json_object_get(in, "observation_from") &&
+        !json_is_null(json_object_get(in, "observation_from")))
+        return fail(e, DJ_EINVAL, "observation_from", "只有正式党员才会受到留党察看处分");
     const char *phone = GET("phone");
 #undef GET
     if (phone && !people_phone_valid(phone))
@@ -631,7 +651,7 @@ int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e
         return rc;
     static const char *const cols[] = {"name", "gender", "birth_date", "ethnicity", "education", "phone",
                                        "job_post", "job_title", "party_status", "joined_on", "full_on",
-                                       "probation_until", "pledge", NULL};
+                                       "probation_until", "pledge", "observation_from", "observation_until", NULL};
     static const char *const sql[] = {
         "UPDATE people SET name = $1 WHERE id = $2",          "UPDATE people SET gender = $1 WHERE id = $2",
         "UPDATE people SET birth_date = $1 WHERE id = $2",    "UPDATE people SET ethnicity = $1 WHERE id = $2",
@@ -640,6 +660,7 @@ int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e
         "UPDATE people SET party_status = $1 WHERE id = $2",  "UPDATE people SET joined_on = $1 WHERE id = $2",
         "UPDATE people SET full_on = $1 WHERE id = $2",       "UPDATE people SET probation_until = $1 WHERE id = $2",
         "UPDATE people SET pledge = $1 WHERE id = $2",
+        "UPDATE people SET observation_from = $1 WHERE id = $2", "UPDATE people SET observation_until = $1 WHERE id = $2",
     };
     for (int i = 0; rc == DJ_OK && cols[i]; i++)
         if (json_object_get(in, cols[i]))

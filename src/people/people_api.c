@@ -171,6 +171,8 @@ static const struct dj_jfield person_spec_change[] = {
     {"full_on", "转正时间", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"probation_until", "预备期满", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"pledge", "承诺", DJ_J_STR, DJ_J_NULL, 0, 500, NULL},
+    {"observation_from", "留党察看起始日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"observation_until", "留党察看截止日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
     {"mass_orgs", "工会/妇委会/团组织", DJ_J_IDS, 0, 0, 10, NULL, DJ_SCOPE("org", "person.write")},
     {"active", "在册", DJ_J_BOOL, 0, 0, 0, NULL},
     {NULL},

@@ -10,19 +10,30 @@
 
 #include "../core/err.h"
 #include "../core/mem.h"
+#include "../core/timeutil.h"
 #include "people.h"
 
 static const char *const heads[] = {"姓名", "性别", "出生日期", "民族", "学历", "手机号", "职务", "职级",
                                     "所在支部", "党员类别", "入党时间", "转正时间", "预备期满", "承诺"};
 #define NHEADS (sizeof heads / sizeof heads[0])
 
-/* The cells of one person, in the order of heads. */
-static void cells(json_t *o, const char *v[NHEADS])
+/* A date as people read it (1975年5月1日; masked 1975年**月**日); the import reads it back. */
+static const char *day(const char *s, char buf[32])
+{
+    if (s && strlen(s) == 10 && strcmp(s + 4, "-**-**") == 0)
+        snprintf(buf, 32, "%.4s年**月**日", s);
+    else
+        dj_text_cn(s, true, buf);
+    return buf;
+}
+
+/* The cells of one person, in the order of heads; dates written into d. */
+static void cells(json_t *o, const char *v[NHEADS], char d[4][32])
 {
     const char *g = dj_jstr(o, "gender", NULL);
     v[0] = dj_jstr(o, "name", "");
     v[1] = g ? (!strcmp(g, "male") ? "男" : !strcmp(g, "female") ? "女" : g) : "";
-    v[2] = dj_jstr(o, "birth_date", "");
+    v[2] = day(dj_jstr(o, "birth_date", NULL), d[0]);
     v[3] = dj_jstr(o, "ethnicity", "");
     v[4] = dj_jstr(o, "education", "");
     v[5] = dj_jstr(o, "phone", "");
@@ -30,9 +41,9 @@ static void cells(json_t *o, const char *v[NHEADS])
     v[7] = dj_jstr(o, "job_title", "");
     v[8] = dj_jstr(o, "org_full_name", "");
     v[9] = dj_jstr(o, "status_label", "");
-    v[10] = dj_jstr(o, "joined_on", "");
-    v[11] = dj_jstr(o, "full_on", "");
-    v[12] = dj_jstr(o, "probation_until", "");
+    v[10] = day(dj_jstr(o, "joined_on", NULL), d[1]);
+    v[11] = day(dj_jstr(o, "full_on", NULL), d[2]);
+    v[12] = day(dj_jstr(o, "probation_until", NULL), d[3]);
     v[13] = dj_jstr(o, "pledge", "");
 }
 
@@ -40,7 +51,8 @@ static void csv_row(json_t *o, void *arg)
 {
     dj_buf *b = arg;
     const char *v[NHEADS];
-    cells(o, v);
+    char d[4][32];
+    cells(o, v, d);
     for (size_t i = 0; i < NHEADS; i++) {
         if (i)
             dj_buf_puts(b, ",");
@@ -70,7 +82,8 @@ static void xlsx_row(json_t *o, void *arg)
 {
     struct xl *x = arg;
     const char *v[NHEADS];
-    cells(o, v);
+    char d[4][32];
+    cells(o, v, d);
     x->row++;
     for (size_t i = 0; i < NHEADS; i++)
         if (*v[i])

@@ -188,7 +188,49 @@ static struct org **by_short_name(struct ctx *x, const char *text)
     return hit;
 }
 
-/* The organisation named text: by name, or by "支部/小组" when names repeat.
+/* Is name the text itself, or the text followed by a bracketed note? len bytes of name. */
+static bool names(const char *name, size_t len, const char *text, size_t tlen)
+{
+    if (len < tlen || strncmp(name, text, tlen) != 0)
+        return false;
+    const char *rest = name + tlen;
+    return len == tlen || strncmp(rest, "（", strlen("（")) == 0 || *rest == '(';
+}
+
+/* "支部/党小组" where either part may leave out its bracketed note, as the help
+ * says: the organisations whose full name's two parts match. NULL with *why set
+ * when none or several do. */
+static struct org *by_pair(struct ctx *x, const char *text, const char **why)
+{
+    const char *slash = strchr(text, '/');
+    size_t blen = (size_t)(slash - text), glen = strlen(slash + 1);
+    size_t lo = 0, hi = x->norgs;
+    while (lo < hi) { /* the first full name >= the branch part */
+        size_t mid = (lo + hi) / 2;
+        if (strncmp(x->by_full[mid]->full, text, blen) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct org *hit = NULL;
+    for (size_t i = lo; i < x->norgs && strncmp(x->by_full[i]->full, text, blen) == 0; i++) {
+        const char *full = x->by_full[i]->full, *sep = strrchr(full, '/');
+        if (!sep || !names(full, (size_t)(sep - full), text, blen) ||
+            !names(sep + 1, strlen(sep + 1), slash + 1, glen))
+            continue;
+        if (hit) {
+            *why = "有多个名称相近的党小组，请写出完整名称（含括号内的说明）";
+            return NULL;
+        }
+        hit = x->by_full[i];
+    }
+    if (!hit)
+        *why = "找不到该党小组（写成“支部/党小组”，须与组织树中的名称一致，括号内的说明可省略）";
+    return hit;
+}
+
+/* The organisation named text: by name, or by "支部/小组" when names repeat;
+ * either may leave out the bracketed note after it.
  * NULL with *why set when unknown, ambiguous or out of scope. */
 static const struct org *find_org(struct ctx *x, const char *text, const char **why)
 {
@@ -197,6 +239,9 @@ static const struct org *find_org(struct ctx *x, const char *text, const char **
     struct org **f = bsearch(&kp, x->by_full, x->norgs, sizeof *x->by_full, org_by_full);
     if (f) {
         hit = *f;
+    } else if (strchr(text, '/')) {
+        if (!(hit = by_pair(x, text, why)))
+            return NULL;
     } else {
         struct org **n = bsearch(&kp, x->by_name, x->norgs, sizeof *x->by_name, org_by_name);
         if (!n)

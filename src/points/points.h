@@ -47,6 +47,7 @@ struct points_rule {
     int64_t points, min_quantity;
     int64_t cap_day, cap_month, cap_year; /* 0: no cap */
     bool needs_approval, active;
+    bool several_a_day; /* claims: more than one deed a day, within cap_day */
 };
 
 /* Points an event is worth under a rule: points per event for attendance,
@@ -163,9 +164,13 @@ int points_rule_save(db_conn *c, const json_t *in, int64_t user_id, int64_t *id,
                      const char **msg);
 
 /* A new claim, pending for the branch; under a rule that needs no approval it is
- * approved and recorded at once. */
+ * approved and recorded at once. One deed, one claim: a claim for the same rule,
+ * person and deed date as a pending or approved one is DJ_ECONFLICT, with why
+ * naming the earlier claim; under a rule that allows several a day, the claims of
+ * the day count against its daily cap instead. Refusals put a Chinese message in
+ * why (why_len bytes). */
 int points_claim_create(db_conn *c, int64_t person_id, int64_t user_id, const char *rule_code,
-                        const char *description, const char *occurred_on, int64_t *id, const char **msg);
+                        const char *description, const char *occurred_on, int64_t *id, char *why, size_t why_len);
 /* The claim's person and branch (for permission checks). */
 json_t *points_claim_get(db_conn *c, int64_t id, int *err);
 /* user_id 0: decided by the system (a rule without approval). */
@@ -174,8 +179,13 @@ int points_claim_decide(db_conn *c, int64_t id, int64_t user_id, bool approve, c
 /* Claims of a person (mine) or in a scope (scope_sql over the branch's o.path). */
 json_t *points_claims_list(db_conn *c, int64_t person_id, const char *scope_sql, const char *status,
                            int64_t limit, int64_t offset, int64_t *total, int *err);
+/* A manual entry (扣分 …). client_key (8–64 characters, chosen by the poster for
+ * one submission) makes it idempotent: the same key again answers the entry it
+ * wrote (*replayed true) without writing; the key with another person or rule is
+ * DJ_ECONFLICT. */
 int points_manual_entry(db_conn *c, int64_t person_id, const char *rule_code, const char *reason,
-                        int64_t occurred_at, int64_t user_id, struct points_result *res);
+                        int64_t occurred_at, int64_t user_id, const char *client_key, struct points_result *res,
+                        bool *replayed);
 
 /* ---------- the read side (points_query.c) ---------- */
 

@@ -9,6 +9,7 @@
 
 #include "../core/audit.h"
 #include "../core/auth.h"
+#include "../core/download.h"
 #include "../core/err.h"
 #include "../core/scope.h"
 #include "../core/settings.h"
@@ -246,10 +247,34 @@ static int honour_roll_get(dj_req *r)
     return dj_reply_raw(r, 200, "application/json; charset=utf-8", body, strlen(body));
 }
 
-static int reply_xlsx(dj_req *r, const char *name, void *data, size_t len)
+/* ascii: the name for clients that cannot read a Chinese one; name: 积分排名-….xlsx */
+static int reply_xlsx(dj_req *r, const char *ascii, const char *name, void *data, size_t len)
 {
-    dj_add_header(r, "Content-Disposition", dj_arena_printf(r->arena, "attachment; filename=\"%s\"", name));
+    dj_attachment(r, ascii, name);
     return dj_reply_heap(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data, len);
+}
+
+/* "2026" → 2026年, "2026-Q4" → 2026年第四季度, "2026-03" → 2026年3月 */
+static const char *period_cn(dj_req *r, const char *period)
+{
+    static const char *const quarters[] = {"", "第一季度", "第二季度", "第三季度", "第四季度"};
+    int y = atoi(period);
+    if (strlen(period) == 7 && period[5] == 'Q' && period[6] >= '1' && period[6] <= '4')
+        return dj_arena_printf(r->arena, "%d年%s", y, quarters[period[6] - '0']);
+    if (strlen(period) == 7)
+        return dj_arena_printf(r->arena, "%d年%d月", y, atoi(period + 5));
+    return dj_arena_printf(r->arena, "%d年", y);
+}
+
+/* The name of a person or an organisation, for a file name ("" when none). */
+static const char *name_of(dj_req *r, const char *sql, int64_t id)
+{
+    char *s = NULL;
+    if (db_query_text(dj_db(r), &s, sql, "i", id) != DJ_OK)
+        return "";
+    const char *out = dj_arena_strdup(r->arena, s);
+    free(s);
+    return out;
 }
 
 static int ledger_export(dj_req *r)
@@ -287,7 +312,10 @@ static int ledger_export(dj_req *r)
     json_decref(rows);
     if (rc)
         return rc;
-    return reply_xlsx(r, "points-ledger.xlsx", data, len);
+    const char *who = person ? name_of(r, "SELECT name FROM people WHERE id = $1", person)
+                             : name_of(r, "SELECT name FROM orgs WHERE id = $1", org);
+    return reply_xlsx(r, "points-ledger.xlsx", dj_arena_printf(r->arena, "%s-%s.xlsx", person ? "积分台账" : "积分明细", who),
+                      data, len);
 }
 
 static int rankings_export(dj_req *r)
@@ -309,7 +337,10 @@ static int rankings_export(dj_req *r)
     json_decref(out);
     if (rc)
         return rc;
-    return reply_xlsx(r, "points-rankings.xlsx", data, len);
+    return reply_xlsx(r, "points-rankings.xlsx",
+                      dj_arena_printf(r->arena, "积分排名-%s-%s.xlsx",
+                                      name_of(r, "SELECT name FROM orgs WHERE id = $1", org), period_cn(r, period)),
+                      data, len);
 }
 
 /* ---------- rules ---------- */
@@ -337,6 +368,7 @@ static int rules_post(dj_req *r)
         {"activity_kind", "活动类型", DJ_J_STR, DJ_J_NULL, 1, 40, NULL},
         {"min_quantity", "最少时长（小时×10）", DJ_J_INT, 0, 0, 1000, NULL},
         {"needs_approval", "需要审批", DJ_J_BOOL, 0, 0, 0, NULL},
+        {"several_a_day", "同日可多次", DJ_J_BOOL, 0, 0, 0, NULL},
         {"active", "启用", DJ_J_BOOL, 0, 0, 0, NULL},
         {"effective_from", "生效日期", DJ_J_DATE, DJ_J_REQ, 0, 0, NULL},
         {NULL},
@@ -425,11 +457,11 @@ static int claims_post(dj_req *r)
     }
     db_conn *c = dj_db(r);
     int64_t id = 0;
-    const char *msg = NULL;
+    char msg[300] = "";
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
-                                     dj_jstr(in, "description", ""), when, &id, &msg);
+                                     dj_jstr(in, "description", ""), when, &id, msg, sizeof msg);
             if (rc == DJ_OK)
                 rc = audit_write(c, r, "create", "points_claim", id, NULL, in);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
@@ -440,8 +472,8 @@ static int claims_post(dj_req *r)
     if (rc == DJ_OK)
         roll_forget();
     json_decref(in);
-    if (rc && msg)
-        return dj_fail(r, rc, rc == DJ_EINVAL ? "rule_code" : NULL, "%s", msg);
+    if (rc && msg[0])
+        return dj_fail(r, rc, rc == DJ_EINVAL ? "rule_code" : rc == DJ_ECONFLICT ? "occurred_on" : NULL, "%s", msg);
     if (rc)
         return rc;
     json_t *k = points_claim_get(c, id, &rc);
@@ -515,6 +547,7 @@ static int entries_post(dj_req *r)
         {"rule_code", "积分规则", DJ_J_STR, DJ_J_REQ, 1, 60, NULL},
         {"reason", "事由", DJ_J_STR, DJ_J_REQ, 2, 300, NULL},
         {"occurred_on", "发生日期", DJ_J_DATE, DJ_J_REQ, 0, 0, NULL},
+        {"client_key", "提交编号", DJ_J_STR, DJ_J_REQ, 8, 64, NULL},
         {NULL},
     };
     json_t *in;
@@ -530,29 +563,39 @@ static int entries_post(dj_req *r)
     dj_date_parse(dj_jstr(in, "occurred_on", ""), &y, &m, &d);
     db_conn *c = dj_db(r);
     struct points_result res;
+    bool replayed = false;
+    const char *key = dj_jstr(in, "client_key", "");
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
-                                     dj_local_midnight(y, m, d) + 12 * 3600, user_id(r), &res);
+                                     dj_local_midnight(y, m, d) + 12 * 3600, user_id(r), key, &res, &replayed);
             if (rc == DJ_OK && !res.entry_id)
                 rc = DJ_EUNPROCESSABLE;
-            if (rc == DJ_OK)
+            if (rc == DJ_OK && !replayed)
                 rc = audit_write(c, r, "create", "points_entry", res.entry_id, NULL, in);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         }
+        /* the same key sent twice at once: the loser's retry finds the winner's entry */
+        if (rc == DJ_ECONFLICT && !res.entry_id && attempt < 2)
+            continue;
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
-    if (rc == DJ_OK)
+    if (rc == DJ_OK && !replayed)
         roll_forget();
     json_decref(in);
     if (rc == DJ_EINVAL || rc == DJ_ENOTFOUND)
         return dj_fail(r, DJ_EINVAL, "rule_code", "该规则不能手工记分（请选择来源为“手工”的规则）");
     if (rc == DJ_EUNPROCESSABLE)
         return dj_fail(r, rc, NULL, "%s", res.notice[0] ? res.notice : "未能记入积分");
+    if (rc == DJ_ECONFLICT)
+        return dj_fail(r, rc, "client_key", "提交编号已用于另一条积分记录（第%lld号），请刷新页面后重新提交",
+                       (long long)res.entry_id);
     if (rc)
         return rc;
-    return dj_reply_json(r, 201, json_pack("{s:I, s:I}", "id", (json_int_t)res.entry_id, "delta", (json_int_t)res.delta));
+    return dj_reply_json(r, replayed ? 200 : 201,
+                         json_pack("{s:I, s:I, s:b}", "id", (json_int_t)res.entry_id, "delta", (json_int_t)res.delta,
+                                   "replayed", replayed));
 }
 
 static int entry_reverse(dj_req *r)

@@ -15,7 +15,7 @@ int points_rule_at(db_conn *c, const char *code, const char *date, struct points
 {
     memset(out, 0, sizeof *out);
     db_stmt *s = db_prep(c, "SELECT id, version, code, name, category, source, activity_kind, effective_from, points,"
-                            " min_quantity, cap_day, cap_month, cap_year, needs_approval, active FROM points_rules"
+                            " min_quantity, cap_day, cap_month, cap_year, needs_approval, active, several_a_day FROM points_rules"
                             " WHERE code = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1");
     if (!s)
         return DJ_EDB;
@@ -37,6 +37,7 @@ int points_rule_at(db_conn *c, const char *code, const char *date, struct points
         out->cap_year = db_col_i64(s, 12);
         out->needs_approval = db_col_i64(s, 13) != 0;
         out->active = db_col_i64(s, 14) != 0;
+        out->several_a_day = db_col_i64(s, 15) != 0;
         rc = DJ_OK;
     } else if (rc == DB_DONE) {
         rc = DJ_ENOTFOUND;
@@ -51,13 +52,14 @@ json_t *points_rules_list(db_conn *c, bool all, int *err)
         return db_query_rows(c, err,
                              "SELECT id, code, version, effective_from, name, category, points, cap_day, cap_month,"
                              " cap_year, source, activity_kind, min_quantity, needs_approval AS needs_approval__bool,"
-                             " active AS active__bool, created_at FROM points_rules ORDER BY code, version",
+                             " active AS active__bool, several_a_day AS several_a_day__bool, created_at"
+                             " FROM points_rules ORDER BY code, version",
                              "");
     /* the latest version of each code: the one in force, or the one that will be */
     return db_query_rows(c, err,
                          "SELECT id, code, version, effective_from, name, category, points, cap_day, cap_month,"
                          " cap_year, source, activity_kind, min_quantity, needs_approval AS needs_approval__bool,"
-                         " active AS active__bool, created_at,"
+                         " active AS active__bool, several_a_day AS several_a_day__bool, created_at,"
                          " (SELECT COUNT(*) FROM points_rules v WHERE v.code = r.code) AS versions"
                          " FROM points_rules r WHERE version = (SELECT MAX(v.version) FROM points_rules v"
                          " WHERE v.code = r.code) ORDER BY category, code",
@@ -115,15 +117,15 @@ int points_rule_save(db_conn *c, const json_t *in, int64_t user_id, int64_t *id,
     dj_time_iso(dj_now(), now);
     db_stmt *s = db_prep(c, "INSERT INTO points_rules (code, version, effective_from, name, category, points, cap_day,"
                             " cap_month, cap_year, source, activity_kind, min_quantity, needs_approval, active,"
-                            " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-                            " $14, $15, $16) RETURNING id");
+                            " created_by, created_at, several_a_day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+                            " $11, $12, $13, $14, $15, $16, $17) RETURNING id");
     if (!s)
         return DJ_EDB;
-    db_bind(s, "titttiIIIttibbIt", code, version, from, dj_jstr(in, "name", ""), dj_jstr(in, "category", ""), points,
+    db_bind(s, "titttiIIIttibbItb", code, version, from, dj_jstr(in, "name", ""), dj_jstr(in, "category", ""), points,
             dj_jint(in, "cap_day", 0), dj_jint(in, "cap_month", 0), dj_jint(in, "cap_year", 0), source,
             dj_jstr(in, "activity_kind", NULL), dj_jint(in, "min_quantity", 0),
             (int)(dj_jbool(in, "needs_approval", strcmp(source, "claim") == 0)), (int)dj_jbool(in, "active", true),
-            user_id, now);
+            user_id, now, (int)dj_jbool(in, "several_a_day", false));
     int rc = db_step(s);
     if (rc == DB_ROW) {
         *id = db_col_i64(s, 0);
@@ -135,13 +137,60 @@ int points_rule_save(db_conn *c, const json_t *in, int64_t user_id, int64_t *id,
     return rc;
 }
 
-int points_claim_create(db_conn *c, int64_t person_id, int64_t user_id, const char *rule_code,
-                        const char *description, const char *occurred_on, int64_t *id, const char **msg)
+/* "2026年12月3日" of a YYYY-MM-DD or an ISO instant. */
+static void cn_date(const char *s, char out[32])
 {
+    int y = 0, m = 0, d = 0;
+    int64_t t;
+    if (s && strlen(s) == 10 && dj_date_parse(s, &y, &m, &d) == DJ_OK)
+        ;
+    else if (s && dj_time_parse(s, &t) == DJ_OK)
+        dj_local_date(t, &y, &m, &d);
+    snprintf(out, 32, "%d年%d月%d日", y, m, d);
+}
+
+/* One deed, one claim (the earlier one named), or under a several-a-day rule the
+ * day's claims within its cap. DJ_OK when the new claim may be made. */
+static int claim_duplicate(db_conn *c, int64_t person_id, const struct points_rule *rule, const char *occurred_on,
+                           int64_t except_id, const char *statuses_sql, char *why, size_t why_len)
+{
+    int err = 0;
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT id, status, created_at FROM points_claims WHERE person_id = $1 AND rule_code = $2"
+             " AND occurred_on = $3 AND id <> $4 AND status IN %s ORDER BY id",
+             statuses_sql);
+    json_t *rows = db_query_rows_dynamic(c, &err, sql, "itti", person_id, rule->code, occurred_on, except_id);
+    if (!rows)
+        return err;
+    size_t n = json_array_size(rows);
+    int rc = DJ_OK;
+    char day[32], at[32];
+    cn_date(occurred_on, day);
+    if (n && !rule->several_a_day) {
+        json_t *k = json_array_get(rows, 0);
+        cn_date(dj_jstr(k, "created_at", ""), at);
+        snprintf(why, why_len, "同一事项已经申报过：第%lld号申报（%s提交，%s），同一规则、同一人、同一发生日期（%s）只能计一次",
+                 (long long)dj_jint(k, "id", 0), at,
+                 strcmp(dj_jstr(k, "status", ""), "approved") == 0 ? "已通过" : "待审批", day);
+        rc = DJ_ECONFLICT;
+    } else if (n && rule->cap_day > 0 && (int64_t)(n + 1) * rule->points > rule->cap_day) {
+        snprintf(why, why_len, "“%s”每日最多计%lld分，%s已有%zu次申报（第%lld号等），再申报将超过每日上限", rule->name,
+                 (long long)rule->cap_day, day, n, (long long)dj_jint(json_array_get(rows, 0), "id", 0));
+        rc = DJ_ECONFLICT;
+    }
+    json_decref(rows);
+    return rc;
+}
+
+int points_claim_create(db_conn *c, int64_t person_id, int64_t user_id, const char *rule_code,
+                        const char *description, const char *occurred_on, int64_t *id, char *why, size_t why_len)
+{
+    why[0] = '\0';
     struct points_rule rule;
     int rc = points_rule_at(c, rule_code, occurred_on, &rule);
     if (rc == DJ_ENOTFOUND || (rc == DJ_OK && (!rule.active || strcmp(rule.source, "claim") != 0))) {
-        *msg = "该规则不可申报（请选择申报类规则）";
+        snprintf(why, why_len, "该规则不可申报（请选择申报类规则）");
         return DJ_EINVAL;
     }
     if (rc)
@@ -150,9 +199,11 @@ int points_claim_create(db_conn *c, int64_t person_id, int64_t user_id, const ch
     if ((rc = points_person_orgs(c, person_id, &branch, &agency)))
         return rc;
     if (!branch) {
-        *msg = "您尚未编入党支部，无法申报积分";
+        snprintf(why, why_len, "您尚未编入党支部，无法申报积分");
         return DJ_EUNPROCESSABLE;
     }
+    if ((rc = claim_duplicate(c, person_id, &rule, occurred_on, 0, "('pending', 'approved')", why, why_len)))
+        return rc;
     char now[21];
     dj_time_iso(dj_now(), now);
     db_stmt *s = db_prep(c, "INSERT INTO points_claims (person_id, branch_id, rule_code, description, occurred_on,"
@@ -172,8 +223,8 @@ int points_claim_create(db_conn *c, int64_t person_id, int64_t user_id, const ch
     if (rc == DJ_OK && !rule.needs_approval) {
         /* a rule that needs no approval: recorded at once (a cap reached leaves it pending) */
         struct points_result res;
-        const char *why = NULL;
-        rc = points_claim_decide(c, *id, 0, true, "该事项无需审批，自动记入", &res, &why);
+        const char *msg = NULL;
+        rc = points_claim_decide(c, *id, 0, true, "该事项无需审批，自动记入", &res, &msg);
         if (rc == DJ_EUNPROCESSABLE)
             rc = DJ_OK;
     }
@@ -206,6 +257,17 @@ int points_claim_decide(db_conn *c, int64_t id, int64_t user_id, bool approve, c
     }
     int64_t entry = 0;
     if (approve) {
+        /* claims made before one deed meant one claim: the second approval is refused */
+        struct points_rule rule;
+        static _Thread_local char why[300];
+        if (points_rule_at(c, dj_jstr(k, "rule_code", ""), dj_jstr(k, "occurred_on", ""), &rule) == DJ_OK &&
+            !rule.several_a_day &&
+            claim_duplicate(c, dj_jint(k, "person_id", 0), &rule, dj_jstr(k, "occurred_on", ""), id, "('approved')",
+                            why, sizeof why) == DJ_ECONFLICT) {
+            *msg = why;
+            rc = DJ_ECONFLICT;
+            goto out;
+        }
         int y, m, d;
         dj_date_parse(dj_jstr(k, "occurred_on", ""), &y, &m, &d);
         /* noon of the deed's day, Shanghai time: the day's periods without a time of day */
@@ -284,8 +346,28 @@ json_t *points_claims_list(db_conn *c, int64_t person_id, const char *scope_sql,
 }
 
 int points_manual_entry(db_conn *c, int64_t person_id, const char *rule_code, const char *reason,
-                        int64_t occurred_at, int64_t user_id, struct points_result *res)
+                        int64_t occurred_at, int64_t user_id, const char *client_key, struct points_result *res,
+                        bool *replayed)
 {
+    *replayed = false;
+    memset(res, 0, sizeof *res);
+    int err = 0;
+    json_t *seen = db_query_row(c, &err,
+                                "SELECT k.entry_id, k.person_id, k.rule_code, l.delta FROM points_entry_keys k"
+                                " JOIN points_ledger l ON l.id = k.entry_id WHERE k.client_key = $1",
+                                "t", client_key);
+    if (seen) {
+        bool same = dj_jint(seen, "person_id", 0) == person_id && strcmp(dj_jstr(seen, "rule_code", ""), rule_code) == 0;
+        res->entry_id = dj_jint(seen, "entry_id", 0);
+        res->delta = dj_jint(seen, "delta", 0);
+        json_decref(seen);
+        if (!same)
+            return DJ_ECONFLICT;
+        *replayed = true;
+        return DJ_OK;
+    }
+    if (err != DJ_ENOTFOUND)
+        return err;
     char date[16];
     int y, m, d;
     dj_local_date(occurred_at, &y, &m, &d);
@@ -307,5 +389,16 @@ int points_manual_entry(db_conn *c, int64_t person_id, const char *rule_code, co
         .person_id = person_id, .rule_code = rule_code, .source_type = "manual", .source_id = next, .quantity = 1,
         .occurred_at = occurred_at, .reason = reason, .created_by = user_id, .approved_by = user_id,
     };
-    return points_award(c, &a, res);
+    rc = points_award(c, &a, res);
+    if (rc == DJ_OK && res->entry_id) {
+        char now[21];
+        dj_time_iso(dj_now(), now);
+        rc = db_exec(c,
+                     "INSERT INTO points_entry_keys (client_key, entry_id, person_id, rule_code, created_by, created_at)"
+                     " VALUES ($1, $2, $3, $4, $5, $6)",
+                     "tiitIt", client_key, res->entry_id, person_id, rule_code, user_id, now);
+        if (rc != DJ_OK)
+            res->entry_id = 0; /* rolled back with the key */
+    }
+    return rc;
 }

@@ -60,9 +60,9 @@ int points_demo_load(db_conn *c, const char *password_hash)
         char on[16];
         snprintf(on, sizeof on, "%04d-%02d-%02d", y % 10000, mo % 100, d % 100);
         int64_t id = 0;
-        const char *msg = NULL;
+        char why[300];
         rc = points_claim_create(c, dj_jint(m, "id", 0), dj_jint(m, "user_id", 0), demo_claims[i].rule,
-                                 demo_claims[i].description, on, &id, &msg);
+                                 demo_claims[i].description, on, &id, why, sizeof why);
         if (rc == DJ_EUNPROCESSABLE) /* a member outside any branch: no claim */
             rc = DJ_OK;
         if (rc == DJ_OK && i == n - 1 && id)

@@ -206,9 +206,12 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
                  "t", path);
     json_t *items = db_query_rows(
         c, err,
-        "SELECT p.id AS person_id, p.name, o.name AS org_name, COALESCE(t.total, 0) AS earned,"
+        "SELECT p.id AS person_id, p.name, o.name AS org_name,"
+        /* a 党小组's name repeats across branches ("第二党小组"): say whose */
+        " CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name ELSE o.name END AS org_full_name,"
+        " COALESCE(t.total, 0) AS earned,"
         " CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0) < 0 THEN 0 ELSE $3 + COALESCE(t.total, 0) END AS score"
-        " FROM people p JOIN orgs o ON o.id = p.org_id"
+        " FROM people p JOIN orgs o ON o.id = p.org_id LEFT JOIN orgs po ON po.id = o.parent_id"
         " LEFT JOIN points_totals t ON t.person_id = p.id AND t.period = $2"
         " WHERE o.path LIKE $1 || '%' AND p.party_status IN ('full', 'probationary')"
         " ORDER BY score DESC, p.id LIMIT $5 OFFSET $6",
@@ -338,8 +341,15 @@ int points_xlsx(const char *sheet, const struct points_xlsx_col *cols, const jso
                 worksheet_write_number(ws, r, (lxw_col_t)j, (double)json_integer_value(v), NULL);
             else if (json_is_real(v))
                 worksheet_write_number(ws, r, (lxw_col_t)j, json_real_value(v), NULL);
-            else if (json_is_string(v))
-                worksheet_write_string(ws, r, (lxw_col_t)j, json_string_value(v), NULL);
+            else if (json_is_string(v)) {
+                /* times as people read them: 2026年12月5日 14:30; the deed's day alone */
+                size_t kl = strlen(cols[j].key);
+                bool when = kl > 3 && (strcmp(cols[j].key + kl - 3, "_at") == 0 || strcmp(cols[j].key + kl - 3, "_on") == 0);
+                char cn[32];
+                if (when)
+                    dj_text_cn(json_string_value(v), strcmp(cols[j].key, "occurred_at") == 0, cn);
+                worksheet_write_string(ws, r, (lxw_col_t)j, when ? cn : json_string_value(v), NULL);
+            }
         }
     }
     if (workbook_close(wb) != LXW_NO_ERROR)

@@ -109,9 +109,13 @@ test('points: events, caps, claims, parallel awards, reversal, rankings, rules, 
     });
 
     await t.test('100 parallel awards for one member all land', async () => {
+      // one deed a day is the rule; this one allows several (and has no daily cap)
+      const rule = await committee.post('/api/v1/points/rules', { code: 'honour_batch', name: '集体表彰（逐项）', category: '业务贡献',
+        points: 5, source: 'claim', several_a_day: true, effective_from: '2020-01-01' });
+      assert.equal(rule.status, 201, rule.text);
       const ids = [];
       for (let i = 0; i < 100; i++) {
-        const r = await memA.post('/api/v1/points/claims', { rule_code: 'honour_received', description: `表彰第 ${i + 1} 项`, occurred_on: TODAY });
+        const r = await memA.post('/api/v1/points/claims', { rule_code: 'honour_batch', description: `表彰第 ${i + 1} 项`, occurred_on: TODAY });
         assert.equal(r.status, 201, r.text);
         ids.push(r.body.id);
       }
@@ -170,10 +174,10 @@ test('points: events, caps, claims, parallel awards, reversal, rankings, rules, 
       assert.throws(() => sql(srv.db, `UPDATE points_ledger SET delta = 9 WHERE id = ${entry};`), /append-only/);
       assert.throws(() => sql(srv.db, `DELETE FROM points_ledger WHERE id = ${entry};`), /append-only/);
       // a manual deduction
-      r = await committee.post('/api/v1/points/entries', { person_id: 6, rule_code: 'absence_unexcused', reason: '无故缺席主题党日', occurred_on: TODAY });
+      r = await committee.post('/api/v1/points/entries', { person_id: 6, rule_code: 'absence_unexcused', reason: '无故缺席主题党日', occurred_on: TODAY, client_key: 'manual-0001' });
       assert.equal(r.status, 201, r.text);
       assert.equal(r.body.delta, -2);
-      r = await committee.post('/api/v1/points/entries', { person_id: 6, rule_code: 'honour_received', reason: '手工加分', occurred_on: TODAY });
+      r = await committee.post('/api/v1/points/entries', { person_id: 6, rule_code: 'honour_received', reason: '手工加分', occurred_on: TODAY, client_key: 'manual-0002' });
       assert.equal(r.status, 400);
     });
 

@@ -18,6 +18,11 @@ test('the office reads the settings with their Chinese labels and ranges', async
   const lock = r.body.items.find((s) => s.key === 'security.lockout_threshold');
   assert.deepEqual([lock.value, lock.min, lock.max, lock.type], [5, 3, 20, 'int']);
   assert.match(lock.label, /延迟/);
+  assert.match(lock.label, /锁定/);
+  // a period is chosen from its options, not typed
+  const lecture = r.body.items.find((s) => s.key === 'life.party_lecture_period');
+  assert.deepEqual([lecture.type, lecture.choices], ['choice', ['month', 'quarter', 'year']]);
+  assert.doesNotMatch(lecture.label, /[a-z]/, 'no code in the label');
   const change = await c.patch('/api/v1/settings', { 'security.lockout_threshold': 6 });
   assert.equal(change.status, 403, 'the committee reads but does not change');
   const member = srv.client();
@@ -48,6 +53,9 @@ test('a bad value is refused naming the setting, and nothing changes', async () 
   const blank = await adm.patch('/api/v1/settings', { 'agency.name': '  ' });
   assert.equal(blank.status, 400);
   assert.equal(blank.body.error.field, 'agency.name');
+  const week = await adm.patch('/api/v1/settings', { 'life.party_lecture_period': 'week' });
+  assert.equal(week.status, 400, 'a period outside its choices');
+  assert.equal(week.body.error.field, 'life.party_lecture_period');
 });
 
 test('a changed threshold takes effect at once and the change is audited', async () => {

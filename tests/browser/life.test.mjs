@@ -182,7 +182,7 @@ test('console: list, detail with quorum and hand sign-in, full-screen QR, compli
       await row.getByRole('button', { name: '代为签到' }).click();
       assert.equal((await done).status(), 201);
     }
-    await page.getByText('已过半数，可以表决').waitFor();
+    await page.locator('[data-test="quorum-statement"]').getByText(/实到3人，超过半数，符合规定人数/).waitFor();
     await snap(page, 'life-admin-detail');
 
     await page.goto(`/admin/activities/${activity.id}/qr`);

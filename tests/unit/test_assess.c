@@ -81,6 +81,20 @@ static void test_requirement_cells(void **state)
     assert_int_equal(cells[0].index, 3);
     assert_int_equal(met, 1); /* Q4 (Nov 2) */
     assert_int_equal(due, 2);
+    /* a branch set up on 1 November 2026: Jan–Oct are not applicable, not missed */
+    assess_span_make(2026, 0, at(2026, 11, 27), &s);
+    met = due = 0;
+    n = assess_requirement_cells_in(ASSESS_MONTH, &s, at(2026, 11, 1), INT64_MAX, starts, 5, &met, &due, cells);
+    assert_int_equal(n, 12);
+    assert_int_equal(cells[0].status, 3);
+    assert_int_equal(cells[9].status, 3);
+    assert_int_equal(cells[10].status, 0);
+    assert_int_equal(met, 1);
+    assert_int_equal(due, 1);
+    met = due = 0;
+    assess_requirement_cells_in(ASSESS_QUARTER, &s, at(2026, 11, 1), INT64_MAX, starts, 5, &met, &due, cells);
+    assert_int_equal(cells[2].status, 3);
+    assert_int_equal(due, 1); /* Q4 only */
 }
 
 static void test_ratios(void **state)

@@ -110,9 +110,13 @@ static void test_compliance_eval(void **state)
 {
     (void)state;
     struct life_requirement reqs[LIFE_MAX_REQS];
-    int n = life_requirements(false, LIFE_QUARTER, reqs);
+    int n = life_requirements(false, true, LIFE_QUARTER, reqs);
     assert_int_equal(n, 8); /* no 党小组: no group_meeting */
-    n = life_requirements(true, LIFE_YEAR, reqs);
+    n = life_requirements(false, false, LIFE_QUARTER, reqs);
+    assert_int_equal(n, 7); /* no 支委会 either: no committee_meeting */
+    for (int i = 0; i < n; i++)
+        assert_string_not_equal(reqs[i].code, "committee_meeting");
+    n = life_requirements(true, true, LIFE_YEAR, reqs);
     assert_int_equal(n, 9);
     const struct life_requirement *ba = &reqs[0];
     assert_string_equal(ba->code, "branch_assembly");
@@ -130,7 +134,7 @@ static void test_compliance_eval(void **state)
     struct life_cell cells[12];
     /* judged in the middle of Q3 */
     int64_t now = at("2026-08-15T12:00:00+08:00");
-    life_compliance_eval(ba, 2026, now, acts, 4, cells);
+    life_compliance_eval(ba, 2026, now, NULL, acts, 4, cells);
     assert_int_equal(cells[0].status, LIFE_DONE);
     assert_int_equal(cells[0].count, 1);
     assert_int_equal(cells[1].status, LIFE_DONE);
@@ -138,23 +142,81 @@ static void test_compliance_eval(void **state)
     assert_int_equal(cells[2].status, LIFE_NOT_DUE);
     assert_int_equal(cells[3].status, LIFE_NOT_DUE);
     /* the quarter's meeting is missing once the quarter has ended, not a second before */
-    life_compliance_eval(ba, 2026, at("2026-09-30T23:59:59+08:00"), acts, 4, cells);
+    life_compliance_eval(ba, 2026, at("2026-09-30T23:59:59+08:00"), NULL, acts, 4, cells);
     assert_int_equal(cells[2].status, LIFE_NOT_DUE);
-    life_compliance_eval(ba, 2026, at("2026-10-01T00:00:00+08:00"), acts, 4, cells);
+    life_compliance_eval(ba, 2026, at("2026-10-01T00:00:00+08:00"), NULL, acts, 4, cells);
     assert_int_equal(cells[2].status, LIFE_MISSING);
     /* last year had its meeting in Q4 only */
-    life_compliance_eval(ba, 2025, now, acts, 4, cells);
+    life_compliance_eval(ba, 2025, now, NULL, acts, 4, cells);
     assert_int_equal(cells[0].status, LIFE_MISSING);
     assert_int_equal(cells[3].status, LIFE_DONE);
 
     struct life_requirement td = {"theme_day", "主题党日", LIFE_MONTH};
-    life_compliance_eval(&td, 2026, now, acts, 4, cells);
+    life_compliance_eval(&td, 2026, now, NULL, acts, 4, cells);
     assert_int_equal(cells[3].status, LIFE_MISSING); /* April */
     assert_int_equal(cells[4].status, LIFE_DONE);    /* May */
     assert_int_equal(cells[7].status, LIFE_NOT_DUE); /* August, still running */
     char code[16];
     life_period_code(&cells[7].period, code);
     assert_string_equal(code, "2026-08");
+}
+
+/* A branch set up on 1 November owes nothing for Q1–Q3 (not applicable, not
+ * missing); one dissolved on 1 July owes nothing from July on. */
+static void test_span(void **state)
+{
+    (void)state;
+    struct life_requirement ba = {"branch_assembly", "支部党员大会", LIFE_QUARTER};
+    struct life_requirement td = {"theme_day", "主题党日", LIFE_MONTH};
+    struct life_done_activity none[1] = {{0, "", 0}};
+    struct life_cell cells[12];
+    struct life_span span = life_span_of("2026-11-01", NULL);
+    int64_t now = at("2027-01-05T10:00:00+08:00");
+    life_compliance_eval(&ba, 2026, now, &span, none, 0, cells);
+    for (int q = 0; q < 3; q++)
+        assert_int_equal(cells[q].status, LIFE_NOT_APPLICABLE);
+    assert_int_equal(cells[3].status, LIFE_MISSING);
+    life_compliance_eval(&td, 2026, now, &span, none, 0, cells);
+    assert_int_equal(cells[9].status, LIFE_NOT_APPLICABLE); /* October */
+    assert_int_equal(cells[10].status, LIFE_MISSING);       /* November: it existed */
+    assert_string_equal(life_status_name(LIFE_NOT_APPLICABLE), "not_applicable");
+    /* set up mid-month: that month applies */
+    span = life_span_of("2026-11-15", NULL);
+    life_compliance_eval(&td, 2026, now, &span, none, 0, cells);
+    assert_int_equal(cells[10].status, LIFE_MISSING);
+    /* dissolved on 1 July: July onwards is not applicable, June still owed */
+    span = life_span_of(NULL, "2026-07-01");
+    life_compliance_eval(&td, 2026, now, &span, none, 0, cells);
+    assert_int_equal(cells[5].status, LIFE_MISSING);
+    assert_int_equal(cells[6].status, LIFE_NOT_APPLICABLE);
+    /* a year before the set-up is not applicable for the per-person requirements too */
+    double h[1] = {0};
+    span = life_span_of("2027-03-01", NULL);
+    assert_int_equal(life_each_status(2026, now, &span, h, 1, 32, NULL), LIFE_NOT_APPLICABLE);
+    assert_int_equal(life_each_status(2027, at("2028-01-02T00:00:00+08:00"), &span, h, 1, 32, NULL), LIFE_MISSING);
+}
+
+/* Art. 7: fewer than 7 full members and no committee set up → no 支委会 owed. */
+static void test_has_committee(void **state)
+{
+    (void)state;
+    assert_false(life_has_committee("branch", 6, 1));
+    assert_false(life_has_committee("branch", 6, 2));
+    assert_true(life_has_committee("branch", 6, 3)); /* one was set up */
+    assert_true(life_has_committee("branch", 7, 0)); /* one should be: no_committee warns */
+    assert_true(life_has_committee("general_branch", 0, 0));
+}
+
+/* 谈心谈话: each committee member at least once. */
+static void test_each_person(void **state)
+{
+    (void)state;
+    double talks[] = {1, 0, 2};
+    size_t met = 0;
+    assert_int_equal(life_each_status(2026, at("2027-01-01T00:00:00+08:00"), NULL, talks, 3, 1, &met), LIFE_MISSING);
+    assert_int_equal(met, 2);
+    talks[1] = 1;
+    assert_int_equal(life_each_status(2026, at("2026-03-01T00:00:00+08:00"), NULL, talks, 3, 1, &met), LIFE_DONE);
 }
 
 static void test_study_hours(void **state)
@@ -232,6 +294,29 @@ static void test_quorum(void **state)
     assert_true(life_quorum_met(4, 3));
     assert_true(life_quorum_met(1, 1));
     assert_false(life_quorum_met(0, 0));
+
+    /* the roll of 10: 3 present is no quorum however the invitations were narrowed */
+    struct life_quorum q;
+    char text[400];
+    life_quorum_count(10, 0, 3, &q);
+    assert_int_equal(q.voting, 10);
+    assert_int_equal(q.needed, 6);
+    assert_false(q.met);
+    life_quorum_statement(&q, text, sizeof text);
+    assert_non_null(strstr(text, "应到有表决权的正式党员10人"));
+    assert_non_null(strstr(text, "不足规定人数"));
+    /* two left out by the committee (abroad, ill): 5 of 8 is more than half */
+    life_quorum_count(10, 2, 5, &q);
+    assert_int_equal(q.voting, 8);
+    assert_int_equal(q.needed, 5);
+    assert_true(q.met);
+    life_quorum_statement(&q, text, sizeof text);
+    assert_non_null(strstr(text, "另有2人经支部委员会同意不计入应到人数"));
+    assert_non_null(strstr(text, "符合规定人数"));
+    life_quorum_count(10, 2, 4, &q);
+    assert_false(q.met); /* 4 of 8 is half, not more */
+    assert_string_equal(life_quorum_reason_label("abroad"), "出国（境）半年以上");
+    assert_string_equal(life_quorum_reason_label("nonsense"), "");
 }
 
 static void test_states_and_kinds(void **state)
@@ -376,6 +461,9 @@ int main(void)
         cmocka_unit_test(test_status),
         cmocka_unit_test(test_compliance_eval),
         cmocka_unit_test(test_study_hours),
+        cmocka_unit_test(test_span),
+        cmocka_unit_test(test_has_committee),
+        cmocka_unit_test(test_each_person),
         cmocka_unit_test(test_token_rotation),
         cmocka_unit_test(test_checkin_window),
         cmocka_unit_test(test_quorum),

@@ -108,6 +108,22 @@ static void test_bad_rows_listed_nothing_written(void **state)
     json_decref(res);
 }
 
+/* The help says a branch may be written without its bracketed note, and a group
+ * that shares its name as 支部/党小组: both at once must work too. */
+static void test_branch_and_group_without_note(void **state)
+{
+    (void)state;
+    const char *csv = "姓名,所在支部\n"
+                      "甲,第一党支部/第一党小组\n"        /* 第一党支部（秘书科）/第一党小组 */
+                      "乙,第一党支部（秘书科）/第一党小组\n"
+                      "丙,第二党支部/第一党小组\n"
+                      "丁,第三党支部/第一党小组\n"        /* no such branch */
+                      "戊,第一党支部/第二党小组\n";       /* no such group */
+    json_t *res = run(csv, strlen(csv), true, NULL);
+    assert_string_equal(errs(res), "5:所在支部 6:所在支部");
+    json_decref(res);
+}
+
 static void test_scope(void **state)
 {
     (void)state;
@@ -166,6 +182,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_rows_listed_nothing_written),
+        cmocka_unit_test(test_branch_and_group_without_note),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_gbk_file_commits_whole),
         cmocka_unit_test(test_bom_and_header_problems),

@@ -59,6 +59,30 @@ static void test_leap_and_civil(void **state)
     assert_int_not_equal(dj_date_parse("2023-13-01", &y, &m, &d), 0);
 }
 
+/* One style for people: 2026年12月5日, 14:30, in Beijing time. */
+static void test_chinese_style(void **state)
+{
+    (void)state;
+    char out[32];
+    int64_t t;
+    dj_time_parse("2026-12-05T06:30:59Z", &t);
+    dj_date_cn(t, out);
+    assert_string_equal(out, "2026年12月5日");
+    dj_datetime_cn(t, out);
+    assert_string_equal(out, "2026年12月5日 14:30");
+    dj_time_parse("2026-12-31T16:05:00Z", &t); /* already 1 January in Beijing */
+    dj_datetime_cn(t, out);
+    assert_string_equal(out, "2027年1月1日 00:05");
+    dj_text_cn("2026-03-07", false, out);
+    assert_string_equal(out, "2026年3月7日");
+    dj_text_cn("2026-03-07T01:02:03Z", true, out);
+    assert_string_equal(out, "2026年3月7日");
+    dj_text_cn("2026-03-07T01:02:03Z", false, out);
+    assert_string_equal(out, "2026年3月7日 09:02");
+    dj_text_cn("2026-Q1", false, out);
+    assert_string_equal(out, "2026-Q1");
+}
+
 static void test_shanghai_calendar(void **state)
 {
     (void)state;
@@ -81,6 +105,7 @@ int main(void)
         cmocka_unit_test(test_format_roundtrip),
         cmocka_unit_test(test_leap_and_civil),
         cmocka_unit_test(test_shanghai_calendar),
+        cmocka_unit_test(test_chinese_style),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -235,6 +235,9 @@ export const activityQr = (id) => get(`/activities/${id}/qr`);
 export const checkIn = (id, token) => post(`/activities/${id}/checkin`, { token });
 export const checkInByHand = (id, personId) => post(`/activities/${id}/checkin`, { person_id: personId });
 export const getAttendance = (id) => get(`/activities/${id}/attendance`);
+/** 支部党员大会: leave a voting member out of the roll, with the committee's reason and note. */
+export const excludeFromQuorum = (id, body) => post(`/activities/${id}/quorum/exclusions`, body);
+export const includeInQuorum = (id, personId) => del(`/activities/${id}/quorum/exclusions/${personId}`);
 export const activityCandidates = (id) => get(`/activities/${id}/candidates`);
 export const askLeave = (id, reason) => post(`/activities/${id}/leave`, { reason });
 export const listLeaves = (id) => get(`/activities/${id}/leaves`);
@@ -259,7 +262,9 @@ export const pointsClaims = (query) => get('/points/claims', query);
 export const submitPointsClaim = (claim) => post('/points/claims', claim);
 export const decidePointsClaim = (id, approve, reason) => post(`/points/claims/${id}/decision`, { approve, reason });
 export const reversePointsEntry = (id, reason) => post(`/points/entries/${id}/reverse`, { reason });
-export const addPointsEntry = (entry) => post('/points/entries', entry);
+/** entry: {person_id, rule_code, reason, occurred_on}; clientKey: made when the form opens, so a
+ *  form sent twice is one entry (8–64 characters). */
+export const addPointsEntry = (entry, clientKey) => post('/points/entries', { ...entry, client_key: clientKey });
 export const verifyPoints = () => get('/points/verify');
 export const syncPoints = () => post('/points/sync', {});
 /** The URL of an XLSX export (a plain link: the session cookie goes with it). */

@@ -4,18 +4,22 @@ import './node-globals.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatDate, formatDateTime, formatWeekday, formatNumber, formatFen, shanghaiToIso, greetingKey,
+  formatDate, formatDateTime, formatDateTimeSeconds, formatMaybeMasked, formatWeekday, formatNumber, formatFen, shanghaiToIso, greetingKey,
 } from '../src/lib/format.js';
 import { passwordProblem, passwordClasses } from '../src/lib/password.js';
 import { t, tOr, roleName } from '../src/i18n.js';
 import zhCN from '../src/locales/zh-CN.js';
 import * as api from '../src/api.js';
+import { activityKindLabel, warningLabel, periodLabel, ruleSourceLabel } from '../src/lib/labels.js';
 
 test('dates are shown in Asia/Shanghai as 2026年11月27日', () => {
   assert.equal(formatDate('2026-11-27T09:30:00Z'), '2026年11月27日');
   // 16:30 UTC is already the next day in Beijing.
   assert.equal(formatDate('2026-11-27T16:30:00Z'), '2026年11月28日');
-  assert.equal(formatDateTime('2026-11-27T01:02:03Z'), '2026年11月27日 09:02:03');
+  assert.equal(formatDateTime('2026-11-27T01:02:03Z'), '2026年11月27日 09:02');
+  assert.equal(formatDateTimeSeconds('2026-11-27T01:02:03Z'), '2026年11月27日 09:02:03');
+  assert.equal(formatMaybeMasked('1975-05-01'), '1975年5月1日');
+  assert.equal(formatMaybeMasked('1975-**-**'), '1975年**月**日');
   assert.equal(formatWeekday('2026-11-27T01:00:00Z'), '星期五');
   assert.equal(formatDate(null), '');
   assert.equal(formatDate('not a date'), '');
@@ -113,4 +117,16 @@ test('api: the session probe answers null when signed out', async () => {
   assert.equal(await api.fetchSession(), null);
   assert.equal(api.loginPathFor('/m/points'), '/m/login');
   assert.equal(api.loginPathFor('/admin/audit'), '/admin/login');
+});
+
+
+test('codes have Chinese labels; unknown ones never show as English', () => {
+  assert.equal(activityKindLabel('grassroots_visit'), '支部下基层');
+  assert.equal(warningLabel('no_discipline_member'), '纪检委员空缺');
+  assert.equal(warningLabel('term_ending'), '即将换届');
+  assert.equal(ruleSourceLabel('claim'), '个人申报');
+  assert.equal(activityKindLabel('made_up_kind'), '其他');
+  assert.equal(periodLabel('2026-Q4'), '2026年第四季度');
+  assert.equal(periodLabel('2026-03'), '2026年3月');
+  assert.equal(periodLabel('2026'), '2026年');
 });

@@ -7,6 +7,12 @@
 //   roles  roles that see and may open it (omit for everyone signed in)
 //   menu   false to keep a page out of the menu
 // Nothing here imports Element Plus: it is part of the entry chunk.
+import { hasAnyRole } from '../session.js';
+
+/** A leader with no office work of their own: the cockpit is their home. */
+export function leaderOnly() {
+  return hasAnyRole(['leader']) && !hasAnyRole(['admin', 'committee', 'discipline', 'secretary', 'officer', 'auditor']);
+}
 
 // Menu groups, in order; a page names its group in meta.group (none: top level).
 export const groups = [
@@ -24,6 +30,7 @@ export const pages = [
     name: 'a-home',
     component: () => import('./home/Dashboard.vue'),
     meta: { title: 'admin.menu.home', icon: 'HomeFilled' },
+    beforeEnter: () => (leaderOnly() ? { name: 'a-cockpit' } : true),
   },
   {
     path: 'orgs',
@@ -42,6 +49,12 @@ export const pages = [
     name: 'a-person',
     component: () => import('./people/PersonRecord.vue'),
     meta: { title: 'people.record', menu: false, roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  {
+    path: 'brands',
+    name: 'a-brands',
+    component: () => import('./brands/BrandWall.vue'),
+    meta: { group: 'org', title: 'admin.menu.brands', icon: 'Medal', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   {
     path: 'activities',

@@ -37,10 +37,26 @@ export function formatDate(v) {
   return p ? `${p.year}年${p.month}月${p.day}日` : '';
 }
 
-/** 2026年11月27日 17:30:00 */
+/** 2026年11月27日 17:30 — the one style of a moment on every screen. */
 export function formatDateTime(v) {
   const p = shanghaiParts(v);
+  return p ? `${p.year}年${p.month}月${p.day}日 ${pad(p.hour)}:${pad(p.minute)}` : '';
+}
+
+/** 2026年11月27日 17:30:05, where the second matters (the audit log). */
+export function formatDateTimeSeconds(v) {
+  const p = shanghaiParts(v);
   return p ? `${p.year}年${p.month}月${p.day}日 ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` : '';
+}
+
+/** A calendar day as the API gives it ("1975-05-01"), or masked ("1975-**-**"),
+ *  in the screens' style: 1975年5月1日, 1975年**月**日. */
+export function formatMaybeMasked(d) {
+  if (!d) return '';
+  const m = /^(\d{4})-(\d{2}|\*\*)-(\d{2}|\*\*)$/.exec(String(d));
+  if (!m) return String(d);
+  const n = (x) => (x === '**' ? x : String(Number(x)));
+  return `${m[1]}年${n(m[2])}月${n(m[3])}日`;
 }
 
 /** 星期五 */

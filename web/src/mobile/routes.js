@@ -96,6 +96,18 @@ export default {
       meta: { title: 'life.checkinTitle' },
     },
     {
+      path: 'approvals',
+      name: 'm-approvals',
+      component: () => import('./approvals/Approvals.vue'),
+      meta: { title: 'points.approvals.title', roles: ['secretary', 'committee'] },
+    },
+    {
+      path: 'compliance',
+      name: 'm-compliance',
+      component: () => import('./compliance/Compliance.vue'),
+      meta: { title: 'life.complianceTitle', roles: ['secretary', 'committee', 'discipline', 'leader', 'admin'] },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),

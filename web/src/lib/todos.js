@@ -1,0 +1,52 @@
+// The to-do list's links and groups, one table for both apps: every link type a
+// provider on the server writes (src/*/..._todo.c, life_report.c) leads to the
+// screen where the thing is done, on the phone and in the console. A type missing
+// here shows as plain text; tests/browser/todos.test.mjs walks every type.
+
+/** Every link type the server sends. */
+export const TODO_LINK_TYPES = ['activity', 'leave', 'compliance', 'points_claims', 'points_claim', 'list_item'];
+
+const ROUTES = {
+  admin: {
+    activity: (l) => `/admin/activities/${l.id}`,
+    leave: (l) => `/admin/activities/${l.activity_id}`,
+    compliance: (l) => `/admin/compliance${l.org_id ? `?org=${l.org_id}` : ''}`,
+    points_claims: () => '/admin/points/claims',
+    points_claim: () => '/admin/points/claims?mine=1',
+    list_item: (l) => (l.list_id ? `/admin/lists/${l.list_id}?item=${l.id}` : '/admin/lists'),
+  },
+  mobile: {
+    activity: (l) => `/m/activities/${l.id}`,
+    leave: (l) => `/m/activities/${l.activity_id}`,
+    compliance: (l) => `/m/compliance${l.org_id ? `?org=${l.org_id}` : ''}`,
+    points_claims: () => '/m/approvals',
+    points_claim: () => '/m/points?tab=claims',
+    list_item: (l) => `/m/items/${l.id}`,
+  },
+};
+
+/** Where a to-do is done: app 'admin' or 'mobile'; '' for an unknown type. */
+export function todoLink(item, app) {
+  const l = (item && item.link) || {};
+  const f = ROUTES[app] && ROUTES[app][l.type];
+  return f ? f(l) : '';
+}
+
+/** Kinds that are one person's decision each (many of them at once are read by kind). */
+const ORDER = ['leave_decision', 'claims_to_approve', 'supervision_overdue', 'requirement_missing', 'item_overdue',
+  'item_due', 'activity', 'claim_rejected', 'claim_approved'];
+
+/**
+ * The to-dos grouped by kind, most pressing kinds first, each group in the
+ * server's order (soonest due first): [{kind, items, count}].
+ */
+export function groupTodos(items) {
+  const groups = new Map();
+  for (const it of items || []) {
+    if (!groups.has(it.kind)) groups.set(it.kind, { kind: it.kind, items: [] });
+    groups.get(it.kind).items.push(it);
+  }
+  const rank = (k) => { const i = ORDER.indexOf(k); return i < 0 ? ORDER.length : i; };
+  return [...groups.values()].map((g) => ({ ...g, count: g.items.length }))
+    .sort((a, b) => rank(a.kind) - rank(b.kind));
+}
