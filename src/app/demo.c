@@ -7,6 +7,7 @@
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../dashboard/dashboard.h"
+#include "../dues/dues.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
@@ -32,6 +33,9 @@ int app_demo_load(db_conn *c, const char *password)
     /* points through the real awarding path */
     if (rc == DJ_OK)
         rc = points_demo_load(c, hash);
+    /* party dues: bases, a year of payments, arrears, remittance */
+    if (rc == DJ_OK)
+        rc = dues_demo_load(c, hash);
     /* work lists, inspections */
     if (rc == DJ_OK)
         rc = lists_demo_load(c, hash);

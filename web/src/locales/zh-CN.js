@@ -729,7 +729,7 @@ export default {
       saved: '已保存：新版本自 {date} 起生效，已给出的积分不变',
       history: '查看历史版本',
       hint: '修改规则会生成新版本，自生效日期起适用；已经记入台账的积分不会被改写。',
-      sources: { attendance: '活动出勤', study_hours: '学习时长', volunteer_hours: '志愿服务时长', claim: '个人申报', manual: '手工记分' },
+      sources: { attendance: '活动出勤', study_hours: '学习时长', volunteer_hours: '志愿服务时长', claim: '个人申报', manual: '手工记分', dues: '按时交纳党费' },
     },
     claims: {
       empty: '没有待审批的申报',
