@@ -47,11 +47,12 @@ function freshDatabase(dir) {
   return `postgresql://dj@/${name}?host=${encodeURIComponent(host)}&port=${port}`;
 }
 
-export async function startServer({ demo = false, args = [], env = {}, bin = BIN } = {}) {
+export async function startServer({ demo = false, args = [], env = {}, bin = BIN, db: existing } = {}) {
+  // `db`: serve a database another server of the test already uses (to see it on another day)
   const dir = mkdtempSync(path.join(tmpdir(), 'dj-test-'));
-  const db = freshDatabase(dir);
-  dj(['init', '--db', db, '--admin-password', PASSWORD]);
-  if (demo) dj(['demo', '--db', db, '--password', PASSWORD]);
+  const db = existing || freshDatabase(dir);
+  if (!existing) dj(['init', '--db', db, '--admin-password', PASSWORD]);
+  if (demo && !existing) dj(['demo', '--db', db, '--password', PASSWORD]);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
