@@ -221,7 +221,11 @@ static int h_profile(dj_req *r)
         goto out;
     int err = 0;
     json_t *before = dues_profile_get(c, id, &err);
-    rc = dues_profile_set(c, id, dj_jstr(in, "staff_no", NULL), idn);
+    /* a field left out keeps what is there (the form shows the ID number masked) */
+    const char *staff = dj_jhas(in, "staff_no") ? dj_jstr(in, "staff_no", NULL) : dj_jstr(before, "staff_no", NULL);
+    if (!dj_jhas(in, "id_number"))
+        snprintf(idn, sizeof idn, "%s", dj_jstr(before, "id_number", "") ? dj_jstr(before, "id_number", "") : "");
+    rc = dues_profile_set(c, id, staff, idn);
     if (rc == DJ_ECONFLICT) {
         db_rollback(c);
         json_decref(before);
@@ -229,8 +233,12 @@ static int h_profile(dj_req *r)
         goto out;
     }
     if (rc == DJ_OK) {
-        json_t *after = json_pack("{s:s?, s:b}", "staff_no", dj_jstr(in, "staff_no", NULL), "id_number_set", *idn != 0);
-        rc = audit_write(c, r, "update", "dues_profile", id, before, after);
+        json_t *after = json_pack("{s:s?, s:b}", "staff_no", staff, "id_number_set", *idn != 0);
+        /* the ID number itself stays out of the audit trail */
+        json_t *was = json_pack("{s:s?, s:b}", "staff_no", dj_jstr(before, "staff_no", NULL), "id_number_set",
+                                dj_jstr(before, "id_number", NULL) != NULL);
+        rc = audit_write(c, r, "update", "dues_profile", id, was, after);
+        json_decref(was);
         json_decref(after);
     }
     json_decref(before);

@@ -96,6 +96,12 @@ export default {
       meta: { title: 'life.checkinTitle' },
     },
     {
+      path: 'dues',
+      name: 'm-dues',
+      component: () => import('./dues/MyDues.vue'),
+      meta: { title: 'dues.my' },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),
