@@ -42,6 +42,8 @@ static const char *cell_text(const json_t *cell, const char *current, char buf[3
         return "";
     if (strcmp(st, "no_base") == 0)
         return "未核定";
+    if (strcmp(dj_jstr(cell, "month", ""), current) == 0)
+        return "待交"; /* the running month is not late yet */
     return "未交";
 }
 

@@ -512,6 +512,7 @@ export default {
     paymentStatus: { confirmed: '已确认', reported: '待确认', rejected: '已退回' },
     baseStatus: { pending: '待审核', approved: '已生效', rejected: '已退回' },
     levels: { none: '', warn: '提醒', flag: '党章第九条' },
+    running: '待交',
     yuan: '{n} 元',
     perMonth: '每月 {n} 元',
     monthLabel: '{y}年{m}月',
