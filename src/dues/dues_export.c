@@ -188,7 +188,7 @@ void *dues_sheet_xlsx(const json_t *s, size_t *len)
 struct pdf {
     cairo_t *cr;
     PangoLayout *layout, *cells[NCOLS];
-    PangoFontDescription *body, *bold, *title, *small;
+    PangoFontDescription *body, *bold, *title, *small, *tiny;
     const char *agency, *title_text;
     int page;
     double y;
@@ -280,9 +280,10 @@ static const char *heads[NCOLS] = {"序号", "姓名", "类别", "月基数", "�
                                    "6月", "7月", "8月", "9月", "10月", "11月", "12月", "应交合计", "实交合计",
                                    "欠交"};
 
-static void table_row(struct pdf *p, const char *const *cells, bool bold)
+/* small: the totals row, whose sums are wider than a member's month */
+static void table_row(struct pdf *p, const char *const *cells, bool small)
 {
-    const PangoFontDescription *f = bold ? p->bold : p->body;
+    const PangoFontDescription *f = small ? p->tiny : p->body;
     double h = row_height(p, cells, f);
     if (p->y + h > BOTTOM) {
         cairo_show_page(p->cr);
@@ -318,8 +319,9 @@ void *dues_sheet_pdf(const json_t *s, size_t *len)
     p.bold = pango_font_description_from_string("Noto Sans CJK SC Bold 7");
     p.title = pango_font_description_from_string("Noto Sans CJK SC Bold 15");
     p.small = pango_font_description_from_string("Noto Sans CJK SC 8");
-    static const double w[NCOLS] = {22, 46, 44, 44, 38, 36, 36, 36, 36, 36, 36,
-                                    36, 36, 36, 36, 36, 36, 46, 46, 43};
+    p.tiny = pango_font_description_from_string("Noto Sans CJK SC Bold 6");
+    static const double w[NCOLS] = {22, 44, 34, 44, 38, 38, 38, 38, 38, 38, 38,
+                                    38, 38, 38, 38, 38, 38, 44, 44, 43};
     memcpy(p.widths, w, sizeof w);
 
     page_frame(&p);
@@ -366,8 +368,8 @@ void *dues_sheet_pdf(const json_t *s, size_t *len)
     cells[17] = yuan(due, bufs[17]);
     cells[18] = yuan(paid, bufs[18]);
     cells[19] = due > paid ? yuan(due - paid, bufs[19]) : "";
-    table_row(&p, cells, false);
-    if (p.y + 40 > BOTTOM) {
+    table_row(&p, cells, true);
+    if (p.y + 30 > BOTTOM) {
         cairo_show_page(p.cr);
         page_frame(&p);
     }
@@ -384,6 +386,7 @@ void *dues_sheet_pdf(const json_t *s, size_t *len)
     pango_font_description_free(p.bold);
     pango_font_description_free(p.title);
     pango_font_description_free(p.small);
+    pango_font_description_free(p.tiny);
     cairo_destroy(p.cr);
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);

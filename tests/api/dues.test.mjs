@@ -401,6 +401,49 @@ test('dues: arrears at 3 and 6 months, as the clock moves on (DJ_NOW)', async ()
   }
 });
 
+test('dues: the annual base declaration is a January to-do for members, the branch approves it', async () => {
+  const { year } = shanghaiToday();
+  const later = await startServer({ db: srv.db, env: { DJ_NOW: `${year + 1}-01-10T10:00:00+08:00` } });
+  try {
+    const mem = later.client(); await mem.login('member-b');
+    const sec = later.client(); await sec.login('sec-b');
+    let todo = (await mem.get('/api/v1/todos')).body.items.find((x) => x.kind === 'dues_declaration');
+    assert.ok(todo, 'the member is asked to confirm the base in January');
+    assert.equal(todo.title, `确认${year + 1}年党费基数`);
+    const me = (await mem.get('/api/v1/dues/me')).body;
+    assert.deepEqual(me.declaration, { year: year + 1, open: true, done: false });
+    // no change of salary: the same base, confirmed
+    let r = await mem.post('/api/v1/dues/me/declarations', { category: 'employed', base_fen: me.base.base_fen, effective_month: `${year + 1}-01`, annual: true });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.body.declaration_year, year + 1);
+    todo = (await mem.get('/api/v1/todos')).body.items.find((x) => x.kind === 'dues_declaration');
+    assert.equal(todo, undefined);
+    assert.ok((await sec.get('/api/v1/todos')).body.items.some((x) => x.kind === 'dues_declarations'));
+    const pending = (await sec.get(`/api/v1/dues/declarations?year=${year + 1}&status=pending`)).body.items;
+    assert.deepEqual(pending.map((d) => d.name), ['周丽']);
+    r = await sec.post(`/api/v1/dues/declarations/${pending[0].id}/decide`, { approve: true });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await mem.get('/api/v1/dues/me')).body.declaration.done, true);
+    // outside January nobody is asked
+    const feb = await startServer({ db: srv.db, env: { DJ_NOW: `${year + 1}-02-10T10:00:00+08:00` } });
+    try {
+      const m2 = feb.client(); await m2.login('member-a');
+      assert.equal((await m2.get('/api/v1/todos')).body.items.find((x) => x.kind === 'dues_declaration'), undefined);
+    } finally {
+      await feb.stop();
+    }
+  } finally {
+    await later.stop();
+  }
+});
+
+test('dues: the dashboard shows the year\'s collection rate', async () => {
+  const d = (await committee.get('/api/v1/dashboard')).body.dues;
+  assert.equal(d.available, true);
+  assert.ok(d.due_fen > 0 && d.paid_fen > 0 && d.paid_fen <= d.due_fen);
+  assert.equal(d.rate, Math.round((d.paid_fen * 1000) / d.due_fen / 10));
+});
+
 test('dues: the audit trail has every write', async () => {
   const r = await committee.get('/api/v1/audit?entity=dues_payment&limit=200');
   assert.equal(r.status, 200);
