@@ -182,44 +182,45 @@ int dues_h_summary(dj_req *r)
 
 /* ---------------------------------------------------------------- the payroll import */
 
-int dues_h_import(dj_req *r)
-{
-    json_t *org;
-    int rc = dues_org_param(r, "dues.write", &org);
-    if (rc)
-        return rc;
-    int64_t dry = 1;
+/* What the import's query and headers say: the month, the payroll day, dry run,
+ * and the file as UTF-8 text (*text on the heap). 4xx naming the field when bad. */
+struct import_req {
     dues_month month;
+    int64_t dry;
+    char paid_on[16];
+    char *text;
+    size_t len;
+    const char *encoding;
+};
+
+static int import_request(dj_req *r, struct import_req *q)
+{
     const char *ms = dj_query(r, "month"), *paid_on = dj_query(r, "paid_on");
-    char today[16], *text = NULL;
+    char today[16];
     int y, m, d;
     dj_local_date(dj_now(), &y, &m, &d);
     snprintf(today, sizeof today, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-    if ((rc = dj_query_int(r, "dry_run", 1, 0, 1, &dry)))
-        goto out;
-    if (!ms || dues_month_parse(ms, &month) != DJ_OK) {
-        rc = dj_fail(r, DJ_EINVAL, "month", "请指明代扣的月份，写成 2026-03 的形式");
-        goto out;
-    }
-    if (month > dues_month_at(dj_now())) {
-        rc = dj_fail(r, DJ_EINVAL, "month", "代扣月份不能晚于本月");
-        goto out;
-    }
-    int py, pm, pd;
-    if (paid_on && (dj_date_parse(paid_on, &py, &pm, &pd) != DJ_OK || strcmp(paid_on, today) > 0)) {
-        rc = dj_fail(r, DJ_EINVAL, "paid_on", "代扣日期应为不晚于今天的日期，写成 2026-03-15 的形式");
-        goto out;
-    }
+    int rc = dj_query_int(r, "dry_run", 1, 0, 1, &q->dry);
+    if (rc)
+        return rc;
+    if (!ms || dues_month_parse(ms, &q->month) != DJ_OK)
+        return dj_fail(r, DJ_EINVAL, "month", "请指明代扣的月份，写成 2026-03 的形式");
+    if (q->month > dues_month_at(dj_now()))
+        return dj_fail(r, DJ_EINVAL, "month", "代扣月份不能晚于本月");
+    if (paid_on && (dj_date_parse(paid_on, &y, &m, &d) != DJ_OK || strcmp(paid_on, today) > 0))
+        return dj_fail(r, DJ_EINVAL, "paid_on", "代扣日期应为不晚于今天的日期，写成 2026-03-15 的形式");
+    /* the payroll day: as given, else today, but not after the month's last day */
+    int64_t ld = dues_month_last_day(q->month);
+    dj_civil_from_days(ld, &y, &m, &d);
+    char last[16];
+    snprintf(last, sizeof last, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    snprintf(q->paid_on, sizeof q->paid_on, "%s", paid_on ? paid_on : strcmp(today, last) < 0 ? today : last);
     const char *ct = dj_header(r, "Content-Type");
     if (!ct || (strncasecmp(ct, "text/csv", 8) != 0 && strncasecmp(ct, "text/plain", 10) != 0 &&
-                strncasecmp(ct, "application/octet-stream", 24) != 0)) {
-        rc = dj_fail(r, DJ_EMEDIA, NULL, "请以 text/csv 上传代扣文件（Excel 文件在页面中选择即可，会先转换）");
-        goto out;
-    }
-    if (r->body_len == 0) {
-        rc = dj_fail(r, DJ_EINVAL, "file", "文件为空");
-        goto out;
-    }
+                strncasecmp(ct, "application/octet-stream", 24) != 0))
+        return dj_fail(r, DJ_EMEDIA, NULL, "请以 text/csv 上传代扣文件（Excel 文件在页面中选择即可，会先转换）");
+    if (r->body_len == 0)
+        return dj_fail(r, DJ_EINVAL, "file", "文件为空");
     const char *cs = strcasestr(ct, "charset=");
     char charset[32] = "";
     if (cs) {
@@ -230,52 +231,62 @@ int dues_h_import(dj_req *r)
             charset[n] = '\0';
         }
     }
-    size_t len = 0;
-    const char *encoding = NULL;
-    if (dj_text_to_utf8(r->body, r->body_len, *charset ? charset : NULL, &text, &len, &encoding)) {
-        rc = dj_fail(r, DJ_EINVAL, "file", "无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV");
-        goto out;
-    }
+    if (dj_text_to_utf8(r->body, r->body_len, *charset ? charset : NULL, &q->text, &q->len, &q->encoding))
+        return dj_fail(r, DJ_EINVAL, "file", "无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV");
+    return DJ_OK;
+}
+
+/* Runs the import in a transaction that only a commit without errors keeps. */
+static int import_run(dj_req *r, const json_t *org, struct import_req *q, json_t **res)
+{
     /* the file is known by its text, so the same sheet in either encoding is one file */
     unsigned char h[crypto_hash_sha256_BYTES];
     char sha[65];
-    crypto_hash_sha256(h, (const unsigned char *)text, len);
+    crypto_hash_sha256(h, (const unsigned char *)q->text, q->len);
     sodium_bin2hex(sha, sizeof sha, h, sizeof h);
-    char last[16];
-    int64_t ld = dues_month_last_day(month);
-    int ly, lm, ldd;
-    dj_civil_from_days(ld, &ly, &lm, &ldd);
-    snprintf(last, sizeof last, "%04d-%02d-%02d", ly % 10000, lm % 100, ldd % 100);
     struct dues_actor a = dues_actor_of(r);
     struct dues_import_opts o = {
-        .org_id = dj_jint(org, "id", 0), .org_path = dj_jstr(org, "path", "/"), .month = month, .dry_run = dry,
-        .paid_on = paid_on ? paid_on : strcmp(today, last) < 0 ? today : last, .actor = &a,
+        .org_id = dj_jint(org, "id", 0), .org_path = dj_jstr(org, "path", "/"), .month = q->month,
+        .dry_run = q->dry, .paid_on = q->paid_on, .actor = &a,
     };
     db_conn *c = dj_db(r);
-    json_t *res = NULL;
-    if ((rc = db_begin(c)))
-        goto out;
-    rc = dues_import(c, &o, text, len, sha, &res);
-    bool bad = res && json_array_size(json_object_get(res, "errors")) > 0;
-    if (rc == DJ_OK && !dry && !bad && dj_jint(res, "recorded", 0) > 0) {
-        json_t *after = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s}", "month", json_object_get(res, "month"), "rows",
-                                  json_object_get(res, "rows"), "recorded", json_object_get(res, "recorded"),
-                                  "total_fen", json_object_get(res, "total_fen"), "sha256", sha, "encoding",
-                                  encoding ? encoding : "");
-        rc = audit_write(c, r, "import", "dues_import", dj_jint(res, "import_id", 0), NULL, after);
+    int rc = db_begin(c);
+    if (rc)
+        return rc;
+    *res = NULL;
+    rc = dues_import(c, &o, q->text, q->len, sha, res);
+    bool bad = *res && json_array_size(json_object_get(*res, "errors")) > 0;
+    if (rc == DJ_OK && !q->dry && !bad && dj_jint(*res, "recorded", 0) > 0) {
+        json_t *after = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s}", "month", json_object_get(*res, "month"), "rows",
+                                  json_object_get(*res, "rows"), "recorded", json_object_get(*res, "recorded"),
+                                  "total_fen", json_object_get(*res, "total_fen"), "sha256", sha, "encoding",
+                                  q->encoding ? q->encoding : "");
+        rc = audit_write(c, r, "import", "dues_import", dj_jint(*res, "import_id", 0), NULL, after);
         json_decref(after);
     }
-    if (dry || rc || bad)
+    if (q->dry || rc || bad)
         db_rollback(c); /* a dry run writes nothing */
     else
         rc = db_commit(c);
     if (rc) {
-        json_decref(res);
-        goto out;
+        json_decref(*res);
+        *res = NULL;
     }
-    json_object_set_new(res, "dry_run", json_boolean(dry));
-    json_object_set_new(res, "encoding", json_string(encoding ? encoding : ""));
-    if (bad && !dry) {
+    return rc;
+}
+
+int dues_h_import(dj_req *r)
+{
+    json_t *org, *res = NULL;
+    int rc = dues_org_param(r, "dues.write", &org);
+    if (rc)
+        return rc;
+    struct import_req q = {0};
+    if ((rc = import_request(r, &q)) || (rc = import_run(r, org, &q, &res)))
+        goto out;
+    json_object_set_new(res, "dry_run", json_boolean(q.dry));
+    json_object_set_new(res, "encoding", json_string(q.encoding ? q.encoding : ""));
+    if (json_array_size(json_object_get(res, "errors")) > 0 && !q.dry) {
         json_object_set_new(res, "error", json_pack("{s:s, s:s, s:n}", "code", "unprocessable", "message",
                                                     "代扣文件有错误，未登记任何交纳；请按错误列表修改后重试", "field"));
         rc = dj_reply_json(r, 422, res);
@@ -283,7 +294,7 @@ int dues_h_import(dj_req *r)
         rc = dj_reply_json(r, 200, res);
     }
 out:
-    free(text);
+    free(q.text);
     json_decref(org);
     return rc;
 }

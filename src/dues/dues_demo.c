@@ -224,20 +224,10 @@ static int demo_remit(db_conn *c, struct dues_actor *com, dues_month current)
     return rc;
 }
 
-int dues_demo_load(db_conn *c, const char *password_hash)
+/* Who is behind, short, waived and reporting: fixed picks among full members of
+ * different branches (the demo member of the first branch pays on time). */
+static int demo_plan(db_conn *c, struct plan *pl)
 {
-    (void)password_hash;
-    struct dues_actor sec = {.user_id = user_of(c, "demo-secretary")};
-    struct dues_actor com = {.user_id = user_of(c, "demo-committee")};
-    dues_month current = dues_month_at(dj_now());
-    int y, mo, today_day;
-    dj_local_date(dj_now(), &y, &mo, &today_day);
-    int64_t student = 0;
-    int rc = demo_bases(c, &sec, current, &student);
-    if (rc)
-        return rc;
-    /* who is behind, short, waived and reporting: fixed picks among full members of
-     * different branches (the demo member of the first branch pays on time) */
     int err = 0;
     json_t *picks = db_query_rows(c, &err,
                                   "SELECT p.id, o.sort FROM people p JOIN orgs o ON o.id = p.org_id"
@@ -246,7 +236,6 @@ int dues_demo_load(db_conn *c, const char *password_hash)
                                   "");
     if (!picks)
         return err;
-    struct plan pl = {0};
     int64_t last_sort = -1;
     int nb = 0;
     size_t i;
@@ -261,38 +250,61 @@ int dues_demo_load(db_conn *c, const char *password_hash)
              k++)
             id = dj_jint(json_array_get(picks, k), "id", 0);
         switch (nb++) {
-        case 1: pl.behind3 = id; break;
-        case 2: pl.behind6 = id; break;
-        case 3: pl.short_one = id; break;
-        case 4: pl.waived = id; break;
-        case 5: pl.reporter = id; break;
+        case 1: pl->behind3 = id; break;
+        case 2: pl->behind6 = id; break;
+        case 3: pl->short_one = id; break;
+        case 4: pl->waived = id; break;
+        case 5: pl->reporter = id; break;
         default: break;
         }
     }
     json_decref(picks);
+    return DJ_OK;
+}
 
-    /* 免交 for three months of serious illness, approved by the committee */
+/* 免交 approved by the committee, and a 少交 the branch decided, waiting for it. */
+static int demo_reductions(db_conn *c, struct dues_actor *sec, struct dues_actor *com, const struct plan *pl,
+                           dues_month current)
+{
+    int rc = DJ_OK;
     int64_t rid = 0;
-    if (pl.waived) {
-        struct dues_reduction_in w = {.person_id = pl.waived, .kind = "waive", .from = current - 5, .to = current - 3,
+    /* 免交 for three months of serious illness, approved by the committee */
+    if (pl->waived) {
+        struct dues_reduction_in w = {.person_id = pl->waived, .kind = "waive", .from = current - 5, .to = current - 3,
                                       .reason = "因病长期住院治疗，经济困难", .decided_on = ""};
         char on[11];
         date_in(current - 6, 20, on);
         w.decided_on = on;
-        rc = dues_reduction_add(c, &sec, &w, &rid);
+        rc = dues_reduction_add(c, sec, &w, &rid);
         if (rc == DJ_OK)
-            rc = dues_reduction_decide(c, &com, rid, true, "同意免交三个月");
+            rc = dues_reduction_decide(c, com, rid, true, "同意免交三个月");
     }
     /* a 少交 the branch decided, waiting for the committee */
-    if (rc == DJ_OK && pl.short_one) {
-        struct dues_reduction_in s = {.person_id = pl.short_one, .kind = "reduce", .from = current, .to = current + 5,
+    if (rc == DJ_OK && pl->short_one) {
+        struct dues_reduction_in s = {.person_id = pl->short_one, .kind = "reduce", .from = current, .to = current + 5,
                                       .amount_fen = 2000, .reason = "家庭遭遇变故，收入大幅减少", .decided_on = ""};
         char on[11];
         date_in(current, 1, on);
         s.decided_on = on;
-        rc = dues_reduction_add(c, &sec, &s, &rid);
+        rc = dues_reduction_add(c, sec, &s, &rid);
     }
+    return rc;
+}
+
+int dues_demo_load(db_conn *c, const char *password_hash)
+{
+    (void)password_hash;
+    struct dues_actor sec = {.user_id = user_of(c, "demo-secretary")};
+    struct dues_actor com = {.user_id = user_of(c, "demo-committee")};
+    dues_month current = dues_month_at(dj_now());
+    int y, mo, today_day;
+    dj_local_date(dj_now(), &y, &mo, &today_day);
+    int64_t student = 0;
+    int rc = demo_bases(c, &sec, current, &student);
     if (rc)
+        return rc;
+    struct plan pl = {0};
+    if ((rc = demo_plan(c, &pl)) || (rc = demo_reductions(c, &sec, &com, &pl, current)))
         return rc;
 
     struct dues_roster ro;
@@ -308,7 +320,7 @@ int dues_demo_load(db_conn *c, const char *password_hash)
     if (pl.reporter) {
         struct dues_base_in d = {.person_id = pl.reporter, .effective = current, .category = DUES_EMPLOYED,
                                  .base_fen = 702000, .fixed_fen = -1, .source = "member",
-                                 .note = "本月起工资调整，申报新的基数", .declaration_year = y};
+                                 .note = "本月起工资调整，申报新的基数", .declaration_year = mo == 1 ? y : 0};
         int64_t id;
         struct dues_actor self = {.user_id = 0};
         rc = dues_base_add(c, &self, &d, &id);

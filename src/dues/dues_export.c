@@ -84,6 +84,49 @@ static void *read_file(const char *path, size_t *len)
     return b.data ? b.data : dj_malloc(1);
 }
 
+struct xfmt {
+    lxw_format *head, *cell, *num, *bold;
+};
+
+/* The members' rows from r0 on, then the totals row; returns the totals row. */
+static lxw_row_t xlsx_rows(lxw_worksheet *ws, const struct xfmt *f, const json_t *s, lxw_row_t r0)
+{
+    const char *current = dj_jstr(s, "current_month", "");
+    char buf[32];
+    lxw_format *head = f->head, *cell = f->cell, *num = f->num, *bold = f->bold;
+    size_t i;
+    json_t *m;
+    lxw_row_t row = r0;
+    json_array_foreach(json_object_get(s, "members"), i, m) {
+        worksheet_write_number(ws, row, 0, (double)(i + 1), cell);
+        worksheet_write_string(ws, row, 1, dj_jstr(m, "name", ""), cell);
+        worksheet_write_string(ws, row, 2, dj_jstr(m, "category_label", "") ? dj_jstr(m, "category_label", "") : "",
+                               cell);
+        worksheet_write_number(ws, row, 3, (double)dj_jint(m, "base_fen", 0) / 100.0, num);
+        worksheet_write_number(ws, row, 4, (double)monthly_due(m) / 100.0, num);
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(m, "cells"), k, c) {
+            if (dj_jint(c, "paid_fen", 0) > 0 && strcmp(dj_jstr(c, "state", ""), "short") != 0)
+                worksheet_write_number(ws, row, (lxw_col_t)(5 + k), (double)dj_jint(c, "paid_fen", 0) / 100.0, num);
+            else
+                worksheet_write_string(ws, row, (lxw_col_t)(5 + k), cell_text(c, current, buf), cell);
+        }
+        worksheet_write_number(ws, row, 17, (double)dj_jint(m, "due_fen", 0) / 100.0, num);
+        worksheet_write_number(ws, row, 18, (double)dj_jint(m, "paid_fen", 0) / 100.0, num);
+        worksheet_write_number(ws, row, 19, (double)dj_jint(m, "short_fen", 0) / 100.0, num);
+        row++;
+    }
+    worksheet_write_string(ws, row, 1, "合计", head);
+    size_t k;
+    json_t *t;
+    json_array_foreach(json_object_get(s, "totals"), k, t)
+        worksheet_write_number(ws, row, (lxw_col_t)(5 + k), (double)dj_jint(t, "paid_fen", 0) / 100.0, bold);
+    worksheet_write_number(ws, row, 17, (double)dj_jint(s, "due_fen", 0) / 100.0, bold);
+    worksheet_write_number(ws, row, 18, (double)dj_jint(s, "paid_fen", 0) / 100.0, bold);
+    return row;
+}
+
 void *dues_sheet_xlsx(const json_t *s, size_t *len)
 {
     const char *tmp = getenv("TMPDIR");
@@ -115,7 +158,7 @@ void *dues_sheet_xlsx(const json_t *s, size_t *len)
     format_set_num_format(bold, "0.00");
 
     lxw_worksheet *ws = workbook_add_worksheet(wb, "党费收缴明细");
-    char title[256], buf[32], line[256];
+    char title[256], line[256];
     const char *current = dj_jstr(s, "current_month", "");
     title_of(s, title);
     worksheet_write_string(ws, 0, 0, title, ft);
@@ -135,36 +178,7 @@ void *dues_sheet_xlsx(const json_t *s, size_t *len)
     worksheet_set_column(ws, 1, 2, 10, NULL);
     worksheet_set_column(ws, 3, 19, 9, NULL);
     worksheet_freeze_panes(ws, r0 + 1, 2);
-    size_t i;
-    json_t *m;
-    lxw_row_t row = r0 + 1;
-    json_array_foreach(json_object_get(s, "members"), i, m) {
-        worksheet_write_number(ws, row, 0, (double)(i + 1), cell);
-        worksheet_write_string(ws, row, 1, dj_jstr(m, "name", ""), cell);
-        worksheet_write_string(ws, row, 2, dj_jstr(m, "category_label", "") ? dj_jstr(m, "category_label", "") : "",
-                               cell);
-        worksheet_write_number(ws, row, 3, (double)dj_jint(m, "base_fen", 0) / 100.0, num);
-        worksheet_write_number(ws, row, 4, (double)monthly_due(m) / 100.0, num);
-        size_t k;
-        json_t *c;
-        json_array_foreach(json_object_get(m, "cells"), k, c) {
-            if (dj_jint(c, "paid_fen", 0) > 0 && strcmp(dj_jstr(c, "state", ""), "short") != 0)
-                worksheet_write_number(ws, row, (lxw_col_t)(5 + k), (double)dj_jint(c, "paid_fen", 0) / 100.0, num);
-            else
-                worksheet_write_string(ws, row, (lxw_col_t)(5 + k), cell_text(c, current, buf), cell);
-        }
-        worksheet_write_number(ws, row, 17, (double)dj_jint(m, "due_fen", 0) / 100.0, num);
-        worksheet_write_number(ws, row, 18, (double)dj_jint(m, "paid_fen", 0) / 100.0, num);
-        worksheet_write_number(ws, row, 19, (double)dj_jint(m, "short_fen", 0) / 100.0, num);
-        row++;
-    }
-    worksheet_write_string(ws, row, 1, "合计", head);
-    size_t k;
-    json_t *t;
-    json_array_foreach(json_object_get(s, "totals"), k, t)
-        worksheet_write_number(ws, row, (lxw_col_t)(5 + k), (double)dj_jint(t, "paid_fen", 0) / 100.0, bold);
-    worksheet_write_number(ws, row, 17, (double)dj_jint(s, "due_fen", 0) / 100.0, bold);
-    worksheet_write_number(ws, row, 18, (double)dj_jint(s, "paid_fen", 0) / 100.0, bold);
+    lxw_row_t row = xlsx_rows(ws, &(struct xfmt){head, cell, num, bold}, s, r0 + 1);
     worksheet_write_string(ws, row + 2, 1, "支部书记：", NULL);
     worksheet_write_string(ws, row + 2, 6, "组织委员：", NULL);
     worksheet_write_string(ws, row + 2, 11, "制表日期：", NULL);
@@ -294,6 +308,43 @@ static void table_row(struct pdf *p, const char *const *cells, bool small)
     draw_row(p, h, false, cells);
 }
 
+/* The members' rows and the totals row. */
+static void pdf_rows(struct pdf *p, const json_t *s, const char *current)
+{
+    int64_t due = dj_jint(s, "due_fen", 0), paid = dj_jint(s, "paid_fen", 0);
+    char bufs[NCOLS][32];
+    const char *cells[NCOLS];
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(s, "members"), i, m) {
+        snprintf(bufs[0], 32, "%zu", i + 1);
+        cells[0] = bufs[0];
+        cells[1] = dj_jstr(m, "name", "");
+        cells[2] = dj_jstr(m, "category_label", "") ? dj_jstr(m, "category_label", "") : "";
+        cells[3] = dj_jint(m, "base_fen", 0) ? yuan(dj_jint(m, "base_fen", 0), bufs[3]) : "";
+        cells[4] = yuan(monthly_due(m), bufs[4]);
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(m, "cells"), k, c) if (k < 12) cells[5 + k] =
+            cell_text(c, current, bufs[5 + k]);
+        cells[17] = yuan(dj_jint(m, "due_fen", 0), bufs[17]);
+        cells[18] = yuan(dj_jint(m, "paid_fen", 0), bufs[18]);
+        cells[19] = dj_jint(m, "short_fen", 0) ? yuan(dj_jint(m, "short_fen", 0), bufs[19]) : "";
+        table_row(p, cells, false);
+    }
+    for (int c = 0; c < NCOLS; c++)
+        cells[c] = "";
+    cells[1] = "合计";
+    size_t k;
+    json_t *t;
+    json_array_foreach(json_object_get(s, "totals"), k, t) if (k < 12) cells[5 + k] =
+        yuan(dj_jint(t, "paid_fen", 0), bufs[5 + k]);
+    cells[17] = yuan(due, bufs[17]);
+    cells[18] = yuan(paid, bufs[18]);
+    cells[19] = due > paid ? yuan(due - paid, bufs[19]) : "";
+    table_row(p, cells, true);
+}
+
 void *dues_sheet_pdf(const json_t *s, size_t *len)
 {
     struct pdf p = {0};
@@ -338,37 +389,7 @@ void *dues_sheet_pdf(const json_t *s, size_t *len)
     p.y += text_at(&p, p.body, line, MARGIN, p.y, avail, PANGO_ALIGN_CENTER) + 6;
     draw_row(&p, row_height(&p, heads, p.bold), true, NULL);
 
-    char bufs[NCOLS][32];
-    const char *cells[NCOLS];
-    size_t i;
-    json_t *m;
-    json_array_foreach(json_object_get(s, "members"), i, m) {
-        snprintf(bufs[0], 32, "%zu", i + 1);
-        cells[0] = bufs[0];
-        cells[1] = dj_jstr(m, "name", "");
-        cells[2] = dj_jstr(m, "category_label", "") ? dj_jstr(m, "category_label", "") : "";
-        cells[3] = dj_jint(m, "base_fen", 0) ? yuan(dj_jint(m, "base_fen", 0), bufs[3]) : "";
-        cells[4] = yuan(monthly_due(m), bufs[4]);
-        size_t k;
-        json_t *c;
-        json_array_foreach(json_object_get(m, "cells"), k, c) if (k < 12) cells[5 + k] =
-            cell_text(c, current, bufs[5 + k]);
-        cells[17] = yuan(dj_jint(m, "due_fen", 0), bufs[17]);
-        cells[18] = yuan(dj_jint(m, "paid_fen", 0), bufs[18]);
-        cells[19] = dj_jint(m, "short_fen", 0) ? yuan(dj_jint(m, "short_fen", 0), bufs[19]) : "";
-        table_row(&p, cells, false);
-    }
-    for (int c = 0; c < NCOLS; c++)
-        cells[c] = "";
-    cells[1] = "合计";
-    size_t k;
-    json_t *t;
-    json_array_foreach(json_object_get(s, "totals"), k, t) if (k < 12) cells[5 + k] =
-        yuan(dj_jint(t, "paid_fen", 0), bufs[5 + k]);
-    cells[17] = yuan(due, bufs[17]);
-    cells[18] = yuan(paid, bufs[18]);
-    cells[19] = due > paid ? yuan(due - paid, bufs[19]) : "";
-    table_row(&p, cells, true);
+    pdf_rows(&p, s, current);
     if (p.y + 30 > BOTTOM) {
         cairo_show_page(p.cr);
         page_frame(&p);

@@ -242,20 +242,14 @@ static db_stmt *roster_stmt(db_conn *c, const char *sql, const char *path, int64
     return s;
 }
 
-int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_month since, struct dues_roster *out)
+/* The people of the roster, with where their dues start and end. */
+static int roster_people(db_conn *c, const char *org_path, int64_t person_id, const char *since_txt,
+                         struct dues_roster *out)
 {
-    memset(out, 0, sizeof *out);
-    char since_txt[8] = "0000-00";
-    if (since >= 0)
-        dues_month_format(since, since_txt);
-    int rc = dues_rates_load(c, &out->rates);
-    if (rc)
-        return rc;
+    int rc;
     db_stmt *s = roster_stmt(c, roster_people_sql, org_path, person_id, since_txt);
-    if (!s) {
-        rc = DJ_EDB;
-        goto fail;
-    }
+    if (!s)
+        return DJ_EDB;
     size_t cap = 0;
     while ((rc = db_step(s)) == DB_ROW) {
         if (out->n == cap) {
@@ -278,7 +272,19 @@ int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_m
             m->f.start = prev + 1; /* came from another branch: due here after leaving there */
     }
     db_done(s);
-    if (rc < 0)
+    return rc < 0 ? rc : DJ_OK;
+}
+
+int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_month since, struct dues_roster *out)
+{
+    memset(out, 0, sizeof *out);
+    char since_txt[8] = "0000-00";
+    if (since >= 0)
+        dues_month_format(since, since_txt);
+    int rc = dues_rates_load(c, &out->rates);
+    if (rc)
+        return rc;
+    if ((rc = roster_people(c, org_path, person_id, since_txt, out)))
         goto fail;
     if (out->n == 0)
         return DJ_OK;
@@ -288,7 +294,7 @@ int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_m
         ix.v[i] = &out->m[i];
     qsort(ix.v, ix.n, sizeof *ix.v, cmp_member_id);
 
-    s = roster_stmt(c, roster_bases_sql, org_path, person_id, since_txt);
+    db_stmt *s = roster_stmt(c, roster_bases_sql, org_path, person_id, since_txt);
     while (s && (rc = db_step(s)) == DB_ROW) {
         struct base_arg a = {{.from = month_col(s, 1), .category = dues_category_parse(db_col_text(s, 2)),
                               .base_fen = db_col_i64(s, 3), .fixed_fen = db_col_null(s, 4) ? -1 : db_col_i64(s, 4)}};

@@ -92,6 +92,23 @@ static json_t *current_base_json(const struct dues_member *m, dues_month current
                      (json_int_t)due);
 }
 
+/* The annual declaration: open in its month (setting dues.declaration_month),
+ * done once this year's is in and not turned down. */
+static json_t *declaration_json(db_conn *c, int64_t person_id, bool member, dues_month current, int *rc)
+{
+    int year = dues_month_year(current);
+    int64_t decl_month = dj_setting_int(c, "dues.declaration_month", 1);
+    int64_t done = 0;
+    *rc = db_query_i64(c, &done,
+                       "SELECT COUNT(*) FROM dues_bases WHERE person_id = $1 AND declaration_year = $2"
+                       " AND status <> 'rejected'",
+                       "ii", person_id, (int64_t)year);
+    if (*rc)
+        return NULL;
+    return json_pack("{s:i, s:b, s:b}", "year", year, "open", member && dues_month_mon(current) == decl_month, "done",
+                     done > 0);
+}
+
 json_t *dues_member_view(db_conn *c, int64_t person_id, int *err)
 {
     struct dues_roster ro;
@@ -156,19 +173,10 @@ json_t *dues_member_view(db_conn *c, int64_t person_id, int *err)
     if (!bases)
         goto fail;
     json_object_set_new(out, "bases", bases);
-    /* the annual declaration: due in its month, done once this year's is in */
-    int year = dues_month_year(current);
-    int64_t decl_month = dj_setting_int(c, "dues.declaration_month", 1);
-    int64_t done = 0;
-    rc = db_query_i64(c, &done,
-                      "SELECT COUNT(*) FROM dues_bases WHERE person_id = $1 AND declaration_year = $2"
-                      " AND status <> 'rejected'",
-                      "ii", person_id, (int64_t)year);
-    if (rc)
+    json_t *decl = declaration_json(c, person_id, m != NULL, current, &rc);
+    if (!decl)
         goto fail;
-    json_object_set_new(out, "declaration",
-                        json_pack("{s:i, s:b, s:b}", "year", year, "open",
-                                  m && dues_month_mon(current) == decl_month, "done", done > 0));
+    json_object_set_new(out, "declaration", decl);
     rc = DJ_OK;
     goto out;
 fail:
@@ -229,6 +237,29 @@ static const char *name_of(json_t *names, int64_t id)
     return json_string_value(json_object_get(names, k)) ? json_string_value(json_object_get(names, k)) : "";
 }
 
+/* One member's row of the sheet; takes the reference to cells. */
+static json_t *sheet_member(const struct dues_member *m, json_t *names, dues_month jan, dues_month current,
+                            const struct levels *lv, int64_t due, int64_t paid, int64_t shortfall, json_t *cells)
+{
+    int64_t owed = 0;
+    int streak = m->f.end < 0 ? member_streak(m, current, NULL, &owed) : 0;
+    const struct dues_base *b = dues_base_at(&m->f, current < jan + 11 ? current : jan + 11);
+    char end[8] = "";
+    if (m->f.end >= 0)
+        dues_month_format(m->f.end, end);
+    json_t *row = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s?, s:I, s:I, s:I, s:I, s:i, s:s, s:s?}", "person_id",
+                            (json_int_t)m->person_id, "name", m->name, "party_status", m->status, "branch_id",
+                            (json_int_t)m->branch_id, "branch_name", name_of(names, m->branch_id), "category",
+                            b ? dues_categories[b->category] : NULL, "category_label",
+                            b ? dues_category_names[b->category] : NULL, "base_fen",
+                            (json_int_t)(b && dues_category_has_base(b->category) ? b->base_fen : 0), "due_fen",
+                            (json_int_t)due, "paid_fen", (json_int_t)paid, "short_fen", (json_int_t)shortfall,
+                            "streak", streak, "level", level_code(dues_arrears_level(streak, lv->warn, lv->flag)),
+                            "left_month", *end ? end : NULL);
+    json_object_set_new(row, "cells", cells);
+    return row;
+}
+
 json_t *dues_sheet(db_conn *c, int64_t org_id, int year, int *err)
 {
     int rc = DJ_OK;
@@ -260,7 +291,9 @@ json_t *dues_sheet(db_conn *c, int64_t org_id, int year, int *err)
         bool any = false;
         for (int k = 0; k < 12; k++) {
             json_array_append_new(cells, month_json(&rows[k]));
-            bool counted = rows[k].month <= current && rows[k].state != DUES_NOT_DUE;
+            /* due so far: the months that are over, and the running one once paid */
+            bool counted = rows[k].month <= current && rows[k].state != DUES_NOT_DUE &&
+                           !(rows[k].month == current && rows[k].paid_fen == 0);
             any = any || rows[k].state != DUES_NOT_DUE;
             paid += rows[k].paid_fen;
             mpaid[k] += rows[k].paid_fen;
@@ -277,24 +310,7 @@ json_t *dues_sheet(db_conn *c, int64_t org_id, int year, int *err)
             json_decref(cells);
             continue;
         }
-        int64_t owed = 0;
-        int streak = m->f.end < 0 ? member_streak(m, current, NULL, &owed) : 0;
-        const struct dues_base *b = dues_base_at(&m->f, current < jan + 11 ? current : jan + 11);
-        char end[8] = "";
-        if (m->f.end >= 0)
-            dues_month_format(m->f.end, end);
-        json_array_append_new(
-            members,
-            json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s?, s:I, s:I, s:I, s:I, s:i, s:s, s:s?}", "person_id",
-                      (json_int_t)m->person_id, "name", m->name, "party_status", m->status, "branch_id",
-                      (json_int_t)m->branch_id, "branch_name", name_of(names, m->branch_id), "category",
-                      b ? dues_categories[b->category] : NULL, "category_label",
-                      b ? dues_category_names[b->category] : NULL, "base_fen",
-                      (json_int_t)(b && dues_category_has_base(b->category) ? b->base_fen : 0), "due_fen",
-                      (json_int_t)due, "paid_fen", (json_int_t)paid, "short_fen", (json_int_t)shortfall, "streak",
-                      streak, "level", level_code(dues_arrears_level(streak, lv.warn, lv.flag)), "left_month",
-                      *end ? end : NULL));
-        json_object_set_new(json_array_get(members, json_array_size(members) - 1), "cells", cells);
+        json_array_append_new(members, sheet_member(m, names, jan, current, &lv, due, paid, shortfall, cells));
     }
     json_t *totals = json_array();
     int64_t tdue = 0, tpaid = 0;
@@ -386,7 +402,10 @@ struct sums {
     int members;
 };
 
-static void member_sums(const struct dues_member *m, dues_month from, dues_month to, struct sums *s)
+/* Due and paid over from..to; the running month (current) counts once it is paid,
+ * so the rate does not drop on the first of each month. */
+static void member_sums(const struct dues_member *m, dues_month from, dues_month to, dues_month current,
+                        struct sums *s)
 {
     bool any = false;
     for (dues_month mo = from; mo <= to; mo++) {
@@ -395,6 +414,8 @@ static void member_sums(const struct dues_member *m, dues_month from, dues_month
         if (row.state == DUES_NOT_DUE)
             continue;
         any = true;
+        if (mo == current && row.paid_fen == 0)
+            continue;
         s->due += row.due_fen;
         s->paid += row.paid_fen;
         s->covered += row.paid_fen < row.due_fen ? row.paid_fen : row.due_fen;
@@ -412,7 +433,7 @@ int dues_collection(db_conn *c, const char *org_path, int year, int64_t *due, in
         return rc;
     struct sums s = {0};
     for (size_t i = 0; i < ro.n; i++)
-        member_sums(&ro.m[i], jan, last, &s);
+        member_sums(&ro.m[i], jan, last, current, &s);
     *due = s.due;
     *paid = s.covered;
     *members = s.members;
@@ -446,7 +467,7 @@ json_t *dues_summary(db_conn *c, int64_t org_id, int year, int *err)
         struct sums s = {0};
         for (size_t k = 0; k < ro.n; k++)
             if (ro.m[k].branch_id == bid)
-                member_sums(&ro.m[k], jan, last > jan - 1 ? last : jan - 1, &s);
+                member_sums(&ro.m[k], jan, last, current, &s);
         int64_t collected = 0, remitted = 0;
         if ((rc = db_query_i64(c, &collected,
                                "SELECT COALESCE(SUM(amount_fen), 0) FROM dues_payments WHERE branch_id = $1"
