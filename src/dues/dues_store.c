@@ -205,40 +205,68 @@ static void add_paid(struct dues_member *m, void *arg)
     m->paid_fen[m->npaid++] = p->fen;
 }
 
-/* The people of the roster: $1 the subtree's path, $2 one person (0: all), $3 the
- * earliest last month of those whose dues ended there. */
-#define ROSTER_PEOPLE                                                                                                  \
+/* The people of a subtree's roster: $1 the subtree's path, $2 the earliest last
+ * month of those whose dues ended there.  One person's: the same with p.id = $3, so
+ * a payment's check reads one member by primary key, not the whole tree. */
+#define ROSTER_SELECT                                                                                                  \
     "SELECT p.id, p.name, p.org_id, p.party_status, p.joined_on, " BRANCH_OF_O " AS branch_id,"                      \
     " CAST(NULL AS TEXT) AS last_month,"                                                                               \
     " (SELECT MAX(l.last_month) FROM dues_leaves l WHERE l.person_id = p.id) AS prev_last"                            \
     " FROM people p JOIN orgs o ON o.id = p.org_id"                                                                    \
-    " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary') AND o.path LIKE $1 || '%'"                   \
-    " AND ($2 = 0 OR p.id = $2)"                                                                                       \
+    " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary') AND o.path LIKE $1 || '%'"
+#define ROSTER_LEFT                                                                                                    \
     " UNION ALL"                                                                                                       \
     " SELECT p.id, p.name, l.branch_id, p.party_status, p.joined_on, l.branch_id, l.last_month, CAST(NULL AS TEXT)"  \
     " FROM dues_leaves l JOIN people p ON p.id = l.person_id JOIN orgs o ON o.id = l.branch_id"                       \
-    " WHERE o.path LIKE $1 || '%' AND l.last_month >= $3 AND ($2 = 0 OR p.id = $2)"
+    " WHERE o.path LIKE $1 || '%' AND l.last_month >= $2"
+#define ROSTER_PEOPLE ROSTER_SELECT ROSTER_LEFT
 
-static const char roster_people_sql[] = ROSTER_PEOPLE " ORDER BY 6, 2, 1";
-static const char roster_bases_sql[] =
+/* Each query of the roster in its two spellings: a subtree (bound "tt": path,
+ * since) and one person (bound "tti" for the people, "i" for the rest). */
+struct roster_sql {
+    const char *tree, *one;
+};
+static const struct roster_sql roster_people_sql = {
+    ROSTER_PEOPLE " ORDER BY 6, 2, 1",
+    ROSTER_SELECT " AND p.id = $3" ROSTER_LEFT " AND p.id = $3 ORDER BY 6, 2, 1",
+};
+static const struct roster_sql roster_bases_sql = {
     "SELECT x.person_id, x.effective_month, x.category, x.base_fen, x.fixed_fen FROM dues_bases x"
     " WHERE x.status = 'approved' AND x.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
-    " ORDER BY x.person_id, x.effective_month, x.id";
-static const char roster_reds_sql[] =
+    " ORDER BY x.person_id, x.effective_month, x.id",
+    "SELECT x.person_id, x.effective_month, x.category, x.base_fen, x.fixed_fen FROM dues_bases x"
+    " WHERE x.status = 'approved' AND x.person_id = $1 ORDER BY x.person_id, x.effective_month, x.id",
+};
+static const struct roster_sql roster_reds_sql = {
     "SELECT x.person_id, x.from_month, x.to_month, x.kind, x.amount_fen FROM dues_reductions x"
     " WHERE x.status = 'approved' AND x.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
-    " ORDER BY x.person_id, x.from_month, x.id";
-static const char roster_paid_sql[] =
+    " ORDER BY x.person_id, x.from_month, x.id",
+    "SELECT x.person_id, x.from_month, x.to_month, x.kind, x.amount_fen FROM dues_reductions x"
+    " WHERE x.status = 'approved' AND x.person_id = $1 ORDER BY x.person_id, x.from_month, x.id",
+};
+static const struct roster_sql roster_paid_sql = {
     "SELECT pm.person_id, pm.month, SUM(pm.amount_fen) FROM dues_payment_months pm"
     " JOIN dues_payments x ON x.id = pm.payment_id"
     " WHERE x.status = 'confirmed' AND pm.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
-    " GROUP BY pm.person_id, pm.month ORDER BY pm.person_id, pm.month";
+    " GROUP BY pm.person_id, pm.month ORDER BY pm.person_id, pm.month",
+    "SELECT pm.person_id, pm.month, SUM(pm.amount_fen) FROM dues_payment_months pm"
+    " JOIN dues_payments x ON x.id = pm.payment_id"
+    " WHERE x.status = 'confirmed' AND pm.person_id = $1"
+    " GROUP BY pm.person_id, pm.month ORDER BY pm.person_id, pm.month",
+};
 
-static db_stmt *roster_stmt(db_conn *c, const char *sql, const char *path, int64_t person_id, const char *since)
+static db_stmt *roster_stmt(db_conn *c, const struct roster_sql *q, bool people, const char *path,
+                            int64_t person_id, const char *since)
 {
-    db_stmt *s = db_prep(c, sql);
-    if (s)
-        db_bind(s, "tit", path, person_id, since);
+    db_stmt *s = db_prep(c, person_id ? q->one : q->tree);
+    if (!s)
+        return NULL;
+    if (!person_id)
+        db_bind(s, "tt", path, since);
+    else if (people)
+        db_bind(s, "tti", path, since, person_id);
+    else
+        db_bind(s, "i", person_id);
     return s;
 }
 
@@ -247,7 +275,7 @@ static int roster_people(db_conn *c, const char *org_path, int64_t person_id, co
                          struct dues_roster *out)
 {
     int rc;
-    db_stmt *s = roster_stmt(c, roster_people_sql, org_path, person_id, since_txt);
+    db_stmt *s = roster_stmt(c, &roster_people_sql, true, org_path, person_id, since_txt);
     if (!s)
         return DJ_EDB;
     size_t cap = 0;
@@ -294,7 +322,7 @@ int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_m
         ix.v[i] = &out->m[i];
     qsort(ix.v, ix.n, sizeof *ix.v, cmp_member_id);
 
-    db_stmt *s = roster_stmt(c, roster_bases_sql, org_path, person_id, since_txt);
+    db_stmt *s = roster_stmt(c, &roster_bases_sql, false, org_path, person_id, since_txt);
     while (s && (rc = db_step(s)) == DB_ROW) {
         struct base_arg a = {{.from = month_col(s, 1), .category = dues_category_parse(db_col_text(s, 2)),
                               .base_fen = db_col_i64(s, 3), .fixed_fen = db_col_null(s, 4) ? -1 : db_col_i64(s, 4)}};
@@ -303,7 +331,7 @@ int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_m
     }
     if (s)
         db_done(s);
-    s = rc < 0 || !s ? NULL : roster_stmt(c, roster_reds_sql, org_path, person_id, since_txt);
+    s = rc < 0 || !s ? NULL : roster_stmt(c, &roster_reds_sql, false, org_path, person_id, since_txt);
     while (s && (rc = db_step(s)) == DB_ROW) {
         struct dues_reduction d = {.from = month_col(s, 1), .to = month_col(s, 2),
                                    .waive = strcmp(db_col_text(s, 3), "waive") == 0,
@@ -313,7 +341,7 @@ int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_m
     }
     if (s)
         db_done(s);
-    s = rc < 0 || !s ? NULL : roster_stmt(c, roster_paid_sql, org_path, person_id, since_txt);
+    s = rc < 0 || !s ? NULL : roster_stmt(c, &roster_paid_sql, false, org_path, person_id, since_txt);
     while (s && (rc = db_step(s)) == DB_ROW) {
         struct paid_arg p = {month_col(s, 1), db_col_i64(s, 2)};
         if (p.month >= 0)
