@@ -59,6 +59,12 @@ static const struct setting_def defs[] = {
     /* issue 7: assessment and dashboard */
     {"assess.publicity_days", "先进党支部评选公示期（工作日，不少于5个）", "量化考评", true, 5, 30, "5"},
     {"dashboard.refresh_seconds", "领导驾驶舱大屏自动刷新间隔（秒）", "量化考评", true, 10, 3600, "60"},
+    /* issue 16: party dues */
+    {"dues.backpay_max_months", "补交党费一般不超过的月数", "党费", true, 1, 24, "6"},
+    {"dues.advance_max_months", "最多可预交几个月的党费", "党费", true, 0, 12, "3"},
+    {"dues.warn_months", "连续几个月未交党费时提醒", "党费", true, 1, 12, "3"},
+    {"dues.flag_months", "连续几个月未交党费时按党章第九条标示", "党费", true, 2, 24, "6"},
+    {"dues.declaration_month", "年度党费基数申报的月份", "党费", true, 1, 12, "1"},
 };
 
 static const struct setting_def *find_def(const char *key)

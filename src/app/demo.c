@@ -8,6 +8,7 @@
 #include "../core/err.h"
 #include "../dashboard/dashboard.h"
 #include "../files/files_api.h"
+#include "../dues/dues.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
@@ -33,6 +34,9 @@ int app_demo_load(db_conn *c, const char *password)
     /* points through the real awarding path */
     if (rc == DJ_OK)
         rc = points_demo_load(c, hash);
+    /* party dues: bases, a year of payments, arrears, remittance */
+    if (rc == DJ_OK)
+        rc = dues_demo_load(c, hash);
     /* work lists, inspections */
     if (rc == DJ_OK)
         rc = lists_demo_load(c, hash);

@@ -9,6 +9,7 @@
 #include "../core/todo.h"
 #include "../dashboard/dashboard.h"
 #include "../files/files_api.h"
+#include "../dues/dues.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
@@ -51,4 +52,6 @@ void app_routes_register(void)
     lists_files_register();
     points_files_register();
     people_files_register();
+    dj_routes_add(dues_routes);
+    dues_register();
 }

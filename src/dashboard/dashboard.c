@@ -14,6 +14,7 @@
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "../life/life.h"
+#include "../dues/dues.h"
 #include "../orgs/orgs.h"
 #include "../people/people.h"
 
@@ -488,6 +489,31 @@ static json_t *warnings_section(db_conn *c, const char *today, int64_t now, json
     return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(out), "items", out);
 }
 
+/* ---------------------------------------------------------------- dues */
+
+/* The year's collection rate (paid up to each month's due over the due) and the
+ * members in arrears, from the dues module's rules. */
+static json_t *dues_section(db_conn *c, int year, int *err)
+{
+    if (!assess_table_exists(c, "dues_payments"))
+        return unavailable("党费");
+    int64_t due = 0, paid = 0;
+    int members = 0;
+    int rc = dues_collection(c, "/", year, &due, &paid, &members);
+    json_t *a = rc ? NULL : dues_arrears(c, "/", &rc);
+    if (!a) {
+        if (err)
+            *err = rc;
+        return NULL;
+    }
+    json_t *out = json_pack("{s:b, s:I, s:I, s:i, s:I, s:I, s:I}", "available", 1, "due_fen", (json_int_t)due,
+                            "paid_fen", (json_int_t)paid, "members", members, "rate",
+                            (json_int_t)(due > 0 ? (paid * 1000 / due + 5) / 10 : 0), "warn",
+                            (json_int_t)dj_jint(a, "warn", 0), "flag", (json_int_t)dj_jint(a, "flag", 0));
+    json_decref(a);
+    return out;
+}
+
 json_t *dashboard_build(db_conn *c, int64_t now, int *err)
 {
     int y, m, d;
@@ -499,7 +525,7 @@ json_t *dashboard_build(db_conn *c, int64_t now, int *err)
     json_t *missed = NULL;
     json_t *out = json_pack("{s:s, s:i, s:I}", "generated_at", at, "year", y, "refresh_seconds",
                             (json_int_t)dj_setting_int(c, "dashboard.refresh_seconds", 60));
-    json_t *parts[8] = {
+    json_t *parts[9] = {
         members_section(c, &rc),
         orgs_section(c, &rc),
         activities_section(c, y, &rc),
@@ -509,10 +535,11 @@ json_t *dashboard_build(db_conn *c, int64_t now, int *err)
     };
     parts[6] = warnings_section(c, today, now, missed, &rc);
     parts[7] = assess_latest_ranking(c, 10, &rc);
+    parts[8] = dues_section(c, y, &rc);
     static const char *const keys[] = {"members", "orgs", "activities", "compliance", "points", "lists", "warnings",
-                                       "assessment"};
+                                       "assessment", "dues"};
     bool ok = true;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 9; i++) {
         ok = ok && parts[i];
         json_object_set_new(out, keys[i], parts[i] ? parts[i] : json_null());
     }

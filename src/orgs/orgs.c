@@ -209,6 +209,15 @@ static char *scoped(const char *sql_fmt, const char *scope, int64_t only_id, boo
     return dj_asprintf(sql_fmt, scope ? scope : "(1=1)", extra, with_dissolved ? "" : " AND o.dissolved_on IS NULL");
 }
 
+static orgs_warning_provider providers[8];
+static int nproviders;
+
+void orgs_warning_provider_add(orgs_warning_provider fn)
+{
+    if (nproviders < (int)(sizeof providers / sizeof providers[0]))
+        providers[nproviders++] = fn;
+}
+
 json_t *orgs_list(db_conn *c, const char *scope_sql, int64_t only_id, bool with_dissolved, int *err)
 {
     int rc = DJ_OK;
@@ -340,6 +349,8 @@ json_t *orgs_list(db_conn *c, const char *scope_sql, int64_t only_id, bool with_
             json_array_append_new(wa, json_pack("{s:s, s:s}", "code", w[k].code, "message", w[k].message));
         json_object_set_new(nd->obj, "warnings", wa);
     }
+    for (int k = 0; rc == DJ_OK && k < nproviders; k++)
+        rc = providers[k](c, items);
 out:
     free(upath);
     free(nodes);

@@ -76,6 +76,14 @@ int64_t orgs_today(void);
 json_t *orgs_list(db_conn *c, const char *scope_sql, int64_t only_id, bool with_dissolved, int *err);
 /* One organisation as orgs_list shows it; NULL with *err = DJ_ENOTFOUND when absent. */
 json_t *orgs_get(db_conn *c, int64_t id, int *err);
+/* Warnings another subject adds to the tree (members in arrears with party dues,
+ * ...), so the tree does not depend on it: orgs_list calls each provider with the
+ * organisations it lists, and a provider appends {"code","message"} to the
+ * "warnings" array of those it has something to say about.  Register before
+ * serving (from app_routes_register); at most 8. */
+typedef int (*orgs_warning_provider)(db_conn *c, json_t *orgs);
+void orgs_warning_provider_add(orgs_warning_provider fn);
+
 /* Its warnings as {"items":[{"code","message"}]}. */
 json_t *orgs_warnings_json(db_conn *c, int64_t id, int *err);
 

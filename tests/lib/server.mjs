@@ -47,17 +47,19 @@ function freshDatabase(dir) {
   return `postgresql://dj@/${name}?host=${encodeURIComponent(host)}&port=${port}`;
 }
 
-export async function startServer({ demo = false, args = [], env = {}, bin = BIN } = {}) {
+export async function startServer({ demo = false, args = [], env = {}, bin = BIN, db: existing, keyFile: sealKey } = {}) {
+  // `db`: serve a database another server of the test already uses (to see it on another day), with its `keyFile`
   const dir = mkdtempSync(path.join(tmpdir(), 'dj-test-'));
-  const db = freshDatabase(dir);
-  // the key that seals the audit trail and the ledger, outside the database (either engine)
-  const keyFile = path.join(dir, 'seal.key');
-  dj(['init', '--db', db, '--admin-password', PASSWORD, '--key-file', keyFile]);
-  if (demo) dj(['demo', '--db', db, '--password', PASSWORD]);
+  const db = existing || freshDatabase(dir);
+  // the key that seals the audit trail and the ledger, outside the database (either engine);
+  // a server of an existing database takes the key of the server that made it
+  const keyFile = existing ? sealKey : path.join(dir, 'seal.key');
+  if (!existing) dj(['init', '--db', db, '--admin-password', PASSWORD, '--key-file', keyFile]);
+  if (demo && !existing) dj(['demo', '--db', db, '--password', PASSWORD]);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-    '--web', path.join(ROOT, 'web/dist'), '--key-file', keyFile, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(env) });
+    '--web', path.join(ROOT, 'web/dist'), ...(keyFile ? ['--key-file', keyFile] : []), ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(env) });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));

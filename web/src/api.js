@@ -365,4 +365,50 @@ export function uploadFile(blob, { name, subject, record, kind, key, onProgress,
     };
     xhr.send(blob);
   });
+// ── party dues (党费, issue 16) ───────────────────────────────────────────
+export const duesRates = () => get('/dues/rates');
+/** 我的党费 */
+export const duesMe = () => get('/dues/me');
+/** body: {months:['2026-03'], amount_fen, bank_ref, paid_on?, payer_name?, note?, client_key?} */
+export const duesReport = (body) => post('/dues/me/payments', body);
+/** body: {category, base_fen?, fixed_fen?, effective_month, note?, annual?} */
+export const duesDeclare = (body) => post('/dues/me/declarations', body);
+export const duesPerson = (id) => get(`/dues/people/${id}`);
+export const duesSetProfile = (id, body) => put(`/dues/people/${id}/profile`, body);
+export const duesSetBase = (body) => post('/dues/bases', body);
+/** {org, year, status} */
+export const duesDeclarations = (query) => get('/dues/declarations', query);
+export const duesDecideDeclaration = (id, approve, note) => post(`/dues/declarations/${id}/decide`, { approve, note: note || undefined });
+/** {org, person, status, year, limit, cursor} */
+export const duesPayments = (query) => get('/dues/payments', query);
+export const duesRecordPayment = (body) => post('/dues/payments', body);
+export const duesDecidePayment = (id, approve, note) => post(`/dues/payments/${id}/decide`, { approve, note: note || undefined });
+export const duesBranches = () => get('/dues/branches');
+export const duesSheet = (org, year) => get('/dues/sheet', { org, year });
+/** The URL of the sheet's XLSX or PDF download (the browser sends the cookie). */
+export function duesSheetUrl(org, year, format) {
+  return `${BASE}/dues/sheet?${new URLSearchParams({ org, year, format }).toString()}`;
+}
+export const duesArrears = (org) => get('/dues/arrears', { org });
+export const duesSummary = (org, year) => get('/dues/summary', { org, year });
+export const duesReductions = (query) => get('/dues/reductions', query);
+export const duesAddReduction = (body) => post('/dues/reductions', body);
+export const duesDecideReduction = (id, approve, note) => post(`/dues/reductions/${id}/decide`, { approve, note: note || undefined });
+export const duesRemittances = (org, year) => get('/dues/remittances', { org, year });
+export const duesRemit = (body) => post('/dues/remittances', body);
+export const duesReceiveRemittance = (id) => post(`/dues/remittances/${id}/receive`, {});
+/** Sends a payroll file (CSV text or bytes) → the import's answer (200, or 422 with its errors). */
+export async function duesImport({ org, month, paidOn, dryRun }, payload) {
+  const q = new URLSearchParams({ org, month, dry_run: dryRun ? 1 : 0 });
+  if (paidOn) q.set('paid_on', paidOn);
+  const res = await fetch(`${BASE}/dues/import?${q.toString()}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': csrfToken, Accept: 'application/json' },
+    credentials: 'same-origin',
+    body: payload,
+  });
+  const data = await res.json().catch(() => null);
+  if (res.ok || (res.status === 422 && data && Array.isArray(data.errors))) return data;
+  const e = (data && data.error) || {};
+  throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
 }

@@ -21,6 +21,7 @@ export const groups = [
   { key: 'lists', title: 'admin.group.lists', icon: 'Tickets' },
   { key: 'points', title: 'admin.group.points', icon: 'Medal' },
   { key: 'assess', title: 'admin.group.assess', icon: 'DataAnalysis' },
+  { key: 'dues', title: 'admin.group.dues', icon: 'Money' },
   { key: 'system', title: 'admin.group.system', icon: 'Setting' },
 ];
 
@@ -176,6 +177,43 @@ export const pages = [
     name: 'a-assess-scoring',
     component: () => import('./assess/Scoring.vue'),
     meta: { title: 'admin.menu.assessScoring', menu: false, roles: ['committee'] },
+  },
+  // issue 16: party dues (党费管理)
+  {
+    path: 'dues',
+    name: 'a-dues',
+    component: () => import('./dues/DuesSheet.vue'),
+    meta: { group: 'dues', title: 'dues.menuSheet', icon: 'Money', roles: ['committee', 'secretary', 'leader', 'discipline'] },
+  },
+  {
+    path: 'dues/arrears',
+    name: 'a-dues-arrears',
+    component: () => import('./dues/Arrears.vue'),
+    meta: { group: 'dues', title: 'dues.menuArrears', icon: 'Bell', roles: ['committee', 'secretary', 'leader', 'discipline'] },
+  },
+  {
+    path: 'dues/import',
+    name: 'a-dues-import',
+    component: () => import('./dues/PayrollImport.vue'),
+    meta: { group: 'dues', title: 'dues.menuImport', icon: 'Document', roles: ['committee', 'secretary'] },
+  },
+  {
+    path: 'dues/bases',
+    name: 'a-dues-bases',
+    component: () => import('./dues/Bases.vue'),
+    meta: { group: 'dues', title: 'dues.menuBases', icon: 'User', roles: ['committee', 'secretary'] },
+  },
+  {
+    path: 'dues/reductions',
+    name: 'a-dues-reductions',
+    component: () => import('./dues/Reductions.vue'),
+    meta: { group: 'dues', title: 'dues.menuReductions', icon: 'Tickets', roles: ['committee', 'secretary', 'leader', 'discipline'] },
+  },
+  {
+    path: 'dues/summary',
+    name: 'a-dues-summary',
+    component: () => import('./dues/Summary.vue'),
+    meta: { group: 'dues', title: 'dues.menuSummary', icon: 'DataAnalysis', roles: ['committee', 'secretary', 'leader', 'discipline'] },
   },
   {
     path: 'users',

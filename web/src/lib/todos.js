@@ -5,6 +5,10 @@
 
 /** Every link type the server sends. */
 export const TODO_LINK_TYPES = ['activity', 'leave', 'compliance', 'points_claims', 'points_claim', 'list_item'];
+/** Link types of the dues (党费) to-dos: a member's own ('dues') lead to 我的党费 on the phone;
+ * the office's (payments to confirm, bases to check, reductions to approve, arrears) to the
+ * console's dues screens (the phone has no office dues screen yet: plain text there). */
+export const DUES_LINK_TYPES = ['dues', 'dues_payments', 'dues_declarations', 'dues_reductions', 'dues_arrears'];
 
 const ROUTES = {
   admin: {
@@ -14,6 +18,10 @@ const ROUTES = {
     points_claims: () => '/admin/points/claims',
     points_claim: () => '/admin/points/claims?mine=1',
     list_item: (l) => (l.list_id ? `/admin/lists/${l.list_id}?item=${l.id}` : '/admin/lists'),
+    dues_payments: () => '/admin/dues',
+    dues_declarations: () => '/admin/dues/bases',
+    dues_reductions: () => '/admin/dues/reductions',
+    dues_arrears: () => '/admin/dues/arrears',
   },
   mobile: {
     activity: (l) => `/m/activities/${l.id}`,
@@ -22,6 +30,7 @@ const ROUTES = {
     points_claims: () => '/m/approvals',
     points_claim: () => '/m/points?tab=claims',
     list_item: (l) => `/m/items/${l.id}`,
+    dues: () => '/m/dues',
   },
 };
 

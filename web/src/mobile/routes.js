@@ -108,6 +108,12 @@ export default {
       meta: { title: 'life.complianceTitle', roles: ['secretary', 'committee', 'discipline', 'leader', 'admin'] },
     },
     {
+      path: 'dues',
+      name: 'm-dues',
+      component: () => import('./dues/MyDues.vue'),
+      meta: { title: 'dues.my' },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),
