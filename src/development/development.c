@@ -1,0 +1,858 @@
+/* development.c - the pure rules of 发展党员: the 25 steps, date arithmetic,
+ * working days, the 支部党员大会 vote, and the state machine that replays an
+ * application's records and says whether the next one may be taken, from
+ * which day, by which deadline, and which rule refuses it.  No SQL, no HTTP:
+ * every rule is a function of plain data, tested at its boundaries in
+ * tests/unit/test_development.c. */
+#include "development.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/err.h"
+#include "../core/timeutil.h"
+#include "../life/life.h"
+
+/* ---------------------------------------------------------------- days */
+
+int dev_day_parse(const char *s, dev_day *out)
+{
+    int y, m, d;
+    if (!s || dj_date_parse(s, &y, &m, &d) != DJ_OK)
+        return DJ_EINVAL;
+    *out = dj_days_from_civil(y, m, d);
+    return DJ_OK;
+}
+
+void dev_day_format(dev_day d, char out[11])
+{
+    int y, m, dd;
+    dj_civil_from_days(d, &y, &m, &dd);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)dd % 32u);
+}
+
+void dev_day_cn(dev_day d, char out[24])
+{
+    int y, m, dd;
+    dj_civil_from_days(d, &y, &m, &dd);
+    snprintf(out, 24, "%u年%u月%u日", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)dd % 32u);
+}
+
+dev_day dev_add_months(dev_day d, int n)
+{
+    int y, m, dd;
+    dj_civil_from_days(d, &y, &m, &dd);
+    int total = y * 12 + (m - 1) + n;
+    int ny = total / 12, nm = total % 12 + 1;
+    int last = dj_days_in_month(ny, nm);
+    return dj_days_from_civil(ny, nm, dd > last ? last : dd);
+}
+
+dev_day dev_add_years(dev_day d, int n) { return dev_add_months(d, 12 * n); }
+
+int dev_weekday(dev_day d)
+{
+    int64_t w = (d + 4) % 7; /* 1970-01-01 was a Thursday */
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+dev_day dev_full_on_min(dev_day joined_on, int ext_months)
+{
+    return dev_add_months(joined_on, 12 + ext_months);
+}
+
+/* ---------------------------------------------------------------- the steps */
+
+static const char *const d_pass[] = {"passed", "failed", NULL};
+static const char *const d_approve[] = {"approved", "rejected", NULL};
+static const char *const d_full[] = {"full", "extend", "cancel", "failed", NULL};
+
+#define C DEV_F_COMMITTEE
+#define R DEV_F_REPEAT
+#define V DEV_F_VOTE
+#define M DEV_F_MENTOR
+#define P DEV_F_PEOPLE
+static const struct dev_step_def steps[DEV_NSTEPS + 1] = {
+    {0, 0, "stop", "终止发展", "申请人撤回申请，或经党组织研究不再列为培养对象的，终止其发展档案并说明原因。", 0, NULL},
+    {1, 1, "apply", "递交入党申请书", "年满18周岁方可递交入党申请书（以递交之日计算）。", 0, NULL},
+    {2, 1, "talk", "党组织派人谈话", "党组织收到入党申请书后，应当在一个月内派人同入党申请人谈话。", 0, NULL},
+    {3, 2, "activist", "推荐和确定入党积极分子",
+     "经党员推荐、群团组织推优，由支部委员会（未设支部委员会的由支部党员大会）研究确定为入党积极分子。", 0, NULL},
+    {4, 2, "activist_filed", "报上级党委备案", "确定入党积极分子后报上级党委备案。", 0, NULL},
+    {5, 2, "contacts", "指定培养联系人", "指定一至两名正式党员作为培养联系人。", P, NULL},
+    {6, 2, "assessment", "培养教育考察", "党支部和培养联系人每半年对入党积极分子进行一次考察，形成书面考察意见。",
+     R | M, NULL},
+    {7, 3, "candidate", "确定发展对象",
+     "经过一年以上培养教育和考察（自确定为入党积极分子之日起满一年方可确定），支部委员会讨论同意；确定前公示。", 0,
+     NULL},
+    {8, 3, "candidate_filed", "报上级党委备案", "确定发展对象后报上级党委备案。", 0, NULL},
+    {9, 3, "sponsors", "确定入党介绍人", "由两名正式党员作入党介绍人，并声明与发展对象无亲属关系。", P, NULL},
+    {10, 3, "review", "进行政治审查", "对发展对象进行政治审查，形成结论性材料；政审合格方可继续。", 0, d_pass},
+    {11, 3, "training", "开展集中培训",
+     "集中培训时间一般不少于3天或24学时，一年内有效；参加组织生活的学习学时计入。", R, NULL},
+    {12, 4, "committee_review", "支部委员会审查",
+     "须已报上级党委备案、确定入党介绍人、政审合格，且近一年集中培训不少于3天或24学时。", 0, NULL},
+    {13, 4, "pre_review", "上级党委预审", "上级党委对发展对象进行预审；预审前公示。由上级党委办理。", C, d_approve},
+    {14, 4, "form", "填写入党志愿书", "预审合格后，发展对象填写入党志愿书。", 0, NULL},
+    {15, 4, "admission_vote", "支部大会讨论",
+     "支部党员大会讨论接收预备党员：到会有表决权的正式党员超过应到人数的一半，赞成票超过应到会有表决权的正式党员的一半方为通过。",
+     V, d_pass},
+    {16, 4, "committee_talk", "上级党委派人谈话", "上级党委审批前，派党委委员或组织员同发展对象谈话。由上级党委办理。", C,
+     NULL},
+    {17, 4, "approval", "上级党委审批",
+     "上级党委自支部大会通过决议之日起三个月内审批（满两个月提醒，超过三个月为逾期）；只能由上级党委审批，支部不得代替。", C,
+     d_approve},
+    {18, 4, "approval_filed", "再上一级党委组织部门备案", "审批后报再上一级党委组织部门备案。", 0, NULL},
+    {19, 5, "grouped", "编入党支部和党小组", "预备党员编入党支部和党小组。", 0, NULL},
+    {20, 5, "oath", "入党宣誓", "组织预备党员面向党旗进行入党宣誓。", 0, NULL},
+    {21, 5, "probation_assessment", "继续教育考察", "对预备党员继续教育考察，每半年考察一次。", R | M, NULL},
+    {22, 5, "full_application", "提出转正申请", "预备期满前一个月起，预备党员主动提出书面转正申请。", 0, NULL},
+    {23, 5, "full_vote", "支部大会讨论",
+     "预备期（自支部大会通过之日起一年）满后，支部党员大会讨论其转正：按期转正、延长预备期（只能一次，6至12个月）或取消预备党员资格；讨论前公示。",
+     V, d_full},
+    {24, 5, "full_approval", "上级党委审批",
+     "上级党委自支部大会决议之日起三个月内审批；只能由上级党委审批，支部不得代替。", C, d_approve},
+    {25, 5, "archived", "材料归档", "入党材料归入本人人事档案。", 0, NULL},
+};
+#undef C
+#undef R
+#undef V
+#undef M
+#undef P
+
+const struct dev_step_def *dev_step_def(int no)
+{
+    return no >= 0 && no <= DEV_NSTEPS ? &steps[no] : NULL;
+}
+
+const struct dev_step_def *dev_step_by_code(const char *code)
+{
+    for (int i = 0; code && i <= DEV_NSTEPS; i++)
+        if (strcmp(steps[i].code, code) == 0)
+            return &steps[i];
+    return NULL;
+}
+
+const char *dev_stage_name(int stage)
+{
+    static const char *const names[] = {"",
+                                        "申请入党",
+                                        "入党积极分子的确定和培养教育",
+                                        "发展对象的确定和考察",
+                                        "预备党员的接收",
+                                        "预备党员的教育考察和转正",
+                                        "已转正"};
+    return stage >= 1 && stage <= DEV_STAGE_DONE ? names[stage] : "已终止";
+}
+
+int dev_stage_first(int stage)
+{
+    static const int first[] = {1, 1, 3, 7, 12, 19, 25};
+    return stage >= 1 && stage <= DEV_STAGE_DONE ? first[stage] : 1;
+}
+
+const char *dev_decision_label(const char *decision)
+{
+    static const struct {
+        const char *code, *label;
+    } labels[] = {{"passed", "通过"},           {"failed", "未通过"},        {"approved", "同意"},
+                  {"rejected", "不同意"},       {"full", "按期转正"},        {"extend", "延长预备期"},
+                  {"cancel", "取消预备党员资格"}, {"withdrawn", "本人撤回申请"}, {"disqualified", "不再列为培养对象"},
+                  {"cancelled", "取消预备党员资格"}};
+    for (size_t i = 0; decision && i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i].code, decision) == 0)
+            return labels[i].label;
+    return decision ? decision : "";
+}
+
+const char *dev_status_label(const char *status)
+{
+    static const struct {
+        const char *code, *label;
+    } labels[] = {{"applicant", "入党申请人"}, {"activist", "入党积极分子"}, {"candidate", "发展对象"},
+                  {"probationary", "预备党员"}, {"full", "正式党员"},      {"none", "群众"}};
+    for (size_t i = 0; status && i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i].code, status) == 0)
+            return labels[i].label;
+    return "";
+}
+
+/* ---------------------------------------------------------------- working days */
+
+/* The calendar's entry for d, or NULL (binary search). */
+static const struct dev_cal_day *cal_find(const struct dev_calendar *cal, dev_day d)
+{
+    if (!cal)
+        return NULL;
+    size_t lo = 0, hi = cal->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cal->days[mid].day == d)
+            return &cal->days[mid];
+        if (cal->days[mid].day < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+bool dev_is_workday(const struct dev_calendar *cal, dev_day d)
+{
+    const struct dev_cal_day *x = cal_find(cal, d);
+    if (x)
+        return x->workday;
+    int w = dev_weekday(d);
+    return w != 0 && w != 6;
+}
+
+dev_day dev_workdays_end(const struct dev_calendar *cal, dev_day start, int n)
+{
+    dev_day d = start;
+    int seen = 0;
+    if (n < 1)
+        n = 1;
+    for (int guard = 0; guard < 3660; guard++, d++) {
+        if (dev_is_workday(cal, d) && ++seen == n)
+            return d;
+    }
+    return d;
+}
+
+int dev_workdays_between(const struct dev_calendar *cal, dev_day from, dev_day to)
+{
+    int n = 0;
+    for (dev_day d = from; d <= to; d++)
+        n += dev_is_workday(cal, d);
+    return n;
+}
+
+/* ---------------------------------------------------------------- votes */
+
+const char *dev_vote_invalid(const struct dev_vote *v, const char **field)
+{
+    if (v->voting_members < 1) {
+        *field = "vote.voting_members";
+        return "应到会有表决权的正式党员人数须至少为1";
+    }
+    if (v->present < 0 || v->present > v->voting_members) {
+        *field = "vote.present";
+        return "实到有表决权的正式党员人数不能超过应到人数";
+    }
+    if (v->votes_for < 0 || v->votes_against < 0 || v->abstentions < 0) {
+        *field = "vote.votes_for";
+        return "票数不能为负数";
+    }
+    if (v->votes_for + v->votes_against + v->abstentions > v->present) {
+        *field = "vote.votes_for";
+        return "赞成、反对、弃权票数之和不能超过实到有表决权的正式党员人数";
+    }
+    return NULL;
+}
+
+bool dev_vote_quorum(const struct dev_vote *v) { return life_quorum_met(v->voting_members, v->present); }
+
+bool dev_vote_passed(const struct dev_vote *v) { return dev_vote_quorum(v) && 2 * v->votes_for > v->voting_members; }
+
+/* ---------------------------------------------------------------- state */
+
+static void reset_step(struct dev_state *st, int s)
+{
+    st->at[s] = DEV_NO_DAY;
+    st->count[s] = 0;
+    st->decision[s][0] = 0;
+}
+
+void dev_state_init(struct dev_state *st, int legacy_before)
+{
+    memset(st, 0, sizeof *st);
+    for (int s = 0; s <= DEV_NSTEPS; s++)
+        reset_step(st, s);
+    st->resolution = st->probation_until = st->full_on = DEV_NO_DAY;
+    st->last_assessment = st->last_prob_assessment = st->stopped_on = DEV_NO_DAY;
+    st->legacy_before = legacy_before;
+}
+
+bool dev_done(const struct dev_state *st, int s)
+{
+    return s >= 1 && s <= DEV_NSTEPS && (s < st->legacy_before || st->at[s] != DEV_NO_DAY);
+}
+
+const char *dev_state_status(const struct dev_state *st)
+{
+    if (st->stopped)
+        return "none";
+    if (st->full_on != DEV_NO_DAY)
+        return "full";
+    if (dev_done(st, 17))
+        return "probationary";
+    if (dev_done(st, 7))
+        return "candidate";
+    if (dev_done(st, 3))
+        return "activist";
+    if (dev_done(st, 1))
+        return "applicant";
+    return "none";
+}
+
+int dev_state_stage(const struct dev_state *st)
+{
+    if (st->full_on != DEV_NO_DAY)
+        return DEV_STAGE_DONE;
+    if (dev_done(st, 17))
+        return DEV_STAGE_PROBATION;
+    if (dev_done(st, 12))
+        return DEV_STAGE_ADMISSION;
+    if (dev_done(st, 7))
+        return DEV_STAGE_CANDIDATE;
+    if (dev_done(st, 3))
+        return DEV_STAGE_ACTIVIST;
+    return DEV_STAGE_APPLICANT;
+}
+
+/* ---------------------------------------------------------------- windows */
+
+/* The steps that must be done before each step. */
+static const int reqs[DEV_NSTEPS + 1][5] = {
+    [2] = {1},         [3] = {2},      [4] = {3},  [5] = {3},  [6] = {5},  [7] = {3, 4, 5, 6},
+    [8] = {7},         [9] = {7},      [10] = {7}, [11] = {7}, [12] = {8, 9, 10, 11},
+    [13] = {12},       [14] = {13},    [15] = {14}, [16] = {15}, [17] = {16}, [18] = {17},
+    [19] = {17},       [20] = {17},    [21] = {17}, [22] = {17}, [23] = {22}, [24] = {23},
+    [25] = {24},
+};
+/* The step a 公示 must follow (it is posted for this round, not an earlier one). */
+static const int notice_after[DEV_NSTEPS + 1] = {[3] = 2, [7] = 3, [13] = 12, [23] = 22};
+
+static void cn(dev_day d, char out[24]) { dev_day_cn(d, out); }
+
+static void blockf(struct dev_window *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void blockf(struct dev_window *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->blocked, sizeof w->blocked, fmt, ap);
+    va_end(ap);
+    w->open = false;
+}
+
+/* The latest notice for step s posted on or after `after`, or NULL. */
+static const struct dev_notice *notice_for(const struct dev_ctx *ctx, int s, dev_day after)
+{
+    const struct dev_notice *best = NULL;
+    for (size_t i = 0; i < ctx->nnotices; i++) {
+        const struct dev_notice *n = &ctx->notices[i];
+        if (n->step == s && (after == DEV_NO_DAY || n->starts_on >= after) &&
+            (!best || n->starts_on >= best->starts_on))
+            best = n;
+    }
+    return best;
+}
+
+/* Window of a step, plus the reason its earliest day is what it is. */
+static void window(const struct dev_state *st, const struct dev_ctx *ctx, int s, bool imported, struct dev_window *w,
+                   char why[300])
+{
+    memset(w, 0, sizeof *w);
+    w->open = true;
+    w->earliest = w->due = w->warn = DEV_NO_DAY;
+    why[0] = 0;
+    const struct dev_step_def *def = dev_step_def(s);
+    char d1[24], d2[24];
+    if (!def || s == 0)
+        return;
+    if (st->stopped) {
+        blockf(w, "该发展档案已终止（%s），不能再办理", dev_decision_label(st->stop_kind));
+        return;
+    }
+    if (!(def->flags & DEV_F_REPEAT) && dev_done(st, s)) {
+        blockf(w, "第%d步“%s”已办理；如有错误，请更正原记录", s, def->name);
+        return;
+    }
+    if ((def->flags & DEV_F_REPEAT) && dev_state_stage(st) > def->stage) {
+        blockf(w, "已进入“%s”阶段，不再办理“%s”", dev_stage_name(dev_state_stage(st)), def->name);
+        return;
+    }
+    for (int i = 0; i < 5 && reqs[s][i]; i++) {
+        int q = reqs[s][i];
+        if (!dev_done(st, q)) {
+            const struct dev_step_def *qd = dev_step_def(q);
+            if (q == 24 || q == 17 || q == 13 || q == 10)
+                blockf(w, "须先完成第%d步“%s”（且结论为%s）", q, qd->name, dev_decision_label(qd->decisions[0]));
+            else if (q == 23)
+                blockf(w, "须先由支部大会通过转正、延长预备期或取消资格的决议（第23步）");
+            else
+                blockf(w, "须先完成第%d步“%s”", q, qd->name);
+            return;
+        }
+        if (st->at[q] != DEV_NO_DAY && (w->earliest == DEV_NO_DAY || st->at[q] > w->earliest)) {
+            w->earliest = st->at[q];
+            cn(st->at[q], d1);
+            snprintf(why, 300, "须在第%d步“%s”（%s）之后办理", q, dev_step_def(q)->name, d1);
+        }
+    }
+    /* 24 approves a passed resolution; 25 follows an approved 转正 */
+    if (s == 24 && !st->full_proposal[0]) {
+        blockf(w, "支部大会的转正决议未获通过，须重新讨论（第23步）");
+        return;
+    }
+    if (s == 25 && st->full_on == DEV_NO_DAY) {
+        blockf(w, "须先经上级党委批准转正（第24步）");
+        return;
+    }
+    dev_day e = DEV_NO_DAY;
+    char ewhy[300] = "";
+    switch (s) {
+    case 1:
+        if (ctx->birth == DEV_NO_DAY) {
+            blockf(w, "名册中缺少出生日期，无法核对是否年满18周岁；请先在党员名册中补充出生日期");
+            return;
+        }
+        e = dev_add_years(ctx->birth, 18);
+        cn(e, d1);
+        snprintf(ewhy, sizeof ewhy, "递交入党申请书须年满18周岁：%s年满18周岁", d1);
+        break;
+    case 2:
+        if (st->at[1] != DEV_NO_DAY) {
+            w->due = dev_add_months(st->at[1], 1);
+            w->warn = w->due - 7;
+        }
+        break;
+    case 6:
+        if (st->last_assessment != DEV_NO_DAY) {
+            w->due = dev_add_months(st->last_assessment, 6);
+            w->warn = w->due - 30;
+        }
+        break;
+    case 7:
+        if (st->at[3] != DEV_NO_DAY) {
+            e = dev_add_years(st->at[3], 1);
+            cn(st->at[3], d1);
+            cn(e, d2);
+            snprintf(ewhy, sizeof ewhy, "确定为发展对象须经过一年以上的培养考察：%s确定为入党积极分子，满一年为%s", d1,
+                     d2);
+        }
+        break;
+    case 17:
+        if (st->resolution != DEV_NO_DAY) {
+            w->due = dev_add_months(st->resolution, 3);
+            w->warn = dev_add_months(st->resolution, 2);
+        }
+        break;
+    case 21:
+        if (st->last_prob_assessment != DEV_NO_DAY) {
+            w->due = dev_add_months(st->last_prob_assessment, 6);
+            w->warn = w->due - 30;
+        }
+        break;
+    case 22:
+        if (st->probation_until != DEV_NO_DAY) {
+            e = dev_add_months(st->probation_until, -1);
+            cn(st->probation_until, d1);
+            snprintf(ewhy, sizeof ewhy, "预备期满（%s）前一个月起方可提出转正申请", d1);
+        }
+        break;
+    case 23:
+        if (st->probation_until != DEV_NO_DAY) {
+            e = st->probation_until;
+            cn(e, d1);
+            snprintf(ewhy, sizeof ewhy, "预备期%s满，期满后方可讨论转正", d1);
+        }
+        break;
+    case 24:
+        if (st->at[23] != DEV_NO_DAY) {
+            w->due = dev_add_months(st->at[23], 3);
+            w->warn = dev_add_months(st->at[23], 2);
+        }
+        break;
+    default:
+        break;
+    }
+    if (e != DEV_NO_DAY && (w->earliest == DEV_NO_DAY || e >= w->earliest)) {
+        w->earliest = e;
+        memcpy(why, ewhy, sizeof ewhy);
+    }
+    /* a 公示 held before the platform is not on record: imports skip it */
+    if ((ctx->notice_steps & (1u << s)) && !imported) {
+        int after = notice_after[s];
+        const struct dev_notice *n = notice_for(ctx, s, after ? st->at[after] : DEV_NO_DAY);
+        if (!n || n->working_days < ctx->notice_days) {
+            blockf(w, "须先公示，公示期不少于%d个工作日", ctx->notice_days);
+            return;
+        }
+        if (w->earliest == DEV_NO_DAY || n->ends_on + 1 > w->earliest) {
+            w->earliest = n->ends_on + 1;
+            cn(n->starts_on, d1);
+            cn(n->ends_on, d2);
+            snprintf(why, 300, "须在公示期满后办理：公示自%s起%d个工作日，至%s期满", d1, n->working_days, d2);
+        }
+    }
+}
+
+void dev_window_of(const struct dev_state *st, const struct dev_ctx *ctx, int s, struct dev_window *w)
+{
+    char why[300];
+    window(st, ctx, s, false, w, why);
+}
+
+/* ---------------------------------------------------------------- checks */
+
+static int refuse(struct dev_verdict *v, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int refuse(struct dev_verdict *v, int code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->message, sizeof v->message, fmt, ap);
+    va_end(ap);
+    v->field = field;
+    v->code = code;
+    return code;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (int i = 0; list && list[i]; i++)
+        if (strcmp(list[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* 集中培训 within the year before `on`: days from trainings, hours from
+ * trainings and organisational-life study. */
+static void training_totals(const struct dev_state *st, const struct dev_ctx *ctx, dev_day on, double *days,
+                            double *hours, double *life_hours)
+{
+    dev_day from = dev_add_years(on, -1);
+    *days = *hours = *life_hours = 0;
+    for (int i = 0; i < st->ntrain; i++)
+        if (st->train_day[i] >= from && st->train_day[i] <= on) {
+            *days += st->train_days[i];
+            *hours += st->train_hours[i];
+        }
+    for (size_t i = 0; i < ctx->nstudy; i++)
+        if (ctx->study[i].day >= from && ctx->study[i].day <= on)
+            *life_hours += ctx->study[i].hours;
+    *hours += *life_hours;
+}
+
+static int check_stop(const struct dev_state *st, const struct dev_rec *rec, struct dev_verdict *v)
+{
+    static const char *const kinds[] = {"withdrawn", "disqualified", NULL};
+    char d1[24];
+    if (st->stopped)
+        return refuse(v, DJ_ECONFLICT, "step", "该发展档案已终止");
+    if (st->full_on != DEV_NO_DAY || dev_done(st, 17))
+        return refuse(v, DJ_ECONFLICT, "step",
+                      "已是党员，不能终止发展档案；取消预备党员资格须经支部大会讨论和上级党委审批（第23、24步）");
+    if (!in_list(kinds, rec->decision))
+        return refuse(v, DJ_EINVAL, "decision", "终止原因只能是“本人撤回申请”或“不再列为培养对象”");
+    if (st->at[1] != DEV_NO_DAY && rec->on < st->at[1]) {
+        cn(st->at[1], d1);
+        return refuse(v, DJ_EUNPROCESSABLE, "on_date", "终止日期不能早于递交入党申请书之日（%s）", d1);
+    }
+    return DJ_OK;
+}
+
+/* Evidence of a new record: people, declaration, organ, notice, vote, training. */
+static int check_evidence(const struct dev_state *st, const struct dev_ctx *ctx, const struct dev_rec *rec,
+                          struct dev_verdict *v)
+{
+    const char *field = NULL;
+    switch (rec->step) {
+    case 3:
+        if (!rec->organ || (strcmp(rec->organ, "committee") != 0 && strcmp(rec->organ, "assembly") != 0))
+            return refuse(v, DJ_EINVAL, "organ", "请选择由支部委员会还是支部党员大会研究确定");
+        if (strcmp(rec->organ, "committee") == 0 && !ctx->has_committee)
+            return refuse(v, DJ_EUNPROCESSABLE, "organ", "本支部未设支部委员会，入党积极分子应由支部党员大会研究确定");
+        break;
+    case 5:
+        if (rec->people < 1 || rec->people > 2)
+            return refuse(v, DJ_EUNPROCESSABLE, "people", "培养联系人应为一至两名正式党员");
+        if (!rec->people_full)
+            return refuse(v, DJ_EUNPROCESSABLE, "people", "培养联系人须是正式党员，且不能是本人");
+        break;
+    case 9:
+        if (rec->people != 2)
+            return refuse(v, DJ_EUNPROCESSABLE, "people", "入党介绍人须为两名正式党员");
+        if (!rec->people_full)
+            return refuse(v, DJ_EUNPROCESSABLE, "people", "入党介绍人须是正式党员，且不能是本人");
+        if (!rec->declaration)
+            return refuse(v, DJ_EUNPROCESSABLE, "declaration", "请记录入党介绍人关于与发展对象无亲属关系的声明");
+        break;
+    case 11:
+        if (rec->train_days <= 0 && rec->train_hours <= 0)
+            return refuse(v, DJ_EINVAL, "training", "请填写培训天数或学时");
+        break;
+    case 15:
+    case 23:
+        if (!rec->has_vote)
+            return refuse(v, DJ_EINVAL, "vote", "请填写表决情况：应到、实到有表决权的正式党员人数及赞成、反对、弃权票数");
+        {
+            const char *why = dev_vote_invalid(&rec->vote, &field);
+            if (why)
+                return refuse(v, DJ_EINVAL, field, "%s", why);
+        }
+        if (!dev_vote_quorum(&rec->vote))
+            return refuse(v, DJ_EUNPROCESSABLE, "vote.present",
+                          "到会有表决权的正式党员须超过应到人数的一半：应到%d人，须至少%d人到会，实到%d人，会议不能表决",
+                          rec->vote.voting_members, rec->vote.voting_members / 2 + 1, rec->vote.present);
+        break;
+    default:
+        break;
+    }
+    if ((ctx->notice_steps & (1u << rec->step)) && !rec->notice_clear)
+        return refuse(v, DJ_EUNPROCESSABLE, "notice_clear", "请确认公示期满且无异议（有异议的须调查核实后重新公示）");
+    (void)st;
+    return DJ_OK;
+}
+
+/* Rules that depend on dates and hold on every replay. */
+static int check_dated(const struct dev_state *st, const struct dev_ctx *ctx, const struct dev_rec *rec,
+                       struct dev_verdict *v)
+{
+    char d1[24], d2[24];
+    if (rec->step == 7 && !rec->imported && rec->step >= st->legacy_before) {
+        if (st->last_assessment != DEV_NO_DAY && dev_add_months(st->last_assessment, 6) < rec->on) {
+            cn(st->last_assessment, d1);
+            cn(dev_add_months(st->last_assessment, 6), d2);
+            return refuse(v, DJ_EUNPROCESSABLE, "on_date",
+                          "培养考察每半年至少一次：最近一次考察在%s，%s前应再考察一次（第6步）后方可确定为发展对象", d1,
+                          d2);
+        }
+    }
+    if (rec->step == 12 && !rec->imported && rec->step >= st->legacy_before) {
+        double days, hours, life;
+        training_totals(st, ctx, rec->on, &days, &hours, &life);
+        if (days < 3 && hours < 24)
+            return refuse(v, DJ_EUNPROCESSABLE, "on_date",
+                          "集中培训一般不少于3天或24学时（一年内有效）：近一年已培训%.1f天、%.1f学时（其中组织生活学习%.1f学时）",
+                          days, hours, life);
+    }
+    if (rec->step == 23 && strcmp(rec->decision, "extend") == 0) {
+        if (st->ext_months > 0)
+            return refuse(v, DJ_EUNPROCESSABLE, "decision", "预备期只能延长一次，已延长%d个月", st->ext_months);
+        if (rec->months < 6 || rec->months > 12)
+            return refuse(v, DJ_EUNPROCESSABLE, "months", "延长预备期为6至12个月");
+    }
+    return DJ_OK;
+}
+
+int dev_check(const struct dev_state *st, const struct dev_ctx *ctx, const struct dev_rec *rec, struct dev_verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    char d1[24];
+    if (rec->on > ctx->today)
+        return refuse(v, DJ_EINVAL, "on_date", "办理日期不能晚于今天");
+    if (rec->step == DEV_STEP_STOP)
+        return check_stop(st, rec, v);
+    const struct dev_step_def *def = dev_step_def(rec->step);
+    if (!def)
+        return refuse(v, DJ_EINVAL, "step", "步骤应为1至25");
+    struct dev_window w;
+    char why[300];
+    window(st, ctx, rec->step, rec->imported, &w, why);
+    if (!w.open)
+        return refuse(v, DJ_ECONFLICT, "step", "%s", w.blocked);
+    if (w.earliest != DEV_NO_DAY && rec->on < w.earliest) {
+        cn(w.earliest, d1);
+        return refuse(v, DJ_EUNPROCESSABLE, "on_date", "%s；最早可在%s办理", why[0] ? why : def->rule, d1);
+    }
+    if (w.due != DEV_NO_DAY && rec->on > w.due && !rec->late_reason) {
+        cn(w.due, d1);
+        return refuse(v, DJ_EUNPROCESSABLE, "late_reason", "%s应在%s前办理，已逾期；逾期办理须说明原因", def->name, d1);
+    }
+    if (def->decisions ? !in_list(def->decisions, rec->decision) : rec->decision[0] != 0)
+        return refuse(v, DJ_EINVAL, "decision", def->decisions ? "请选择“%s”的结论" : "“%s”没有结论项", def->name);
+    if (!rec->verified && !rec->imported) {
+        int rc = check_evidence(st, ctx, rec, v);
+        if (rc)
+            return rc;
+    }
+    return check_dated(st, ctx, rec, v);
+}
+
+static bool positive(const struct dev_rec *rec)
+{
+    const struct dev_step_def *def = dev_step_def(rec->step);
+    if (!def->decisions)
+        return true;
+    if (rec->step == 23)
+        return strcmp(rec->decision, "failed") != 0;
+    return strcmp(rec->decision, def->decisions[0]) == 0;
+}
+
+void dev_apply(struct dev_state *st, const struct dev_rec *rec)
+{
+    int s = rec->step;
+    if (s == DEV_STEP_STOP) {
+        st->stopped = true;
+        snprintf(st->stop_kind, sizeof st->stop_kind, "%s", rec->decision);
+        st->stopped_on = rec->on;
+        return;
+    }
+    st->count[s]++;
+    snprintf(st->decision[s], sizeof st->decision[s], "%s", rec->decision);
+    bool ok = positive(rec);
+    if (ok && (st->at[s] == DEV_NO_DAY || rec->on >= st->at[s]))
+        st->at[s] = rec->on;
+    switch (s) {
+    case 3:
+    case 6:
+        if (st->last_assessment == DEV_NO_DAY || rec->on > st->last_assessment)
+            st->last_assessment = rec->on;
+        break;
+    case 11:
+        if (st->ntrain < DEV_MAX_TRAININGS) {
+            st->train_day[st->ntrain] = rec->on;
+            st->train_days[st->ntrain] = rec->train_days;
+            st->train_hours[st->ntrain] = rec->train_hours;
+            st->ntrain++;
+        }
+        break;
+    case 15:
+        if (ok)
+            st->resolution = rec->on;
+        break;
+    case 17:
+    case 21:
+        if (s == 17 && ok && st->resolution != DEV_NO_DAY)
+            st->probation_until = dev_add_years(st->resolution, 1);
+        if (ok && (st->last_prob_assessment == DEV_NO_DAY || rec->on > st->last_prob_assessment))
+            st->last_prob_assessment = rec->on;
+        break;
+    case 23:
+        if (ok) {
+            snprintf(st->full_proposal, sizeof st->full_proposal, "%s", rec->decision);
+            st->ext_proposal = rec->months;
+        }
+        break;
+    case 24:
+        if (!ok || !st->full_proposal[0]) {
+            reset_step(st, 23); /* refused: the branch discusses again */
+            st->at[24] = DEV_NO_DAY;
+            st->full_proposal[0] = 0;
+        } else if (strcmp(st->full_proposal, "full") == 0) {
+            st->full_on = st->probation_until;
+        } else if (strcmp(st->full_proposal, "extend") == 0) {
+            st->ext_months = st->ext_proposal;
+            st->probation_until = dev_add_months(st->probation_until, st->ext_months);
+            /* a new round: application, 公示, vote and approval again at its end */
+            reset_step(st, 22);
+            reset_step(st, 23);
+            reset_step(st, 24);
+            st->full_proposal[0] = 0;
+        } else {
+            st->stopped = true;
+            snprintf(st->stop_kind, sizeof st->stop_kind, "cancelled");
+            st->stopped_on = rec->on;
+        }
+        st->ext_proposal = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+int dev_replay(const struct dev_rec *recs, size_t n, const struct dev_ctx *ctx, struct dev_state *st,
+               struct dev_verdict *v, size_t *bad)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = dev_check(st, ctx, &recs[i], v);
+        if (rc) {
+            if (bad)
+                *bad = i;
+            return rc;
+        }
+        dev_apply(st, &recs[i]);
+    }
+    return DJ_OK;
+}
+
+int dev_next(const struct dev_state *st, const struct dev_ctx *ctx, struct dev_window *w)
+{
+    memset(w, 0, sizeof *w);
+    w->earliest = w->due = w->warn = DEV_NO_DAY;
+    if (st->stopped)
+        return 0;
+    for (int s = 1; s <= DEV_NSTEPS; s++) {
+        /* 21 recurs through the probation (a to-do, not the next step); 6 and 11 are next until done once */
+        if (s == 21 || ((steps[s].flags & DEV_F_REPEAT) ? st->count[s] > 0 || s < st->legacy_before : dev_done(st, s)))
+            continue;
+        struct dev_window x;
+        dev_window_of(st, ctx, s, &x);
+        if (x.open || strstr(x.blocked, "公示")) {
+            *w = x;
+            return s;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- flags */
+
+static void flag(struct dev_flag *out, int *n, const char *code, bool overdue, dev_day day, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void flag(struct dev_flag *out, int *n, const char *code, bool overdue, dev_day day, const char *fmt, ...)
+{
+    if (*n >= DEV_MAX_FLAGS)
+        return;
+    struct dev_flag *f = &out[(*n)++];
+    f->code = code;
+    f->overdue = overdue;
+    f->day = day;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    va_end(ap);
+}
+
+/* A deadline: overdue after due, a warning from warn. */
+static void deadline(struct dev_flag *out, int *n, dev_day today, dev_day warn, dev_day due, const char *warn_code,
+                     const char *over_code, const char *what)
+{
+    char d[24];
+    cn(due, d);
+    if (today > due)
+        flag(out, n, over_code, true, due, "%s已逾期：应在%s前办理，已超过%lld天", what, d, (long long)(today - due));
+    else if (today >= warn)
+        flag(out, n, warn_code, false, due, "%s将到期：应在%s前办理，还剩%lld天", what, d, (long long)(due - today));
+}
+
+int dev_flags(const struct dev_state *st, const struct dev_ctx *ctx, struct dev_flag out[DEV_MAX_FLAGS])
+{
+    int n = 0;
+    dev_day today = ctx->today;
+    if (st->stopped || st->full_on != DEV_NO_DAY)
+        return 0;
+    if (st->at[1] != DEV_NO_DAY && !dev_done(st, 2)) {
+        dev_day due = dev_add_months(st->at[1], 1);
+        deadline(out, &n, today, due - 7, due, "talk_due", "talk_overdue", "入党申请人谈话");
+    }
+    if (dev_done(st, 3) && !dev_done(st, 7) && st->last_assessment != DEV_NO_DAY) {
+        dev_day due = dev_add_months(st->last_assessment, 6);
+        deadline(out, &n, today, due - 30, due, "assessment_due", "assessment_overdue", "入党积极分子半年考察");
+    }
+    if (st->resolution != DEV_NO_DAY && !dev_done(st, 17))
+        deadline(out, &n, today, dev_add_months(st->resolution, 2), dev_add_months(st->resolution, 3),
+                 "approval_warning", "approval_overdue", "上级党委审批（接收预备党员）");
+    if (dev_done(st, 17) && st->probation_until != DEV_NO_DAY) {
+        char d[24];
+        cn(st->probation_until, d);
+        if (st->full_proposal[0] && st->at[23] != DEV_NO_DAY)
+            deadline(out, &n, today, dev_add_months(st->at[23], 2), dev_add_months(st->at[23], 3),
+                     "approval_warning", "approval_overdue", "上级党委审批（转正）");
+        else if (today > st->probation_until)
+            flag(out, &n, "probation_ended", true, st->probation_until,
+                 "预备期已于%s期满，尚未讨论转正或延长预备期", d);
+        else if (today >= dev_add_months(st->probation_until, -1))
+            flag(out, &n, "probation_ending", false, st->probation_until, "预备期将于%s期满，请提出转正申请并准备讨论转正",
+                 d);
+        if (st->last_prob_assessment != DEV_NO_DAY && today <= st->probation_until) {
+            dev_day due = dev_add_months(st->last_prob_assessment, 6);
+            if (due < st->probation_until)
+                deadline(out, &n, today, due - 30, due, "assessment_due", "assessment_overdue", "预备党员半年考察");
+        }
+    }
+    return n;
+}
