@@ -7,6 +7,7 @@
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../dashboard/dashboard.h"
+#include "../development/development.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
@@ -40,6 +41,9 @@ int app_demo_load(db_conn *c, const char *password)
         rc = assess_demo_load(c, hash);
     if (rc == DJ_OK)
         rc = dashboard_demo_load(c, hash);
+    /* 发展党员: a file for everyone the roster shows on the way */
+    if (rc == DJ_OK)
+        rc = development_demo_load(c, hash);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     free(hash);
     return rc;

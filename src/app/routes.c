@@ -5,6 +5,7 @@
 #include "../core/http.h"
 #include "../core/todo.h"
 #include "../dashboard/dashboard.h"
+#include "../development/development.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
@@ -37,4 +38,7 @@ void app_routes_register(void)
     dj_routes_add(assess_routes);
 
     dj_routes_add(dashboard_routes);
+
+    dj_routes_add(development_routes);
+    development_todos_register();
 }

@@ -365,7 +365,9 @@ static void window(const struct dev_state *st, const struct dev_ctx *ctx, int s,
         blockf(w, "该发展档案已终止（%s），不能再办理", dev_decision_label(st->stop_kind));
         return;
     }
-    if (!(def->flags & DEV_F_REPEAT) && dev_done(st, s)) {
+    /* an import dates a step the platform counts as done before it */
+    bool legacy_dated = imported && s < st->legacy_before && st->at[s] == DEV_NO_DAY;
+    if (!(def->flags & DEV_F_REPEAT) && dev_done(st, s) && !legacy_dated) {
         blockf(w, "第%d步“%s”已办理；如有错误，请更正原记录", s, def->name);
         return;
     }
@@ -391,6 +393,14 @@ static void window(const struct dev_state *st, const struct dev_ctx *ctx, int s,
             snprintf(why, 300, "须在第%d步“%s”（%s）之后办理", q, dev_step_def(q)->name, d1);
         }
     }
+    /* an imported milestone is never dated before an earlier one */
+    for (int q = 1; imported && q < s; q++)
+        if (!(steps[q].flags & DEV_F_REPEAT) && st->at[q] != DEV_NO_DAY &&
+            (w->earliest == DEV_NO_DAY || st->at[q] > w->earliest)) {
+            w->earliest = st->at[q];
+            cn(st->at[q], d1);
+            snprintf(why, 300, "须在第%d步“%s”（%s）之后", q, dev_step_def(q)->name, d1);
+        }
     /* 24 approves a passed resolution; 25 follows an approved 转正 */
     if (s == 24 && !st->full_proposal[0]) {
         blockf(w, "支部大会的转正决议未获通过，须重新讨论（第23步）");
@@ -435,6 +445,9 @@ static void window(const struct dev_state *st, const struct dev_ctx *ctx, int s,
         break;
     case 17:
         if (st->resolution != DEV_NO_DAY) {
+            e = st->resolution;
+            cn(e, d1);
+            snprintf(ewhy, sizeof ewhy, "审批须在支部大会通过决议（%s）之后", d1);
             w->due = dev_add_months(st->resolution, 3);
             w->warn = dev_add_months(st->resolution, 2);
         }
@@ -807,52 +820,74 @@ static void flag(struct dev_flag *out, int *n, const char *code, bool overdue, d
     va_end(ap);
 }
 
-/* A deadline: overdue after due, a warning from warn. */
-static void deadline(struct dev_flag *out, int *n, dev_day today, dev_day warn, dev_day due, const char *warn_code,
-                     const char *over_code, const char *what)
+/* The flag code of a deadline: talk_due/talk_overdue, assessment_due/…, approval_warning/…. */
+static const char *flag_code(const char *base, bool overdue)
 {
-    char d[24];
-    cn(due, d);
-    if (today > due)
-        flag(out, n, over_code, true, due, "%s已逾期：应在%s前办理，已超过%lld天", what, d, (long long)(today - due));
-    else if (today >= warn)
-        flag(out, n, warn_code, false, due, "%s将到期：应在%s前办理，还剩%lld天", what, d, (long long)(due - today));
+    if (strcmp(base, "talk") == 0)
+        return overdue ? "talk_overdue" : "talk_due";
+    if (strcmp(base, "assessment") == 0)
+        return overdue ? "assessment_overdue" : "assessment_due";
+    return overdue ? "approval_overdue" : "approval_warning";
 }
 
-int dev_flags(const struct dev_state *st, const struct dev_ctx *ctx, struct dev_flag out[DEV_MAX_FLAGS])
+int dev_deadlines(const struct dev_state *st, struct dev_deadline out[DEV_MAX_FLAGS])
 {
     int n = 0;
-    dev_day today = ctx->today;
+#define ADD(c, w, d, x)                                                                                                \
+    do {                                                                                                               \
+        if (n < DEV_MAX_FLAGS)                                                                                         \
+            out[n++] = (struct dev_deadline){c, w, d, x};                                                              \
+    } while (0)
     if (st->stopped || st->full_on != DEV_NO_DAY)
         return 0;
     if (st->at[1] != DEV_NO_DAY && !dev_done(st, 2)) {
         dev_day due = dev_add_months(st->at[1], 1);
-        deadline(out, &n, today, due - 7, due, "talk_due", "talk_overdue", "入党申请人谈话");
+        ADD("talk", due - 7, due, "入党申请人谈话");
     }
     if (dev_done(st, 3) && !dev_done(st, 7) && st->last_assessment != DEV_NO_DAY) {
         dev_day due = dev_add_months(st->last_assessment, 6);
-        deadline(out, &n, today, due - 30, due, "assessment_due", "assessment_overdue", "入党积极分子半年考察");
+        ADD("assessment", due - 30, due, "入党积极分子半年考察");
     }
     if (st->resolution != DEV_NO_DAY && !dev_done(st, 17))
-        deadline(out, &n, today, dev_add_months(st->resolution, 2), dev_add_months(st->resolution, 3),
-                 "approval_warning", "approval_overdue", "上级党委审批（接收预备党员）");
+        ADD("approval", dev_add_months(st->resolution, 2), dev_add_months(st->resolution, 3),
+            "上级党委审批（接收预备党员）");
     if (dev_done(st, 17) && st->probation_until != DEV_NO_DAY) {
-        char d[24];
-        cn(st->probation_until, d);
         if (st->full_proposal[0] && st->at[23] != DEV_NO_DAY)
-            deadline(out, &n, today, dev_add_months(st->at[23], 2), dev_add_months(st->at[23], 3),
-                     "approval_warning", "approval_overdue", "上级党委审批（转正）");
-        else if (today > st->probation_until)
-            flag(out, &n, "probation_ended", true, st->probation_until,
-                 "预备期已于%s期满，尚未讨论转正或延长预备期", d);
-        else if (today >= dev_add_months(st->probation_until, -1))
-            flag(out, &n, "probation_ending", false, st->probation_until, "预备期将于%s期满，请提出转正申请并准备讨论转正",
-                 d);
-        if (st->last_prob_assessment != DEV_NO_DAY && today <= st->probation_until) {
+            ADD("approval", dev_add_months(st->at[23], 2), dev_add_months(st->at[23], 3), "上级党委审批（转正）");
+        else
+            ADD("probation", dev_add_months(st->probation_until, -1), st->probation_until, "预备期满讨论转正");
+        if (st->last_prob_assessment != DEV_NO_DAY) {
             dev_day due = dev_add_months(st->last_prob_assessment, 6);
             if (due < st->probation_until)
-                deadline(out, &n, today, due - 30, due, "assessment_due", "assessment_overdue", "预备党员半年考察");
+                ADD("assessment", due - 30, due, "预备党员半年考察");
         }
+    }
+#undef ADD
+    return n;
+}
+
+int dev_flags(const struct dev_state *st, const struct dev_ctx *ctx, struct dev_flag out[DEV_MAX_FLAGS])
+{
+    struct dev_deadline dl[DEV_MAX_FLAGS];
+    int nd = dev_deadlines(st, dl), n = 0;
+    dev_day today = ctx->today;
+    for (int i = 0; i < nd; i++) {
+        char d[24];
+        dev_day_cn(dl[i].due, d);
+        if (strcmp(dl[i].code, "probation") == 0) {
+            if (today > dl[i].due)
+                flag(out, &n, "probation_ended", true, dl[i].due, "预备期已于%s期满，尚未讨论转正或延长预备期", d);
+            else if (today >= dl[i].warn)
+                flag(out, &n, "probation_ending", false, dl[i].due,
+                     "预备期将于%s期满，请提出转正申请并准备讨论转正", d);
+            continue;
+        }
+        if (today > dl[i].due)
+            flag(out, &n, flag_code(dl[i].code, true), true, dl[i].due, "%s已逾期：应在%s前办理，已超过%lld天",
+                 dl[i].what, d, (long long)(today - dl[i].due));
+        else if (today >= dl[i].warn)
+            flag(out, &n, flag_code(dl[i].code, false), false, dl[i].due, "%s将到期：应在%s前办理，还剩%lld天",
+                 dl[i].what, d, (long long)(dl[i].due - today));
     }
     return n;
 }

@@ -245,6 +245,17 @@ int dev_replay(const struct dev_rec *recs, size_t n, const struct dev_ctx *ctx, 
 /* The step to do next (0 when none: finished or stopped) and its window. */
 int dev_next(const struct dev_state *st, const struct dev_ctx *ctx, struct dev_window *w);
 
+/* The deadlines that run for a state, whatever the day: talk (a month after
+ * the application), assessment (six months after the last), approval (three
+ * months after a resolution, warned at two), probation (its end, warned a
+ * month before). */
+struct dev_deadline {
+    const char *code;  /* talk, assessment, approval, probation */
+    dev_day warn, due;
+    const char *what;  /* Chinese */
+};
+int dev_deadlines(const struct dev_state *st, struct dev_deadline out[8]);
+
 /* Warnings and overdue flags on ctx->today. */
 #define DEV_MAX_FLAGS 8
 struct dev_flag {
