@@ -294,6 +294,9 @@ static int replay_corrected(dj_arena *a, const struct dev_app *app, const struct
     dev_state_init(&st, app->legacy_before);
     int rc = dev_replay(recs, n, &app->ctx, &st, &v, &bad);
     if (rc) {
+        /* a correction that breaks the history breaks a rule, whatever the step's own refusal was */
+        if (rc == DJ_ECONFLICT)
+            rc = DJ_EUNPROCESSABLE;
         char d[24];
         dev_day_cn(recs[bad].on, d);
         const struct dev_step_def *def = dev_step_def(recs[bad].step);
