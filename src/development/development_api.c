@@ -132,14 +132,15 @@ static void decorate(json_t *o, dev_day today)
 static int dev_list(dj_req *r)
 {
     struct dev_page_args {
-        int64_t stage, overdue;
+        int64_t stage, overdue, person;
     } x;
     struct dj_page pg;
     const char *like;
     int rc = dj_page_parse(r, &pg);
     if (rc || (rc = org_like(r, "development.read", &like)) ||
         (rc = dj_query_int(r, "stage", 0, 0, DEV_STAGE_DONE, &x.stage)) ||
-        (rc = dj_query_int(r, "overdue", 0, 0, 1, &x.overdue)))
+        (rc = dj_query_int(r, "overdue", 0, 0, 1, &x.overdue)) ||
+        (rc = dj_query_int(r, "person", 0, 0, INT64_MAX, &x.person)))
         return rc;
     const char *state = dj_query(r, "state");
     if (!state || !*state)
@@ -157,22 +158,22 @@ static int dev_list(dj_req *r)
                                         " AND ($3 = 'all' OR a.state = $3)"
                                         " AND ($4 = 0 OR EXISTS (SELECT 1 FROM dev_deadlines d"
                                         " WHERE d.application_id = a.id AND d.due_on < $5))"
-                                        " AND ($6 = '' OR p.name LIKE $6)",
+                                        " AND ($6 = '' OR p.name LIKE $6) AND ($7 = 0 OR a.person_id = $7)",
                                         scope);
     db_conn *c = dj_db(r);
     char *sql = dj_arena_printf(r->arena,
                                 "SELECT COUNT(*) AS n FROM dev_applications a JOIN people p ON p.id = a.person_id"
                                 " JOIN orgs o ON o.id = a.org_id%s",
                                 where);
-    json_t *cnt = db_query_rows_dynamic(c, &rc, sql, "tititt", like, x.stage, state, x.overdue, today, qlike);
+    json_t *cnt = db_query_rows_dynamic(c, &rc, sql, "tititti", like, x.stage, state, x.overdue, today, qlike, x.person);
     if (!cnt)
         return rc;
     int64_t total = dj_jint(json_array_get(cnt, 0), "n", 0);
     json_decref(cnt);
     sql = dj_arena_printf(r->arena, LIST_COLS "%s ORDER BY a.stage, COALESCE(a.due_on, a.next_on, '9999'), a.id"
-                                              " LIMIT $7 OFFSET $8", where);
-    json_t *items = db_query_rows_dynamic(c, &rc, sql, "titittii", like, x.stage, state, x.overdue, today, qlike,
-                                          pg.limit, pg.offset);
+                                              " LIMIT $8 OFFSET $9", where);
+    json_t *items = db_query_rows_dynamic(c, &rc, sql, "titittiii", like, x.stage, state, x.overdue, today, qlike,
+                                          x.person, pg.limit, pg.offset);
     if (!items)
         return rc;
     size_t i;

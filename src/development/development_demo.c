@@ -173,7 +173,7 @@ int development_demo_load(db_conn *c, const char *password_hash)
     json_array_foreach(applicants, i, p) if (rc == DJ_OK)
         rc = walk(&d, dj_jint(p, "id", 0), i == 0 ? D + 620 - 12 : D + 620 - 50, at_step(i == 0 ? 2 : 3));
     /* activists named between 25 and 420 days ago; the 420-day one has had a 公示 and may become a 发展对象 */
-    static const int named[] = {300, 420, 200, 130, 60, 25, 380, 250};
+    static const int named[] = {290, 420, 200, 130, 60, 25, 380, 250};
     json_array_foreach(activists, i, p) if (rc == DJ_OK) {
         int A = named[i % (sizeof named / sizeof named[0])];
         rc = walk(&d, dj_jint(p, "id", 0), D - A + 560, at_step(A >= 400 ? 7 : N7));

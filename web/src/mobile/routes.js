@@ -96,6 +96,18 @@ export default {
       meta: { title: 'life.checkinTitle' },
     },
     {
+      path: 'development',
+      name: 'm-development',
+      component: () => import('./development/MyProgress.vue'),
+      meta: { title: 'development.phone.title' },
+    },
+    {
+      path: 'development/mentees',
+      name: 'm-development-mentees',
+      component: () => import('./development/Mentees.vue'),
+      meta: { title: 'development.phone.menteesTitle' },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),
