@@ -325,6 +325,15 @@ test('import of people part-way, 公示 across 国庆 with 调休, extension of 
     const todos = expect(await secA.get('/api/v1/todos'), 200).items.filter((x) => x.source === 'development');
     assert.ok(todos.some((x) => x.link.id === g.id && /预备期将于2028年12月20日期满/.test(x.detail)), JSON.stringify(todos));
     assert.ok(expect(await secA.get('/api/v1/development?overdue=1'), 200).items.some((x) => x.name === '黄河'));
+    // and 高洁 herself is reminded to apply for 转正, a month before the end
+    sql(srv.db, `INSERT INTO users (login, name, password_hash, person_id, created_at) SELECT 'gao-jie', '高洁', password_hash, ${g.person_id}, '2026-01-01T00:00:00Z' FROM users WHERE login = 'admin';
+      INSERT INTO grants (user_id, role, org_id) SELECT id, 'member', ${ORG.branchA} FROM users WHERE login = 'gao-jie';`);
+    const gao = await as('gao-jie');
+    const own = expect(await gao.get('/api/v1/todos'), 200).items.filter((x) => x.source === 'development');
+    assert.deepEqual(own.map((x) => [x.kind, x.title, x.link.id]), [['development_full_application', '提出转正申请', g.id]]);
+    assert.match(own[0].detail, /2028年12月20日/);
+    const mine = expect(await gao.get('/api/v1/development/me'), 200).application;
+    assert.ok(mine.flags.some((x) => x.code === 'probation_ending'));
 
     // 程远: probation ended 9 October 2026; the 公示 posted on 30 September runs over 国庆 and the 调休 Saturday to 12 October
     const y = byName['程远'].id;

@@ -9,10 +9,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../../src/core/db.h"
 #include "../../src/core/err.h"
+#include "../../src/core/migrate.h"
 #include "../../src/development/development.h"
+#include "../../src/development/development_int.h"
 
 static dev_day D(const char *s)
 {
@@ -574,6 +578,60 @@ static void test_catalogue(void **state)
         assert_true(s >= dev_stage_first(dev_step_def(s)->stage) || dev_step_def(s)->stage == 5);
 }
 
+/* The store against a real (in-memory) SQLite database: an imported probationary
+ * member projected onto the roster, and the day the dues subject asks for. */
+static void test_admitted_on(void **state)
+{
+    (void)state;
+    db_conn *db = db_open(":memory:", NULL);
+    assert_non_null(db);
+    assert_int_equal(dj_migrate(db, false), DJ_OK);
+    assert_int_equal(db_exec_script(db,
+                                    "INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at) VALUES"
+                                    " (1, NULL, 'committee', '机关党委', '/1/', 'x', 'x'),"
+                                    " (2, 1, 'branch', '第一党支部', '/1/2/', 'x', 'x');"
+                                    "INSERT INTO people (id, name, birth_date, org_id, party_status, joined_on, created_at, updated_at) VALUES"
+                                    " (1, '甲', '1996-01-01', 2, 'probationary', '2025-01-01', 'x', 'x'),"
+                                    " (2, '乙', '1996-01-01', 2, 'probationary', '2025-03-01', 'x', 'x'),"
+                                    " (3, '丙', '1996-01-01', 2, 'none', NULL, 'x', 'x');"),
+                     DJ_OK);
+    char day[11];
+    /* a member entered in the roster: their 入党时间 */
+    assert_int_equal(development_admitted_on(db, 2, day), DJ_OK);
+    assert_string_equal(day, "2025-03-01");
+    assert_int_equal(development_admitted_on(db, 3, day), DJ_ENOTFOUND);
+    assert_int_equal(development_admitted_on(db, 99, day), DJ_ENOTFOUND);
+    /* through the pipeline: imported as probationary, resolution on 10 October 2025, approved in December */
+    dj_arena *a = dj_arena_new();
+    struct dev_input first = {.step = 0, .imported = true};
+    struct dev_err e = {0};
+    int64_t app_id = 0, sid = 0;
+    assert_int_equal(db_begin(db), DJ_OK);
+    assert_int_equal(dev_start(db, NULL, a, 1, &first, 21, &app_id, &e), DJ_OK);
+    struct dev_app app;
+    assert_int_equal(dev_app_load(db, a, app_id, &app), DJ_OK);
+    struct dev_input vote = {.step = 15, .on_date = "2025-10-10", .decision = "passed", .imported = true};
+    assert_int_equal(dev_take(db, NULL, a, &app, &vote, &sid, &e), DJ_OK);
+    struct dev_input late = {.step = 17, .on_date = "2026-01-11", .decision = "approved", .imported = true};
+    assert_int_equal(dev_take(db, NULL, a, &app, &late, &sid, &e), DJ_EUNPROCESSABLE); /* more than three months */
+    assert_string_equal(e.field, "late_reason");
+    struct dev_input ok = {.step = 17, .on_date = "2025-12-01", .decision = "approved", .imported = true};
+    assert_int_equal(dev_take(db, NULL, a, &app, &ok, &sid, &e), DJ_OK);
+    assert_int_equal(db_commit(db), DJ_OK);
+    assert_int_equal(development_admitted_on(db, 1, day), DJ_OK);
+    assert_string_equal(day, "2025-10-10");
+    char *row = NULL;
+    assert_int_equal(db_query_text(db, &row, "SELECT party_status || '|' || joined_on || '|' || probation_until FROM people"
+                                              " WHERE id = 1", ""), DJ_OK);
+    assert_string_equal(row, "probationary|2025-10-10|2026-10-10");
+    free(row);
+    /* the history cannot be edited */
+    assert_int_not_equal(db_exec(db, "UPDATE dev_steps SET on_date = '2025-01-01'", ""), DJ_OK);
+    assert_int_not_equal(db_exec(db, "DELETE FROM dev_steps", ""), DJ_OK);
+    dj_arena_free(a);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -591,6 +649,7 @@ int main(void)
         cmocka_unit_test_setup(test_extension, setup_cal),
         cmocka_unit_test_setup(test_stop_and_replay, setup_cal),
         cmocka_unit_test(test_catalogue),
+        cmocka_unit_test(test_admitted_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
