@@ -62,122 +62,6 @@ dev_day dev_full_on_min(dev_day joined_on, int ext_months)
     return dev_add_months(joined_on, 12 + ext_months);
 }
 
-/* ---------------------------------------------------------------- the steps */
-
-static const char *const d_pass[] = {"passed", "failed", NULL};
-static const char *const d_approve[] = {"approved", "rejected", NULL};
-static const char *const d_full[] = {"full", "extend", "cancel", "failed", NULL};
-
-#define C DEV_F_COMMITTEE
-#define R DEV_F_REPEAT
-#define V DEV_F_VOTE
-#define M DEV_F_MENTOR
-#define P DEV_F_PEOPLE
-static const struct dev_step_def steps[DEV_NSTEPS + 1] = {
-    {0, 0, "stop", "终止发展", "申请人撤回申请，或经党组织研究不再列为培养对象的，终止其发展档案并说明原因。", 0, NULL},
-    {1, 1, "apply", "递交入党申请书", "年满18周岁方可递交入党申请书（以递交之日计算）。", 0, NULL},
-    {2, 1, "talk", "党组织派人谈话", "党组织收到入党申请书后，应当在一个月内派人同入党申请人谈话。", 0, NULL},
-    {3, 2, "activist", "推荐和确定入党积极分子",
-     "经党员推荐、群团组织推优，由支部委员会（未设支部委员会的由支部党员大会）研究确定为入党积极分子。", 0, NULL},
-    {4, 2, "activist_filed", "报上级党委备案", "确定入党积极分子后报上级党委备案。", 0, NULL},
-    {5, 2, "contacts", "指定培养联系人", "指定一至两名正式党员作为培养联系人。", P, NULL},
-    {6, 2, "assessment", "培养教育考察", "党支部和培养联系人每半年对入党积极分子进行一次考察，形成书面考察意见。",
-     R | M, NULL},
-    {7, 3, "candidate", "确定发展对象",
-     "经过一年以上培养教育和考察（自确定为入党积极分子之日起满一年方可确定），支部委员会讨论同意；确定前公示。", 0,
-     NULL},
-    {8, 3, "candidate_filed", "报上级党委备案", "确定发展对象后报上级党委备案。", 0, NULL},
-    {9, 3, "sponsors", "确定入党介绍人", "由两名正式党员作入党介绍人，并声明与发展对象无亲属关系。", P, NULL},
-    {10, 3, "review", "进行政治审查", "对发展对象进行政治审查，形成结论性材料；政审合格方可继续。", 0, d_pass},
-    {11, 3, "training", "开展集中培训",
-     "集中培训时间一般不少于3天或24学时，一年内有效；参加组织生活的学习学时计入。", R, NULL},
-    {12, 4, "committee_review", "支部委员会审查",
-     "须已报上级党委备案、确定入党介绍人、政审合格，且近一年集中培训不少于3天或24学时。", 0, NULL},
-    {13, 4, "pre_review", "上级党委预审", "上级党委对发展对象进行预审；预审前公示。由上级党委办理。", C, d_approve},
-    {14, 4, "form", "填写入党志愿书", "预审合格后，发展对象填写入党志愿书。", 0, NULL},
-    {15, 4, "admission_vote", "支部大会讨论",
-     "支部党员大会讨论接收预备党员：到会有表决权的正式党员超过应到人数的一半，赞成票超过应到会有表决权的正式党员的一半方为通过。",
-     V, d_pass},
-    {16, 4, "committee_talk", "上级党委派人谈话", "上级党委审批前，派党委委员或组织员同发展对象谈话。由上级党委办理。", C,
-     NULL},
-    {17, 4, "approval", "上级党委审批",
-     "上级党委自支部大会通过决议之日起三个月内审批（满两个月提醒，超过三个月为逾期）；只能由上级党委审批，支部不得代替。", C,
-     d_approve},
-    {18, 4, "approval_filed", "再上一级党委组织部门备案", "审批后报再上一级党委组织部门备案。", 0, NULL},
-    {19, 5, "grouped", "编入党支部和党小组", "预备党员编入党支部和党小组。", 0, NULL},
-    {20, 5, "oath", "入党宣誓", "组织预备党员面向党旗进行入党宣誓。", 0, NULL},
-    {21, 5, "probation_assessment", "继续教育考察", "对预备党员继续教育考察，每半年考察一次。", R | M, NULL},
-    {22, 5, "full_application", "提出转正申请", "预备期满前一个月起，预备党员主动提出书面转正申请。", 0, NULL},
-    {23, 5, "full_vote", "支部大会讨论",
-     "预备期（自支部大会通过之日起一年）满后，支部党员大会讨论其转正：按期转正、延长预备期（只能一次，6至12个月）或取消预备党员资格；讨论前公示。",
-     V, d_full},
-    {24, 5, "full_approval", "上级党委审批",
-     "上级党委自支部大会决议之日起三个月内审批；只能由上级党委审批，支部不得代替。", C, d_approve},
-    {25, 5, "archived", "材料归档", "入党材料归入本人人事档案。", 0, NULL},
-};
-#undef C
-#undef R
-#undef V
-#undef M
-#undef P
-
-const struct dev_step_def *dev_step_def(int no)
-{
-    return no >= 0 && no <= DEV_NSTEPS ? &steps[no] : NULL;
-}
-
-const struct dev_step_def *dev_step_by_code(const char *code)
-{
-    for (int i = 0; code && i <= DEV_NSTEPS; i++)
-        if (strcmp(steps[i].code, code) == 0)
-            return &steps[i];
-    return NULL;
-}
-
-const char *dev_stage_name(int stage)
-{
-    static const char *const names[] = {"",
-                                        "申请入党",
-                                        "入党积极分子的确定和培养教育",
-                                        "发展对象的确定和考察",
-                                        "预备党员的接收",
-                                        "预备党员的教育考察和转正",
-                                        "已转正"};
-    return stage >= 1 && stage <= DEV_STAGE_DONE ? names[stage] : "已终止";
-}
-
-int dev_stage_first(int stage)
-{
-    static const int first[] = {1, 1, 3, 7, 12, 19, 25};
-    return stage >= 1 && stage <= DEV_STAGE_DONE ? first[stage] : 1;
-}
-
-const char *dev_decision_label(const char *decision)
-{
-    static const struct {
-        const char *code, *label;
-    } labels[] = {{"passed", "通过"},           {"failed", "未通过"},        {"approved", "同意"},
-                  {"rejected", "不同意"},       {"full", "按期转正"},        {"extend", "延长预备期"},
-                  {"cancel", "取消预备党员资格"}, {"withdrawn", "本人撤回申请"}, {"disqualified", "不再列为培养对象"},
-                  {"cancelled", "取消预备党员资格"}};
-    for (size_t i = 0; decision && i < sizeof labels / sizeof labels[0]; i++)
-        if (strcmp(labels[i].code, decision) == 0)
-            return labels[i].label;
-    return decision ? decision : "";
-}
-
-const char *dev_status_label(const char *status)
-{
-    static const struct {
-        const char *code, *label;
-    } labels[] = {{"applicant", "入党申请人"}, {"activist", "入党积极分子"}, {"candidate", "发展对象"},
-                  {"probationary", "预备党员"}, {"full", "正式党员"},      {"none", "群众"}};
-    for (size_t i = 0; status && i < sizeof labels / sizeof labels[0]; i++)
-        if (strcmp(labels[i].code, status) == 0)
-            return labels[i].label;
-    return "";
-}
-
 /* ---------------------------------------------------------------- working days */
 
 /* The calendar's entry for d, or NULL (binary search). */
@@ -349,6 +233,156 @@ static const struct dev_notice *notice_for(const struct dev_ctx *ctx, int s, dev
     return best;
 }
 
+/* Raises w->earliest to d (with its reason) when d is later. */
+static void later(struct dev_window *w, char why[300], dev_day d, const char *reason)
+{
+    if (d != DEV_NO_DAY && (w->earliest == DEV_NO_DAY || d >= w->earliest)) {
+        w->earliest = d;
+        snprintf(why, 300, "%s", reason);
+    }
+}
+
+/* The state a step needs: not stopped, not done already, the steps before it
+ * done (and from the day of the latest of them).  False when blocked. */
+static bool gate(const struct dev_state *st, int s, bool imported, struct dev_window *w, char why[300])
+{
+    const struct dev_step_def *def = dev_step_def(s);
+    char d1[24], r[300];
+    if (st->stopped) {
+        blockf(w, "该发展档案已终止（%s），不能再办理", dev_decision_label(st->stop_kind));
+        return false;
+    }
+    /* an import dates a step the platform counts as done before it */
+    bool legacy_dated = imported && s < st->legacy_before && st->at[s] == DEV_NO_DAY;
+    if (!(def->flags & DEV_F_REPEAT) && dev_done(st, s) && !legacy_dated) {
+        blockf(w, "第%d步“%s”已办理；如有错误，请更正原记录", s, def->name);
+        return false;
+    }
+    if ((def->flags & DEV_F_REPEAT) && dev_state_stage(st) > def->stage) {
+        blockf(w, "已进入“%s”阶段，不再办理“%s”", dev_stage_name(dev_state_stage(st)), def->name);
+        return false;
+    }
+    for (int i = 0; i < 5 && reqs[s][i]; i++) {
+        int q = reqs[s][i];
+        const struct dev_step_def *qd = dev_step_def(q);
+        if (!dev_done(st, q)) {
+            if (q == 24 || q == 17 || q == 13 || q == 10)
+                blockf(w, "须先完成第%d步“%s”（且结论为%s）", q, qd->name, dev_decision_label(qd->decisions[0]));
+            else if (q == 23)
+                blockf(w, "须先由支部大会通过转正、延长预备期或取消资格的决议（第23步）");
+            else
+                blockf(w, "须先完成第%d步“%s”", q, qd->name);
+            return false;
+        }
+        if (st->at[q] != DEV_NO_DAY && (w->earliest == DEV_NO_DAY || st->at[q] > w->earliest)) {
+            cn(st->at[q], d1);
+            snprintf(r, sizeof r, "须在第%d步“%s”（%s）之后办理", q, qd->name, d1);
+            later(w, why, st->at[q], r);
+        }
+    }
+    /* an imported milestone is never dated before an earlier one */
+    for (int q = 1; imported && q < s; q++)
+        if (!(dev_step_def(q)->flags & DEV_F_REPEAT) && st->at[q] != DEV_NO_DAY &&
+            (w->earliest == DEV_NO_DAY || st->at[q] > w->earliest)) {
+            cn(st->at[q], d1);
+            snprintf(r, sizeof r, "须在第%d步“%s”（%s）之后", q, dev_step_def(q)->name, d1);
+            later(w, why, st->at[q], r);
+        }
+    /* 24 approves a passed resolution; 25 follows an approved 转正 */
+    if (s == 24 && !st->full_proposal[0]) {
+        blockf(w, "支部大会的转正决议未获通过，须重新讨论（第23步）");
+        return false;
+    }
+    if (s == 25 && st->full_on == DEV_NO_DAY) {
+        blockf(w, "须先经上级党委批准转正（第24步）");
+        return false;
+    }
+    return true;
+}
+
+/* The intervals of DOMAIN §5: the first allowed day and the deadline of step s. */
+static bool intervals(const struct dev_state *st, const struct dev_ctx *ctx, int s, struct dev_window *w, char why[300])
+{
+    char d1[24], d2[24], r[300];
+    switch (s) {
+    case 1:
+        if (ctx->birth == DEV_NO_DAY) {
+            blockf(w, "名册中缺少出生日期，无法核对是否年满18周岁；请先在党员名册中补充出生日期");
+            return false;
+        }
+        cn(dev_add_years(ctx->birth, 18), d1);
+        snprintf(r, sizeof r, "递交入党申请书须年满18周岁：%s年满18周岁", d1);
+        later(w, why, dev_add_years(ctx->birth, 18), r);
+        break;
+    case 2:
+    case 6:
+    case 21: {
+        /* the talk a month after the application; assessments every six months */
+        dev_day from = s == 2 ? st->at[1] : s == 6 ? st->last_assessment : st->last_prob_assessment;
+        if (from != DEV_NO_DAY) {
+            w->due = dev_add_months(from, s == 2 ? 1 : 6);
+            w->warn = w->due - (s == 2 ? 7 : 30);
+        }
+        break;
+    }
+    case 7:
+        if (st->at[3] != DEV_NO_DAY) {
+            cn(st->at[3], d1);
+            cn(dev_add_years(st->at[3], 1), d2);
+            snprintf(r, sizeof r, "确定为发展对象须经过一年以上的培养考察：%s确定为入党积极分子，满一年为%s", d1, d2);
+            later(w, why, dev_add_years(st->at[3], 1), r);
+        }
+        break;
+    case 17:
+    case 24: {
+        /* the higher committee: within three months of the branch's resolution */
+        dev_day res = s == 17 ? st->resolution : st->at[23];
+        if (res != DEV_NO_DAY) {
+            w->due = dev_add_months(res, 3);
+            w->warn = dev_add_months(res, 2);
+            cn(res, d1);
+            snprintf(r, sizeof r, "审批须在支部大会通过决议（%s）之后", d1);
+            if (s == 17)
+                later(w, why, res, r);
+        }
+        break;
+    }
+    case 22:
+    case 23:
+        if (st->probation_until != DEV_NO_DAY) {
+            cn(st->probation_until, d1);
+            if (s == 22)
+                snprintf(r, sizeof r, "预备期满（%s）前一个月起方可提出转正申请", d1);
+            else
+                snprintf(r, sizeof r, "预备期%s满，期满后方可讨论转正", d1);
+            later(w, why, s == 22 ? dev_add_months(st->probation_until, -1) : st->probation_until, r);
+        }
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+/* The 公示 before step s: posted for this round, long enough, ended before the step. */
+static void notice_bound(const struct dev_state *st, const struct dev_ctx *ctx, int s, struct dev_window *w,
+                         char why[300])
+{
+    char d1[24], d2[24], r[300];
+    int after = notice_after[s];
+    const struct dev_notice *n = notice_for(ctx, s, after ? st->at[after] : DEV_NO_DAY);
+    if (!n || n->working_days < ctx->notice_days) {
+        blockf(w, "须先公示，公示期不少于%d个工作日", ctx->notice_days);
+        return;
+    }
+    if (w->earliest == DEV_NO_DAY || n->ends_on + 1 > w->earliest) {
+        cn(n->starts_on, d1);
+        cn(n->ends_on, d2);
+        snprintf(r, sizeof r, "须在公示期满后办理：公示自%s起%d个工作日，至%s期满", d1, n->working_days, d2);
+        later(w, why, n->ends_on + 1, r);
+    }
+}
+
 /* Window of a step, plus the reason its earliest day is what it is. */
 static void window(const struct dev_state *st, const struct dev_ctx *ctx, int s, bool imported, struct dev_window *w,
                    char why[300])
@@ -357,149 +391,13 @@ static void window(const struct dev_state *st, const struct dev_ctx *ctx, int s,
     w->open = true;
     w->earliest = w->due = w->warn = DEV_NO_DAY;
     why[0] = 0;
-    const struct dev_step_def *def = dev_step_def(s);
-    char d1[24], d2[24];
-    if (!def || s == 0)
+    if (!dev_step_def(s) || s == 0)
         return;
-    if (st->stopped) {
-        blockf(w, "该发展档案已终止（%s），不能再办理", dev_decision_label(st->stop_kind));
+    if (!gate(st, s, imported, w, why) || !intervals(st, ctx, s, w, why))
         return;
-    }
-    /* an import dates a step the platform counts as done before it */
-    bool legacy_dated = imported && s < st->legacy_before && st->at[s] == DEV_NO_DAY;
-    if (!(def->flags & DEV_F_REPEAT) && dev_done(st, s) && !legacy_dated) {
-        blockf(w, "第%d步“%s”已办理；如有错误，请更正原记录", s, def->name);
-        return;
-    }
-    if ((def->flags & DEV_F_REPEAT) && dev_state_stage(st) > def->stage) {
-        blockf(w, "已进入“%s”阶段，不再办理“%s”", dev_stage_name(dev_state_stage(st)), def->name);
-        return;
-    }
-    for (int i = 0; i < 5 && reqs[s][i]; i++) {
-        int q = reqs[s][i];
-        if (!dev_done(st, q)) {
-            const struct dev_step_def *qd = dev_step_def(q);
-            if (q == 24 || q == 17 || q == 13 || q == 10)
-                blockf(w, "须先完成第%d步“%s”（且结论为%s）", q, qd->name, dev_decision_label(qd->decisions[0]));
-            else if (q == 23)
-                blockf(w, "须先由支部大会通过转正、延长预备期或取消资格的决议（第23步）");
-            else
-                blockf(w, "须先完成第%d步“%s”", q, qd->name);
-            return;
-        }
-        if (st->at[q] != DEV_NO_DAY && (w->earliest == DEV_NO_DAY || st->at[q] > w->earliest)) {
-            w->earliest = st->at[q];
-            cn(st->at[q], d1);
-            snprintf(why, 300, "须在第%d步“%s”（%s）之后办理", q, dev_step_def(q)->name, d1);
-        }
-    }
-    /* an imported milestone is never dated before an earlier one */
-    for (int q = 1; imported && q < s; q++)
-        if (!(steps[q].flags & DEV_F_REPEAT) && st->at[q] != DEV_NO_DAY &&
-            (w->earliest == DEV_NO_DAY || st->at[q] > w->earliest)) {
-            w->earliest = st->at[q];
-            cn(st->at[q], d1);
-            snprintf(why, 300, "须在第%d步“%s”（%s）之后", q, dev_step_def(q)->name, d1);
-        }
-    /* 24 approves a passed resolution; 25 follows an approved 转正 */
-    if (s == 24 && !st->full_proposal[0]) {
-        blockf(w, "支部大会的转正决议未获通过，须重新讨论（第23步）");
-        return;
-    }
-    if (s == 25 && st->full_on == DEV_NO_DAY) {
-        blockf(w, "须先经上级党委批准转正（第24步）");
-        return;
-    }
-    dev_day e = DEV_NO_DAY;
-    char ewhy[300] = "";
-    switch (s) {
-    case 1:
-        if (ctx->birth == DEV_NO_DAY) {
-            blockf(w, "名册中缺少出生日期，无法核对是否年满18周岁；请先在党员名册中补充出生日期");
-            return;
-        }
-        e = dev_add_years(ctx->birth, 18);
-        cn(e, d1);
-        snprintf(ewhy, sizeof ewhy, "递交入党申请书须年满18周岁：%s年满18周岁", d1);
-        break;
-    case 2:
-        if (st->at[1] != DEV_NO_DAY) {
-            w->due = dev_add_months(st->at[1], 1);
-            w->warn = w->due - 7;
-        }
-        break;
-    case 6:
-        if (st->last_assessment != DEV_NO_DAY) {
-            w->due = dev_add_months(st->last_assessment, 6);
-            w->warn = w->due - 30;
-        }
-        break;
-    case 7:
-        if (st->at[3] != DEV_NO_DAY) {
-            e = dev_add_years(st->at[3], 1);
-            cn(st->at[3], d1);
-            cn(e, d2);
-            snprintf(ewhy, sizeof ewhy, "确定为发展对象须经过一年以上的培养考察：%s确定为入党积极分子，满一年为%s", d1,
-                     d2);
-        }
-        break;
-    case 17:
-        if (st->resolution != DEV_NO_DAY) {
-            e = st->resolution;
-            cn(e, d1);
-            snprintf(ewhy, sizeof ewhy, "审批须在支部大会通过决议（%s）之后", d1);
-            w->due = dev_add_months(st->resolution, 3);
-            w->warn = dev_add_months(st->resolution, 2);
-        }
-        break;
-    case 21:
-        if (st->last_prob_assessment != DEV_NO_DAY) {
-            w->due = dev_add_months(st->last_prob_assessment, 6);
-            w->warn = w->due - 30;
-        }
-        break;
-    case 22:
-        if (st->probation_until != DEV_NO_DAY) {
-            e = dev_add_months(st->probation_until, -1);
-            cn(st->probation_until, d1);
-            snprintf(ewhy, sizeof ewhy, "预备期满（%s）前一个月起方可提出转正申请", d1);
-        }
-        break;
-    case 23:
-        if (st->probation_until != DEV_NO_DAY) {
-            e = st->probation_until;
-            cn(e, d1);
-            snprintf(ewhy, sizeof ewhy, "预备期%s满，期满后方可讨论转正", d1);
-        }
-        break;
-    case 24:
-        if (st->at[23] != DEV_NO_DAY) {
-            w->due = dev_add_months(st->at[23], 3);
-            w->warn = dev_add_months(st->at[23], 2);
-        }
-        break;
-    default:
-        break;
-    }
-    if (e != DEV_NO_DAY && (w->earliest == DEV_NO_DAY || e >= w->earliest)) {
-        w->earliest = e;
-        memcpy(why, ewhy, sizeof ewhy);
-    }
     /* a 公示 held before the platform is not on record: imports skip it */
-    if ((ctx->notice_steps & (1u << s)) && !imported) {
-        int after = notice_after[s];
-        const struct dev_notice *n = notice_for(ctx, s, after ? st->at[after] : DEV_NO_DAY);
-        if (!n || n->working_days < ctx->notice_days) {
-            blockf(w, "须先公示，公示期不少于%d个工作日", ctx->notice_days);
-            return;
-        }
-        if (w->earliest == DEV_NO_DAY || n->ends_on + 1 > w->earliest) {
-            w->earliest = n->ends_on + 1;
-            cn(n->starts_on, d1);
-            cn(n->ends_on, d2);
-            snprintf(why, 300, "须在公示期满后办理：公示自%s起%d个工作日，至%s期满", d1, n->working_days, d2);
-        }
-    }
+    if ((ctx->notice_steps & (1u << s)) && !imported)
+        notice_bound(st, ctx, s, w, why);
 }
 
 void dev_window_of(const struct dev_state *st, const struct dev_ctx *ctx, int s, struct dev_window *w)
@@ -790,7 +688,7 @@ int dev_next(const struct dev_state *st, const struct dev_ctx *ctx, struct dev_w
         return 0;
     for (int s = 1; s <= DEV_NSTEPS; s++) {
         /* 21 recurs through the probation (a to-do, not the next step); 6 and 11 are next until done once */
-        if (s == 21 || ((steps[s].flags & DEV_F_REPEAT) ? st->count[s] > 0 || s < st->legacy_before : dev_done(st, s)))
+        if (s == 21 || ((dev_step_def(s)->flags & DEV_F_REPEAT) ? st->count[s] > 0 || s < st->legacy_before : dev_done(st, s)))
             continue;
         struct dev_window x;
         dev_window_of(st, ctx, s, &x);

@@ -114,20 +114,10 @@ json_t *dev_stats(db_conn *c, int year, const char *scope_sql, int *err)
 
 /* ---------------------------------------------------------------- XLSX */
 
-int dev_stats_xlsx(const json_t *stats, dj_buf *out)
+/* The sheet with its title and two header rows (kinds over quarters); the
+ * formats of the figures and of the totals. */
+static lxw_worksheet *xlsx_sheet(lxw_workbook *wb, int year, lxw_format **num_out, lxw_format **sum_out)
 {
-    /* libxlsxwriter writes to a file: a private temporary one, read back and removed */
-    char path[] = "/tmp/dj-development-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return DJ_EINTERNAL;
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb) {
-        unlink(path);
-        return DJ_EINTERNAL;
-    }
-    int year = (int)dj_jint(stats, "year", 0);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "发展党员统计");
     lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb), *num = workbook_add_format(wb),
                *sum = workbook_add_format(wb);
@@ -157,6 +147,26 @@ int dev_stats_xlsx(const json_t *stats, dj_buf *out)
     worksheet_set_column(ws, 0, 0, 22, NULL);
     worksheet_set_column(ws, 1, NKINDS * 5, 7, NULL);
     worksheet_freeze_panes(ws, 3, 1);
+    *num_out = num;
+    *sum_out = sum;
+    return ws;
+}
+
+int dev_stats_xlsx(const json_t *stats, dj_buf *out)
+{
+    /* libxlsxwriter writes to a file: a private temporary one, read back and removed */
+    char path[] = "/tmp/dj-development-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return DJ_EINTERNAL;
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb) {
+        unlink(path);
+        return DJ_EINTERNAL;
+    }
+    lxw_format *num, *sum;
+    lxw_worksheet *ws = xlsx_sheet(wb, (int)dj_jint(stats, "year", 0), &num, &sum);
     lxw_row_t row = 3;
     size_t i;
     json_t *b;

@@ -149,33 +149,23 @@ static int take(struct imp *x, int line, const char *col, dj_arena *a, struct de
     return DJ_OK;
 }
 
-static int import_row(struct imp *x, int line, char **v, const int *pos)
+/* The roster person of a row (by 手机号, the 姓名 matching), in the caller's
+ * reach; 0 with the error listed when there is none. */
+static int row_person(struct imp *x, int line, const char *name, const char *phone, int64_t *pid, char path[256])
 {
-#define V(k) (pos[k] >= 0 ? v[pos[k]] : (char *)"")
-    const char *name = V(C_NAME), *phone = V(C_PHONE);
-    if (!*name) {
-        err_add(x, line, heads[C_NAME], "姓名不能为空");
-        return DJ_OK;
-    }
-    const struct stage_def *sd = stage_of(V(C_STAGE));
-    if (!sd) {
-        err_add(x, line, heads[C_STAGE], "阶段“%s”无效，应为入党申请人、入党积极分子、发展对象或预备党员", V(C_STAGE));
-        return DJ_OK;
-    }
     int rc;
+    *pid = 0;
     json_t *p = db_query_row(x->c, &rc,
-                             "SELECT p.id, p.name, p.party_status, o.path, o.id AS org_id FROM people p"
+                             "SELECT p.id, p.name, o.path, o.id AS org_id FROM people p"
                              " LEFT JOIN orgs o ON o.id = p.org_id WHERE p.phone = $1",
                              "t", phone);
     if (!p) {
-        if (rc != DJ_ENOTFOUND)
-            return rc;
-        err_add(x, line, heads[C_PHONE], "名册中没有手机号为“%s”的人员，请先导入名册", phone);
-        return DJ_OK;
+        if (rc == DJ_ENOTFOUND)
+            err_add(x, line, heads[C_PHONE], "名册中没有手机号为“%s”的人员，请先导入名册", phone);
+        return rc == DJ_ENOTFOUND ? DJ_OK : rc;
     }
-    int64_t pid = dj_jint(p, "id", 0), org = dj_jint(p, "org_id", 0);
-    char path[256];
-    snprintf(path, sizeof path, "%s", dj_jstr(p, "path", ""));
+    int64_t id = dj_jint(p, "id", 0), org = dj_jint(p, "org_id", 0);
+    snprintf(path, 256, "%s", dj_jstr(p, "path", ""));
     bool same = strcmp(dj_jstr(p, "name", ""), name) == 0;
     json_decref(p);
     if (!same) {
@@ -199,41 +189,44 @@ static int import_row(struct imp *x, int line, char **v, const int *pos)
         err_add(x, line, heads[C_NAME], "无权为“%s”建立发展档案（不在本人管理的组织内，或名册中未填写所在支部）", name);
         return DJ_OK;
     }
-    char dates[NCOLS][11];
+    *pid = id;
+    return DJ_OK;
+}
+
+/* The dated columns as YYYY-MM-DD; false with the error listed when one is wrong or missing. */
+static bool row_dates(struct imp *x, int line, char **v, const int *pos, const struct stage_def *sd,
+                      char dates[NCOLS][11])
+{
+#define V(k) (pos[k] >= 0 ? v[pos[k]] : (char *)"")
     for (int k = 0; k < NCOLS; k++) {
         dates[k][0] = 0;
         if (!col_step[k] || !*V(k))
             continue;
         if (people_date_parse(V(k), dates[k]) != DJ_OK) {
             err_add(x, line, heads[k], "日期“%s”无法识别", V(k));
-            return DJ_OK;
+            return false;
         }
     }
+#undef V
     for (int i = 0; i < 3 && sd->required[i]; i++)
         if (!dates[sd->required[i]][0]) {
             err_add(x, line, heads[sd->required[i]], "阶段为%s时须填写%s", sd->label, heads[sd->required[i]]);
-            return DJ_OK;
+            return false;
         }
     if (!sd->legacy_before && !dates[C_APPLIED][0]) {
         err_add(x, line, heads[C_APPLIED], "须填写申请日期");
-        return DJ_OK;
+        return false;
     }
-    dj_arena *a = dj_arena_new();
-    int64_t app_id = 0;
-    struct dev_input first = {.step = 0, .imported = true};
-    struct dev_err e = {0};
-    rc = dev_start(x->c, x->o->r, a, pid, &first, sd->legacy_before, &app_id, &e);
-    if (rc && rc != DJ_EDB && rc != DJ_EBUSY) {
-        err_add(x, line, heads[C_NAME], "%s", e.message[0] ? e.message : "无法建立发展档案");
-        rc = DJ_OK;
-        goto out;
-    }
-    if (rc)
-        goto out;
-    struct dev_app app;
-    if ((rc = dev_app_load(x->c, a, app_id, &app)))
-        goto out;
+    return true;
+}
+
+/* The row's milestones as records, through the rules; DJ_EINVAL when one was refused (listed). */
+static int row_records(struct imp *x, int line, char **v, const int *pos, const struct stage_def *sd, dj_arena *a,
+                       struct dev_app *app, char dates[NCOLS][11], const char *path)
+{
+#define V(k) (pos[k] >= 0 ? v[pos[k]] : (char *)"")
     const char *late = *V(C_LATE) ? V(C_LATE) : NULL;
+    int rc = DJ_OK;
     for (int k = 0; k < NCOLS && rc == DJ_OK; k++) {
         if (!col_step[k] || !dates[k][0])
             continue;
@@ -243,38 +236,68 @@ static int import_row(struct imp *x, int line, char **v, const int *pos)
             in.decision = "passed";
         if (in.step == 17)
             in.decision = "approved";
-        rc = take(x, line, heads[k], a, &app, &in);
+        rc = take(x, line, heads[k], a, app, &in);
         /* the people named after the activist and candidate steps */
+        int people_col = k == C_ACTIVIST ? C_CONTACTS : k == C_CANDIDATE ? C_SPONSORS : -1;
+        if (rc != DJ_OK || people_col < 0 || !*V(people_col) || sd->legacy_before > (k == C_ACTIVIST ? 5 : 9))
+            continue;
         int64_t ids[4];
         size_t n = 0;
-        int people_col = k == C_ACTIVIST ? C_CONTACTS : k == C_CANDIDATE ? C_SPONSORS : -1;
-        if (rc == DJ_OK && people_col >= 0 && *V(people_col) && sd->legacy_before <= (k == C_ACTIVIST ? 5 : 9)) {
-            char *text = dj_arena_strdup(a, V(people_col));
-            rc = people_of(x, line, heads[people_col], text, path, ids, 2, &n);
-            if (rc == DJ_OK) {
-                struct dev_input pin = {.step = k == C_ACTIVIST ? 5 : 9, .on_date = dates[k], .imported = true,
-                                        .people = ids, .npeople = n, .declaration = true, .note = "导入在途人员"};
-                rc = take(x, line, heads[people_col], a, &app, &pin);
-            }
+        rc = people_of(x, line, heads[people_col], dj_arena_strdup(a, V(people_col)), path, ids, 2, &n);
+        if (rc == DJ_OK) {
+            struct dev_input pin = {.step = k == C_ACTIVIST ? 5 : 9, .on_date = dates[k], .imported = true,
+                                    .people = ids, .npeople = n, .declaration = true, .note = "导入在途人员"};
+            rc = take(x, line, heads[people_col], a, app, &pin);
         }
     }
-    if (rc == DJ_EINVAL) {
-        rc = DJ_OK; /* reported in errors */
-        goto out;
+#undef V
+    return rc;
+}
+
+static int import_row(struct imp *x, int line, char **v, const int *pos)
+{
+#define V(k) (pos[k] >= 0 ? v[pos[k]] : (char *)"")
+    const char *name = V(C_NAME), *phone = V(C_PHONE);
+    if (!*name) {
+        err_add(x, line, heads[C_NAME], "姓名不能为空");
+        return DJ_OK;
     }
-    if (rc == DJ_OK) {
-        struct dev_window w;
-        int next = dev_next(&app.st, &app.ctx, &w);
-        json_array_append_new(x->preview,
-                              json_pack("{s:i, s:s, s:s, s:s, s:s?}", "line", line, "name", name, "stage",
-                                        dev_stage_name(dev_state_stage(&app.st)), "status_label",
-                                        dev_status_label(dev_state_status(&app.st)), "next",
-                                        next ? dev_step_def(next)->name : NULL));
+    const struct stage_def *sd = stage_of(V(C_STAGE));
+    if (!sd) {
+        err_add(x, line, heads[C_STAGE], "阶段“%s”无效，应为入党申请人、入党积极分子、发展对象或预备党员", V(C_STAGE));
+        return DJ_OK;
     }
-out:
+#undef V
+    int64_t pid = 0;
+    char path[256] = "", dates[NCOLS][11];
+    int rc = row_person(x, line, name, phone, &pid, path);
+    if (rc || !pid || !row_dates(x, line, v, pos, sd, dates))
+        return rc;
+    dj_arena *a = dj_arena_new();
+    int64_t app_id = 0;
+    struct dev_input first = {.step = 0, .imported = true};
+    struct dev_err e = {0};
+    struct dev_app app;
+    rc = dev_start(x->c, x->o->r, a, pid, &first, sd->legacy_before, &app_id, &e);
+    if (rc && rc != DJ_EDB && rc != DJ_EBUSY) {
+        err_add(x, line, heads[C_NAME], "%s", e.message[0] ? e.message : "无法建立发展档案");
+        rc = DJ_OK;
+    } else if (rc == DJ_OK && (rc = dev_app_load(x->c, a, app_id, &app)) == DJ_OK) {
+        rc = row_records(x, line, v, pos, sd, a, &app, dates, path);
+        if (rc == DJ_OK) {
+            struct dev_window w;
+            int next = dev_next(&app.st, &app.ctx, &w);
+            json_array_append_new(x->preview,
+                                  json_pack("{s:i, s:s, s:s, s:s, s:s?}", "line", line, "name", name, "stage",
+                                            dev_stage_name(dev_state_stage(&app.st)), "status_label",
+                                            dev_status_label(dev_state_status(&app.st)), "next",
+                                            next ? dev_step_def(next)->name : NULL));
+        } else if (rc == DJ_EINVAL) {
+            rc = DJ_OK; /* listed in the errors */
+        }
+    }
     dj_arena_free(a);
     return rc;
-#undef V
 }
 
 int dev_import(db_conn *c, const char *data, size_t len, const struct dev_import_opts *o, json_t **result)

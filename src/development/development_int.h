@@ -87,6 +87,9 @@ dev_day dev_today(void);
 int dev_app_load(db_conn *c, dj_arena *a, int64_t id, struct dev_app *out);
 /* The open application of a person (0 when none). */
 int dev_app_of_person(db_conn *c, int64_t person_id, int64_t *id);
+/* Is person_id a 培养联系人 of the application (for step 21, or an 入党介绍人),
+ * named by an effective record of step 5 (or 9)? */
+bool dev_is_mentor(db_conn *c, const struct dev_app *app, int64_t person_id, int step);
 /* Refreshes the projection (the application's cached columns and the
  * roster's four fields) from app->st; inside the caller's transaction.
  * r may be NULL (demo, import from the command line). */
@@ -118,6 +121,10 @@ int dev_notice_post(db_conn *c, dj_req *r, dj_arena *a, struct dev_app *app, int
 /* The text of a 公示 (title, body) in the arena. */
 void dev_notice_text(db_conn *c, dj_arena *a, const struct dev_app *app, int step, dev_day starts, dev_day ends,
                      int days, const char *contact, char **title, char **body);
+
+/* development_phone_api.c: GET /development/me and /development/mentees */
+int dev_me_get(dj_req *r);
+int dev_mentees_get(dj_req *r);
 
 /* development_todo.c */
 int dev_todos_provider(dj_req *r, json_t *items);

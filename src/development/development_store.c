@@ -235,6 +235,26 @@ int dev_app_of_person(db_conn *c, int64_t person_id, int64_t *id)
     return rc == DJ_ENOTFOUND ? DJ_OK : rc;
 }
 
+/* ---------------------------------------------------------------- people */
+
+bool dev_is_mentor(db_conn *c, const struct dev_app *app, int64_t person_id, int step)
+{
+    if (!person_id)
+        return false;
+    int64_t n = 0;
+    /* the links of the effective records of steps 5 and 9 */
+    for (size_t i = 0; i < app->nrecs; i++) {
+        int s = app->recs[i].step;
+        if (s != 5 && !(s == 9 && step == 21))
+            continue;
+        int64_t k = 0;
+        db_query_i64(c, &k, "SELECT COUNT(*) FROM dev_links WHERE step_id = $1 AND person_id = $2", "ii",
+                     app->rec_ids[i], person_id);
+        n += k;
+    }
+    return n > 0;
+}
+
 /* ---------------------------------------------------------------- projection */
 
 static const char *day_or_null(dev_day d, char buf[11])

@@ -306,6 +306,19 @@ static int replay_corrected(dj_arena *a, const struct dev_app *app, const struct
     return DJ_OK;
 }
 
+/* An approved extension of probation, as a fact of its own (step 24 approving a 23 "extend"). */
+static int record_extension(db_conn *c, const struct dev_app *app, int64_t step_id, dev_day until_before)
+{
+    char now[21], from[11], to[11];
+    dj_time_iso(dj_now(), now);
+    dev_day_format(until_before, from);
+    dev_day_format(app->st.probation_until, to);
+    return db_exec(c,
+                   "INSERT INTO dev_extensions (application_id, person_id, step_id, months, from_until, new_until,"
+                   " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   "iiiittt", app->id, app->person_id, step_id, (int64_t)app->st.ext_months, from, to, now);
+}
+
 int dev_take(db_conn *c, dj_req *r, dj_arena *a, struct dev_app *app, const struct dev_input *in, int64_t *step_id,
              struct dev_err *e)
 {
@@ -370,18 +383,9 @@ int dev_take(db_conn *c, dj_req *r, dj_arena *a, struct dev_app *app, const stru
     int64_t id = app->id;
     if ((rc = dev_app_load(c, a, id, app)))
         return rc;
-    if (app->st.ext_months > 0 && ext_before == 0 && rec.step == 24) {
-        char now[21], from[11], to[11];
-        dj_time_iso(dj_now(), now);
-        dev_day_format(until_before, from);
-        dev_day_format(app->st.probation_until, to);
-        rc = db_exec(c,
-                     "INSERT INTO dev_extensions (application_id, person_id, step_id, months, from_until, new_until,"
-                     " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                     "iiiittt", app->id, app->person_id, *step_id, (int64_t)app->st.ext_months, from, to, now);
-        if (rc)
-            return rc;
-    }
+    if (app->st.ext_months > 0 && ext_before == 0 && rec.step == 24 &&
+        (rc = record_extension(c, app, *step_id, until_before)))
+        return rc;
     if ((rc = dev_project(c, r, app)))
         return rc;
     json_t *after = dev_step_row_json(c, *step_id, &rc);

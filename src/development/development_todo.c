@@ -124,16 +124,8 @@ static int personal_todos(dj_req *r, json_t *items, dev_day today)
             continue;
         }
         /* named by an effective record of step 5 (contact) or 9 (sponsor)? */
-        bool contact = false, sponsor = false;
-        for (size_t k = 0; k < app.nrecs; k++) {
-            if (app.recs[k].step != 5 && app.recs[k].step != 9)
-                continue;
-            int64_t n = 0;
-            db_query_i64(c, &n, "SELECT COUNT(*) FROM dev_links WHERE step_id = $1 AND person_id = $2", "ii",
-                         app.rec_ids[k], r->user->person_id);
-            contact = contact || (n && app.recs[k].step == 5);
-            sponsor = sponsor || (n && app.recs[k].step == 9);
-        }
+        bool contact = dev_is_mentor(c, &app, r->user->person_id, 6);
+        bool sponsor = dev_is_mentor(c, &app, r->user->person_id, 21);
         int stage = dev_state_stage(st);
         int step = stage == DEV_STAGE_ACTIVIST && contact ? 6 : stage == DEV_STAGE_PROBATION && (contact || sponsor) ? 21 : 0;
         if (!step)
