@@ -12,6 +12,7 @@
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/timeutil.h"
+#include "../people/people.h"
 #include "development_int.h"
 
 static const char *const decisions[] = {"passed",  "failed", "approved",  "rejected",     "full",
@@ -495,6 +496,14 @@ static int take_or_correct(dj_req *r, bool correct)
     }
     if ((rc = x.step == DEV_STEP_STOP ? auth_require(r, "development.manage", app.org_id) : may_record(r, &app, x.step)))
         goto out;
+    /* the people named must be people the caller may see */
+    for (size_t i = 0; i < x.npeople; i++) {
+        int64_t org = 0;
+        if (people_scope_org(dj_db(r), x.people[i], &org) != DJ_OK || !auth_can(r, "person.read", org)) {
+            rc = dj_fail(r, DJ_EINVAL, "people", "找不到第%zu位人员", i + 1);
+            goto out;
+        }
+    }
     db_conn *c = dj_db(r);
     struct dev_err e = {0};
     int64_t step_id = 0;

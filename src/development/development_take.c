@@ -67,7 +67,7 @@ static int activity_vote(db_conn *c, const struct dev_app *app, const struct dev
 {
     int rc;
     json_t *a = db_query_row(c, &rc,
-                             "SELECT v.kind, v.state, v.starts_at, o.path, v.title FROM activities v"
+                             "SELECT v.kind, v.state, v.starts_at, o.path, o.kind AS org_kind, v.title FROM activities v"
                              " JOIN orgs o ON o.id = v.org_id WHERE v.id = $1",
                              "i", in->activity_id);
     if (!a)
@@ -75,7 +75,8 @@ static int activity_vote(db_conn *c, const struct dev_app *app, const struct dev
     const char *path = dj_jstr(a, "path", "");
     if (strcmp(dj_jstr(a, "kind", ""), "branch_assembly") != 0)
         rc = fail(e, DJ_EINVAL, "activity_id", "关联的活动须是支部党员大会");
-    else if (strncmp(app->org_path, path, strlen(path)) != 0)
+    else if (strncmp(app->org_path, path, strlen(path)) != 0 ||
+             (strcmp(dj_jstr(a, "org_kind", ""), "branch") != 0 && strcmp(dj_jstr(a, "org_kind", ""), "general_branch") != 0))
         rc = fail(e, DJ_EINVAL, "activity_id", "关联的支部党员大会不是本人所在支部的会议");
     else if (strcmp(dj_jstr(a, "state", ""), "held") != 0 && strcmp(dj_jstr(a, "state", ""), "closed") != 0)
         rc = fail(e, DJ_EUNPROCESSABLE, "activity_id", "关联的支部党员大会尚未召开（须为“已召开”或“已结束”）");
@@ -323,7 +324,10 @@ int dev_take(db_conn *c, dj_req *r, dj_arena *a, struct dev_app *app, const stru
              struct dev_err *e)
 {
     const struct dev_row *target = NULL;
-    int rc;
+    /* the state as it is inside the caller's transaction, not as it was read before it */
+    int rc = dev_app_load(c, a, app->id, app);
+    if (rc)
+        return rc;
     if (!blank(in->client_key)) {
         rc = db_query_i64(c, step_id, "SELECT id FROM dev_steps WHERE application_id = $1 AND client_key = $2", "it",
                           app->id, in->client_key);
@@ -547,6 +551,9 @@ void dev_notice_text(db_conn *c, dj_arena *a, const struct dev_app *app, int ste
 int dev_notice_post(db_conn *c, dj_req *r, dj_arena *a, struct dev_app *app, int step, const char *starts_on, int working_days,
                     const char *contact, int64_t *notice_id, struct dev_err *e)
 {
+    int rc = dev_app_load(c, a, app->id, app); /* as it is inside the transaction */
+    if (rc)
+        return rc;
     if (!(app->ctx.notice_steps & (1u << step)))
         return fail(e, DJ_EINVAL, "step", "第%d步之前无须公示", step);
     dev_day start;
@@ -580,7 +587,7 @@ int dev_notice_post(db_conn *c, dj_req *r, dj_arena *a, struct dev_app *app, int
     db_stmt *s = db_prep(c, "INSERT INTO dev_notices (application_id, step, starts_on, working_days, ends_on, title, body,"
                             " contact, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                             " RETURNING id");
-    int rc = DJ_EDB;
+    rc = DJ_EDB;
     if (s) {
         db_bind(s, "iitittttIt", app->id, (int64_t)step, s1, (int64_t)working_days, s2, title, body,
                 blank(contact) ? NULL : contact, r && r->user ? r->user->id : 0, now);

@@ -138,10 +138,15 @@ test('one person from 入党申请 to 转正, every interval at its boundary', a
     expect(await steps(memA, id, { step: 6, on_date: '2027-11-06', note: '已是发展对象' }), 409);
 
     // 8–11: 备案, two sponsors with their declaration, 政审, training
-    expect(await steps(secA, id, { step: 8, on_date: '2027-11-06' }), 201);
+    // the same step sent twice at once is recorded once
+    const both = await Promise.all([steps(secA, id, { step: 8, on_date: '2027-11-06' }), steps(secA, id, { step: 8, on_date: '2027-11-06' })]);
+    const codes = both.map((x) => x.status).sort();
+    assert.ok(codes[0] === 201 && (codes[1] === 409 || codes[1] === 503), JSON.stringify(codes));
+    assert.equal(count(srv.db, `SELECT COUNT(*) FROM dev_steps WHERE application_id = ${id} AND step = 8;`), 1);
     expect(await steps(secA, id, { step: 9, on_date: '2027-11-06', people: [2] }), 422, 'people', /两名/);
     expect(await steps(secA, id, { step: 9, on_date: '2027-11-06', people: [2, 3] }), 422, 'declaration');
     expect(await steps(secA, id, { step: 9, on_date: '2027-11-06', people: [2, pid], declaration: true }), 422, 'people');
+    expect(await steps(secA, id, { step: 9, on_date: '2027-11-06', people: [2, 8], declaration: true }), 400, 'people', /找不到第2位/); // not in sec-a's reach
     f = expect(await steps(secA, id, { step: 9, on_date: '2027-11-06', people: [2, 3], declaration: true }), 201);
     assert.deepEqual(f.sponsors.map((p) => p.person_id), [2, 3]);
     expect(await steps(secA, id, { step: 10, on_date: '2027-11-08' }), 400, 'decision');
