@@ -45,6 +45,9 @@ static const struct setting_def defs[] = {
     /* issue 7: assessment and dashboard */
     {"assess.publicity_days", "先进党支部评选公示期（工作日，不少于5个）", "量化考评", true, 5, 30, "5"},
     {"dashboard.refresh_seconds", "领导驾驶舱大屏自动刷新间隔（秒）", "量化考评", true, 10, 3600, "60"},
+    /* issue 15: 发展党员 */
+    {"development.notice_days", "发展党员公示期（工作日，不少于5个）", "发展党员", true, 5, 30, "5"},
+    {"development.notice_steps", "须先公示的步骤（步骤序号，逗号分隔；默认 7,13,23，可加 3）", "发展党员", false, 1, 20, "7,13,23"},
 };
 
 static const struct setting_def *find_def(const char *key)
