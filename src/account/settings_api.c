@@ -65,6 +65,9 @@ static const struct setting_def defs[] = {
     {"dues.warn_months", "连续几个月未交党费时提醒", "党费", true, 1, 12, "3"},
     {"dues.flag_months", "连续几个月未交党费时按党章第九条标示", "党费", true, 2, 24, "6"},
     {"dues.declaration_month", "年度党费基数申报的月份", "党费", true, 1, 12, "1"},
+    /* issue 15: 发展党员 */
+    {"development.notice_days", "发展党员公示期（工作日，不少于5个）", "发展党员", true, 5, 30, "5"},
+    {"development.notice_steps", "须先公示的步骤（步骤序号，逗号分隔；默认 7,13,23，可加 3）", "发展党员", false, 1, 20, "7,13,23"},
 };
 
 static const struct setting_def *find_def(const char *key)

@@ -347,7 +347,7 @@ int cmd_demo(int argc, char **argv)
     int rc = app_demo_load(c, pw ? pw : gen);
     if (rc == DJ_OK) {
         printf("demo agency loaded into %s\n", db);
-        printf("demo accounts: demo-committee demo-discipline demo-secretary demo-officer demo-leader demo-member\n");
+        printf("demo accounts: demo-committee demo-discipline demo-secretary demo-officer demo-leader demo-member demo-activist\n");
         if (gen)
             printf("their password: %s\n", gen);
     } else {

@@ -9,6 +9,7 @@
 #include "../dashboard/dashboard.h"
 #include "../files/files_api.h"
 #include "../dues/dues.h"
+#include "../development/development.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
@@ -48,6 +49,9 @@ int app_demo_load(db_conn *c, const char *password)
     /* photos of the latest activities and of a waiting claim */
     if (rc == DJ_OK)
         rc = files_demo_load(c, hash);
+    /* 发展党员: a file for everyone the roster shows on the way */
+    if (rc == DJ_OK)
+        rc = development_demo_load(c, hash);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     free(hash);
     return rc;

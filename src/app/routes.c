@@ -10,6 +10,7 @@
 #include "../dashboard/dashboard.h"
 #include "../files/files_api.h"
 #include "../dues/dues.h"
+#include "../development/development.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
@@ -32,6 +33,7 @@ void app_routes_register(void)
     dj_routes_add(todo_routes);
 
     dj_routes_add(life_routes);
+    dj_scope_add(life_scope_kinds);
     life_todos_register();
     points_todos_register();
     lists_todos_register();
@@ -54,4 +56,6 @@ void app_routes_register(void)
     people_files_register();
     dj_routes_add(dues_routes);
     dues_register();
+    dj_routes_add(development_routes);
+    development_todos_register();
 }

@@ -14,8 +14,11 @@
 
 #include "../core/db.h"
 #include "../core/http.h"
+#include "../core/scope.h"
 
 extern const struct dj_route life_routes[];
+/* The kind of id this subject owns (scope.h): "activity", in its organisation. */
+extern const struct dj_scope_kind life_scope_kinds[];
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int life_demo_load(db_conn *c, const char *password_hash);
 /* Registers the subject's to-do provider (call from app_routes_register). */

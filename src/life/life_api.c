@@ -427,6 +427,11 @@ static int kinds_list(dj_req *r)
     return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+const struct dj_scope_kind life_scope_kinds[] = {
+    {"activity", "活动", "SELECT o.path FROM activities a JOIN orgs o ON o.id = a.org_id WHERE a.id = $1"},
+    {0},
+};
+
 const struct dj_route life_routes[] = {
     {"GET", "/api/v1/activities", activities_list, "life.read", 0, 0},
     {"POST", "/api/v1/activities", activity_create, "life.manage", 0, 0},

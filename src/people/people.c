@@ -161,6 +161,17 @@ const char *people_check(const char *status, const char *birth_date, const char 
         *field = "full_on";
         return "转正时间须晚于入党时间";
     }
+    if (joined_on && full_on) {
+        /* 预备期一年: 转正 no earlier than the same day a year after 入党 (29 February: 28 February);
+         * a longer probation (an extension) is recorded through the 发展党员 pipeline */
+        int jy, jm, jd, fy, fm, fd;
+        if (dj_date_parse(joined_on, &jy, &jm, &jd) == DJ_OK && dj_date_parse(full_on, &fy, &fm, &fd) == DJ_OK &&
+            dj_days_from_civil(fy, fm, fd) <
+                dj_days_from_civil(jy + 1, jm, jd > dj_days_in_month(jy + 1, jm) ? dj_days_in_month(jy + 1, jm) : jd)) {
+            *field = "full_on";
+            return "转正时间须在入党时间满一年之后（预备期为一年）";
+        }
+    }
     if (birth_date && joined_on) {
         int y, m, d, jy, jm, jd;
         if (dj_date_parse(birth_date, &y, &m, &d) == DJ_OK && dj_date_parse(joined_on, &jy, &jm, &jd) == DJ_OK &&

@@ -245,6 +245,33 @@ static int check_mass_left(dj_req *r, int64_t id)
     return rc;
 }
 
+/* party_status, joined_on, full_on and probation_until belong to the 发展党员
+ * pipeline (src/development): they change only through its steps.  A PATCH
+ * that repeats the current value is fine; one that changes it is refused. */
+static int pipeline_fields_unchanged(dj_req *r, int64_t id, const json_t *in)
+{
+    static const struct {
+        const char *field, *label;
+    } owned[] = {{"party_status", "党员类别"}, {"joined_on", "入党时间"}, {"full_on", "转正时间"},
+                 {"probation_until", "预备期满时间"}};
+    json_t *row = NULL;
+    int rc = DJ_OK;
+    for (size_t i = 0; rc == DJ_OK && i < sizeof owned / sizeof owned[0]; i++) {
+        if (!dj_jhas(in, owned[i].field))
+            continue;
+        if (!row && !(row = people_row(dj_db(r), id, &rc)))
+            return rc == DJ_ENOTFOUND ? dj_fail(r, rc, "id", "找不到该人员") : rc;
+        const char *now = dj_jstr(row, owned[i].field, NULL), *want = dj_jstr(in, owned[i].field, NULL);
+        if ((now == NULL) != (want == NULL) || (now && strcmp(now, want) != 0))
+            rc = dj_fail(r, DJ_EUNPROCESSABLE, owned[i].field,
+                         "“%s”由发展党员流程维护，不能在名册中直接修改；请到“发展党员”中为其办理相应步骤"
+                         "（确定积极分子、发展对象，接收预备党员，转正）",
+                         owned[i].label);
+    }
+    json_decref(row);
+    return rc;
+}
+
 static int people_change(dj_req *r)
 {
     int64_t id, org = 0;
@@ -278,6 +305,9 @@ static int people_change(dj_req *r)
         if (dj_jhas(in, "mass_orgs") && (rc = check_mass_left(r, id)))
             goto out;
     }
+    /* after the scope: a caller learns nothing of a person out of reach */
+    if ((rc = pipeline_fields_unchanged(r, id, in)))
+        goto out;
     if ((rc = db_begin(c)))
         goto out;
     json_t *before = people_row(c, id, NULL);

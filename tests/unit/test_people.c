@@ -206,6 +206,12 @@ static void test_status_and_checks(void **state)
     assert_non_null(people_check("activist", NULL, "2020-01-01", NULL, &field));
     assert_non_null(people_check("full", "2005-01-01", "2020-01-01", "2021-01-01", &field)); /* joined at 15 */
     assert_string_equal(field, "joined_on");
+    /* 转正 a year after 入党 at the earliest (the day before is refused; 29 February gives 28 February) */
+    assert_non_null(people_check("full", NULL, "2026-05-10", "2027-05-09", &field));
+    assert_string_equal(field, "full_on");
+    assert_null(people_check("full", NULL, "2026-05-10", "2027-05-10", &field));
+    assert_non_null(people_check("full", NULL, "2024-02-29", "2025-02-27", &field));
+    assert_null(people_check("full", NULL, "2024-02-29", "2025-02-28", &field));
 }
 
 int main(void)

@@ -211,6 +211,51 @@ export function importPeople(data, dryRun, onProgress) {
   });
 }
 
+// ── 发展党员 (member development, issue 15) ─────────────────────────────
+export const developmentSteps = () => get('/development/steps');
+/** filters: {org, stage, overdue, state, q, person, limit, cursor} */
+export const listDevelopment = (filters) => get('/development', filters);
+export const getDevelopment = (id) => get(`/development/${id}`);
+/** The rule, the earliest allowed day and the deadline of a step, before its form is sent. */
+export const developmentStepRule = (id, step) => get(`/development/${id}/steps/${step}`);
+/** body: {person_id, on_date, note} — step 1 */
+export const startDevelopment = (body) => post('/development', body);
+/** body: {step, on_date, decision?, note?, people?, vote?, activity_id?, …, client_key} */
+export const takeDevelopmentStep = (id, body) => post(`/development/${id}/steps`, body);
+/** A correction is a new record that says why (reason); annuls withdraws the record. */
+export const correctDevelopmentRecord = (id, recordId, body) => post(`/development/${id}/records/${recordId}/correct`, body);
+export const postDevelopmentNotice = (id, body) => post(`/development/${id}/notices`, body);
+export const getDevelopmentNotice = (id) => get(`/development/notices/${id}`);
+export const stopDevelopment = (id, body) => post(`/development/${id}/stop`, body);
+export const myDevelopment = () => get('/development/me');
+export const developmentMentees = () => get('/development/mentees');
+export const developmentUnfiled = (org) => get('/development/unfiled', { org });
+export const developmentWarnings = (org) => get('/development/warnings', { org });
+export const developmentStats = (year, org) => get('/development/stats', { year, org });
+export function developmentStatsUrl(year, org) {
+  const qs = new URLSearchParams({ year });
+  if (org) qs.set('org', org);
+  return `${BASE}/development/stats/export?${qs}`;
+}
+export const workCalendar = (year) => get('/development/calendar', { year });
+export const workdaysEnd = (from, days) => get('/development/calendar/workdays', { from, days });
+export const setCalendarDay = (day, body) => put(`/development/calendar/${day}`, body);
+export const clearCalendarDay = (day) => del(`/development/calendar/${day}`);
+/** Uploads the CSV of people part-way → {rows, errors, preview, imported}; 422 answers the same with nothing written. */
+export async function importDevelopmentCsv(file, dryRun) {
+  const res = await fetch(`${BASE}/development/import?dry_run=${dryRun ? 1 : 0}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': csrfToken, Accept: 'application/json' },
+    credentials: 'same-origin',
+    body: file,
+  });
+  const data = await res.json().catch(() => null);
+  if (res.ok || (res.status === 422 && data && Array.isArray(data.errors))) return data;
+  const e = (data && data.error) || {};
+  if (res.status === 401) goToLogin();
+  throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
+}
+
 // ── accounts and settings (system administrator) ─────────────────────────
 /** filters: {q, limit, cursor} */
 export const listUsers = (filters) => get('/users', filters);

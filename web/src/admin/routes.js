@@ -17,6 +17,7 @@ export function leaderOnly() {
 // Menu groups, in order; a page names its group in meta.group (none: top level).
 export const groups = [
   { key: 'org', title: 'admin.group.org', icon: 'OfficeBuilding' },
+  { key: 'develop', title: 'development.menu.group', icon: 'Promotion' },
   { key: 'life', title: 'admin.group.life', icon: 'Calendar' },
   { key: 'lists', title: 'admin.group.lists', icon: 'Tickets' },
   { key: 'points', title: 'admin.group.points', icon: 'Medal' },
@@ -56,6 +57,31 @@ export const pages = [
     name: 'a-brands',
     component: () => import('./brands/BrandWall.vue'),
     meta: { group: 'org', title: 'admin.menu.brands', icon: 'Medal', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  // issue 15: 发展党员
+  {
+    path: 'development',
+    name: 'a-development',
+    component: () => import('./development/Board.vue'),
+    meta: { group: 'develop', title: 'development.menu.board', icon: 'Promotion', roles: ['committee', 'secretary', 'discipline', 'leader'] },
+  },
+  {
+    path: 'development/:id(\\d+)',
+    name: 'a-development-file',
+    component: () => import('./development/PersonFile.vue'),
+    meta: { title: 'development.menu.file', menu: false, roles: ['committee', 'secretary', 'discipline', 'leader'] },
+  },
+  {
+    path: 'development/stats',
+    name: 'a-development-stats',
+    component: () => import('./development/Stats.vue'),
+    meta: { group: 'develop', title: 'development.menu.stats', icon: 'DataAnalysis', roles: ['committee', 'secretary', 'discipline', 'leader'] },
+  },
+  {
+    path: 'development/calendar',
+    name: 'a-development-calendar',
+    component: () => import('./development/Calendar.vue'),
+    meta: { group: 'develop', title: 'development.menu.calendar', icon: 'Calendar', roles: ['committee', 'secretary'] },
   },
   {
     path: 'activities',
@@ -252,6 +278,13 @@ export default {
       name: 'a-activity-qr',
       component: () => import('./life/QrScreen.vue'),
       meta: { title: 'life.qrTitle', roles: ['committee', 'secretary', 'officer'] },
+    },
+    {
+      // the printable 公示, outside the layout with the menu
+      path: 'development/notices/:id/print',
+      name: 'a-development-notice',
+      component: () => import('./development/NoticePrint.vue'),
+      meta: { title: 'development.menu.notice', roles: ['committee', 'secretary', 'discipline', 'leader'] },
     },
     {
       path: '',

@@ -5,6 +5,9 @@
 
 /** Every link type the server sends. */
 export const TODO_LINK_TYPES = ['activity', 'leave', 'compliance', 'points_claims', 'points_claim', 'list_item'];
+/** 发展党员 to-dos: the person's file in the console; on the phone the applicant's own
+ * progress, or the 联系人's people for an assessment that is due. */
+export const DEVELOPMENT_LINK_TYPES = ['development'];
 /** Link types of the dues (党费) to-dos: a member's own ('dues') lead to 我的党费 on the phone;
  * the office's (payments to confirm, bases to check, reductions to approve, arrears) to the
  * console's dues screens (the phone has no office dues screen yet: plain text there). */
@@ -22,6 +25,7 @@ const ROUTES = {
     dues_declarations: () => '/admin/dues/bases',
     dues_reductions: () => '/admin/dues/reductions',
     dues_arrears: () => '/admin/dues/arrears',
+    development: (l) => `/admin/development/${l.id}`,
   },
   mobile: {
     activity: (l) => `/m/activities/${l.id}`,
@@ -31,6 +35,7 @@ const ROUTES = {
     points_claim: () => '/m/points?tab=claims',
     list_item: (l) => `/m/items/${l.id}`,
     dues: () => '/m/dues',
+    development: (l, item) => (item.kind === 'development_assessment' ? '/m/development/mentees' : '/m/development'),
   },
 };
 
@@ -38,7 +43,7 @@ const ROUTES = {
 export function todoLink(item, app) {
   const l = (item && item.link) || {};
   const f = ROUTES[app] && ROUTES[app][l.type];
-  return f ? f(l) : '';
+  return f ? f(l, item) : '';
 }
 
 /** Kinds that are one person's decision each (many of them at once are read by kind). */

@@ -114,6 +114,18 @@ export default {
       meta: { title: 'dues.my' },
     },
     {
+      path: 'development',
+      name: 'm-development',
+      component: () => import('./development/MyProgress.vue'),
+      meta: { title: 'development.phone.title' },
+    },
+    {
+      path: 'development/mentees',
+      name: 'm-development-mentees',
+      component: () => import('./development/Mentees.vue'),
+      meta: { title: 'development.phone.menteesTitle' },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),
