@@ -16,6 +16,7 @@
 #include "../orgs/orgs.h"
 #include "../people/people.h"
 #include "../points/points.h"
+#include "../study/study.h"
 #include "app.h"
 
 void app_routes_register(void)
@@ -58,4 +59,8 @@ void app_routes_register(void)
     dues_register();
     dj_routes_add(development_routes);
     development_todos_register();
+    /* issue 19: 学习园地 */
+    dj_routes_add(study_routes);
+    dj_scope_add(study_scope_kinds);
+    study_register();
 }
