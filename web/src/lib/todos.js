@@ -29,8 +29,8 @@ const ROUTES = {
     dues_reductions: () => '/admin/dues/reductions',
     dues_arrears: () => '/admin/dues/arrears',
     development: (l) => `/admin/development/${l.id}`,
-    study_assignment: () => '/m/study',
-    study_notice: () => '/m/study',
+    study_assignment: (l) => `/admin/study/assignments?id=${l.id}`,
+    study_notice: () => '/admin/study/notices',
   },
   mobile: {
     activity: (l) => `/m/activities/${l.id}`,

@@ -138,6 +138,12 @@ export default {
       meta: { title: 'study.reader' },
     },
     {
+      path: 'study/quiz/:id(\\d+)',
+      name: 'm-study-quiz',
+      component: () => import('./study/Quiz.vue'),
+      meta: { title: 'study.quizzes' },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),
