@@ -15,6 +15,7 @@ export function toRichText(text) {
 
 /** Seconds as 5分30秒 / 12分钟. */
 export function lengthText(s) {
+  if (!s) return '—';
   const m = Math.floor((s || 0) / 60);
   const r = (s || 0) % 60;
   return r ? t('study.admin.minSec', { m, s: r }) : t('study.admin.minutesOnly', { m });
