@@ -1,5 +1,9 @@
 // bench/study/load.mjs URL PID MEMBERS DURATION RATE ATTEMPTS: the two loads of bench/study/run.
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+
+const token = (id) => createHash('sha256').update(`tok-${id}`).digest('hex');
+const MAX_INFLIGHT = 256;
 
 const [, , url, pid, membersArg, durationArg, rateArg, attemptsArg] = process.argv;
 const members = Number(membersArg);
@@ -15,7 +19,7 @@ async function post(path, id, body) {
   const t0 = performance.now();
   const r = await fetch(url + path, {
     method: 'POST',
-    headers: { cookie: `dj_session=tok-${id}`, 'x-csrf-token': `csrf-${id}`, 'content-type': 'application/json' },
+    headers: { cookie: `dj_session=${token(id)}`, 'x-csrf-token': `csrf-${id}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   await r.arrayBuffer();
@@ -35,7 +39,7 @@ async function post(path, id, body) {
   const perMs = members / 15000;
   while (Date.now() < end) {
     const due = Math.floor((Date.now() - t0) * perMs);
-    while (next < due) {
+    while (next < due && inflight.size < MAX_INFLIGHT) {
       const id = 1001 + (next % members);
       next++;
       const s = (seq.get(id) || 0) + 1;
@@ -65,7 +69,7 @@ async function post(path, id, body) {
   let next = 0;
   while (next < attempts) {
     const due = Math.min(attempts, Math.floor(((Date.now() - t0) * rate) / 1000));
-    while (next < due) {
+    while (next < due && inflight.size < MAX_INFLIGHT) {
       const a = ++next;
       const person = 1000 + 1 + ((a - 1) % members);
       const answers = {};

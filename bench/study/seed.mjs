@@ -1,6 +1,6 @@
 // bench/study/seed.mjs DB MEMBERS ATTEMPTS: SQL for a branch of MEMBERS party members,
-// each with an account and a session whose token is "tok-<id>" (the CSRF token
-// "csrf-<id>"), a published 20-minute article, a published quiz of 10 questions, and
+// each with an account and a session whose token is sha256hex("tok-<id>") (the CSRF
+// token "csrf-<id>"), a published 20-minute article, a published quiz of 10 questions, and
 // ATTEMPTS started attempts spread over the members (all 10 questions each).
 import { createHash } from 'node:crypto';
 
@@ -18,7 +18,7 @@ for (let i = 1; i <= n; i++) {
   out.push(`INSERT INTO people (id, name, org_id, party_status, created_at, updated_at) VALUES (${id}, '党员${i}', 2, 'full', '${now}', '${now}');`);
   out.push(`INSERT INTO users (id, login, name, password_hash, person_id, created_at) SELECT ${id}, 'm${i}', '党员${i}', password_hash, ${id}, '${now}' FROM users WHERE login = 'admin';`);
   out.push(`INSERT INTO grants (user_id, role, org_id) VALUES (${id}, 'member', 2);`);
-  out.push(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds, office) VALUES ('${sha(`tok-${id}`)}', ${id}, 'csrf-${id}', ${sec}, ${sec}, 604800, 0);`);
+  out.push(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds, office) VALUES ('${sha(sha(`tok-${id}`))}', ${id}, 'csrf-${id}', ${sec}, ${sec}, 604800, 0);`);
 }
 out.push(`INSERT INTO study_materials (id, column_id, org_id, kind, title, body, length_seconds, state, published_at, created_at, updated_at) VALUES (1, 1, 1, 'article', '压测文章', '<p>正文</p>', 1200, 'published', '${now}', '${now}', '${now}');`);
 out.push(`INSERT INTO study_quizzes (id, org_id, title, pass_percent, time_limit_min, draw_count, state, created_at, updated_at) VALUES (1, 1, '压测测试', 60, 0, 0, 'published', '${now}', '${now}');`);

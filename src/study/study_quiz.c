@@ -225,6 +225,27 @@ json_t *study_attempt_start(db_conn *c, int64_t quiz_id, int64_t person_id, cons
     return attempt_view(c, id, err);
 }
 
+/* Every question of a quiz, keyed by its id (one read, whatever the draw). */
+static json_t *questions_by_id(db_conn *c, int64_t quiz_id, int *err)
+{
+    json_t *rows = db_query_rows(c, err,
+                                 "SELECT id, kind, stem, options AS options__json, answer, explanation FROM study_questions"
+                                 " WHERE quiz_id = $1",
+                                 "i", quiz_id);
+    if (!rows)
+        return NULL;
+    json_t *map = json_object();
+    size_t i;
+    json_t *q;
+    json_array_foreach(rows, i, q) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)dj_jint(q, "id", 0));
+        json_object_set(map, key, q);
+    }
+    json_decref(rows);
+    return map;
+}
+
 /* The stored result of a submitted attempt, with the right answers and explanations. */
 static json_t *attempt_result(db_conn *c, int64_t id, int *err)
 {
@@ -235,24 +256,27 @@ static json_t *attempt_result(db_conn *c, int64_t id, int *err)
                              "i", id);
     if (!a)
         return NULL;
+    json_t *bank = questions_by_id(c, dj_jint(a, "quiz_id", 0), err);
+    if (!bank) {
+        json_decref(a);
+        return NULL;
+    }
     json_t *qs = json_array();
     json_t *answers = json_object_get(a, "answers");
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(a, "question_ids"), i, v) {
-        json_t *q = db_query_row(c, err,
-                                 "SELECT id, kind, stem, options AS options__json, answer, explanation FROM study_questions"
-                                 " WHERE id = $1",
-                                 "i", (int64_t)json_integer_value(v));
-        if (!q)
-            continue;
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)json_integer_value(v));
+        json_t *q = json_deep_copy(json_object_get(bank, key));
+        if (!q)
+            continue;
         const char *given = json_string_value(json_object_get(answers, key));
         json_object_set_new(q, "given", given ? json_string(given) : json_null());
         json_object_set_new(q, "right", json_boolean(given && strcmp(given, dj_jstr(q, "answer", "")) == 0));
         json_array_append_new(qs, q);
     }
+    json_decref(bank);
     json_object_del(a, "question_ids");
     json_object_del(a, "answers");
     json_object_set_new(a, "questions", qs);
@@ -280,6 +304,11 @@ json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int 
         json_decref(a);
         return NULL;
     }
+    json_t *bank = questions_by_id(c, dj_jint(a, "quiz_id", 0), err);
+    if (!bank) {
+        json_decref(a);
+        return NULL;
+    }
     json_t *norm = json_object();
     int64_t correct = 0, total = 0;
     size_t i;
@@ -287,12 +316,11 @@ json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int 
     int rc = DJ_OK;
     json_array_foreach(json_object_get(a, "qids"), i, v) {
         total++;
-        json_t *q = db_query_row(c, err, "SELECT kind, options AS options__json, answer FROM study_questions WHERE id = $1",
-                                 "i", (int64_t)json_integer_value(v));
-        if (!q)
-            continue;
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)json_integer_value(v));
+        json_t *q = json_object_get(bank, key);
+        if (!q)
+            continue;
         const char *given = json_string_value(json_object_get(answers, key));
         const char *w = NULL;
         char *g = given ? study_answer_norm(dj_jstr(q, "kind", ""), given,
@@ -303,8 +331,8 @@ json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int 
             correct += strcmp(g, dj_jstr(q, "answer", "")) == 0;
         }
         free(g);
-        json_decref(q);
     }
+    json_decref(bank);
     int64_t score = study_score_percent(correct, total);
     bool passed = score >= dj_jint(a, "pass_percent", 60);
     char at[21];

@@ -1,12 +1,14 @@
 /* study_quiz_api.c - HTTP handlers of quizzes (the bank editor, attempts answered and
  * scored on the server: the right answers reach the phone only with the result) and
  * of notices with read receipts. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/audit.h"
 #include "../core/auth.h"
+#include "../core/batch.h"
 #include "../core/err.h"
 #include "../core/scope.h"
 #include "../points/points.h"
@@ -236,6 +238,51 @@ static const struct dj_jfield submit_spec[] = {
     {NULL},
 };
 
+/* Answers at a quiz's deadline come in a burst: each submission is scored and written
+ * (with its points) through a group commit (batch.h), answered once it is on disk. */
+struct submit_job {
+    struct dj_batch_item item;
+    int64_t attempt_id;
+    json_t *in;      /* the body; released by dj_on_done */
+    json_t *result;  /* the scored attempt; released by dj_on_done */
+    const char *why;
+};
+
+static void release_job(void *arg)
+{
+    struct submit_job *j = arg;
+    json_decref(j->in);
+    json_decref(j->result);
+}
+
+static int submit_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
+{
+    (void)ctx;
+    struct submit_job *j = (struct submit_job *)it;
+    int rc = DJ_OK;
+    json_decref(j->result); /* a batch retried item by item runs this again */
+    j->why = NULL;
+    j->result = study_attempt_submit(c, j->attempt_id, json_object_get(j->in, "answers"), &rc, &j->why);
+    if (!j->result)
+        return rc ? rc : DJ_EDB;
+    return audit_write(c, it->req, "submit", "study_attempt", j->attempt_id, NULL, j->in);
+}
+
+static pthread_once_t submit_once = PTHREAD_ONCE_INIT;
+static dj_batch *submit_batch;
+static void submit_batch_init(void) { submit_batch = dj_batch_new("study_answers", submit_apply, NULL, 1024); }
+
+static int submit_answer(dj_req *r)
+{
+    struct submit_job *j = r->work_arg;
+    if (j->item.rc != DJ_OK)
+        return j->why ? dj_fail(r, j->item.rc, NULL, "%s", j->why)
+                      : dj_fail(r, j->item.rc == DJ_EBUSY ? DJ_EBUSY : j->item.rc, NULL, "答卷未能保存，请重新交卷");
+    json_t *out = j->result;
+    j->result = NULL;
+    return dj_reply_json(r, 200, out);
+}
+
 int study_h_attempt_submit(dj_req *r)
 {
     int64_t id, person = 0;
@@ -255,30 +302,14 @@ int study_h_attempt_submit(dj_req *r)
             return dj_fail(r, DJ_EINVAL, "answers", "答案须为选项字母或“对/错”");
         }
     }
-    db_conn *c = dj_db(r);
-    json_t *out = NULL;
-    const char *why = NULL;
-    for (int attempt = 0;; attempt++) {
-        if ((rc = db_begin(c)) == DJ_OK) {
-            out = study_attempt_submit(c, id, json_object_get(in, "answers"), &rc, &why);
-            if (out) {
-                rc = audit_write(c, r, "submit", "study_attempt", id, NULL, in);
-                rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
-            } else {
-                db_rollback(c);
-            }
-        }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
-            break;
-        json_decref(out);
-        out = NULL;
-    }
-    json_decref(in);
-    if (rc) {
-        json_decref(out);
-        return why ? dj_fail(r, rc, NULL, "%s", why) : rc;
-    }
-    return dj_reply_json(r, 200, out);
+    pthread_once(&submit_once, submit_batch_init);
+    struct submit_job *j = dj_arena_alloc(r->arena, sizeof *j);
+    memset(j, 0, sizeof *j);
+    j->attempt_id = id;
+    j->in = in;
+    dj_on_done(r, release_job, j);
+    r->work_arg = j;
+    return dj_batch_submit(submit_batch, r, &j->item, submit_answer);
 }
 
 /* ---------- notices ---------- */
