@@ -64,6 +64,7 @@ async function post(path, id, body) {
 {
   const lat = [];
   let bad = 0;
+  const c0 = ticks();
   const t0 = Date.now();
   const inflight = new Set();
   let next = 0;
@@ -85,6 +86,7 @@ async function post(path, id, body) {
   await Promise.all(inflight);
   const secs = (Date.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
+  const cpu = (ticks() - c0) / HZ / secs;
   console.log(`2. quiz answers: ${lat.length} in ${secs.toFixed(1)} s (${(lat.length / secs).toFixed(0)}/s offered ${rate}/s), ${bad} failed;`
-    + ` p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms`);
+    + ` server CPU ${(cpu * 100).toFixed(1)}% of one core; p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms`);
 }

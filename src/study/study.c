@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/csv.h"
 #include "../core/mem.h"
 #include "study.h"
 
@@ -324,4 +325,95 @@ int64_t study_score_percent(int64_t correct, int64_t total)
     if (total <= 0)
         return 0;
     return (correct * 200 + total) / (total * 2);
+}
+
+/* ---------- question banks from Excel (CSV) ---------- */
+
+static int column_of(const struct dj_csv_record *h, const char *name)
+{
+    for (size_t i = 0; i < h->nfields; i++) {
+        const char *f = h->fields[i];
+        while (*f == ' ')
+            f++;
+        if (strncmp(f, name, strlen(name)) == 0 && (f[strlen(name)] == 0 || f[strlen(name)] == ' '))
+            return (int)i;
+    }
+    return -1;
+}
+
+int study_questions_from_csv(const char *text, size_t len, json_t *out, char *why, size_t why_len)
+{
+    struct dj_csv_reader rd;
+    struct dj_csv_record rec;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3; /* Excel's "CSV UTF-8" starts with a BOM */
+        len -= 3;
+    }
+    dj_csv_init(&rd, text, len);
+    int n = -1, rc = dj_csv_next(&rd, &rec);
+    if (rc != 1) {
+        snprintf(why, why_len, "文件是空的，第一行应为列名：题型、题干、选项A、选项B…、答案、解析");
+        goto out;
+    }
+    int c_kind = column_of(&rec, "题型"), c_stem = column_of(&rec, "题干"), c_ans = column_of(&rec, "答案"),
+        c_exp = column_of(&rec, "解析"), c_opt[8];
+    static const char *const opt_names[] = {"选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "选项G", "选项H"};
+    for (int i = 0; i < 8; i++)
+        c_opt[i] = column_of(&rec, opt_names[i]);
+    if (c_kind < 0 || c_stem < 0 || c_ans < 0) {
+        snprintf(why, why_len, "第一行缺少列名“%s”", c_kind < 0 ? "题型" : c_stem < 0 ? "题干" : "答案");
+        goto out;
+    }
+    n = 0;
+    while ((rc = dj_csv_next(&rd, &rec)) == 1) {
+#define FIELD(col) ((col) >= 0 && (size_t)(col) < rec.nfields ? rec.fields[col] : "")
+        const char *k = FIELD(c_kind);
+        const char *kind = strcmp(k, "单选") == 0 || strcmp(k, "单选题") == 0   ? "single"
+                           : strcmp(k, "多选") == 0 || strcmp(k, "多选题") == 0 ? "multi"
+                           : strcmp(k, "判断") == 0 || strcmp(k, "判断题") == 0 ? "judge"
+                                                                                 : NULL;
+        if (!kind && dj_str_blank(FIELD(c_stem)))
+            continue; /* an empty row */
+        if (!kind) {
+            snprintf(why, why_len, "第 %d 行：题型应为“单选”“多选”或“判断”", rec.line);
+            n = -1;
+            break;
+        }
+        if (dj_str_blank(FIELD(c_stem))) {
+            snprintf(why, why_len, "第 %d 行：题干不能为空", rec.line);
+            n = -1;
+            break;
+        }
+        json_t *opts = json_array();
+        for (int i = 0; i < 8 && strcmp(kind, "judge") != 0; i++)
+            if (!dj_str_blank(FIELD(c_opt[i])))
+                json_array_append_new(opts, json_string(FIELD(c_opt[i])));
+        int nopt = strcmp(kind, "judge") == 0 ? 2 : (int)json_array_size(opts);
+        const char *w = NULL;
+        char *a = study_answer_norm(kind, FIELD(c_ans), nopt, &w);
+        if (!a || (strcmp(kind, "judge") != 0 && nopt < 2)) {
+            snprintf(why, why_len, "第 %d 行：%s", rec.line, a ? "选择题至少要有两个选项" : w);
+            free(a);
+            json_decref(opts);
+            n = -1;
+            break;
+        }
+        json_t *q = json_pack("{s:s, s:s, s:s, s:s*}", "kind", kind, "stem", FIELD(c_stem), "answer",
+                              strcmp(kind, "judge") == 0 ? (strcmp(a, "T") == 0 ? "对" : "错") : a, "explanation",
+                              dj_str_blank(FIELD(c_exp)) ? NULL : FIELD(c_exp));
+        if (strcmp(kind, "judge") != 0)
+            json_object_set(q, "options", opts);
+        json_decref(opts);
+        free(a);
+        json_array_append_new(out, q);
+        n++;
+#undef FIELD
+    }
+    if (rc < 0 && n >= 0) {
+        snprintf(why, why_len, "第 %d 行：%s", rd.err_line, rd.err ? rd.err : "格式不正确");
+        n = -1;
+    }
+out:
+    dj_csv_free(&rd);
+    return n;
 }

@@ -71,6 +71,14 @@ char *study_html_text(const char *html);
  * order without repeats ("ca" -> "AC"), judge as "T"/"F" (also 对/错, true/false).
  * NULL (and *why) when it is not a valid answer for kind with n_options choices. */
 char *study_answer_norm(const char *kind, const char *given, int n_options, const char **why);
+/*
+ * A question bank as Excel saves it as CSV (UTF-8 or GBK): a header row naming the
+ * columns 题型 (单选/多选/判断), 题干, 选项A … 选项H, 答案 (letters, or 对/错), 解析
+ * (optional), then one question a row.  Appends {kind, stem, options, answer,
+ * explanation} objects to out; -1 with why (a Chinese sentence naming the line) on
+ * the first bad row, else the number of questions read.
+ */
+int study_questions_from_csv(const char *text, size_t len, json_t *out, char *why, size_t why_len);
 /* Percent (rounded half up) of correct answers out of total; 0 when total is 0. */
 int64_t study_score_percent(int64_t correct, int64_t total);
 

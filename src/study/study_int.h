@@ -71,6 +71,7 @@ int study_h_quiz_get(dj_req *r);
 int study_h_quiz_patch(dj_req *r);
 int study_h_quiz_publish(dj_req *r);
 int study_h_quiz_results(dj_req *r);
+int study_h_quiz_import(dj_req *r);
 int study_h_attempt_start(dj_req *r);
 int study_h_attempt_submit(dj_req *r);
 int study_h_notices_list(dj_req *r);
@@ -86,6 +87,7 @@ int study_h_notice_receipts(dj_req *r);
     {"PATCH", "/api/v1/study/quizzes/:id", study_h_quiz_patch, "study.manage", 0, 0},                                 \
     {"POST", "/api/v1/study/quizzes/:id/publish", study_h_quiz_publish, "study.manage", 0, 0},                        \
     {"GET", "/api/v1/study/quizzes/:id/results", study_h_quiz_results, "study.read", 0, 0},                           \
+    {"POST", "/api/v1/study/quizzes/:id/import", study_h_quiz_import, "study.manage", DJ_ROUTE_ANY_BODY, 2u << 20},    \
     {"POST", "/api/v1/study/quizzes/:id/attempts", study_h_attempt_start, NULL, 0, 0},                                \
     {"POST", "/api/v1/study/attempts/:id/submit", study_h_attempt_submit, NULL, 0, 0},                                \
     {"GET", "/api/v1/study/notices", study_h_notices_list, "study.read", 0, 0},                                       \

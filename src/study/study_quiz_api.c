@@ -8,6 +8,7 @@
 
 #include "../core/audit.h"
 #include "../core/auth.h"
+#include "../core/csv.h"
 #include "../core/batch.h"
 #include "../core/err.h"
 #include "../core/scope.h"
@@ -237,6 +238,71 @@ static const struct dj_jfield submit_spec[] = {
     {"answers", "答案", DJ_J_OBJ, DJ_J_REQ, 0, 0, NULL},
     {NULL},
 };
+
+/* POST /study/quizzes/:id/import: questions from a CSV that Excel saved (UTF-8 or
+ * GBK), appended to a bank nobody has answered yet. */
+int study_h_quiz_import(dj_req *r)
+{
+    int64_t id, org;
+    char state[16];
+    bool manage;
+    int rc = load_quiz(r, &id, &org, state, &manage);
+    if (rc == DJ_OK)
+        rc = auth_require(r, "study.manage", org);
+    if (rc)
+        return rc;
+    char *text = NULL;
+    size_t len = 0;
+    const char *enc = NULL;
+    if (!r->body || dj_text_to_utf8(r->body, r->body_len, NULL, &text, &len, &enc) != DJ_OK)
+        return dj_fail(r, DJ_EINVAL, "file", "文件编码无法识别，请在 Excel 中另存为“CSV UTF-8”");
+    json_t *quiz = study_quiz_get(dj_db(r), id, true, &rc);
+    if (!quiz) {
+        free(text);
+        return rc;
+    }
+    json_t *qs = json_array();
+    size_t i;
+    json_t *q;
+    json_array_foreach(json_object_get(quiz, "questions"), i, q) {
+        const char *kind = dj_jstr(q, "kind", "");
+        const char *ans = dj_jstr(q, "answer", "");
+        json_array_append_new(qs, json_pack("{s:s, s:s, s:O, s:s, s:O}", "kind", kind, "stem", dj_jstr(q, "stem", ""),
+                                            "options", json_object_get(q, "options"), "answer",
+                                            strcmp(kind, "judge") == 0 ? (strcmp(ans, "T") == 0 ? "对" : "错") : ans,
+                                            "explanation", json_object_get(q, "explanation")));
+    }
+    size_t before = json_array_size(qs);
+    char why[240];
+    int n = study_questions_from_csv(text, len, qs, why, sizeof why);
+    free(text);
+    if (n <= 0) {
+        json_decref(qs);
+        json_decref(quiz);
+        return dj_fail(r, DJ_EINVAL, "file", "%s", n == 0 ? "文件里没有题目" : why);
+    }
+    json_t *in = json_pack("{s:O, s:O, s:O, s:O, s:o}", "title", json_object_get(quiz, "title"), "pass_percent",
+                           json_object_get(quiz, "pass_percent"), "time_limit_min", json_object_get(quiz, "time_limit_min"),
+                           "draw_count", json_object_get(quiz, "draw_count"), "questions", qs);
+    json_decref(quiz);
+    db_conn *c = dj_db(r);
+    const char *field = NULL, *msg = NULL;
+    int64_t new_id = 0;
+    if ((rc = db_begin(c)) == DJ_OK) {
+        rc = study_quiz_save(c, id, in, r->user->id, &new_id, &field, &msg);
+        json_t *a = json_pack("{s:i}", "imported", n);
+        if (rc == DJ_OK)
+            rc = audit_write(c, r, "import", "study_quiz", id, NULL, a);
+        json_decref(a);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    json_decref(in);
+    if (rc && msg)
+        return dj_fail(r, rc, "file", "%s", msg);
+    if (rc)
+        return rc;
+    return dj_reply_json(r, 200, json_pack("{s:i, s:I}", "imported", n, "total", (json_int_t)(before + (size_t)n)));
+}
 
 /* Answers at a quiz's deadline come in a burst: each submission is scored and written
  * (with its points) through a group commit (batch.h), answered once it is on disk. */

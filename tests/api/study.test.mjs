@@ -217,6 +217,25 @@ test('study: a quiz scored on the server, the answers hidden until submitted', a
   assert.equal(r.status, 409);
 });
 
+test('study: a question bank imported from Excel (saved as CSV)', async () => {
+  let r = await committee.post('/api/v1/study/quizzes', { org_id: ORG.committee, title: '导入测试',
+    questions: [{ kind: 'judge', stem: '已有的一题', answer: '错' }] });
+  assert.equal(r.status, 201, r.text);
+  const quiz = r.body.id;
+  const csv = '题型,题干,选项A,选项B,选项C,答案,解析\n单选,党的根本宗旨是,全心全意为人民服务,发展经济,改革开放,A,党章\n判断,支部委员会一般每月召开1次,,,,对,\n';
+  const post = (c, body) => c.req('POST', `/api/v1/study/quizzes/${quiz}/import`, body, { headers: { 'content-type': 'text/csv' } });
+  r = await post(committee, '题型,题干,选项A,选项B,答案\n单选,甲,一,二,C\n');
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /第 2 行/);
+  r = await post(secA, csv); // the committee's draft: not the branch's to see
+  assert.equal(r.status, 404);
+  r = await post(committee, csv);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.imported, 2);
+  r = await committee.get(`/api/v1/study/quizzes/${quiz}`);
+  assert.deepEqual(r.body.questions.map((q) => q.answer), ['F', 'A', 'T']);
+});
+
 test('study: a notice and its read receipts', async () => {
   let r = await committee.post('/api/v1/study/notices', { org_id: ORG.committee, title: '关于开展十二月主题党日的通知', body: '请各支部按时开展。', read_by: shanghaiDate(3) });
   assert.equal(r.status, 201, r.text);

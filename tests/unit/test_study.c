@@ -105,6 +105,36 @@ static void test_answers(void **state)
     assert_int_equal(study_score_percent(0, 0), 0);
 }
 
+static void test_questions_csv(void **state)
+{
+    (void)state;
+    const char *csv = "\xEF\xBB\xBF题型,题干,选项A,选项B,选项C,选项D,答案,解析\r\n"
+                      "单选,党的最高理想是,实现共产主义,发展经济,,,a,党章总纲\r\n"
+                      "多选,\"“四个意识”包括\",政治意识,大局意识,核心意识,看齐意识,ABCD,\r\n"
+                      ",,,,,,,\r\n"
+                      "判断,党员每年集中学习不少于32学时,,,,,对,\r\n";
+    json_t *out = json_array();
+    char why[200] = "";
+    assert_int_equal(study_questions_from_csv(csv, strlen(csv), out, why, sizeof why), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(out, 0), "answer")), "A");
+    assert_int_equal(json_array_size(json_object_get(json_array_get(out, 0), "options")), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(out, 1), "stem")), "“四个意识”包括");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(out, 2), "answer")), "对");
+    assert_null(json_object_get(json_array_get(out, 2), "options"));
+    json_decref(out);
+    /* a bad row is named by its line */
+    const char *bad = "题型,题干,选项A,选项B,答案\n单选,甲,一,二,A\n单选,乙,一,二,C\n";
+    out = json_array();
+    assert_int_equal(study_questions_from_csv(bad, strlen(bad), out, why, sizeof why), -1);
+    assert_non_null(strstr(why, "第 3 行"));
+    json_decref(out);
+    const char *nohead = "题干,答案\n甲,A\n";
+    out = json_array();
+    assert_int_equal(study_questions_from_csv(nohead, strlen(nohead), out, why, sizeof why), -1);
+    assert_string_equal(why, "第一行缺少列名“题型”");
+    json_decref(out);
+}
+
 /* ---------- on a database: the daily points cap through the real award path ---------- */
 
 static db_conn *db;
@@ -209,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_terms_and_query),
         cmocka_unit_test(test_html_clean),
         cmocka_unit_test(test_answers),
+        cmocka_unit_test(test_questions_csv),
         cmocka_unit_test(test_daily_points_cap),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

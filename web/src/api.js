@@ -486,3 +486,16 @@ export const myStudyNotices = () => get('/study/notices/mine');
 export const createStudyNotice = (body) => post('/study/notices', body);
 export const readStudyNotice = (id) => post(`/study/notices/${id}/read`, {});
 export const studyNoticeReceipts = (id) => get(`/study/notices/${id}/receipts`);
+/** A question bank saved from Excel as CSV, appended to a draft quiz: {imported, total}. */
+export async function importStudyQuestions(quizId, file) {
+  const res = await fetch(`${BASE}/study/quizzes/${quizId}/import`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': csrfToken, Accept: 'application/json' },
+    credentials: 'same-origin',
+    body: file,
+  });
+  const data = await res.json().catch(() => null);
+  if (res.ok) return data;
+  const e = (data && data.error) || {};
+  throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
+}
