@@ -93,15 +93,11 @@ static int demo_read(db_conn *c, int64_t person, int64_t material, int64_t from,
     return rc;
 }
 
-int study_demo_load(db_conn *c, const char *password_hash)
+/* The first branch's party members read the materials (the demo member leaves the
+ * newest unread, so the phone shows an assignment to finish). */
+static int demo_reading(db_conn *c, int64_t now, const int64_t *ids, size_t n, int64_t member)
 {
-    (void)password_hash;
-    int64_t now = dj_now();
-    size_t n = sizeof materials / sizeof materials[0];
-    int64_t ids[sizeof materials / sizeof materials[0]];
-    int rc = demo_materials(c, now, ids, n);
-    if (rc)
-        return rc;
+    int rc = DJ_OK;
     int err = 0;
     /* the first branch's party members (the demo member's branch) */
     json_t *people = db_query_rows(c, &err,
@@ -111,8 +107,6 @@ int study_demo_load(db_conn *c, const char *password_hash)
                                    "");
     if (!people)
         return err;
-    int64_t member = 0;
-    db_query_i64(c, &member, "SELECT person_id FROM users WHERE login = 'demo-member'", "");
     size_t i;
     json_t *p;
     json_array_foreach(people, i, p) {
@@ -132,9 +126,12 @@ int study_demo_load(db_conn *c, const char *password_hash)
             break;
     }
     json_decref(people);
-    if (rc)
-        return rc;
+    return rc;
+}
 
+static int demo_assignment(db_conn *c, int64_t now, const int64_t *ids)
+{
+    int rc;
     /* the committee's assignment: the plenary article and the discipline rules, due in ten days */
     int y, m, d;
     dj_local_date(now + 10 * 86400, &y, &m, &d);
@@ -147,9 +144,14 @@ int study_demo_load(db_conn *c, const char *password_hash)
     bool replayed = false;
     rc = study_assignment_create(c, in, 0, &aid, &replayed);
     json_decref(in);
-    if (rc)
-        return rc;
+    return rc;
+}
 
+static int demo_quiz(db_conn *c, int64_t member)
+{
+    int rc, err = 0;
+    size_t i;
+    json_t *p;
     /* a published quiz and the attempts of some members */
     json_t *quiz = json_pack(
         "{s:i, s:s, s:i, s:i, s:i, s:[{s:s, s:s, s:[s,s,s,s], s:s, s:s}, {s:s, s:s, s:[s,s,s,s], s:s, s:s},"
@@ -172,7 +174,7 @@ int study_demo_load(db_conn *c, const char *password_hash)
     json_t *qs = rc == DJ_OK ? db_query_rows(c, &err, "SELECT id, answer FROM study_questions WHERE quiz_id = $1 ORDER BY sort",
                                              "i", qid)
                              : NULL;
-    people = qs ? db_query_rows(c, &err, "SELECT p.id FROM people p WHERE p.active = 1 AND p.party_status IN "
+    json_t *people = qs ? db_query_rows(c, &err, "SELECT p.id FROM people p WHERE p.active = 1 AND p.party_status IN "
                                          STUDY_MEMBER_STATUS " AND p.id <> $1 ORDER BY p.id LIMIT 12",
                                 "i", member)
                 : NULL;
@@ -210,9 +212,14 @@ int study_demo_load(db_conn *c, const char *password_hash)
     }
     json_decref(people);
     json_decref(qs);
-    if (rc)
-        return rc;
+    return rc;
+}
 
+static int demo_notice(db_conn *c, int64_t now, int64_t member)
+{
+    int rc, y, m, d;
+    char due[16];
+    bool replayed = false;
     /* a notice to the whole agency, read by part of it */
     dj_local_date(now + 3 * 86400, &y, &m, &d);
     snprintf(due, sizeof due, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
@@ -230,5 +237,25 @@ int study_demo_load(db_conn *c, const char *password_hash)
                      " SELECT $1, p.id, $2 FROM people p WHERE p.active = 1 AND p.org_id IS NOT NULL AND p.id % 3 <> 0"
                      " AND p.id <> $3",
                      "iti", nid, read_at, member);
+    return rc;
+}
+
+int study_demo_load(db_conn *c, const char *password_hash)
+{
+    (void)password_hash;
+    int64_t now = dj_now();
+    size_t n = sizeof materials / sizeof materials[0];
+    int64_t ids[sizeof materials / sizeof materials[0]];
+    int64_t member = 0;
+    int rc = demo_materials(c, now, ids, n);
+    db_query_i64(c, &member, "SELECT person_id FROM users WHERE login = 'demo-member'", "");
+    if (rc == DJ_OK)
+        rc = demo_reading(c, now, ids, n, member);
+    if (rc == DJ_OK)
+        rc = demo_assignment(c, now, ids);
+    if (rc == DJ_OK)
+        rc = demo_quiz(c, member);
+    if (rc == DJ_OK)
+        rc = demo_notice(c, now, member);
     return rc;
 }
