@@ -33,9 +33,9 @@ test('phone: sign in on /m/, home greets the user by name, sign out', async (t) 
     assert.ok((await hello.innerText()).includes(name), `greeting should name ${name}`);
     // Today's date in the UI's format, e.g. 2026年11月27日.
     assert.match(await page.locator('.m-home__today').innerText(), /\d{4}年\d{1,2}月\d{1,2}日/);
-    // The bottom tab bar: 首页 · 活动 · 积分 · 我的.
+    // The bottom tab bar: 首页 · 学习 · 活动 · 积分 · 我的.
     const tabs = await page.locator('.van-tabbar-item').allInnerTexts();
-    assert.deepEqual(tabs.map((s) => s.trim()), ['首页', '活动', '积分', '我的']);
+    assert.deepEqual(tabs.map((s) => s.trim()), ['首页', '学习', '活动', '积分', '我的']);
 
     await page.locator('.van-tabbar').getByText('我的').click();
     await page.waitForURL((u) => u.pathname === '/m/me');

@@ -236,7 +236,7 @@ test('phone: the shortcuts do not repeat the tab bar; list items show their prog
     await grid.waitFor();
     const shortcuts = (await grid.locator('.van-grid-item').allInnerTexts()).map((s) => s.trim());
     const tabs = (await page.locator('.van-tabbar-item').allInnerTexts()).map((s) => s.trim());
-    assert.equal(tabs.length, 4);
+    assert.equal(tabs.length, 5);
     assert.deepEqual(shortcuts.filter((s) => tabs.includes(s)), []);
     assert.ok(shortcuts.includes('积分审批'));
     await snap(page, 'screens-mobile-home');

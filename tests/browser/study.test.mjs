@@ -57,9 +57,10 @@ after(async () => {
 test('a member reads an assigned article on the phone until it counts', async (t) => {
   await withPage(t, browser, 'phone', server.url, async (page) => {
     await signInAs(page, '/m', 'member-a', PASSWORD);
-    await page.goto('/m/me');
-    await page.locator('[data-test="my-study-link"]').click();
+    // 学习 is a tab of the phone's tab bar
+    await page.locator('.van-tabbar').getByText('学习').click();
     await page.waitForURL((u) => u.pathname === '/m/study');
+    assert.match(await page.locator('.van-tabbar-item--active').innerText(), /学习/);
     const tasks = page.locator('[data-test="study-assignments"]');
     await tasks.waitFor();
     assert.match(await tasks.innerText(), /本月集中学习[\s\S]*已完成 0\/1 篇/);

@@ -1421,6 +1421,7 @@ export default {
   mobile: {
     tabs: {
       home: '首页',
+      study: '学习',
       activities: '活动',
       points: '积分',
       me: '我的',

@@ -12,6 +12,12 @@ export const tabPages = [
     meta: { title: 'mobile.tabs.home', tab: { icon: 'wap-home-o' } },
   },
   {
+    path: 'study',
+    name: 'm-study',
+    component: () => import('./study/Study.vue'),
+    meta: { title: 'mobile.tabs.study', tab: { icon: 'bookmark-o' } },
+  },
+  {
     path: 'activities',
     name: 'm-activities',
     component: () => import('./activities/Activities.vue'),
@@ -124,12 +130,6 @@ export default {
       name: 'm-development-mentees',
       component: () => import('./development/Mentees.vue'),
       meta: { title: 'development.phone.menteesTitle' },
-    },
-    {
-      path: 'study',
-      name: 'm-study',
-      component: () => import('./study/Study.vue'),
-      meta: { title: 'study.title' },
     },
     {
       path: 'study/:id(\\d+)',
