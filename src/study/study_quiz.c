@@ -361,6 +361,36 @@ json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int 
     return attempt_result(c, id, err);
 }
 
+/* Per organisation of the quiz's subtree that has active people: how many it has, how many took the quiz
+ * (a submitted attempt), how many passed (their best attempt passed); the pass rate is over those who took it,
+ * the participation over all. */
+static json_t *study_quiz_branches(db_conn *c, int64_t quiz_id, int *err)
+{
+    json_t *rows = db_query_rows(
+        c, err,
+        "SELECT o.id AS org_id, o.name AS org_name, COUNT(p.id) AS members, COUNT(b.person_id) AS taken,"
+        " SUM(CASE WHEN b.passed = 1 THEN 1 ELSE 0 END) AS passed"
+        " FROM people p JOIN orgs o ON o.id = p.org_id"
+        " LEFT JOIN (SELECT person_id, MAX(passed) AS passed FROM study_attempts"
+        "  WHERE quiz_id = $1 AND submitted_at IS NOT NULL GROUP BY person_id) b ON b.person_id = p.id"
+        " WHERE p.active = 1 AND o.path LIKE"
+        "  (SELECT qo.path FROM study_quizzes q JOIN orgs qo ON qo.id = q.org_id WHERE q.id = $1) || '%'"
+        " GROUP BY o.id, o.name, o.path ORDER BY o.path",
+        "i", quiz_id);
+    if (!rows)
+        return NULL;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        int64_t members = dj_jint(row, "members", 0), taken = dj_jint(row, "taken", 0);
+        int64_t passed = dj_jint(row, "passed", 0);
+        json_object_set_new(row, "passed", json_integer(passed));
+        json_object_set_new(row, "pass_rate", json_integer(taken ? study_score_percent(passed, taken) : 0));
+        json_object_set_new(row, "taken_rate", json_integer(members ? study_score_percent(taken, members) : 0));
+    }
+    return rows;
+}
+
 json_t *study_quiz_results(db_conn *c, int64_t quiz_id, int *err)
 {
     /* each member's best submitted attempt */
@@ -382,8 +412,14 @@ json_t *study_quiz_results(db_conn *c, int64_t quiz_id, int *err)
         passed += p;
     }
     size_t n = json_array_size(rows);
-    return json_pack("{s:o, s:I, s:I, s:I}", "items", rows, "taken", (json_int_t)n, "passed", (json_int_t)passed,
-                     "pass_rate", (json_int_t)(n ? study_score_percent(passed, (int64_t)n) : 0));
+    json_t *branches = study_quiz_branches(c, quiz_id, err);
+    if (!branches) {
+        json_decref(rows);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o, s:I, s:I, s:I}", "items", rows, "branches", branches, "taken", (json_int_t)n,
+                     "passed", (json_int_t)passed, "pass_rate",
+                     (json_int_t)(n ? study_score_percent(passed, (int64_t)n) : 0));
 }
 
 /* ---------- notices ---------- */

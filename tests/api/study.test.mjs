@@ -213,6 +213,17 @@ test('study: a quiz scored on the server, the answers hidden until submitted', a
   r = await committee.get(`/api/v1/study/quizzes/${quiz}/results`);
   assert.equal(r.body.taken, 1);
   assert.equal(r.body.pass_rate, 100);
+  // per branch: member A's branch took it and passed; member B's branch has not taken it
+  const orgOf = (p) => Number(sql(srv.db, `SELECT org_id FROM people WHERE id = ${p};`).trim());
+  const count = (o) => Number(sql(srv.db, `SELECT COUNT(*) FROM people WHERE active = 1 AND org_id = ${o};`).trim());
+  const byOrg = Object.fromEntries(r.body.branches.map((b) => [b.org_id, b]));
+  const a = byOrg[orgOf(PERSON.memberA)], b = byOrg[orgOf(PERSON.memberB)];
+  assert.deepEqual({ taken: a.taken, passed: a.passed, pass_rate: a.pass_rate, members: a.members },
+    { taken: 1, passed: 1, pass_rate: 100, members: count(orgOf(PERSON.memberA)) });
+  assert.equal(a.taken_rate, Math.round(100 / a.members));
+  assert.deepEqual({ taken: b.taken, passed: b.passed, pass_rate: b.pass_rate, taken_rate: b.taken_rate },
+    { taken: 0, passed: 0, pass_rate: 0, taken_rate: 0 });
+  assert.ok(b.org_name.length > 0 && b.members === count(orgOf(PERSON.memberB)));
   r = await committee.patch(`/api/v1/study/quizzes/${quiz}`, { title: '改题', questions });
   assert.equal(r.status, 409);
 });

@@ -126,6 +126,24 @@ test('a quiz on the phone: answered, scored by the server, the answers shown aft
   });
 });
 
+test('the committee sees the quiz\'s pass rate per branch on the PC', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'committee', PASSWORD);
+    await page.goto('/admin/study/quizzes');
+    await page.locator(`[data-test="sq-results-${quiz}"]`).click();
+    const table = page.locator('[data-test="sq-branches"]');
+    await table.waitFor();
+    // member B (第二党支部) passed on the phone in the test before; 第一党支部 has not taken it
+    const rows = await table.locator('.el-table__body tr').allInnerTexts();
+    const second = rows.find((r) => r.includes('第二党支部'));
+    const first = rows.find((r) => r.includes('第一党支部'));
+    assert.ok(second && first, rows.join('|'));
+    assert.match(second, /\b1（\d+%）[\s\S]*\b1\b[\s\S]*100%/);
+    assert.match(first, /\b0（0%）[\s\S]*—/);
+    await snap(page, 'study-admin-quiz-branches');
+  });
+});
+
 test('the demo agency\'s 学习园地 on the phone and the PC', async (t) => {
   await withPage(t, browser, 'phone', demo.url, async (page) => {
     await signInAs(page, '/m', 'demo-member', PASSWORD);
