@@ -50,6 +50,12 @@ int study_attempt_person(db_conn *c, int64_t id, int64_t *person_id);
 json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int *err, const char **why);
 json_t *study_quiz_results(db_conn *c, int64_t quiz_id, int *err);
 
+/* ---------- 每日一题 (study_daily.c) ---------- */
+/* {"day", "question": the day's question without its answer until answered, or null: no daily bank}. */
+json_t *study_daily_today(db_conn *c, int64_t person_id, int *err);
+/* Answers the day's question once (again: the same result); *why for a malformed answer. */
+int study_daily_answer(db_conn *c, int64_t person_id, const char *given, json_t **out, const char **why);
+
 int study_notice_create(db_conn *c, const json_t *in, int64_t user_id, int64_t *id, bool *replayed);
 int study_notice_org(db_conn *c, int64_t id, int64_t *org_id);
 bool study_notice_reaches(db_conn *c, int64_t id, int64_t person_id);
@@ -72,6 +78,8 @@ int study_h_quiz_patch(dj_req *r);
 int study_h_quiz_publish(dj_req *r);
 int study_h_quiz_results(dj_req *r);
 int study_h_quiz_import(dj_req *r);
+int study_h_daily_get(dj_req *r);
+int study_h_daily_answer(dj_req *r);
 int study_h_attempt_start(dj_req *r);
 int study_h_attempt_submit(dj_req *r);
 int study_h_notices_list(dj_req *r);
@@ -82,6 +90,8 @@ int study_h_notice_read(dj_req *r);
 int study_h_notice_receipts(dj_req *r);
 #define STUDY_QUIZ_ROUTES                                                                                             \
     {"GET", "/api/v1/study/quizzes", study_h_quizzes_list, NULL, 0, 0},                                               \
+    {"GET", "/api/v1/study/daily", study_h_daily_get, NULL, 0, 0},                                                    \
+    {"POST", "/api/v1/study/daily", study_h_daily_answer, NULL, 0, 0},                                                \
     {"POST", "/api/v1/study/quizzes", study_h_quiz_create, "study.manage", 0, 0},                                     \
     {"GET", "/api/v1/study/quizzes/:id", study_h_quiz_get, NULL, 0, 0},                                               \
     {"PATCH", "/api/v1/study/quizzes/:id", study_h_quiz_patch, "study.manage", 0, 0},                                 \

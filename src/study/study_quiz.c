@@ -61,18 +61,23 @@ int study_quiz_save(db_conn *c, int64_t id, const json_t *in, int64_t user_id, i
         return rc;
     char now[21];
     dj_time_iso(dj_now(), now);
+    bool daily = json_is_true(json_object_get(in, "daily"));
     if (id == 0) {
         rc = db_query_i64(c, new_id,
                           "INSERT INTO study_quizzes (org_id, title, pass_percent, time_limit_min, draw_count, state,"
-                          " created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $7)"
+                          " created_by, created_at, updated_at, daily) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $7, $8)"
                           " RETURNING id",
-                          "itiiiIt", dj_jint(in, "org_id", 0), dj_jstr(in, "title", ""), dj_jint(in, "pass_percent", 60),
-                          dj_jint(in, "time_limit_min", 0), dj_jint(in, "draw_count", 0), user_id, now);
+                          "itiiiItb", dj_jint(in, "org_id", 0), dj_jstr(in, "title", ""), dj_jint(in, "pass_percent", 60),
+                          dj_jint(in, "time_limit_min", 0), dj_jint(in, "draw_count", 0), user_id, now, daily);
         id = *new_id;
     } else {
         *new_id = id;
         int64_t n = 0;
-        db_query_i64(c, &n, "SELECT COUNT(*) FROM study_attempts WHERE quiz_id = $1", "i", id);
+        /* answered in a test or as a daily question: the questions stay as they were */
+        db_query_i64(c, &n,
+                     "SELECT (SELECT COUNT(*) FROM study_attempts WHERE quiz_id = $1) + (SELECT COUNT(*) FROM"
+                     " study_daily d JOIN study_questions x ON x.id = d.question_id WHERE x.quiz_id = $1)",
+                     "i", id);
         if (n > 0) {
             *field = "questions";
             *why = "已有人作答，题目不能再修改";
@@ -80,9 +85,9 @@ int study_quiz_save(db_conn *c, int64_t id, const json_t *in, int64_t user_id, i
         }
         rc = db_exec(c,
                      "UPDATE study_quizzes SET title = $2, pass_percent = $3, time_limit_min = $4, draw_count = $5,"
-                     " updated_at = $6 WHERE id = $1",
-                     "itiiit", id, dj_jstr(in, "title", ""), dj_jint(in, "pass_percent", 60),
-                     dj_jint(in, "time_limit_min", 0), dj_jint(in, "draw_count", 0), now);
+                     " updated_at = $6, daily = $7 WHERE id = $1",
+                     "itiiitb", id, dj_jstr(in, "title", ""), dj_jint(in, "pass_percent", 60),
+                     dj_jint(in, "time_limit_min", 0), dj_jint(in, "draw_count", 0), now, daily);
         if (rc == DJ_OK)
             rc = db_exec(c, "DELETE FROM study_questions WHERE quiz_id = $1", "i", id);
     }
@@ -109,7 +114,7 @@ json_t *study_quiz_get(db_conn *c, int64_t id, bool with_answers, int *err)
 {
     json_t *o = db_query_row(c, err,
                              "SELECT q.id, q.org_id, o.name AS org_name, q.title, q.pass_percent, q.time_limit_min,"
-                             " q.draw_count, q.state, q.updated_at,"
+                             " q.draw_count, q.state, q.updated_at, q.daily AS daily__bool,"
                              " (SELECT COUNT(*) FROM study_questions x WHERE x.quiz_id = q.id) AS question_count"
                              " FROM study_quizzes q JOIN orgs o ON o.id = q.org_id WHERE q.id = $1",
                              "i", id);
@@ -130,7 +135,8 @@ json_t *study_quiz_get(db_conn *c, int64_t id, bool with_answers, int *err)
 json_t *study_quizzes_list(db_conn *c, const struct study_viewer *v, int *err)
 {
     char *sql = dj_asprintf(
-        "SELECT q.id, q.title, q.org_id, mo.name AS org_name, q.pass_percent, q.time_limit_min, q.draw_count, q.state,"
+        "SELECT q.id, q.title, q.org_id, mo.name AS org_name, q.pass_percent, q.time_limit_min, q.draw_count,"
+        " q.daily AS daily__bool, q.state,"
         " (SELECT COUNT(*) FROM study_questions x WHERE x.quiz_id = q.id) AS question_count,"
         " (SELECT MAX(a.score) FROM study_attempts a WHERE a.quiz_id = q.id AND a.person_id = $1"
         "  AND a.submitted_at IS NOT NULL) AS my_best,"

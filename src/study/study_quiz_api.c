@@ -42,6 +42,7 @@ static const struct dj_jfield question_spec[] = {
     {"pass_percent", "合格分数", DJ_J_INT, 0, 1, 100, NULL},                                                          \
     {"time_limit_min", "答题时限（分钟）", DJ_J_INT, 0, 0, 300, NULL},                                                \
     {"draw_count", "随机抽题数", DJ_J_INT, 0, 0, 200, NULL},                                                          \
+    {"daily", "每日一题题库", DJ_J_BOOL, 0, 0, 0, NULL},                                                                \
     {"questions", "题目", DJ_J_ARR, DJ_J_REQ, 0, 500, NULL, question_spec}
 
 static const struct dj_jfield quiz_create_spec[] = {
@@ -490,4 +491,67 @@ int study_h_notice_receipts(dj_req *r)
         return rc;
     json_t *o = study_notice_receipts(dj_db(r), id, &rc);
     return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+/* ---------- 每日一题 ---------- */
+
+int study_h_daily_get(dj_req *r)
+{
+    int rc = need_person(r);
+    if (rc)
+        return rc;
+    db_conn *c = dj_db(r);
+    json_t *out = NULL;
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            out = study_daily_today(c, r->user->person_id, &rc);
+            rc = out ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
+        json_decref(out);
+        out = NULL;
+    }
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return dj_reply_json(r, 200, out);
+}
+
+static const struct dj_jfield daily_spec[] = {
+    {"answer", "答案", DJ_J_STR, DJ_J_REQ, 1, 10, NULL},
+    {NULL},
+};
+
+int study_h_daily_answer(dj_req *r)
+{
+    int rc = need_person(r);
+    json_t *in = NULL, *out = NULL;
+    if (rc || (rc = dj_body_json(r, daily_spec, &in)))
+        return rc;
+    db_conn *c = dj_db(r);
+    const char *why = NULL;
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = study_daily_answer(c, r->user->person_id, dj_jstr(in, "answer", ""), &out, &why);
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, "answer", "study_daily", dj_jint(out, "id", 0), NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
+        json_decref(out);
+        out = NULL;
+    }
+    json_decref(in);
+    if (rc == DJ_EINVAL || rc == DJ_ENOTFOUND) {
+        json_decref(out);
+        return dj_fail(r, rc, "answer", why ? why : "答案格式不正确");
+    }
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return dj_reply_json(r, 200, out);
 }

@@ -144,6 +144,55 @@ test('the committee sees the quiz\'s pass rate per branch on the PC', async (t) 
   });
 });
 
+test('每日一题: the committee marks a bank as daily on the PC; a member answers today\'s question on the phone', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'committee', PASSWORD);
+    await page.goto('/admin/study/quizzes');
+    await page.locator('[data-test="sq-table"]').waitFor();
+    await page.locator('[data-test="sq-new"]').click();
+    const dlg = page.locator('.el-dialog:visible');
+    await page.locator('[data-test="sq-title"]').fill('每日一题·党章');
+    await page.locator('[data-test="sq-daily"]').click();
+    const q0 = dlg.locator('[data-test="sq-q-0"]');
+    await q0.getByText('判断', { exact: true }).click();
+    await q0.getByPlaceholder('题干').fill('党员每年集中学习不少于32学时');
+    await q0.locator('.el-select').click();
+    await page.locator('.el-select-dropdown__item:visible').getByText('对', { exact: true }).click();
+    await q0.getByPlaceholder('解析（交卷后显示）').fill('党员教育管理工作条例');
+    await page.locator('[data-test="sq-save"]').click();
+    await page.locator('[data-test="sq-title"]').waitFor({ state: 'hidden' });
+    const row = page.locator('[data-test="sq-table"] .el-table__body tr', { hasText: '每日一题·党章' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /每日一题/);
+    await snap(page, 'study-admin-daily');
+  });
+  const bank = Number(sql(server.db, "SELECT id FROM study_quizzes WHERE title = '每日一题·党章' AND daily = 1;").trim());
+  assert.ok(bank > 0);
+  const committee = server.client();
+  await committee.login('committee');
+  assert.equal((await committee.post(`/api/v1/study/quizzes/${bank}/publish`, {})).status, 200);
+  await withPage(t, browser, 'phone', server.url, async (page) => {
+    await signInAs(page, '/m', 'member-a', PASSWORD);
+    await page.locator('.van-tabbar').getByText('学习').click();
+    const daily = page.locator('[data-test="study-daily"]');
+    await daily.waitFor();
+    assert.match(await daily.innerText(), /判断题 · 党员每年集中学习不少于32学时/);
+    assert.match(await page.locator('.m-study').innerText(), /每日一题\s*判断题/);
+    assert.doesNotMatch(await daily.innerText(), /党员教育管理工作条例/, 'no explanation before answering');
+    await daily.getByText('对', { exact: true }).click();
+    await daily.locator('[data-test="study-daily-submit"]').click();
+    const result = page.locator('[data-test="study-daily-result"]');
+    await result.waitFor();
+    assert.match(await result.innerText(), /回答正确[\s\S]*正确答案 对[\s\S]*党员教育管理工作条例/);
+    await snap(page, 'study-phone-daily');
+    // answered once: after a reload it stays answered
+    await page.reload();
+    await result.waitFor();
+    assert.equal(await page.locator('[data-test="study-daily-submit"]').count(), 0);
+  });
+  assert.equal(sql(server.db, `SELECT COUNT(*) FROM points_ledger WHERE person_id = ${PERSON.memberA} AND rule_code = 'study_daily';`).trim(), '1');
+});
+
 test('the demo agency\'s 学习园地 on the phone and the PC', async (t) => {
   await withPage(t, browser, 'phone', demo.url, async (page) => {
     await signInAs(page, '/m', 'demo-member', PASSWORD);
