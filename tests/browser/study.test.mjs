@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
 import { shanghaiDate } from '../lib/clock.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, snap, OUT, ROOT } from './lib.mjs';
 
 let server, demo, browser, article, assignment, quiz;
 
@@ -191,6 +194,40 @@ test('每日一题: the committee marks a bank as daily on the PC; a member answ
     assert.equal(await page.locator('[data-test="study-daily-submit"]').count(), 0);
   });
   assert.equal(sql(server.db, `SELECT COUNT(*) FROM points_ledger WHERE person_id = ${PERSON.memberA} AND rule_code = 'study_daily';`).trim(), '1');
+});
+
+test('a question bank imported from an Excel .xlsx file on the PC', async (t) => {
+  const require = createRequire(path.join(ROOT, 'web/package.json'));
+  const ExcelJS = require('exceljs');
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('题库');
+  ws.addRows([['题型', '题干', '选项A', '选项B', '选项C', '答案', '解析'],
+    ['单选', '党的根本宗旨是', '全心全意为人民服务', '发展经济', '改革开放', 'A', '党章总纲'],
+    ['多选', '“四个意识”包括', '政治意识', '大局意识', '成本意识', 'AB', ''],
+    ['判断', '支部委员会一般每月召开1次', '', '', '', '对', '']]);
+  mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, 'study-bank.xlsx');
+  await wb.xlsx.writeFile(file);
+  const committee = server.client();
+  await committee.login('committee');
+  const r = await committee.post('/api/v1/study/quizzes', { org_id: ORG.committee, title: 'Excel 导入题库',
+    questions: [{ kind: 'judge', stem: '已有的一题', answer: '错' }] });
+  assert.equal(r.status, 201, r.text);
+  const id = r.body.id;
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'committee', PASSWORD);
+    await page.goto('/admin/study/quizzes');
+    const row = page.locator('[data-test="sq-table"] .el-table__body tr', { hasText: 'Excel 导入题库' });
+    await row.waitFor();
+    await row.getByRole('button', { name: '导入题库' }).first().click();
+    await page.locator('[data-test="sq-import-file"]').setInputFiles(file);
+    await page.locator('.el-message--success').waitFor();
+    assert.match(await page.locator('.el-message--success').innerText(), /已导入 3 题，共 4 题/);
+    await snap(page, 'study-admin-xlsx-import');
+  });
+  const q = await committee.get(`/api/v1/study/quizzes/${id}`);
+  assert.deepEqual(q.body.questions.map((x) => [x.kind, x.stem, x.answer]),
+    [['judge', '已有的一题', 'F'], ['single', '党的根本宗旨是', 'A'], ['multi', '“四个意识”包括', 'AB'], ['judge', '支部委员会一般每月召开1次', 'T']]);
 });
 
 test('the demo agency\'s 学习园地 on the phone and the PC', async (t) => {

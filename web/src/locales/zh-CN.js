@@ -1007,7 +1007,7 @@ export default {
       addQuestion: '+ 添加题目',
       results: '成绩',
       importCsv: '导入题库',
-      importHint: '题库可从 Excel 导入：另存为 CSV，第一行列名为 题型（单选/多选/判断）、题干、选项A、选项B……、答案、解析。',
+      importHint: '题库可从 Excel 导入（.xlsx，或另存为 CSV）：第一个工作表的第一行列名为 题型（单选/多选/判断）、题干、选项A、选项B……、答案、解析。',
       imported: '已导入 {n} 题，共 {total} 题',
       passLine: '参加 {taken} 人，合格 {passed} 人，合格率 {rate}%',
       daily: '每日一题题库',
