@@ -367,7 +367,8 @@ json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int 
     return attempt_result(c, id, err);
 }
 
-/* Per organisation of the quiz's subtree that has active people: how many it has, how many took the quiz
+/* Per branch of the quiz's subtree (a group's people count in its branch; people outside any branch
+ * under their own organisation) that has active people: how many it has, how many took the quiz
  * (a submitted attempt), how many passed (their best attempt passed); the pass rate is over those who took it,
  * the participation over all. */
 static json_t *study_quiz_branches(db_conn *c, int64_t quiz_id, int *err)
@@ -376,10 +377,12 @@ static json_t *study_quiz_branches(db_conn *c, int64_t quiz_id, int *err)
         c, err,
         "SELECT o.id AS org_id, o.name AS org_name, COUNT(p.id) AS members, COUNT(b.person_id) AS taken,"
         " SUM(CASE WHEN b.passed = 1 THEN 1 ELSE 0 END) AS passed"
-        " FROM people p JOIN orgs o ON o.id = p.org_id"
+        " FROM people p JOIN orgs po ON po.id = p.org_id"
+        " JOIN orgs o ON o.id = COALESCE((SELECT b.id FROM orgs b WHERE b.kind IN ('branch', 'general_branch')"
+        "  AND po.path LIKE b.path || '%' ORDER BY LENGTH(b.path) DESC LIMIT 1), po.id)"
         " LEFT JOIN (SELECT person_id, MAX(passed) AS passed FROM study_attempts"
         "  WHERE quiz_id = $1 AND submitted_at IS NOT NULL GROUP BY person_id) b ON b.person_id = p.id"
-        " WHERE p.active = 1 AND o.path LIKE"
+        " WHERE p.active = 1 AND po.path LIKE"
         "  (SELECT qo.path FROM study_quizzes q JOIN orgs qo ON qo.id = q.org_id WHERE q.id = $1) || '%'"
         " GROUP BY o.id, o.name, o.path ORDER BY o.path",
         "i", quiz_id);

@@ -214,8 +214,10 @@ test('study: a quiz scored on the server, the answers hidden until submitted', a
   assert.equal(r.body.taken, 1);
   assert.equal(r.body.pass_rate, 100);
   // per branch: member A's branch took it and passed; member B's branch has not taken it
-  const orgOf = (p) => Number(sql(srv.db, `SELECT org_id FROM people WHERE id = ${p};`).trim());
-  const count = (o) => Number(sql(srv.db, `SELECT COUNT(*) FROM people WHERE active = 1 AND org_id = ${o};`).trim());
+  // (a group's people count in its branch)
+  const orgOf = (p) => (p === PERSON.memberA ? ORG.branchA : ORG.branchB);
+  const count = (o) => Number(sql(srv.db, `SELECT COUNT(*) FROM people p JOIN orgs po ON po.id = p.org_id, orgs b WHERE p.active = 1 AND b.id = ${o} AND po.path LIKE b.path || '%';`).trim());
+  assert.equal(r.body.branches.some((x) => x.org_id === ORG.groupA), false);
   const byOrg = Object.fromEntries(r.body.branches.map((b) => [b.org_id, b]));
   const a = byOrg[orgOf(PERSON.memberA)], b = byOrg[orgOf(PERSON.memberB)];
   assert.deepEqual({ taken: a.taken, passed: a.passed, pass_rate: a.pass_rate, members: a.members },
