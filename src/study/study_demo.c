@@ -147,6 +147,23 @@ static int demo_assignment(db_conn *c, int64_t now, const int64_t *ids)
     return rc;
 }
 
+/* a published daily bank: each member draws one of its questions a day on the 学习 tab */
+static int demo_daily(db_conn *c)
+{
+    json_t *bank = json_pack(
+        "{s:i, s:s, s:b, s:[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}, {s:s, s:s, s:[s,s,s,s], s:s, s:s}]}", "org_id", 1,
+        "title", "每日一题·党章党规", "daily", 1, "questions", "kind", "judge", "stem", "党员有权在党的会议上参加关于党的政策问题的讨论。",
+        "answer", "对", "explanation", "《中国共产党章程》第四条。", "kind", "judge", "stem", "预备党员的预备期为两年。",
+        "answer", "错", "explanation", "预备期为一年。", "kind", "single", "stem", "党的最高领导机关是：", "options",
+        "党的全国代表大会和它所产生的中央委员会", "中央政治局", "中央书记处", "中央军事委员会", "answer", "A",
+        "explanation", "《中国共产党章程》第十条。");
+    int64_t id = 0;
+    const char *field = NULL, *why = NULL;
+    int rc = study_quiz_save(c, 0, bank, 0, &id, &field, &why);
+    json_decref(bank);
+    return rc ? rc : db_exec(c, "UPDATE study_quizzes SET state = 'published' WHERE id = $1", "i", id);
+}
+
 static int demo_quiz(db_conn *c, int64_t member)
 {
     int rc, err = 0;
@@ -255,6 +272,8 @@ int study_demo_load(db_conn *c, const char *password_hash)
         rc = demo_assignment(c, now, ids);
     if (rc == DJ_OK)
         rc = demo_quiz(c, member);
+    if (rc == DJ_OK)
+        rc = demo_daily(c);
     if (rc == DJ_OK)
         rc = demo_notice(c, now, member);
     return rc;

@@ -239,6 +239,8 @@ test('the demo agency\'s 学习园地 on the phone and the PC', async (t) => {
     assert.match(text, /学习贯彻四中全会精神专题学习/);
     assert.match(text, /关于开展本月主题党日活动的通知/);
     assert.doesNotMatch(text, /\b(article|published|study_)\b/);
+    // the demo's daily bank gives today's question
+    assert.match(await page.locator('[data-test="study-daily"]').innerText(), /(判断题|单选题) · /);
     await snap(page, 'study-phone-demo');
     // the full-text search finds a phrase from inside an article's text
     await page.locator('[data-test="study-search"] input').fill('一支部一品牌');
