@@ -410,6 +410,8 @@ export function uploadFile(blob, { name, subject, record, kind, key, onProgress,
     };
     xhr.send(blob);
   });
+}
+
 // ── party dues (党费, issue 16) ───────────────────────────────────────────
 export const duesRates = () => get('/dues/rates');
 /** 我的党费 */
