@@ -56,7 +56,7 @@ export const pages = [
     path: 'brands',
     name: 'a-brands',
     component: () => import('./brands/BrandWall.vue'),
-    meta: { group: 'org', title: 'admin.menu.brands', icon: 'Medal', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+    meta: { group: 'org', title: 'admin.menu.brands', icon: 'Medal', roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
   // issue 15: 发展党员
   {
