@@ -58,4 +58,5 @@ void app_routes_register(void)
     dues_register();
     dj_routes_add(development_routes);
     development_todos_register();
+    development_files_register();
 }

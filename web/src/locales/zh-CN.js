@@ -550,6 +550,11 @@ export default {
       submit: '建立档案',
     },
     file: {
+      materials: '档案材料',
+      materialsHint: '入党申请书、入党志愿书、政审材料、思想汇报等扫描件或照片；本人和有权查看档案的人员可见',
+      kinds: {
+        application: '入党申请书', volunteer_form: '入党志愿书', review: '政审材料', report: '思想汇报', notice: '公示', other: '其他材料',
+      },
       back: '返回看板',
       stage: '所处阶段',
       org: '所在组织',
