@@ -45,6 +45,10 @@ static const struct setting_def defs[] = {
     {"life.party_lecture_period", "党课要求周期", "组织生活", false, 4, 7, "quarter", lecture_periods},
     {"life.study_hours_min", "党员每年集中学习最低学时", "组织生活", true, 1, 200, "32"},
     {"life.todo_warn_days", "要求未落实时提前几天提醒书记", "组织生活", true, 1, 90, "7"},
+    /* issue 19: 学习园地 */
+    {"study.minutes_per_hour", "线上学习多少分钟折合 1 学时", "学习园地", true, 10, 120, "45"},
+    {"study.online_hours_cap_year", "线上学习每年最多计入学时（0 不限）", "学习园地", true, 0, 200, "0"},
+    {"study.beat_seconds", "阅读计时心跳间隔（秒）", "学习园地", true, 1, 60, "15"},
     /* issue 5: points */
     {"points.base_score", "积分年度基础分", "积分", true, 0, 1000, "60"},
     {"points.allow_negative", "积分可低于零（1 是，0 否）", "积分", true, 0, 1, "0"},

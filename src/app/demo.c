@@ -15,6 +15,7 @@
 #include "../orgs/orgs.h"
 #include "../people/people.h"
 #include "../points/points.h"
+#include "../study/study.h"
 #include "app.h"
 
 int app_demo_load(db_conn *c, const char *password)
@@ -52,6 +53,9 @@ int app_demo_load(db_conn *c, const char *password)
     /* 发展党员: a file for everyone the roster shows on the way */
     if (rc == DJ_OK)
         rc = development_demo_load(c, hash);
+    /* 学习园地: materials, reading, an assignment, a quiz and a notice */
+    if (rc == DJ_OK)
+        rc = study_demo_load(c, hash);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     free(hash);
     return rc;

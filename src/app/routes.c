@@ -16,6 +16,7 @@
 #include "../orgs/orgs.h"
 #include "../people/people.h"
 #include "../points/points.h"
+#include "../study/study.h"
 #include "app.h"
 
 void app_routes_register(void)
@@ -59,4 +60,8 @@ void app_routes_register(void)
     dj_routes_add(development_routes);
     development_todos_register();
     development_files_register();
+    /* issue 19: 学习园地 */
+    dj_routes_add(study_routes);
+    dj_scope_add(study_scope_kinds);
+    study_register();
 }

@@ -17,7 +17,8 @@
 #include "points.h"
 
 static const char *const categories[] = {"学习", "组织生活", "志愿服务", "业务贡献", "扣分", "其他", NULL};
-static const char *const sources[] = {"attendance", "study_hours", "volunteer_hours", "claim", "manual", "dues", NULL};
+static const char *const sources[] = {"attendance", "study_hours", "volunteer_hours", "claim", "manual", "dues",
+                                      "study", "quiz", NULL};
 
 static int64_t user_id(dj_req *r) { return r->user ? r->user->id : 0; }
 

@@ -93,7 +93,7 @@ for (const login of ['demo-member', 'demo-secretary']) {
     await withPage(t, browser, 'phone', server.url, async (page) => {
       await signInAs(page, '/m', login, PASSWORD);
       const paths = ['/m/', '/m/activities', '/m/points', '/m/points?tab=honour', '/m/points?tab=claims', '/m/me', '/m/life',
-        '/m/brands', '/m/items', `/m/activities/${ids.activity}`];
+        '/m/brands', '/m/items', `/m/activities/${ids.activity}`, '/m/study'];
       if (login === 'demo-secretary') paths.push('/m/approvals', '/m/compliance');
       const found = await sweep(page, paths);
       assert.deepEqual(found, [], `codes on screen:\n${found.join('\n')}`);

@@ -459,3 +459,43 @@ export async function duesImport({ org, month, paidOn, dryRun }, payload) {
   const e = (data && data.error) || {};
   throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
 }
+
+// ── 学习园地 (study, issue 19) ───────────────────────────────────────────
+export const studyColumns = () => get('/study/columns');
+export const studyMaterials = (query) => get('/study/materials', query);
+export const studyMaterial = (id) => get(`/study/materials/${id}`);
+export const createStudyMaterial = (body) => post('/study/materials', body);
+export const updateStudyMaterial = (id, body) => patch(`/study/materials/${id}`, body);
+export const setStudyMaterialState = (id, action) => post(`/study/materials/${id}/${action}`, {});
+export const studyBeat = (id, body) => post(`/study/materials/${id}/beats`, body);
+export const studyHoursMe = (year) => get('/study/hours/me', { year });
+export const studyHours = (orgId, year) => get('/study/hours', { org_id: orgId, year });
+export const studyAssignments = () => get('/study/assignments');
+export const studyAssignment = (id) => get(`/study/assignments/${id}`);
+export const createStudyAssignment = (body) => post('/study/assignments', body);
+export const myStudyAssignments = () => get('/study/assignments/mine');
+export const studyQuizzes = () => get('/study/quizzes');
+export const studyQuiz = (id) => get(`/study/quizzes/${id}`);
+export const saveStudyQuiz = (id, body) => (id ? patch(`/study/quizzes/${id}`, body) : post('/study/quizzes', body));
+export const publishStudyQuiz = (id) => post(`/study/quizzes/${id}/publish`, {});
+export const studyQuizResults = (id) => get(`/study/quizzes/${id}/results`);
+export const startStudyAttempt = (id, clientKey) => post(`/study/quizzes/${id}/attempts`, { client_key: clientKey });
+export const submitStudyAttempt = (id, answers) => post(`/study/attempts/${id}/submit`, { answers });
+export const studyNotices = () => get('/study/notices');
+export const myStudyNotices = () => get('/study/notices/mine');
+export const createStudyNotice = (body) => post('/study/notices', body);
+export const readStudyNotice = (id) => post(`/study/notices/${id}/read`, {});
+export const studyNoticeReceipts = (id) => get(`/study/notices/${id}/receipts`);
+/** A question bank saved from Excel as CSV, appended to a draft quiz: {imported, total}. */
+export async function importStudyQuestions(quizId, file) {
+  const res = await fetch(`${BASE}/study/quizzes/${quizId}/import`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': csrfToken, Accept: 'application/json' },
+    credentials: 'same-origin',
+    body: file,
+  });
+  const data = await res.json().catch(() => null);
+  if (res.ok) return data;
+  const e = (data && data.error) || {};
+  throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
+}

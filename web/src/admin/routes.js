@@ -23,6 +23,7 @@ export const groups = [
   { key: 'points', title: 'admin.group.points', icon: 'Medal' },
   { key: 'assess', title: 'admin.group.assess', icon: 'DataAnalysis' },
   { key: 'dues', title: 'admin.group.dues', icon: 'Money' },
+  { key: 'study', title: 'study.admin.group', icon: 'Document' },
   { key: 'system', title: 'admin.group.system', icon: 'Setting' },
 ];
 
@@ -203,6 +204,37 @@ export const pages = [
     name: 'a-assess-scoring',
     component: () => import('./assess/Scoring.vue'),
     meta: { title: 'admin.menu.assessScoring', menu: false, roles: ['committee'] },
+  },
+  // issue 19: 学习园地
+  {
+    path: 'study/materials',
+    name: 'a-study-materials',
+    component: () => import('./study/Materials.vue'),
+    meta: { group: 'study', title: 'study.admin.menuMaterials', icon: 'Document', roles: ['committee', 'secretary', 'leader', 'discipline', 'officer'] },
+  },
+  {
+    path: 'study/assignments',
+    name: 'a-study-assignments',
+    component: () => import('./study/Assignments.vue'),
+    meta: { group: 'study', title: 'study.admin.menuAssignments', icon: 'Tickets', roles: ['committee', 'secretary', 'leader', 'discipline', 'officer'] },
+  },
+  {
+    path: 'study/hours',
+    name: 'a-study-hours',
+    component: () => import('./study/Hours.vue'),
+    meta: { group: 'study', title: 'study.admin.menuHours', icon: 'DataAnalysis', roles: ['committee', 'secretary', 'leader', 'discipline', 'officer'] },
+  },
+  {
+    path: 'study/quizzes',
+    name: 'a-study-quizzes',
+    component: () => import('./study/Quizzes.vue'),
+    meta: { group: 'study', title: 'study.admin.menuQuizzes', icon: 'Flag', roles: ['committee', 'secretary', 'leader', 'discipline', 'officer'] },
+  },
+  {
+    path: 'study/notices',
+    name: 'a-study-notices',
+    component: () => import('./study/Notices.vue'),
+    meta: { group: 'study', title: 'study.admin.menuNotices', icon: 'Bell', roles: ['committee', 'secretary', 'leader', 'discipline', 'officer'] },
   },
   // issue 16: party dues (党费管理)
   {

@@ -11,6 +11,9 @@ export const DEVELOPMENT_LINK_TYPES = ['development'];
 /** Link types of the dues (党费) to-dos: a member's own ('dues') lead to 我的党费 on the phone;
  * the office's (payments to confirm, bases to check, reductions to approve, arrears) to the
  * console's dues screens (the phone has no office dues screen yet: plain text there). */
+/** 学习园地 to-dos: an assignment not finished, a notice not read; both on the phone's 学习园地
+ * (the console's assignment table for the office). */
+export const STUDY_LINK_TYPES = ['study_assignment', 'study_notice'];
 export const DUES_LINK_TYPES = ['dues', 'dues_payments', 'dues_declarations', 'dues_reductions', 'dues_arrears'];
 
 const ROUTES = {
@@ -26,6 +29,8 @@ const ROUTES = {
     dues_reductions: () => '/admin/dues/reductions',
     dues_arrears: () => '/admin/dues/arrears',
     development: (l) => `/admin/development/${l.id}`,
+    study_assignment: (l) => `/admin/study/assignments?id=${l.id}`,
+    study_notice: () => '/admin/study/notices',
   },
   mobile: {
     activity: (l) => `/m/activities/${l.id}`,
@@ -35,6 +40,8 @@ const ROUTES = {
     points_claim: () => '/m/points?tab=claims',
     list_item: (l) => `/m/items/${l.id}`,
     dues: () => '/m/dues',
+    study_assignment: () => '/m/study',
+    study_notice: () => '/m/study',
     development: (l, item) => (item.kind === 'development_assessment' ? '/m/development/mentees' : '/m/development'),
   },
 };

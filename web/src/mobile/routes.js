@@ -126,6 +126,24 @@ export default {
       meta: { title: 'development.phone.menteesTitle' },
     },
     {
+      path: 'study',
+      name: 'm-study',
+      component: () => import('./study/Study.vue'),
+      meta: { title: 'study.title' },
+    },
+    {
+      path: 'study/:id(\\d+)',
+      name: 'm-study-reader',
+      component: () => import('./study/Reader.vue'),
+      meta: { title: 'study.reader' },
+    },
+    {
+      path: 'study/quiz/:id(\\d+)',
+      name: 'm-study-quiz',
+      component: () => import('./study/Quiz.vue'),
+      meta: { title: 'study.quizzes' },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),

@@ -1,0 +1,493 @@
+/* study_quiz_api.c - HTTP handlers of quizzes (the bank editor, attempts answered and
+ * scored on the server: the right answers reach the phone only with the result) and
+ * of notices with read receipts. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/audit.h"
+#include "../core/auth.h"
+#include "../core/csv.h"
+#include "../core/batch.h"
+#include "../core/err.h"
+#include "../core/scope.h"
+#include "../points/points.h"
+#include "study_int.h"
+
+static int64_t user_id(dj_req *r) { return r->user ? r->user->id : 0; }
+
+static int need_person(dj_req *r)
+{
+    if (!r->user->person_id)
+        return dj_fail(r, DJ_EUNPROCESSABLE, NULL, "当前账号未关联党员信息，不能作答");
+    return DJ_OK;
+}
+
+/* ---------- quizzes ---------- */
+
+static const char *const question_kinds[] = {"single", "multi", "judge", NULL};
+
+static const struct dj_jfield question_spec[] = {
+    {"kind", "题型", DJ_J_STR, DJ_J_REQ, 1, 10, question_kinds},
+    {"stem", "题干", DJ_J_STR, DJ_J_REQ, 2, 500, NULL},
+    {"options", "选项", DJ_J_ARR, 0, 0, 8, NULL},
+    {"answer", "答案", DJ_J_STR, DJ_J_REQ, 1, 10, NULL},
+    {"explanation", "解析", DJ_J_STR, DJ_J_NULL, 0, 1000, NULL},
+    {NULL},
+};
+
+#define QUIZ_FIELDS                                                                                                   \
+    {"title", "测试名称", DJ_J_STR, DJ_J_REQ, 2, 100, NULL},                                                          \
+    {"pass_percent", "合格分数", DJ_J_INT, 0, 1, 100, NULL},                                                          \
+    {"time_limit_min", "答题时限（分钟）", DJ_J_INT, 0, 0, 300, NULL},                                                \
+    {"draw_count", "随机抽题数", DJ_J_INT, 0, 0, 200, NULL},                                                          \
+    {"questions", "题目", DJ_J_ARR, DJ_J_REQ, 0, 500, NULL, question_spec}
+
+static const struct dj_jfield quiz_create_spec[] = {
+    {"org_id", "组织", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "study.manage")},
+    QUIZ_FIELDS,
+    {NULL},
+};
+static const struct dj_jfield quiz_patch_spec[] = {
+    QUIZ_FIELDS,
+    {NULL},
+};
+
+static int quiz_save(dj_req *r, int64_t id)
+{
+    json_t *in;
+    int rc = dj_body_json(r, id ? quiz_patch_spec : quiz_create_spec, &in);
+    if (rc)
+        return rc;
+    if (json_array_size(json_object_get(in, "questions")) == 0) {
+        json_decref(in);
+        return dj_fail(r, DJ_EINVAL, "questions", "请至少添加一道题目");
+    }
+    db_conn *c = dj_db(r);
+    const char *field = NULL, *why = NULL;
+    int64_t new_id = 0;
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            rc = study_quiz_save(c, id, in, user_id(r), &new_id, &field, &why);
+            if (rc == DJ_OK)
+                rc = audit_write(c, r, id ? "update" : "create", "study_quiz", new_id, NULL, in);
+            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
+    }
+    json_decref(in);
+    if ((rc == DJ_EINVAL || rc == DJ_ECONFLICT) && why)
+        return dj_fail(r, rc, field, "%s", why);
+    if (rc)
+        return rc;
+    return dj_reply_json(r, id ? 200 : 201, json_pack("{s:I}", "id", (json_int_t)new_id));
+}
+
+int study_h_quiz_create(dj_req *r) { return quiz_save(r, 0); }
+
+/* Loads :id: the quiz's org and state; 404 unless the caller may see it. */
+static int load_quiz(dj_req *r, int64_t *id, int64_t *org, char state[16], bool *manage)
+{
+    int rc = dj_param_id(r, "id", id);
+    if (rc)
+        return rc;
+    rc = study_quiz_org(dj_db(r), *id, org, state);
+    *manage = rc == DJ_OK && auth_can(r, "study.manage", *org);
+    bool see = *manage;
+    if (rc == DJ_OK && !see && strcmp(state, "draft") != 0) {
+        int64_t n = 0;
+        see = auth_can(r, "study.read", *org) ||
+              (r->user->person_id &&
+               db_query_i64(dj_db(r), &n,
+                            "SELECT COUNT(*) FROM people p JOIN orgs po ON po.id = p.org_id, orgs o"
+                            " WHERE p.id = $1 AND o.id = $2 AND po.path LIKE o.path || '%'",
+                            "ii", r->user->person_id, *org) == DJ_OK &&
+               n > 0);
+    }
+    if (rc == DJ_ENOTFOUND || (rc == DJ_OK && !see))
+        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该测试");
+    return rc;
+}
+
+int study_h_quiz_patch(dj_req *r)
+{
+    int64_t id, org;
+    char state[16];
+    bool manage;
+    int rc = load_quiz(r, &id, &org, state, &manage);
+    if (rc == DJ_OK)
+        rc = auth_require(r, "study.manage", org);
+    return rc ? rc : quiz_save(r, id);
+}
+
+int study_h_quiz_get(dj_req *r)
+{
+    int64_t id, org;
+    char state[16];
+    bool manage;
+    int rc = load_quiz(r, &id, &org, state, &manage);
+    if (rc)
+        return rc;
+    /* answers only for whoever edits the bank */
+    json_t *o = study_quiz_get(dj_db(r), id, manage, &rc);
+    if (!o)
+        return rc;
+    json_object_set_new(o, "may_manage", json_boolean(manage));
+    return dj_reply_json(r, 200, o);
+}
+
+int study_h_quizzes_list(dj_req *r)
+{
+    struct study_viewer v;
+    study_viewer_of(r, &v);
+    int err = 0;
+    json_t *rows = study_quizzes_list(dj_db(r), &v, &err);
+    if (!rows)
+        return err;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *p = json_object_get(row, "my_passed");
+        json_object_set_new(row, "my_passed", json_boolean(json_is_integer(p) && json_integer_value(p)));
+    }
+    return dj_reply_json(r, 200, json_pack("{s:o}", "items", rows));
+}
+
+int study_h_quiz_publish(dj_req *r)
+{
+    int64_t id, org;
+    char state[16];
+    bool manage;
+    int rc = load_quiz(r, &id, &org, state, &manage);
+    if (rc == DJ_OK)
+        rc = auth_require(r, "study.manage", org);
+    if (rc)
+        return rc;
+    db_conn *c = dj_db(r);
+    if ((rc = db_begin(c)) == DJ_OK) {
+        rc = db_exec(c, "UPDATE study_quizzes SET state = 'published' WHERE id = $1", "i", id);
+        json_t *a = json_pack("{s:s}", "state", "published");
+        if (rc == DJ_OK)
+            rc = audit_write(c, r, "publish", "study_quiz", id, NULL, a);
+        json_decref(a);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    return rc ? rc : dj_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", "published"));
+}
+
+int study_h_quiz_results(dj_req *r)
+{
+    int64_t id, org;
+    char state[16];
+    bool manage;
+    int rc = load_quiz(r, &id, &org, state, &manage);
+    if (rc == DJ_OK)
+        rc = auth_require(r, "study.read", org);
+    if (rc)
+        return rc;
+    json_t *o = study_quiz_results(dj_db(r), id, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
+
+static const struct dj_jfield start_spec[] = {
+    {"client_key", "提交编号", DJ_J_STR, DJ_J_REQ, 8, 64, NULL},
+    {NULL},
+};
+
+int study_h_attempt_start(dj_req *r)
+{
+    int64_t id, org;
+    char state[16];
+    bool manage;
+    int rc = load_quiz(r, &id, &org, state, &manage);
+    if (rc == DJ_OK)
+        rc = need_person(r);
+    if (rc)
+        return rc;
+    if (strcmp(state, "published") != 0)
+        return dj_fail(r, DJ_ECONFLICT, "id", "该测试尚未发布或已结束");
+    json_t *in;
+    if ((rc = dj_body_json(r, start_spec, &in)))
+        return rc;
+    db_conn *c = dj_db(r);
+    json_t *out = NULL;
+    for (int attempt = 0;; attempt++) {
+        if ((rc = db_begin(c)) == DJ_OK) {
+            out = study_attempt_start(c, id, r->user->person_id, dj_jstr(in, "client_key", ""), &rc);
+            if (out)
+                rc = db_commit(c);
+            else
+                db_rollback(c);
+        }
+        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            break;
+        json_decref(out);
+        out = NULL;
+    }
+    json_decref(in);
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return dj_reply_json(r, 201, out);
+}
+
+static const struct dj_jfield submit_spec[] = {
+    {"answers", "答案", DJ_J_OBJ, DJ_J_REQ, 0, 0, NULL},
+    {NULL},
+};
+
+/* POST /study/quizzes/:id/import: questions from a CSV that Excel saved (UTF-8 or
+ * GBK), appended to a bank nobody has answered yet. */
+int study_h_quiz_import(dj_req *r)
+{
+    int64_t id, org;
+    char state[16];
+    bool manage;
+    int rc = load_quiz(r, &id, &org, state, &manage);
+    if (rc == DJ_OK)
+        rc = auth_require(r, "study.manage", org);
+    if (rc)
+        return rc;
+    char *text = NULL;
+    size_t len = 0;
+    const char *enc = NULL;
+    if (!r->body || dj_text_to_utf8(r->body, r->body_len, NULL, &text, &len, &enc) != DJ_OK)
+        return dj_fail(r, DJ_EINVAL, "file", "文件编码无法识别，请在 Excel 中另存为“CSV UTF-8”");
+    json_t *quiz = study_quiz_get(dj_db(r), id, true, &rc);
+    if (!quiz) {
+        free(text);
+        return rc;
+    }
+    json_t *qs = json_array();
+    size_t i;
+    json_t *q;
+    json_array_foreach(json_object_get(quiz, "questions"), i, q) {
+        const char *kind = dj_jstr(q, "kind", "");
+        const char *ans = dj_jstr(q, "answer", "");
+        json_array_append_new(qs, json_pack("{s:s, s:s, s:O, s:s, s:O}", "kind", kind, "stem", dj_jstr(q, "stem", ""),
+                                            "options", json_object_get(q, "options"), "answer",
+                                            strcmp(kind, "judge") == 0 ? (strcmp(ans, "T") == 0 ? "对" : "错") : ans,
+                                            "explanation", json_object_get(q, "explanation")));
+    }
+    size_t before = json_array_size(qs);
+    char why[240];
+    int n = study_questions_from_csv(text, len, qs, why, sizeof why);
+    free(text);
+    if (n <= 0) {
+        json_decref(qs);
+        json_decref(quiz);
+        return dj_fail(r, DJ_EINVAL, "file", "%s", n == 0 ? "文件里没有题目" : why);
+    }
+    json_t *in = json_pack("{s:O, s:O, s:O, s:O, s:o}", "title", json_object_get(quiz, "title"), "pass_percent",
+                           json_object_get(quiz, "pass_percent"), "time_limit_min", json_object_get(quiz, "time_limit_min"),
+                           "draw_count", json_object_get(quiz, "draw_count"), "questions", qs);
+    json_decref(quiz);
+    db_conn *c = dj_db(r);
+    const char *field = NULL, *msg = NULL;
+    int64_t new_id = 0;
+    if ((rc = db_begin(c)) == DJ_OK) {
+        rc = study_quiz_save(c, id, in, r->user->id, &new_id, &field, &msg);
+        json_t *a = json_pack("{s:i}", "imported", n);
+        if (rc == DJ_OK)
+            rc = audit_write(c, r, "import", "study_quiz", id, NULL, a);
+        json_decref(a);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    json_decref(in);
+    if (rc && msg)
+        return dj_fail(r, rc, "file", "%s", msg);
+    if (rc)
+        return rc;
+    return dj_reply_json(r, 200, json_pack("{s:i, s:I}", "imported", n, "total", (json_int_t)(before + (size_t)n)));
+}
+
+/* Answers at a quiz's deadline come in a burst: each submission is scored and written
+ * (with its points) through a group commit (batch.h), answered once it is on disk. */
+struct submit_job {
+    struct dj_batch_item item;
+    int64_t attempt_id;
+    json_t *in;      /* the body; released by dj_on_done */
+    json_t *result;  /* the scored attempt; released by dj_on_done */
+    const char *why;
+};
+
+static void release_job(void *arg)
+{
+    struct submit_job *j = arg;
+    json_decref(j->in);
+    json_decref(j->result);
+}
+
+static int submit_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
+{
+    (void)ctx;
+    struct submit_job *j = (struct submit_job *)it;
+    int rc = DJ_OK;
+    json_decref(j->result); /* a batch retried item by item runs this again */
+    j->why = NULL;
+    j->result = study_attempt_submit(c, j->attempt_id, json_object_get(j->in, "answers"), &rc, &j->why);
+    if (!j->result)
+        return rc ? rc : DJ_EDB;
+    return audit_write(c, it->req, "submit", "study_attempt", j->attempt_id, NULL, j->in);
+}
+
+static pthread_once_t submit_once = PTHREAD_ONCE_INIT;
+static dj_batch *submit_batch;
+static void submit_batch_init(void) { submit_batch = dj_batch_new("study_answers", submit_apply, NULL, 1024); }
+
+static int submit_answer(dj_req *r)
+{
+    struct submit_job *j = r->work_arg;
+    if (j->item.rc != DJ_OK)
+        return j->why ? dj_fail(r, j->item.rc, NULL, "%s", j->why)
+                      : dj_fail(r, j->item.rc == DJ_EBUSY ? DJ_EBUSY : j->item.rc, NULL, "答卷未能保存，请重新交卷");
+    json_t *out = j->result;
+    j->result = NULL;
+    return dj_reply_json(r, 200, out);
+}
+
+int study_h_attempt_submit(dj_req *r)
+{
+    int64_t id, person = 0;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc)
+        return rc;
+    if (study_attempt_person(dj_db(r), id, &person) != DJ_OK || person != r->user->person_id || !person)
+        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该答卷");
+    json_t *in;
+    if ((rc = dj_body_json(r, submit_spec, &in)))
+        return rc;
+    const char *key;
+    json_t *v;
+    json_object_foreach(json_object_get(in, "answers"), key, v) {
+        if (!json_is_string(v) || strlen(json_string_value(v)) > 20) {
+            json_decref(in);
+            return dj_fail(r, DJ_EINVAL, "answers", "答案须为选项字母或“对/错”");
+        }
+    }
+    pthread_once(&submit_once, submit_batch_init);
+    struct submit_job *j = dj_arena_alloc(r->arena, sizeof *j);
+    memset(j, 0, sizeof *j);
+    j->attempt_id = id;
+    j->in = in;
+    dj_on_done(r, release_job, j);
+    r->work_arg = j;
+    return dj_batch_submit(submit_batch, r, &j->item, submit_answer);
+}
+
+/* ---------- notices ---------- */
+
+static const struct dj_jfield notice_spec[] = {
+    {"org_id", "发送范围", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "study.manage")},
+    {"title", "标题", DJ_J_STR, DJ_J_REQ, 2, 100, NULL},
+    {"body", "正文", DJ_J_STR, DJ_J_REQ, 1, 20000, NULL},
+    {"read_by", "阅读截止日期", DJ_J_DATE, DJ_J_NULL, 0, 0, NULL},
+    {"client_key", "提交编号", DJ_J_STR, 0, 8, 64, NULL},
+    {NULL},
+};
+
+int study_h_notice_create(dj_req *r)
+{
+    json_t *in;
+    int rc = dj_body_json(r, notice_spec, &in);
+    if (rc)
+        return rc;
+    db_conn *c = dj_db(r);
+    int64_t id = 0;
+    bool replayed = false;
+    if ((rc = db_begin(c)) == DJ_OK) {
+        rc = study_notice_create(c, in, user_id(r), &id, &replayed);
+        if (rc == DJ_OK && !replayed)
+            rc = audit_write(c, r, "create", "study_notice", id, NULL, in);
+        /* the notification outbox (issue 18) hooks in here, in this transaction;
+         * until then the notice reaches people through their to-do list */
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    json_decref(in);
+    if (rc)
+        return rc;
+    return dj_reply_json(r, replayed ? 200 : 201, json_pack("{s:I, s:b}", "id", (json_int_t)id, "replayed", replayed));
+}
+
+int study_h_notices_list(dj_req *r)
+{
+    char *scope = auth_scope_sql(r, "study.read", "no.path");
+    int err = 0;
+    json_t *rows = study_notices_list(dj_db(r), scope, &err);
+    return rows ? dj_reply_json(r, 200, json_pack("{s:o}", "items", rows)) : err;
+}
+
+int study_h_notices_mine(dj_req *r)
+{
+    int err = 0;
+    if (!r->user->person_id)
+        return dj_reply_json(r, 200, json_pack("{s:[]}", "items"));
+    json_t *rows = study_notices_mine(dj_db(r), r->user->person_id, &err);
+    return rows ? dj_reply_json(r, 200, json_pack("{s:o}", "items", rows)) : err;
+}
+
+/* The notice of :id, if it reaches the caller or the caller reads study on its org. */
+static int load_notice(dj_req *r, int64_t *id, int64_t *org, bool *reaches)
+{
+    int rc = dj_param_id(r, "id", id);
+    if (rc)
+        return rc;
+    rc = study_notice_org(dj_db(r), *id, org);
+    *reaches = rc == DJ_OK && r->user->person_id && study_notice_reaches(dj_db(r), *id, r->user->person_id);
+    if (rc == DJ_ENOTFOUND || (rc == DJ_OK && !*reaches && !auth_can(r, "study.read", *org)))
+        return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该通知");
+    return rc;
+}
+
+int study_h_notice_get(dj_req *r)
+{
+    int64_t id, org;
+    bool reaches;
+    int rc = load_notice(r, &id, &org, &reaches);
+    if (rc)
+        return rc;
+    json_t *o = db_query_row(dj_db(r), &rc,
+                             "SELECT n.id, n.title, n.body, n.read_by, n.created_at, o.name AS org_name,"
+                             " (SELECT read_at FROM study_notice_reads x WHERE x.notice_id = n.id AND x.person_id = $2)"
+                             " AS read_at FROM study_notices n JOIN orgs o ON o.id = n.org_id WHERE n.id = $1",
+                             "ii", id, r->user->person_id);
+    if (!o)
+        return rc;
+    json_object_set_new(o, "files", study_notice_files(dj_db(r), id));
+    return dj_reply_json(r, 200, o);
+}
+
+int study_h_notice_read(dj_req *r)
+{
+    int64_t id, org;
+    bool reaches, first = false;
+    int rc = load_notice(r, &id, &org, &reaches);
+    if (rc)
+        return rc;
+    if (!reaches)
+        return dj_fail(r, DJ_EUNPROCESSABLE, "id", "该通知不是发给您的，无需签收");
+    db_conn *c = dj_db(r);
+    if ((rc = db_begin(c)) == DJ_OK) {
+        rc = study_notice_read(c, id, r->user->person_id, &first);
+        if (rc == DJ_OK && first)
+            rc = audit_write(c, r, "read", "study_notice", id, NULL, NULL);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    return rc ? rc : dj_reply_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "first", first));
+}
+
+int study_h_notice_receipts(dj_req *r)
+{
+    int64_t id, org;
+    bool reaches;
+    int rc = load_notice(r, &id, &org, &reaches);
+    if (rc == DJ_OK)
+        rc = auth_require(r, "study.read", org);
+    if (rc)
+        return rc;
+    json_t *o = study_notice_receipts(dj_db(r), id, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
+}
