@@ -214,7 +214,7 @@ static int rankings_get(dj_req *r)
     int rc = org_arg(r, &org);
     if (rc || (rc = period_arg(r, &period)) || (rc = dj_page_parse(r, &pg)))
         return rc;
-    json_t *out = points_rankings(dj_db(r), org, period, pg.limit, pg.offset, &rc);
+    json_t *out = points_rankings(dj_db_read(r), org, period, pg.limit, pg.offset, &rc); /* may lag */
     if (!out)
         return rc;
     return dj_reply_json(r, 200, out);
