@@ -165,6 +165,22 @@ bool points_retry_wait(int attempt)
     return true;
 }
 
+void points_chain_lock(db_conn *c, int64_t person_id, char name[40])
+{
+    name[0] = '\0';
+    if (person_id > 0) {
+        snprintf(name, 40, "dangjian:points:%lld", (long long)person_id);
+        if (db_lock(c, name) != DJ_OK)
+            name[0] = '\0'; /* the retries still keep it right, only slower */
+    }
+}
+
+void points_chain_unlock(db_conn *c, const char name[40])
+{
+    if (name[0])
+        db_unlock(c, name);
+}
+
 int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_t *agency_id)
 {
     *branch_id = 0;

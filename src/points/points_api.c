@@ -457,7 +457,8 @@ static int claims_post(dj_req *r)
     }
     db_conn *c = dj_db(r);
     int64_t id = 0;
-    char msg[300] = "";
+    char msg[300] = "", lock[40];
+    points_chain_lock(c, r->user->person_id, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
@@ -469,6 +470,7 @@ static int claims_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK)
         roll_forget();
     json_decref(in);
@@ -513,6 +515,8 @@ static int claim_decision(dj_req *r)
         return dj_fail(r, DJ_EFORBIDDEN, NULL, "不能审批本人的申报");
     struct points_result res;
     const char *msg = NULL;
+    char lock[40];
+    points_chain_lock(c, person, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             json_t *before = points_claim_get(c, id, &rc);
@@ -527,6 +531,7 @@ static int claim_decision(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK)
         roll_forget();
     if (rc && msg)
@@ -565,6 +570,8 @@ static int entries_post(dj_req *r)
     struct points_result res;
     bool replayed = false;
     const char *key = dj_jstr(in, "client_key", "");
+    char lock[40];
+    points_chain_lock(c, person, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
@@ -581,6 +588,7 @@ static int entries_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK && !replayed)
         roll_forget();
     json_decref(in);

@@ -33,11 +33,12 @@ async function waitHealthy(url, proc, stderr, what) {
 }
 
 /** Starts one `dangjian serve` on db (it migrates at start); resolves once it answers. */
-export async function startNode({ db, keyFile, dir, args = [], env = {} }) {
+export async function startNode({ db, keyFile, dir, args = [], env = {}, trust = true }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', path.join(ROOT, 'web/dist'),
-    '--key-file', keyFile, '--trusted-proxy', '127.0.0.1', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(env) });
+    ...(keyFile ? ['--key-file', keyFile] : []), ...(trust ? ['--trusted-proxy', '127.0.0.1'] : []), ...args],
+  { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(env) });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
@@ -136,6 +137,40 @@ export async function startCluster({ n = 3, db, init = true, args = [], env = {}
   }
   return {
     db, dir, keyFile, nodes, nginx, url: nginx.url,
+    client: () => new Client(nginx.url),
+    async stop() {
+      await nginx.stop();
+      const errs = [];
+      for (const s of nodes) await s.stop().catch((e) => errs.push(e));
+      rmSync(dir, { recursive: true, force: true });
+      if (errs.length) throw errs[0];
+    },
+  };
+}
+
+/**
+ * startServer()'s cluster mode (DJ_CLUSTER=N with DJ_PG): N servers on the test's
+ * database behind nginx, answering to the same interface as one server (url,
+ * db, dir, keyFile, stderr, client, stop). A test's own --trusted-proxy is kept;
+ * without one, nginx's address is trusted.
+ */
+export async function startClusterOn({ n, db, dir, keyFile, args = [], env = {} }) {
+  const trust = !args.includes('--trusted-proxy');
+  const started = await Promise.allSettled(Array.from({ length: n }, () => startNode({ db, keyFile, dir, args, env, trust })));
+  const nodes = started.filter((x) => x.status === 'fulfilled').map((x) => x.value);
+  let nginx;
+  try {
+    const failed = started.find((x) => x.status === 'rejected');
+    if (failed) throw failed.reason;
+    nginx = await startNginx(dir, nodes.map((s) => s.port));
+  } catch (e) {
+    for (const s of nodes) await s.kill();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    url: nginx.url, db, dir, keyFile, nodes, proc: nodes[0].proc,
+    get stderr() { return nodes.map((s) => s.stderr).join(''); },
     client: () => new Client(nginx.url),
     async stop() {
       await nginx.stop();
