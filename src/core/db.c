@@ -26,8 +26,8 @@ struct db_conn {
     int ncached;
 };
 
-static char *db_url;
-static pthread_key_t db_key;
+static char *db_url, *db_read_url;
+static pthread_key_t db_key, db_read_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 
 static void db_key_destroy(void *p)
@@ -38,6 +38,7 @@ static void db_key_destroy(void *p)
 static void db_key_make(void)
 {
     pthread_key_create(&db_key, db_key_destroy);
+    pthread_key_create(&db_read_key, db_key_destroy);
 }
 
 static const struct db_driver *db_driver_for(const char *url)
@@ -81,32 +82,86 @@ void db_close(db_conn *c)
     free(c);
 }
 
+int db_configure_read(const char *url)
+{
+    pthread_once(&db_key_once, db_key_make);
+    free(db_read_url);
+    db_read_url = url && *url ? dj_strdup(url) : NULL;
+    return DJ_OK;
+}
+
+static void drop_statements(db_conn *c)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (c->cache[i]) {
+            c->drv->finalize(c->cache[i]->h);
+            free(c->cache[i]);
+            c->cache[i] = NULL;
+        }
+    }
+    c->ncached = 0;
+}
+
+/* The thread's connection under key to url: kept while the server answers,
+ * opened again when it has gone (after a failover the multi-host URL's
+ * target_session_attrs=read-write finds the new primary).  It is reopened in
+ * place, so a db_conn pointer a caller holds stays valid; while no server
+ * can be reached the dead one is returned and every statement on it fails
+ * as "busy" (503, try again). */
+static db_conn *thread_conn(pthread_key_t key, const char *url)
+{
+    db_conn *c = pthread_getspecific(key);
+    if ((c && c->drv->alive(c->h)) || !url)
+        return c;
+    const struct db_driver *drv = db_driver_for(url);
+    void *h = NULL;
+    char *msg = NULL;
+    if (drv->open(url, &h, &msg) != DJ_OK) {
+        /* a URL may carry a password: name the failure, not the URL */
+        fprintf(stderr, "dangjian: cannot open database: %s", msg ? msg : "?\n");
+        free(msg);
+        return c;
+    }
+    if (c) {
+        drop_statements(c);
+        c->drv->close(c->h);
+        c->drv = drv;
+        c->h = h;
+        fprintf(stderr, "dangjian: the database connection was lost; connected again\n");
+    } else {
+        c = dj_calloc(1, sizeof *c);
+        c->drv = drv;
+        c->h = h;
+        pthread_setspecific(key, c);
+    }
+    return c;
+}
+
 db_conn *db_thread(void)
 {
     pthread_once(&db_key_once, db_key_make);
-    db_conn *c = pthread_getspecific(db_key);
-    if (c)
-        return c;
-    if (!db_url)
-        return NULL;
-    char *msg = NULL;
-    c = db_open(db_url, &msg);
-    if (!c) {
-        fprintf(stderr, "dangjian: cannot open database %s: %s\n", db_url, msg ? msg : "?");
-        free(msg);
-        return NULL;
-    }
-    pthread_setspecific(db_key, c);
-    return c;
+    return thread_conn(db_key, db_url);
+}
+
+db_conn *db_thread_read(void)
+{
+    pthread_once(&db_key_once, db_key_make);
+    if (!db_read_url)
+        return db_thread();
+    db_conn *c = thread_conn(db_read_key, db_read_url);
+    return c ? c : db_thread(); /* the replica is down: the primary answers */
 }
 
 void db_thread_close(void)
 {
     pthread_once(&db_key_once, db_key_make);
-    db_conn *c = pthread_getspecific(db_key);
-    if (c) {
-        pthread_setspecific(db_key, NULL);
-        db_close(c);
+    pthread_key_t keys[2] = {db_key, db_read_key};
+    for (int i = 0; i < 2; i++) {
+        db_conn *c = pthread_getspecific(keys[i]);
+        if (c) {
+            pthread_setspecific(keys[i], NULL);
+            db_close(c);
+        }
     }
 }
 
@@ -217,6 +272,10 @@ int db_begin(db_conn *c) { return c->drv->begin(c->h); }
 int db_commit(db_conn *c) { return c->drv->commit(c->h); }
 int db_rollback(db_conn *c) { return c->drv->rollback(c->h); }
 int db_exec_script(db_conn *c, const char *script) { return c->drv->exec(c->h, script); }
+
+int db_lock(db_conn *c, const char *name) { return c->drv->lock(c->h, name, true, NULL); }
+int db_trylock(db_conn *c, const char *name, bool *got) { return c->drv->lock(c->h, name, false, got); }
+int db_unlock(db_conn *c, const char *name) { return c->drv->unlock(c->h, name); }
 
 int db_bindv(db_stmt *s, const char *types, va_list ap)
 {

@@ -47,6 +47,15 @@ struct db_driver {
     int (*commit)(void *conn);
     int (*rollback)(void *conn);
     const char *(*errmsg)(void *conn);
+    /* false once the server has gone (PostgreSQL after a failover); the
+     * thread's connection is then opened again */
+    bool (*alive)(void *conn);
+    /* A lock named `name` held by this connection's session across every
+     * process on the database (PostgreSQL: an advisory lock on
+     * hashtextextended(name, 0)); SQLite grants it at once (one process owns
+     * the file).  wait: block until it is free; else *got says. */
+    int (*lock)(void *conn, const char *name, bool wait, bool *got);
+    int (*unlock)(void *conn, const char *name);
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -62,6 +71,14 @@ int db_configure(const char *url);
  * thread exits (or by db_thread_close()). NULL when it cannot be opened. */
 db_conn *db_thread(void);
 void db_thread_close(void);
+/* A second database for reads that may lag a little (a streaming replica:
+ * dashboards, reports, rankings); NULL or unset: the main one. Call after
+ * db_configure(). */
+int db_configure_read(const char *url);
+/* The calling thread's connection to the read database (the main one when
+ * none is configured, or when the replica cannot be reached). Never use it
+ * for what the caller has just written. */
+db_conn *db_thread_read(void);
 /* Opens a connection that the caller owns (for CLI commands and tests). */
 db_conn *db_open(const char *url, char **errmsg);
 void db_close(db_conn *c);
@@ -101,6 +118,19 @@ int db_begin(db_conn *c);
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
 int db_exec_script(db_conn *c, const char *script);
+
+/*
+ * Locks that hold across every server on one database, named by a string
+ * ("dangjian:migrate", "dangjian:batch:checkin"): a PostgreSQL advisory lock
+ * (pg_advisory_lock(hashtextextended(name, 0)), visible in pg_locks), held by
+ * the connection's session until db_unlock() or until the connection ends (a
+ * server that dies releases its locks).  On SQLite always granted at once.
+ * db_lock() waits; db_trylock() sets *got.  For work that must run once per
+ * cluster (migrations, background jobs).
+ */
+int db_lock(db_conn *c, const char *name);
+int db_trylock(db_conn *c, const char *name, bool *got);
+int db_unlock(db_conn *c, const char *name);
 
 /*
  * Convenience calls taking their parameters as varargs described by `types`,

@@ -215,7 +215,7 @@ static int rankings_get(dj_req *r)
     int rc = org_arg(r, &org);
     if (rc || (rc = period_arg(r, &period)) || (rc = dj_page_parse(r, &pg)))
         return rc;
-    json_t *out = points_rankings(dj_db(r), org, period, pg.limit, pg.offset, &rc);
+    json_t *out = points_rankings(dj_db_read(r), org, period, pg.limit, pg.offset, &rc); /* may lag */
     if (!out)
         return rc;
     return dj_reply_json(r, 200, out);
@@ -458,7 +458,8 @@ static int claims_post(dj_req *r)
     }
     db_conn *c = dj_db(r);
     int64_t id = 0;
-    char msg[300] = "";
+    char msg[300] = "", lock[40];
+    points_chain_lock(c, r->user->person_id, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
@@ -470,6 +471,7 @@ static int claims_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK)
         roll_forget();
     json_decref(in);
@@ -514,6 +516,8 @@ static int claim_decision(dj_req *r)
         return dj_fail(r, DJ_EFORBIDDEN, NULL, "不能审批本人的申报");
     struct points_result res;
     const char *msg = NULL;
+    char lock[40];
+    points_chain_lock(c, person, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             json_t *before = points_claim_get(c, id, &rc);
@@ -528,6 +532,7 @@ static int claim_decision(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK)
         roll_forget();
     if (rc && msg)
@@ -566,6 +571,8 @@ static int entries_post(dj_req *r)
     struct points_result res;
     bool replayed = false;
     const char *key = dj_jstr(in, "client_key", "");
+    char lock[40];
+    points_chain_lock(c, person, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
@@ -582,6 +589,7 @@ static int entries_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK && !replayed)
         roll_forget();
     json_decref(in);

@@ -316,7 +316,7 @@ json_t *points_claims_list(db_conn *c, int64_t person_id, const char *scope_sql,
         dj_buf_printf(&where, "%s", scope_sql ? scope_sql : "(1=0)");
     const char *st = status && *status ? status : NULL;
     char *count_sql = dj_asprintf("SELECT COUNT(*) FROM points_claims k JOIN orgs o ON o.id = k.branch_id"
-                                  " WHERE %s AND ($1 IS NULL OR k.status = $1)",
+                                  " WHERE %s AND (CAST($1 AS TEXT) IS NULL OR k.status = $1)",
                                   where.data);
     char *list_sql = dj_asprintf(
         "SELECT k.id, k.person_id, p.name AS person_name, k.branch_id, o.name AS branch_name, k.rule_code,"
@@ -327,7 +327,7 @@ json_t *points_claims_list(db_conn *c, int64_t person_id, const char *scope_sql,
         " u.name AS decided_by_name, k.entry_id"
         " FROM points_claims k JOIN people p ON p.id = k.person_id JOIN orgs o ON o.id = k.branch_id"
         " LEFT JOIN users u ON u.id = k.decided_by"
-        " WHERE %s AND ($1 IS NULL OR k.status = $1) ORDER BY k.id DESC LIMIT $2 OFFSET $3",
+        " WHERE %s AND (CAST($1 AS TEXT) IS NULL OR k.status = $1) ORDER BY k.id DESC LIMIT $2 OFFSET $3",
         where.data);
     dj_buf_free(&where);
     json_t *out = NULL;
