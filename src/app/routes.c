@@ -16,6 +16,7 @@
 #include "../orgs/orgs.h"
 #include "../people/people.h"
 #include "../points/points.h"
+#include "../transfers/transfers.h"
 #include "app.h"
 
 void app_routes_register(void)
@@ -58,4 +59,8 @@ void app_routes_register(void)
     dues_register();
     dj_routes_add(development_routes);
     development_todos_register();
+    /* issue 17: 组织关系转接, 流动党员, membership history */
+    dj_routes_add(transfers_routes);
+    dj_scope_add(transfers_scope_kinds);
+    transfers_register();
 }

@@ -12,6 +12,7 @@
 #include "../core/err.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../people/people_history.h"
 #include "development_int.h"
 
 dev_day dev_today(void)
@@ -329,6 +330,16 @@ int dev_project(db_conn *c, dj_req *r, struct dev_app *app)
                                     : NULL;
         if (after)
             rc = audit_write(c, r, "development", "person", app->person_id, before, after);
+        /* the membership history keeps every status with its day (issue 17) */
+        if (rc == DJ_OK && strcmp(dj_jstr(before, "party_status", ""), status) != 0) {
+            char today[11];
+            dev_day_format(dev_today(), today);
+            struct people_event ev = {.person_id = app->person_id, .kind = "status", .status = status,
+                                      .on_date = full ? full : joined ? joined : today, .event = "development",
+                                      .ref_kind = "dev_application", .ref_id = app->id,
+                                      .user_id = r && r->user ? r->user->id : 0};
+            rc = people_history_add(c, &ev);
+        }
         json_decref(after);
     }
     json_decref(before);
