@@ -168,7 +168,8 @@ int tr_dues_owed(const int *months, const char *const *states, size_t n, int bef
     for (size_t i = 0; i < n; i++) {
         if (months[i] >= before)
             continue;
-        bool due = !strcmp(states[i], "unpaid") || !strcmp(states[i], "short") || !strcmp(states[i], "no_base");
+        /* no base yet is the branch's gap to fill, not the member's arrears */
+        bool due = !strcmp(states[i], "unpaid") || !strcmp(states[i], "short");
         if (!due)
             continue;
         if (*first < 0 || months[i] < *first)

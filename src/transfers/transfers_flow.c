@@ -138,7 +138,7 @@ int tr_flow_contact(db_conn *c, const struct tr_actor *a, int64_t flow_id, const
         rc = db_query_i64(c, id,
                           "INSERT INTO flow_contacts (flow_id, contacted_on, way, note, client_key, recorded_by, recorded_at)"
                           " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                          "itttIt" "t", flow_id, dj_jstr(in, "contacted_on", ""), dj_jstr(in, "way", ""),
+                          "ittttIt", flow_id, dj_jstr(in, "contacted_on", ""), dj_jstr(in, "way", ""),
                           dj_jstr(in, "note", NULL), key, a->user_id, now);
     json_decref(f);
     return rc;

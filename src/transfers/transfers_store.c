@@ -278,7 +278,7 @@ int tr_internal(db_conn *c, const struct tr_actor *a, const json_t *in, int64_t 
                       "INSERT INTO transfers (kind, state, person_id, person_name, party_status, from_org_id, to_org_id,"
                       " reason, on_date, client_key, created_by, created_at, updated_at)"
                       " VALUES ('internal', 'done', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-                      "ittiittIIt", person, dj_jstr(p, "name", ""), dj_jstr(p, "party_status", NULL), from, to,
+                      "ittiitttIt", person, dj_jstr(p, "name", ""), dj_jstr(p, "party_status", NULL), from, to,
                       dj_jstr(in, "reason", NULL), on_s, dj_jstr(in, "client_key", NULL), a->user_id, now);
     if (rc == DJ_OK)
         rc = db_exec(c, "UPDATE people SET org_id = $1, updated_at = $2 WHERE id = $3", "iti", to, now, person);
@@ -312,7 +312,7 @@ int tr_out_create(db_conn *c, const struct tr_actor *a, const json_t *in, int64_
                       "INSERT INTO transfers (kind, state, person_id, person_name, party_status, from_org_id, outside_org,"
                       " reason, client_key, created_by, created_at, updated_at)"
                       " VALUES ('out', 'draft', $1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-                      "ittittttIt", person, dj_jstr(p, "name", ""), dj_jstr(p, "party_status", NULL),
+                      "ittitttIt", person, dj_jstr(p, "name", ""), dj_jstr(p, "party_status", NULL),
                       dj_jint(p, "org_id", 0), dj_jstr(in, "outside_org", ""), dj_jstr(in, "reason", NULL),
                       dj_jstr(in, "client_key", NULL), a->user_id, now);
     json_decref(p);
@@ -407,7 +407,7 @@ int tr_issue(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in,
     if ((rc = tr_dues_status(c, dj_jint(t, "person_id", 0), month_of(issued), paid, &owed, first)))
         goto out;
     const char *override = dj_jstr(in, "dues_override", NULL);
-    if (owed > 0 && dj_str_blank(override)) {
+    if (owed > 0 && (!override || dj_str_blank(override))) {
         int y = atoi(first), mo = atoi(first + 5);
         rc = fail(e, DJ_EUNPROCESSABLE, "dues_override",
                   "%s尚欠%d个月党费（自%d年%d月起），请缴清后再开具介绍信；确需开具的，由机关党委填写理由",
@@ -564,7 +564,7 @@ int tr_in_register(db_conn *c, const struct tr_actor *a, const json_t *in, int64
                         " issued_on, valid_until, dues_paid_until, reason, person_data, client_key, created_by, created_at,"
                         " updated_at) VALUES ('in', 'registered', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
                         " RETURNING id",
-                        "ttitttttttjtIt", dj_jstr(pd, "name", ""), st, dj_jint(in, "to_org_id", 0),
+                        "ttittttttjtIt", dj_jstr(pd, "name", ""), st, dj_jint(in, "to_org_id", 0),
                         dj_jstr(in, "outside_org", ""), dj_jstr(in, "letter_no", ""), dj_jstr(in, "issued_on", NULL),
                         dj_jstr(in, "valid_until", NULL), dj_jstr(in, "dues_paid_until", NULL),
                         dj_jstr(in, "reason", NULL), pd, dj_jstr(in, "client_key", NULL), a->user_id, now);
@@ -634,7 +634,7 @@ int tr_membership_end(db_conn *c, const struct tr_actor *a, int64_t person_id, c
         rc = fail(e, DJ_EINVAL, "event", "事件“%s”无效", ev);
     else if (on > today)
         rc = fail(e, DJ_EINVAL, "on_date", "日期不能晚于今天");
-    else if (strcmp(ev, "death") != 0 && dj_str_blank(dj_jstr(in, "document", NULL)))
+    else if (strcmp(ev, "death") != 0 && dj_str_blank(dj_jstr(in, "document", "")))
         rc = fail(e, DJ_EINVAL, "document", "请填写决定文件（文号）：%s须有组织决定", people_event_label(ev));
     else if (db_query_i64(c, &open, "SELECT id FROM transfers WHERE person_id = $1 AND state IN ('draft', 'issued', 'reported')",
                           "i", person_id) == DJ_OK)
