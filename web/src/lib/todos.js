@@ -12,6 +12,11 @@ export const DEVELOPMENT_LINK_TYPES = ['development'];
  * the office's (payments to confirm, bases to check, reductions to approve, arrears) to the
  * console's dues screens (the phone has no office dues screen yet: plain text there). */
 export const DUES_LINK_TYPES = ['dues', 'dues_payments', 'dues_declarations', 'dues_reductions', 'dues_arrears'];
+/** 组织关系转接 to-dos: the office's letters (expired, 回执 overdue, to issue or place) lead to
+ * the transfer in the console; a branch's 流动党员 to contact to the register; the member's
+ * own letter ('my_transfer') to 我的组织关系转接 on the phone (the phone has no office
+ * transfer screens: plain text there). */
+export const TRANSFER_LINK_TYPES = ['transfer', 'flow_member', 'my_transfer'];
 
 const ROUTES = {
   admin: {
@@ -26,6 +31,8 @@ const ROUTES = {
     dues_reductions: () => '/admin/dues/reductions',
     dues_arrears: () => '/admin/dues/arrears',
     development: (l) => `/admin/development/${l.id}`,
+    transfer: (l) => `/admin/transfers/${l.id}`,
+    flow_member: (l) => `/admin/transfers/flow?id=${l.id}`,
   },
   mobile: {
     activity: (l) => `/m/activities/${l.id}`,
@@ -36,6 +43,7 @@ const ROUTES = {
     list_item: (l) => `/m/items/${l.id}`,
     dues: () => '/m/dues',
     development: (l, item) => (item.kind === 'development_assessment' ? '/m/development/mentees' : '/m/development'),
+    my_transfer: () => '/m/transfer',
   },
 };
 

@@ -126,6 +126,12 @@ export default {
       meta: { title: 'development.phone.menteesTitle' },
     },
     {
+      path: 'transfer',
+      name: 'm-transfer',
+      component: () => import('./transfer/MyTransfer.vue'),
+      meta: { title: 'transfers.phone.title' },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),
