@@ -1311,7 +1311,7 @@ export default {
     },
     print: {
       letterTitle: '中国共产党党员组织关系介绍信', stub: '存根', body: '同志系中共{status}，由{from}前往{to}，请转接组织关系。',
-      duesLine: '党费已交到 {month}。', validLine: '（有效期至 {date}）', tear: '……………………（ 此 处 裁 开 ）……………………',
+      duesLine: '党费已交到 {month}。', validLine: '（有效期至{date}）', tear: '……………………（ 此 处 裁 开 ）……………………',
       receiptTitle: '中国共产党党员组织关系介绍信回执', receiptBody: '{name} 同志的党员组织关系已转达我处，特此回复。',
       to: '党委（党总支、支部）：', sign: '（盖章）', button: '打印', close: '关闭', number: '编号',
       stubLine: '{name} 同志系中共{status}，组织关系由 {from} 转到 {to}。',
