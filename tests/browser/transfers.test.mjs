@@ -86,6 +86,27 @@ test('the committee office: the list, a letter issued after the dues check, the 
   });
 });
 
+test('a person\'s record: the membership history, the branch moved only by a transfer; the org tree\'s warnings', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'committee', PASSWORD);
+    await page.goto('/admin/people/9');
+    const h = page.locator('[data-test="mh-table"]');
+    await h.getByText('第二党支部').waitFor();
+    assert.match(await h.innerText(), /建档时已在册/);
+    assert.match(await h.innerText(), /正式党员/);
+    assert.doesNotMatch(await h.innerText(), /initial|branch|full/);
+    await snap(page, 'transfers-person-history');
+    await page.getByRole('button', { name: '编辑' }).click();
+    await page.locator('[data-test="branch-locked"]').waitFor();
+    assert.match(await page.locator('[data-test="branch-locked"]').innerText(), /组织关系转接/);
+    await page.goto('/admin/orgs');
+    const w = page.locator('[data-test="transfer-warnings"]');
+    await w.waitFor();
+    assert.match(await w.innerText(), /1 份介绍信已过期/);
+    assert.match(await w.innerText(), /1 名流动党员超过六个月没有联系记录/);
+  });
+});
+
 test('the branch: 流动党员 with the lost-contact warning', async (t) => {
   await withPage(t, browser, 'desktop', server.url, async (page) => {
     await signInAs(page, '/admin', 'sec-a', PASSWORD);

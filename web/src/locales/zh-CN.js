@@ -1237,6 +1237,12 @@ export default {
       development_overdue: '已逾期',
       development_assessment: '待考察',
       development_full_application: '待申请',
+      transfer_expired: '已过期',
+      transfer_receipt_overdue: '回执逾期',
+      transfer_pending: '待办理',
+      flow_contact_due: '待联系',
+      flow_lost_contact: '失联预警',
+      transfer_report: '待报到',
     },
     groups: {
       leave_decision: '请假申请',
@@ -1330,6 +1336,8 @@ export default {
       onDate: '日期', document: '决定文件', note: '说明', empty: '暂无变动记录', end: '登记党籍终止', endEvent: '事件',
       events: { death: '去世', withdrawal: '退党', removal: '除名', expulsion: '开除党籍', stopped: '停止党籍' },
       endRule: '党籍终止是记录的事件，不是删除：该同志仍保留在历史记录和以往的统计中。',
+      branchHint: '调整所在支部须办理组织关系转接（机关党委办公室在“组织关系转接”中办理），转接记录和变动历史随之保留。',
+      end_ok: '已登记，记入变动记录和审计日志', transfer: '办理组织关系转接', none: '无',
     },
     phone: {
       title: '我的组织关系转接', none: '您目前没有正在办理的组织关系转接。', letter: '介绍信', to: '报到单位',
