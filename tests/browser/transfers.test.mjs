@@ -53,8 +53,18 @@ test('the committee office: the list, a letter issued after the dues check, the 
 
     // a letter out for 周丽: drafted, then issued
     await page.locator('[data-test="tr-new-out"]').click();
-    await page.locator('[data-test="trc-person"]').click();
-    await page.getByRole('option', { name: /周丽/ }).click();
+    // the remote search refreshes its options while they show: pick until the select holds the name
+    const pick = page.locator('[data-test="trc-person"]');
+    for (let i = 0; i < 5 && !/周丽/.test(await pick.innerText()); i++) {
+      await pick.click();
+      await page.keyboard.type('周丽');
+      const opt = page.getByRole('option', { name: /周丽/ });
+      await opt.waitFor();
+      await page.waitForTimeout(400);
+      await opt.click().catch(() => {});
+      await page.waitForTimeout(200);
+    }
+    assert.match(await pick.innerText(), /周丽/);
     await page.locator('[data-test="trc-outside"]').fill('中共江门市财政局机关委员会');
     await page.locator('[data-test="trc-reason"]').fill('工作调动');
     await page.locator('[data-test="trc-save"]').click();
@@ -69,6 +79,8 @@ test('the committee office: the list, a letter issued after the dues check, the 
     await page.locator('[data-test="trd-send"]').click();
     await page.locator('[data-test="trd-letter"]').getByText('介字〔2027〕第001号').waitFor();
     assert.equal((await page.locator('[data-test="trd-state"]').innerText()).trim(), '已开具');
+    // the scanned 回执 will attach here (the file store's subject "transfer")
+    assert.match(await page.locator('[data-test="trd-scans"]').innerText(), /回执扫描件/);
     await snap(page, 'transfers-detail');
 
     // the printable letter: stub, letter and 回执 with the number, the dues month, the validity

@@ -1314,6 +1314,7 @@ export default {
       reportHint: '党员持介绍信到接收党组织报到的日期，须在有效期内。',
       receiptHint: '收到接收单位寄回的回执后登记；党员随即转出本机关名册，历史记录保留。',
       withdrawHint: '撤回后介绍信作废，党员仍在原支部。',
+      scans: '扫描件', scanReceipt: '回执扫描件', scanLetter: '介绍信扫描件',
     },
     print: {
       letterTitle: '中国共产党党员组织关系介绍信', stub: '存根', body: '同志系中共{status}，由{from}前往{to}，请转接组织关系。',
