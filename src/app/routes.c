@@ -17,6 +17,7 @@
 #include "../people/people.h"
 #include "../points/points.h"
 #include "../study/study.h"
+#include "../transfers/transfers.h"
 #include "app.h"
 
 void app_routes_register(void)
@@ -64,4 +65,8 @@ void app_routes_register(void)
     dj_routes_add(study_routes);
     dj_scope_add(study_scope_kinds);
     study_register();
+    /* issue 17: 组织关系转接, 流动党员, membership history */
+    dj_routes_add(transfers_routes);
+    dj_scope_add(transfers_scope_kinds);
+    transfers_register();
 }

@@ -2,6 +2,7 @@
  * forms, consistency) and its data layer: list, read, create, change, public
  * profiles. */
 #include "people.h"
+#include "people_history.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -620,6 +621,12 @@ static int set_mass(db_conn *c, int64_t id, const json_t *mass)
 
 int people_create(db_conn *c, const json_t *in, int64_t *id, struct people_err *e)
 {
+    return people_create_as(c, in, id, e, "created", NULL);
+}
+
+int people_create_as(db_conn *c, const json_t *in, int64_t *id, struct people_err *e, const char *event,
+                     const char *branch_since)
+{
     json_t *empty = json_object();
     int rc = check_state(c, empty, in, 0, e);
     json_decref(empty);
@@ -645,9 +652,10 @@ int people_create(db_conn *c, const json_t *in, int64_t *id, struct people_err *
     db_done(s);
     if (rc != DB_ROW)
         return rc < 0 ? rc : DJ_EDB;
-    if (json_is_array(json_object_get(in, "mass_orgs")))
+    rc = people_history_start(c, *id, event, branch_since, 0);
+    if (rc == DJ_OK && json_is_array(json_object_get(in, "mass_orgs")))
         rc = set_mass(c, *id, json_object_get(in, "mass_orgs"));
-    return rc == DB_ROW ? DJ_OK : rc;
+    return rc;
 }
 
 int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e)
@@ -657,6 +665,8 @@ int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e
     if (!row)
         return rc == DJ_ENOTFOUND ? fail(e, rc, "id", "找不到该人员") : rc;
     rc = check_state(c, row, in, id, e);
+    int64_t old_org = dj_jint(row, "org_id", 0);
+    bool was_active = dj_jbool(row, "active", true);
     json_decref(row);
     if (rc)
         return rc;
@@ -676,8 +686,21 @@ int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e
     for (int i = 0; rc == DJ_OK && cols[i]; i++)
         if (json_object_get(in, cols[i]))
             rc = db_exec(c, sql[i], "ti", dj_jstr(in, cols[i], NULL), id);
-    if (rc == DJ_OK && json_object_get(in, "org_id"))
-        rc = db_exec(c, "UPDATE people SET org_id = $1 WHERE id = $2", "Ii", dj_jint(in, "org_id", 0), id);
+    /* the roster places someone who had no branch; a move between branches is a
+     * transfer (src/transfers), refused by the handler before this */
+    int64_t new_org = json_object_get(in, "org_id") ? dj_jint(in, "org_id", 0) : old_org;
+    bool now_active = json_object_get(in, "active") ? dj_jbool(in, "active", true) : was_active;
+    if (rc == DJ_OK && new_org != old_org)
+        rc = db_exec(c, "UPDATE people SET org_id = $1 WHERE id = $2", "Ii", new_org, id);
+    if (rc == DJ_OK && (new_org != old_org || now_active != was_active)) {
+        char today[11];
+        int y, m, d;
+        dj_local_date(dj_now(), &y, &m, &d);
+        snprintf(today, sizeof today, "%04d-%02d-%02d", y, m, d);
+        struct people_event ev = {.person_id = id, .kind = "branch", .org_id = now_active ? new_org : 0,
+                                  .on_date = today, .event = "roster"};
+        rc = people_history_add(c, &ev);
+    }
     if (rc == DJ_OK && json_object_get(in, "active")) {
         rc = db_exec(c, "UPDATE people SET active = $1 WHERE id = $2", "bi", (int)dj_jbool(in, "active", true), id);
         /* someone who leaves the roster holds no post any more */

@@ -93,6 +93,10 @@ struct people_err {
 };
 /* Creates a person from a validated object; inside the caller's transaction. */
 int people_create(db_conn *c, const json_t *in, int64_t *id, struct people_err *e);
+/* The same, recording the start of the membership history as `event` (the branch
+ * from branch_since; NULL: from the day they joined the party, else today). */
+int people_create_as(db_conn *c, const json_t *in, int64_t *id, struct people_err *e, const char *event,
+                     const char *branch_since);
 /* Applies a validated change; inside the caller's transaction. */
 int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e);
 

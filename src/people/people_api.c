@@ -272,6 +272,23 @@ static int pipeline_fields_unchanged(dj_req *r, int64_t id, const json_t *in)
     return rc;
 }
 
+/* A member's branch changes only by a 组织关系转接 (src/transfers), which keeps
+ * the history and tells both branches; the roster may only place someone who
+ * has no branch yet, and repeat the current one. */
+static int branch_unchanged(dj_req *r, int64_t id, const json_t *in)
+{
+    int rc;
+    json_t *row = people_row(dj_db(r), id, &rc);
+    if (!row)
+        return rc == DJ_ENOTFOUND ? dj_fail(r, rc, "id", "找不到该人员") : rc;
+    int64_t now = dj_jint(row, "org_id", 0), want = dj_jint(in, "org_id", 0);
+    json_decref(row);
+    if (now == 0 || now == want)
+        return DJ_OK;
+    return dj_fail_code(r, DJ_EUNPROCESSABLE, "use_transfer", "org_id",
+                        "调整所在支部须办理组织关系转接：请到“组织关系转接”中为其办理机关内部转接");
+}
+
 static int people_change(dj_req *r)
 {
     int64_t id, org = 0;
@@ -298,6 +315,8 @@ static int people_change(dj_req *r)
     bool own_pledge = id == me(r) && json_object_size(in) == 1 && dj_jhas(in, "pledge");
     if (!own_pledge) {
         if ((rc = auth_require(r, "person.write", org)))
+            goto out;
+        if (dj_jhas(in, "org_id") && (rc = branch_unchanged(r, id, in)))
             goto out;
         if (dj_jhas(in, "org_id") && (rc = require_write_org(r, dj_jint(in, "org_id", 0))))
             goto out;

@@ -59,6 +59,25 @@ export const pages = [
     component: () => import('./brands/BrandWall.vue'),
     meta: { group: 'org', title: 'admin.menu.brands', icon: 'Medal', roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
   },
+  // issue 17: 组织关系转接 and 流动党员
+  {
+    path: 'transfers',
+    name: 'a-transfers',
+    component: () => import('./transfers/TransferList.vue'),
+    meta: { group: 'org', title: 'transfers.menu.list', icon: 'Switch', roles: ['committee', 'secretary', 'discipline', 'leader'] },
+  },
+  {
+    path: 'transfers/flow',
+    name: 'a-transfers-flow',
+    component: () => import('./transfers/FlowMembers.vue'),
+    meta: { group: 'org', title: 'transfers.menu.flow', icon: 'Position', roles: ['committee', 'secretary', 'discipline', 'leader'] },
+  },
+  {
+    path: 'transfers/:id(\\d+)',
+    name: 'a-transfer',
+    component: () => import('./transfers/TransferDetail.vue'),
+    meta: { title: 'transfers.menu.list', menu: false, roles: ['committee', 'secretary', 'discipline', 'leader'] },
+  },
   // issue 15: 发展党员
   {
     path: 'development',
@@ -317,6 +336,13 @@ export default {
       name: 'a-development-notice',
       component: () => import('./development/NoticePrint.vue'),
       meta: { title: 'development.menu.notice', roles: ['committee', 'secretary', 'discipline', 'leader'] },
+    },
+    {
+      // the printable 介绍信 (存根, letter, 回执) or the 回执 of a letter in, outside the layout
+      path: 'transfers/:id(\\d+)/print',
+      name: 'a-transfer-print',
+      component: () => import('./transfers/LetterPrint.vue'),
+      meta: { title: 'transfers.menu.letter', roles: ['committee', 'secretary', 'discipline', 'leader'] },
     },
     {
       path: '',

@@ -15,6 +15,11 @@ export const DEVELOPMENT_LINK_TYPES = ['development'];
  * (the console's assignment table for the office). */
 export const STUDY_LINK_TYPES = ['study_assignment', 'study_notice'];
 export const DUES_LINK_TYPES = ['dues', 'dues_payments', 'dues_declarations', 'dues_reductions', 'dues_arrears'];
+/** 组织关系转接 to-dos: the office's letters (expired, 回执 overdue, to issue or place) lead to
+ * the transfer in the console; a branch's 流动党员 to contact to the register; the member's
+ * own letter ('my_transfer') to 我的组织关系转接 on the phone (the phone has no office
+ * transfer screens: plain text there). */
+export const TRANSFER_LINK_TYPES = ['transfer', 'flow_member', 'my_transfer'];
 
 const ROUTES = {
   admin: {
@@ -31,6 +36,8 @@ const ROUTES = {
     development: (l) => `/admin/development/${l.id}`,
     study_assignment: (l) => `/admin/study/assignments?id=${l.id}`,
     study_notice: () => '/admin/study/notices',
+    transfer: (l) => `/admin/transfers/${l.id}`,
+    flow_member: (l) => `/admin/transfers/flow?id=${l.id}`,
   },
   mobile: {
     activity: (l) => `/m/activities/${l.id}`,
@@ -43,6 +50,7 @@ const ROUTES = {
     study_assignment: () => '/m/study',
     study_notice: () => '/m/study',
     development: (l, item) => (item.kind === 'development_assessment' ? '/m/development/mentees' : '/m/development'),
+    my_transfer: () => '/m/transfer',
   },
 };
 

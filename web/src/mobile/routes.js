@@ -144,6 +144,12 @@ export default {
       meta: { title: 'study.quizzes' },
     },
     {
+      path: 'transfer',
+      name: 'm-transfer',
+      component: () => import('./transfer/MyTransfer.vue'),
+      meta: { title: 'transfers.phone.title' },
+    },
+    {
       path: 'life',
       name: 'm-life',
       component: () => import('./life/MyLife.vue'),
