@@ -47,6 +47,9 @@ struct db_driver {
     int (*commit)(void *conn);
     int (*rollback)(void *conn);
     const char *(*errmsg)(void *conn);
+    /* A query whose one value changes when data has been committed by another
+     * connection (another thread's, another process's): see db_notice_writes(). */
+    const char *stamp_sql;
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -68,9 +71,21 @@ void db_close(db_conn *c);
 const char *db_errmsg(db_conn *c);
 const struct db_driver *db_driver_of(db_conn *c);
 
+/* A number raised after every write through this process: after each write
+ * statement's step (inside a transaction too) and after each commit.  A reader
+ * that takes it before reading and finds it unchanged later knows that nothing
+ * was written through this process in between (src/core/readcache.h). */
+uint64_t db_write_gen(void);
+/* Raises the number too when c sees data committed by other connections since
+ * it last looked (another process: the command line, another server): one
+ * cheap query (SQLite's data_version; PostgreSQL's current snapshot). */
+void db_notice_writes(db_conn *c);
+
 /* A prepared statement from the connection's cache. */
 db_stmt *db_prep(db_conn *c, const char *sql);
-/* A prepared statement for SQL built at run time; db_done() finalizes it. */
+/* A prepared statement for SQL built at run time, kept by the connection by
+ * its text (a copy) while it is among the 64 most recently used; db_done()
+ * gives it back (or finalizes one that could not be kept). */
 db_stmt *db_prep_dynamic(db_conn *c, const char *sql);
 /* Binds $idx (1-based). A NULL text binds SQL NULL. */
 int db_bind_i64(db_stmt *s, int idx, int64_t v);
@@ -100,6 +115,8 @@ void db_done(db_stmt *s);
 int db_begin(db_conn *c);
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
+/* Whether c is between db_begin() and db_commit()/db_rollback(). */
+bool db_in_tx(db_conn *c);
 int db_exec_script(db_conn *c, const char *script);
 
 /*

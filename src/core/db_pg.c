@@ -347,4 +347,7 @@ const struct db_driver db_pg_driver = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .errmsg = pg_errmsg,
+    /* any transaction that has written anywhere in the cluster (read-only ones
+     * take no transaction id) moves xmax or the in-progress list */
+    .stamp_sql = "SELECT pg_current_snapshot()::text",
 };

@@ -195,4 +195,5 @@ const struct db_driver db_sqlite_driver = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .errmsg = sq_errmsg,
+    .stamp_sql = "PRAGMA data_version",
 };

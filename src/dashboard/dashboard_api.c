@@ -1,6 +1,9 @@
 /* dashboard_api.c - HTTP handlers of the leaders' dashboard and the brand wall. */
+#include <stdio.h>
+
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/timeutil.h"
 #include "dashboard.h"
 
@@ -14,7 +17,17 @@ static int dashboard_get(dj_req *r)
     int rc = auth_require(r, "dashboard.read", root);
     if (rc)
         return rc;
-    json_t *d = dashboard_build(c, dj_now(), &rc);
+    /* the same agency-wide answer for every reader allowed on the root: computed
+     * once a second at most however many leaders' screens refresh (readcache.h) */
+    char key[64];
+    snprintf(key, sizeof key, "dashboard %lld", (long long)root);
+    uint64_t gen;
+    json_t *d = dj_rcache_get(c, key, &gen);
+    if (d)
+        return dj_reply_json(r, 200, d);
+    d = dashboard_build(c, dj_now(), &rc);
+    if (d)
+        dj_rcache_put(key, d, gen);
     return d ? dj_reply_json(r, 200, d) : rc;
 }
 

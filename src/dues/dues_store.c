@@ -220,6 +220,13 @@ static void add_paid(struct dues_member *m, void *arg)
     " FROM dues_leaves l JOIN people p ON p.id = l.person_id JOIN orgs o ON o.id = l.branch_id"                       \
     " WHERE o.path LIKE $1 || '%' AND l.last_month >= $2"
 #define ROSTER_PEOPLE ROSTER_SELECT ROSTER_LEFT
+/* Only the ids of the same roster, for the queries of their bases, reductions
+ * and payments: without the branch of each person (a correlated look-up per row). */
+#define ROSTER_IDS                                                                                                     \
+    "SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id"                                                         \
+    " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary') AND o.path LIKE $1 || '%'"                     \
+    " UNION SELECT l.person_id FROM dues_leaves l JOIN orgs o ON o.id = l.branch_id"                                  \
+    " WHERE o.path LIKE $1 || '%' AND l.last_month >= $2"
 
 /* Each query of the roster in its two spellings: a subtree (bound "tt": path,
  * since) and one person (bound "tti" for the people, "i" for the rest). */
@@ -232,14 +239,14 @@ static const struct roster_sql roster_people_sql = {
 };
 static const struct roster_sql roster_bases_sql = {
     "SELECT x.person_id, x.effective_month, x.category, x.base_fen, x.fixed_fen FROM dues_bases x"
-    " WHERE x.status = 'approved' AND x.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
+    " WHERE x.status = 'approved' AND x.person_id IN (" ROSTER_IDS ")"
     " ORDER BY x.person_id, x.effective_month, x.id",
     "SELECT x.person_id, x.effective_month, x.category, x.base_fen, x.fixed_fen FROM dues_bases x"
     " WHERE x.status = 'approved' AND x.person_id = $1 ORDER BY x.person_id, x.effective_month, x.id",
 };
 static const struct roster_sql roster_reds_sql = {
     "SELECT x.person_id, x.from_month, x.to_month, x.kind, x.amount_fen FROM dues_reductions x"
-    " WHERE x.status = 'approved' AND x.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
+    " WHERE x.status = 'approved' AND x.person_id IN (" ROSTER_IDS ")"
     " ORDER BY x.person_id, x.from_month, x.id",
     "SELECT x.person_id, x.from_month, x.to_month, x.kind, x.amount_fen FROM dues_reductions x"
     " WHERE x.status = 'approved' AND x.person_id = $1 ORDER BY x.person_id, x.from_month, x.id",
@@ -247,7 +254,7 @@ static const struct roster_sql roster_reds_sql = {
 static const struct roster_sql roster_paid_sql = {
     "SELECT pm.person_id, pm.month, SUM(pm.amount_fen) FROM dues_payment_months pm"
     " JOIN dues_payments x ON x.id = pm.payment_id"
-    " WHERE x.status = 'confirmed' AND pm.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
+    " WHERE x.status = 'confirmed' AND pm.person_id IN (" ROSTER_IDS ")"
     " GROUP BY pm.person_id, pm.month ORDER BY pm.person_id, pm.month",
     "SELECT pm.person_id, pm.month, SUM(pm.amount_fen) FROM dues_payment_months pm"
     " JOIN dues_payments x ON x.id = pm.payment_id"
