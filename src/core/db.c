@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "json.h"
 #include "mem.h"
 
 #define STMT_CACHE 256 /* slots; open addressing on the SQL text's address */
@@ -523,6 +524,50 @@ json_t *db_row_json(db_stmt *s)
         json_object_set_new(o, name, v ? v : json_null());
     }
     return o;
+}
+
+int db_row_render(db_stmt *s, dj_buf *b, int (*each)(void *arg, dj_buf *b, int col, const char *name), void *arg)
+{
+    int n = db_ncols(s), written = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = db_col_name(s, i);
+        size_t stem;
+        int what = each ? each(arg, b, i, name) : DB_COL_RENDER;
+        if (what == DB_COL_SKIP)
+            continue;
+        if (written++)
+            dj_buf_append(b, ",", 1);
+        bool as_bool = has_suffix(name, "__bool", &stem), as_json = has_suffix(name, "__json", &stem);
+        dj_buf_append(b, "\"", 1);
+        dj_buf_append(b, name, as_bool || as_json ? stem : strlen(name)); /* column names need no escaping */
+        dj_buf_append(b, "\":", 2);
+        if (what == DB_COL_WRITTEN) { /* each() writes the value itself: call it again to do so */
+            each(arg, b, -1 - i, name);
+            continue;
+        }
+        enum db_type t = db_col_type(s, i);
+        if (t == DB_T_NULL) {
+            dj_buf_puts(b, "null");
+        } else if (as_bool) {
+            dj_buf_puts(b, db_col_i64(s, i) ? "true" : "false");
+        } else if (as_json) {
+            json_t *v = json_loads(db_col_text(s, i), JSON_DECODE_ANY, NULL);
+            if (v)
+                dj_json_render_into(b, v);
+            else
+                dj_buf_puts(b, "null");
+            json_decref(v);
+        } else if (t == DB_T_INT) {
+            dj_json_int_into(b, db_col_i64(s, i));
+        } else if (t == DB_T_REAL) {
+            json_t *v = json_real(db_col_double(s, i));
+            dj_json_render_into(b, v);
+            json_decref(v);
+        } else {
+            dj_json_string_into(b, db_col_text(s, i));
+        }
+    }
+    return written;
 }
 
 static json_t *rows_from(db_stmt *s, int *err, const char *types, va_list ap, bool first_only)

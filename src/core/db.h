@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mem.h"
+
 enum db_step {
     DB_ROW = 1,
     DB_DONE = 2,
@@ -149,6 +151,15 @@ json_t *db_query_rows(db_conn *c, int *err, const char *sql, const char *types, 
 json_t *db_query_row(db_conn *c, int *err, const char *sql, const char *types, ...);
 /* The current row of s as an object, with the same column-name conventions. */
 json_t *db_row_json(db_stmt *s);
+/* The current row of s written straight into b as the members of a JSON object
+ * ("key":value pairs, no braces), with the same column-name conventions as
+ * db_row_json() and the same text dj_json_render() gives: a page of a long list
+ * is written without a tree of objects.  each (may be NULL) is asked for each
+ * column (col >= 0) what to do: DB_COL_RENDER, DB_COL_SKIP, or DB_COL_WRITTEN,
+ * after which it is called again with col = -1 - col to write the value itself.
+ * Returns how many members were written. */
+enum { DB_COL_RENDER, DB_COL_SKIP, DB_COL_WRITTEN };
+int db_row_render(db_stmt *s, dj_buf *b, int (*each)(void *arg, dj_buf *b, int col, const char *name), void *arg);
 /* Same as db_query_rows for SQL built at run time (not cached). */
 json_t *db_query_rows_dynamic(db_conn *c, int *err, const char *sql, const char *types, ...);
 

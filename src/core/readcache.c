@@ -4,15 +4,17 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "db.h"
+#include "mem.h"
 
 #define SLOTS 128
 
 static struct {
-    char key[160];
+    char *key; /* heap */
     uint64_t gen;
     int64_t at_ms;
     json_t *v;
@@ -46,7 +48,7 @@ json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *genp)
 
 void dj_rcache_put(const char *key, const json_t *v, uint64_t gen)
 {
-    if (strlen(key) >= sizeof slots[0].key || gen != db_write_gen())
+    if (gen != db_write_gen())
         return; /* written to meanwhile: the value may already be old */
     json_t *copy = json_deep_copy(v);
     if (!copy)
@@ -63,12 +65,14 @@ void dj_rcache_put(const char *key, const json_t *v, uint64_t gen)
             slot = slots[slot].v ? i : slot; /* a free slot, else the oldest */
     }
     json_t *old = slots[slot].v;
-    snprintf(slots[slot].key, sizeof slots[slot].key, "%s", key);
+    char *old_key = slots[slot].key;
+    slots[slot].key = dj_strdup(key);
     slots[slot].gen = gen;
     slots[slot].at_ms = now;
     slots[slot].v = copy;
     pthread_mutex_unlock(&mu);
     json_decref(old);
+    free(old_key);
 }
 
 void dj_rcache_clear(void)
@@ -76,7 +80,9 @@ void dj_rcache_clear(void)
     pthread_mutex_lock(&mu);
     for (int i = 0; i < SLOTS; i++) {
         json_decref(slots[i].v);
+        free(slots[i].key);
         slots[i].v = NULL;
+        slots[i].key = NULL;
     }
     pthread_mutex_unlock(&mu);
 }

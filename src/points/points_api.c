@@ -11,6 +11,7 @@
 #include "../core/auth.h"
 #include "../core/download.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/scope.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
@@ -214,9 +215,19 @@ static int rankings_get(dj_req *r)
     int rc = org_arg(r, &org);
     if (rc || (rc = period_arg(r, &period)) || (rc = dj_page_parse(r, &pg)))
         return rc;
-    json_t *out = points_rankings(dj_db(r), org, period, pg.limit, pg.offset, &rc);
+    /* the same for every reader allowed on the organisation: computed once until
+     * a write (readcache.h) however many screens open the rankings */
+    char key[96];
+    snprintf(key, sizeof key, "points.rankings %lld %s %lld %lld", (long long)org, period, (long long)pg.limit,
+             (long long)pg.offset);
+    uint64_t gen;
+    json_t *out = dj_rcache_get(dj_db(r), key, &gen);
+    if (out)
+        return dj_reply_json(r, 200, out);
+    out = points_rankings(dj_db(r), org, period, pg.limit, pg.offset, &rc);
     if (!out)
         return rc;
+    dj_rcache_put(key, out, gen);
     return dj_reply_json(r, 200, out);
 }
 
