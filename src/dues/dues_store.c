@@ -14,9 +14,16 @@
 
 /* The branch a person's dues are kept by: the nearest branch or general branch
  * above (or at) their org; the org itself when there is none. */
+/* The org itself, its parent and its grandparent are looked up by id (a 党小组's
+ * branch is its parent); only an org with none of them a branch searches the
+ * ancestors by path, as before: not a pass over every organisation per person. */
 #define BRANCH_OF_O                                                                                                    \
-    "COALESCE((SELECT b.id FROM orgs b WHERE o.path LIKE b.path || '%' AND b.kind IN ('branch', 'general_branch')"   \
-    " ORDER BY length(b.path) DESC LIMIT 1), o.id)"
+    "CASE WHEN o.kind IN ('branch', 'general_branch') THEN o.id ELSE COALESCE("                                       \
+    "(SELECT b1.id FROM orgs b1 WHERE b1.id = o.parent_id AND b1.kind IN ('branch', 'general_branch')),"              \
+    "(SELECT b2.id FROM orgs b1 JOIN orgs b2 ON b2.id = b1.parent_id WHERE b1.id = o.parent_id"                      \
+    " AND b2.kind IN ('branch', 'general_branch')),"                                                                   \
+    "(SELECT b.id FROM orgs b WHERE o.path LIKE b.path || '%' AND b.kind IN ('branch', 'general_branch')"             \
+    " ORDER BY length(b.path) DESC LIMIT 1), o.id) END"
 
 static void now_iso(char out[21])
 {
