@@ -479,13 +479,20 @@ int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit,
     int y, m, d;
     dj_civil_from_days(today, &y, &m, &d);
     snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
-    int cp = col_index(s, "show_private"), cs = col_index(s, "party_status"), cj = col_index(s, "joined_on");
-    int cf = col_index(s, "observation_from"), cu = col_index(s, "observation_until");
+    int cp = -1, cs = -1, cj = -1, cf = -1, cu = -1;
     struct row_view v = {.s = s};
     int rc;
     *rows = 0;
     dj_buf_puts(out, "{\"items\":[");
     while ((rc = db_step(s)) == DB_ROW) {
+        if (cp < 0) { /* the columns are known once there is a row (PostgreSQL) */
+            cp = col_index(s, "show_private"), cs = col_index(s, "party_status"), cj = col_index(s, "joined_on");
+            cf = col_index(s, "observation_from"), cu = col_index(s, "observation_until");
+            if (cp < 0 || cs < 0 || cj < 0 || cf < 0 || cu < 0) {
+                rc = DJ_EINTERNAL;
+                break;
+            }
+        }
         v.priv = db_col_i64(s, cp) != 0;
         dj_buf_puts(out, (*rows)++ ? ",{" : "{");
         db_row_render(s, out, row_column, &v);
