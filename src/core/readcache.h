@@ -24,6 +24,10 @@ json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *gen);
 /* Keeps a deep copy of v under key, computed from data read after
  * dj_rcache_get() gave gen (if nothing has been written meanwhile). */
 void dj_rcache_put(const char *key, const json_t *v, uint64_t gen);
+/* The same for a whole answer kept as its JSON text: a heap copy (caller frees)
+ * and its length, or NULL; no tree to copy on a hit. */
+char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *gen);
+void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t gen);
 /* Forgets everything (tests). */
 void dj_rcache_clear(void);
 

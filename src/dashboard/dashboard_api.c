@@ -3,6 +3,7 @@
 
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/json.h"
 #include "../core/readcache.h"
 #include "../core/timeutil.h"
 #include "dashboard.h"
@@ -22,13 +23,17 @@ static int dashboard_get(dj_req *r)
     char key[64];
     snprintf(key, sizeof key, "dashboard %lld", (long long)root);
     uint64_t gen;
-    json_t *d = dj_rcache_get(c, key, &gen);
-    if (d)
-        return dj_reply_json(r, 200, d);
-    d = dashboard_build(c, dj_now(), &rc);
-    if (d)
-        dj_rcache_put(key, d, gen);
-    return d ? dj_reply_json(r, 200, d) : rc;
+    size_t len;
+    char *text = dj_rcache_get_text(c, key, &len, &gen);
+    if (!text) {
+        json_t *d = dashboard_build(c, dj_now(), &rc);
+        if (!d)
+            return rc;
+        text = dj_json_render(d, &len);
+        json_decref(d);
+        dj_rcache_put_text(key, text, len, gen);
+    }
+    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 /* The brand wall is for every member: no permission beyond being signed in. */

@@ -11,6 +11,7 @@
 #include "../core/auth.h"
 #include "../core/download.h"
 #include "../core/err.h"
+#include "../core/json.h"
 #include "../core/readcache.h"
 #include "../core/scope.h"
 #include "../core/settings.h"
@@ -221,14 +222,17 @@ static int rankings_get(dj_req *r)
     snprintf(key, sizeof key, "points.rankings %lld %s %lld %lld", (long long)org, period, (long long)pg.limit,
              (long long)pg.offset);
     uint64_t gen;
-    json_t *out = dj_rcache_get(dj_db(r), key, &gen);
-    if (out)
-        return dj_reply_json(r, 200, out);
-    out = points_rankings(dj_db(r), org, period, pg.limit, pg.offset, &rc);
-    if (!out)
-        return rc;
-    dj_rcache_put(key, out, gen);
-    return dj_reply_json(r, 200, out);
+    size_t len;
+    char *text = dj_rcache_get_text(dj_db(r), key, &len, &gen);
+    if (!text) {
+        json_t *out = points_rankings(dj_db(r), org, period, pg.limit, pg.offset, &rc);
+        if (!out)
+            return rc;
+        text = dj_json_render(out, &len);
+        json_decref(out);
+        dj_rcache_put_text(key, text, len, gen);
+    }
+    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 static int honour_roll_get(dj_req *r)
