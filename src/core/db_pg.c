@@ -390,4 +390,7 @@ const struct db_driver db_pg_driver = {
     .alive = pg_alive,
     .lock = pg_lock,
     .unlock = pg_unlock,
+    /* any transaction that has written anywhere in the cluster (read-only ones
+     * take no transaction id) moves xmax or the in-progress list */
+    .stamp_sql = "SELECT pg_current_snapshot()::text",
 };

@@ -223,4 +223,5 @@ const struct db_driver db_sqlite_driver = {
     .alive = sq_alive,
     .lock = sq_lock,
     .unlock = sq_unlock,
+    .stamp_sql = "PRAGMA data_version",
 };

@@ -7,15 +7,21 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/timeutil.h"
 #include "life.h"
 #include "life_int.h"
 
-#define ACTIVITY_COLS                                                                                         \
+#define ACTIVITY_COLS ACTIVITY_COLS_HEAD " a.minutes, a.resolutions," ACTIVITY_COLS_TAIL
+/* a list leaves out the minutes and resolutions (long texts): one activity carries them */
+#define ACTIVITY_LIST_COLS ACTIVITY_COLS_HEAD ACTIVITY_COLS_TAIL
+#define ACTIVITY_COLS_HEAD                                                                                    \
     "SELECT a.id, a.org_id, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, a.kind, a.title,"     \
     " a.starts_at, a.ends_at, a.place, a.agenda, a.host_person_id, hp.name AS host_name,"                      \
     " a.recorder_person_id, rp.name AS recorder_name, a.topic, a.project, a.study_hours, a.volunteer_hours,"   \
-    " a.state, a.minutes, a.resolutions, a.cancel_reason, a.noticed_at,"                                       \
+    " a.state,"
+#define ACTIVITY_COLS_TAIL                                                                                    \
+    " a.cancel_reason, a.noticed_at,"                                                                          \
     " (SELECT COUNT(*) FROM file_links fl WHERE fl.subject = 'activity' AND fl.record_id = a.id)"            \
     " AS attachment_count,"                                                                                    \
     " a.held_at, a.closed_at, a.cancelled_at, a.created_at, a.updated_at,"                                     \
@@ -448,15 +454,26 @@ json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, 
     char *sql = dj_arena_printf(r->arena, "SELECT COUNT(*) AS n FROM activities a JOIN orgs o ON o.id = a.org_id%s",
                                 where);
     int64_t pid = r->user->person_id;
-    json_t *cnt = db_query_rows_dynamic(c, err, sql, "itttttti", pid, kind ? kind : "", state ? state : "",
-                                        from_utc, to_utc, org_like, like, (int64_t)only_mine);
-    if (!cnt)
-        return NULL;
+    /* the count of every match is counted once and kept until a write: the key is
+     * the query itself (the scope's SQL) and its parameters, so only the same
+     * question gets the same answer (readcache.h) */
+    const char *key = dj_arena_printf(r->arena, "count\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", sql,
+                                      (long long)pid, kind ? kind : "", state ? state : "", from_utc, to_utc,
+                                      org_like, like, only_mine);
+    uint64_t gen;
+    json_t *cnt = dj_rcache_get(c, key, &gen);
+    if (!cnt) {
+        cnt = db_query_rows_dynamic(c, err, sql, "itttttti", pid, kind ? kind : "", state ? state : "", from_utc,
+                                    to_utc, org_like, like, (int64_t)only_mine);
+        if (!cnt)
+            return NULL;
+        dj_rcache_put(key, cnt, gen);
+    }
     *total = dj_jint(json_array_get(cnt, 0), "n", 0);
     json_decref(cnt);
     const char *order = dj_query(r, "order");
     bool asc = order && strcmp(order, "asc") == 0;
-    sql = dj_arena_printf(r->arena, ACTIVITY_COLS "%s ORDER BY a.starts_at %s, a.id LIMIT $9 OFFSET $10", where,
+    sql = dj_arena_printf(r->arena, ACTIVITY_LIST_COLS "%s ORDER BY a.starts_at %s, a.id LIMIT $9 OFFSET $10", where,
                           asc ? "ASC" : "DESC");
     json_t *items = db_query_rows_dynamic(c, err, sql, "ittttttiii", pid, kind ? kind : "", state ? state : "",
                                           from_utc, to_utc, org_like, like, (int64_t)only_mine, pg->limit,
@@ -465,11 +482,7 @@ json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, 
         return NULL;
     size_t i;
     json_t *a;
-    json_array_foreach(items, i, a) {
-        add_kind_name(a);
-        json_object_del(a, "minutes");
-        json_object_del(a, "resolutions");
-    }
+    json_array_foreach(items, i, a) add_kind_name(a);
     return items;
 }
 

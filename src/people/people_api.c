@@ -82,19 +82,23 @@ static int people_index(dj_req *r)
     int rc = dj_page_parse(r, &pg);
     if (rc || (rc = parse_filter(r, &f)))
         return rc;
-    int64_t total = 0;
-    json_t *items = people_list(dj_db(r), &f, pg.limit, pg.offset, &total, &rc);
-    if (!items)
-        return rc;
-    /* a page that shows others' phones and birth dates unmasked is on the record */
-    if (strcmp(f.private_scope, "(1=0)") != 0 &&
-        (rc = audit_private_read(r, "read_private", 0,
-                                 json_pack("{s:s?, s:s?, s:s?, s:I, s:I}", "q", f.q, "status", f.status, "org", dj_query(r, "org"),
-                                           "offset", (json_int_t)pg.offset, "rows", (json_int_t)json_array_size(items))))) {
-        json_decref(items);
+    /* the page is written straight from the rows (no tree of objects) */
+    dj_buf body = {0};
+    int64_t rows = 0;
+    if ((rc = people_page_render(dj_db(r), &f, pg.limit, pg.offset, &body, &rows))) {
+        dj_buf_free(&body);
         return rc;
     }
-    return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
+    size_t len = body.len;
+    char *text = dj_buf_cstr(&body);
+    /* a page that shows others' phones and birth dates unmasked is on the record:
+     * answered once the record is written */
+    if (strcmp(f.private_scope, "(1=0)") != 0) {
+        json_t *what = json_pack("{s:s?, s:s?, s:s?, s:I, s:I}", "q", f.q, "status", f.status, "org",
+                                 dj_query(r, "org"), "offset", (json_int_t)pg.offset, "rows", (json_int_t)rows);
+        return audit_read_reply_text(r, "read_private", "person", 0, what, text, len);
+    }
+    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 /* May the caller read person id? *show_private says whether unmasked. */
@@ -129,11 +133,8 @@ static int people_show(dj_req *r)
     json_t *p = people_get(dj_db(r), id, priv, &rc);
     if (!p)
         return rc;
-    if (priv && id != me(r) &&
-        (rc = audit_private_read(r, "read_private", id, json_pack("{s:s}", "fields", "phone,birth_date")))) {
-        json_decref(p);
-        return rc;
-    }
+    if (priv && id != me(r))
+        return audit_read_reply(r, "read_private", "person", id, json_pack("{s:s}", "fields", "phone,birth_date"), p);
     return dj_reply_json(r, 200, p);
 }
 

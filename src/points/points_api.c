@@ -11,6 +11,8 @@
 #include "../core/auth.h"
 #include "../core/download.h"
 #include "../core/err.h"
+#include "../core/json.h"
+#include "../core/readcache.h"
 #include "../core/scope.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
@@ -215,10 +217,23 @@ static int rankings_get(dj_req *r)
     int rc = org_arg(r, &org);
     if (rc || (rc = period_arg(r, &period)) || (rc = dj_page_parse(r, &pg)))
         return rc;
-    json_t *out = points_rankings(dj_db_read(r), org, period, pg.limit, pg.offset, &rc); /* may lag */
-    if (!out)
-        return rc;
-    return dj_reply_json(r, 200, out);
+    /* the same for every reader allowed on the organisation: computed once until
+     * a write (readcache.h) however many screens open the rankings */
+    char key[96];
+    snprintf(key, sizeof key, "points.rankings %lld %s %lld %lld", (long long)org, period, (long long)pg.limit,
+             (long long)pg.offset);
+    uint64_t gen;
+    size_t len;
+    char *text = dj_rcache_get_text(dj_db(r), key, &len, &gen);
+    if (!text) {
+        json_t *out = points_rankings(dj_db_read(r), org, period, pg.limit, pg.offset, &rc); /* may lag */
+        if (!out)
+            return rc;
+        text = dj_json_render(out, &len);
+        json_decref(out);
+        dj_rcache_put_text(key, text, len, gen);
+    }
+    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 static int honour_roll_get(dj_req *r)
