@@ -64,4 +64,5 @@ void app_routes_register(void)
     dj_routes_add(notify_oauth_routes);
     notify_register();
     life_notify_register();
+    lists_notify_register();
 }

@@ -35,11 +35,12 @@ static int claim(db_conn *c, const char *worker, int64_t now, bool quiet, int64_
     if (!s)
         return DJ_EDB;
     int n = 0, rc = db_bind(s, "tiii", worker, now, (int64_t)quiet, (int64_t)max);
-    while (rc == DJ_OK && (rc = db_step(s)) == DB_ROW)
-        if (n < max)
-            ids[n++] = db_col_i64(s, 0);
+    if (rc == DJ_OK)
+        while ((rc = db_step(s)) == DB_ROW)
+            if (n < max)
+                ids[n++] = db_col_i64(s, 0);
     db_done(s);
-    return rc == DB_DONE || rc == DJ_OK ? n : rc;
+    return rc == DB_DONE ? n : rc;
 }
 
 static int deliver(db_conn *c, const char *worker, int64_t id, int64_t base, int max_attempts, int *sent,

@@ -37,8 +37,8 @@ int wecom_cfg_load(db_conn *c, struct wecom_cfg *cfg)
     cfg->enabled = row && dj_jint(row, "enabled", 0) != 0;
     cfg->api_base = cfg_str(conf, "api_base", WECOM_DEFAULT_API);
     cfg->oauth_base = cfg_str(conf, "oauth_base", WECOM_DEFAULT_OAUTH);
-    cfg->corp_id = cfg_str(conf, "corp_id", "");
-    cfg->agent_id = cfg_str(conf, "agent_id", "");
+    cfg->corp_id = cfg_str(conf, "corpid", "");
+    cfg->agent_id = cfg_str(conf, "agentid", "");
     cfg->app_url = cfg_str(conf, "app_url", "");
     cfg->timeout = (long)dj_jint(conf, "timeout_seconds", 10);
     if (cfg->timeout < 1 || cfg->timeout > 60)

@@ -143,8 +143,8 @@ static int wecom_put(dj_req *r)
         {"enabled", "启用", DJ_J_BOOL, 0},
         {"api_base", "接口地址", DJ_J_STR, 0, 8, 200},
         {"oauth_base", "网页授权地址", DJ_J_STR, 0, 8, 200},
-        {"corp_id", "企业ID（CorpID）", DJ_J_STR, 0, 0, 64},
-        {"agent_id", "应用AgentId", DJ_J_STR, 0, 0, 20},
+        {"corpid", "企业ID（CorpID）", DJ_J_STR, 0, 0, 64},
+        {"agentid", "应用AgentId", DJ_J_STR, 0, 0, 20},
         {"app_url", "手机端访问地址", DJ_J_STR, 0, 0, 200},
         {"timeout_seconds", "接口超时（秒）", DJ_J_INT, 0, 1, 60},
         {"secret", "应用Secret", DJ_J_STR, 0, 1, 200},
@@ -160,10 +160,10 @@ static int wecom_put(dj_req *r)
         if (v && *v && !http_url(v))
             rc = dj_fail(r, DJ_EINVAL, urls[i], "地址须以 https:// 或 http:// 开头");
     }
-    const char *agent = dj_jstr(in, "agent_id", "");
+    const char *agent = dj_jstr(in, "agentid", "");
     for (const char *p = agent; rc == DJ_OK && *p; p++)
         if (*p < '0' || *p > '9')
-            rc = dj_fail(r, DJ_EINVAL, "agent_id", "应用AgentId 只能是数字");
+            rc = dj_fail(r, DJ_EINVAL, "agentid", "应用AgentId 只能是数字");
     if (rc == DJ_OK && json_object_get(in, "secret")) {
         char *probe = dj_notify_seal("x");
         if (!probe)
@@ -205,8 +205,7 @@ static int bindings_list(dj_req *r)
 {
     char *scope = auth_scope_sql(r, "person.write", "o.path");
     int rc = DJ_OK;
-    json_t *rows = notify_bindings_list(dj_db(r), scope, &rc);
-    free(scope);
+    json_t *rows = notify_bindings_list(dj_db(r), scope, &rc); /* scope: the arena's */
     return rows ? dj_reply_json(r, 200, json_pack("{s:o}", "items", rows)) : rc;
 }
 
@@ -245,9 +244,9 @@ static int binding_put(dj_req *r)
             rc = audit_write(c, r, "bind", "wecom_binding", person, NULL, in);
         rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     }
+    json_t *out = rc == DJ_OK ? json_pack("{s:I, s:s}", "person_id", (json_int_t)person, "wecom_userid", uid) : NULL;
     json_decref(in);
-    return rc != DJ_OK ? rc : dj_reply_json(r, 200, json_pack("{s:I, s:s}", "person_id", (json_int_t)person,
-                                                             "wecom_userid", uid));
+    return rc != DJ_OK ? rc : dj_reply_json(r, 200, out);
 }
 
 static int binding_delete(dj_req *r)

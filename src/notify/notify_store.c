@@ -108,7 +108,7 @@ json_t *notify_wecom_settings(db_conn *c, int *err)
     static const struct {
         const char *key, *def;
     } keys[] = {{"api_base", "https://qyapi.weixin.qq.com"}, {"oauth_base", "https://open.weixin.qq.com"},
-                {"corp_id", ""}, {"agent_id", ""}, {"app_url", ""}};
+                {"corpid", ""}, {"agentid", ""}, {"app_url", ""}};
     json_object_set_new(out, "enabled", json_boolean(row && json_is_true(json_object_get(row, "enabled"))));
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         json_object_set_new(out, keys[i].key, json_string(dj_jstr(conf, keys[i].key, keys[i].def)));
