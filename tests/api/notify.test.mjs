@@ -285,3 +285,39 @@ test('signing in from the work app: code → user id → the bound person\'s acc
     assert.equal(after.status, 401, 'unbound now');
   } finally { await done(); }
 });
+
+test('scans: a reminder before a meeting starts, and list items due soon or overdue', async () => {
+  const { srv, fake, as, done } = await setup();
+  try {
+    const sec = await as('sec-a');
+    const mem = await as('member-a');
+    // starts in 30 minutes: inside the 60-minute reminder window
+    const now = Date.now();
+    const a = await noticedActivity(sec, { starts_at: iso8(now + 30 * MIN), ends_at: iso8(now + 90 * MIN) });
+    sql(srv.db, `INSERT INTO lists (id, kind, title, org_id, created_at, updated_at) VALUES (1, 'custom', '模范机关创建清单', ${ORG.branchA}, 'x', 'x');
+      INSERT INTO list_items (id, list_id, seq, title, category, org_id, due_on, created_at, updated_at) VALUES
+        (1, 1, 1, '完善党员活动室', '阵地建设', ${ORG.branchA}, '${shanghaiDate(2)}', 'x', 'x'),
+        (2, 1, 2, '整理党建档案', '基础工作', ${ORG.branchA}, '${shanghaiDate(-1)}', 'x', 'x'),
+        (3, 1, 3, '年底总结', '基础工作', ${ORG.branchA}, '${shanghaiDate(20)}', 'x', 'x');
+      INSERT INTO list_item_people (item_id, person_id, role) VALUES (1, ${PERSON.memberA}, 'lead'), (2, ${PERSON.memberA}, 'lead'), (3, ${PERSON.memberA}, 'lead');`);
+    const end = Date.now() + 15000;
+    let titles = [];
+    while (Date.now() < end) {
+      titles = (await mem.get('/api/v1/inbox')).body.items.map((m) => m.title);
+      if (titles.length >= 4) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.ok(titles.includes('即将开始：第四季度支部党员大会'), JSON.stringify(titles));
+    assert.ok(titles.includes('清单事项即将到期：完善党员活动室'), JSON.stringify(titles));
+    assert.ok(titles.includes('清单事项已逾期：整理党建档案'), JSON.stringify(titles));
+    assert.ok(!titles.some((t) => /年底总结/.test(t)), 'not due for 20 days');
+    // the scans run again and again: still one of each
+    await new Promise((r) => setTimeout(r, 6000));
+    const again = (await mem.get('/api/v1/inbox')).body.items.map((m) => m.title);
+    assert.equal(again.length, titles.length, JSON.stringify(again));
+    const items = (await mem.get('/api/v1/inbox')).body.items;
+    assert.deepEqual(items.find((m) => /已逾期/.test(m.title)).link, { type: 'list_item', id: 2 });
+    assert.deepEqual(items.find((m) => /即将开始/.test(m.title)).link, { type: 'activity', id: a.id });
+    await fake.until((s) => s.messages.filter((m) => m.touser === 'lihongmei').length >= 4);
+  } finally { await done(); }
+});
