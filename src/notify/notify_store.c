@@ -13,6 +13,18 @@
     "SELECT id, event, title, body, link_type, link_id, urgent AS urgent__bool, created_at, read_at"            \
     " FROM notifications"
 
+/* The link as the to-do list has it: {"type","id"} (or null). */
+static void shape_link(json_t *it)
+{
+    json_t *t = json_object_get(it, "link_type");
+    if (json_is_string(t))
+        json_object_set_new(it, "link", json_pack("{s:O, s:O}", "type", t, "id", json_object_get(it, "link_id")));
+    else
+        json_object_set_new(it, "link", json_null());
+    json_object_del(it, "link_type");
+    json_object_del(it, "link_id");
+}
+
 json_t *notify_inbox_list(db_conn *c, int64_t user_id, bool unread_only, int64_t limit, int64_t offset,
                           int64_t *total, int *err)
 {
@@ -26,19 +38,10 @@ json_t *notify_inbox_list(db_conn *c, int64_t user_id, bool unread_only, int64_t
                                  "iiii", user_id, (int64_t)unread_only, limit, offset);
     if (!rows)
         return NULL;
-    /* the link as the to-do list has it: {"type","id"} */
     size_t i;
     json_t *it;
-    json_array_foreach(rows, i, it) {
-        json_t *t = json_object_get(it, "link_type");
-        if (json_is_string(t))
-            json_object_set_new(it, "link",
-                                json_pack("{s:O, s:O}", "type", t, "id", json_object_get(it, "link_id")));
-        else
-            json_object_set_new(it, "link", json_null());
-        json_object_del(it, "link_type");
-        json_object_del(it, "link_id");
-    }
+    json_array_foreach(rows, i, it)
+        shape_link(it);
     return rows;
 }
 
@@ -61,6 +64,7 @@ int notify_inbox_read(db_conn *c, int64_t user_id, int64_t id, const char *now, 
             return rc;
         json_object_set_new(*row, "read_at", json_string(now));
     }
+    shape_link(*row);
     return DJ_OK;
 }
 

@@ -112,6 +112,9 @@ export async function fetchSession() {
   }
 }
 export const signIn = (login, password) => post('/session', { login, password }, { noAuthRedirect: true });
+/** 企业微信/粤政易 sign-in (issue 18): whether it is on and where to send the phone; the code exchanged. */
+export const wecomSignInInfo = (redirect, state) => get('/session/wecom', { redirect, state }, { noAuthRedirect: true });
+export const wecomSignIn = (code) => post('/session/wecom', { code }, { noAuthRedirect: true });
 export const signOut = () => del('/session', { noAuthRedirect: true });
 export const changePassword = (oldPassword, newPassword) =>
   post('/session/password', { old_password: oldPassword, new_password: newPassword }, { noAuthRedirect: true });
@@ -410,6 +413,8 @@ export function uploadFile(blob, { name, subject, record, kind, key, onProgress,
     };
     xhr.send(blob);
   });
+}
+
 // ── party dues (党费, issue 16) ───────────────────────────────────────────
 export const duesRates = () => get('/dues/rates');
 /** 我的党费 */
@@ -457,3 +462,11 @@ export async function duesImport({ org, month, paidOn, dryRun }, payload) {
   const e = (data && data.error) || {};
   throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
 }
+
+// ── notifications (issue 18): the inbox, preferences, the 企业微信 channel ────────
+export const listInbox = (query) => get('/inbox', query);
+export const inboxUnread = () => get('/inbox/unread');
+export const markInboxRead = (id) => post(`/inbox/${id}/read`);
+export const markInboxAllRead = () => post('/inbox/read-all');
+export const inboxPrefs = () => get('/inbox/prefs');
+export const setInboxPrefs = (prefs) => put('/inbox/prefs', prefs);

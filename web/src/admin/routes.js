@@ -254,6 +254,12 @@ export const pages = [
     meta: { group: 'system', title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'secadmin', 'committee'] },
   },
   {
+    path: 'inbox',
+    name: 'a-inbox',
+    component: () => import('./inbox/AdminInbox.vue'),
+    meta: { title: 'inbox.title', icon: 'Bell', menu: false },
+  },
+  {
     path: 'password',
     name: 'a-password',
     component: () => import('./password/ChangePassword.vue'),

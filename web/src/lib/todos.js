@@ -10,7 +10,7 @@ export const TODO_LINK_TYPES = ['activity', 'leave', 'compliance', 'points_claim
 export const DEVELOPMENT_LINK_TYPES = ['development'];
 /** Link types of the dues (党费) to-dos: a member's own ('dues') lead to 我的党费 on the phone;
  * the office's (payments to confirm, bases to check, reductions to approve, arrears) to the
- * console's dues screens (the phone has no office dues screen yet: plain text there). */
+ * console's dues screens (the phone has no office dues screen yet: on the phone too they open the console's). */
 export const DUES_LINK_TYPES = ['dues', 'dues_payments', 'dues_declarations', 'dues_reductions', 'dues_arrears'];
 
 const ROUTES = {
@@ -35,6 +35,11 @@ const ROUTES = {
     points_claim: () => '/m/points?tab=claims',
     list_item: (l) => `/m/items/${l.id}`,
     dues: () => '/m/dues',
+    // the office's dues work has no phone screen yet: the console's screen opens (it works on a phone, if cramped)
+    dues_payments: () => '/admin/dues',
+    dues_declarations: () => '/admin/dues/bases',
+    dues_reductions: () => '/admin/dues/reductions',
+    dues_arrears: () => '/admin/dues/arrears',
     development: (l, item) => (item.kind === 'development_assessment' ? '/m/development/mentees' : '/m/development'),
   },
 };
