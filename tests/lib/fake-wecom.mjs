@@ -4,7 +4,7 @@
 // ever calls out of the machine.
 import http from 'node:http';
 
-export async function startFakeWecom({ corpId = 'ww-test', secret = 'S3cret-Fake-9d1', users = {} } = {}) {
+export async function startFakeWecom({ corpId = 'ww-test', secret = 'S3cret-Fake-9d1', users = {}, authorizeCode = 'CODE-LI' } = {}) {
   const state = {
     tokens: 0, // tokens handed out
     messages: [], // message/send bodies accepted (errcode 0)
@@ -29,6 +29,14 @@ export async function startFakeWecom({ corpId = 'ww-test', secret = 'S3cret-Fake
         state.tokens++;
         current = `TOKEN-${state.tokens}`;
         return send({ errcode: 0, errmsg: 'ok', access_token: current, expires_in: 7200 });
+      }
+      // the work app's authorize page: it knows the phone's user and sends it back with a code
+      if (u.pathname === '/connect/oauth2/authorize') {
+        const back = new URL(u.searchParams.get('redirect_uri'));
+        back.searchParams.set('code', authorizeCode);
+        back.searchParams.set('state', u.searchParams.get('state') || '');
+        res.writeHead(302, { location: back.toString() });
+        return res.end();
       }
       if (u.searchParams.get('access_token') !== current) return send({ errcode: 42001, errmsg: 'access_token expired' });
       if (u.pathname === '/cgi-bin/auth/getuserinfo') {

@@ -33,3 +33,8 @@ export function stopUnreadPoll() {
 export function messageLink(msg, app) {
   return msg && msg.link ? todoLink({ link: msg.link }, app) : '';
 }
+
+/** The message key of an event's Chinese name: 'activity.noticed' → 'activity_noticed' (inbox.events). */
+export function eventKey(event) {
+  return String(event || '').replace(/\./g, '_');
+}
