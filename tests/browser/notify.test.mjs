@@ -139,3 +139,28 @@ test('phone: a member signs in through 企业微信/粤政易 without a password
     assert.equal(who, 'member-a');
   });
 });
+
+test('console: the channel\'s settings never show the secret; the committee binds accounts', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'admin', PASSWORD);
+    page.djErrors.length = 0;
+    await page.goto('/admin/notify');
+    const secret = page.locator('input[data-test="wecom-secret"], [data-test="wecom-secret"] input').first();
+    await secret.waitFor();
+    assert.equal(await secret.inputValue(), '');
+    assert.match(await secret.getAttribute('placeholder'), /已设置/);
+    await page.locator('[data-test="outbox-counts"]').waitFor();
+    assert.ok(!(await page.content()).includes(fake.secret), 'the secret is nowhere in the page');
+    await snap(page, 'notify-admin-channel');
+    assert.deepEqual(errors(page), []);
+  });
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'committee', PASSWORD);
+    await page.goto('/admin/notify');
+    const row = page.locator('[data-test="bindings-table"] .el-table__row').first();
+    await row.waitFor();
+    assert.match(await row.textContent(), /李红梅.*lihongmei/);
+    assert.equal(await page.locator('[data-test="wecom-form"]').count(), 0, 'the channel is the system administrator\'s');
+    await snap(page, 'notify-admin-bindings');
+  });
+});
