@@ -4,14 +4,17 @@
 // ever calls out of the machine.
 import http from 'node:http';
 
-export async function startFakeWecom({ corpId = 'ww-test', secret = 'S3cret-Fake-9d1', users = {}, authorizeCode = 'CODE-LI' } = {}) {
+export async function startFakeWecom({ corpId = 'ww-test', secret = 'S3cret-Fake-9d1', users = {}, authorizeCode = 'CODE-LI', rate = 0 } = {}) {
   const state = {
     tokens: 0, // tokens handed out
     messages: [], // message/send bodies accepted (errcode 0)
     attempts: 0, // message/send calls of any outcome
     failNext: [], // queue of failures for the next message/send calls: 'busy' | 'expired' | 'hang' | 'http500'
     hanging: [],
+    limited: 0, // message/send calls refused by the rate limit (45009)
   };
+  let second = 0;
+  let inSecond = 0;
   let current = '';
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
@@ -45,6 +48,9 @@ export async function startFakeWecom({ corpId = 'ww-test', secret = 'S3cret-Fake
       }
       if (u.pathname === '/cgi-bin/message/send' && req.method === 'POST') {
         state.attempts++;
+        const now = Math.floor(Date.now() / 1000);
+        if (now !== second) { second = now; inSecond = 0; }
+        if (rate && ++inSecond > rate) { state.limited++; return send({ errcode: 45009, errmsg: 'api freq out of limit' }); }
         const fail = state.failNext.shift();
         if (fail === 'busy') return send({ errcode: -1, errmsg: 'system busy' });
         if (fail === 'expired') { current = 'stale'; return send({ errcode: 42001, errmsg: 'access_token expired' }); }
