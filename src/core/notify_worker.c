@@ -43,8 +43,15 @@ static int claim(db_conn *c, const char *worker, int64_t now, bool quiet, int64_
     return rc == DB_DONE ? n : rc;
 }
 
-static int deliver(db_conn *c, const char *worker, int64_t id, int64_t base, int max_attempts, int *sent,
-                   int *retried)
+/* What became of one claimed row, recorded with the others of its batch in one transaction. */
+struct outcome {
+    int64_t id;
+    enum dj_send_result res;
+    int attempts;
+    char why[300];
+};
+
+static int send_one(db_conn *c, int64_t id, struct outcome *o)
 {
     int err = 0;
     json_t *row = db_query_row(c, &err,
@@ -66,35 +73,46 @@ static int deliver(db_conn *c, const char *worker, int64_t id, int64_t base, int
         .link_type = dj_jstr(row, "link_type", NULL),
         .link_id = dj_jint(row, "link_id", 0),
     };
-    int attempts = (int)dj_jint(row, "attempts", 1);
-    char why[300] = "";
-    enum dj_send_result res = ch ? ch->send(c, &m, why, sizeof why) : DJ_SEND_FAIL;
+    o->id = id;
+    o->attempts = (int)dj_jint(row, "attempts", 1);
+    o->why[0] = '\0';
+    o->res = ch ? ch->send(c, &m, o->why, sizeof o->why) : DJ_SEND_FAIL;
     if (!ch)
-        snprintf(why, sizeof why, "channel not available");
+        snprintf(o->why, sizeof o->why, "channel not available");
+    json_decref(row);
+    return DJ_OK;
+}
+
+/* The outcomes of a batch in one transaction (one commit, not one per row). */
+static int record(db_conn *c, const char *worker, const struct outcome *out, int n, int64_t base, int max_attempts,
+                  int *sent, int *retried)
+{
     int64_t now = dj_now();
     char now_iso[21];
     dj_time_iso(now, now_iso);
-    int rc;
-    if (res == DJ_SEND_OK) {
-        rc = db_exec(c,
-                     "UPDATE notify_outbox SET status = 'sent', sent_at = $3, last_error = NULL"
-                     " WHERE id = $1 AND status = 'sending' AND claimed_by = $2",
-                     "itt", id, worker, now_iso);
-        (*sent)++;
-    } else if (res == DJ_SEND_RETRY && attempts < max_attempts) {
-        rc = db_exec(c,
-                     "UPDATE notify_outbox SET status = 'pending', next_at = $3, last_error = $4"
-                     " WHERE id = $1 AND status = 'sending' AND claimed_by = $2",
-                     "itit", id, worker, now + dj_notify_backoff(base, attempts), why);
-        (*retried)++;
-    } else {
-        rc = db_exec(c,
-                     "UPDATE notify_outbox SET status = 'failed', last_error = $3"
-                     " WHERE id = $1 AND status = 'sending' AND claimed_by = $2",
-                     "itt", id, worker, why);
+    int rc = db_begin(c);
+    for (int i = 0; i < n && rc == DJ_OK; i++) {
+        const struct outcome *o = &out[i];
+        if (o->res == DJ_SEND_OK) {
+            rc = db_exec(c,
+                         "UPDATE notify_outbox SET status = 'sent', sent_at = $3, last_error = NULL"
+                         " WHERE id = $1 AND status = 'sending' AND claimed_by = $2",
+                         "itt", o->id, worker, now_iso);
+            (*sent)++;
+        } else if (o->res == DJ_SEND_RETRY && o->attempts < max_attempts) {
+            rc = db_exec(c,
+                         "UPDATE notify_outbox SET status = 'pending', next_at = $3, last_error = $4"
+                         " WHERE id = $1 AND status = 'sending' AND claimed_by = $2",
+                         "itit", o->id, worker, now + dj_notify_backoff(base, o->attempts), o->why);
+            (*retried)++;
+        } else {
+            rc = db_exec(c,
+                         "UPDATE notify_outbox SET status = 'failed', last_error = $3"
+                         " WHERE id = $1 AND status = 'sending' AND claimed_by = $2",
+                         "itt", o->id, worker, o->why);
+        }
     }
-    json_decref(row);
-    return rc;
+    return rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
 }
 
 int dj_notify_run_once(db_conn *c, const char *worker, int *sent, int *retried)
@@ -111,17 +129,26 @@ int dj_notify_run_once(db_conn *c, const char *worker, int *sent, int *retried)
     int64_t base = dj_setting_int(c, "notify.retry_base_seconds", 30);
     int max_attempts = (int)dj_setting_int(c, "notify.max_attempts", 8);
     int64_t ids[CLAIM_BATCH];
+    struct outcome *out = dj_calloc(CLAIM_BATCH, sizeof *out);
     for (;;) {
         int n = claim(c, worker, now, quiet, ids, CLAIM_BATCH);
-        if (n < 0)
-            return n;
-        for (int i = 0; i < n; i++)
-            if ((rc = deliver(c, worker, ids[i], base, max_attempts, sent, retried)) != DJ_OK)
-                return rc;
-        if (n < CLAIM_BATCH)
-            return DJ_OK;
+        if (n < 0) {
+            rc = n;
+            break;
+        }
+        int done = 0;
+        for (; done < n && rc == DJ_OK; done++)
+            rc = send_one(c, ids[done], &out[done]);
+        /* what was sent is recorded even when a later row could not be read */
+        int rc2 = record(c, worker, out, rc == DJ_OK ? done : done - 1, base, max_attempts, sent, retried);
+        if (rc == DJ_OK)
+            rc = rc2;
+        if (rc != DJ_OK || n < CLAIM_BATCH)
+            break;
         now = dj_now();
     }
+    free(out);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- the thread */
