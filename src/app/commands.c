@@ -17,6 +17,7 @@
 #include "../core/files.h"
 #include "../core/http.h"
 #include "../core/migrate.h"
+#include "../core/notify.h"
 #include "../core/proxy.h"
 #include "../core/router.h"
 #include "../core/timeutil.h"
@@ -172,10 +173,15 @@ int cmd_serve(int argc, char **argv)
     if (!sealing)
         fprintf(stderr, "dangjian serve: no --key-file: the audit trail and the points ledger are not sealed\n");
     if (sealing) {
+        dj_notify_key_set(key); /* seals the notification channels' secrets */
         dj_anchor_start(key);
         sodium_memzero(key, sizeof key);
     }
+    dj_notify_start(); /* the outbox's delivery worker */
     rc = dj_serve(&so);
+    dj_notify_stop();
+    dj_notify_key_set(NULL);
+    dj_notify_clear();
     if (sealing)
         dj_anchor_stop(); /* a last seal and checkpoint */
     dj_proxy_free();

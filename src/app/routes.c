@@ -13,6 +13,7 @@
 #include "../development/development.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
+#include "../notify/notify.h"
 #include "../orgs/orgs.h"
 #include "../people/people.h"
 #include "../points/points.h"
@@ -69,4 +70,10 @@ void app_routes_register(void)
     dj_routes_add(transfers_routes);
     dj_scope_add(transfers_scope_kinds);
     transfers_register();
+    /* issue 18: the inbox, the outbox's channels, 企业微信/粤政易 sign-in */
+    dj_routes_add(notify_routes);
+    dj_routes_add(notify_oauth_routes);
+    notify_register();
+    life_notify_register();
+    lists_notify_register();
 }

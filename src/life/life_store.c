@@ -8,6 +8,7 @@
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/readcache.h"
+#include "../core/notify.h"
 #include "../core/timeutil.h"
 #include "life.h"
 #include "life_int.h"
@@ -282,9 +283,18 @@ int life_activity_update(dj_req *r, const struct life_activity_brief *a, const j
                      dj_jstr(cur, "resolutions", NULL), now);
         if (rc == DJ_OK && dj_jhas(in, "expected_person_ids"))
             rc = set_expected(r, c, a->id, json_object_get(in, "expected_person_ids"));
+        bool tell = false; /* a noticed meeting's time, place or people changed: tell them */
+        static const char *const told[] = {"title", "starts_at", "ends_at", "place", "expected_person_ids", NULL};
+        for (const char *const *f = told; *f; f++)
+            tell = tell || (strcmp(a->state, "noticed") == 0 && json_object_get(in, *f) &&
+                            !json_equal(json_object_get(in, *f), json_object_get(before, *f)));
+        if (rc == DJ_OK && tell)
+            rc = life_notify_activity(c, a->id, "changed", NULL);
         if (rc == DJ_OK)
             rc = audit_write(c, r, "update", "activity", a->id, before, in);
         rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        if (rc == DJ_OK && tell)
+            dj_notify_poke();
     }
     json_decref(cur);
     json_decref(before);
@@ -373,6 +383,8 @@ int life_activity_transition(dj_req *r, const struct life_activity_brief *a, con
                          " updated_at = $2 WHERE id = $1",
                          "itt", a->id, now, reason);
     }
+    if (rc == DJ_OK && (strcmp(to, "noticed") == 0 || strcmp(to, "cancelled") == 0))
+        rc = life_notify_activity(c, a->id, to, reason); /* in this transaction: a rollback tells nobody */
     if (rc == DJ_OK) {
         json_t *b = json_pack("{s:s}", "state", state);
         json_t *af = json_pack("{s:s, s:s?}", "state", to, "reason", reason);
@@ -383,6 +395,8 @@ int life_activity_transition(dj_req *r, const struct life_activity_brief *a, con
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     if (rc == DJ_OK && strcmp(to, "closed") == 0)
         life_points_poke(); /* the hours events just written */
+    if (rc == DJ_OK && (strcmp(to, "noticed") == 0 || strcmp(to, "cancelled") == 0))
+        dj_notify_poke();
     free(state);
     free(minutes);
     return rc;
@@ -605,7 +619,11 @@ int life_leave_decide(dj_req *r, int64_t leave_id, bool approve, const char *not
         rc = audit_write(c, r, approve ? "approve" : "refuse", "leave", leave_id, lv, af);
         json_decref(af);
     }
+    if (rc == DJ_OK)
+        rc = life_notify_leave(c, leave_id);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK)
+        dj_notify_poke();
     free(status);
 out:
     json_decref(lv);

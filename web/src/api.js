@@ -112,6 +112,9 @@ export async function fetchSession() {
   }
 }
 export const signIn = (login, password) => post('/session', { login, password }, { noAuthRedirect: true });
+/** 企业微信/粤政易 sign-in (issue 18): whether it is on and where to send the phone; the code exchanged. */
+export const wecomSignInInfo = (redirect, state) => get('/session/wecom', { redirect, state }, { noAuthRedirect: true });
+export const wecomSignIn = (code) => post('/session/wecom', { code }, { noAuthRedirect: true });
 export const signOut = () => del('/session', { noAuthRedirect: true });
 export const changePassword = (oldPassword, newPassword) =>
   post('/session/password', { old_password: oldPassword, new_password: newPassword }, { noAuthRedirect: true });
@@ -523,3 +526,16 @@ export const endFlowMember = (id, body) => post(`/transfers/flow/${id}/end`, bod
 export const personHistory = (id) => get(`/people/${id}/history`);
 /** body: {event (death|withdrawal|removal|expulsion|stopped), on_date, document, note} */
 export const endMembership = (id, body) => post(`/people/${id}/history`, body);
+// ── notifications (issue 18): the inbox, preferences, the 企业微信 channel ────────
+export const listInbox = (query) => get('/inbox', query);
+export const inboxUnread = () => get('/inbox/unread');
+export const markInboxRead = (id) => post(`/inbox/${id}/read`);
+export const markInboxAllRead = () => post('/inbox/read-all');
+export const inboxPrefs = () => get('/inbox/prefs');
+export const setInboxPrefs = (prefs) => put('/inbox/prefs', prefs);
+export const wecomChannel = () => get('/notify/channels/wecom');
+export const saveWecomChannel = (body) => put('/notify/channels/wecom', body);
+export const notifyOutbox = () => get('/notify/outbox');
+export const wecomBindings = () => get('/notify/bindings');
+export const bindWecom = (personId, userid) => put('/notify/bindings', { person_id: personId, wecom_userid: userid });
+export const unbindWecom = (personId) => del(`/notify/bindings/${personId}`);

@@ -305,6 +305,18 @@ export const pages = [
     meta: { group: 'system', title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'secadmin', 'committee'] },
   },
   {
+    path: 'notify',
+    name: 'a-notify',
+    component: () => import('./notify/NotifySettings.vue'),
+    meta: { group: 'system', title: 'notifyAdmin.menu', icon: 'Bell', roles: ['admin', 'committee', 'secretary'] },
+  },
+  {
+    path: 'inbox',
+    name: 'a-inbox',
+    component: () => import('./inbox/AdminInbox.vue'),
+    meta: { title: 'inbox.title', icon: 'Bell', menu: false },
+  },
+  {
     path: 'password',
     name: 'a-password',
     component: () => import('./password/ChangePassword.vue'),

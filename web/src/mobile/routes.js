@@ -9,7 +9,7 @@ export const tabPages = [
     path: '',
     name: 'm-home',
     component: () => import('./home/Home.vue'),
-    meta: { title: 'mobile.tabs.home', tab: { icon: 'wap-home-o' } },
+    meta: { title: 'mobile.tabs.home', tab: { icon: 'wap-home-o', badge: 'inbox' } },
   },
   {
     path: 'activities',
@@ -94,6 +94,24 @@ export default {
       name: 'm-checkin',
       component: () => import('./checkin/CheckIn.vue'),
       meta: { title: 'life.checkinTitle' },
+    },
+    {
+      path: 'inbox',
+      name: 'm-inbox',
+      component: () => import('./inbox/Inbox.vue'),
+      meta: { title: 'inbox.title' },
+    },
+    {
+      path: 'inbox/:id(\\d+)',
+      name: 'm-inbox-open',
+      component: () => import('./inbox/InboxOpen.vue'),
+      meta: { title: 'inbox.title' },
+    },
+    {
+      path: 'workbench',
+      name: 'm-workbench',
+      component: () => import('./workbench/Workbench.vue'),
+      meta: { title: 'workbench.title', roles: ['secretary', 'committee'] },
     },
     {
       path: 'approvals',
