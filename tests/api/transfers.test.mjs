@@ -242,3 +242,28 @@ test('the end of a membership is a recorded event, never a deletion', async () =
   // last year's figures of branch A still count her
   assert.deepEqual(expect(await com.get(`/api/v1/transfers/figures?org=${ORG.branchA}&year=2026`), 200), lastYearA);
 });
+
+test('dues follow the letters: owed from the month placed (or after 党费缴至), until the month reported', async () => {
+  const letter = (no, name, paid, phone) => ({
+    letter_no: no, outside_org: '中共江门市税务局机关委员会', issued_on: '2027-03-01', valid_until: '2027-06-01',
+    dues_paid_until: paid, to_org_id: ORG.branchA, reason: '工作调动',
+    person: { name, gender: 'male', party_status: 'full', joined_on: '2010-07-01', full_on: '2011-07-01', phone },
+  });
+  // paid up to January, placed in March: owed from March, not from 2010
+  let a = expect(await com.post('/api/v1/transfers/in', letter('江税党介〔2027〕第3号', '梁志强', '2027-01', '13800007771')), 201);
+  a = expect(await com.post(`/api/v1/transfers/${a.id}/place`, { on_date: '2027-03-12' }), 200);
+  let d = expect(await secA.get(`/api/v1/dues/people/${a.person_id}`), 200);
+  assert.equal(d.is_member, true);
+  assert.deepEqual(d.months.map((m) => m.month), ['2027-03']);
+  // paid up to May already: nothing owed before June
+  let b = expect(await com.post('/api/v1/transfers/in', letter('江税党介〔2027〕第4号', '陈国华', '2027-05', '13800007772')), 201);
+  b = expect(await com.post(`/api/v1/transfers/${b.id}/place`, { on_date: '2027-03-12' }), 200);
+  d = expect(await secA.get(`/api/v1/dues/people/${b.person_id}`), 200);
+  assert.deepEqual(d.months.map((m) => m.month), []);
+  assert.equal(d.this_month?.state ?? 'not_due', 'not_due');
+  // out: the letter of January, reported in February — dues end with February
+  let t = expect(await com.post('/api/v1/transfers/out', { person_id: 6, outside_org: '中共某县委组织部', reason: '调动' }), 201);
+  t = expect(await com.post(`/api/v1/transfers/${t.id}/issue`, { issued_on: '2027-01-20', dues_override: '随工资补扣' }), 200);
+  t = expect(await com.post(`/api/v1/transfers/${t.id}/receipt`, { reported_on: '2027-02-25' }), 200);
+  assert.equal(sql(srv.db, `SELECT last_month FROM dues_leaves WHERE person_id = 6;`).trim(), '2027-02');
+});
