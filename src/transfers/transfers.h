@@ -139,6 +139,11 @@ int tr_dues_status(db_conn *c, int64_t person_id, int month, char paid_until[8],
 int tr_dues_starts(db_conn *c, int64_t person_id, void (*fn)(int64_t person_id, int first_month, void *arg),
                    void *arg);
 
+/* The agency's warnings for the leaders' dashboard: 介绍信 expired or without their
+ * 回执 past three months, 流动党员 without contact for six months; each
+ * {kind, level, org_id, message, type, id}.  NULL on error. */
+json_t *tr_warnings(db_conn *c, int *err);
+
 /* Ends a membership (death, 退党, 除名, 开除党籍, 停止党籍): a recorded event. */
 int tr_membership_end(db_conn *c, const struct tr_actor *a, int64_t person_id, const json_t *in, struct tr_err *e);
 /* Figures of an org's subtree over [from, to] from the membership history. */

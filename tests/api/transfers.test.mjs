@@ -228,6 +228,22 @@ test('流动党员: the quarter\'s contact, lost contact after six months, the b
   assert.deepEqual([w.flow_members, w.lost_contact], [2, 1]);
 });
 
+test('the leaders\' dashboard warns of overdue 回执 and lost contact', async () => {
+  const d = expect(await leader.get('/api/v1/dashboard'), 200);
+  const ws = d.warnings.items;
+  assert.equal(d.warnings.count, ws.length);
+  const overdue = ws.filter((w) => w.kind === 'transfer_receipt_overdue');
+  assert.equal(overdue.length, 1, JSON.stringify(ws));
+  assert.match(overdue[0].message, /介字〔2026〕第001号.*回执逾期未回/);
+  assert.equal(overdue[0].type, 'transfer');
+  assert.equal(overdue[0].level, 'danger');
+  const lost = ws.filter((w) => w.kind === 'flow_lost_contact');
+  assert.equal(lost.length, 1, JSON.stringify(ws));
+  assert.match(lost[0].message, /赵敏.*四川省成都市.*超过六个月没有联系记录/);
+  assert.equal(lost[0].org_id, ORG.branchA);
+  assert.equal(lost[0].type, 'flow_member');
+});
+
 test('the end of a membership is a recorded event, never a deletion', async () => {
   expect(await secA.post('/api/v1/people/4/history', { event: 'death', on_date: '2027-01-10' }), 403);
   expect(await com.post('/api/v1/people/4/history', { event: 'expulsion', on_date: '2027-01-10' }), 400, 'document');
