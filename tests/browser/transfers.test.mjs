@@ -147,3 +147,18 @@ test('the member\'s phone: my letter, where to report and by when', async (t) =>
     await page.waitForURL(/\/m\/transfer$/);
   });
 });
+
+test('the leaders\' cockpit lists the expired letter and the lost 流动党员 with Chinese labels', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'leader', PASSWORD);
+    await page.goto('/admin/cockpit?warnings=1');
+    const drawer = page.locator('[data-test="warnings-drawer"]');
+    await drawer.getByText('介绍信过期').first().waitFor();
+    const text = await drawer.innerText();
+    assert.match(text, /吴刚的介绍信.*已过期/);
+    assert.match(text, /流动党员失联/);
+    assert.match(text, /赵敏（四川省成都市）超过六个月没有联系记录/);
+    assert.doesNotMatch(text, /transfer_expired|flow_lost_contact|receipt_overdue/);
+    await snap(page, 'transfers-cockpit-warnings');
+  });
+});

@@ -44,6 +44,7 @@ export default {
       no_discipline_member: '纪检委员空缺', too_few_members: '正式党员不足3名', too_many_members: '党员超过50名',
       term_ending: '即将换届', term_ended: '任期已满',
       transfer_expired: '介绍信过期', transfer_receipt_overdue: '回执逾期', flow_lost_contact: '流动党员失联',
+      dues_arrears_warn: '党费欠交', dues_arrears_flag: '党费久欠',
     },
     ruleSources: { attendance: '活动出勤', study_hours: '学习时长', volunteer_hours: '志愿服务时长', claim: '个人申报', manual: '手工记分', correction: '冲正' },
     orgKinds: { committee: '机关党委', general_branch: '党总支', branch: '党支部', group: '党小组', union: '工会', women: '妇委会', youth: '团组织' },
