@@ -144,6 +144,12 @@ int tr_dues_starts(db_conn *c, int64_t person_id, void (*fn)(int64_t person_id, 
  * {kind, level, org_id, message, type, id}.  NULL on error. */
 json_t *tr_warnings(db_conn *c, int *err);
 
+/* The agency as a letter names it: "中共" and the root organisation's name (malloc'd). */
+char *tr_agency_name(db_conn *c, int *err);
+/* The 介绍信 (存根, letter, 回执) or, for a letter in, our 回执, as a PDF
+ * (transfers_letter.c); malloc'd bytes, NULL when cairo fails. */
+void *tr_letter_pdf(const json_t *t, const char *agency, size_t *len);
+
 /* Ends a membership (death, 退党, 除名, 开除党籍, 停止党籍): a recorded event. */
 int tr_membership_end(db_conn *c, const struct tr_actor *a, int64_t person_id, const json_t *in, struct tr_err *e);
 /* Figures of an org's subtree over [from, to] from the membership history. */

@@ -615,6 +615,21 @@ out:
     return rc;
 }
 
+char *tr_agency_name(db_conn *c, int *err)
+{
+    char *name = NULL;
+    *err = db_query_text(c, &name, "SELECT name FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+    if (*err == DJ_ENOTFOUND) {
+        *err = DJ_OK;
+        return dj_asprintf("%s", "");
+    }
+    if (*err)
+        return NULL;
+    char *out = strncmp(name, "中共", strlen("中共")) == 0 ? dj_asprintf("%s", name) : dj_asprintf("中共%s", name);
+    free(name);
+    return out;
+}
+
 int tr_dues_starts(db_conn *c, int64_t person_id, void (*fn)(int64_t person_id, int first_month, void *arg),
                    void *arg)
 {

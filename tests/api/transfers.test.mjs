@@ -10,6 +10,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const NOW = '2027-03-15T10:00:00+08:00';
 let srv, com, secA, secB, memberA, memberB, leader;
@@ -282,4 +285,31 @@ test('dues follow the letters: owed from the month placed (or after 党费缴至
   t = expect(await com.post(`/api/v1/transfers/${t.id}/issue`, { issued_on: '2027-01-20', dues_override: '随工资补扣' }), 200);
   t = expect(await com.post(`/api/v1/transfers/${t.id}/receipt`, { reported_on: '2027-02-25' }), 200);
   assert.equal(sql(srv.db, `SELECT last_month FROM dues_leaves WHERE person_id = 6;`).trim(), '2027-02');
+});
+
+test('the 介绍信 and our 回执 as PDFs in the official layout', async () => {
+  const pdfText = (r, name) => {
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.headers.get('content-type'), 'application/pdf');
+    assert.match(r.headers.get('content-disposition'), /attachment/);
+    const f = path.join(srv.dir, name);
+    writeFileSync(f, r.raw);
+    return execFileSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
+  };
+  const out = n(`SELECT id FROM transfers WHERE letter_no = '介字〔2027〕第001号';`);
+  const text = pdfText(await secB.get(`/api/v1/transfers/${out}/letter.pdf`), 'letter.pdf');
+  assert.match(text, /介字〔2027〕第001号/);
+  assert.match(text, /中国共产党党员组织关系介绍信（存根）/);
+  assert.match(text, /中国共产党党员组织关系介绍信回执/);
+  assert.match(text, /周丽/);
+  assert.match(text, /中共江门市财政局机关委员会/);
+  assert.match(text, /此 处 裁 开/);
+  expect(await memberA.get(`/api/v1/transfers/${out}/letter.pdf`), 404);
+  const inId = n(`SELECT id FROM transfers WHERE receipt_no = '回字〔2027〕第001号';`);
+  const rt = pdfText(await com.get(`/api/v1/transfers/${inId}/letter.pdf`), 'receipt.pdf');
+  assert.match(rt, /回字〔2027〕第001号/);
+  assert.match(rt, /邓嘉欣/);
+  assert.match(rt, /江财机党介字〔2027〕第018号/);
+  const draft = expect(await com.post('/api/v1/transfers/out', { person_id: 3, outside_org: '中共某市委组织部', reason: '调动' }), 201);
+  expect(await com.get(`/api/v1/transfers/${draft.id}/letter.pdf`), 409, 'state', /尚未开具/);
 });
