@@ -94,6 +94,12 @@ test('the committee office: the list, a letter issued after the dues check, the 
     assert.match(body, /中共江门市财政局机关委员会：/);
     assert.match(body, /有效期至2027年6月15日/);
     assert.match(await page.locator('[data-test="letter-receipt"]').innerText(), /党员组织关系已转达我处/);
+    // beside the print button, the server-made PDF of the same letter
+    const pdf = page.locator('[data-test="letter-pdf"]');
+    assert.equal(await pdf.innerText(), '下载 PDF');
+    const res = await page.request.get(new URL(await pdf.getAttribute('href'), page.url()).href);
+    assert.equal(res.status(), 200);
+    assert.equal(res.headers()['content-type'], 'application/pdf');
     await snap(page, 'transfers-letter');
   });
 });

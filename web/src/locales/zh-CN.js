@@ -1309,7 +1309,7 @@ export default {
       reason: '转接原因', reported: '报到日期', receiptNo: '回执编号', receiptOn: '回执日期', renewed: '续开', renewReason: '续开理由',
       renewedFrom: '原有效期至', withdrawn: '撤回日期', withdrawReason: '撤回理由', onDate: '日期', history: '办理经过',
       issue: '开具介绍信', report: '登记报到', receipt: '登记回执', renew: '续开介绍信', withdraw: '撤回', place: '安排接收支部',
-      print: '打印介绍信', printReceipt: '打印回执', back: '返回列表', duesCheck: '党费情况',
+      print: '打印介绍信', printReceipt: '打印回执', pdf: '下载 PDF', back: '返回列表', duesCheck: '党费情况',
       duesOk: '党费已缴至 {month}，无欠缴', duesOwed: '尚欠 {n} 个月党费（自 {month} 起）', duesNone: '尚无党费记录',
       noneYet: '—', expiredHint: '介绍信已过期：可续开一次（写明理由），或撤回后重新开具。',
       overdueHint: '开具已超过三个月仍未收到回执，请与接收单位联系。',
