@@ -10,6 +10,7 @@
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
+#include "../transfers/transfers.h"
 #include "dues.h"
 
 /* The branch a person's dues are kept by: the nearest branch or general branch
@@ -105,6 +106,19 @@ static dues_month start_of(const char *status, const char *joined_on)
     return dues_start_from_joined(joined_on);
 }
 
+/* A member placed from an incoming 介绍信 owes from the month the transfers say
+ * (placed, or after the letter's 党费缴至), not from joined_on. */
+static void later_start(dues_month *start, int first)
+{
+    if (*start >= 0 && first > *start)
+        *start = first;
+}
+static void start_one(int64_t person_id, int first, void *arg)
+{
+    (void)person_id;
+    later_start(arg, first);
+}
+
 int dues_start_month(db_conn *c, int64_t person_id, dues_month *out)
 {
     int err = 0;
@@ -113,7 +127,7 @@ int dues_start_month(db_conn *c, int64_t person_id, dues_month *out)
         return err;
     *out = start_of(dj_jstr(p, "party_status", NULL), dj_jstr(p, "joined_on", NULL));
     json_decref(p);
-    return DJ_OK;
+    return tr_dues_starts(c, person_id, start_one, out);
 }
 
 int dues_member_left(db_conn *c, int64_t person_id, int64_t branch_id, const char *last_month, const char *reason)
@@ -193,6 +207,14 @@ static void add_base(struct dues_member *m, void *arg)
 {
     m->bases = dj_realloc(m->bases, (m->f.nbases + 1) * sizeof *m->bases);
     m->bases[m->f.nbases++] = ((struct base_arg *)arg)->b;
+}
+static void set_first(struct dues_member *m, void *arg)
+{
+    later_start(&m->f.start, *(int *)arg);
+}
+static void add_first(int64_t person_id, int first, void *arg)
+{
+    each_of(arg, person_id, set_first, &first);
 }
 static void add_red(struct dues_member *m, void *arg)
 {
@@ -335,6 +357,10 @@ int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_m
     for (size_t i = 0; i < out->n; i++)
         ix.v[i] = &out->m[i];
     qsort(ix.v, ix.n, sizeof *ix.v, cmp_member_id);
+    if ((rc = tr_dues_starts(c, person_id, add_first, &ix))) {
+        free(ix.v);
+        goto fail;
+    }
 
     db_stmt *s = roster_stmt(c, &roster_bases_sql, false, org_path, person_id, since_txt);
     while (s && (rc = db_step(s)) == DB_ROW) {

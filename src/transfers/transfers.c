@@ -179,6 +179,13 @@ int tr_dues_owed(const int *months, const char *const *states, size_t n, int bef
     return owed;
 }
 
+int tr_dues_first_month(int placed_month, int paid_until_month)
+{
+    if (paid_until_month >= 0 && paid_until_month + 1 > placed_month)
+        return paid_until_month + 1;
+    return placed_month;
+}
+
 tr_day tr_quarter_start(tr_day d)
 {
     int y, m, dd;

@@ -67,6 +67,10 @@ const char *tr_receipt_refused(tr_day issued, tr_day until, tr_day reported, tr_
  * "no_base", "waived", "not_due"); returns how many, and the first in *first. */
 int tr_dues_owed(const int *months, const char *const *states, size_t n, int before, int *first);
 
+/* The first dues month of a member placed from an incoming 介绍信: the month they
+ * were placed, or the month after the letter's 党费缴至 (-1: none), whichever is later. */
+int tr_dues_first_month(int placed_month, int paid_until_month);
+
 /* 流动党员: the quarter's contact is due when none is recorded in the quarter
  * of today; lost contact when nothing (contact, or the day they left when there
  * was none) for `months` months. */
@@ -129,6 +133,22 @@ int tr_place(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in,
 int64_t tr_by_key(db_conn *c, const char *key);
 /* Dues of a member up to the month before `month`: paid-up-to month and owed months. */
 int tr_dues_status(db_conn *c, int64_t person_id, int month, char paid_until[8], int *owed, char first_owed[8]);
+
+/* Dues hook (called by the dues subject): for each member placed from an incoming
+ * letter (person_id 0: all; else that one), fn(person, first month due, arg). */
+int tr_dues_starts(db_conn *c, int64_t person_id, void (*fn)(int64_t person_id, int first_month, void *arg),
+                   void *arg);
+
+/* The agency's warnings for the leaders' dashboard: 介绍信 expired or without their
+ * 回执 past three months, 流动党员 without contact for six months; each
+ * {kind, level, org_id, message, type, id}.  NULL on error. */
+json_t *tr_warnings(db_conn *c, int *err);
+
+/* The agency as a letter names it: "中共" and the root organisation's name (malloc'd). */
+char *tr_agency_name(db_conn *c, int *err);
+/* The 介绍信 (存根, letter, 回执) or, for a letter in, our 回执, as a PDF
+ * (transfers_letter.c); malloc'd bytes, NULL when cairo fails. */
+void *tr_letter_pdf(const json_t *t, const char *agency, size_t *len);
 
 /* Ends a membership (death, 退党, 除名, 开除党籍, 停止党籍): a recorded event. */
 int tr_membership_end(db_conn *c, const struct tr_actor *a, int64_t person_id, const json_t *in, struct tr_err *e);

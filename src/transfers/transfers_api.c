@@ -147,6 +147,76 @@ static int transfers_show(dj_req *r)
     return reply_transfer(r, 200, id);
 }
 
+/* The 介绍信 (or our 回执) as a PDF, made off the event loop. */
+struct letter_job {
+    json_t *t;
+    char *agency, *disposition;
+    void *out;
+    size_t len;
+};
+
+static void letter_job_free(void *arg)
+{
+    struct letter_job *j = arg;
+    json_decref(j->t);
+    free(j->agency);
+    free(j->disposition);
+    free(j->out);
+    memset(j, 0, sizeof *j);
+}
+
+static void letter_work(void *arg)
+{
+    struct letter_job *j = arg;
+    j->out = tr_letter_pdf(j->t, j->agency, &j->len);
+}
+
+static int letter_cont(dj_req *r)
+{
+    struct letter_job *j = r->work_arg;
+    void *out = j->out;
+    j->out = NULL;
+    if (!out)
+        return dj_fail(r, DJ_EINTERNAL, NULL, "介绍信 PDF 生成失败，请稍后再试");
+    dj_add_header(r, "Content-Disposition", dj_arena_strdup(r->arena, j->disposition));
+    return dj_reply_heap(r, 200, "application/pdf", out, j->len);
+}
+
+static int transfers_letter_pdf(dj_req *r)
+{
+    int64_t id;
+    int rc = dj_param_id(r, "id", &id);
+    if (rc || (rc = can_read(r, id)))
+        return rc;
+    json_t *t = tr_get(dj_db(r), id, &rc);
+    if (!t)
+        return rc;
+    const char *kind = dj_jstr(t, "kind", "");
+    if (!strcmp(kind, "internal") || (!strcmp(kind, "out") && !dj_jstr(t, "letter_no", NULL)) ||
+        (!strcmp(kind, "in") && !dj_jstr(t, "receipt_no", NULL))) {
+        const char *why = !strcmp(kind, "internal") ? "机关内部转接不开具介绍信"
+                          : !strcmp(kind, "out")    ? "介绍信尚未开具"
+                                                    : "尚未接收，还没有回执";
+        json_decref(t);
+        return dj_fail(r, DJ_ECONFLICT, "state", why);
+    }
+    struct letter_job *j = dj_arena_alloc(r->arena, sizeof *j);
+    memset(j, 0, sizeof *j);
+    j->t = t;
+    dj_on_done(r, letter_job_free, j);
+    if (!(j->agency = tr_agency_name(dj_db(r), &rc)))
+        return rc;
+    /* 介绍信 / 回执 in the UTF-8 name; an ASCII one for old clients */
+    j->disposition = dj_asprintf("attachment; filename=\"transfer-%lld.pdf\"; filename*=UTF-8''%s-%lld.pdf",
+                                 (long long)id,
+                                 !strcmp(kind, "in") ? "%E5%9B%9E%E6%89%A7" : "%E4%BB%8B%E7%BB%8D%E4%BF%A1",
+                                 (long long)id);
+    rc = dj_defer(r, letter_work, j, letter_cont);
+    if (rc == DJ_EBUSY)
+        dj_fail(r, DJ_EBUSY, NULL, "生成任务较多，请稍后再试");
+    return rc;
+}
+
 /* 我的组织关系转接: the member's own transfers, newest first. */
 static int transfers_mine(dj_req *r)
 {
@@ -491,6 +561,7 @@ const struct dj_route transfers_routes[] = {
     {"POST", "/api/v1/transfers/flow/:id/contacts", tr_flow_contact_new, "flow.manage", 0, 0},
     {"POST", "/api/v1/transfers/flow/:id/end", tr_flow_end_one, "flow.manage", 0, 0},
     {"GET", "/api/v1/transfers/:id", transfers_show, NULL, 0, 0},
+    {"GET", "/api/v1/transfers/:id/letter.pdf", transfers_letter_pdf, NULL, 0, 0},
     {"GET", "/api/v1/transfers/:id/dues", transfers_dues, NULL, 0, 0},
     {"POST", "/api/v1/transfers/:id/issue", transfers_issue, "transfer.manage", 0, 0},
     {"POST", "/api/v1/transfers/:id/report", transfers_report, "transfer.manage", 0, 0},

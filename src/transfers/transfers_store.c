@@ -481,9 +481,9 @@ int tr_receipt(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *i
                  "UPDATE transfers SET state = 'done', reported_on = $1, receipt_no = $2, receipt_on = $3,"
                  " receipt_file = $4, updated_at = $5 WHERE id = $6",
                  "ttttti", rs, dj_jstr(in, "receipt_no", NULL), os, dj_jstr(in, "receipt_file", NULL), now, id);
-    /* the dues of the branch end with the month of the letter: paid up to the month of leaving */
+    /* the dues of the branch end with the month the 回执 shows the member reported there */
     if (rc == DJ_OK)
-        rc = dues_leave(c, person, month_of(day_of(t, "issued_on")), "transfer_out");
+        rc = dues_leave(c, person, month_of(rep), "transfer_out");
     if (rc == DJ_OK)
         rc = history_branch(c, a, person, 0, rs, "transfer_out", id);
     if (rc == DJ_OK)
@@ -613,6 +613,46 @@ out:
     json_decref(pd);
     json_decref(t);
     return rc;
+}
+
+char *tr_agency_name(db_conn *c, int *err)
+{
+    char *name = NULL;
+    *err = db_query_text(c, &name, "SELECT name FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+    if (*err == DJ_ENOTFOUND) {
+        *err = DJ_OK;
+        return dj_asprintf("%s", "");
+    }
+    if (*err)
+        return NULL;
+    char *out = strncmp(name, "中共", strlen("中共")) == 0 ? dj_asprintf("%s", name) : dj_asprintf("中共%s", name);
+    free(name);
+    return out;
+}
+
+int tr_dues_starts(db_conn *c, int64_t person_id, void (*fn)(int64_t person_id, int first_month, void *arg),
+                   void *arg)
+{
+    db_stmt *s = db_prep(c, person_id ? "SELECT person_id, on_date, dues_paid_until FROM transfers"
+                                        " WHERE kind = 'in' AND state = 'done' AND person_id = $1"
+                                      : "SELECT person_id, on_date, dues_paid_until FROM transfers"
+                                        " WHERE kind = 'in' AND state = 'done' AND person_id IS NOT NULL");
+    if (!s)
+        return DJ_EDB;
+    if (person_id)
+        db_bind(s, "i", person_id);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        tr_day on = -1;
+        dues_month paid = -1;
+        if (!db_col_text(s, 1) || tr_day_parse(db_col_text(s, 1), &on) != DJ_OK)
+            continue;
+        if (!db_col_text(s, 2) || dues_month_parse(db_col_text(s, 2), &paid) != DJ_OK)
+            paid = -1;
+        fn(db_col_i64(s, 0), tr_dues_first_month(month_of(on), paid), arg);
+    }
+    db_done(s);
+    return rc < 0 ? rc : DJ_OK;
 }
 
 int tr_membership_end(db_conn *c, const struct tr_actor *a, int64_t person_id, const json_t *in, struct tr_err *e)

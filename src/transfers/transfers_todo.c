@@ -128,6 +128,53 @@ static int transfers_todos(dj_req *r, json_t *items)
     return rc;
 }
 
+static void warn(json_t *out, const char *kind, const char *level, int64_t org, const char *msg, const char *type,
+                 int64_t id)
+{
+    json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I}", "kind", kind, "level", level, "org_id", (json_int_t)org,
+                          "message", msg, "type", type, "id", (json_int_t)id);
+    if (o)
+        json_array_append_new(out, o);
+}
+
+json_t *tr_warnings(db_conn *c, int *err)
+{
+    struct tr_filter f = {.scope = "1=1", .flag = "open"};
+    int64_t total = 0;
+    json_t *rows = tr_list(c, &f, 200, 0, &total, err);
+    if (!rows)
+        return NULL;
+    json_t *out = json_array();
+    size_t i;
+    json_t *o;
+    char msg[400];
+    json_array_foreach(rows, i, o) {
+        bool expired = dj_jbool(o, "expired", false), overdue = dj_jbool(o, "receipt_overdue", false);
+        if (!expired && !overdue)
+            continue;
+        snprintf(msg, sizeof msg, "%s：%s的介绍信（%s，转往%s）%s", dj_jstr(o, "from_org_name", ""),
+                 dj_jstr(o, "person_name", ""), dj_jstr(o, "letter_no", ""), dj_jstr(o, "outside_org", ""),
+                 expired ? "已过期，请续开或撤回" : "开具已超过三个月，回执逾期未回");
+        warn(out, expired ? "transfer_expired" : "transfer_receipt_overdue", "danger", dj_jint(o, "from_org_id", 0), msg,
+             "transfer", dj_jint(o, "id", 0));
+    }
+    json_decref(rows);
+    if (!(rows = tr_flow_list(c, "1=1", NULL, false, err))) {
+        json_decref(out);
+        return NULL;
+    }
+    json_array_foreach(rows, i, o) {
+        if (!dj_jbool(o, "lost_contact", false))
+            continue;
+        const char *last = dj_jstr(o, "last_contact", NULL);
+        snprintf(msg, sizeof msg, "%s：流动党员%s（%s）超过六个月没有联系记录（最近联系：%s），由支部研究是否启动停止党籍程序",
+                 dj_jstr(o, "org_name", ""), dj_jstr(o, "person_name", ""), dj_jstr(o, "place", ""), last ? last : "无");
+        warn(out, "flow_lost_contact", "warning", dj_jint(o, "org_id", 0), msg, "flow_member", dj_jint(o, "id", 0));
+    }
+    json_decref(rows);
+    return out;
+}
+
 void transfers_todos_register(void)
 {
     dj_todo_register("transfers", transfers_todos);

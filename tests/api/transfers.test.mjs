@@ -10,6 +10,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const NOW = '2027-03-15T10:00:00+08:00';
 let srv, com, secA, secB, memberA, memberB, leader;
@@ -228,6 +231,22 @@ test('流动党员: the quarter\'s contact, lost contact after six months, the b
   assert.deepEqual([w.flow_members, w.lost_contact], [2, 1]);
 });
 
+test('the leaders\' dashboard warns of overdue 回执 and lost contact', async () => {
+  const d = expect(await leader.get('/api/v1/dashboard'), 200);
+  const ws = d.warnings.items;
+  assert.equal(d.warnings.count, ws.length);
+  const overdue = ws.filter((w) => w.kind === 'transfer_receipt_overdue');
+  assert.equal(overdue.length, 1, JSON.stringify(ws));
+  assert.match(overdue[0].message, /介字〔2026〕第001号.*回执逾期未回/);
+  assert.equal(overdue[0].type, 'transfer');
+  assert.equal(overdue[0].level, 'danger');
+  const lost = ws.filter((w) => w.kind === 'flow_lost_contact');
+  assert.equal(lost.length, 1, JSON.stringify(ws));
+  assert.match(lost[0].message, /赵敏.*四川省成都市.*超过六个月没有联系记录/);
+  assert.equal(lost[0].org_id, ORG.branchA);
+  assert.equal(lost[0].type, 'flow_member');
+});
+
 test('the end of a membership is a recorded event, never a deletion', async () => {
   expect(await secA.post('/api/v1/people/4/history', { event: 'death', on_date: '2027-01-10' }), 403);
   expect(await com.post('/api/v1/people/4/history', { event: 'expulsion', on_date: '2027-01-10' }), 400, 'document');
@@ -241,4 +260,56 @@ test('the end of a membership is a recorded event, never a deletion', async () =
   assert.equal(n(`SELECT COUNT(*) FROM audit WHERE entity = 'person' AND entity_id = 4 AND action = 'membership_end';`), 1);
   // last year's figures of branch A still count her
   assert.deepEqual(expect(await com.get(`/api/v1/transfers/figures?org=${ORG.branchA}&year=2026`), 200), lastYearA);
+});
+
+test('dues follow the letters: owed from the month placed (or after 党费缴至), until the month reported', async () => {
+  const letter = (no, name, paid, phone) => ({
+    letter_no: no, outside_org: '中共江门市税务局机关委员会', issued_on: '2027-03-01', valid_until: '2027-06-01',
+    dues_paid_until: paid, to_org_id: ORG.branchA, reason: '工作调动',
+    person: { name, gender: 'male', party_status: 'full', joined_on: '2010-07-01', full_on: '2011-07-01', phone },
+  });
+  // paid up to January, placed in March: owed from March, not from 2010
+  let a = expect(await com.post('/api/v1/transfers/in', letter('江税党介〔2027〕第3号', '梁志强', '2027-01', '13800007771')), 201);
+  a = expect(await com.post(`/api/v1/transfers/${a.id}/place`, { on_date: '2027-03-12' }), 200);
+  let d = expect(await secA.get(`/api/v1/dues/people/${a.person_id}`), 200);
+  assert.equal(d.is_member, true);
+  assert.deepEqual(d.months.map((m) => m.month), ['2027-03']);
+  // paid up to May already: nothing owed before June
+  let b = expect(await com.post('/api/v1/transfers/in', letter('江税党介〔2027〕第4号', '陈国华', '2027-05', '13800007772')), 201);
+  b = expect(await com.post(`/api/v1/transfers/${b.id}/place`, { on_date: '2027-03-12' }), 200);
+  d = expect(await secA.get(`/api/v1/dues/people/${b.person_id}`), 200);
+  assert.deepEqual(d.months.map((m) => m.month), []);
+  assert.equal(d.this_month?.state ?? 'not_due', 'not_due');
+  // out: the letter of January, reported in February — dues end with February
+  let t = expect(await com.post('/api/v1/transfers/out', { person_id: 6, outside_org: '中共某县委组织部', reason: '调动' }), 201);
+  t = expect(await com.post(`/api/v1/transfers/${t.id}/issue`, { issued_on: '2027-01-20', dues_override: '随工资补扣' }), 200);
+  t = expect(await com.post(`/api/v1/transfers/${t.id}/receipt`, { reported_on: '2027-02-25' }), 200);
+  assert.equal(sql(srv.db, `SELECT last_month FROM dues_leaves WHERE person_id = 6;`).trim(), '2027-02');
+});
+
+test('the 介绍信 and our 回执 as PDFs in the official layout', async () => {
+  const pdfText = (r, name) => {
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.headers.get('content-type'), 'application/pdf');
+    assert.match(r.headers.get('content-disposition'), /attachment/);
+    const f = path.join(srv.dir, name);
+    writeFileSync(f, r.raw);
+    return execFileSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
+  };
+  const out = n(`SELECT id FROM transfers WHERE letter_no = '介字〔2027〕第001号';`);
+  const text = pdfText(await secB.get(`/api/v1/transfers/${out}/letter.pdf`), 'letter.pdf');
+  assert.match(text, /介字〔2027〕第001号/);
+  assert.match(text, /中国共产党党员组织关系介绍信（存根）/);
+  assert.match(text, /中国共产党党员组织关系介绍信回执/);
+  assert.match(text, /周丽/);
+  assert.match(text, /中共江门市财政局机关委员会/);
+  assert.match(text, /此 处 裁 开/);
+  expect(await memberA.get(`/api/v1/transfers/${out}/letter.pdf`), 404);
+  const inId = n(`SELECT id FROM transfers WHERE receipt_no = '回字〔2027〕第001号';`);
+  const rt = pdfText(await com.get(`/api/v1/transfers/${inId}/letter.pdf`), 'receipt.pdf');
+  assert.match(rt, /回字〔2027〕第001号/);
+  assert.match(rt, /邓嘉欣/);
+  assert.match(rt, /江财机党介字〔2027〕第018号/);
+  const draft = expect(await com.post('/api/v1/transfers/out', { person_id: 3, outside_org: '中共某市委组织部', reason: '调动' }), 201);
+  expect(await com.get(`/api/v1/transfers/${draft.id}/letter.pdf`), 409, 'state', /尚未开具/);
 });

@@ -94,6 +94,12 @@ test('the committee office: the list, a letter issued after the dues check, the 
     assert.match(body, /中共江门市财政局机关委员会：/);
     assert.match(body, /有效期至2027年6月15日/);
     assert.match(await page.locator('[data-test="letter-receipt"]').innerText(), /党员组织关系已转达我处/);
+    // beside the print button, the server-made PDF of the same letter
+    const pdf = page.locator('[data-test="letter-pdf"]');
+    assert.equal(await pdf.innerText(), '下载 PDF');
+    const res = await page.request.get(new URL(await pdf.getAttribute('href'), page.url()).href);
+    assert.equal(res.status(), 200);
+    assert.equal(res.headers()['content-type'], 'application/pdf');
     await snap(page, 'transfers-letter');
   });
 });
@@ -145,5 +151,20 @@ test('the member\'s phone: my letter, where to report and by when', async (t) =>
     await page.goto('/m/');
     await page.getByText(/持介绍信到中共江门市财政局机关委员会报到/).first().click();
     await page.waitForURL(/\/m\/transfer$/);
+  });
+});
+
+test('the leaders\' cockpit lists the expired letter and the lost 流动党员 with Chinese labels', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'leader', PASSWORD);
+    await page.goto('/admin/cockpit?warnings=1');
+    const drawer = page.locator('[data-test="warnings-drawer"]');
+    await drawer.getByText('介绍信过期').first().waitFor();
+    const text = await drawer.innerText();
+    assert.match(text, /吴刚的介绍信.*已过期/);
+    assert.match(text, /流动党员失联/);
+    assert.match(text, /赵敏（四川省成都市）超过六个月没有联系记录/);
+    assert.doesNotMatch(text, /transfer_expired|flow_lost_contact|receipt_overdue/);
+    await snap(page, 'transfers-cockpit-warnings');
   });
 });

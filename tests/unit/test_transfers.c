@@ -129,6 +129,16 @@ static void test_dues_owed(void **state)
     assert_int_equal(tr_dues_owed(months, paid, 5, 105, &first), 0);
 }
 
+static void test_dues_first_month(void **state)
+{
+    (void)state;
+    int march = 2027 * 12 + 2;
+    assert_int_equal(tr_dues_first_month(march, -1), march);         /* no 党费缴至 on the letter */
+    assert_int_equal(tr_dues_first_month(march, march - 2), march);  /* paid to January: from March */
+    assert_int_equal(tr_dues_first_month(march, march - 1), march);  /* paid to February: from March */
+    assert_int_equal(tr_dues_first_month(march, march + 2), march + 3); /* paid to May: from June */
+}
+
 static void test_flow(void **state)
 {
     (void)state;
@@ -180,7 +190,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_days),    cmocka_unit_test(test_validity),          cmocka_unit_test(test_flags),
         cmocka_unit_test(test_renew_and_receipt), cmocka_unit_test(test_actions), cmocka_unit_test(test_dues_owed),
-        cmocka_unit_test(test_flow),    cmocka_unit_test(test_figures),
+        cmocka_unit_test(test_flow), cmocka_unit_test(test_dues_first_month),    cmocka_unit_test(test_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -508,6 +508,7 @@ export const listTransfers = (filters) => get('/transfers', filters);
 export const getTransfer = (id) => get(`/transfers/${id}`);
 export const myTransfers = () => get('/transfers/mine');
 export const transferDues = (id) => get(`/transfers/${id}/dues`);
+export const transferLetterPdfUrl = (id) => `${BASE}/transfers/${id}/letter.pdf`;
 export const transferWarnings = (org) => get('/transfers/warnings', { org });
 export const transferFigures = (org, year) => get('/transfers/figures', { org, year });
 /** body: {person_id, to_org_id, on_date, reason, client_key} */
