@@ -287,6 +287,10 @@ int tr_internal(db_conn *c, const struct tr_actor *a, const json_t *in, int64_t 
         rc = db_exec(c, "DELETE FROM org_officers WHERE person_id = $1 AND org_id = $2", "ii", person, from);
     if (rc == DJ_OK)
         rc = history_branch(c, a, person, to, on_s, "transfer_internal", *id);
+    /* a 流动党员 stays in care: the new branch's */
+    if (rc == DJ_OK)
+        rc = db_exec(c, "UPDATE flow_members SET org_id = $1, updated_at = $2 WHERE person_id = $3 AND ended_on IS NULL",
+                     "iti", to, now, person);
     if (rc == DJ_OK && old_branch && old_branch != new_branch) {
         char m[8];
         dues_month_format(month_of(on) - 1, m);
@@ -490,6 +494,10 @@ int tr_receipt(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *i
         rc = db_exec(c, "UPDATE people SET active = 0, updated_at = $1 WHERE id = $2", "ti", now, person);
     if (rc == DJ_OK)
         rc = db_exec(c, "DELETE FROM org_officers WHERE person_id = $1", "i", person);
+    /* a 流动党员 who has reported elsewhere is that organisation's care now */
+    if (rc == DJ_OK)
+        rc = db_exec(c, "UPDATE flow_members SET ended_on = $1, end_reason = '组织关系转出', updated_at = $2"
+                        " WHERE person_id = $3 AND ended_on IS NULL", "tti", rs, now, person);
 out:
     json_decref(t);
     return rc;

@@ -285,6 +285,9 @@ test('dues follow the letters: owed from the month placed (or after 党费缴至
   t = expect(await com.post(`/api/v1/transfers/${t.id}/issue`, { issued_on: '2027-01-20', dues_override: '随工资补扣' }), 200);
   t = expect(await com.post(`/api/v1/transfers/${t.id}/receipt`, { reported_on: '2027-02-25' }), 200);
   assert.equal(sql(srv.db, `SELECT last_month FROM dues_leaves WHERE person_id = 6;`).trim(), '2027-02');
+  // she was a 流动党员 of branch A: reported elsewhere, she leaves its register
+  assert.equal(sql(srv.db, `SELECT ended_on || ' ' || end_reason FROM flow_members WHERE person_id = 6;`).trim(), '2027-02-25 组织关系转出');
+  assert.ok(!expect(await secA.get('/api/v1/transfers/flow'), 200).items.some((f) => f.person_id === 6));
 });
 
 test('the 介绍信 and our 回执 as PDFs in the official layout', async () => {
