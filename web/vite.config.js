@@ -4,8 +4,29 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
+/**
+ * Vant's icon font is inlined (woff2 as a data: URL) with fall-backs on a public CDN
+ * (at.alicdn.com). An agency's intranet cannot reach it and the Content-Security-Policy
+ * (fonts from our own origin only) refuses it: drop every such remote source, so the
+ * app never asks the internet for anything.
+ */
+const REMOTE_FONT = /,\s*url\((?:https?:)?\/\/at\.alicdn\.com\/[^)]*\)\s*format\(["'][a-z0-9]+["']\)/g;
+function noRemoteFonts() {
+  return {
+    name: 'dj-no-remote-fonts',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type === 'asset' && file.fileName.endsWith('.css') && typeof file.source === 'string') {
+          file.source = file.source.replace(REMOTE_FONT, '');
+        }
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), noRemoteFonts()],
   base: '/',
   build: {
     outDir: 'dist',

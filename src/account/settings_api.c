@@ -69,6 +69,13 @@ static const struct setting_def defs[] = {
     {"dues.warn_months", "连续几个月未交党费时提醒", "党费", true, 1, 12, "3"},
     {"dues.flag_months", "连续几个月未交党费时按党章第九条标示", "党费", true, 2, 24, "6"},
     {"dues.declaration_month", "年度党费基数申报的月份", "党费", true, 1, 12, "1"},
+    /* issue 18: notifications */
+    {"notify.quiet_start_hour", "免打扰开始（时，0–23；与结束相同则不设免打扰）", "消息通知", true, 0, 23, "22"},
+    {"notify.quiet_end_hour", "免打扰结束（时，0–23）", "消息通知", true, 0, 23, "7"},
+    {"notify.retry_base_seconds", "发送失败后首次重试间隔（秒，之后逐次加倍，最长1小时）", "消息通知", true, 1, 3600, "30"},
+    {"notify.max_attempts", "每条消息最多尝试发送次数", "消息通知", true, 1, 20, "8"},
+    {"life.reminder_minutes", "会议开始前多少分钟提醒参会人员（0 不提醒）", "消息通知", true, 0, 1440, "60"},
+    {"lists.notify_due_days", "清单事项到期前几天提醒责任人", "消息通知", true, 1, 30, "3"},
     /* issue 15: 发展党员 */
     {"development.notice_days", "发展党员公示期（工作日，不少于5个）", "发展党员", true, 5, 30, "5"},
     {"development.notice_steps", "须先公示的步骤（步骤序号，逗号分隔；默认 7,13,23，可加 3）", "发展党员", false, 1, 20, "7,13,23"},

@@ -17,6 +17,7 @@
 #include "../core/files.h"
 #include "../core/http.h"
 #include "../core/migrate.h"
+#include "../core/notify.h"
 #include "../core/proxy.h"
 #include "../core/router.h"
 #include "../core/timeutil.h"
@@ -88,12 +89,12 @@ int cmd_serve(int argc, char **argv)
         {"trusted-proxy", required_argument, 0, 'x'}, {"key-file", required_argument, 0, 'k'},
         {"files", required_argument, 0, 'f'},   {"request-timeout", required_argument, 0, 'R'},
         {"idle-timeout", required_argument, 0, 'I'}, {"max-conns", required_argument, 0, 'M'},
-        {"conns-floor", required_argument, 0, 'F'},
+        {"conns-floor", required_argument, 0, 'F'}, {"db-read", required_argument, 0, 'r'},
         {0, 0, 0, 0},
     };
     const char *key_file = NULL;
     struct dj_server_opts so = {.listen = "127.0.0.1:8080"};
-    const char *db = NULL, *files = NULL;
+    const char *db = NULL, *files = NULL, *db_read = NULL;
     char *web = NULL;
     int ch;
     bool ok = true;
@@ -116,6 +117,7 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'k': key_file = optarg; break;
         case 'f': files = optarg; break;
+        case 'r': db_read = optarg; break;
         case 'R': ok = count_arg("--request-timeout", optarg, 1, 86400, &so.request_timeout); break;
         case 'I': ok = count_arg("--idle-timeout", optarg, 1, 86400, &so.idle_timeout); break;
         case 'M': ok = count_arg("--max-conns", optarg, 8, 1000000, &so.max_conns); break;
@@ -145,6 +147,8 @@ int cmd_serve(int argc, char **argv)
         free(web);
         return 2;
     }
+    /* reads that may lag (dashboard, rankings) from a replica, when given */
+    db_configure_read(db_read);
     db_conn *c = app_open_db(db);
     if (!c) {
         free(web);
@@ -169,10 +173,15 @@ int cmd_serve(int argc, char **argv)
     if (!sealing)
         fprintf(stderr, "dangjian serve: no --key-file: the audit trail and the points ledger are not sealed\n");
     if (sealing) {
+        dj_notify_key_set(key); /* seals the notification channels' secrets */
         dj_anchor_start(key);
         sodium_memzero(key, sizeof key);
     }
+    dj_notify_start(); /* the outbox's delivery worker */
     rc = dj_serve(&so);
+    dj_notify_stop();
+    dj_notify_key_set(NULL);
+    dj_notify_clear();
     if (sealing)
         dj_anchor_stop(); /* a last seal and checkpoint */
     dj_proxy_free();

@@ -14,6 +14,7 @@
 #include "../lists/lists.h"
 #include "../orgs/orgs.h"
 #include "../people/people.h"
+#include "../transfers/transfers.h"
 #include "../points/points.h"
 #include "../study/study.h"
 #include "app.h"
@@ -56,6 +57,9 @@ int app_demo_load(db_conn *c, const char *password)
     /* 学习园地: materials, reading, an assignment, a quiz and a notice */
     if (rc == DJ_OK)
         rc = study_demo_load(c, hash);
+    /* 组织关系转接: the history of everyone, letters out and in, 流动党员 */
+    if (rc == DJ_OK)
+        rc = transfers_demo_load(c, hash);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     free(hash);
     return rc;

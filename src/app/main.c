@@ -19,7 +19,7 @@ static const struct {
     const char *help;
 } commands[] = {
     {"serve", cmd_serve, "serve --db FILE --listen HOST:PORT [--public-url URL] [--web DIR] [--threads N] [--quiet]\n"
-                         "                 [--trusted-proxy ADDR[,ADDR]] [--key-file FILE]\n"
+                         "                 [--trusted-proxy ADDR[,ADDR]] [--key-file FILE] [--db-read URL]\n"
                          "                 [--files DIR] [--request-timeout S] [--idle-timeout S] [--max-conns N] [--conns-floor N]"},
     {"init", cmd_init, "init --db FILE [--admin-password PW] [--key-file FILE]   create the database, the three administrators and the seal key"},
     {"migrate", cmd_migrate, "migrate --db FILE                      apply pending schema migrations"},

@@ -13,10 +13,12 @@
 #include "../development/development.h"
 #include "../life/life.h"
 #include "../lists/lists.h"
+#include "../notify/notify.h"
 #include "../orgs/orgs.h"
 #include "../people/people.h"
 #include "../points/points.h"
 #include "../study/study.h"
+#include "../transfers/transfers.h"
 #include "app.h"
 
 void app_routes_register(void)
@@ -59,8 +61,19 @@ void app_routes_register(void)
     dues_register();
     dj_routes_add(development_routes);
     development_todos_register();
+    development_files_register();
     /* issue 19: 学习园地 */
     dj_routes_add(study_routes);
     dj_scope_add(study_scope_kinds);
     study_register();
+    /* issue 17: 组织关系转接, 流动党员, membership history */
+    dj_routes_add(transfers_routes);
+    dj_scope_add(transfers_scope_kinds);
+    transfers_register();
+    /* issue 18: the inbox, the outbox's channels, 企业微信/粤政易 sign-in */
+    dj_routes_add(notify_routes);
+    dj_routes_add(notify_oauth_routes);
+    notify_register();
+    life_notify_register();
+    lists_notify_register();
 }

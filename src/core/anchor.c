@@ -510,6 +510,14 @@ static void *sealer(void *unused)
         bool stop = thr_stopping;
         pthread_mutex_unlock(&thr_mu);
         db_conn *c = db_thread();
+        /* one server seals at a time (a PostgreSQL advisory lock; always
+         * ours on SQLite); one that takes over from another starts with a
+         * full pass, so nothing written meanwhile is left unsealed */
+        bool got = false;
+        if (c && (db_trylock(c, "dangjian:anchor", &got) != DJ_OK || !got)) {
+            first = true;
+            c = NULL;
+        }
         if (c) {
             char since[21] = "";
             if (!first)
@@ -525,6 +533,7 @@ static void *sealer(void *unused)
                     last_cp = time(NULL);
                 }
             }
+            db_unlock(c, "dangjian:anchor");
         }
         pthread_mutex_lock(&thr_mu);
         if (stop)

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "batch.h"
 #include "db.h"
 #include "http.h"
 
@@ -14,6 +15,27 @@
  * before/after are borrowed (not stolen); either may be NULL. */
 int audit_write(db_conn *c, dj_req *r, const char *action, const char *entity, int64_t entity_id,
                 const json_t *before, const json_t *after);
+
+/* Answers 200 with answer once the record of a read (someone's private data
+ * seen) is on disk.  The record goes through a group commit (batch.h): the
+ * request is suspended meanwhile (its thread serves others), and the records
+ * of the reads arriving together share one transaction and one flush.  No
+ * record, no answer: an error then.  after and answer are stolen.  Returns
+ * DJ_DEFERRED (return it from the handler) or the answer's code. */
+struct dj_audit_read {
+    struct dj_batch_item item;
+    const char *action, *entity;
+    int64_t entity_id;
+    json_t *after, *answer;
+    char *text; /* or the answer's JSON text (heap) */
+    size_t text_len;
+    char at[21];
+};
+int audit_read_reply(dj_req *r, const char *action, const char *entity, int64_t entity_id, json_t *after,
+                     json_t *answer);
+/* The same with the answer as JSON text already written (heap, stolen). */
+int audit_read_reply_text(dj_req *r, const char *action, const char *entity, int64_t entity_id, json_t *after,
+                          char *body, size_t len);
 
 /* Records a refusal (403: no permission, out of scope, a wrong CSRF token) of
  * a signed-in request, in its own statement: who asked for what and why not. */

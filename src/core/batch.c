@@ -226,10 +226,27 @@ static void *after_worker(void *arg)
         }
         b->after_pending = false;
         pthread_mutex_unlock(&b->mu);
+        /* once across the cluster: while another server runs this batch's
+         * follow-up, ours waits for the next round (its run may have begun
+         * before our commits, so ours is not dropped, only put off) */
         db_conn *c = db_thread();
-        if (c)
+        char lock[64];
+        snprintf(lock, sizeof lock, "dangjian:batch:%s", b->name);
+        bool got = false;
+        if (c && db_trylock(c, lock, &got) == DJ_OK && got) {
             b->after_fn(c, b->after_ctx);
-        pthread_mutex_lock(&b->mu);
+            db_unlock(c, lock);
+            pthread_mutex_lock(&b->mu);
+        } else {
+            pthread_mutex_lock(&b->mu);
+            if (!b->stopping) {
+                unsigned long long now = now_us();
+                if (!b->after_pending)
+                    b->pending_since = now;
+                b->pending_last = now;
+                b->after_pending = true;
+            }
+        }
     }
     pthread_mutex_unlock(&b->mu);
     db_thread_close();

@@ -6,17 +6,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
+#include "json.h"
 #include "mem.h"
 
 #define STMT_CACHE 256 /* slots; open addressing on the SQL text's address */
+#define DYN_CACHE 64    /* statements built at run time, kept by their text */
 
 struct db_stmt {
     db_conn *conn;
     void *h;
     const char *sql;
     bool cached;
+    bool writes; /* INSERT, UPDATE, DELETE...: a step ends readers' cached answers */
+    bool busy;   /* a kept dynamic statement between db_prep_dynamic and db_done */
+    char *own;   /* the text of a kept dynamic statement */
+    uint64_t hash, used;
 };
 
 struct db_conn {
@@ -24,10 +31,62 @@ struct db_conn {
     void *h;
     db_stmt *cache[STMT_CACHE];
     int ncached;
+    db_stmt *dyn[DYN_CACHE];
+    uint64_t tick;
+    bool in_tx, tx_wrote; /* between db_begin and its end; whether it wrote */
+    char stamp[128];      /* what stamp_sql said last time */
 };
 
-static char *db_url;
-static pthread_key_t db_key;
+/* Raised after every write through this process (see db_write_gen()). */
+static _Atomic uint64_t write_gen = 1;
+
+uint64_t db_write_gen(void) { return write_gen; }
+static void wrote(void) { write_gen++; }
+
+void db_notice_writes(db_conn *c)
+{
+    if (!c || c->in_tx || !c->drv->stamp_sql)
+        return;
+    db_stmt *s = db_prep(c, c->drv->stamp_sql);
+    if (!s)
+        return;
+    if (c->drv->step(s->h) == DB_ROW) {
+        const char *v = c->drv->col_text(s->h, 0);
+        if (v && strncmp(v, c->stamp, sizeof c->stamp - 1) != 0) {
+            if (c->stamp[0])
+                wrote();
+            snprintf(c->stamp, sizeof c->stamp, "%s", v);
+        }
+    }
+    db_done(s);
+}
+
+/* Tables no cached answer is made from: the record of who did what, sessions'
+ * last use, sign-in throttling and the ledger's seals.  Writing them (a read of
+ * private data is itself recorded) does not end cached answers. */
+static const char *const quiet_writes[] = {
+    "INSERT INTO audit ", "UPDATE sessions ", "INSERT INTO login_throttle ", "UPDATE login_throttle ",
+    "DELETE FROM login_throttle ", "INSERT INTO chain_links ", "INSERT INTO checkpoints ", NULL,
+};
+
+/* Whether a statement may change data: anything but a plain query. */
+static bool sql_writes(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
+        sql++;
+    if (strncasecmp(sql, "SELECT", 6) == 0 || strncasecmp(sql, "VALUES", 6) == 0 ||
+        strncasecmp(sql, "EXPLAIN", 7) == 0 || strncasecmp(sql, "SHOW", 4) == 0)
+        return false;
+    for (int i = 0; quiet_writes[i]; i++)
+        if (strncasecmp(sql, quiet_writes[i], strlen(quiet_writes[i])) == 0)
+            return false;
+    if (strncasecmp(sql, "WITH", 4) == 0)
+        return strcasestr(sql, "INSERT ") || strcasestr(sql, "UPDATE ") || strcasestr(sql, "DELETE ");
+    return true;
+}
+
+static char *db_url, *db_read_url;
+static pthread_key_t db_key, db_read_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 
 static void db_key_destroy(void *p)
@@ -38,6 +97,7 @@ static void db_key_destroy(void *p)
 static void db_key_make(void)
 {
     pthread_key_create(&db_key, db_key_destroy);
+    pthread_key_create(&db_read_key, db_key_destroy);
 }
 
 static const struct db_driver *db_driver_for(const char *url)
@@ -77,36 +137,108 @@ void db_close(db_conn *c)
             free(c->cache[i]);
         }
     }
+    for (int i = 0; i < DYN_CACHE; i++) {
+        if (c->dyn[i]) {
+            c->drv->finalize(c->dyn[i]->h);
+            free(c->dyn[i]->own);
+            free(c->dyn[i]);
+        }
+    }
     c->drv->close(c->h);
     free(c);
+}
+
+int db_configure_read(const char *url)
+{
+    pthread_once(&db_key_once, db_key_make);
+    free(db_read_url);
+    db_read_url = url && *url ? dj_strdup(url) : NULL;
+    return DJ_OK;
+}
+
+static void drop_statements(db_conn *c)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (c->cache[i]) {
+            c->drv->finalize(c->cache[i]->h);
+            free(c->cache[i]);
+            c->cache[i] = NULL;
+        }
+    }
+    c->ncached = 0;
+    /* the statements kept by their text belong to the old connection too */
+    for (int i = 0; i < DYN_CACHE; i++) {
+        if (c->dyn[i]) {
+            c->drv->finalize(c->dyn[i]->h);
+            free(c->dyn[i]->own);
+            free(c->dyn[i]);
+            c->dyn[i] = NULL;
+        }
+    }
+    c->in_tx = c->tx_wrote = false;
+    c->stamp[0] = '\0';
+}
+
+/* The thread's connection under key to url: kept while the server answers,
+ * opened again when it has gone (after a failover the multi-host URL's
+ * target_session_attrs=read-write finds the new primary).  It is reopened in
+ * place, so a db_conn pointer a caller holds stays valid; while no server
+ * can be reached the dead one is returned and every statement on it fails
+ * as "busy" (503, try again). */
+static db_conn *thread_conn(pthread_key_t key, const char *url)
+{
+    db_conn *c = pthread_getspecific(key);
+    if ((c && c->drv->alive(c->h)) || !url)
+        return c;
+    const struct db_driver *drv = db_driver_for(url);
+    void *h = NULL;
+    char *msg = NULL;
+    if (drv->open(url, &h, &msg) != DJ_OK) {
+        /* a URL may carry a password: name the failure, not the URL */
+        fprintf(stderr, "dangjian: cannot open database: %s", msg ? msg : "?\n");
+        free(msg);
+        return c;
+    }
+    if (c) {
+        drop_statements(c);
+        c->drv->close(c->h);
+        c->drv = drv;
+        c->h = h;
+        fprintf(stderr, "dangjian: the database connection was lost; connected again\n");
+    } else {
+        c = dj_calloc(1, sizeof *c);
+        c->drv = drv;
+        c->h = h;
+        pthread_setspecific(key, c);
+    }
+    return c;
 }
 
 db_conn *db_thread(void)
 {
     pthread_once(&db_key_once, db_key_make);
-    db_conn *c = pthread_getspecific(db_key);
-    if (c)
-        return c;
-    if (!db_url)
-        return NULL;
-    char *msg = NULL;
-    c = db_open(db_url, &msg);
-    if (!c) {
-        fprintf(stderr, "dangjian: cannot open database %s: %s\n", db_url, msg ? msg : "?");
-        free(msg);
-        return NULL;
-    }
-    pthread_setspecific(db_key, c);
-    return c;
+    return thread_conn(db_key, db_url);
+}
+
+db_conn *db_thread_read(void)
+{
+    pthread_once(&db_key_once, db_key_make);
+    if (!db_read_url)
+        return db_thread();
+    db_conn *c = thread_conn(db_read_key, db_read_url);
+    return c ? c : db_thread(); /* the replica is down: the primary answers */
 }
 
 void db_thread_close(void)
 {
     pthread_once(&db_key_once, db_key_make);
-    db_conn *c = pthread_getspecific(db_key);
-    if (c) {
-        pthread_setspecific(db_key, NULL);
-        db_close(c);
+    pthread_key_t keys[2] = {db_key, db_read_key};
+    for (int i = 0; i < 2; i++) {
+        db_conn *c = pthread_getspecific(keys[i]);
+        if (c) {
+            pthread_setspecific(keys[i], NULL);
+            db_close(c);
+        }
     }
 }
 
@@ -150,6 +282,7 @@ db_stmt *db_prep(db_conn *c, const char *sql)
     s->h = h;
     s->sql = sql;
     s->cached = true;
+    s->writes = sql_writes(sql);
     i = stmt_slot(sql);
     while (c->cache[i])
         i = (i + 1) % STMT_CACHE;
@@ -158,8 +291,37 @@ db_stmt *db_prep(db_conn *c, const char *sql)
     return s;
 }
 
+static uint64_t text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* A statement built at run time (a scope's WHERE, a filter's columns) is kept
+ * by its text: the same caller's next request (and every caller with the same
+ * scope) skips the parse, and on PostgreSQL the three round trips of
+ * prepare, describe and deallocate.  One in use is never handed out twice. */
 db_stmt *db_prep_dynamic(db_conn *c, const char *sql)
 {
+    uint64_t hash = text_hash(sql);
+    int slot = -1;
+    for (int i = 0; i < DYN_CACHE; i++) {
+        db_stmt *d = c->dyn[i];
+        if (!d) {
+            if (slot < 0 || c->dyn[slot])
+                slot = i;
+            continue;
+        }
+        if (d->hash == hash && strcmp(d->own, sql) == 0 && !d->busy) {
+            d->busy = true;
+            d->used = ++c->tick;
+            return d;
+        }
+        if (!d->busy && (slot < 0 || (c->dyn[slot] && d->used < c->dyn[slot]->used)))
+            slot = i; /* else the least recently used one that is idle */
+    }
     void *h = NULL;
     if (c->drv->prepare(c->h, sql, &h) != DJ_OK) {
         fprintf(stderr, "dangjian: SQL error: %s\n  in: %s\n", c->drv->errmsg(c->h), sql);
@@ -170,6 +332,22 @@ db_stmt *db_prep_dynamic(db_conn *c, const char *sql)
     s->h = h;
     s->sql = sql;
     s->cached = false;
+    s->writes = sql_writes(sql);
+    if (slot < 0)
+        return s; /* every kept one is in use: this one is not kept */
+    db_stmt *old = c->dyn[slot];
+    if (old) {
+        c->drv->finalize(old->h);
+        free(old->own);
+        free(old);
+    }
+    s->own = dj_strdup(sql);
+    s->sql = s->own;
+    s->hash = hash;
+    s->cached = true;
+    s->busy = true;
+    s->used = ++c->tick;
+    c->dyn[slot] = s;
     return s;
 }
 
@@ -186,6 +364,10 @@ int db_bind_text(db_stmt *s, int idx, const char *v)
 int db_step(db_stmt *s)
 {
     int rc = s->conn->drv->step(s->h);
+    if (s->writes) {
+        wrote();
+        s->conn->tx_wrote = s->conn->tx_wrote || s->conn->in_tx;
+    }
     if (rc < 0 && rc != DJ_ECONFLICT && rc != DJ_EBUSY)
         fprintf(stderr, "dangjian: SQL step failed: %s\n  in: %s\n",
                 s->conn->drv->errmsg(s->conn->h), s->sql);
@@ -207,16 +389,44 @@ void db_done(db_stmt *s)
         return;
     if (s->cached) {
         s->conn->drv->reset(s->h);
+        s->busy = false;
     } else {
         s->conn->drv->finalize(s->h);
         free(s);
     }
 }
 
-int db_begin(db_conn *c) { return c->drv->begin(c->h); }
-int db_commit(db_conn *c) { return c->drv->commit(c->h); }
-int db_rollback(db_conn *c) { return c->drv->rollback(c->h); }
-int db_exec_script(db_conn *c, const char *script) { return c->drv->exec(c->h, script); }
+int db_begin(db_conn *c)
+{
+    int rc = c->drv->begin(c->h);
+    c->in_tx = rc == DJ_OK;
+    c->tx_wrote = false;
+    return rc;
+}
+int db_commit(db_conn *c)
+{
+    int rc = c->drv->commit(c->h);
+    if (c->tx_wrote)
+        wrote(); /* what the transaction wrote is seen from now on */
+    c->in_tx = c->tx_wrote = false;
+    return rc;
+}
+int db_rollback(db_conn *c)
+{
+    c->in_tx = c->tx_wrote = false;
+    return c->drv->rollback(c->h);
+}
+bool db_in_tx(db_conn *c) { return c->in_tx; }
+int db_exec_script(db_conn *c, const char *script)
+{
+    int rc = c->drv->exec(c->h, script);
+    wrote();
+    return rc;
+}
+
+int db_lock(db_conn *c, const char *name) { return c->drv->lock(c->h, name, true, NULL); }
+int db_trylock(db_conn *c, const char *name, bool *got) { return c->drv->lock(c->h, name, false, got); }
+int db_unlock(db_conn *c, const char *name) { return c->drv->unlock(c->h, name); }
 
 int db_bindv(db_stmt *s, const char *types, va_list ap)
 {
@@ -384,6 +594,50 @@ json_t *db_row_json(db_stmt *s)
         json_object_set_new(o, name, v ? v : json_null());
     }
     return o;
+}
+
+int db_row_render(db_stmt *s, dj_buf *b, int (*each)(void *arg, dj_buf *b, int col, const char *name), void *arg)
+{
+    int n = db_ncols(s), written = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = db_col_name(s, i);
+        size_t stem;
+        int what = each ? each(arg, b, i, name) : DB_COL_RENDER;
+        if (what == DB_COL_SKIP)
+            continue;
+        if (written++)
+            dj_buf_append(b, ",", 1);
+        bool as_bool = has_suffix(name, "__bool", &stem), as_json = has_suffix(name, "__json", &stem);
+        dj_buf_append(b, "\"", 1);
+        dj_buf_append(b, name, as_bool || as_json ? stem : strlen(name)); /* column names need no escaping */
+        dj_buf_append(b, "\":", 2);
+        if (what == DB_COL_WRITTEN) { /* each() writes the value itself: call it again to do so */
+            each(arg, b, -1 - i, name);
+            continue;
+        }
+        enum db_type t = db_col_type(s, i);
+        if (t == DB_T_NULL) {
+            dj_buf_puts(b, "null");
+        } else if (as_bool) {
+            dj_buf_puts(b, db_col_i64(s, i) ? "true" : "false");
+        } else if (as_json) {
+            json_t *v = json_loads(db_col_text(s, i), JSON_DECODE_ANY, NULL);
+            if (v)
+                dj_json_render_into(b, v);
+            else
+                dj_buf_puts(b, "null");
+            json_decref(v);
+        } else if (t == DB_T_INT) {
+            dj_json_int_into(b, db_col_i64(s, i));
+        } else if (t == DB_T_REAL) {
+            json_t *v = json_real(db_col_double(s, i));
+            dj_json_render_into(b, v);
+            json_decref(v);
+        } else {
+            dj_json_string_into(b, db_col_text(s, i));
+        }
+    }
+    return written;
 }
 
 static json_t *rows_from(db_stmt *s, int *err, const char *types, va_list ap, bool first_only)

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mem.h"
+
 enum db_step {
     DB_ROW = 1,
     DB_DONE = 2,
@@ -47,6 +49,18 @@ struct db_driver {
     int (*commit)(void *conn);
     int (*rollback)(void *conn);
     const char *(*errmsg)(void *conn);
+    /* false once the server has gone (PostgreSQL after a failover); the
+     * thread's connection is then opened again */
+    bool (*alive)(void *conn);
+    /* A lock named `name` held by this connection's session across every
+     * process on the database (PostgreSQL: an advisory lock on
+     * hashtextextended(name, 0)); SQLite grants it at once (one process owns
+     * the file).  wait: block until it is free; else *got says. */
+    int (*lock)(void *conn, const char *name, bool wait, bool *got);
+    int (*unlock)(void *conn, const char *name);
+    /* A query whose one value changes when data has been committed by another
+     * connection (another thread's, another process's): see db_notice_writes(). */
+    const char *stamp_sql;
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -62,15 +76,35 @@ int db_configure(const char *url);
  * thread exits (or by db_thread_close()). NULL when it cannot be opened. */
 db_conn *db_thread(void);
 void db_thread_close(void);
+/* A second database for reads that may lag a little (a streaming replica:
+ * dashboards, reports, rankings); NULL or unset: the main one. Call after
+ * db_configure(). */
+int db_configure_read(const char *url);
+/* The calling thread's connection to the read database (the main one when
+ * none is configured, or when the replica cannot be reached). Never use it
+ * for what the caller has just written. */
+db_conn *db_thread_read(void);
 /* Opens a connection that the caller owns (for CLI commands and tests). */
 db_conn *db_open(const char *url, char **errmsg);
 void db_close(db_conn *c);
 const char *db_errmsg(db_conn *c);
 const struct db_driver *db_driver_of(db_conn *c);
 
+/* A number raised after every write through this process: after each write
+ * statement's step (inside a transaction too) and after each commit.  A reader
+ * that takes it before reading and finds it unchanged later knows that nothing
+ * was written through this process in between (src/core/readcache.h). */
+uint64_t db_write_gen(void);
+/* Raises the number too when c sees data committed by other connections since
+ * it last looked (another process: the command line, another server): one
+ * cheap query (SQLite's data_version; PostgreSQL's current snapshot). */
+void db_notice_writes(db_conn *c);
+
 /* A prepared statement from the connection's cache. */
 db_stmt *db_prep(db_conn *c, const char *sql);
-/* A prepared statement for SQL built at run time; db_done() finalizes it. */
+/* A prepared statement for SQL built at run time, kept by the connection by
+ * its text (a copy) while it is among the 64 most recently used; db_done()
+ * gives it back (or finalizes one that could not be kept). */
 db_stmt *db_prep_dynamic(db_conn *c, const char *sql);
 /* Binds $idx (1-based). A NULL text binds SQL NULL. */
 int db_bind_i64(db_stmt *s, int idx, int64_t v);
@@ -100,7 +134,22 @@ void db_done(db_stmt *s);
 int db_begin(db_conn *c);
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
+/* Whether c is between db_begin() and db_commit()/db_rollback(). */
+bool db_in_tx(db_conn *c);
 int db_exec_script(db_conn *c, const char *script);
+
+/*
+ * Locks that hold across every server on one database, named by a string
+ * ("dangjian:migrate", "dangjian:batch:checkin"): a PostgreSQL advisory lock
+ * (pg_advisory_lock(hashtextextended(name, 0)), visible in pg_locks), held by
+ * the connection's session until db_unlock() or until the connection ends (a
+ * server that dies releases its locks).  On SQLite always granted at once.
+ * db_lock() waits; db_trylock() sets *got.  For work that must run once per
+ * cluster (migrations, background jobs).
+ */
+int db_lock(db_conn *c, const char *name);
+int db_trylock(db_conn *c, const char *name, bool *got);
+int db_unlock(db_conn *c, const char *name);
 
 /*
  * Convenience calls taking their parameters as varargs described by `types`,
@@ -132,6 +181,15 @@ json_t *db_query_rows(db_conn *c, int *err, const char *sql, const char *types, 
 json_t *db_query_row(db_conn *c, int *err, const char *sql, const char *types, ...);
 /* The current row of s as an object, with the same column-name conventions. */
 json_t *db_row_json(db_stmt *s);
+/* The current row of s written straight into b as the members of a JSON object
+ * ("key":value pairs, no braces), with the same column-name conventions as
+ * db_row_json() and the same text dj_json_render() gives: a page of a long list
+ * is written without a tree of objects.  each (may be NULL) is asked for each
+ * column (col >= 0) what to do: DB_COL_RENDER, DB_COL_SKIP, or DB_COL_WRITTEN,
+ * after which it is called again with col = -1 - col to write the value itself.
+ * Returns how many members were written. */
+enum { DB_COL_RENDER, DB_COL_SKIP, DB_COL_WRITTEN };
+int db_row_render(db_stmt *s, dj_buf *b, int (*each)(void *arg, dj_buf *b, int col, const char *name), void *arg);
 /* Same as db_query_rows for SQL built at run time (not cached). */
 json_t *db_query_rows_dynamic(db_conn *c, int *err, const char *sql, const char *types, ...);
 

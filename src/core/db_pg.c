@@ -51,6 +51,12 @@ static int map_result(struct pg_conn *c, PGresult *res)
         return DJ_ECONFLICT; /* integrity constraint violation */
     if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
         return DJ_EBUSY; /* serialization failure, deadlock, lock not available */
+    /* the server went away (killed, failing over, shutting down) or is now a
+     * read-only standby: "busy", try again; the thread's next connection goes
+     * to whichever host of the multi-host URL is the primary then */
+    if (PQstatus(c->pg) != CONNECTION_OK || (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
+                                                      strcmp(state, "25006") == 0)))
+        return DJ_EBUSY;
     return DJ_EDB;
 }
 
@@ -322,6 +328,40 @@ static const char *pg_errmsg(void *conn)
     return c->err[0] ? c->err : PQerrorMessage(c->pg);
 }
 
+static bool pg_alive(void *conn)
+{
+    struct pg_conn *c = conn;
+    return PQstatus(c->pg) == CONNECTION_OK;
+}
+
+/* Advisory locks keyed by the name's 64-bit hash, computed by the server, so
+ * an operator (or a test) can take or look up the same lock by name in psql. */
+static int pg_lock(void *conn, const char *name, bool wait, bool *got)
+{
+    struct pg_conn *c = conn;
+    const char *params[1] = {name};
+    PGresult *r = PQexecParams(c->pg,
+                               wait ? "SELECT pg_advisory_lock(hashtextextended($1, 0)) IS NOT NULL"
+                                    : "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
+                               1, NULL, params, NULL, NULL, 0);
+    int rc = map_result(c, r);
+    if (got)
+        *got = rc == DJ_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return rc;
+}
+
+static int pg_unlock(void *conn, const char *name)
+{
+    struct pg_conn *c = conn;
+    const char *params[1] = {name};
+    PGresult *r = PQexecParams(c->pg, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, NULL, params, NULL,
+                               NULL, 0);
+    int rc = map_result(c, r);
+    PQclear(r);
+    return rc;
+}
+
 const struct db_driver db_pg_driver = {
     .name = "postgresql",
     .open = pg_open,
@@ -347,4 +387,10 @@ const struct db_driver db_pg_driver = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .errmsg = pg_errmsg,
+    .alive = pg_alive,
+    .lock = pg_lock,
+    .unlock = pg_unlock,
+    /* any transaction that has written anywhere in the cluster (read-only ones
+     * take no transaction id) moves xmax or the in-progress list */
+    .stamp_sql = "SELECT pg_current_snapshot()::text",
 };

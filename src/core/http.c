@@ -116,6 +116,12 @@ db_conn *dj_db(dj_req *r)
     return db_thread();
 }
 
+db_conn *dj_db_read(dj_req *r)
+{
+    (void)r;
+    return db_thread_read();
+}
+
 int dj_body_json(dj_req *r, const struct dj_jfield *spec, json_t **out)
 {
     *out = NULL;

@@ -136,6 +136,11 @@ const char *dj_header(dj_req *r, const char *name);
  * (json_decref). On failure the error is set and returned. */
 int dj_body_json(dj_req *r, const struct dj_jfield *spec, json_t **out);
 db_conn *dj_db(dj_req *r);
+/* The connection for reads that may lag a little behind the writes (serve
+ * --db-read: a streaming replica), for pages such as the dashboard and the
+ * rankings; the main database when there is none. Never for what the caller
+ * has just written, nor for permission checks. */
+db_conn *dj_db_read(dj_req *r);
 
 /* --- answering --- */
 /* Takes the reference to body. */

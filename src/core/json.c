@@ -356,6 +356,10 @@ static void render(dj_buf *b, const json_t *j)
     }
 }
 
+void dj_json_render_into(dj_buf *b, const json_t *j) { render(b, j); }
+void dj_json_string_into(dj_buf *b, const char *s) { render_string(b, s, strlen(s)); }
+void dj_json_int_into(dj_buf *b, int64_t v) { render_int(b, (json_int_t)v); }
+
 char *dj_json_render(const json_t *j, size_t *len)
 {
     dj_buf b = {0};

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mem.h"
+
 enum dj_jtype {
     DJ_J_STR,   /* string; min/max count characters (code points) */
     DJ_J_INT,   /* integer; min/max is the range when max > min */
@@ -74,6 +76,11 @@ bool dj_str_blank(const char *s);
  * keys in insertion order: what every API answer is rendered with.  Faster
  * than json_dumps(), which formats through a callback a character at a time. */
 char *dj_json_render(const json_t *j, size_t *len);
+/* The same text appended to b; a string's or an integer's alone.  For answers
+ * written straight from a statement's rows (db_row_render()), without a tree. */
+void dj_json_render_into(dj_buf *b, const json_t *j);
+void dj_json_string_into(dj_buf *b, const char *s);
+void dj_json_int_into(dj_buf *b, int64_t v);
 
 /* Small readers for validated objects: absent or null gives the default. */
 const char *dj_jstr(const json_t *o, const char *key, const char *def);

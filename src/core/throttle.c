@@ -50,6 +50,9 @@ static const char charge_sql[] =
     " ON CONFLICT (key) DO UPDATE SET failures = " NEW_COUNT ", delay = " NEW_DELAY ","
     " next_at = CAST($2 AS BIGINT) + " NEW_DELAY ", updated_at = $2"
     " WHERE t.next_at <= CAST($2 AS BIGINT)"
+    /* a wait longer than the longest was stamped by a clock that ran ahead
+     * (another server's, or this one's before it was set back): start afresh */
+    " OR t.next_at > CAST($2 AS BIGINT) + CAST($5 AS BIGINT)"
     " RETURNING failures";
 
 /* DJ_OK with the count, DJ_ERATE when the key's delay has not passed. */
@@ -88,7 +91,13 @@ int dj_throttle_peek(db_conn *c, struct dj_throttle *t)
     db_done(s);
     if (rc != DB_ROW)
         return rc == DB_DONE ? DJ_EDB : rc;
-    if (wait > now) {
+    /* no wait is longer than the longest delay: one beyond it comes from a
+     * clock that ran ahead, and charging the keys starts them afresh */
+    struct dj_throttle_limits l;
+    dj_throttle_limits_read(c, &l);
+    int64_t longest = l.pair_max > l.account_max ? l.pair_max : l.account_max;
+    longest = longest > l.addr_max ? longest : l.addr_max;
+    if (wait > now && wait - now <= longest) {
         t->retry_after = wait - now;
         return DJ_ERATE;
     }
@@ -118,7 +127,7 @@ static int charge_keys(db_conn *c, struct dj_throttle *t)
         int64_t wait = 0;
         t->retry_after = BASE_DELAY;
         if (db_query_i64(c, &wait, peek_sql, "ttt", pair, acct, addr) == DJ_OK && wait > now)
-            t->retry_after = wait - now;
+            t->retry_after = wait - now < l.pair_max ? wait - now : l.pair_max;
         rc = DJ_OK;
     }
     /* now and then, forget the keys of a quiet day */

@@ -17,6 +17,7 @@
 #include "../dues/dues.h"
 #include "../orgs/orgs.h"
 #include "../people/people.h"
+#include "../transfers/transfers.h"
 
 enum dashboard_cell dashboard_cell_status(int met, int required, bool month_over)
 {
@@ -485,6 +486,18 @@ static json_t *warnings_section(db_conn *c, const char *today, int64_t now, json
         }
     }
     json_decref(orgs);
+    /* 组织关系转接: letters expired or without their 回执, 流动党员 lost contact (the transfers module's rules) */
+    if (assess_table_exists(c, "transfers")) {
+        int terr = DJ_OK;
+        json_t *tw = tr_warnings(c, &terr);
+        if (!tw) {
+            *err = terr;
+            json_decref(out);
+            return NULL;
+        }
+        json_array_extend(out, tw);
+        json_decref(tw);
+    }
     (void)now;
     return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(out), "items", out);
 }

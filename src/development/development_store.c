@@ -12,6 +12,7 @@
 #include "../core/err.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../people/people_history.h"
 #include "development_int.h"
 
 dev_day dev_today(void)
@@ -329,6 +330,23 @@ int dev_project(db_conn *c, dj_req *r, struct dev_app *app)
                                     : NULL;
         if (after)
             rc = audit_write(c, r, "development", "person", app->person_id, before, after);
+        /* the membership history keeps every status with its day (issue 17) */
+        if (rc == DJ_OK && strcmp(dj_jstr(before, "party_status", ""), status) != 0) {
+            /* the day of the step that changed it: 转正, the resolution, else the latest step done */
+            dev_day on = DEV_NO_DAY;
+            for (int k = 1; k <= DEV_NSTEPS; k++)
+                if (st->at[k] != DEV_NO_DAY && (on == DEV_NO_DAY || st->at[k] > on))
+                    on = st->at[k];
+            if (st->stopped && st->stopped_on != DEV_NO_DAY)
+                on = st->stopped_on;
+            char day[11];
+            dev_day_format(on == DEV_NO_DAY ? dev_today() : on, day);
+            struct people_event ev = {.person_id = app->person_id, .kind = "status", .status = status,
+                                      .on_date = full ? full : joined ? joined : day, .event = "development",
+                                      .ref_kind = "dev_application", .ref_id = app->id,
+                                      .user_id = r && r->user ? r->user->id : 0};
+            rc = people_history_add(c, &ev);
+        }
         json_decref(after);
     }
     json_decref(before);

@@ -318,21 +318,34 @@ json_t *dues_payments_list(db_conn *c, const char *org_path, int64_t person_id, 
     char yy[8] = "";
     if (year)
         snprintf(yy, sizeof yy, "%04d", year % 10000);
-    int rc = db_query_i64(c, total,
-                          "SELECT COUNT(*) FROM dues_payments x JOIN orgs b ON b.id = x.branch_id"
-                          " WHERE b.path LIKE $1 || '%' AND ($2 = 0 OR x.person_id = $2)"
-                          " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')",
-                          "titt", org_path, person_id, status ? status : "", yy);
+    /* one person's payments (a member's own page, the to-do list) by the person's
+     * index, not a pass over every payment of the subtree */
+    int rc = person_id ? db_query_i64(c, total,
+                                      "SELECT COUNT(*) FROM dues_payments x JOIN orgs b ON b.id = x.branch_id"
+                                      " WHERE x.person_id = $2 AND b.path LIKE $1 || '%'"
+                                      " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')",
+                                      "titt", org_path, person_id, status ? status : "", yy)
+                       : db_query_i64(c, total,
+                                      "SELECT COUNT(*) FROM dues_payments x JOIN orgs b ON b.id = x.branch_id"
+                                      " WHERE b.path LIKE $1 || '%' AND ($2 = 0 OR x.person_id = $2)"
+                                      " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')",
+                                      "titt", org_path, person_id, status ? status : "", yy);
     if (rc) {
         if (err)
             *err = rc;
         return NULL;
     }
-    json_t *rows = db_query_rows(c, err,
-                                 PAYMENT_SELECT " WHERE b.path LIKE $1 || '%' AND ($2 = 0 OR x.person_id = $2)"
-                                                " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')"
-                                                " ORDER BY x.paid_on DESC, x.id DESC LIMIT $5 OFFSET $6",
-                                 "tittii", org_path, person_id, status ? status : "", yy, limit, offset);
+    json_t *rows =
+        person_id ? db_query_rows(c, err,
+                                  PAYMENT_SELECT " WHERE x.person_id = $2 AND b.path LIKE $1 || '%'"
+                                                 " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')"
+                                                 " ORDER BY x.paid_on DESC, x.id DESC LIMIT $5 OFFSET $6",
+                                  "tittii", org_path, person_id, status ? status : "", yy, limit, offset)
+                  : db_query_rows(c, err,
+                                  PAYMENT_SELECT " WHERE b.path LIKE $1 || '%' AND ($2 = 0 OR x.person_id = $2)"
+                                                 " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')"
+                                                 " ORDER BY x.paid_on DESC, x.id DESC LIMIT $5 OFFSET $6",
+                                  "tittii", org_path, person_id, status ? status : "", yy, limit, offset);
     if (rows && (rc = attach_months(c, rows))) {
         json_decref(rows);
         if (err)

@@ -10,13 +10,21 @@
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
+#include "../transfers/transfers.h"
 #include "dues.h"
 
 /* The branch a person's dues are kept by: the nearest branch or general branch
  * above (or at) their org; the org itself when there is none. */
+/* The org itself, its parent and its grandparent are looked up by id (a 党小组's
+ * branch is its parent); only an org with none of them a branch searches the
+ * ancestors by path, as before: not a pass over every organisation per person. */
 #define BRANCH_OF_O                                                                                                    \
-    "COALESCE((SELECT b.id FROM orgs b WHERE o.path LIKE b.path || '%' AND b.kind IN ('branch', 'general_branch')"   \
-    " ORDER BY length(b.path) DESC LIMIT 1), o.id)"
+    "CASE WHEN o.kind IN ('branch', 'general_branch') THEN o.id ELSE COALESCE("                                       \
+    "(SELECT b1.id FROM orgs b1 WHERE b1.id = o.parent_id AND b1.kind IN ('branch', 'general_branch')),"              \
+    "(SELECT b2.id FROM orgs b1 JOIN orgs b2 ON b2.id = b1.parent_id WHERE b1.id = o.parent_id"                      \
+    " AND b2.kind IN ('branch', 'general_branch')),"                                                                   \
+    "(SELECT b.id FROM orgs b WHERE o.path LIKE b.path || '%' AND b.kind IN ('branch', 'general_branch')"             \
+    " ORDER BY length(b.path) DESC LIMIT 1), o.id) END"
 
 static void now_iso(char out[21])
 {
@@ -98,6 +106,19 @@ static dues_month start_of(const char *status, const char *joined_on)
     return dues_start_from_joined(joined_on);
 }
 
+/* A member placed from an incoming 介绍信 owes from the month the transfers say
+ * (placed, or after the letter's 党费缴至), not from joined_on. */
+static void later_start(dues_month *start, int first)
+{
+    if (*start >= 0 && first > *start)
+        *start = first;
+}
+static void start_one(int64_t person_id, int first, void *arg)
+{
+    (void)person_id;
+    later_start(arg, first);
+}
+
 int dues_start_month(db_conn *c, int64_t person_id, dues_month *out)
 {
     int err = 0;
@@ -106,7 +127,7 @@ int dues_start_month(db_conn *c, int64_t person_id, dues_month *out)
         return err;
     *out = start_of(dj_jstr(p, "party_status", NULL), dj_jstr(p, "joined_on", NULL));
     json_decref(p);
-    return DJ_OK;
+    return tr_dues_starts(c, person_id, start_one, out);
 }
 
 int dues_member_left(db_conn *c, int64_t person_id, int64_t branch_id, const char *last_month, const char *reason)
@@ -187,6 +208,14 @@ static void add_base(struct dues_member *m, void *arg)
     m->bases = dj_realloc(m->bases, (m->f.nbases + 1) * sizeof *m->bases);
     m->bases[m->f.nbases++] = ((struct base_arg *)arg)->b;
 }
+static void set_first(struct dues_member *m, void *arg)
+{
+    later_start(&m->f.start, *(int *)arg);
+}
+static void add_first(int64_t person_id, int first, void *arg)
+{
+    each_of(arg, person_id, set_first, &first);
+}
 static void add_red(struct dues_member *m, void *arg)
 {
     m->reds = dj_realloc(m->reds, (m->f.nreds + 1) * sizeof *m->reds);
@@ -220,6 +249,13 @@ static void add_paid(struct dues_member *m, void *arg)
     " FROM dues_leaves l JOIN people p ON p.id = l.person_id JOIN orgs o ON o.id = l.branch_id"                       \
     " WHERE o.path LIKE $1 || '%' AND l.last_month >= $2"
 #define ROSTER_PEOPLE ROSTER_SELECT ROSTER_LEFT
+/* Only the ids of the same roster, for the queries of their bases, reductions
+ * and payments: without the branch of each person (a correlated look-up per row). */
+#define ROSTER_IDS                                                                                                     \
+    "SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id"                                                         \
+    " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary') AND o.path LIKE $1 || '%'"                     \
+    " UNION SELECT l.person_id FROM dues_leaves l JOIN orgs o ON o.id = l.branch_id"                                  \
+    " WHERE o.path LIKE $1 || '%' AND l.last_month >= $2"
 
 /* Each query of the roster in its two spellings: a subtree (bound "tt": path,
  * since) and one person (bound "tti" for the people, "i" for the rest). */
@@ -232,14 +268,14 @@ static const struct roster_sql roster_people_sql = {
 };
 static const struct roster_sql roster_bases_sql = {
     "SELECT x.person_id, x.effective_month, x.category, x.base_fen, x.fixed_fen FROM dues_bases x"
-    " WHERE x.status = 'approved' AND x.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
+    " WHERE x.status = 'approved' AND x.person_id IN (" ROSTER_IDS ")"
     " ORDER BY x.person_id, x.effective_month, x.id",
     "SELECT x.person_id, x.effective_month, x.category, x.base_fen, x.fixed_fen FROM dues_bases x"
     " WHERE x.status = 'approved' AND x.person_id = $1 ORDER BY x.person_id, x.effective_month, x.id",
 };
 static const struct roster_sql roster_reds_sql = {
     "SELECT x.person_id, x.from_month, x.to_month, x.kind, x.amount_fen FROM dues_reductions x"
-    " WHERE x.status = 'approved' AND x.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
+    " WHERE x.status = 'approved' AND x.person_id IN (" ROSTER_IDS ")"
     " ORDER BY x.person_id, x.from_month, x.id",
     "SELECT x.person_id, x.from_month, x.to_month, x.kind, x.amount_fen FROM dues_reductions x"
     " WHERE x.status = 'approved' AND x.person_id = $1 ORDER BY x.person_id, x.from_month, x.id",
@@ -247,7 +283,7 @@ static const struct roster_sql roster_reds_sql = {
 static const struct roster_sql roster_paid_sql = {
     "SELECT pm.person_id, pm.month, SUM(pm.amount_fen) FROM dues_payment_months pm"
     " JOIN dues_payments x ON x.id = pm.payment_id"
-    " WHERE x.status = 'confirmed' AND pm.person_id IN (SELECT r.id FROM (" ROSTER_PEOPLE ") r)"
+    " WHERE x.status = 'confirmed' AND pm.person_id IN (" ROSTER_IDS ")"
     " GROUP BY pm.person_id, pm.month ORDER BY pm.person_id, pm.month",
     "SELECT pm.person_id, pm.month, SUM(pm.amount_fen) FROM dues_payment_months pm"
     " JOIN dues_payments x ON x.id = pm.payment_id"
@@ -321,6 +357,10 @@ int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_m
     for (size_t i = 0; i < out->n; i++)
         ix.v[i] = &out->m[i];
     qsort(ix.v, ix.n, sizeof *ix.v, cmp_member_id);
+    if ((rc = tr_dues_starts(c, person_id, add_first, &ix))) {
+        free(ix.v);
+        goto fail;
+    }
 
     db_stmt *s = roster_stmt(c, &roster_bases_sql, false, org_path, person_id, since_txt);
     while (s && (rc = db_step(s)) == DB_ROW) {

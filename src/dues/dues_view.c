@@ -8,6 +8,7 @@
 
 #include "../core/err.h"
 #include "../core/mem.h"
+#include "../core/readcache.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "dues.h"
@@ -341,7 +342,7 @@ out:
 
 /* ---------------------------------------------------------------- arrears */
 
-json_t *dues_arrears(db_conn *c, const char *org_path, int *err)
+static json_t *arrears_compute(db_conn *c, const char *org_path, int *err)
 {
     struct dues_roster ro;
     int rc = dues_roster_load(c, org_path, 0, -1, &ro);
@@ -392,6 +393,27 @@ out:
     dues_roster_free(&ro);
     if (err)
         *err = rc;
+    return out;
+}
+
+/* A subtree's arrears are read by the org tree, the to-do lists and the
+ * dashboard, all from the same roster: computed once for them all (readcache.h;
+ * the caller has checked the reader's scope over org_path). */
+json_t *dues_arrears(db_conn *c, const char *org_path, int *err)
+{
+    char month[8], key[160];
+    dues_month_format(dues_month_at(dj_now()), month);
+    snprintf(key, sizeof key, "dues.arrears %s %s", month, org_path);
+    uint64_t gen;
+    json_t *out = dj_rcache_get(c, key, &gen);
+    if (out) {
+        if (err)
+            *err = DJ_OK;
+        return out;
+    }
+    out = arrears_compute(c, org_path, err);
+    if (out)
+        dj_rcache_put(key, out, gen);
     return out;
 }
 

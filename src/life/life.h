@@ -23,6 +23,8 @@ extern const struct dj_scope_kind life_scope_kinds[];
 int life_demo_load(db_conn *c, const char *password_hash);
 /* Registers the subject's to-do provider (call from app_routes_register). */
 void life_todos_register(void);
+/* Registers the reminder before a meeting with the outbox worker (issue 18). */
+void life_notify_register(void);
 /* Registers activities with the file store (photos, minutes, sign-in sheets). */
 void life_files_register(void);
 

@@ -19,6 +19,10 @@ struct life_activity_brief {
     int64_t starts_at, ends_at;
 };
 
+/* life_notify.c: notices in the caller's transaction (what: noticed, changed, cancelled) */
+int life_notify_activity(db_conn *c, int64_t id, const char *what, const char *reason);
+int life_notify_leave(db_conn *c, int64_t leave_id);
+
 /* life_store.c */
 int life_activity_brief(db_conn *c, int64_t id, struct life_activity_brief *out);
 json_t *life_activity_row(db_conn *c, int64_t id, int *err);

@@ -7,6 +7,7 @@
 
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "../core/todo.h"
@@ -21,6 +22,14 @@ static void year_bounds_iso(int year, char start[21], char end[21])
     life_period_bounds(&y, &s, &e);
     dj_time_iso(s, start);
     dj_time_iso(e, end);
+}
+
+static int64_t year_end(int year)
+{
+    struct life_period y = {LIFE_YEAR, year, 1};
+    int64_t s, e;
+    life_period_bounds(&y, &s, &e);
+    return e;
 }
 
 /* 谈心谈话: each committee member (or, without a committee, the secretary and
@@ -150,8 +159,10 @@ static json_t *kind_cells(const struct life_requirement *q, int year, int64_t no
 }
 
 /* The compliance of one organisation for one year: an object with its
- * requirements, each with its periods. */
-static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, int *err)
+ * requirements, each with its periods.  With a horizon (the to-do list's), the
+ * year-long requirements (谈心谈话, 学时: a query over every member) are left
+ * out while the year ends after it: no to-do can come from them yet. */
+static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, int64_t horizon, int *err)
 {
     int64_t org_id = dj_jint(org, "id", 0);
     const char *path = dj_jstr(org, "path", "");
@@ -170,10 +181,13 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
 
     /* Activities held in the year by the org itself, plus the 党小组会 of its groups. */
     json_t *acts = db_query_rows(c, err,
-                                 "SELECT a.id, a.kind, a.title, a.starts_at FROM activities a JOIN orgs o ON o.id = a.org_id"
-                                 " WHERE a.state IN ('held', 'closed') AND a.starts_at >= $2 AND a.starts_at < $3"
-                                 " AND (a.org_id = $1 OR (a.kind = 'group_meeting' AND o.path LIKE $4))"
-                                 " ORDER BY a.starts_at",
+                                 "SELECT a.id, a.kind, a.title, a.starts_at FROM activities a"
+                                 " WHERE a.org_id = $1 AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
+                                 " AND a.starts_at < $3"
+                                 " UNION ALL SELECT a.id, a.kind, a.title, a.starts_at FROM activities a"
+                                 " JOIN orgs o ON o.id = a.org_id WHERE a.kind = 'group_meeting' AND a.org_id <> $1"
+                                 " AND o.path LIKE $4 AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
+                                 " AND a.starts_at < $3 ORDER BY 4",
                                  "ittt", org_id, ys, ye, like);
     if (!acts)
         return NULL;
@@ -192,6 +206,9 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
     json_t *out_reqs = json_array();
     for (int k = 0; k < nreq && *err == DJ_OK; k++) {
         const struct life_requirement *q = &reqs[k];
+        bool yearly = strcmp(q->code, "heart_talk") == 0 || strcmp(q->code, "study_hours") == 0;
+        if (yearly && horizon && year_end(year) > horizon)
+            continue;
         json_t *rq = json_pack("{s:s, s:s, s:s}", "code", q->code, "name", q->name, "freq", life_freq_name(q->freq));
         json_t *periods = NULL, *cell = NULL;
         if (strcmp(q->code, "heart_talk") == 0)
@@ -263,7 +280,7 @@ json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
     size_t i;
     json_t *o;
     json_array_foreach(orgs, i, o) {
-        json_t *m = org_matrix(c, o, year, now, err);
+        json_t *m = org_matrix(c, o, year, now, 0, err);
         if (!m) {
             json_decref(out);
             json_decref(orgs);
@@ -467,6 +484,42 @@ static int todo_leaves(dj_req *r, db_conn *c, json_t *items)
     return DJ_OK;
 }
 
+/* The to-dos of one organisation's requirements: the current periods still
+ * missing within warn seconds of their end. */
+static int org_todos(dj_req *r, db_conn *c, const json_t *o, int year, int64_t now, int64_t warn, json_t *items)
+{
+    int rc = DJ_OK;
+    json_t *m = org_matrix(c, o, year, now, now + warn, &rc);
+    if (!m)
+        return rc;
+    size_t k;
+    json_t *q;
+    json_array_foreach(json_object_get(m, "requirements"), k, q) {
+        size_t p;
+        json_t *cell;
+        json_array_foreach(json_object_get(q, "periods"), p, cell) {
+            int64_t end = 0;
+            dj_time_parse(dj_jstr(cell, "ends_at", ""), &end);
+            if (strcmp(dj_jstr(cell, "status", ""), "not_due") != 0 || now >= end || now < end - warn)
+                continue;
+            int64_t days = (end - now + 86399) / 86400;
+            char due[21]; /* the period's last second: its last day, not the next one's */
+            dj_time_iso(end - 1, due);
+            char label[32];
+            life_period_label_of(dj_jstr(cell, "period", ""), label);
+            json_array_append_new(
+                items, json_pack("{s:s, s:s, s:s+++, s:s+, s:s, s:O, s:{s:s, s:O, s:s}}", "source", "life", "kind",
+                                 "requirement_missing", "title", dj_jstr(m, "name", ""), "：", label,
+                                 " 尚未完成", "detail", dj_jstr(q, "name", ""),
+                                 dj_arena_printf(r->arena, "（还剩 %lld 天）", (long long)days), "due_at", due, "org_id", json_object_get(m, "org_id"), "link",
+                                 "type", "compliance", "org_id", json_object_get(m, "org_id"), "requirement",
+                                 dj_jstr(q, "code", "")));
+        }
+    }
+    json_decref(m);
+    return DJ_OK;
+}
+
 /* A requirement of the current period still missing within warn_days of its end. */
 static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
 {
@@ -488,34 +541,27 @@ static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
     size_t i;
     json_t *o;
     json_array_foreach(orgs, i, o) {
-        json_t *m = org_matrix(c, o, y.year, now, &rc);
-        if (!m)
-            break;
-        size_t k;
-        json_t *q;
-        json_array_foreach(json_object_get(m, "requirements"), k, q) {
-            size_t p;
-            json_t *cell;
-            json_array_foreach(json_object_get(q, "periods"), p, cell) {
-                int64_t end = 0;
-                dj_time_parse(dj_jstr(cell, "ends_at", ""), &end);
-                if (strcmp(dj_jstr(cell, "status", ""), "not_due") != 0 || now >= end || now < end - warn)
-                    continue;
-                int64_t days = (end - now + 86399) / 86400;
-                char due[21]; /* the period's last second: its last day, not the next one's */
-                dj_time_iso(end - 1, due);
-                char label[32];
-                life_period_label_of(dj_jstr(cell, "period", ""), label);
-                json_array_append_new(
-                    items, json_pack("{s:s, s:s, s:s+++, s:s+, s:s, s:O, s:{s:s, s:O, s:s}}", "source", "life", "kind",
-                                     "requirement_missing", "title", dj_jstr(m, "name", ""), "：", label,
-                                     " 尚未完成", "detail", dj_jstr(q, "name", ""),
-                                     dj_arena_printf(r->arena, "（还剩 %lld 天）", (long long)days), "due_at", due, "org_id", json_object_get(m, "org_id"), "link",
-                                     "type", "compliance", "org_id", json_object_get(m, "org_id"), "requirement",
-                                     dj_jstr(q, "code", "")));
-            }
+        /* an organisation's to-dos are the same for every reader whose scope holds it
+         * and change at midnight (the days left) or with a write (readcache.h) */
+        char key[96];
+        snprintf(key, sizeof key, "life.todos %lld %lld %lld", (long long)dj_jint(o, "id", 0),
+                 (long long)((now + 8 * 3600) / 86400), (long long)warn);
+        uint64_t gen;
+        json_t *cached = dj_rcache_get(c, key, &gen);
+        if (cached) {
+            json_array_extend(items, cached);
+            json_decref(cached);
+            continue;
         }
-        json_decref(m);
+        json_t *mine = json_array();
+        rc = org_todos(r, c, o, y.year, now, warn, mine);
+        if (rc == DJ_OK) {
+            dj_rcache_put(key, mine, gen);
+            json_array_extend(items, mine);
+        }
+        json_decref(mine);
+        if (rc != DJ_OK)
+            break;
     }
     json_decref(orgs);
     return rc;

@@ -7,15 +7,22 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
+#include "../core/notify.h"
 #include "../core/timeutil.h"
 #include "life.h"
 #include "life_int.h"
 
-#define ACTIVITY_COLS                                                                                         \
+#define ACTIVITY_COLS ACTIVITY_COLS_HEAD " a.minutes, a.resolutions," ACTIVITY_COLS_TAIL
+/* a list leaves out the minutes and resolutions (long texts): one activity carries them */
+#define ACTIVITY_LIST_COLS ACTIVITY_COLS_HEAD ACTIVITY_COLS_TAIL
+#define ACTIVITY_COLS_HEAD                                                                                    \
     "SELECT a.id, a.org_id, o.name AS org_name, o.kind AS org_kind, o.path AS org_path, a.kind, a.title,"     \
     " a.starts_at, a.ends_at, a.place, a.agenda, a.host_person_id, hp.name AS host_name,"                      \
     " a.recorder_person_id, rp.name AS recorder_name, a.topic, a.project, a.study_hours, a.volunteer_hours,"   \
-    " a.state, a.minutes, a.resolutions, a.cancel_reason, a.noticed_at,"                                       \
+    " a.state,"
+#define ACTIVITY_COLS_TAIL                                                                                    \
+    " a.cancel_reason, a.noticed_at,"                                                                          \
     " (SELECT COUNT(*) FROM file_links fl WHERE fl.subject = 'activity' AND fl.record_id = a.id)"            \
     " AS attachment_count,"                                                                                    \
     " a.held_at, a.closed_at, a.cancelled_at, a.created_at, a.updated_at,"                                     \
@@ -276,9 +283,18 @@ int life_activity_update(dj_req *r, const struct life_activity_brief *a, const j
                      dj_jstr(cur, "resolutions", NULL), now);
         if (rc == DJ_OK && dj_jhas(in, "expected_person_ids"))
             rc = set_expected(r, c, a->id, json_object_get(in, "expected_person_ids"));
+        bool tell = false; /* a noticed meeting's time, place or people changed: tell them */
+        static const char *const told[] = {"title", "starts_at", "ends_at", "place", "expected_person_ids", NULL};
+        for (const char *const *f = told; *f; f++)
+            tell = tell || (strcmp(a->state, "noticed") == 0 && json_object_get(in, *f) &&
+                            !json_equal(json_object_get(in, *f), json_object_get(before, *f)));
+        if (rc == DJ_OK && tell)
+            rc = life_notify_activity(c, a->id, "changed", NULL);
         if (rc == DJ_OK)
             rc = audit_write(c, r, "update", "activity", a->id, before, in);
         rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+        if (rc == DJ_OK && tell)
+            dj_notify_poke();
     }
     json_decref(cur);
     json_decref(before);
@@ -367,6 +383,8 @@ int life_activity_transition(dj_req *r, const struct life_activity_brief *a, con
                          " updated_at = $2 WHERE id = $1",
                          "itt", a->id, now, reason);
     }
+    if (rc == DJ_OK && (strcmp(to, "noticed") == 0 || strcmp(to, "cancelled") == 0))
+        rc = life_notify_activity(c, a->id, to, reason); /* in this transaction: a rollback tells nobody */
     if (rc == DJ_OK) {
         json_t *b = json_pack("{s:s}", "state", state);
         json_t *af = json_pack("{s:s, s:s?}", "state", to, "reason", reason);
@@ -377,6 +395,8 @@ int life_activity_transition(dj_req *r, const struct life_activity_brief *a, con
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     if (rc == DJ_OK && strcmp(to, "closed") == 0)
         life_points_poke(); /* the hours events just written */
+    if (rc == DJ_OK && (strcmp(to, "noticed") == 0 || strcmp(to, "cancelled") == 0))
+        dj_notify_poke();
     free(state);
     free(minutes);
     return rc;
@@ -448,15 +468,26 @@ json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, 
     char *sql = dj_arena_printf(r->arena, "SELECT COUNT(*) AS n FROM activities a JOIN orgs o ON o.id = a.org_id%s",
                                 where);
     int64_t pid = r->user->person_id;
-    json_t *cnt = db_query_rows_dynamic(c, err, sql, "itttttti", pid, kind ? kind : "", state ? state : "",
-                                        from_utc, to_utc, org_like, like, (int64_t)only_mine);
-    if (!cnt)
-        return NULL;
+    /* the count of every match is counted once and kept until a write: the key is
+     * the query itself (the scope's SQL) and its parameters, so only the same
+     * question gets the same answer (readcache.h) */
+    const char *key = dj_arena_printf(r->arena, "count\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", sql,
+                                      (long long)pid, kind ? kind : "", state ? state : "", from_utc, to_utc,
+                                      org_like, like, only_mine);
+    uint64_t gen;
+    json_t *cnt = dj_rcache_get(c, key, &gen);
+    if (!cnt) {
+        cnt = db_query_rows_dynamic(c, err, sql, "itttttti", pid, kind ? kind : "", state ? state : "", from_utc,
+                                    to_utc, org_like, like, (int64_t)only_mine);
+        if (!cnt)
+            return NULL;
+        dj_rcache_put(key, cnt, gen);
+    }
     *total = dj_jint(json_array_get(cnt, 0), "n", 0);
     json_decref(cnt);
     const char *order = dj_query(r, "order");
     bool asc = order && strcmp(order, "asc") == 0;
-    sql = dj_arena_printf(r->arena, ACTIVITY_COLS "%s ORDER BY a.starts_at %s, a.id LIMIT $9 OFFSET $10", where,
+    sql = dj_arena_printf(r->arena, ACTIVITY_LIST_COLS "%s ORDER BY a.starts_at %s, a.id LIMIT $9 OFFSET $10", where,
                           asc ? "ASC" : "DESC");
     json_t *items = db_query_rows_dynamic(c, err, sql, "ittttttiii", pid, kind ? kind : "", state ? state : "",
                                           from_utc, to_utc, org_like, like, (int64_t)only_mine, pg->limit,
@@ -465,11 +496,7 @@ json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, 
         return NULL;
     size_t i;
     json_t *a;
-    json_array_foreach(items, i, a) {
-        add_kind_name(a);
-        json_object_del(a, "minutes");
-        json_object_del(a, "resolutions");
-    }
+    json_array_foreach(items, i, a) add_kind_name(a);
     return items;
 }
 
@@ -592,7 +619,11 @@ int life_leave_decide(dj_req *r, int64_t leave_id, bool approve, const char *not
         rc = audit_write(c, r, approve ? "approve" : "refuse", "leave", leave_id, lv, af);
         json_decref(af);
     }
+    if (rc == DJ_OK)
+        rc = life_notify_leave(c, leave_id);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    if (rc == DJ_OK)
+        dj_notify_poke();
     free(status);
 out:
     json_decref(lv);

@@ -259,6 +259,8 @@ void *lists_report_pdf(const struct lists_report_doc *d, size_t *len);
 
 /* Registers the work-list to-do provider (items due soon or overdue). */
 void lists_todos_register(void);
+/* Registers the due-day reminders with the outbox worker (issue 18). */
+void lists_notify_register(void);
 /* Registers list items, progress updates and inspections with the file store. */
 void lists_files_register(void);
 

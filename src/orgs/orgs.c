@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
@@ -218,6 +219,21 @@ void orgs_warning_provider_add(orgs_warning_provider fn)
         providers[nproviders++] = fn;
 }
 
+/* Members counted over a subtree: the same question (the query with its scope)
+ * gets the same answer until a write (readcache.h), instead of a pass over the
+ * whole roster on every look at the tree. */
+static json_t *counted(db_conn *c, const char *sql, int *rc)
+{
+    uint64_t gen;
+    json_t *rows = dj_rcache_get(c, sql, &gen);
+    if (rows)
+        return rows;
+    rows = db_query_rows_dynamic(c, rc, sql, "");
+    if (rows)
+        dj_rcache_put(sql, rows, gen);
+    return rows;
+}
+
 json_t *orgs_list(db_conn *c, const char *scope_sql, int64_t only_id, bool with_dissolved, int *err)
 {
     int rc = DJ_OK;
@@ -251,39 +267,34 @@ json_t *orgs_list(db_conn *c, const char *scope_sql, int64_t only_id, bool with_
     } else if (scope_sql) {
         under = scope_sql;
     }
-    sql = dj_asprintf("SELECT o.path, SUM(CASE WHEN p.party_status = 'full' THEN 1 ELSE 0 END),"
-                      " SUM(CASE WHEN p.party_status IN ('full', 'probationary') THEN 1 ELSE 0 END), COUNT(*)"
+    sql = dj_asprintf("SELECT o.path, SUM(CASE WHEN p.party_status = 'full' THEN 1 ELSE 0 END) AS f,"
+                      " SUM(CASE WHEN p.party_status IN ('full', 'probationary') THEN 1 ELSE 0 END) AS p, COUNT(*) AS n"
                       " FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.active = 1 AND %s GROUP BY o.path",
                       under);
-    db_stmt *s = db_prep_dynamic(c, sql);
+    json_t *rows = counted(c, sql, &rc);
     free(sql);
-    if (!s) {
-        rc = DJ_EDB;
+    if (!rows)
         goto out;
-    }
-    while ((rc = db_step(s)) == DB_ROW)
-        path_each(db_col_text(s, 0), nodes, n, (int)db_col_i64(s, 1), (int)db_col_i64(s, 2), (int)db_col_i64(s, 3));
-    db_done(s);
-    if (rc < 0)
-        goto out;
+    size_t ri;
+    json_t *row;
+    json_array_foreach(rows, ri, row)
+        path_each(dj_jstr(row, "path", ""), nodes, n, (int)dj_jint(row, "f", 0), (int)dj_jint(row, "p", 0),
+                  (int)dj_jint(row, "n", 0));
+    json_decref(rows);
 
     /* members of the union, women's and youth organisations */
-    sql = dj_asprintf("SELECT m.org_id, COUNT(*) FROM person_orgs m JOIN orgs o ON o.id = m.org_id"
+    sql = dj_asprintf("SELECT m.org_id, COUNT(*) AS n FROM person_orgs m JOIN orgs o ON o.id = m.org_id"
                       " JOIN people p ON p.id = m.person_id WHERE p.active = 1 AND %s GROUP BY m.org_id", under);
-    s = db_prep_dynamic(c, sql);
+    rows = counted(c, sql, &rc);
     free(sql);
-    if (!s) {
-        rc = DJ_EDB;
+    if (!rows)
         goto out;
-    }
-    while ((rc = db_step(s)) == DB_ROW) {
-        struct node *nd = node_find(nodes, n, db_col_i64(s, 0));
+    json_array_foreach(rows, ri, row) {
+        struct node *nd = node_find(nodes, n, dj_jint(row, "org_id", 0));
         if (nd)
-            nd->mass_members = (int)db_col_i64(s, 1);
+            nd->mass_members = (int)dj_jint(row, "n", 0);
     }
-    db_done(s);
-    if (rc < 0)
-        goto out;
+    json_decref(rows);
 
     /* officers */
     sql = dj_asprintf("SELECT f.org_id, f.post, f.person_id, p.name, f.since FROM org_officers f"
@@ -292,7 +303,7 @@ json_t *orgs_list(db_conn *c, const char *scope_sql, int64_t only_id, bool with_
                       " WHEN 'group_leader' THEN 1 WHEN 'deputy_secretary' THEN 2 WHEN 'vice_chair' THEN 2"
                       " WHEN 'organization' THEN 3 WHEN 'propaganda' THEN 4 ELSE 5 END, f.id",
                       only_id > 0 ? (upath ? upath : "(1=0)") : under);
-    s = db_prep_dynamic(c, sql);
+    db_stmt *s = db_prep_dynamic(c, sql);
     free(sql);
     if (!s) {
         rc = DJ_EDB;

@@ -2,6 +2,7 @@
  * forms, consistency) and its data layer: list, read, create, change, public
  * profiles. */
 #include "people.h"
+#include "people_history.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/json.h"
+#include "../core/readcache.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
 #include "../orgs/orgs.h"
@@ -324,9 +327,8 @@ static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, 
     dj_buf b = {0};
     /* the viewer sees private fields of their own record and where they hold person.private;
      * a page also carries the count of all matches: one scan, not two */
-    dj_buf_printf(&b, "SELECT " PERSON_COLS ", CASE WHEN p.id = %s OR %s THEN 1 ELSE 0 END AS show_private%s"
-                      PERSON_FROM, me, f->private_scope ? f->private_scope : "(1=1)",
-                  limit >= 0 ? ", COUNT(*) OVER () AS total_matches" : "");
+    dj_buf_printf(&b, "SELECT " PERSON_COLS ", CASE WHEN p.id = %s OR %s THEN 1 ELSE 0 END AS show_private"
+                      PERSON_FROM, me, f->private_scope ? f->private_scope : "(1=1)");
     where_sql(&b, f, &q, me);
     order_sql(&b, f->sort);
     if (limit >= 0) {
@@ -341,6 +343,10 @@ static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, 
     return s;
 }
 
+/* The count of every match, counted once and kept until a write (readcache.h):
+ * a page's cost grows with the page, not with the roster.  The key is the query
+ * itself (the scopes' SQL) and its parameters: only the same question gets the
+ * same answer. */
 static int count_matches(db_conn *c, const struct people_filter *f, int64_t *total)
 {
     struct qparams q = {0};
@@ -349,15 +355,38 @@ static int count_matches(db_conn *c, const struct people_filter *f, int64_t *tot
     dj_buf b = {0};
     dj_buf_puts(&b, "SELECT COUNT(*)" PERSON_FROM);
     where_sql(&b, f, &q, me);
+    dj_buf key = {0};
+    dj_buf_printf(&key, "count\x1f%s", dj_buf_cstr(&b));
+    for (int k = 0; k < q.n; k++) {
+        if (q.type[k] == 'i')
+            dj_buf_printf(&key, "\x1f%lld", (long long)q.i[k]);
+        else
+            dj_buf_printf(&key, "\x1f%s", q.t[k] ? q.t[k] : "");
+    }
+    uint64_t gen;
+    json_t *hit = dj_rcache_get(c, dj_buf_cstr(&key), &gen);
+    int rc = DJ_OK;
+    if (hit) {
+        *total = json_integer_value(hit);
+        json_decref(hit);
+        goto out;
+    }
     db_stmt *s = db_prep_dynamic(c, dj_buf_cstr(&b));
-    dj_buf_free(&b);
-    int rc = DJ_EDB;
+    rc = DJ_EDB;
     if (s) {
         qp_bind(s, &q);
         rc = db_step(s);
         *total = rc == DB_ROW ? db_col_i64(s, 0) : 0;
         db_done(s);
+        if (rc == DB_ROW) {
+            json_t *v = json_integer(*total);
+            dj_rcache_put(dj_buf_cstr(&key), v, gen);
+            json_decref(v);
+        }
     }
+out:
+    dj_buf_free(&key);
+    dj_buf_free(&b);
     qp_free(&q);
     return rc < 0 ? rc : DJ_OK;
 }
@@ -373,14 +402,11 @@ json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, in
         goto out;
     }
     items = json_array();
-    *total = -1;
     int64_t today = orgs_today();
     while ((rc = db_step(s)) == DB_ROW) {
         json_t *o = db_row_json(s);
         bool priv = dj_jint(o, "show_private", 0) != 0;
-        *total = dj_jint(o, "total_matches", 0);
         json_object_del(o, "show_private");
-        json_object_del(o, "total_matches");
         decorate(o, priv, today);
         json_array_append_new(items, o);
     }
@@ -388,9 +414,9 @@ json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, in
     if (rc < 0)
         goto out;
     rc = DJ_OK;
-    if (*total < 0 && offset == 0)
-        *total = 0;
-    else if (*total < 0) /* a page past the end: count on its own */
+    if (offset == 0 && (limit < 0 || (int64_t)json_array_size(items) < limit))
+        *total = (int64_t)json_array_size(items); /* the whole list is on this page */
+    else
         rc = count_matches(c, f, total);
 out:
     if (rc != DJ_OK) {
@@ -400,6 +426,110 @@ out:
     if (err)
         *err = rc;
     return items;
+}
+
+/* What decorate() does to a row, done while the row is written out. */
+struct row_view {
+    db_stmt *s;
+    bool priv;
+    int phone, birth; /* their columns */
+};
+
+static int row_column(void *arg, dj_buf *b, int col, const char *name)
+{
+    struct row_view *v = arg;
+    if (col < 0) { /* the masked value of a private column */
+        char buf[32];
+        col = -1 - col;
+        if (col == v->phone)
+            people_mask_phone(db_col_text(v->s, col), buf);
+        else
+            people_mask_birth(db_col_text(v->s, col), buf);
+        dj_json_string_into(b, buf);
+        return DB_COL_RENDER;
+    }
+    if (strcmp(name, "show_private") == 0)
+        return DB_COL_SKIP;
+    if (v->priv)
+        return DB_COL_RENDER;
+    if (strcmp(name, "observation_from") == 0 || strcmp(name, "observation_until") == 0)
+        return DB_COL_SKIP;
+    if (strcmp(name, "phone") == 0 || strcmp(name, "birth_date") == 0) {
+        *(strcmp(name, "phone") == 0 ? &v->phone : &v->birth) = col;
+        return db_col_null(v->s, col) ? DB_COL_RENDER : DB_COL_WRITTEN;
+    }
+    return DB_COL_RENDER;
+}
+
+static int col_index(db_stmt *s, const char *name)
+{
+    for (int i = 0; i < db_ncols(s); i++)
+        if (strcmp(db_col_name(s, i), name) == 0)
+            return i;
+    return -1;
+}
+
+int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset, dj_buf *out,
+                       int64_t *rows)
+{
+    db_stmt *s = query(c, f, limit, offset);
+    if (!s)
+        return DJ_EDB;
+    int64_t today = orgs_today();
+    char day[16];
+    int y, m, d;
+    dj_civil_from_days(today, &y, &m, &d);
+    snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
+    int cp = -1, cs = -1, cj = -1, cf = -1, cu = -1;
+    struct row_view v = {.s = s};
+    int rc;
+    *rows = 0;
+    dj_buf_puts(out, "{\"items\":[");
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (cp < 0) { /* the columns are known once there is a row (PostgreSQL) */
+            cp = col_index(s, "show_private"), cs = col_index(s, "party_status"), cj = col_index(s, "joined_on");
+            cf = col_index(s, "observation_from"), cu = col_index(s, "observation_until");
+            if (cp < 0 || cs < 0 || cj < 0 || cf < 0 || cu < 0) {
+                rc = DJ_EINTERNAL;
+                break;
+            }
+        }
+        v.priv = db_col_i64(s, cp) != 0;
+        dj_buf_puts(out, (*rows)++ ? ",{" : "{");
+        db_row_render(s, out, row_column, &v);
+        /* decorate()'s additions, in its order */
+        const char *status = db_col_text(s, cs), *of = db_col_text(s, cf), *ou = db_col_text(s, cu);
+        dj_buf_puts(out, ",\"status_label\":");
+        dj_json_string_into(out, people_status_label(status ? status : ""));
+        int years = people_party_years(db_col_text(s, cj), today);
+        dj_buf_puts(out, ",\"party_years\":");
+        if (years < 0)
+            dj_buf_puts(out, "null");
+        else
+            dj_json_int_into(out, years);
+        dj_buf_puts(out, v.priv ? ",\"private\":true" : ",\"private\":false");
+        bool watched = of && strcmp(of, day) <= 0 && (!ou || strcmp(ou, day) >= 0);
+        dj_buf_puts(out, watched ? ",\"under_observation\":true}" : ",\"under_observation\":false}");
+    }
+    db_done(s);
+    if (rc < 0)
+        return rc;
+    int64_t total = 0;
+    rc = DJ_OK;
+    if (offset == 0 && (limit < 0 || *rows < limit))
+        total = *rows; /* the whole list is on this page */
+    else
+        rc = count_matches(c, f, &total);
+    if (rc != DJ_OK)
+        return rc;
+    dj_buf_puts(out, "],\"total\":");
+    dj_json_int_into(out, total);
+    int64_t end = offset + *rows;
+    if (end < total && *rows > 0)
+        dj_buf_printf(out, ",\"next\":\"%lld\"}", (long long)end);
+    else
+        dj_buf_puts(out, ",\"next\":null}");
+    return DJ_OK;
 }
 
 int people_each(db_conn *c, const struct people_filter *f, void (*cb)(json_t *row, void *arg), void *arg)
@@ -620,6 +750,12 @@ static int set_mass(db_conn *c, int64_t id, const json_t *mass)
 
 int people_create(db_conn *c, const json_t *in, int64_t *id, struct people_err *e)
 {
+    return people_create_as(c, in, id, e, "created", NULL);
+}
+
+int people_create_as(db_conn *c, const json_t *in, int64_t *id, struct people_err *e, const char *event,
+                     const char *branch_since)
+{
     json_t *empty = json_object();
     int rc = check_state(c, empty, in, 0, e);
     json_decref(empty);
@@ -645,9 +781,10 @@ int people_create(db_conn *c, const json_t *in, int64_t *id, struct people_err *
     db_done(s);
     if (rc != DB_ROW)
         return rc < 0 ? rc : DJ_EDB;
-    if (json_is_array(json_object_get(in, "mass_orgs")))
+    rc = people_history_start(c, *id, event, branch_since, 0);
+    if (rc == DJ_OK && json_is_array(json_object_get(in, "mass_orgs")))
         rc = set_mass(c, *id, json_object_get(in, "mass_orgs"));
-    return rc == DB_ROW ? DJ_OK : rc;
+    return rc;
 }
 
 int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e)
@@ -657,6 +794,8 @@ int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e
     if (!row)
         return rc == DJ_ENOTFOUND ? fail(e, rc, "id", "找不到该人员") : rc;
     rc = check_state(c, row, in, id, e);
+    int64_t old_org = dj_jint(row, "org_id", 0);
+    bool was_active = dj_jbool(row, "active", true);
     json_decref(row);
     if (rc)
         return rc;
@@ -676,8 +815,21 @@ int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e
     for (int i = 0; rc == DJ_OK && cols[i]; i++)
         if (json_object_get(in, cols[i]))
             rc = db_exec(c, sql[i], "ti", dj_jstr(in, cols[i], NULL), id);
-    if (rc == DJ_OK && json_object_get(in, "org_id"))
-        rc = db_exec(c, "UPDATE people SET org_id = $1 WHERE id = $2", "Ii", dj_jint(in, "org_id", 0), id);
+    /* the roster places someone who had no branch; a move between branches is a
+     * transfer (src/transfers), refused by the handler before this */
+    int64_t new_org = json_object_get(in, "org_id") ? dj_jint(in, "org_id", 0) : old_org;
+    bool now_active = json_object_get(in, "active") ? dj_jbool(in, "active", true) : was_active;
+    if (rc == DJ_OK && new_org != old_org)
+        rc = db_exec(c, "UPDATE people SET org_id = $1 WHERE id = $2", "Ii", new_org, id);
+    if (rc == DJ_OK && (new_org != old_org || now_active != was_active)) {
+        char today[11];
+        int y, m, d;
+        dj_local_date(dj_now(), &y, &m, &d);
+        snprintf(today, sizeof today, "%04d-%02d-%02d", y, m, d);
+        struct people_event ev = {.person_id = id, .kind = "branch", .org_id = now_active ? new_org : 0,
+                                  .on_date = today, .event = "roster"};
+        rc = people_history_add(c, &ev);
+    }
     if (rc == DJ_OK && json_object_get(in, "active")) {
         rc = db_exec(c, "UPDATE people SET active = $1 WHERE id = $2", "bi", (int)dj_jbool(in, "active", true), id);
         /* someone who leaves the roster holds no post any more */

@@ -75,6 +75,11 @@ json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, in
                     int *err);
 /* Calls cb for every person under f (no paging), masked as in the list; cb borrows row. */
 int people_each(db_conn *c, const struct people_filter *f, void (*cb)(json_t *row, void *arg), void *arg);
+/* The same page as people_list(), written straight into out as the JSON text of
+ * {"items":[...],"total":N,"next":...} (dj_page_result()'s shape) without a tree
+ * of objects; *rows gets the number of people on the page. */
+int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset, dj_buf *out,
+                       int64_t *rows);
 /* One person, masked unless show_private; with mass organisations and posts. */
 json_t *people_get(db_conn *c, int64_t id, bool show_private, int *err);
 /* The raw row (for audit and scope checks); NULL when absent. */
@@ -93,6 +98,10 @@ struct people_err {
 };
 /* Creates a person from a validated object; inside the caller's transaction. */
 int people_create(db_conn *c, const json_t *in, int64_t *id, struct people_err *e);
+/* The same, recording the start of the membership history as `event` (the branch
+ * from branch_since; NULL: from the day they joined the party, else today). */
+int people_create_as(db_conn *c, const json_t *in, int64_t *id, struct people_err *e, const char *event,
+                     const char *branch_since);
 /* Applies a validated change; inside the caller's transaction. */
 int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e);
 

@@ -10,6 +10,7 @@
 #include "../core/mem.h"
 #include "../core/timeutil.h"
 #include "people.h"
+#include "people_history.h"
 
 enum col {
     C_NAME, C_GENDER, C_BIRTH, C_ETHNICITY, C_EDUCATION, C_PHONE, C_JOB_POST, C_JOB_TITLE, C_ORG,
@@ -505,7 +506,7 @@ static int pass(struct ctx *x, const char *text, size_t len, bool insert, size_t
             break;
         }
         int64_t id = 0;
-        if ((rc = insert_row(x->c, &w, now, &id)))
+        if ((rc = insert_row(x->c, &w, now, &id)) || (rc = people_history_start(x->c, id, "imported", NULL, 0)))
             break;
         if (x->o->on_insert) {
             json_t *after = row_json(&w, id);

@@ -153,12 +153,32 @@ void points_entry_hash(const struct points_entry *e, const char *prev_hash, char
 
 bool points_retry_wait(int attempt)
 {
-    if (attempt >= 4)
+    /* On PostgreSQL a SERIALIZABLE transaction that loses a race for a member's
+     * chain head is refused at once (40001), and with several servers on one
+     * database many may race: up to ten tries, 2, 4, 8 … 64 ms apart plus as
+     * much again at random, so the losers do not collide again (≈ 0.8 s at most). */
+    if (attempt >= 9)
         return false;
-    /* 2, 4, 8, 16 ms, with jitter so the losers do not collide again */
-    struct timespec ts = {0, (long)((2L << attempt) * 1000000L + (long)randombytes_uniform(1000000))};
+    long ms = 2L << (attempt < 5 ? attempt : 5);
+    struct timespec ts = {0, ms * 1000000L + (long)randombytes_uniform((uint32_t)(ms * 1000000L))};
     nanosleep(&ts, NULL);
     return true;
+}
+
+void points_chain_lock(db_conn *c, int64_t person_id, char name[40])
+{
+    name[0] = '\0';
+    if (person_id > 0) {
+        snprintf(name, 40, "dangjian:points:%lld", (long long)person_id);
+        if (db_lock(c, name) != DJ_OK)
+            name[0] = '\0'; /* the retries still keep it right, only slower */
+    }
+}
+
+void points_chain_unlock(db_conn *c, const char name[40])
+{
+    if (name[0])
+        db_unlock(c, name);
 }
 
 int points_person_orgs(db_conn *c, int64_t person_id, int64_t *branch_id, int64_t *agency_id)

@@ -138,6 +138,14 @@ int points_consume_events(db_conn *c, struct points_sync *st);
  * later one fails): waits a little longer each time and returns true to run the whole
  * transaction again, or false after the fifth attempt. */
 bool points_retry_wait(int attempt);
+/* Queues the awards of one member: a cluster-wide lock named for the member's
+ * chain, taken BEFORE the transaction begins (so its snapshot sees the award
+ * before it). Without it, concurrent SERIALIZABLE awards to one member on
+ * PostgreSQL (several servers, many threads) fail and retry until some give up;
+ * SQLite's BEGIN IMMEDIATE already queues them (the lock is granted at once).
+ * name receives the lock's name for points_chain_unlock(); person_id 0: none. */
+void points_chain_lock(db_conn *c, int64_t person_id, char name[40]);
+void points_chain_unlock(db_conn *c, const char name[40]);
 
 /* For the roster when a member moves to another branch (inside its transaction): the
  * member's totals rows rank with the new branch from now on. */

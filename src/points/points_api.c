@@ -11,6 +11,8 @@
 #include "../core/auth.h"
 #include "../core/download.h"
 #include "../core/err.h"
+#include "../core/json.h"
+#include "../core/readcache.h"
 #include "../core/scope.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
@@ -215,10 +217,23 @@ static int rankings_get(dj_req *r)
     int rc = org_arg(r, &org);
     if (rc || (rc = period_arg(r, &period)) || (rc = dj_page_parse(r, &pg)))
         return rc;
-    json_t *out = points_rankings(dj_db(r), org, period, pg.limit, pg.offset, &rc);
-    if (!out)
-        return rc;
-    return dj_reply_json(r, 200, out);
+    /* the same for every reader allowed on the organisation: computed once until
+     * a write (readcache.h) however many screens open the rankings */
+    char key[96];
+    snprintf(key, sizeof key, "points.rankings %lld %s %lld %lld", (long long)org, period, (long long)pg.limit,
+             (long long)pg.offset);
+    uint64_t gen;
+    size_t len;
+    char *text = dj_rcache_get_text(dj_db(r), key, &len, &gen);
+    if (!text) {
+        json_t *out = points_rankings(dj_db_read(r), org, period, pg.limit, pg.offset, &rc); /* may lag */
+        if (!out)
+            return rc;
+        text = dj_json_render(out, &len);
+        json_decref(out);
+        dj_rcache_put_text(key, text, len, gen);
+    }
+    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 static int honour_roll_get(dj_req *r)
@@ -458,7 +473,8 @@ static int claims_post(dj_req *r)
     }
     db_conn *c = dj_db(r);
     int64_t id = 0;
-    char msg[300] = "";
+    char msg[300] = "", lock[40];
+    points_chain_lock(c, r->user->person_id, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_claim_create(c, r->user->person_id, user_id(r), dj_jstr(in, "rule_code", ""),
@@ -470,6 +486,7 @@ static int claims_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK)
         roll_forget();
     json_decref(in);
@@ -514,6 +531,8 @@ static int claim_decision(dj_req *r)
         return dj_fail(r, DJ_EFORBIDDEN, NULL, "不能审批本人的申报");
     struct points_result res;
     const char *msg = NULL;
+    char lock[40];
+    points_chain_lock(c, person, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             json_t *before = points_claim_get(c, id, &rc);
@@ -528,6 +547,7 @@ static int claim_decision(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK)
         roll_forget();
     if (rc && msg)
@@ -566,6 +586,8 @@ static int entries_post(dj_req *r)
     struct points_result res;
     bool replayed = false;
     const char *key = dj_jstr(in, "client_key", "");
+    char lock[40];
+    points_chain_lock(c, person, lock);
     for (int attempt = 0;; attempt++) {
         if ((rc = db_begin(c)) == DJ_OK) {
             rc = points_manual_entry(c, person, dj_jstr(in, "rule_code", ""), dj_jstr(in, "reason", ""),
@@ -582,6 +604,7 @@ static int entries_post(dj_req *r)
         if (rc != DJ_EBUSY || !points_retry_wait(attempt))
             break;
     }
+    points_chain_unlock(c, lock);
     if (rc == DJ_OK && !replayed)
         roll_forget();
     json_decref(in);

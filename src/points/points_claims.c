@@ -6,6 +6,7 @@
 
 #include "../core/err.h"
 #include "../core/mem.h"
+#include "../core/notify.h"
 #include "../core/timeutil.h"
 #include "points.h"
 
@@ -241,6 +242,23 @@ json_t *points_claim_get(db_conn *c, int64_t id, int *err)
                         "i", id);
 }
 
+/* The decision to the member, in the deciding transaction (issue 18). */
+static int claim_notify(db_conn *c, const json_t *k, bool approve, const char *reason, const struct points_result *res)
+{
+    char key[64], title[300], body[700];
+    snprintf(key, sizeof key, "points_claim:%lld:%s", (long long)dj_jint(k, "id", 0), approve ? "approved" : "rejected");
+    snprintf(title, sizeof title, "积分申报%s", approve ? "已通过" : "未通过");
+    if (approve)
+        snprintf(body, sizeof body, "您申报的“%.200s”已通过，记入 %lld 分。", dj_jstr(k, "description", ""),
+                 (long long)res->delta);
+    else
+        snprintf(body, sizeof body, "您申报的“%.200s”未通过。%s%.300s", dj_jstr(k, "description", ""),
+                 reason && *reason ? "原因：" : "", reason ? reason : "");
+    struct dj_notice n = {.event = approve ? "points_claim.approved" : "points_claim.rejected", .key = key,
+                          .title = title, .body = body, .link_type = "points_claim", .link_id = dj_jint(k, "id", 0)};
+    return dj_notify_person(c, &n, dj_jint(k, "person_id", 0));
+}
+
 int points_claim_decide(db_conn *c, int64_t id, int64_t user_id, bool approve, const char *reason,
                         struct points_result *res, const char **msg)
 {
@@ -301,6 +319,8 @@ int points_claim_decide(db_conn *c, int64_t id, int64_t user_id, bool approve, c
                  "UPDATE points_claims SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5,"
                  " entry_id = $6 WHERE id = $1 AND status = 'pending'",
                  "itIttI", id, approve ? "approved" : "rejected", user_id, now, reason, entry);
+    if (rc == DJ_OK && user_id) /* a decision someone made (not an automatic entry): tell the member */
+        rc = claim_notify(c, k, approve, reason, res);
 out:
     json_decref(k);
     return rc;
@@ -316,7 +336,7 @@ json_t *points_claims_list(db_conn *c, int64_t person_id, const char *scope_sql,
         dj_buf_printf(&where, "%s", scope_sql ? scope_sql : "(1=0)");
     const char *st = status && *status ? status : NULL;
     char *count_sql = dj_asprintf("SELECT COUNT(*) FROM points_claims k JOIN orgs o ON o.id = k.branch_id"
-                                  " WHERE %s AND ($1 IS NULL OR k.status = $1)",
+                                  " WHERE %s AND (CAST($1 AS TEXT) IS NULL OR k.status = $1)",
                                   where.data);
     char *list_sql = dj_asprintf(
         "SELECT k.id, k.person_id, p.name AS person_name, k.branch_id, o.name AS branch_name, k.rule_code,"
@@ -327,7 +347,7 @@ json_t *points_claims_list(db_conn *c, int64_t person_id, const char *scope_sql,
         " u.name AS decided_by_name, k.entry_id"
         " FROM points_claims k JOIN people p ON p.id = k.person_id JOIN orgs o ON o.id = k.branch_id"
         " LEFT JOIN users u ON u.id = k.decided_by"
-        " WHERE %s AND ($1 IS NULL OR k.status = $1) ORDER BY k.id DESC LIMIT $2 OFFSET $3",
+        " WHERE %s AND (CAST($1 AS TEXT) IS NULL OR k.status = $1) ORDER BY k.id DESC LIMIT $2 OFFSET $3",
         where.data);
     dj_buf_free(&where);
     json_t *out = NULL;

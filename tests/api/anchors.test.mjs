@@ -62,7 +62,7 @@ test.before(async () => {
   await com.login('committee');
   for (let i = 0; i < 3; i++) {
     const r = await com.post('/api/v1/points/entries', {
-      person_id: PERSON.memberA, rule_code: 'absence_unexcused', reason: `第 ${i + 1} 次无故缺席`, occurred_on: shanghaiDate(-i - 1),
+      person_id: PERSON.memberA, rule_code: 'absence_unexcused', reason: `第 ${i + 1} 次无故缺席`, occurred_on: shanghaiDate(-i - 1), client_key: `anchor-manual-${i}`,
     });
     assert.equal(r.status, 201, r.text);
   }

@@ -467,3 +467,32 @@ test('the demo agency: a file for everyone on the way, one overdue approval, one
     await srv.stop();
   }
 });
+
+test('a 发展档案\'s materials: the branch adds scans, the applicant reads them, other branches do not', async () => {
+  const { srv, as } = await setup();
+  try {
+    const secA = await as('sec-a');
+    const secB = await as('sec-b');
+    const com = await as('committee');
+    let r = await secA.post('/api/v1/people', { name: '梁静', gender: 'female', birth_date: '2000-05-01', phone: '13900009011', org_id: ORG.branchA, education: '研究生', job_post: '科员' });
+    const pid = expect(r, 201).id;
+    const id = expect(await secA.post('/api/v1/development', { person_id: pid, on_date: '2028-11-01' }), 201).id;
+    const pdf = '%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n';
+    const put = (c, kind) => c.req('POST', `/api/v1/files?subject=development&record=${id}&kind=${kind}&name=${encodeURIComponent('入党申请书.pdf')}`,
+      pdf, { headers: { 'content-type': 'application/pdf' } });
+    r = await put(secA, 'application');
+    assert.equal(r.status, 201, r.text);
+    const file = r.body.id;
+    assert.equal((await put(secA, 'payslip')).status, 400, 'a kind the 发展档案 does not keep');
+    const other = await put(secB, 'application');
+    assert.ok([403, 404].includes(other.status), `another branch's secretary adds nothing: ${other.status}`);
+    const list = await com.get(`/api/v1/files?subject=development&record=${id}`);
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.body.items.map((f) => [f.name, f.kind]), [['入党申请书.pdf', 'application']]);
+    assert.equal((await secB.get(`/api/v1/files?subject=development&record=${id}`)).status, 404);
+    assert.equal((await secB.get(`/api/v1/files/${file}`)).status, 404);
+    assert.equal((await com.get(`/api/v1/files/${file}`)).status, 200);
+  } finally {
+    await srv.stop();
+  }
+});

@@ -445,10 +445,11 @@ test('dues: the dashboard shows the year\'s collection rate', async () => {
 });
 
 test('dues: the audit trail has every write', async () => {
-  const r = await committee.get('/api/v1/audit?entity=dues_payment&limit=200');
+  const auditor = srv.client(); await auditor.login('auditor'); // 三员分立: only the 审计管理员 reads it
+  const r = await auditor.get('/api/v1/audit?entity=dues_payment&limit=200');
   assert.equal(r.status, 200);
   assert.ok(r.body.items.some((a) => a.action === 'confirm'));
   assert.ok(r.body.items.some((a) => a.action === 'record'));
-  const imp = await committee.get('/api/v1/audit?entity=dues_import');
+  const imp = await auditor.get('/api/v1/audit?entity=dues_import');
   assert.ok(imp.body.items.length >= 2);
 });

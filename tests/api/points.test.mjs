@@ -66,8 +66,8 @@ test('points: events, caps, claims, parallel awards, reversal, rankings, rules, 
       const r = await committee.post('/api/v1/points/sync', {});
       assert.equal(r.body.awarded, 2);
       assert.equal(r.body.skipped, 1);
-      const deltas = sql(srv.db, `SELECT group_concat(delta) FROM (SELECT delta FROM points_ledger
-        WHERE person_id = ${PERSON.memberA} AND rule_code = 'study_hours' ORDER BY seq);`).trim();
+      const deltas = sql(srv.db, `SELECT delta FROM points_ledger
+        WHERE person_id = ${PERSON.memberA} AND rule_code = 'study_hours' ORDER BY seq;`).trim().split('\n').join(',');
       assert.equal(deltas, '2,1');
       const me = await memA.get('/api/v1/points/me');
       assert.ok(me.body.notices.some((n) => n.message === '本日学习积分已达上限'), JSON.stringify(me.body.notices));
@@ -223,7 +223,9 @@ test('points: events, caps, claims, parallel awards, reversal, rankings, rules, 
       assert.equal(cli.status, 0, cli.stderr);
       const victim = Number(sql(srv.db, `SELECT id FROM points_ledger WHERE person_id = ${PERSON.memberA} ORDER BY seq LIMIT 1 OFFSET 2;`).trim());
       // someone with the database file: drops the guard and edits one delta
-      sql(srv.db, `DROP TRIGGER points_ledger_no_update; UPDATE points_ledger SET delta = delta + 10 WHERE id = ${victim};`);
+      // (PostgreSQL names the trigger's table; SQLite's trigger names are global)
+      const on = srv.db.startsWith('postgresql://') ? ' ON points_ledger' : '';
+      sql(srv.db, `DROP TRIGGER points_ledger_no_update${on}; UPDATE points_ledger SET delta = delta + 10 WHERE id = ${victim};`);
       const v = await committee.get('/api/v1/points/verify');
       assert.equal(v.body.ok, false);
       assert.equal(v.body.first_bad, victim);

@@ -94,7 +94,7 @@ test('the roster: mass organisations, the branch a person is put in', async () =
 
 test('points: a manual entry only for people within reach', async () => {
   const comA = await as('com-a');
-  const body = { person_id: PERSON.memberB, rule_code: 'manual_bonus', reason: '越权加分', occurred_on: shanghaiDate(0) };
+  const body = { person_id: PERSON.memberB, rule_code: 'manual_bonus', reason: '越权加分', occurred_on: shanghaiDate(0), client_key: 'scope-manual-1' };
   await refused(comA.post('/api/v1/points/entries', body), 'person_id', 'SELECT COUNT(*) FROM points_ledger;');
   const rankings = await comA.get(`/api/v1/points/rankings?org=${ORG.branchB}`);
   assert.equal(rankings.status, 403);

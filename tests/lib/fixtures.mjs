@@ -68,6 +68,11 @@ export function sql(db, text) {
 /** Writes the fixed agency into the database of a server started with startServer(). */
 export function seedAgency(db) {
   sql(db, SQL());
+  // the membership history (issue 17) starts where the roster stands, as migration 0110 does
+  sql(db, `INSERT INTO person_history (person_id, kind, org_id, on_date, event, recorded_at)
+    SELECT id, 'branch', org_id, COALESCE(joined_on, substr(created_at, 1, 10)), 'initial', created_at FROM people WHERE org_id IS NOT NULL;
+  INSERT INTO person_history (person_id, kind, status, on_date, event, recorded_at)
+    SELECT id, 'status', party_status, COALESCE(full_on, joined_on, substr(created_at, 1, 10)), 'initial', created_at FROM people;`);
   if (db.startsWith('postgresql://')) {
     // explicit ids leave the identity sequences behind: move them past the fixture
     sql(db, ['orgs', 'people', 'users', 'grants'].map((t) =>

@@ -56,6 +56,12 @@ export async function startServer({ demo = false, args = [], env = {}, bin = BIN
   const keyFile = existing ? sealKey : path.join(dir, 'seal.key');
   if (!existing) dj(['init', '--db', db, '--admin-password', PASSWORD, '--key-file', keyFile]);
   if (demo && !existing) dj(['demo', '--db', db, '--password', PASSWORD]);
+  const nodes = Number(process.env.DJ_CLUSTER || 0);
+  if (nodes > 1 && bin === BIN && process.env.DJ_PG) {
+    // the same tests through nginx in front of several servers on one PostgreSQL
+    const { startClusterOn } = await import('./cluster.mjs');
+    return startClusterOn({ n: nodes, db, dir, keyFile, args, env });
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,

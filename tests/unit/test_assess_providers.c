@@ -30,7 +30,10 @@ static const char AGENCY[] =
     /* branch 2's party members: 1, 2, 3 (4 is an activist, 5 has left) */
     "INSERT INTO people (id, name, org_id, party_status, active, created_at, updated_at) VALUES"
     " (1, '甲', 2, 'full', 1, 'x', 'x'), (2, '乙', 4, 'full', 1, 'x', 'x'), (3, '丙', 5, 'probationary', 1, 'x', 'x'),"
-    " (4, '丁', 2, 'activist', 1, 'x', 'x'), (5, '戊', 2, 'full', 0, 'x', 'x'), (6, '己', 3, 'full', 1, 'x', 'x');";
+    " (4, '丁', 2, 'activist', 1, 'x', 'x'), (5, '戊', 2, 'full', 0, 'x', 'x'), (6, '己', 3, 'full', 1, 'x', 'x');"
+    /* branch 2 has a committee of three (so it owes a monthly 支委会); branch 3 has none */
+    "INSERT INTO org_officers (org_id, post, person_id) VALUES"
+    " (2, 'secretary', 1), (2, 'organization', 2), (2, 'propaganda', 3);";
 
 /* An activity of org on a Shanghai date; returns its id. */
 static int64_t act(int64_t org, const char *kind, int y, int m, int d, const char *state, double study, double volunteer)
@@ -136,7 +139,7 @@ static void test_compliance(void **state)
     value_of("compliance", &branch2, &h1_2025, &v);
     assert_float_equal(v.value, 17.0 / 28.0, 1e-12);
     json_decref(v.evidence);
-    /* branch 3 held nothing: 0 of 4 + 12 + 4 + 12 */
+    /* branch 3 held nothing: 0 of 4 + 4 + 12 (no committee, so no 支委会 owed) */
     value_of("compliance", &branch3, &year2025, &v);
     assert_true(v.available);
     assert_float_equal(v.value, 0, 0);

@@ -112,6 +112,9 @@ export async function fetchSession() {
   }
 }
 export const signIn = (login, password) => post('/session', { login, password }, { noAuthRedirect: true });
+/** 企业微信/粤政易 sign-in (issue 18): whether it is on and where to send the phone; the code exchanged. */
+export const wecomSignInInfo = (redirect, state) => get('/session/wecom', { redirect, state }, { noAuthRedirect: true });
+export const wecomSignIn = (code) => post('/session/wecom', { code }, { noAuthRedirect: true });
 export const signOut = () => del('/session', { noAuthRedirect: true });
 export const changePassword = (oldPassword, newPassword) =>
   post('/session/password', { old_password: oldPassword, new_password: newPassword }, { noAuthRedirect: true });
@@ -499,3 +502,41 @@ export async function importStudyQuestions(quizId, file) {
   const e = (data && data.error) || {};
   throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
 }
+// ── 组织关系转接 (transfers, issue 17) ─────────────────────────────────
+/** filters: {kind, state, flag (expired|overdue|open), org, person, q, limit, cursor} */
+export const listTransfers = (filters) => get('/transfers', filters);
+export const getTransfer = (id) => get(`/transfers/${id}`);
+export const myTransfers = () => get('/transfers/mine');
+export const transferDues = (id) => get(`/transfers/${id}/dues`);
+export const transferLetterPdfUrl = (id) => `${BASE}/transfers/${id}/letter.pdf`;
+export const transferWarnings = (org) => get('/transfers/warnings', { org });
+export const transferFigures = (org, year) => get('/transfers/figures', { org, year });
+/** body: {person_id, to_org_id, on_date, reason, client_key} */
+export const moveInternal = (body) => post('/transfers/internal', body);
+/** body: {person_id, outside_org, reason, client_key} — a draft 介绍信 */
+export const draftTransferOut = (body) => post('/transfers/out', body);
+/** body: {letter_no, outside_org, issued_on, valid_until, dues_paid_until, to_org_id, reason, person:{…}, client_key} */
+export const registerTransferIn = (body) => post('/transfers/in', body);
+/** action: issue | report | receipt | renew | withdraw | place */
+export const transferAction = (id, action, body) => post(`/transfers/${id}/${action}`, body || {});
+export const listFlowMembers = (org, ended) => get('/transfers/flow', { org, ended: ended ? 1 : '' });
+export const getFlowMember = (id) => get(`/transfers/flow/${id}`);
+export const addFlowMember = (body) => post('/transfers/flow', body);
+export const addFlowContact = (id, body) => post(`/transfers/flow/${id}/contacts`, body);
+export const endFlowMember = (id, body) => post(`/transfers/flow/${id}/end`, body);
+export const personHistory = (id) => get(`/people/${id}/history`);
+/** body: {event (death|withdrawal|removal|expulsion|stopped), on_date, document, note} */
+export const endMembership = (id, body) => post(`/people/${id}/history`, body);
+// ── notifications (issue 18): the inbox, preferences, the 企业微信 channel ────────
+export const listInbox = (query) => get('/inbox', query);
+export const inboxUnread = () => get('/inbox/unread');
+export const markInboxRead = (id) => post(`/inbox/${id}/read`);
+export const markInboxAllRead = () => post('/inbox/read-all');
+export const inboxPrefs = () => get('/inbox/prefs');
+export const setInboxPrefs = (prefs) => put('/inbox/prefs', prefs);
+export const wecomChannel = () => get('/notify/channels/wecom');
+export const saveWecomChannel = (body) => put('/notify/channels/wecom', body);
+export const notifyOutbox = () => get('/notify/outbox');
+export const wecomBindings = () => get('/notify/bindings');
+export const bindWecom = (personId, userid) => put('/notify/bindings', { person_id: personId, wecom_userid: userid });
+export const unbindWecom = (personId) => del(`/notify/bindings/${personId}`);

@@ -38,6 +38,12 @@ export async function signIn(login, password) {
   return session.user;
 }
 
+/** Signed in with a 企业微信/粤政易 code (issue 18). */
+export async function signInWecom(code) {
+  apply(await api.wecomSignIn(code));
+  return session.user;
+}
+
 export async function signOut() {
   try {
     await api.signOut();

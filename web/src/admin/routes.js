@@ -57,7 +57,26 @@ export const pages = [
     path: 'brands',
     name: 'a-brands',
     component: () => import('./brands/BrandWall.vue'),
-    meta: { group: 'org', title: 'admin.menu.brands', icon: 'Medal', roles: ['admin', 'committee', 'discipline', 'secretary', 'officer', 'leader'] },
+    meta: { group: 'org', title: 'admin.menu.brands', icon: 'Medal', roles: ['committee', 'discipline', 'secretary', 'officer', 'leader'] },
+  },
+  // issue 17: 组织关系转接 and 流动党员
+  {
+    path: 'transfers',
+    name: 'a-transfers',
+    component: () => import('./transfers/TransferList.vue'),
+    meta: { group: 'org', title: 'transfers.menu.list', icon: 'Switch', roles: ['committee', 'secretary', 'discipline', 'leader'] },
+  },
+  {
+    path: 'transfers/flow',
+    name: 'a-transfers-flow',
+    component: () => import('./transfers/FlowMembers.vue'),
+    meta: { group: 'org', title: 'transfers.menu.flow', icon: 'Position', roles: ['committee', 'secretary', 'discipline', 'leader'] },
+  },
+  {
+    path: 'transfers/:id(\\d+)',
+    name: 'a-transfer',
+    component: () => import('./transfers/TransferDetail.vue'),
+    meta: { title: 'transfers.menu.list', menu: false, roles: ['committee', 'secretary', 'discipline', 'leader'] },
   },
   // issue 15: 发展党员
   {
@@ -286,6 +305,18 @@ export const pages = [
     meta: { group: 'system', title: 'admin.menu.settings', icon: 'Setting', roles: ['admin', 'secadmin', 'committee'] },
   },
   {
+    path: 'notify',
+    name: 'a-notify',
+    component: () => import('./notify/NotifySettings.vue'),
+    meta: { group: 'system', title: 'notifyAdmin.menu', icon: 'Bell', roles: ['admin', 'committee', 'secretary'] },
+  },
+  {
+    path: 'inbox',
+    name: 'a-inbox',
+    component: () => import('./inbox/AdminInbox.vue'),
+    meta: { title: 'inbox.title', icon: 'Bell', menu: false },
+  },
+  {
     path: 'password',
     name: 'a-password',
     component: () => import('./password/ChangePassword.vue'),
@@ -317,6 +348,13 @@ export default {
       name: 'a-development-notice',
       component: () => import('./development/NoticePrint.vue'),
       meta: { title: 'development.menu.notice', roles: ['committee', 'secretary', 'discipline', 'leader'] },
+    },
+    {
+      // the printable 介绍信 (存根, letter, 回执) or the 回执 of a letter in, outside the layout
+      path: 'transfers/:id(\\d+)/print',
+      name: 'a-transfer-print',
+      component: () => import('./transfers/LetterPrint.vue'),
+      meta: { title: 'transfers.menu.letter', roles: ['committee', 'secretary', 'discipline', 'leader'] },
     },
     {
       path: '',

@@ -8,13 +8,18 @@ export const TODO_LINK_TYPES = ['activity', 'leave', 'compliance', 'points_claim
 /** 发展党员 to-dos: the person's file in the console; on the phone the applicant's own
  * progress, or the 联系人's people for an assessment that is due. */
 export const DEVELOPMENT_LINK_TYPES = ['development'];
-/** Link types of the dues (党费) to-dos: a member's own ('dues') lead to 我的党费 on the phone;
- * the office's (payments to confirm, bases to check, reductions to approve, arrears) to the
- * console's dues screens (the phone has no office dues screen yet: plain text there). */
 /** 学习园地 to-dos: an assignment not finished, a notice not read; both on the phone's 学习园地
  * (the console's assignment table for the office). */
 export const STUDY_LINK_TYPES = ['study_assignment', 'study_notice'];
+/** Link types of the dues (党费) to-dos: a member's own ('dues') lead to 我的党费 on the phone;
+ * the office's (payments to confirm, bases to check, reductions to approve, arrears) to the
+ * console's dues screens (the phone has no office dues screen yet: on the phone too they open the console's). */
 export const DUES_LINK_TYPES = ['dues', 'dues_payments', 'dues_declarations', 'dues_reductions', 'dues_arrears'];
+/** 组织关系转接 to-dos: the office's letters (expired, 回执 overdue, to issue or place) lead to
+ * the transfer in the console; a branch's 流动党员 to contact to the register; the member's
+ * own letter ('my_transfer') to 我的组织关系转接 on the phone (the phone has no office
+ * transfer screens: plain text there). */
+export const TRANSFER_LINK_TYPES = ['transfer', 'flow_member', 'my_transfer'];
 
 const ROUTES = {
   admin: {
@@ -31,6 +36,8 @@ const ROUTES = {
     development: (l) => `/admin/development/${l.id}`,
     study_assignment: (l) => `/admin/study/assignments?id=${l.id}`,
     study_notice: () => '/admin/study/notices',
+    transfer: (l) => `/admin/transfers/${l.id}`,
+    flow_member: (l) => `/admin/transfers/flow?id=${l.id}`,
   },
   mobile: {
     activity: (l) => `/m/activities/${l.id}`,
@@ -42,7 +49,13 @@ const ROUTES = {
     dues: () => '/m/dues',
     study_assignment: () => '/m/study',
     study_notice: () => '/m/study',
+    // the office's dues work has no phone screen yet: the console's screen opens (it works on a phone, if cramped)
+    dues_payments: () => '/admin/dues',
+    dues_declarations: () => '/admin/dues/bases',
+    dues_reductions: () => '/admin/dues/reductions',
+    dues_arrears: () => '/admin/dues/arrears',
     development: (l, item) => (item.kind === 'development_assessment' ? '/m/development/mentees' : '/m/development'),
+    my_transfer: () => '/m/transfer',
   },
 };
 

@@ -9,7 +9,7 @@ export const tabPages = [
     path: '',
     name: 'm-home',
     component: () => import('./home/Home.vue'),
-    meta: { title: 'mobile.tabs.home', tab: { icon: 'wap-home-o' } },
+    meta: { title: 'mobile.tabs.home', tab: { icon: 'wap-home-o', badge: 'inbox' } },
   },
   {
     path: 'study',
@@ -102,6 +102,24 @@ export default {
       meta: { title: 'life.checkinTitle' },
     },
     {
+      path: 'inbox',
+      name: 'm-inbox',
+      component: () => import('./inbox/Inbox.vue'),
+      meta: { title: 'inbox.title' },
+    },
+    {
+      path: 'inbox/:id(\\d+)',
+      name: 'm-inbox-open',
+      component: () => import('./inbox/InboxOpen.vue'),
+      meta: { title: 'inbox.title' },
+    },
+    {
+      path: 'workbench',
+      name: 'm-workbench',
+      component: () => import('./workbench/Workbench.vue'),
+      meta: { title: 'workbench.title', roles: ['secretary', 'committee'] },
+    },
+    {
       path: 'approvals',
       name: 'm-approvals',
       component: () => import('./approvals/Approvals.vue'),
@@ -142,6 +160,12 @@ export default {
       name: 'm-study-quiz',
       component: () => import('./study/Quiz.vue'),
       meta: { title: 'study.quizzes' },
+    },
+    {
+      path: 'transfer',
+      name: 'm-transfer',
+      component: () => import('./transfer/MyTransfer.vue'),
+      meta: { title: 'transfers.phone.title' },
     },
     {
       path: 'life',

@@ -1,0 +1,34 @@
+/* readcache.h - answers that are the same for everyone allowed to read them
+ * (an agency's dashboard, a subtree's dues arrears), kept by this process for
+ * at most a second and only while nothing has been written through it since
+ * they were computed (db_write_gen(); writes by other processes, the command
+ * line or other servers on PostgreSQL, are noticed by db_notice_writes()).
+ *
+ * Never put in anything that depends on who asks: check the caller's
+ * permission first, and key the entry by what the answer depends on (the
+ * subtree's path, the day), never by the user. */
+#ifndef DJ_READCACHE_H
+#define DJ_READCACHE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db.h"
+
+#define DJ_RCACHE_TTL_MS 1000
+
+/* A deep copy of the value kept under key, or NULL.  Looks first (on c) for
+ * data committed elsewhere, and sets *gen to the write generation a value
+ * computed from now on is valid for: pass it to dj_rcache_put(). */
+json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *gen);
+/* Keeps a deep copy of v under key, computed from data read after
+ * dj_rcache_get() gave gen (if nothing has been written meanwhile). */
+void dj_rcache_put(const char *key, const json_t *v, uint64_t gen);
+/* The same for a whole answer kept as its JSON text: a heap copy (caller frees)
+ * and its length, or NULL; no tree to copy on a hit. */
+char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *gen);
+void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t gen);
+/* Forgets everything (tests). */
+void dj_rcache_clear(void);
+
+#endif

@@ -1,0 +1,38 @@
+/* notify_int.h - what the notify room's files share: the store's calls. */
+#ifndef DJ_NOTIFY_INT_H
+#define DJ_NOTIFY_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/db.h"
+
+/* The user's messages, newest first (unread_only: those not read). */
+json_t *notify_inbox_list(db_conn *c, int64_t user_id, bool unread_only, int64_t limit, int64_t offset,
+                          int64_t *total, int *err);
+int notify_inbox_unread(db_conn *c, int64_t user_id, int64_t *n);
+/* Marks one of the user's messages read; DJ_ENOTFOUND when it is not theirs. *row gets it. */
+int notify_inbox_read(db_conn *c, int64_t user_id, int64_t id, const char *now, json_t **row);
+int notify_inbox_read_all(db_conn *c, int64_t user_id, const char *now);
+
+/* {"wecom": true, ...} for every registered channel. */
+json_t *notify_prefs_get(db_conn *c, int64_t user_id, int *err);
+int notify_pref_set(db_conn *c, int64_t user_id, const char *channel, bool enabled);
+
+/* The wecom channel's settings without the secret: {..., "secret_set": bool}. */
+json_t *notify_wecom_settings(db_conn *c, int *err);
+/* Merges in into the stored settings; a "secret" is sealed first. */
+int notify_wecom_save(db_conn *c, const json_t *in, const char *now);
+
+/* Bindings of work-app user ids to people, in scope_sql (over orgs o). */
+json_t *notify_bindings_list(db_conn *c, const char *scope_sql, int *err);
+int notify_binding_set(db_conn *c, int64_t person_id, const char *userid, int64_t by, const char *now);
+int notify_binding_delete(db_conn *c, int64_t person_id);
+/* The account that signs in for a bound work-app user id; DJ_ENOTFOUND when none. */
+int notify_binding_user(db_conn *c, const char *userid, int64_t *user_id);
+
+/* Counts of the outbox by channel and status, and the latest failures. */
+json_t *notify_outbox_summary(db_conn *c, int *err);
+
+#endif
