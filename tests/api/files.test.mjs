@@ -265,8 +265,10 @@ test('bad uploads: 415 from the bytes, 413 before the body, quota, a cut-off upl
       const v = await upload(secA, mp4, { name: '宣讲.mp4', type: 'video/mp4', subject: 'activity', record: act });
       assert.equal(v.status, 201, v.text);
       assert.equal(v.body.media_type, 'video/mp4');
-      const big = await upload(secA, Buffer.concat([jpeg, Buffer.alloc(1048576)]), { name: 'x.jpg', type: 'application/octet-stream' });
-      assert.equal(big.status, 413, big.text);
+      // (headers only: the answer comes before the body, and Node 18's fetch reports a
+      // connection closed under a body it is still sending as a failure, not as the 413)
+      const big = await rawSend(srv.url, `POST /api/v1/files?name=x.jpg HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/octet-stream\r\nContent-Length: ${jpeg.length + 1048576}\r\n\r\n`, null);
+      assert.equal(big, 413, 'an unknown type of more than 1 MiB');
       sql(srv.db, "UPDATE settings SET value = '20' WHERE key = 'files.max_file_mb';");
     });
 

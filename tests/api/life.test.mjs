@@ -450,7 +450,7 @@ test('a secretary is reminded of a requirement still missing near the end of its
     await sec.post(`/api/v1/activities/${a.id}/close`);
     // the points module turns the attendance and the 学时 into points shortly after (group commit's follow-up)
     let awards = '';
-    for (let i = 0; i < 50 && !awards.includes('study_hours'); i++) {
+    for (let i = 0; i < 150 && !awards.includes('study_hours'); i++) { // up to 30 s on a loaded machine
       await new Promise((r) => setTimeout(r, 200));
       awards = sql(srv.db, `SELECT source_type FROM points_ledger WHERE person_id = ${PERSON.memberA} AND source_id = ${a.id} ORDER BY source_type;`).trim();
     }
