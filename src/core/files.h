@@ -69,6 +69,16 @@ bool dj_files_kind_ok(const struct dj_file_subject *s, const char *kind);
 /* Forgets every subject (tests). */
 void dj_files_subjects_clear(void);
 
+/* What a subject does when a file is newly attached to one of its records
+ * (e.g. read a video's playing time into the record), in the transaction of
+ * the link: an error undoes the attachment.  Registered once at start-up. */
+typedef int (*dj_file_link_hook)(db_conn *c, int64_t file_id, int64_t record_id, const char *kind);
+void dj_files_on_link(const char *subject, dj_file_link_hook fn);
+/* Runs subject's hooks (dj_file_link does, for a new link). */
+int dj_files_run_link_hooks(db_conn *c, int64_t file_id, const char *subject, int64_t record_id, const char *kind);
+/* Forgets every hook (tests). */
+void dj_files_hooks_clear(void);
+
 /* ---------------------------------------------------------------- the store */
 
 /* NULL: the db driver; else the directory of the dir driver (made if
@@ -112,6 +122,10 @@ int dj_file_blob_get(db_conn *c, const char *sha256, struct dj_file_blob *out);
 int dj_file_chunk_get(db_conn *c, const char *sha256, int64_t seq, dj_buf *out);
 /* A dir blob opened for reading, or -1 (errno set). */
 int dj_file_blob_open(const struct dj_file_blob *b);
+/* The playing time of an uploaded file's bytes when they are an MP4/MOV
+ * (media.h), read from its headers where the bytes are stored: DJ_OK, or
+ * DJ_ENOTFOUND when the file has no bytes or says no duration. */
+int dj_file_duration_ms(db_conn *c, int64_t file_id, int64_t *ms);
 /* Reads a whole blob of at most max bytes into a heap buffer (*out, caller
  * frees): for thumbnails and tests, never for downloads. */
 int dj_file_blob_load(db_conn *c, const struct dj_file_blob *b, size_t max, char **out, size_t *len);

@@ -53,6 +53,7 @@ bool dj_files_kind_ok(const struct dj_file_subject *s, const char *kind)
 void dj_files_subjects_clear(void)
 {
     nsubjects = 0;
+    dj_files_hooks_clear();
 }
 
 /* ---------------------------------------------------------------- uploads */
@@ -225,10 +226,11 @@ int dj_file_link(db_conn *c, int64_t file_id, const char *subject, int64_t recor
                        "tiit", subject, record_id, file_id, kind);
     char now[21];
     dj_time_iso(dj_now(), now);
-    return db_exec(c,
-                   "INSERT INTO file_links (file_id, subject, record_id, kind, linked_by, linked_at)"
-                   " VALUES ($1, $2, $3, $4, $5, $6)",
-                   "itit" "It", file_id, subject, record_id, kind, by_user, now);
+    rc = db_exec(c,
+                 "INSERT INTO file_links (file_id, subject, record_id, kind, linked_by, linked_at)"
+                 " VALUES ($1, $2, $3, $4, $5, $6)",
+                 "itit" "It", file_id, subject, record_id, kind, by_user, now);
+    return rc ? rc : dj_files_run_link_hooks(c, file_id, subject, record_id, kind);
 }
 
 int dj_file_unlink(db_conn *c, int64_t file_id, const char *subject, int64_t record_id, bool *removed)

@@ -86,6 +86,10 @@ int64_t study_score_percent(int64_t correct, int64_t total);
 
 /* The org of a material (for scope checks); DJ_ENOTFOUND when none. */
 int study_material_org(db_conn *c, int64_t id, int64_t *org_id, char state[16]);
+/* The longest a material may count (10 hours). */
+#define STUDY_MAX_LENGTH 36000
+/* A video's length, read from its file (study_files.c). */
+int study_material_set_length(db_conn *c, int64_t id, int64_t seconds);
 /* The caller may read the material: published to an org whose subtree holds the
  * caller's person, or the caller reads/manages study on its org. */
 bool study_may_see_material(dj_req *r, int64_t material_id);

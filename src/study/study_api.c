@@ -187,7 +187,7 @@ static int material_get(dj_req *r)
     {"body", "正文", DJ_J_STR, DJ_J_NULL, 0, 200000, NULL},                                                           \
     {"url", "链接地址", DJ_J_STR, DJ_J_NULL, 0, 500, NULL},                                                           \
     {"minutes", "学习时长（分钟）", DJ_J_INT, 0, 0, 600, NULL},                                                      \
-    {"length_seconds", "学习时长（秒）", DJ_J_INT, 0, 0, 36000, NULL}
+    {"length_seconds", "学习时长（秒）", DJ_J_INT, 0, 0, STUDY_MAX_LENGTH, NULL}
 
 static const struct dj_jfield material_create_spec[] = {
     {"org_id", "发布组织", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("org", "study.manage")},

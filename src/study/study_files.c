@@ -54,8 +54,26 @@ static const struct dj_file_subject notice_files = {
     "study_notice", "通知公告", NULL, notice_file_read, notice_file_attach,
 };
 
+/* A video attached to a material sets its length from the file's own
+ * header (MP4/MOV), so the cap on counted time is the film's, not a figure
+ * typed by hand.  A file that says no length keeps the one entered. */
+static int material_linked(db_conn *c, int64_t file_id, int64_t record_id, const char *kind)
+{
+    if (strcmp(kind, "video") != 0)
+        return DJ_OK;
+    int64_t ms = 0;
+    int rc = dj_file_duration_ms(c, file_id, &ms);
+    if (rc == DJ_ENOTFOUND || rc == DJ_EINVAL)
+        return DJ_OK;
+    if (rc)
+        return rc;
+    int64_t seconds = (ms + 999) / 1000;
+    return study_material_set_length(c, record_id, seconds > STUDY_MAX_LENGTH ? STUDY_MAX_LENGTH : seconds);
+}
+
 void study_files_register(void)
 {
+    dj_files_on_link("study_material", material_linked);
     dj_files_subject_add(&material_files);
     dj_files_subject_add(&notice_files);
 }

@@ -37,6 +37,14 @@ int study_material_org(db_conn *c, int64_t id, int64_t *org_id, char state[16])
     return rc;
 }
 
+int study_material_set_length(db_conn *c, int64_t id, int64_t seconds)
+{
+    char now[21];
+    dj_time_iso(dj_now(), now);
+    return db_exec(c, "UPDATE study_materials SET length_seconds = $2, updated_at = $3 WHERE id = $1 AND kind = 'video'",
+                   "iit", id, seconds, now);
+}
+
 bool study_may_see_material(dj_req *r, int64_t id)
 {
     int64_t org = 0;

@@ -272,3 +272,40 @@ test('study: a notice and its read receipts', async () => {
   r = await memberA.get(`/api/v1/study/notices/${r.body.id}`);
   assert.equal(r.status, 404);
 });
+
+// An MP4 of the given playing time: ftyp, the media data, then the movie header
+// at the end (as a camera writes it), so the server must find it past the data.
+function mp4(timescale, duration) {
+  const box = (type, payload) => { const h = Buffer.alloc(8); h.writeUInt32BE(8 + payload.length); h.write(type, 4, 'latin1'); return Buffer.concat([h, payload]); };
+  const mvhd = Buffer.alloc(100);
+  mvhd.writeUInt32BE(timescale, 12);
+  mvhd.writeUInt32BE(duration, 16);
+  return Buffer.concat([box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2mp41', 'latin1')), box('mdat', Buffer.alloc(300 * 1024, 7)),
+    box('moov', box('mvhd', mvhd))]);
+}
+
+test('study: a video\'s length is read from its file when it is attached', async () => {
+  const c = await cols();
+  let r = await committee.post('/api/v1/study/materials', {
+    org_id: ORG.committee, column_id: c[1].id, kind: 'video', title: '警示教育片', length_seconds: 600,
+  });
+  assert.equal(r.status, 201, r.text);
+  const id = r.body.id;
+  const put = (body, name) => committee.req('POST', `/api/v1/files?subject=study_material&record=${id}&kind=video&name=${encodeURIComponent(name)}`,
+    body, { headers: { 'content-type': 'video/mp4' } });
+  // a film of 12 min 34.2 s, its header after 300 KB of media (past the first stored piece)
+  r = await put(mp4(600, 600 * 754 + 120), '警示教育片.mp4');
+  assert.equal(r.status, 201, r.text);
+  r = await committee.get(`/api/v1/study/materials/${id}`);
+  assert.equal(r.body.length_seconds, 755, 'rounded up to the whole second');
+  // a file that says no length (its header cut off) keeps the length there was
+  const broken = mp4(1000, 5000).subarray(0, 300 * 1024);
+  r = await put(broken, '残缺.mp4');
+  assert.ok([201, 400, 415].includes(r.status), r.text);
+  assert.equal((await committee.get(`/api/v1/study/materials/${id}`)).body.length_seconds, 755);
+  // a document attached to the same material does not touch its length
+  r = await committee.req('POST', `/api/v1/files?subject=study_material&record=${id}&kind=document&name=${encodeURIComponent('讲稿.mp4')}`,
+    mp4(1000, 1000), { headers: { 'content-type': 'video/mp4' } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal((await committee.get(`/api/v1/study/materials/${id}`)).body.length_seconds, 755);
+});

@@ -230,6 +230,38 @@ test('a question bank imported from an Excel .xlsx file on the PC', async (t) =>
     [['judge', '已有的一题', 'F'], ['single', '党的根本宗旨是', 'A'], ['multi', '“四个意识”包括', 'AB'], ['judge', '支部委员会一般每月召开1次', 'T']]);
 });
 
+// An MP4 whose movie header says 12 min 34.2 s, after its media data (as a camera writes it).
+function mp4(timescale, duration) {
+  const box = (type, payload) => { const h = Buffer.alloc(8); h.writeUInt32BE(8 + payload.length); h.write(type, 4, 'latin1'); return Buffer.concat([h, payload]); };
+  const mvhd = Buffer.alloc(100);
+  mvhd.writeUInt32BE(timescale, 12);
+  mvhd.writeUInt32BE(duration, 16);
+  return Buffer.concat([box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2mp41', 'latin1')), box('mdat', Buffer.alloc(64 * 1024, 7)),
+    box('moov', box('mvhd', mvhd))]);
+}
+
+test('a video uploaded on the PC sets the material\'s length from the file', async (t) => {
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'committee', PASSWORD);
+    await page.goto('/admin/study/materials');
+    await page.locator('[data-test="sm-new"]').click();
+    const dialog = page.locator('.el-dialog');
+    await dialog.getByText('视频', { exact: true }).click();
+    await page.locator('[data-test="sm-title"]').fill('廉政警示教育片');
+    await page.locator('[data-test="sm-save"]').click();
+    await page.locator('[data-test="files-study_material"]').waitFor();
+    await page.locator('[data-test="upload-kind"]').getByText('学习视频').click();
+    await page.locator('[data-test="file-drop"] input[type="file"]').setInputFiles({ name: '警示教育片.mp4', mimeType: 'video/mp4', buffer: mp4(600, 600 * 754 + 120) });
+    await page.locator('[data-test="file-警示教育片.mp4"]').waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('.el-dialog .el-input-number input')].some((i) => i.value === '755'));
+    const text = await dialog.innerText();
+    assert.match(text, /学习视频/);
+    assert.doesNotMatch(text, /files\.kinds|\bvideo\b|\bdocument\b|\bcover\b/);
+    await snap(page, 'study-admin-video-length');
+  });
+  assert.equal(sql(server.db, "SELECT length_seconds FROM study_materials WHERE title = '廉政警示教育片';").trim(), '755');
+});
+
 test('the demo agency\'s 学习园地 on the phone and the PC', async (t) => {
   await withPage(t, browser, 'phone', demo.url, async (page) => {
     await signInAs(page, '/m', 'demo-member', PASSWORD);

@@ -864,7 +864,8 @@ export default {
     title: '附件',
     kinds: {
       photo: '活动照片', minutes: '会议记录', signin_sheet: '签到表', other: '其他材料', evidence: '佐证材料',
-      report: '检查报告', application: '入党志愿书', personPhoto: '个人照片',
+      report: '检查报告', application: '入党志愿书', personPhoto: '个人照片', document: '学习文档', video: '学习视频',
+      cover: '封面图片',
     },
     type: { image: '图片', video: '视频', text: '文本', file: '文件', link: '链接', nameOnly: '仅登记名称' },
     nameOnlyHint: '这是启用文件上传前登记的名称，没有文件内容；可重新上传文件后取下此项',
@@ -983,6 +984,7 @@ export default {
       videoSeconds: '视频时长（秒）',
       articleLengthTip: '不填则按每分钟 400 字计算',
       lengthTip: '学习时间最多计到这个时长，学满即完成',
+      videoLengthTip: '上传 MP4 视频后按视频文件的实际时长自动填写；学习时间最多计到这个时长',
       files: '文件',
       filesAfterSave: '保存后可上传文档或视频',
       savedAddFiles: '已保存，请上传文件',
