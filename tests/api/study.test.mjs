@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
 import { shanghaiDate } from '../lib/clock.mjs';
+import { mp4 } from '../lib/media.mjs';
 
 let srv, committee, secA, secB, memberA, memberB;
 let article, video;
@@ -272,17 +273,6 @@ test('study: a notice and its read receipts', async () => {
   r = await memberA.get(`/api/v1/study/notices/${r.body.id}`);
   assert.equal(r.status, 404);
 });
-
-// An MP4 of the given playing time: ftyp, the media data, then the movie header
-// at the end (as a camera writes it), so the server must find it past the data.
-function mp4(timescale, duration) {
-  const box = (type, payload) => { const h = Buffer.alloc(8); h.writeUInt32BE(8 + payload.length); h.write(type, 4, 'latin1'); return Buffer.concat([h, payload]); };
-  const mvhd = Buffer.alloc(100);
-  mvhd.writeUInt32BE(timescale, 12);
-  mvhd.writeUInt32BE(duration, 16);
-  return Buffer.concat([box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2mp41', 'latin1')), box('mdat', Buffer.alloc(300 * 1024, 7)),
-    box('moov', box('mvhd', mvhd))]);
-}
 
 test('study: a video\'s length is read from its file when it is attached', async () => {
   const c = await cols();

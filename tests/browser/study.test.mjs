@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
 import { shanghaiDate } from '../lib/clock.mjs';
+import { mp4 } from '../lib/media.mjs';
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -230,16 +231,6 @@ test('a question bank imported from an Excel .xlsx file on the PC', async (t) =>
     [['judge', '已有的一题', 'F'], ['single', '党的根本宗旨是', 'A'], ['multi', '“四个意识”包括', 'AB'], ['judge', '支部委员会一般每月召开1次', 'T']]);
 });
 
-// An MP4 whose movie header says 12 min 34.2 s, after its media data (as a camera writes it).
-function mp4(timescale, duration) {
-  const box = (type, payload) => { const h = Buffer.alloc(8); h.writeUInt32BE(8 + payload.length); h.write(type, 4, 'latin1'); return Buffer.concat([h, payload]); };
-  const mvhd = Buffer.alloc(100);
-  mvhd.writeUInt32BE(timescale, 12);
-  mvhd.writeUInt32BE(duration, 16);
-  return Buffer.concat([box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2mp41', 'latin1')), box('mdat', Buffer.alloc(64 * 1024, 7)),
-    box('moov', box('mvhd', mvhd))]);
-}
-
 test('a video uploaded on the PC sets the material\'s length from the file', async (t) => {
   await withPage(t, browser, 'desktop', server.url, async (page) => {
     await signInAs(page, '/admin', 'committee', PASSWORD);
@@ -251,7 +242,7 @@ test('a video uploaded on the PC sets the material\'s length from the file', asy
     await page.locator('[data-test="sm-save"]').click();
     await page.locator('[data-test="files-study_material"]').waitFor();
     await page.locator('[data-test="upload-kind"]').getByText('学习视频').click();
-    await page.locator('[data-test="file-drop"] input[type="file"]').setInputFiles({ name: '警示教育片.mp4', mimeType: 'video/mp4', buffer: mp4(600, 600 * 754 + 120) });
+    await page.locator('[data-test="file-drop"] input[type="file"]').setInputFiles({ name: '警示教育片.mp4', mimeType: 'video/mp4', buffer: mp4(600, 600 * 754 + 120, 64 * 1024) });
     await page.locator('[data-test="file-警示教育片.mp4"]').waitFor();
     await page.waitForFunction(() => [...document.querySelectorAll('.el-dialog .el-input-number input')].some((i) => i.value === '755'));
     const text = await dialog.innerText();
