@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "../core/err.h"
+#include "../core/xlsx.h"
 #include "development_int.h"
 
 #define NKINDS 5
@@ -154,17 +154,10 @@ static lxw_worksheet *xlsx_sheet(lxw_workbook *wb, int year, lxw_format **num_ou
 
 int dev_stats_xlsx(const json_t *stats, dj_buf *out)
 {
-    /* libxlsxwriter writes to a file: a private temporary one, read back and removed */
-    char path[] = "/tmp/dj-development-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
+    dj_xlsx x;
+    if (dj_xlsx_new(&x, "development"))
         return DJ_EINTERNAL;
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb) {
-        unlink(path);
-        return DJ_EINTERNAL;
-    }
+    lxw_workbook *wb = x.wb;
     lxw_format *num, *sum;
     lxw_worksheet *ws = xlsx_sheet(wb, (int)dj_jint(stats, "year", 0), &num, &sum);
     lxw_row_t row = 3;
@@ -192,18 +185,5 @@ int dev_stats_xlsx(const json_t *stats, dj_buf *out)
     worksheet_write_string(ws, row + 2, 0,
                            "口径：接收预备党员按支部大会通过之日（入党时间）、转正按转正时间统计；仅计经更正后的有效记录。",
                            NULL);
-    int rc = workbook_close(wb) == LXW_NO_ERROR ? DJ_OK : DJ_EINTERNAL;
-    if (rc == DJ_OK) {
-        FILE *fp = fopen(path, "rb");
-        char buf[65536];
-        size_t n;
-        if (!fp)
-            rc = DJ_EINTERNAL;
-        while (fp && (n = fread(buf, 1, sizeof buf, fp)) > 0)
-            dj_buf_append(out, buf, n);
-        if (fp)
-            fclose(fp);
-    }
-    unlink(path);
-    return rc;
+    return dj_xlsx_finish(&x, out);
 }

@@ -391,29 +391,40 @@ static const struct dj_jfield decide_spec[] = {
     {NULL},
 };
 
-static int h_declaration_decide(dj_req *r)
+/* The head every decision on a member's record shares: the record (get) of
+ * the path's id, its person in the caller's dues.write scope, and the
+ * decision's body, whose refusal must give a reason (why_needed). */
+static int decision_in(dj_req *r, json_t *(*get)(db_conn *, int64_t, int *), const char *missing,
+                       const char *why_needed, int64_t *id, json_t **in)
 {
-    int64_t id;
-    int rc = dj_param_id(r, "id", &id);
+    int rc = dj_param_id(r, "id", id);
     if (rc)
         return rc;
     int err = 0;
-    db_conn *c = dj_db(r);
-    json_t *b = dues_base_get(c, id, &err);
-    if (!b)
-        return err == DJ_ENOTFOUND ? dj_fail(r, DJ_ENOTFOUND, "id", "找不到该申报") : err;
-    int64_t person = dj_jint(b, "person_id", 0);
-    json_decref(b);
-    if ((rc = dues_require_person(r, "dues.write", person, "id")))
+    json_t *rec = get(dj_db(r), *id, &err);
+    if (!rec)
+        return err == DJ_ENOTFOUND ? dj_fail(r, DJ_ENOTFOUND, "id", missing) : err;
+    int64_t person = dj_jint(rec, "person_id", 0);
+    json_decref(rec);
+    if ((rc = dues_require_person(r, "dues.write", person, "id")) || (rc = dj_body_json(r, decide_spec, in)))
         return rc;
-    json_t *in;
-    if ((rc = dj_body_json(r, decide_spec, &in)))
-        return rc;
-    bool approve = dj_jbool(in, "approve", false);
-    if (!approve && !dj_jstr(in, "note", NULL)) {
-        json_decref(in);
-        return dj_fail(r, DJ_EINVAL, "note", "退回申报时请写明原因");
+    if (!dj_jbool(*in, "approve", false) && !dj_jstr(*in, "note", NULL)) {
+        json_decref(*in);
+        *in = NULL;
+        return dj_fail(r, DJ_EINVAL, "note", why_needed);
     }
+    return DJ_OK;
+}
+
+static int h_declaration_decide(dj_req *r)
+{
+    int64_t id;
+    json_t *in;
+    int rc = decision_in(r, dues_base_get, "找不到该申报", "退回申报时请写明原因", &id, &in);
+    if (rc)
+        return rc;
+    db_conn *c = dj_db(r);
+    bool approve = dj_jbool(in, "approve", false);
     struct dues_actor a = dues_actor_of(r);
     if ((rc = db_begin(c)) == DJ_OK)
         rc = dues_tx_end(c, dues_base_decide(c, &a, id, approve, dj_jstr(in, "note", NULL)));
@@ -595,27 +606,13 @@ out:
 static int h_payment_decide(dj_req *r)
 {
     int64_t id;
-    int rc = dj_param_id(r, "id", &id);
+    json_t *in;
+    int rc = decision_in(r, dues_payment_get, "找不到该笔交纳", "退回时请写明原因（如未查到到账）", &id, &in);
     if (rc)
         return rc;
-    int err = 0;
     db_conn *c = dj_db(r);
-    json_t *p = dues_payment_get(c, id, &err);
-    if (!p)
-        return err == DJ_ENOTFOUND ? dj_fail(r, DJ_ENOTFOUND, "id", "找不到该笔交纳") : err;
-    int64_t person = dj_jint(p, "person_id", 0);
-    json_decref(p);
-    if ((rc = dues_require_person(r, "dues.write", person, "id")))
-        return rc;
-    json_t *in;
-    if ((rc = dj_body_json(r, decide_spec, &in)))
-        return rc;
     bool approve = dj_jbool(in, "approve", false);
     char why[200] = "";
-    if (!approve && !dj_jstr(in, "note", NULL)) {
-        json_decref(in);
-        return dj_fail(r, DJ_EINVAL, "note", "退回时请写明原因（如未查到到账）");
-    }
     struct dues_actor a = dues_actor_of(r);
     if ((rc = db_begin(c)) == DJ_OK)
         rc = dues_tx_end(c, dues_payment_decide(c, &a, id, approve, dj_jstr(in, "note", NULL), why));

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "../core/mem.h"
+#include "../core/xlsx.h"
 #include "dues.h"
 
 static void title_of(const json_t *s, char out[256])
@@ -69,21 +69,6 @@ static const char *const month_heads[] = {"1月", "2月", "3月", "4月", "5月"
 
 /* ---------------------------------------------------------------- XLSX */
 
-static void *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    dj_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        dj_buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return b.data ? b.data : dj_malloc(1);
-}
-
 struct xfmt {
     lxw_format *head, *cell, *num, *bold;
 };
@@ -129,19 +114,10 @@ static lxw_row_t xlsx_rows(lxw_worksheet *ws, const struct xfmt *f, const json_t
 
 void *dues_sheet_xlsx(const json_t *s, size_t *len)
 {
-    const char *tmp = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/dj-dues-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0)
+    dj_xlsx x;
+    if (dj_xlsx_new(&x, "dues"))
         return NULL;
-    close(fd);
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-    lxw_workbook *wb = workbook_new_opt(path, &opt);
-    if (!wb) {
-        unlink(path);
-        return NULL;
-    }
+    lxw_workbook *wb = x.wb;
     lxw_format *ft = workbook_add_format(wb), *head = workbook_add_format(wb), *cell = workbook_add_format(wb),
                *num = workbook_add_format(wb), *bold = workbook_add_format(wb);
     format_set_bold(ft);
@@ -183,10 +159,13 @@ void *dues_sheet_xlsx(const json_t *s, size_t *len)
     worksheet_write_string(ws, row + 2, 6, "组织委员：", NULL);
     worksheet_write_string(ws, row + 2, 11, "制表日期：", NULL);
     (void)yuan;
-    lxw_error e = workbook_close(wb);
-    void *out = e == LXW_NO_ERROR ? read_file(path, len) : NULL;
-    unlink(path);
-    return out;
+    dj_buf out = {0};
+    if (dj_xlsx_finish(&x, &out)) {
+        dj_buf_free(&out);
+        return NULL;
+    }
+    *len = out.len;
+    return out.data;
 }
 
 /* ---------------------------------------------------------------- PDF */

@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../core/xlsx.h"
 #include "lists.h"
 
 static const char *day_text(lists_day d, char buf[11])
@@ -114,21 +114,6 @@ json_t *lists_report_json(const struct lists_report_doc *d)
 
 /* ---------------------------------------------------------------- XLSX */
 
-static void *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    dj_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        dj_buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return b.data ? b.data : dj_malloc(1);
-}
-
 struct xfmt {
     lxw_format *title, *head, *cell, *num, *wrap;
 };
@@ -195,19 +180,10 @@ static void xlsx_items(lxw_workbook *wb, const struct xfmt *f, const struct list
 void *lists_report_xlsx(const struct lists_report_doc *d, size_t *len)
 {
     const struct lists_report *rep = d->rep;
-    const char *tmp = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/dj-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0)
+    dj_xlsx x;
+    if (dj_xlsx_new(&x, "report"))
         return NULL;
-    close(fd);
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-    lxw_workbook *wb = workbook_new_opt(path, &opt);
-    if (!wb) {
-        unlink(path);
-        return NULL;
-    }
+    lxw_workbook *wb = x.wb;
     struct xfmt f;
     f.title = workbook_add_format(wb);
     format_set_bold(f.title);
@@ -260,10 +236,13 @@ void *lists_report_xlsx(const struct lists_report_doc *d, size_t *len)
     xlsx_items(wb, &f, d, "本季度完成", rep->finished, rep->nfinished, 0);
     xlsx_items(wb, &f, d, "逾期事项", rep->overdue, rep->noverdue, 1);
     xlsx_items(wb, &f, d, "下季度计划", rep->planned, rep->nplanned, 2);
-    lxw_error e = workbook_close(wb);
-    void *out = e == LXW_NO_ERROR ? read_file(path, len) : NULL;
-    unlink(path);
-    return out;
+    dj_buf out = {0};
+    if (dj_xlsx_finish(&x, &out)) {
+        dj_buf_free(&out);
+        return NULL;
+    }
+    *len = out.len;
+    return out.data;
 }
 
 /* ---------------------------------------------------------------- PDF */

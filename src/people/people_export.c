@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "../core/err.h"
+#include "../core/xlsx.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
 #include "people.h"
@@ -92,17 +92,10 @@ static void xlsx_row(json_t *o, void *arg)
 
 int people_export_xlsx(db_conn *c, const struct people_filter *f, dj_buf *out)
 {
-    /* libxlsxwriter 1.1.4 writes to a file: a private temporary one, read back and removed */
-    char path[] = "/tmp/dj-export-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
+    dj_xlsx book;
+    if (dj_xlsx_new(&book, "export"))
         return DJ_EINTERNAL;
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb) {
-        unlink(path);
-        return DJ_EINTERNAL;
-    }
+    lxw_workbook *wb = book.wb;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "党员名册");
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
@@ -120,20 +113,6 @@ int people_export_xlsx(db_conn *c, const struct people_filter *f, dj_buf *out)
     int rc = people_each(c, f, xlsx_row, &x);
     if (x.row > 0)
         worksheet_autofilter(ws, 0, 0, x.row, NHEADS - 1);
-    lxw_error e = workbook_close(wb);
-    if (rc == DJ_OK && e != LXW_NO_ERROR)
-        rc = DJ_EINTERNAL;
-    if (rc == DJ_OK) {
-        FILE *fp = fopen(path, "rb");
-        char buf[65536];
-        size_t n;
-        if (!fp)
-            rc = DJ_EINTERNAL;
-        while (fp && (n = fread(buf, 1, sizeof buf, fp)) > 0)
-            dj_buf_append(out, buf, n);
-        if (fp)
-            fclose(fp);
-    }
-    unlink(path);
-    return rc;
+    int done = dj_xlsx_finish(&book, out);
+    return rc ? rc : done;
 }

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../core/xlsx.h"
 #include "points.h"
 
 void points_settings_load(db_conn *c, struct points_settings *s)
@@ -314,15 +314,10 @@ json_t *points_honour_roll(db_conn *c, int64_t agency_id, const char *period, in
 
 int points_xlsx(const char *sheet, const struct points_xlsx_col *cols, const json_t *rows, void **data, size_t *len)
 {
-    char path[] = "/tmp/dj-points-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
+    dj_xlsx x;
+    if (dj_xlsx_new(&x, "points"))
         return DJ_EINTERNAL;
-    close(fd);
-    int rc = DJ_EINTERNAL;
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb)
-        goto out;
+    lxw_workbook *wb = x.wb;
     lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
@@ -352,23 +347,11 @@ int points_xlsx(const char *sheet, const struct points_xlsx_col *cols, const jso
             }
         }
     }
-    if (workbook_close(wb) != LXW_NO_ERROR)
-        goto out;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        goto out;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    *data = dj_malloc(n > 0 ? (size_t)n : 1);
-    *len = n > 0 && fread(*data, 1, (size_t)n, f) == (size_t)n ? (size_t)n : 0;
-    fclose(f);
-    rc = *len ? DJ_OK : DJ_EINTERNAL;
-    if (rc) {
-        free(*data);
-        *data = NULL;
-    }
-out:
-    unlink(path);
+    dj_buf out = {0};
+    int rc = dj_xlsx_finish(&x, &out);
+    if (rc)
+        dj_buf_free(&out);
+    *data = rc ? NULL : out.data;
+    *len = rc ? 0 : out.len;
     return rc;
 }
