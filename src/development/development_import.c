@@ -12,6 +12,7 @@
 
 #include "../core/csv.h"
 #include "../core/err.h"
+#include "../core/import.h"
 #include "../people/people.h"
 #include "development_int.h"
 
@@ -38,40 +39,14 @@ static const struct stage_def stages[] = {
     {"预备党员", "probationary", 21, {C_VOTE, C_APPROVAL}},
 };
 
+#define err_add(x, ...) dj_import_error((x)->errors, 500, __VA_ARGS__)
+
 struct imp {
     db_conn *c;
     const struct dev_import_opts *o;
     json_t *errors, *preview;
     int rows;
 };
-
-static void err_add(struct imp *x, int line, const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void err_add(struct imp *x, int line, const char *column, const char *fmt, ...)
-{
-    if (json_array_size(x->errors) >= 500)
-        return;
-    char msg[500];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    json_array_append_new(x->errors, json_pack("{s:i, s:s?, s:s}", "line", line, "column", column, "message", msg));
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    while (strncmp(s, "\xE3\x80\x80", 3) == 0)
-        s += 3;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    while (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
-        s[n -= 3] = '\0';
-    return s;
-}
 
 static const struct stage_def *stage_of(const char *s)
 {
@@ -325,7 +300,7 @@ int dev_import(db_conn *c, const char *data, size_t len, const struct dev_import
     }
     for (size_t i = 0; i < rec.nfields; i++)
         for (int k = 0; k < NCOLS; k++)
-            if (strcmp(trim(rec.fields[i]), heads[k]) == 0)
+            if (strcmp(dj_cell_trim(rec.fields[i]), heads[k]) == 0)
                 pos[k] = (int)i;
     if (pos[C_NAME] < 0 || pos[C_PHONE] < 0 || pos[C_STAGE] < 0) {
         err_add(&x, 1, NULL, "表头须包含“姓名”“手机号”“阶段”");
@@ -344,7 +319,7 @@ int dev_import(db_conn *c, const char *data, size_t len, const struct dev_import
         char *v[64];
         size_t nf = rec.nfields < 64 ? rec.nfields : 64;
         for (size_t i = 0; i < nf; i++)
-            v[i] = trim(rec.fields[i]);
+            v[i] = dj_cell_trim(rec.fields[i]);
         for (int k = 0; k < NCOLS; k++)
             if (pos[k] >= (int)nf)
                 v[pos[k] < 64 ? pos[k] : 0] = (char *)"";

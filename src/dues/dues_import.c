@@ -16,9 +16,11 @@
 #include "../core/json.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
+#include "../core/import.h"
 #include "dues.h"
 
 #define IMPORT_MAX_ROWS 20000
+#define add_error(x, ...) dj_import_error((x)->errors, 200, __VA_ARGS__)
 
 enum col { C_NAME, C_ID, C_STAFF, C_AMOUNT, C_NCOLS };
 static const char *const aliases[C_NCOLS][9] = {
@@ -27,20 +29,6 @@ static const char *const aliases[C_NCOLS][9] = {
     [C_STAFF] = {"工号", "工资号", "人员编号", "职工号", "员工编号", "职工编号", "staff_no", NULL},
     [C_AMOUNT] = {"金额", "代扣金额", "党费", "代扣党费", "扣款金额", "实扣党费", "应扣党费", "扣缴金额", "amount"},
 };
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    while (strncmp(s, "\xE3\x80\x80", 3) == 0)
-        s += 3;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    while (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
-        s[n -= 3] = '\0';
-    return s;
-}
 
 static int col_of(const char *h)
 {
@@ -77,20 +65,6 @@ struct ctx {
     int64_t *seen; /* person ids matched so far */
     size_t nseen;
 };
-
-static void add_error(struct ctx *x, int line, const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void add_error(struct ctx *x, int line, const char *column, const char *fmt, ...)
-{
-    if (json_array_size(x->errors) >= 200)
-        return;
-    char msg[300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    json_array_append_new(x->errors, json_pack("{s:i, s:s?, s:s}", "line", line, "column", column, "message", msg));
-}
 
 /* The current roster entry of a person, or NULL when the organisation does not keep their dues. */
 static const struct dues_member *member_of(struct ctx *x, int64_t person_id)
@@ -237,7 +211,7 @@ static void parse(struct ctx *x, const char *csv, size_t len)
     }
     bool seen[C_NCOLS] = {0};
     for (size_t i = 0; i < rec.nfields; i++, nh++) {
-        colmap[i] = col_of(trim(rec.fields[i]));
+        colmap[i] = col_of(dj_cell_trim(rec.fields[i]));
         if (colmap[i] >= 0 && seen[colmap[i]])
             colmap[i] = -1; /* the first of two such columns counts */
         else if (colmap[i] >= 0)
@@ -262,7 +236,7 @@ static void parse(struct ctx *x, const char *csv, size_t len)
         char *cell[C_NCOLS] = {"", "", "", ""};
         bool blank = true;
         for (int i = 0; i < nh && i < (int)rec.nfields; i++) {
-            char *v = trim(rec.fields[i]);
+            char *v = dj_cell_trim(rec.fields[i]);
             blank = blank && !*v;
             if (colmap[i] >= 0)
                 cell[colmap[i]] = v;

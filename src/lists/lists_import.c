@@ -11,39 +11,12 @@
 #include "../core/json.h"
 #include "../core/mem.h"
 #include "../core/csv.h"
+#include "../core/import.h"
 #include "lists.h"
 
 #define IMPORT_MAX_ROWS 10000
-
-static void add_error(struct lists_import *imp, int line, const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void add_error(struct lists_import *imp, int line, const char *column, const char *fmt, ...)
-{
-    if (json_array_size(imp->errors) >= 200)
-        return; /* enough to fix the sheet; the count of rows still tells the size */
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    json_array_append_new(imp->errors, json_pack("{s:i, s:s?, s:s}", "line", line, "column", column, "message", msg));
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    /* ideographic spaces at either end too */
-    while (strncmp(s, "\xE3\x80\x80", 3) == 0)
-        s += 3;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    while (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
-        s[n -= 3] = '\0';
-    return s;
-}
+/* enough errors to fix the sheet; the count of rows still tells the size */
+#define add_error(imp, ...) dj_import_error((imp)->errors, 200, __VA_ARGS__)
 
 /* Splits "张三、李四,王五" into names; the array is a new reference. */
 static json_t *split_names(const char *s)
@@ -173,7 +146,7 @@ int lists_import_parse(db_conn *c, int64_t list_id, const char *csv, size_t len,
     }
     bool seen[LC_NCOLS] = {0};
     for (int i = 0; i < (int)rec.nfields; i++) {
-        headers[i] = dj_strdup(trim(rec.fields[i]));
+        headers[i] = dj_strdup(dj_cell_trim(rec.fields[i]));
         nh++;
         colmap[i] = lists_col_of_header(headers[i]);
         if (colmap[i] < 0 && *headers[i])
@@ -204,7 +177,7 @@ int lists_import_parse(db_conn *c, int64_t list_id, const char *csv, size_t len,
         int extra = 0;
         int nfields = (int)rec.nfields;
         for (int i = nh; i < nfields; i++)
-            extra += *trim(rec.fields[i]) != '\0';
+            extra += *dj_cell_trim(rec.fields[i]) != '\0';
         if (extra) {
             add_error(imp, line, NULL, "这一行有 %d 列，多于表头的 %d 列（内容里的逗号要用英文双引号括起来）", nfields,
                       nh);
@@ -216,7 +189,7 @@ int lists_import_parse(db_conn *c, int64_t list_id, const char *csv, size_t len,
         const char *colname[LC_NCOLS] = {0};
         for (int i = 0; i < nfields; i++)
             if (colmap[i] >= 0) {
-                cell[colmap[i]] = trim(rec.fields[i]);
+                cell[colmap[i]] = dj_cell_trim(rec.fields[i]);
                 colname[colmap[i]] = headers[i];
             }
         for (int k = 0; k < LC_NCOLS; k++)

@@ -9,6 +9,7 @@
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
+#include "../core/import.h"
 #include "people.h"
 #include "people_history.h"
 
@@ -61,17 +62,11 @@ static void err_add(struct ctx *x, int line, const char *column, const char *fmt
 static void err_add(struct ctx *x, int line, const char *column, const char *fmt, ...)
 {
     x->nerrors++;
-    size_t max = x->o->max_errors ? x->o->max_errors : 10000;
-    if (json_array_size(x->errors) >= max) {
-        x->truncated = true;
-        return;
-    }
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (!dj_import_verror(x->errors, x->o->max_errors ? x->o->max_errors : 10000, line, column, fmt, ap))
+        x->truncated = true;
     va_end(ap);
-    json_array_append_new(x->errors, json_pack("{s:i, s:s?, s:s}", "line", line, "column", column, "message", msg));
 }
 
 static uint64_t hash(const char *s)
@@ -273,19 +268,6 @@ struct row {
     int64_t org_id;
 };
 
-static const char *trimmed(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    /* ideographic space U+3000 */
-    while (strncmp(s, "\xE3\x80\x80", 3) == 0)
-        s += 3;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
 /* Checks one record; returns true when it is good and fills *w. */
 static bool check_row(struct ctx *x, const struct dj_csv_record *rec, const int *map, struct row *w)
 {
@@ -294,7 +276,7 @@ static bool check_row(struct ctx *x, const struct dj_csv_record *rec, const int 
     for (size_t i = 0; i < rec->nfields; i++) {
         if (map[i] < 0)
             continue;
-        const char *v = trimmed(rec->fields[i]);
+        const char *v = dj_cell_trim(rec->fields[i]);
         w->v[map[i]] = *v ? v : NULL;
     }
     int line = rec->line;
@@ -390,7 +372,7 @@ static bool check_row(struct ctx *x, const struct dj_csv_record *rec, const int 
 static bool blank_record(const struct dj_csv_record *rec)
 {
     for (size_t i = 0; i < rec->nfields; i++)
-        if (*trimmed(rec->fields[i]))
+        if (*dj_cell_trim(rec->fields[i]))
             return false;
     return true;
 }
@@ -409,7 +391,7 @@ static int read_header(struct ctx *x, struct dj_csv_reader *rd, int **map, size_
     bool seen[C_COUNT] = {0};
     int rc = DJ_OK;
     for (size_t i = 0; i < rec.nfields; i++) {
-        const char *h = trimmed(rec.fields[i]);
+        const char *h = dj_cell_trim(rec.fields[i]);
         (*map)[i] = -1;
         for (size_t k = 0; k < sizeof headers / sizeof headers[0]; k++)
             if (strcmp(h, headers[k].header) == 0) {

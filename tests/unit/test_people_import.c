@@ -13,6 +13,7 @@
 
 #include "../../src/core/db.h"
 #include "../../src/core/err.h"
+#include "../../src/core/import.h"
 #include "../../src/core/migrate.h"
 #include "../../src/people/people.h"
 
@@ -178,6 +179,25 @@ static void test_bom_and_header_problems(void **state)
     json_decref(res);
 }
 
+/* Every importer trims a cell the same way: ASCII and ideographic spaces, tabs
+ * and a CR left by Excel, at both ends, never inside. */
+static void test_cell_trim(void **state)
+{
+    (void)state;
+    char a[] = " \t\xE3\x80\x80张　三\xE3\x80\x80 \r";
+    assert_string_equal(dj_cell_trim(a), "张　三");
+    char b[] = "\xE3\x80\x80\xE3\x80\x80";
+    assert_string_equal(dj_cell_trim(b), "");
+    char c[] = "";
+    assert_string_equal(dj_cell_trim(c), "");
+    json_t *errors = json_array();
+    assert_true(dj_import_error(errors, 1, 3, "姓名", "第 %d 行缺少%s", 3, "姓名"));
+    assert_false(dj_import_error(errors, 1, 4, NULL, "满了"));
+    assert_int_equal(json_array_size(errors), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0), "message")), "第 3 行缺少姓名");
+    json_decref(errors);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_gbk_file_commits_whole),
         cmocka_unit_test(test_bom_and_header_problems),
+        cmocka_unit_test(test_cell_trim),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
