@@ -25,8 +25,7 @@ static int need_person(dj_req *r)
     return DJ_OK;
 }
 
-/* Runs fn(c, arg) in a write transaction, again when the database asks for a retry. */
-static int in_tx(db_conn *c, int (*fn)(db_conn *, void *), void *arg)
+int study_in_tx(db_conn *c, int (*fn)(db_conn *, void *), void *arg)
 {
     int rc;
     for (int attempt = 0;; attempt++) {
@@ -85,7 +84,7 @@ static int column_save(dj_req *r, int64_t id)
     struct column_job j = {r, id, 0, NULL};
     if ((rc = dj_body_json(r, column_spec, &j.in)))
         return rc;
-    rc = in_tx(dj_db(r), column_tx, &j);
+    rc = study_in_tx(dj_db(r), column_tx, &j);
     json_decref(j.in);
     if (rc == DJ_ECONFLICT || rc == DJ_EINVAL)
         return dj_fail(r, DJ_ECONFLICT, "name", "已有同名栏目");
@@ -243,7 +242,7 @@ static int material_create(dj_req *r)
     if (rc)
         return rc;
     if ((rc = material_check(r, j.in)) == DJ_OK)
-        rc = in_tx(dj_db(r), material_tx, &j);
+        rc = study_in_tx(dj_db(r), material_tx, &j);
     json_decref(j.in);
     if (rc)
         return rc;
@@ -264,7 +263,7 @@ static int material_patch(dj_req *r)
         return rc;
     j.before = study_material_get(dj_db(r), id, 0, &rc);
     if (j.before && (rc = material_check(r, j.in)) == DJ_OK)
-        rc = in_tx(dj_db(r), material_tx, &j);
+        rc = study_in_tx(dj_db(r), material_tx, &j);
     json_decref(j.in);
     json_decref(j.before);
     if (rc)
@@ -302,7 +301,7 @@ static int material_state(dj_req *r, const char *to)
         return rc;
     if (strcmp(state, to) != 0) {
         struct state_job j = {r, id, state, to};
-        if ((rc = in_tx(dj_db(r), state_tx, &j)))
+        if ((rc = study_in_tx(dj_db(r), state_tx, &j)))
             return rc;
     }
     return dj_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", to));
@@ -477,7 +476,7 @@ static int assignment_create(dj_req *r)
             rc = dj_fail(r, DJ_EINVAL, "material_ids", "只能布置已发布的学习材料（第 %zu 项未发布）", i + 1);
     }
     if (rc == DJ_OK)
-        rc = in_tx(dj_db(r), assign_tx, &j);
+        rc = study_in_tx(dj_db(r), assign_tx, &j);
     json_decref(j.in);
     if (rc)
         return rc;

@@ -110,4 +110,8 @@ int study_h_notice_receipts(dj_req *r);
 /* The SQL of "the active party members of an org subtree" ($1: a LIKE pattern). */
 #define STUDY_MEMBER_STATUS "('full', 'probationary')"
 
+/* Runs fn(c, arg) in a write transaction, again after a short wait while the
+ * database is busy (the points ledger's lock): fn must be safe to run twice. */
+int study_in_tx(db_conn *c, int (*fn)(db_conn *, void *), void *arg);
+
 #endif

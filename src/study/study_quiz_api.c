@@ -24,7 +24,24 @@ static int need_person(dj_req *r)
     return DJ_OK;
 }
 
+/* What a transaction of this file works on: the request, a record, its body,
+ * and what it gives back (out is dropped and made again on a retry). */
+struct quiz_tx {
+    dj_req *r;
+    int64_t id, new_id;
+    const json_t *in;
+    json_t *out;
+    const char *field, *why;
+};
+
 /* ---------- quizzes ---------- */
+
+static int quiz_save_tx(db_conn *c, void *arg)
+{
+    struct quiz_tx *j = arg;
+    int rc = study_quiz_save(c, j->id, j->in, user_id(j->r), &j->new_id, &j->field, &j->why);
+    return rc ? rc : audit_write(c, j->r, j->id ? "update" : "create", "study_quiz", j->new_id, NULL, j->in);
+}
 
 static const char *const question_kinds[] = {"single", "multi", "judge", NULL};
 
@@ -65,25 +82,14 @@ static int quiz_save(dj_req *r, int64_t id)
         json_decref(in);
         return dj_fail(r, DJ_EINVAL, "questions", "请至少添加一道题目");
     }
-    db_conn *c = dj_db(r);
-    const char *field = NULL, *why = NULL;
-    int64_t new_id = 0;
-    for (int attempt = 0;; attempt++) {
-        if ((rc = db_begin(c)) == DJ_OK) {
-            rc = study_quiz_save(c, id, in, user_id(r), &new_id, &field, &why);
-            if (rc == DJ_OK)
-                rc = audit_write(c, r, id ? "update" : "create", "study_quiz", new_id, NULL, in);
-            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
-        }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
-            break;
-    }
+    struct quiz_tx j = {.r = r, .id = id, .in = in};
+    rc = study_in_tx(dj_db(r), quiz_save_tx, &j);
     json_decref(in);
-    if ((rc == DJ_EINVAL || rc == DJ_ECONFLICT) && why)
-        return dj_fail(r, rc, field, "%s", why);
+    if ((rc == DJ_EINVAL || rc == DJ_ECONFLICT) && j.why)
+        return dj_fail(r, rc, j.field, "%s", j.why);
     if (rc)
         return rc;
-    return dj_reply_json(r, id ? 200 : 201, json_pack("{s:I}", "id", (json_int_t)new_id));
+    return dj_reply_json(r, id ? 200 : 201, json_pack("{s:I}", "id", (json_int_t)j.new_id));
 }
 
 int study_h_quiz_create(dj_req *r) { return quiz_save(r, 0); }
@@ -197,6 +203,25 @@ static const struct dj_jfield start_spec[] = {
     {NULL},
 };
 
+static int attempt_start_tx(db_conn *c, void *arg)
+{
+    struct quiz_tx *j = arg;
+    int rc = DJ_OK;
+    json_decref(j->out);
+    j->out = study_attempt_start(c, j->id, j->r->user->person_id, dj_jstr(j->in, "client_key", ""), &rc);
+    return j->out ? DJ_OK : rc ? rc : DJ_EINTERNAL;
+}
+
+/* The answer a transaction made (status), or its error. */
+static int reply_out(dj_req *r, int rc, int status, struct quiz_tx *j)
+{
+    if (rc) {
+        json_decref(j->out);
+        return rc;
+    }
+    return dj_reply_json(r, status, j->out);
+}
+
 int study_h_attempt_start(dj_req *r)
 {
     int64_t id, org;
@@ -212,27 +237,10 @@ int study_h_attempt_start(dj_req *r)
     json_t *in;
     if ((rc = dj_body_json(r, start_spec, &in)))
         return rc;
-    db_conn *c = dj_db(r);
-    json_t *out = NULL;
-    for (int attempt = 0;; attempt++) {
-        if ((rc = db_begin(c)) == DJ_OK) {
-            out = study_attempt_start(c, id, r->user->person_id, dj_jstr(in, "client_key", ""), &rc);
-            if (out)
-                rc = db_commit(c);
-            else
-                db_rollback(c);
-        }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
-            break;
-        json_decref(out);
-        out = NULL;
-    }
+    struct quiz_tx j = {.r = r, .id = id, .in = in};
+    rc = study_in_tx(dj_db(r), attempt_start_tx, &j);
     json_decref(in);
-    if (rc) {
-        json_decref(out);
-        return rc;
-    }
-    return dj_reply_json(r, 201, out);
+    return reply_out(r, rc, 201, &j);
 }
 
 static const struct dj_jfield submit_spec[] = {
@@ -495,28 +503,22 @@ int study_h_notice_receipts(dj_req *r)
 
 /* ---------- 每日一题 ---------- */
 
+static int daily_today_tx(db_conn *c, void *arg)
+{
+    struct quiz_tx *j = arg;
+    int rc = DJ_OK;
+    json_decref(j->out);
+    j->out = study_daily_today(c, j->r->user->person_id, &rc);
+    return j->out ? DJ_OK : rc ? rc : DJ_EINTERNAL;
+}
+
 int study_h_daily_get(dj_req *r)
 {
     int rc = need_person(r);
     if (rc)
         return rc;
-    db_conn *c = dj_db(r);
-    json_t *out = NULL;
-    for (int attempt = 0;; attempt++) {
-        if ((rc = db_begin(c)) == DJ_OK) {
-            out = study_daily_today(c, r->user->person_id, &rc);
-            rc = out ? db_commit(c) : (db_rollback(c), rc);
-        }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
-            break;
-        json_decref(out);
-        out = NULL;
-    }
-    if (rc) {
-        json_decref(out);
-        return rc;
-    }
-    return dj_reply_json(r, 200, out);
+    struct quiz_tx j = {.r = r};
+    return reply_out(r, study_in_tx(dj_db(r), daily_today_tx, &j), 200, &j);
 }
 
 static const struct dj_jfield daily_spec[] = {
@@ -524,34 +526,27 @@ static const struct dj_jfield daily_spec[] = {
     {NULL},
 };
 
+static int daily_answer_tx(db_conn *c, void *arg)
+{
+    struct quiz_tx *j = arg;
+    json_decref(j->out);
+    j->out = NULL;
+    int rc = study_daily_answer(c, j->r->user->person_id, dj_jstr(j->in, "answer", ""), &j->out, &j->why);
+    return rc ? rc : audit_write(c, j->r, "answer", "study_daily", dj_jint(j->out, "id", 0), NULL, j->in);
+}
+
 int study_h_daily_answer(dj_req *r)
 {
     int rc = need_person(r);
-    json_t *in = NULL, *out = NULL;
+    json_t *in = NULL;
     if (rc || (rc = dj_body_json(r, daily_spec, &in)))
         return rc;
-    db_conn *c = dj_db(r);
-    const char *why = NULL;
-    for (int attempt = 0;; attempt++) {
-        if ((rc = db_begin(c)) == DJ_OK) {
-            rc = study_daily_answer(c, r->user->person_id, dj_jstr(in, "answer", ""), &out, &why);
-            if (rc == DJ_OK)
-                rc = audit_write(c, r, "answer", "study_daily", dj_jint(out, "id", 0), NULL, in);
-            rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
-        }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
-            break;
-        json_decref(out);
-        out = NULL;
-    }
+    struct quiz_tx j = {.r = r, .in = in};
+    rc = study_in_tx(dj_db(r), daily_answer_tx, &j);
     json_decref(in);
     if (rc == DJ_EINVAL || rc == DJ_ENOTFOUND) {
-        json_decref(out);
-        return dj_fail(r, rc, "answer", why ? why : "答案格式不正确");
+        json_decref(j.out);
+        return dj_fail(r, rc, "answer", j.why ? j.why : "答案格式不正确");
     }
-    if (rc) {
-        json_decref(out);
-        return rc;
-    }
-    return dj_reply_json(r, 200, out);
+    return reply_out(r, rc, 200, &j);
 }
