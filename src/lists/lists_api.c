@@ -498,6 +498,32 @@ static void add_permissions(dj_req *r, json_t *it)
     json_object_set_new(it, "can_verify", json_boolean(v));
 }
 
+/* The head of every write to an item: the path's id, the item (404 outside
+ * the caller's view), the caller allowed by may (else 403 saying denied), and
+ * the body read by spec.  On an error nothing is left to free. */
+static int item_write_in(dj_req *r, bool (*may)(dj_req *, json_t *), const char *denied,
+                         const struct dj_jfield *spec, int64_t *id, json_t **it, json_t **in)
+{
+    *it = *in = NULL;
+    int rc = dj_param_id(r, "id", id);
+    if (rc || (rc = load_item(r, *id, false, it)))
+        return rc;
+    rc = may(r, *it) ? dj_body_json(r, spec, in) : dj_fail(r, DJ_EFORBIDDEN, NULL, "%s", denied);
+    if (rc) {
+        json_decref(*it);
+        *it = NULL;
+    }
+    return rc;
+}
+
+static bool may_write_list(dj_req *r, json_t *it) { return item_list_writable(r, it); }
+static bool may_report(dj_req *r, json_t *it) { return item_updatable(r, it); }
+static bool may_verify(dj_req *r, json_t *it)
+{
+    add_permissions(r, it);
+    return dj_jbool(it, "can_verify", false);
+}
+
 static int item_get(dj_req *r)
 {
     int64_t id;
@@ -520,18 +546,10 @@ static int item_patch(dj_req *r)
         {NULL},
     };
     int64_t id;
-    int rc = dj_param_id(r, "id", &id);
+    json_t *it, *in;
+    int rc = item_write_in(r, may_write_list, "没有权限修改该事项（进展请通过“报告进展”提交）", spec, &id, &it, &in);
     if (rc)
         return rc;
-    json_t *it = NULL, *in = NULL;
-    if ((rc = load_item(r, id, false, &it)))
-        return rc;
-    if (!item_list_writable(r, it)) {
-        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限修改该事项（进展请通过“报告进展”提交）");
-        goto out;
-    }
-    if ((rc = dj_body_json(r, spec, &in)))
-        goto out;
     json_t *list = json_pack("{s:s}", "kind", dj_jstr(it, "list_kind", ""));
     rc = item_input_check(r, in, list, it);
     json_decref(list);
@@ -607,18 +625,10 @@ static int item_update_add(dj_req *r)
         {NULL},
     };
     int64_t id;
-    int rc = dj_param_id(r, "id", &id);
+    json_t *it, *in;
+    int rc = item_write_in(r, may_report, "只有责任单位或责任人可以报告该事项的进展", spec, &id, &it, &in);
     if (rc)
         return rc;
-    json_t *it = NULL, *in = NULL;
-    if ((rc = load_item(r, id, false, &it)))
-        return rc;
-    if (!item_updatable(r, it)) {
-        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "只有责任单位或责任人可以报告该事项的进展");
-        goto out;
-    }
-    if ((rc = dj_body_json(r, spec, &in)))
-        goto out;
     if (lists_blank(dj_jstr(in, "body", ""))) {
         rc = dj_fail(r, DJ_EINVAL, "body", "进展情况不能为空");
         goto out;
@@ -671,19 +681,10 @@ static int item_verify(dj_req *r)
         {NULL},
     };
     int64_t id;
-    int rc = dj_param_id(r, "id", &id);
+    json_t *it, *in;
+    int rc = item_write_in(r, may_verify, "只有机关党委可以销号", spec, &id, &it, &in);
     if (rc)
         return rc;
-    json_t *it = NULL, *in = NULL;
-    if ((rc = load_item(r, id, false, &it)))
-        return rc;
-    add_permissions(r, it);
-    if (!dj_jbool(it, "can_verify", false)) {
-        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "只有机关党委可以销号");
-        goto out;
-    }
-    if ((rc = dj_body_json(r, spec, &in)))
-        goto out;
     bool approve = dj_jbool(in, "approved", true);
     const char *note = dj_jstr(in, "note", NULL);
     if (!approve && lists_blank(note)) {
@@ -723,18 +724,10 @@ static int item_cancel(dj_req *r)
         {NULL},
     };
     int64_t id;
-    int rc = dj_param_id(r, "id", &id);
+    json_t *it, *in;
+    int rc = item_write_in(r, may_write_list, "没有权限取消该事项", spec, &id, &it, &in);
     if (rc)
         return rc;
-    json_t *it = NULL, *in = NULL;
-    if ((rc = load_item(r, id, false, &it)))
-        return rc;
-    if (!item_list_writable(r, it)) {
-        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限取消该事项");
-        goto out;
-    }
-    if ((rc = dj_body_json(r, spec, &in)))
-        goto out;
     db_conn *c = dj_db(r);
     if ((rc = db_begin(c)))
         goto out;
