@@ -29,7 +29,7 @@ struct dj_batch {
     pthread_t thread;
     struct dj_batch_stats stats;
     /* follow-up work (dj_batch_after), guarded by mu */
-    void (*after_fn)(db_conn *c, void *ctx);
+    int (*after_fn)(db_conn *c, void *ctx);
     void *after_ctx;
     unsigned long long quiet_us, max_us, pending_since, pending_last;
     bool after_pending, after_running;
@@ -207,6 +207,7 @@ static void *committer(void *arg)
 static void *after_worker(void *arg)
 {
     dj_batch *b = arg;
+    int fails = 0;
     pthread_mutex_lock(&b->mu);
     for (;;) {
         while (!b->after_pending && !b->stopping)
@@ -232,20 +233,26 @@ static void *after_worker(void *arg)
         db_conn *c = db_thread();
         char lock[64];
         snprintf(lock, sizeof lock, "dangjian:batch:%s", b->name);
-        bool got = false;
+        bool got = false, again = true;
+        unsigned long long delay = 0;
         if (c && db_trylock(c, lock, &got) == DJ_OK && got) {
-            b->after_fn(c, b->after_ctx);
+            /* a failed run (the database busy under load) is tried again,
+             * after a pause that doubles with each failure, up to a minute */
+            again = b->after_fn(c, b->after_ctx) != DJ_OK;
+            fails = again ? fails + 1 : 0;
+            if (again)
+                delay = b->quiet_us << (fails < 7 ? fails - 1 : 6);
+            if (delay > 60000000ull)
+                delay = 60000000ull;
             db_unlock(c, lock);
-            pthread_mutex_lock(&b->mu);
-        } else {
-            pthread_mutex_lock(&b->mu);
-            if (!b->stopping) {
-                unsigned long long now = now_us();
-                if (!b->after_pending)
-                    b->pending_since = now;
-                b->pending_last = now;
-                b->after_pending = true;
-            }
+        }
+        pthread_mutex_lock(&b->mu);
+        if (again && !b->stopping) {
+            unsigned long long at = now_us() + delay;
+            if (!b->after_pending)
+                b->pending_since = at;
+            b->pending_last = at;
+            b->after_pending = true;
         }
     }
     pthread_mutex_unlock(&b->mu);
@@ -253,7 +260,7 @@ static void *after_worker(void *arg)
     return NULL;
 }
 
-void dj_batch_after(dj_batch *b, void (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms)
+void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms)
 {
     pthread_mutex_lock(&b->mu);
     if (!b->after_fn && !b->stopping) {

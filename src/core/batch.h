@@ -49,10 +49,12 @@ int dj_batch_run(dj_batch *b, struct dj_batch_item *it);
  * (its own connection) once the batch has committed something and then been
  * quiet for quiet_ms, or max_ms after the first commit it has not yet seen,
  * whichever comes first. For work that may lag a little behind a burst
- * without slowing it (the points awarded for check-ins). Call once, right
- * after dj_batch_new().
+ * without slowing it (the points awarded for check-ins). fn returns DJ_OK,
+ * or an error: then it runs again after another quiet_ms (a busy database
+ * under load must not leave the work undone until the next commit). Call
+ * once, right after dj_batch_new().
  */
-void dj_batch_after(dj_batch *b, void (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms);
+void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms);
 /* Asks for the follow-up work as if something had been committed (for writes
  * made outside the batch, such as closing an activity). */
 void dj_batch_poke(dj_batch *b);

@@ -110,14 +110,14 @@ static dj_batch *checkin_batch;
  * into awards. Run after a burst of check-ins has quietened (or every 10 s
  * during a long one), on the batch's helper thread, so awarding never slows
  * the check-ins themselves. */
-static void award_points(db_conn *c, void *ctx)
+static int award_points(db_conn *c, void *ctx)
 {
     (void)ctx;
     struct points_sync st = {0};
     int rc = points_consume_events(c, &st);
     if (rc != DJ_OK)
-        fprintf(stderr, "dangjian: awarding points for organisational life failed (%d); POST /api/v1/points/sync retries\n",
-                rc);
+        fprintf(stderr, "dangjian: awarding points for organisational life failed (%d); tried again in a second\n", rc);
+    return rc;
 }
 
 static void batch_init(void)

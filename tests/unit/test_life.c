@@ -365,11 +365,20 @@ static int after_calls;
 static int64_t after_seen;
 
 /* The follow-up work sees what the batches committed. */
-static void count_after(db_conn *c, void *ctx)
+static int count_after(db_conn *c, void *ctx)
 {
     (void)ctx;
     after_calls++;
-    db_query_i64(c, &after_seen, "SELECT COUNT(*) FROM t", "");
+    return db_query_i64(c, &after_seen, "SELECT COUNT(*) FROM t", "");
+}
+
+/* follow-up work that fails twice (a busy database), then succeeds */
+static volatile int flaky_calls;
+static int flaky_after(db_conn *c, void *ctx)
+{
+    (void)c;
+    (void)ctx;
+    return ++flaky_calls < 3 ? DJ_EBUSY : DJ_OK;
 }
 
 static void *submitter(void *arg)
@@ -435,6 +444,14 @@ static void test_batch(void **state)
     assert_int_equal(st.items, 2002 + 800);
     assert_true(st.commits <= st.items);
     assert_true(st.max_batch <= 64);
+    /* a failed follow-up runs again by itself, with no commit to prompt it */
+    dj_batch *retry = dj_batch_new("retry", apply_row, NULL, 8);
+    dj_batch_after(retry, flaky_after, NULL, 20, 100);
+    dj_batch_poke(retry);
+    for (int i = 0; i < 300 && flaky_calls < 3; i++)
+        usleep(10000);
+    usleep(100000);
+    assert_int_equal(flaky_calls, 3); /* and not again once it succeeded */
     dj_batch_stop_all();
     /* debounced: far fewer runs than commits, and the last one saw everything */
     assert_true(after_calls >= 1);
