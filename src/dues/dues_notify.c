@@ -67,7 +67,7 @@ static int tell_arrears(db_conn *c, const json_t *it, int months)
         return rc;
     snprintf(body, sizeof body, "您已连续 %lld 个月未交纳党费（自 %.4s年%d月起），共欠交 %s 元。%s", (long long)streak, from,
              (from[5] - '0') * 10 + (from[6] - '0'), yuan,
-             flag ? "按规定，连续六个月不交纳党费又无正当理由的，按自行脱党处理，请尽快与支部联系并补交。"
+             flag ? "按照党章第九条，没有正当理由连续六个月不交纳党费的，被认为是自行脱党；请尽快与支部联系并补交。"
                   : "请及时交纳。");
     struct dj_notice n = {.event = flag ? "dues.arrears_flag" : "dues.arrears_warn", .key = key,
                           .title = flag ? "党费已连续多月未交" : "党费欠交提醒", .body = body, .link_type = "dues",
