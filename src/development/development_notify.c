@@ -4,7 +4,8 @@
  * higher committee's approval within three months, the end of probation) when
  * it comes near (its warn day) and when it has passed.  The branch's secretaries
  * hear of the branch's deadlines, those who approve (development.approve) of the
- * approvals, and a probationary member of their own probation ending.  A scan;
+ * approvals, and a probationary member of their own probation ending; and a
+ * 公示 ending, to the branch's secretaries.  Scans;
  * each key names the application, the deadline and its day, so a second run or a
  * second server writes nothing, and a deadline moved is told again. */
 #include <stdio.h>
@@ -111,4 +112,54 @@ static int deadlines_scan(db_conn *c, int64_t now)
     return rc;
 }
 
-void development_notify_register(void) { dj_notify_scan_add("development.deadlines", deadlines_scan); }
+/* A 公示 ending (from the day before its last working day to three days after): the
+ * branch's secretaries, once per 公示, to hold the step it precedes when no
+ * objection came in. */
+static int notices_scan(db_conn *c, int64_t now)
+{
+    int y, m, d;
+    dj_local_date(now, &y, &m, &d);
+    int64_t days = dj_days_from_civil(y, m, d);
+    char from[11], to[11];
+    dj_civil_from_days(days - 3, &y, &m, &d);
+    snprintf(from, sizeof from, "%04d-%02d-%02d", y, m, d);
+    dj_civil_from_days(days + 1, &y, &m, &d);
+    snprintf(to, sizeof to, "%04d-%02d-%02d", y, m, d);
+    int err = 0;
+    json_t *rows = db_query_rows(c, &err,
+                                 "SELECT x.id, x.application_id, x.ends_on, x.title, p.name FROM dev_notices x"
+                                 " JOIN dev_applications a ON a.id = x.application_id JOIN people p ON p.id = a.person_id"
+                                 " WHERE a.state = 'open' AND x.ends_on >= $1 AND x.ends_on <= $2"
+                                 " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedup_key = 'development:notice:'"
+                                 " || x.id || ':ends:' || x.ends_on) ORDER BY x.id LIMIT 200",
+                                 "tt", from, to);
+    if (!rows)
+        return err;
+    size_t i;
+    json_t *x;
+    int rc = DJ_OK;
+    json_array_foreach(rows, i, x) {
+        char key[96], day[32], title[300], body[600];
+        snprintf(key, sizeof key, "development:notice:%lld:ends:%s", (long long)dj_jint(x, "id", 0),
+                 dj_jstr(x, "ends_on", ""));
+        dj_text_cn(dj_jstr(x, "ends_on", ""), true, day);
+        snprintf(title, sizeof title, "发展党员公示期满：%.100s", dj_jstr(x, "name", ""));
+        snprintf(body, sizeof body, "《%.200s》于 %s 期满。期满无异议的，可办理下一步；有异议的，须调查核实后重新公示。",
+                 dj_jstr(x, "title", ""), day);
+        struct dj_notice n = {.event = "development.notice_ends", .key = key, .title = title, .body = body,
+                              .link_type = "development", .link_id = dj_jint(x, "application_id", 0)};
+        if ((rc = db_begin(c)) != DJ_OK)
+            break;
+        rc = dj_notify_users(c, &n, secretaries_sql, dj_jint(x, "application_id", 0));
+        if ((rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc)) != DJ_OK)
+            break;
+    }
+    json_decref(rows);
+    return rc;
+}
+
+void development_notify_register(void)
+{
+    dj_notify_scan_add("development.deadlines", deadlines_scan);
+    dj_notify_scan_add("development.notices", notices_scan);
+}

@@ -219,7 +219,7 @@ test('组织关系转接: the letter issued, renewed and withdrawn tells the mem
   await stillOnce([[secA, /^流动党员本季度联系：/, 'sec-a']]);
 });
 
-test('发展党员: the talk due within a month, then overdue, tells the branch\'s secretary once', async () => {
+test('发展党员: the talk due within a month, then overdue, and a 公示 ending tell the branch\'s secretary once', async () => {
   const { 'sec-a': secA, 'sec-b': secB } = clients;
   let r = await secA.post('/api/v1/people', { name: '林晓', gender: 'female', birth_date: '1998-05-02', phone: '13900009011',
     org_id: ORG.branchA, education: '大学本科', job_post: '科员' });
@@ -232,11 +232,18 @@ test('发展党员: the talk due within a month, then overdue, tells the branch\
   assert.equal(due.event, 'development.due');
   assert.deepEqual(due.link, { type: 'development', id: app });
   assert.equal((await matching(secB, /林晓/)).length, 0, 'not branch B\'s');
+  // a 公示 of hers whose last working day is today: the secretary, once
+  sql(srv.db, `INSERT INTO dev_notices (application_id, step, starts_on, working_days, ends_on, title, body, created_at)
+    VALUES (${app}, 7, '${shanghaiDate(-6)}', 5, '${shanghaiDate(0)}', '关于林晓同志拟确定为入党积极分子的公示', '公示内容', 'x');`);
+  const ends = await once(secA, /^发展党员公示期满：林晓$/, 'sec-a');
+  assert.equal(ends.event, 'development.notice_ends');
+  assert.deepEqual(ends.link, { type: 'development', id: app });
+  assert.equal((await matching(secB, /公示/)).length, 0, 'not branch B\'s');
   // twenty days on, by two servers at once: overdue, once
   const two = await later(daysOn(20));
   try {
     const over = await once(secA, /^发展党员已逾期：林晓 · 入党申请人谈话/, 'sec-a');
     assert.equal(over.event, 'development.overdue');
-    await stillOnce([[secA, /^发展党员已逾期：林晓/, 'sec-a'], [secA, /^发展党员即将到期：林晓/, 'sec-a']]);
+    await stillOnce([[secA, /^发展党员已逾期：林晓/, 'sec-a'], [secA, /^发展党员即将到期：林晓/, 'sec-a'], [secA, /^发展党员公示期满/, 'sec-a']]);
   } finally { await two.stop(); }
 });

@@ -1935,6 +1935,7 @@ export default {
       list_item_overdue: '清单逾期',
       development_due: '发展党员',
       development_overdue: '发展党员逾期',
+      development_notice_ends: '公示期满',
       dues_payment_confirmed: '党费确认',
       dues_payment_rejected: '党费确认',
       dues_arrears_warn: '党费欠交',
