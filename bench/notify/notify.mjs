@@ -39,6 +39,16 @@ try {
   const n = await sec.post(`/api/v1/activities/${a.body.id}/notice`);
   const noticeMs = performance.now() - s0;
   console.log(`notice: HTTP ${n.status} in ${noticeMs.toFixed(0)} ms (inbox and outbox rows written in its transaction)`);
+  const inboxRows = Number(sql(srv.db, "SELECT COUNT(*) FROM notifications;").trim());
+  const outbox = Number(sql(srv.db, "SELECT COUNT(*) FROM notify_outbox;").trim());
+  console.log(`rows: ${inboxRows} inbox messages, ${outbox} outbox rows`);
+  if (!process.env.NOTICE_ONLY) await deliver(mem);
+} finally {
+  await srv.stop();
+  await fake.stop();
+}
+
+async function deliver(mem) {
   // reads while the worker delivers
   const reads = [];
   let delivering = true;
@@ -60,7 +70,4 @@ try {
     + ` = ${(to.length / deliverMs * 1000).toFixed(0)}/s; calls ${fake.state.attempts}, refused by the rate limit ${fake.state.limited}`);
   console.log(`unread-count reads meanwhile: ${reads.length}, p50 ${pct(reads, 0.5).toFixed(1)} ms, p99 ${pct(reads, 0.99).toFixed(1)} ms`);
   if (to.length !== new Set(to).size) { console.log('DUPLICATES'); process.exitCode = 1; }
-} finally {
-  await srv.stop();
-  await fake.stop();
 }

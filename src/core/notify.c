@@ -127,7 +127,8 @@ static int exec_dynamic(db_conn *c, const char *sql, const char *types, ...)
     return rc;
 }
 
-int dj_notify_people(db_conn *c, const struct dj_notice *n, const char *person_sql, int64_t arg)
+/* who: the users' column that person_sql's ids are matched on ("u.person_id", "u.id") */
+static int notify_write(db_conn *c, const struct dj_notice *n, const char *who, const char *id_sql, int64_t arg)
 {
     int64_t now = dj_now();
     char now_iso[21];
@@ -136,9 +137,9 @@ int dj_notify_people(db_conn *c, const struct dj_notice *n, const char *person_s
     char *sql = dj_asprintf("INSERT INTO notifications (user_id, event, dedup_key, title, body, link_type, link_id,"
                             " urgent, created_at)"
                             " SELECT u.id, $2, $3, $4, $5, $6, $7, $8, $9 FROM users u"
-                            " WHERE u.disabled = 0 AND u.person_id IN (%s)"
+                            " WHERE u.disabled = 0 AND %s IN (%s)"
                             " ON CONFLICT (user_id, dedup_key) DO NOTHING",
-                            person_sql);
+                            who, id_sql);
     int rc = exec_dynamic(c, sql, "itttttIbt", arg, n->event, n->key, n->title, n->body, n->link_type, n->link_id,
                           n->urgent, now_iso);
     free(sql);
@@ -170,6 +171,16 @@ int dj_notify_people(db_conn *c, const struct dj_notice *n, const char *person_s
         free(sql);
     }
     return rc;
+}
+
+int dj_notify_people(db_conn *c, const struct dj_notice *n, const char *person_sql, int64_t arg)
+{
+    return notify_write(c, n, "u.person_id", person_sql, arg);
+}
+
+int dj_notify_users(db_conn *c, const struct dj_notice *n, const char *user_sql, int64_t arg)
+{
+    return notify_write(c, n, "u.id", user_sql, arg);
 }
 
 int dj_notify_person(db_conn *c, const struct dj_notice *n, int64_t person_id)

@@ -30,6 +30,9 @@ struct dj_notice {
  * current transaction.  Disabled accounts and people without one are skipped.
  * A key already written for a user writes nothing again. */
 int dj_notify_people(db_conn *c, const struct dj_notice *n, const char *person_sql, int64_t arg);
+/* The same for the user accounts that user_sql selects (one column of users
+ * ids): accounts of an office that is no person. */
+int dj_notify_users(db_conn *c, const struct dj_notice *n, const char *user_sql, int64_t arg);
 /* The same for one person. */
 int dj_notify_person(db_conn *c, const struct dj_notice *n, int64_t person_id);
 

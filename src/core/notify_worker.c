@@ -24,13 +24,16 @@ int dj_notify_scans_run(db_conn *c, int64_t now); /* notify.c */
 
 static int claim(db_conn *c, const char *worker, int64_t now, bool quiet, int64_t *ids, int max)
 {
-    /* the inner SELECT picks candidates; the outer WHERE status = 'pending' is
-     * re-checked on the row itself, so of two servers only one changes it */
+    /* the scalar subquery finds the last of the first `max` candidates, once (an
+     * "id IN (... LIMIT)" was planned by PostgreSQL as a loop over every pending row
+     * when its statistics were stale: a second per batch with 10,000 waiting); the
+     * outer WHERE status = 'pending' is re-checked on the row itself, so of two
+     * servers only one changes it */
     db_stmt *s = db_prep(c, "UPDATE notify_outbox SET status = 'sending', claimed_by = $1, claimed_at = $2,"
                             " attempts = attempts + 1"
-                            " WHERE status = 'pending' AND next_at <= $2 AND id IN"
-                            " (SELECT id FROM notify_outbox WHERE status = 'pending' AND next_at <= $2"
-                            " AND (urgent = 1 OR $3 = 0) ORDER BY id LIMIT $4)"
+                            " WHERE status = 'pending' AND next_at <= $2 AND (urgent = 1 OR $3 = 0) AND id <="
+                            " (SELECT MAX(x.id) FROM (SELECT id FROM notify_outbox WHERE status = 'pending'"
+                            " AND next_at <= $2 AND (urgent = 1 OR $3 = 0) ORDER BY id LIMIT $4) x)"
                             " RETURNING id");
     if (!s)
         return DJ_EDB;

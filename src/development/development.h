@@ -25,6 +25,8 @@ extern const struct dj_route development_routes[];
 int development_demo_load(db_conn *c, const char *password_hash);
 /* Registers the subject's to-do provider (call from app_routes_register). */
 void development_todos_register(void);
+/* The deadlines' scan, registered with the notification worker (development_notify.c). */
+void development_notify_register(void);
 /* Registers the 发展档案's materials with the file store (development_files.c). */
 void development_files_register(void);
 

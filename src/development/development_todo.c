@@ -154,4 +154,5 @@ int dev_todos_provider(dj_req *r, json_t *items)
 void development_todos_register(void)
 {
     dj_todo_register("development", dev_todos_provider);
+    development_notify_register();
 }

@@ -25,6 +25,10 @@ int dues_demo_load(db_conn *c, const char *password_hash);
 /* Registers the to-do provider (annual declaration, reports and declarations to
  * decide, arrears) and the org tree's arrears warnings. */
 void dues_register(void);
+/* dues_notify.c: a reported payment decided, to the member (in the caller's
+ * transaction); the arrears scan registered with the notification worker. */
+int dues_notify_payment(db_conn *c, int64_t payment_id);
+void dues_notify_register(void);
 
 /* ---------------------------------------------------------------- rules (dues.c) */
 

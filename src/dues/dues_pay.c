@@ -248,6 +248,8 @@ int dues_payment_decide(db_conn *c, const struct dues_actor *a, int64_t id, bool
         rc = award_on_time(c, person, months, n, dj_jstr(before, "paid_on", ""), a->user_id);
     if (rc == DJ_OK)
         rc = audit_row(c, a, approve ? "confirm" : "reject", "dues_payment", id, before, dues_payment_get);
+    if (rc == DJ_OK)
+        rc = dues_notify_payment(c, id);
 out:
     free(months);
     free(owed);

@@ -186,4 +186,5 @@ void dues_register(void)
 {
     dj_todo_register("dues", dues_todos);
     orgs_warning_provider_add(dues_warnings);
+    dues_notify_register();
 }

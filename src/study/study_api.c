@@ -450,8 +450,9 @@ static int assign_tx(db_conn *c, void *arg)
     int rc = study_assignment_create(c, j->in, user_id(j->r), &j->id, &j->replayed);
     if (rc == DJ_OK && !j->replayed)
         rc = audit_write(c, j->r, "create", "study_assignment", j->id, NULL, j->in);
-    /* the notification outbox (issue 18) hooks in here, in this transaction, one message
-     * per member reached; until then the assignment reaches them through the to-do list */
+    /* one message per member reached, in this transaction (a replay wrote them already) */
+    if (rc == DJ_OK && !j->replayed)
+        rc = study_notify_assignment(c, j->id);
     return rc;
 }
 

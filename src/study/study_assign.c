@@ -9,11 +9,7 @@
 #include "../core/timeutil.h"
 #include "study_int.h"
 
-/* Whether person p (joined with its org o) is reached by assignment $1. */
-#define REACHED                                                                                                       \
-    "p.active = 1 AND ((p.party_status IN " STUDY_MEMBER_STATUS " AND EXISTS (SELECT 1 FROM study_assignment_targets" \
-    " t JOIN orgs tgo ON tgo.id = t.org_id WHERE t.assignment_id = a.id AND o.path LIKE tgo.path || '%'))"             \
-    " OR EXISTS (SELECT 1 FROM study_assignment_targets t WHERE t.assignment_id = a.id AND t.person_id = p.id))"
+#define REACHED STUDY_ASSIGNMENT_REACHES
 
 int study_assignment_create(db_conn *c, const json_t *in, int64_t user_id, int64_t *id, bool *replayed)
 {

@@ -114,4 +114,22 @@ int study_h_notice_receipts(dj_req *r);
  * database is busy (the points ledger's lock): fn must be safe to run twice. */
 int study_in_tx(db_conn *c, int (*fn)(db_conn *, void *), void *arg);
 
+/* ---------- who is reached (SQL conditions shared by the lists and the notifications) ---------- */
+/* Whether person p (joined with its org o) is reached by assignment $1. */
+#define STUDY_ASSIGNMENT_REACHES                                                                                      \
+    "p.active = 1 AND ((p.party_status IN " STUDY_MEMBER_STATUS " AND EXISTS (SELECT 1 FROM study_assignment_targets" \
+    " t JOIN orgs tgo ON tgo.id = t.org_id WHERE t.assignment_id = a.id AND o.path LIKE tgo.path || '%'))"             \
+    " OR EXISTS (SELECT 1 FROM study_assignment_targets t WHERE t.assignment_id = a.id AND t.person_id = p.id))"
+
+/* People a notice reaches: the active people of its org's subtree. */
+#define STUDY_NOTICE_REACHES                                                                                          \
+    "p.active = 1 AND EXISTS (SELECT 1 FROM orgs po WHERE po.id = p.org_id AND po.path LIKE no.path || '%')"
+
+/* ---------- notifications (study_notify.c) ---------- */
+/* In the caller's transaction: an assignment made, to the people it reaches; a notice
+ * published, to its audience. */
+int study_notify_assignment(db_conn *c, int64_t id);
+int study_notify_notice(db_conn *c, int64_t id);
+void study_notify_register(void);
+
 #endif

@@ -455,9 +455,7 @@ int study_notice_org(db_conn *c, int64_t id, int64_t *org_id)
     return db_query_i64(c, org_id, "SELECT org_id FROM study_notices WHERE id = $1", "i", id);
 }
 
-/* People a notice reaches: the active people of its org's subtree. */
-#define NOTICE_REACHES                                                                                                \
-    "p.active = 1 AND EXISTS (SELECT 1 FROM orgs po WHERE po.id = p.org_id AND po.path LIKE no.path || '%')"
+#define NOTICE_REACHES STUDY_NOTICE_REACHES
 
 bool study_notice_reaches(db_conn *c, int64_t id, int64_t person_id)
 {

@@ -411,8 +411,9 @@ int study_h_notice_create(dj_req *r)
         rc = study_notice_create(c, in, user_id(r), &id, &replayed);
         if (rc == DJ_OK && !replayed)
             rc = audit_write(c, r, "create", "study_notice", id, NULL, in);
-        /* the notification outbox (issue 18) hooks in here, in this transaction;
-         * until then the notice reaches people through their to-do list */
+        /* to its audience, in this transaction */
+        if (rc == DJ_OK && !replayed)
+            rc = study_notify_notice(c, id);
         rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     }
     json_decref(in);

@@ -1,6 +1,5 @@
 /* study_todo.c - a member's study to-dos: assignments not yet finished and notices not
- * yet read.  Until the notification outbox (issue 18) delivers reminders, this list is
- * how assignments and notices reach people. */
+ * yet read (study_notify.c tells them through the notification outbox as well). */
 #include <stdio.h>
 #include <string.h>
 
@@ -64,4 +63,5 @@ void study_register(void)
 {
     study_todos_register();
     study_files_register();
+    study_notify_register();
 }

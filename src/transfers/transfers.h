@@ -126,6 +126,11 @@ int tr_issue(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in,
 int tr_report(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in, struct tr_err *e);
 int tr_receipt(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in, struct tr_err *e);
 int tr_renew(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in, struct tr_err *e);
+/* transfers_notify.c: the member told of their letter ("issued", "renewed",
+ * "withdrawn") in the caller's transaction; the scans of overdue 回执 and of
+ * 流动党员 to contact, registered with the notification worker. */
+int tr_notify_letter(db_conn *c, int64_t id, const char *what);
+void tr_notify_register(void);
 int tr_withdraw(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in, struct tr_err *e);
 int tr_in_register(db_conn *c, const struct tr_actor *a, const json_t *in, int64_t *id, struct tr_err *e);
 int tr_place(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in, struct tr_err *e);

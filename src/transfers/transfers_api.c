@@ -592,4 +592,5 @@ void transfers_register(void)
 {
     dj_files_subject_add(&transfer_files);
     transfers_todos_register();
+    tr_notify_register();
 }

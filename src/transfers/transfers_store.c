@@ -427,6 +427,8 @@ int tr_issue(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in,
                  "UPDATE transfers SET state = 'issued', letter_no = $1, issued_on = $2, valid_until = $3,"
                  " dues_paid_until = $4, dues_override = $5, updated_at = $6 WHERE id = $7",
                  "tttttti", no, is, us, paid[0] ? paid : NULL, owed > 0 ? override : NULL, now, id);
+    if (rc == DJ_OK)
+        rc = tr_notify_letter(c, id, "issued");
 out:
     json_decref(t);
     return rc;
@@ -527,6 +529,8 @@ int tr_renew(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *in,
                      "UPDATE transfers SET valid_until = $1, renewed_on = $2, renew_reason = $3, renewed_from = valid_until,"
                      " updated_at = $4 WHERE id = $5",
                      "tttti", us, ts, dj_jstr(in, "reason", ""), now, id);
+        if (rc == DJ_OK)
+            rc = tr_notify_letter(c, id, "renewed");
     }
     json_decref(t);
     return rc;
@@ -546,6 +550,8 @@ int tr_withdraw(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *
                  "UPDATE transfers SET state = 'withdrawn', withdrawn_on = $1, withdraw_reason = $2, updated_at = $3"
                  " WHERE id = $4",
                  "ttti", ts, dj_jstr(in, "reason", ""), now, id);
+    if (rc == DJ_OK)
+        rc = tr_notify_letter(c, id, "withdrawn");
     json_decref(t);
     return rc;
 }

@@ -18,7 +18,7 @@ export const DUES_LINK_TYPES = ['dues', 'dues_payments', 'dues_declarations', 'd
 /** 组织关系转接 to-dos: the office's letters (expired, 回执 overdue, to issue or place) lead to
  * the transfer in the console; a branch's 流动党员 to contact to the register; the member's
  * own letter ('my_transfer') to 我的组织关系转接 on the phone (the phone has no office
- * transfer screens: plain text there). */
+ * transfer screens: the console's open there, as the office's dues do). */
 export const TRANSFER_LINK_TYPES = ['transfer', 'flow_member', 'my_transfer'];
 
 const ROUTES = {
@@ -38,6 +38,9 @@ const ROUTES = {
     study_notice: () => '/admin/study/notices',
     transfer: (l) => `/admin/transfers/${l.id}`,
     flow_member: (l) => `/admin/transfers/flow?id=${l.id}`,
+    // a member's own dues and letter (an inbox message read on the PC) have their screens on the phone
+    dues: () => '/m/dues',
+    my_transfer: () => '/m/transfer',
   },
   mobile: {
     activity: (l) => `/m/activities/${l.id}`,
@@ -56,6 +59,9 @@ const ROUTES = {
     dues_arrears: () => '/admin/dues/arrears',
     development: (l, item) => (item.kind === 'development_assessment' ? '/m/development/mentees' : '/m/development'),
     my_transfer: () => '/m/transfer',
+    // the office's transfers and the branch's 流动党员 have no phone screens yet: the console's open
+    transfer: (l) => `/admin/transfers/${l.id}`,
+    flow_member: (l) => `/admin/transfers/flow?id=${l.id}`,
   },
 };
 
