@@ -11,6 +11,8 @@
 #include "../core/notify.h"
 #include "../core/scope.h"
 #include "../core/timeutil.h"
+#include "../core/mail.h"
+#include "../core/sms.h"
 #include "../core/wecom.h"
 #include "notify.h"
 #include "notify_int.h"
@@ -99,6 +101,8 @@ static int prefs_put(dj_req *r)
 {
     static const struct dj_jfield spec[] = {
         {"wecom", "企业微信/粤政易消息", DJ_J_BOOL, 0},
+        {"sms", "短信", DJ_J_BOOL, 0},
+        {"email", "电子邮件", DJ_J_BOOL, 0},
         {NULL},
     };
     json_t *in;
@@ -209,7 +213,7 @@ static int bindings_list(dj_req *r)
     return rows ? dj_reply_json(r, 200, json_pack("{s:o}", "items", rows)) : rc;
 }
 
-static bool userid_ok(const char *s)
+bool notify_userid_ok(const char *s)
 {
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
@@ -231,7 +235,7 @@ static int binding_put(dj_req *r)
         return rc;
     const char *uid = dj_jstr(in, "wecom_userid", "");
     int64_t person = dj_jint(in, "person_id", 0);
-    if (!userid_ok(uid))
+    if (!notify_userid_ok(uid))
         rc = dj_fail(r, DJ_EINVAL, "wecom_userid", "企业微信账号只能包含字母、数字和 _ - . @");
     db_conn *c = dj_db(r);
     char now[21];
@@ -274,9 +278,14 @@ const struct dj_route notify_routes[] = {
     {"PUT", "/api/v1/inbox/prefs", prefs_put, NULL, 0, 0},
     {"GET", "/api/v1/notify/channels/wecom", wecom_get, "settings.write", 0, 0},
     {"PUT", "/api/v1/notify/channels/wecom", wecom_put, "settings.write", 0, 0},
+    {"GET", "/api/v1/notify/channels/sms", notify_sms_get, "settings.write", 0, 0},
+    {"PUT", "/api/v1/notify/channels/sms", notify_sms_put, "settings.write", 0, 0},
+    {"GET", "/api/v1/notify/channels/email", notify_email_get, "settings.write", 0, 0},
+    {"PUT", "/api/v1/notify/channels/email", notify_email_put, "settings.write", 0, 0},
     {"GET", "/api/v1/notify/outbox", outbox_get, "settings.write", 0, 0},
     {"GET", "/api/v1/notify/bindings", bindings_list, "person.write", 0, 0},
     {"PUT", "/api/v1/notify/bindings", binding_put, "person.write", 0, 0},
+    {"POST", "/api/v1/notify/bindings/import", notify_bindings_import, "person.write", DJ_ROUTE_ANY_BODY, 8u << 20},
     {"DELETE", "/api/v1/notify/bindings/:person_id", binding_delete, "person.write", 0, 0},
     {0},
 };
@@ -284,4 +293,6 @@ const struct dj_route notify_routes[] = {
 void notify_register(void)
 {
     dj_notify_channel_add(&wecom_channel);
+    dj_notify_channel_add(&sms_channel);
+    dj_notify_channel_add(&mail_channel);
 }
