@@ -239,8 +239,8 @@ json_t *notify_channel_get(db_conn *c, const char *channel, int *err)
         return NULL;
     *err = DJ_OK;
     json_t *conf = row ? json_object_get(row, "config") : NULL;
-    json_t *out = json_pack("{s:b, s:O, s:b, s:s}", "enabled", row && json_is_true(json_object_get(row, "enabled")),
-                            "config", json_is_object(conf) ? conf : json_object(), "secret_set",
+    json_t *out = json_pack("{s:b, s:o, s:b, s:s}", "enabled", row && json_is_true(json_object_get(row, "enabled")),
+                            "config", json_is_object(conf) ? json_incref(conf) : json_object(), "secret_set",
                             row && json_is_string(json_object_get(row, "secret_box")), "updated_at",
                             row ? dj_jstr(row, "updated_at", "") : "");
     json_decref(row);
