@@ -269,6 +269,65 @@ static int binding_delete(dj_req *r)
     return rc != DJ_OK ? rc : dj_reply_empty(r, 204);
 }
 
+/* ---------------------------------------------------------------- a person's addresses */
+
+/* The person's work-app id and e-mail (the person's page on the PC). */
+static int contact_show(dj_req *r)
+{
+    int64_t person;
+    int rc = dj_param_id(r, "person_id", &person);
+    if (rc == DJ_OK)
+        rc = dj_scope_check(r, "person", "person.write", person, "person_id", "人员");
+    if (rc != DJ_OK)
+        return rc;
+    json_t *row = notify_contact_get(dj_db(r), person, &rc);
+    return row ? dj_reply_json(r, 200, row) : rc;
+}
+
+/* Sets either or both: a work-app id (null: unbind) and an e-mail (null or "": none). */
+static int contact_put(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"wecom_userid", "企业微信账号（UserID）", DJ_J_STR, DJ_J_NULL, 1, 64},
+        {"email", "电子邮箱", DJ_J_STR, DJ_J_NULL, 0, 254},
+        {NULL},
+    };
+    int64_t person;
+    int rc = dj_param_id(r, "person_id", &person);
+    if (rc == DJ_OK)
+        rc = dj_scope_check(r, "person", "person.write", person, "person_id", "人员");
+    if (rc != DJ_OK)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    json_t *uid = json_object_get(in, "wecom_userid"), *email = json_object_get(in, "email");
+    if (json_is_string(uid) && !notify_userid_ok(json_string_value(uid)))
+        rc = dj_fail(r, DJ_EINVAL, "wecom_userid", "企业微信账号只能包含字母、数字和 _ - . @");
+    else if (json_is_string(email) && *json_string_value(email) && !mail_address_ok(json_string_value(email)))
+        rc = dj_fail(r, DJ_EINVAL, "email", "电子邮箱格式不正确，如 name@example.gov.cn");
+    db_conn *c = dj_db(r);
+    json_t *before = rc == DJ_OK ? notify_contact_get(c, person, &rc) : NULL;
+    char now[21];
+    now_iso(now);
+    if (rc == DJ_OK && (rc = db_begin(c)) == DJ_OK) {
+        if (json_is_string(uid))
+            rc = notify_binding_set(c, person, json_string_value(uid), r->user->id, now);
+        else if (uid)
+            rc = notify_binding_delete(c, person);
+        if (rc == DJ_ECONFLICT)
+            rc = dj_fail(r, DJ_ECONFLICT, "wecom_userid", "该企业微信账号已绑定其他人员");
+        if (rc == DJ_OK && email)
+            rc = notify_email_set(c, person, json_string_value(email), now);
+        if (rc == DJ_OK)
+            rc = audit_write(c, r, "update", "notify_contact", person, before, in);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    json_decref(before);
+    json_decref(in);
+    return rc != DJ_OK ? rc : contact_show(r);
+}
+
 const struct dj_route notify_routes[] = {
     {"GET", "/api/v1/inbox", inbox_list, NULL, 0, 0},
     {"GET", "/api/v1/inbox/unread", inbox_unread, NULL, 0, 0},
@@ -286,6 +345,8 @@ const struct dj_route notify_routes[] = {
     {"GET", "/api/v1/notify/bindings", bindings_list, "person.write", 0, 0},
     {"PUT", "/api/v1/notify/bindings", binding_put, "person.write", 0, 0},
     {"POST", "/api/v1/notify/bindings/import", notify_bindings_import, "person.write", DJ_ROUTE_ANY_BODY, 8u << 20},
+    {"GET", "/api/v1/notify/contacts/:person_id", contact_show, "person.write", 0, 0},
+    {"PUT", "/api/v1/notify/contacts/:person_id", contact_put, "person.write", 0, 0},
     {"DELETE", "/api/v1/notify/bindings/:person_id", binding_delete, "person.write", 0, 0},
     {0},
 };

@@ -45,6 +45,11 @@ int notify_binding_delete(db_conn *c, int64_t person_id);
 /* The account that signs in for a bound work-app user id; DJ_ENOTFOUND when none. */
 int notify_binding_user(db_conn *c, const char *userid, int64_t *user_id);
 
+/* A person's addresses for the channels: {"person_id", "wecom_userid", "email"}. */
+json_t *notify_contact_get(db_conn *c, int64_t person_id, int *err);
+/* Sets (or, NULL or "", clears) a person's e-mail address. */
+int notify_email_set(db_conn *c, int64_t person_id, const char *email, const char *now);
+
 /* A work-app user id's characters: letters, digits, _ - . @ */
 bool notify_userid_ok(const char *s);
 

@@ -300,3 +300,17 @@ int notify_binding_owner(db_conn *c, const char *userid, int64_t *person_id)
 {
     return db_query_i64(c, person_id, "SELECT person_id FROM wecom_bindings WHERE wecom_userid = $1", "t", userid);
 }
+
+json_t *notify_contact_get(db_conn *c, int64_t person_id, int *err)
+{
+    return db_query_row(c, err,
+                        "SELECT p.id AS person_id, b.wecom_userid, p.email FROM people p"
+                        " LEFT JOIN wecom_bindings b ON b.person_id = p.id WHERE p.id = $1",
+                        "i", person_id);
+}
+
+int notify_email_set(db_conn *c, int64_t person_id, const char *email, const char *now)
+{
+    return db_exec(c, "UPDATE people SET email = $2, updated_at = $3 WHERE id = $1", "itt", person_id,
+                   email && *email ? email : NULL, now);
+}

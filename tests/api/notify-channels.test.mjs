@@ -60,7 +60,7 @@ test('SMS: the gateway gets the template filled in, is retried after a 500 and a
       enabled: true, url: `${gw.url}/sms/send?account=dangjian&sig={secret}`, method: 'POST',
       content_type: 'application/json; charset=utf-8',
       body_template: '{"mobile":"{phone}","content":"【智慧云党建】{text}","token":"{secret}"}',
-      success_json: 'code=0', timeout_seconds: 1, secret: SMS_SECRET,
+      success_json: 'code=0', timeout_seconds: 2, secret: SMS_SECRET,
     });
     assert.equal(put.status, 200, put.text);
     assert.equal(put.body.secret_set, true);
@@ -140,7 +140,7 @@ test('e-mail: delivered over STARTTLS with the Chinese subject intact; retried a
     sql(srv.db, "UPDATE people SET email = 'zhangjianguo@example.gov.cn' WHERE id = 1; UPDATE people SET email = 'lihongmei@example.gov.cn' WHERE id = 2;");
     const put = await admin.put('/api/v1/notify/channels/email', {
       enabled: true, host: smtp.host, port: smtp.port, security: 'starttls', user: smtp.user, password: smtp.password,
-      from: 'dangjian@example.gov.cn', from_name: '机关党委', ca_file: smtp.caFile, timeout_seconds: 1,
+      from: 'dangjian@example.gov.cn', from_name: '机关党委', ca_file: smtp.caFile, timeout_seconds: 2,
     });
     assert.equal(put.status, 200, put.text);
     assert.equal(put.body.password_set, true);
@@ -167,13 +167,17 @@ test('e-mail: delivered over STARTTLS with the Chinese subject intact; retried a
     const member = await as('member-a');
     const inbox = await member.get('/api/v1/inbox');
     assert.equal(inbox.body.items[0].title, smtp.state.messages.find((m) => m.to[0].startsWith('lihongmei')).subject);
-    assert.deepEqual(rows(srv.db, 'email').map((r) => r.split(':')[1]).sort(), ['2', '2'], 'each tried twice');
+    // each failed once (a timeout, a 451) before it went through; a loaded machine may add a timeout, never a double
+    assert.ok(rows(srv.db, 'email').every((r) => Number(r.split(':')[1]) >= 2), rows(srv.db, 'email').join());
 
     // a recipient refused for good: failed after one attempt, not sent again
     smtp.state.failNext.push('rcpt550');
     await notice(sec, '专题党课');
     await until(() => rows(srv.db, 'email').length === 4 && rows(srv.db, 'email').slice(2).every((r) => !r.startsWith('pending') && !r.startsWith('sending')));
-    assert.deepEqual(rows(srv.db, 'email').slice(2).sort(), ['failed:1', 'sent:1']);
+    const last = rows(srv.db, 'email').slice(2).sort();
+    assert.equal(last[0], 'failed:1', 'a 550 is not tried again');
+    assert.match(last[1], /^sent:/);
+    assert.equal(smtp.state.messages.length, 3);
     const summary = await admin.get('/api/v1/notify/outbox');
     assert.ok(summary.body.problems.some((p) => p.channel === 'email' && p.last_error === '邮件服务器拒绝：SMTP 550'), summary.text);
 
@@ -287,5 +291,27 @@ test('binding work-app ids from a table: a dry run lists the unmatched rows, the
     assert.equal((await member.post('/api/v1/notify/bindings/import?dry_run=1', csv, CSV)).status, 403);
     // one by one: a person outside the caller's scope is refused
     assert.equal((await sec.put('/api/v1/notify/bindings', { person_id: PERSON.secB, wecom_userid: 'sunlijun' })).status, 403);
+
+    // a person's addresses on their page: the e-mail set, the id changed and removed, each audited
+    const c0 = await sec.get(`/api/v1/notify/contacts/${PERSON.memberA}`);
+    assert.equal(c0.status, 200, c0.text);
+    assert.deepEqual(c0.body, { person_id: PERSON.memberA, wecom_userid: 'lihongmei', email: null });
+    const c1 = await sec.put(`/api/v1/notify/contacts/${PERSON.memberA}`, { email: 'lihongmei@example.gov.cn', wecom_userid: 'li.hongmei' });
+    assert.equal(c1.status, 200, c1.text);
+    assert.deepEqual(c1.body, { person_id: PERSON.memberA, wecom_userid: 'li.hongmei', email: 'lihongmei@example.gov.cn' });
+    const c2 = await sec.put(`/api/v1/notify/contacts/${PERSON.memberA}`, { wecom_userid: null });
+    assert.equal(c2.body.wecom_userid, null);
+    assert.equal(c2.body.email, 'lihongmei@example.gov.cn');
+    const badMail = await sec.put(`/api/v1/notify/contacts/${PERSON.memberA}`, { email: 'li@' });
+    assert.equal(badMail.status, 400);
+    assert.equal(badMail.body.error.field, 'email');
+    const clash = await sec.put(`/api/v1/notify/contacts/${PERSON.memberA}`, { wecom_userid: 'zhaomin' });
+    assert.equal(clash.status, 409);
+    assert.equal(clash.body.error.field, 'wecom_userid');
+    assert.equal(sql(srv.db, `SELECT email FROM people WHERE id = ${PERSON.memberA};`).trim(), 'lihongmei@example.gov.cn', 'a refused change changes nothing');
+    assert.equal((await sec.get(`/api/v1/notify/contacts/${PERSON.secB}`)).status, 403);
+    assert.equal((await sec.put(`/api/v1/notify/contacts/${PERSON.secB}`, { email: 'x@example.com' })).status, 403);
+    assert.equal((await member.get(`/api/v1/notify/contacts/${PERSON.memberA}`)).status, 403);
+    assert.equal(sql(srv.db, "SELECT COUNT(*) FROM audit WHERE entity = 'notify_contact';").trim(), '2');
   } finally { await srv.stop(); }
 });
