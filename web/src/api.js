@@ -540,6 +540,9 @@ export const notifyOutbox = () => get('/notify/outbox');
 export const wecomBindings = () => get('/notify/bindings');
 export const bindWecom = (personId, userid) => put('/notify/bindings', { person_id: personId, wecom_userid: userid });
 export const unbindWecom = (personId) => del(`/notify/bindings/${personId}`);
+export const notifyContact = (personId) => get(`/notify/contacts/${personId}`);
+/** body: {wecom_userid?: string|null, email?: string|null} */
+export const saveNotifyContact = (personId, body) => put(`/notify/contacts/${personId}`, body);
 export const smsChannel = () => get('/notify/channels/sms');
 export const saveSmsChannel = (body) => put('/notify/channels/sms', body);
 export const emailChannel = () => get('/notify/channels/email');
