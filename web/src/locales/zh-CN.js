@@ -1921,6 +1921,8 @@ export default {
     prefsTitle: '消息提醒方式',
     prefsWecom: '企业微信/粤政易消息',
     prefsWecomHint: '关闭后仍可在“我的消息”中查看',
+    prefsSms: '短信',
+    prefsEmail: '电子邮件',
     prefsSaved: '已保存',
     events: {
       activity_noticed: '会议通知',
