@@ -2,7 +2,8 @@
 // STARTTLS with the self-signed certificate of tests/fixtures/smtp (made once
 // with openssl; its own CA), AUTH PLAIN/LOGIN, MAIL, RCPT, DATA, QUIT.  It
 // refuses mail before STARTTLS, and fails as the test asks, one failure per
-// connection: 'hang' (never greets), 'mail451', 'rcpt550', 'data554'.
+// connection: 'hang' (never greets), 'mail451', 'rcpt550', 'data554'; and any
+// address in state.unknown is refused at RCPT with a 550.
 // Accepted messages are kept with their Subject decoded from RFC 2047
 // encoded-words and their base64 body decoded.  Nothing calls out of the machine.
 import net from 'node:net';
@@ -55,6 +56,8 @@ export async function startFakeSmtp({ user = 'dj-mailer', password = 'Mail-Pa55-
     connections: 0, messages: [], failNext: [], hanging: [], sockets: new Set(),
     refused: [], // reply codes of failures the server gave
     auths: [], // {user, ok}
+    unknown: new Set(), // addresses refused at RCPT with a 550
+    rejectedRcpt: [], // addresses refused so far
   };
   const server = net.createServer((raw) => {
     state.connections++;
@@ -138,8 +141,11 @@ export async function startFakeSmtp({ user = 'dj-mailer', password = 'Mail-Pa55-
           env = { from: line.replace(/^MAIL FROM:\s*<?([^>\s]*)>?.*$/i, '$1'), to: [] };
           return write('250 2.1.0 Ok');
         case 'RCPT':
-          if (fail === 'rcpt550') return refuse('550 5.1.1 Recipient address rejected: User unknown');
-          env.to.push(line.replace(/^RCPT TO:\s*<?([^>\s]*)>?.*$/i, '$1'));
+        {
+          const to = line.replace(/^RCPT TO:\s*<?([^>\s]*)>?.*$/i, '$1');
+          if (fail === 'rcpt550' || state.unknown.has(to)) { state.rejectedRcpt.push(to); return refuse('550 5.1.1 Recipient address rejected: User unknown'); }
+          env.to.push(to);
+        }
           return write('250 2.1.5 Ok');
         case 'DATA':
           inData = true;
