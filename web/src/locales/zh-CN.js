@@ -1957,6 +1957,7 @@ export default {
     outbox: '发送情况：',
     outboxEmpty: '暂无发送记录',
     status: { pending: '待发送', sending: '发送中', sent: '已发送', failed: '发送失败' },
+    channels: { wecom: '企业微信', sms: '短信', email: '邮件' },
     bindTitle: '党员的企业微信/粤政易账号',
     bindHint: '绑定后，党员从企业微信/粤政易工作台打开即可免密码登录，并收到会议通知等消息。',
     person: '人员',
