@@ -130,7 +130,7 @@ test('SMS: the gateway gets the template filled in, is retried after a 500 and a
     assert.equal(cond.body.error.field, 'success_json');
     assert.equal((await sec.get('/api/v1/notify/channels/sms')).status, 403);
     assert.equal((await sec.put('/api/v1/notify/channels/sms', { enabled: false })).status, 403);
-  } finally { await srv.stop(); await gw.stop(); }
+  } finally { await gw.stop(); await srv.stop(); }
 });
 
 test('e-mail: delivered over STARTTLS with the Chinese subject intact; retried after a timeout and a 451, given up on a 550', async () => {
@@ -206,7 +206,7 @@ test('e-mail: delivered over STARTTLS with the Chinese subject intact; retried a
       assert.equal(r.status, 400, JSON.stringify(body));
       assert.equal(r.body.error.field, field);
     }
-  } finally { await srv.stop(); await smtp.stop(); }
+  } finally { await smtp.stop(); await srv.stop(); }
 });
 
 test('e-mail without a trusted CA is not sent (the certificate is checked) and tried again later', async () => {
@@ -224,7 +224,7 @@ test('e-mail without a trusted CA is not sent (the certificate is checked) and t
     assert.equal(smtp.state.messages.length, 0);
     const err = sql(srv.db, "SELECT last_error FROM notify_outbox WHERE channel = 'email';");
     assert.match(err, /邮件服务器：/);
-  } finally { await srv.stop(); await smtp.stop(); }
+  } finally { await smtp.stop(); await srv.stop(); }
 });
 
 test('binding work-app ids from a table: a dry run lists the unmatched rows, the real run binds the rest', async () => {
