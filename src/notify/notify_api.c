@@ -11,6 +11,8 @@
 #include "../core/notify.h"
 #include "../core/scope.h"
 #include "../core/timeutil.h"
+#include "../core/mail.h"
+#include "../core/sms.h"
 #include "../core/wecom.h"
 #include "notify.h"
 #include "notify_int.h"
@@ -99,6 +101,8 @@ static int prefs_put(dj_req *r)
 {
     static const struct dj_jfield spec[] = {
         {"wecom", "企业微信/粤政易消息", DJ_J_BOOL, 0},
+        {"sms", "短信", DJ_J_BOOL, 0},
+        {"email", "电子邮件", DJ_J_BOOL, 0},
         {NULL},
     };
     json_t *in;
@@ -209,7 +213,7 @@ static int bindings_list(dj_req *r)
     return rows ? dj_reply_json(r, 200, json_pack("{s:o}", "items", rows)) : rc;
 }
 
-static bool userid_ok(const char *s)
+bool notify_userid_ok(const char *s)
 {
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
@@ -231,7 +235,7 @@ static int binding_put(dj_req *r)
         return rc;
     const char *uid = dj_jstr(in, "wecom_userid", "");
     int64_t person = dj_jint(in, "person_id", 0);
-    if (!userid_ok(uid))
+    if (!notify_userid_ok(uid))
         rc = dj_fail(r, DJ_EINVAL, "wecom_userid", "企业微信账号只能包含字母、数字和 _ - . @");
     db_conn *c = dj_db(r);
     char now[21];
@@ -265,6 +269,65 @@ static int binding_delete(dj_req *r)
     return rc != DJ_OK ? rc : dj_reply_empty(r, 204);
 }
 
+/* ---------------------------------------------------------------- a person's addresses */
+
+/* The person's work-app id and e-mail (the person's page on the PC). */
+static int contact_show(dj_req *r)
+{
+    int64_t person;
+    int rc = dj_param_id(r, "person_id", &person);
+    if (rc == DJ_OK)
+        rc = dj_scope_check(r, "person", "person.write", person, "person_id", "人员");
+    if (rc != DJ_OK)
+        return rc;
+    json_t *row = notify_contact_get(dj_db(r), person, &rc);
+    return row ? dj_reply_json(r, 200, row) : rc;
+}
+
+/* Sets either or both: a work-app id (null: unbind) and an e-mail (null or "": none). */
+static int contact_put(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"wecom_userid", "企业微信账号（UserID）", DJ_J_STR, DJ_J_NULL, 1, 64},
+        {"email", "电子邮箱", DJ_J_STR, DJ_J_NULL, 0, 254},
+        {NULL},
+    };
+    int64_t person;
+    int rc = dj_param_id(r, "person_id", &person);
+    if (rc == DJ_OK)
+        rc = dj_scope_check(r, "person", "person.write", person, "person_id", "人员");
+    if (rc != DJ_OK)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    json_t *uid = json_object_get(in, "wecom_userid"), *email = json_object_get(in, "email");
+    if (json_is_string(uid) && !notify_userid_ok(json_string_value(uid)))
+        rc = dj_fail(r, DJ_EINVAL, "wecom_userid", "企业微信账号只能包含字母、数字和 _ - . @");
+    else if (json_is_string(email) && *json_string_value(email) && !mail_address_ok(json_string_value(email)))
+        rc = dj_fail(r, DJ_EINVAL, "email", "电子邮箱格式不正确，如 name@example.gov.cn");
+    db_conn *c = dj_db(r);
+    json_t *before = rc == DJ_OK ? notify_contact_get(c, person, &rc) : NULL;
+    char now[21];
+    now_iso(now);
+    if (rc == DJ_OK && (rc = db_begin(c)) == DJ_OK) {
+        if (json_is_string(uid))
+            rc = notify_binding_set(c, person, json_string_value(uid), r->user->id, now);
+        else if (uid)
+            rc = notify_binding_delete(c, person);
+        if (rc == DJ_ECONFLICT)
+            rc = dj_fail(r, DJ_ECONFLICT, "wecom_userid", "该企业微信账号已绑定其他人员");
+        if (rc == DJ_OK && email)
+            rc = notify_email_set(c, person, json_string_value(email), now);
+        if (rc == DJ_OK)
+            rc = audit_write(c, r, "update", "notify_contact", person, before, in);
+        rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
+    }
+    json_decref(before);
+    json_decref(in);
+    return rc != DJ_OK ? rc : contact_show(r);
+}
+
 const struct dj_route notify_routes[] = {
     {"GET", "/api/v1/inbox", inbox_list, NULL, 0, 0},
     {"GET", "/api/v1/inbox/unread", inbox_unread, NULL, 0, 0},
@@ -274,9 +337,16 @@ const struct dj_route notify_routes[] = {
     {"PUT", "/api/v1/inbox/prefs", prefs_put, NULL, 0, 0},
     {"GET", "/api/v1/notify/channels/wecom", wecom_get, "settings.write", 0, 0},
     {"PUT", "/api/v1/notify/channels/wecom", wecom_put, "settings.write", 0, 0},
+    {"GET", "/api/v1/notify/channels/sms", notify_sms_get, "settings.write", 0, 0},
+    {"PUT", "/api/v1/notify/channels/sms", notify_sms_put, "settings.write", 0, 0},
+    {"GET", "/api/v1/notify/channels/email", notify_email_get, "settings.write", 0, 0},
+    {"PUT", "/api/v1/notify/channels/email", notify_email_put, "settings.write", 0, 0},
     {"GET", "/api/v1/notify/outbox", outbox_get, "settings.write", 0, 0},
     {"GET", "/api/v1/notify/bindings", bindings_list, "person.write", 0, 0},
     {"PUT", "/api/v1/notify/bindings", binding_put, "person.write", 0, 0},
+    {"POST", "/api/v1/notify/bindings/import", notify_bindings_import, "person.write", DJ_ROUTE_ANY_BODY, 8u << 20},
+    {"GET", "/api/v1/notify/contacts/:person_id", contact_show, "person.write", 0, 0},
+    {"PUT", "/api/v1/notify/contacts/:person_id", contact_put, "person.write", 0, 0},
     {"DELETE", "/api/v1/notify/bindings/:person_id", binding_delete, "person.write", 0, 0},
     {0},
 };
@@ -284,4 +354,6 @@ const struct dj_route notify_routes[] = {
 void notify_register(void)
 {
     dj_notify_channel_add(&wecom_channel);
+    dj_notify_channel_add(&sms_channel);
+    dj_notify_channel_add(&mail_channel);
 }

@@ -74,7 +74,7 @@ int notify_inbox_read_all(db_conn *c, int64_t user_id, const char *now)
                    now);
 }
 
-static const char *const channel_names[] = {"wecom", NULL};
+static const char *const channel_names[] = {"wecom", "sms", "email", NULL};
 
 json_t *notify_prefs_get(db_conn *c, int64_t user_id, int *err)
 {
@@ -227,4 +227,90 @@ json_t *notify_outbox_summary(db_conn *c, int *err)
         return NULL;
     }
     return json_pack("{s:o, s:o}", "counts", counts, "problems", failures);
+}
+
+json_t *notify_channel_get(db_conn *c, const char *channel, int *err)
+{
+    json_t *row = db_query_row(c, err,
+                               "SELECT enabled AS enabled__bool, config AS config__json, secret_box, updated_at"
+                               " FROM notify_channels WHERE channel = $1",
+                               "t", channel);
+    if (!row && *err != DJ_ENOTFOUND)
+        return NULL;
+    *err = DJ_OK;
+    json_t *conf = row ? json_object_get(row, "config") : NULL;
+    json_t *out = json_pack("{s:b, s:o, s:b, s:s}", "enabled", row && json_is_true(json_object_get(row, "enabled")),
+                            "config", json_is_object(conf) ? json_incref(conf) : json_object(), "secret_set",
+                            row && json_is_string(json_object_get(row, "secret_box")), "updated_at",
+                            row ? dj_jstr(row, "updated_at", "") : "");
+    json_decref(row);
+    return out;
+}
+
+int notify_channel_save(db_conn *c, const char *channel, const json_t *in, const char *secret_key, const char *now)
+{
+    int err = 0;
+    json_t *row = db_query_row(c, &err, "SELECT config AS config__json FROM notify_channels WHERE channel = $1", "t",
+                               channel);
+    if (!row && err != DJ_ENOTFOUND)
+        return err;
+    json_t *conf = row ? json_deep_copy(json_object_get(row, "config")) : NULL;
+    json_decref(row);
+    if (!json_is_object(conf)) {
+        json_decref(conf);
+        conf = json_object();
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)in, key, v) {
+        if (strcmp(key, secret_key) != 0 && strcmp(key, "enabled") != 0)
+            json_object_set(conf, key, v);
+    }
+    int rc = db_exec(c,
+                     "INSERT INTO notify_channels (channel, enabled, config, updated_at) VALUES ($1, 0, $2, $3)"
+                     " ON CONFLICT (channel) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at",
+                     "tjt", channel, conf, now);
+    json_decref(conf);
+    if (rc == DJ_OK && json_object_get(in, "enabled"))
+        rc = db_exec(c, "UPDATE notify_channels SET enabled = $2 WHERE channel = $1", "tb", channel,
+                     (int)json_is_true(json_object_get(in, "enabled")));
+    const char *secret = dj_jstr(in, secret_key, NULL);
+    if (rc == DJ_OK && secret) {
+        char *box = dj_notify_seal(secret);
+        if (!box)
+            return DJ_EINTERNAL;
+        rc = db_exec(c, "UPDATE notify_channels SET secret_box = $2 WHERE channel = $1", "tt", channel, box);
+        free(box);
+    }
+    return rc;
+}
+
+json_t *notify_person_match(db_conn *c, const char *scope_sql, const char *phone, const char *name, int *err)
+{
+    bool by_phone = phone && *phone;
+    char *sql = dj_asprintf("SELECT p.id, p.name, o.name AS org_name FROM people p LEFT JOIN orgs o ON o.id = p.org_id"
+                            " WHERE p.active = 1 AND %s AND %s ORDER BY p.id LIMIT 2",
+                            by_phone ? "p.phone = $1" : "p.name = $1", scope_sql ? scope_sql : "1=0");
+    json_t *rows = db_query_rows_dynamic(c, err, sql, "t", by_phone ? phone : name);
+    free(sql);
+    return rows;
+}
+
+int notify_binding_owner(db_conn *c, const char *userid, int64_t *person_id)
+{
+    return db_query_i64(c, person_id, "SELECT person_id FROM wecom_bindings WHERE wecom_userid = $1", "t", userid);
+}
+
+json_t *notify_contact_get(db_conn *c, int64_t person_id, int *err)
+{
+    return db_query_row(c, err,
+                        "SELECT p.id AS person_id, b.wecom_userid, p.email FROM people p"
+                        " LEFT JOIN wecom_bindings b ON b.person_id = p.id WHERE p.id = $1",
+                        "i", person_id);
+}
+
+int notify_email_set(db_conn *c, int64_t person_id, const char *email, const char *now)
+{
+    return db_exec(c, "UPDATE people SET email = $2, updated_at = $3 WHERE id = $1", "itt", person_id,
+                   email && *email ? email : NULL, now);
 }

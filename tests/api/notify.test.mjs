@@ -191,11 +191,11 @@ test('preferences: a member who turns 企业微信 off still has the inbox', asy
   const { srv, fake, as, done } = await setup();
   try {
     const mem = await as('member-a');
-    assert.deepEqual((await mem.get('/api/v1/inbox/prefs')).body, { wecom: true });
+    assert.deepEqual((await mem.get('/api/v1/inbox/prefs')).body, { wecom: true, sms: true, email: true });
     const off = await mem.put('/api/v1/inbox/prefs', { wecom: false });
     assert.equal(off.status, 200, off.text);
-    assert.deepEqual(off.body, { wecom: false });
-    assert.equal((await mem.put('/api/v1/inbox/prefs', { sms: true })).status, 400);
+    assert.deepEqual(off.body, { wecom: false, sms: true, email: true });
+    assert.equal((await mem.put('/api/v1/inbox/prefs', { fax: true })).status, 400);
     const sec = await as('sec-a');
     await noticedActivity(sec);
     await fake.until((s) => s.messages.length >= 1);

@@ -540,3 +540,24 @@ export const notifyOutbox = () => get('/notify/outbox');
 export const wecomBindings = () => get('/notify/bindings');
 export const bindWecom = (personId, userid) => put('/notify/bindings', { person_id: personId, wecom_userid: userid });
 export const unbindWecom = (personId) => del(`/notify/bindings/${personId}`);
+export const notifyContact = (personId) => get(`/notify/contacts/${personId}`);
+/** body: {wecom_userid?: string|null, email?: string|null} */
+export const saveNotifyContact = (personId, body) => put(`/notify/contacts/${personId}`, body);
+export const smsChannel = () => get('/notify/channels/sms');
+export const saveSmsChannel = (body) => put('/notify/channels/sms', body);
+export const emailChannel = () => get('/notify/channels/email');
+export const saveEmailChannel = (body) => put('/notify/channels/email', body);
+/** Sends a CSV (text or File) of 姓名/手机号/企业微信账号 → {rows, to_bind, same, unmatched, conflict, invalid, bound, items}. */
+export async function importBindingsCsv(body, dryRun) {
+  const res = await fetch(`${BASE}/notify/bindings/import?dry_run=${dryRun ? 1 : 0}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': csrfToken, Accept: 'application/json' },
+    credentials: 'same-origin',
+    body,
+  });
+  const data = await res.json().catch(() => null);
+  if (res.ok) return data;
+  const e = (data && data.error) || {};
+  if (res.status === 401) goToLogin();
+  throw new ApiError({ status: res.status, code: e.code || `http_${res.status}`, message: e.message || t('common.httpError', { status: res.status }), field: e.field });
+}
