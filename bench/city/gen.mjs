@@ -48,6 +48,15 @@ p(`INSERT INTO attendance (activity_id, person_id, method, checked_in_at)
  SELECT a.id, p.id, 'qr', a.starts_at FROM activities a JOIN people p ON p.org_id = a.org_id WHERE a.org_id >= 100000 AND (p.id + a.id) % 10 < 8;`);
 p(`INSERT INTO points_totals (person_id, period, branch_id, agency_id, total, entries)
  SELECT p.id, '${YEAR}', p.org_id, 1, (p.id * 37) % 50, 10 FROM people p WHERE p.id >= 1000000;`);
+// the subtree figures the writes keep (db/migrations/1000_org_stats.sql; orgs_stats_rebuild)
+p(`DELETE FROM org_stats;
+INSERT INTO org_stats (org_id, period, key, n) SELECT a.id, '', 'people:' || p.active || ':' || p.party_status, COUNT(*)
+ FROM people p JOIN orgs o ON o.id = p.org_id JOIN orgs a ON o.path LIKE a.path || '%' GROUP BY a.id, p.active, p.party_status;
+INSERT INTO org_stats (org_id, period, key, n) SELECT 0, '', 'people:' || p.active || ':' || p.party_status, COUNT(*)
+ FROM people p WHERE p.org_id IS NULL GROUP BY p.active, p.party_status;
+INSERT INTO org_stats (org_id, period, key, n) SELECT a.id, t.period, 'earned:' || p.active, SUM(t.total)
+ FROM points_totals t JOIN people p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id JOIN orgs a ON o.path LIKE a.path || '%'
+ WHERE p.party_status IN ('full', 'probationary') GROUP BY a.id, t.period, p.active;`);
 p('COMMIT;');
 console.log(out.join('\n'));
 console.error(`city: ${N} members, ${A} agencies, ${B} branches, ${B * 12} activities, year ${YEAR}`);

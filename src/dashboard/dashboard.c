@@ -118,9 +118,12 @@ static json_t *unavailable(const char *module)
 
 static json_t *members_section(db_conn *c, int *err)
 {
+    /* the subtree figures of the roots, and of org 0 (people without an organisation) */
     json_t *by = db_query_rows(c, err,
-                               "SELECT party_status AS status, COUNT(*) AS count FROM people WHERE active = 1"
-                               " GROUP BY party_status ORDER BY COUNT(*) DESC",
+                               "SELECT SUBSTR(key, 10) AS status, SUM(n) AS count FROM org_stats"
+                               " WHERE period = '' AND key LIKE 'people:1:%'"
+                               " AND (org_id = 0 OR org_id IN (SELECT id FROM orgs WHERE parent_id IS NULL))"
+                               " GROUP BY SUBSTR(key, 10) HAVING SUM(n) > 0 ORDER BY SUM(n) DESC, 1",
                                "");
     if (!by)
         return NULL;
@@ -320,31 +323,50 @@ static json_t *points_section(db_conn *c, int year, int *err)
         return NULL;
     double *sum = dj_calloc(br.n + 1, sizeof *sum);
     int64_t *cnt = dj_calloc(br.n + 1, sizeof *cnt);
-    /* one pass over the members: the distribution, and each one's branch by its org path */
-    db_stmt *s = db_prep(c, "SELECT COALESCE(pt.total, 0), o.path FROM people p JOIN orgs o ON o.id = p.org_id"
+    /* the distribution: how many members at each total (tens of rows, not one per member) */
+    db_stmt *s = db_prep(c, "SELECT COALESCE(pt.total, 0) AS v, COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id"
                             " LEFT JOIN points_totals pt ON pt.person_id = p.id AND pt.period = $1"
-                            " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary')");
+                            " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary')"
+                            " GROUP BY COALESCE(pt.total, 0)");
     int rc = s ? db_bind(s, "t", period) : DJ_EDB;
     int64_t members = 0;
+    int64_t *times = dj_malloc(capvals * sizeof *times);
     while (rc == DJ_OK && (rc = db_step(s)) == DB_ROW) {
         double v = db_col_double(s, 0);
         if (nvals == capvals) {
             capvals *= 2;
             vals = dj_realloc(vals, capvals * sizeof *vals);
+            times = dj_realloc(times, capvals * sizeof *times);
         }
+        times[nvals] = db_col_i64(s, 1);
         vals[nvals++] = v;
         if (v > max)
             max = v;
-        members++;
-        int bi = dashboard_path_find(db_col_text(s, 1), br.ids, br.n);
-        if (bi >= 0) {
-            sum[bi] += v;
-            cnt[bi]++;
-        }
+        members += db_col_i64(s, 1);
         rc = DJ_OK;
     }
     if (s)
         db_done(s);
+    /* each branch's members and sum: the subtree figures (org_stats), one indexed row each */
+    s = rc == DB_DONE ? db_prep(c, "SELECT b.id,"
+                                   " (SELECT COALESCE(SUM(x.n), 0) FROM org_stats x WHERE x.org_id = b.id AND x.period = ''"
+                                   "  AND x.key IN ('people:1:full', 'people:1:probationary')),"
+                                   " (SELECT COALESCE(SUM(x.n), 0) FROM org_stats x WHERE x.org_id = b.id"
+                                   "  AND x.period = $1 AND x.key = 'earned:1')"
+                                   " FROM orgs b WHERE b.kind = 'branch' AND b.dissolved_on IS NULL ORDER BY b.id")
+                      : NULL;
+    if (s) {
+        rc = db_bind(s, "t", period);
+        while (rc == DJ_OK && (rc = db_step(s)) == DB_ROW) {
+            int bi = find_id(br.ids, br.n, db_col_i64(s, 0));
+            if (bi >= 0) {
+                cnt[bi] = db_col_i64(s, 1);
+                sum[bi] = db_col_double(s, 2);
+            }
+            rc = DJ_OK;
+        }
+        db_done(s);
+    }
     /* a round width (1, 2, 5, 10, 20, 25, 50 …) whose eight bars cover the highest score */
     static const int widths[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000};
     int width = widths[sizeof widths / sizeof widths[0] - 1];
@@ -354,8 +376,9 @@ static json_t *points_section(db_conn *c, int year, int *err)
             break;
         }
     for (size_t i = 0; i < nvals; i++)
-        counts[dashboard_bucket(vals[i], width, nb)]++;
+        counts[dashboard_bucket(vals[i], width, nb)] += (int)times[i];
     free(vals);
+    free(times);
     if (rc != DB_DONE && rc != DJ_OK) {
         free(sum);
         free(cnt);

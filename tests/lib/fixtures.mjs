@@ -58,7 +58,29 @@ COMMIT;
 
 /** Runs SQL against the test database (for fixtures and tamper tests) with the
  *  engine's own shell; returns stdout, one row a line, columns joined by "|". */
+/** The subtree figures (org_stats, db/migrations/1000_org_stats.sql) recomputed from the
+ *  base tables: what the writes keep them at. */
+export const ORG_STATS_SQL = `
+DELETE FROM org_stats;
+INSERT INTO org_stats (org_id, period, key, n)
+ SELECT a.id, '', 'people:' || p.active || ':' || p.party_status, COUNT(*)
+ FROM people p JOIN orgs o ON o.id = p.org_id JOIN orgs a ON o.path LIKE a.path || '%'
+ GROUP BY a.id, p.active, p.party_status;
+INSERT INTO org_stats (org_id, period, key, n)
+ SELECT 0, '', 'people:' || p.active || ':' || p.party_status, COUNT(*)
+ FROM people p WHERE p.org_id IS NULL GROUP BY p.active, p.party_status;
+INSERT INTO org_stats (org_id, period, key, n)
+ SELECT a.id, t.period, 'earned:' || p.active, SUM(t.total)
+ FROM points_totals t JOIN people p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id
+ JOIN orgs a ON o.path LIKE a.path || '%'
+ WHERE p.party_status IN ('full', 'probationary')
+ GROUP BY a.id, t.period, p.active;
+`;
+
 export function sql(db, text) {
+  // SQL written straight into the roster, the tree or the totals bypasses the writes
+  // that keep the subtree figures: recompute them after it, as the bench data does
+  if (/\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(people|orgs|points_totals)\b/i.test(text)) text += `\n${ORG_STATS_SQL}`;
   if (db.startsWith('postgresql://')) {
     return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', db], { input: text, encoding: 'utf8' });
   }
