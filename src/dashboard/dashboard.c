@@ -120,7 +120,7 @@ static json_t *members_section(db_conn *c, int *err)
 {
     /* the subtree figures of the roots, and of org 0 (people without an organisation) */
     json_t *by = db_query_rows(c, err,
-                               "SELECT SUBSTR(key, 10) AS status, SUM(n) AS count FROM org_stats"
+                               "SELECT SUBSTR(key, 10) AS status, CAST(SUM(n) AS BIGINT) AS count FROM org_stats"
                                " WHERE period = '' AND key LIKE 'people:1:%'"
                                " AND (org_id = 0 OR org_id IN (SELECT id FROM orgs WHERE parent_id IS NULL))"
                                " GROUP BY SUBSTR(key, 10) HAVING SUM(n) > 0 ORDER BY SUM(n) DESC, 1",
@@ -349,9 +349,9 @@ static json_t *points_section(db_conn *c, int year, int *err)
         db_done(s);
     /* each branch's members and sum: the subtree figures (org_stats), one indexed row each */
     s = rc == DB_DONE ? db_prep(c, "SELECT b.id,"
-                                   " (SELECT COALESCE(SUM(x.n), 0) FROM org_stats x WHERE x.org_id = b.id AND x.period = ''"
+                                   " (SELECT CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM org_stats x WHERE x.org_id = b.id AND x.period = ''"
                                    "  AND x.key IN ('people:1:full', 'people:1:probationary')),"
-                                   " (SELECT COALESCE(SUM(x.n), 0) FROM org_stats x WHERE x.org_id = b.id"
+                                   " (SELECT CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM org_stats x WHERE x.org_id = b.id"
                                    "  AND x.period = $1 AND x.key = 'earned:1')"
                                    " FROM orgs b WHERE b.kind = 'branch' AND b.dissolved_on IS NULL ORDER BY b.id")
                       : NULL;

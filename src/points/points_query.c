@@ -258,10 +258,10 @@ static json_t *rankings_branches(db_conn *c, const char *path, const char *perio
         c, err,
         "SELECT org_id, name, members, $3 * members + earned_sum AS score_sum, earned_sum FROM ("
         " SELECT b.id AS org_id, b.name,"
-        " (SELECT COALESCE(SUM(s.n), 0) FROM org_stats s WHERE s.org_id = b.id AND s.period = ''"
+        " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = b.id AND s.period = ''"
         "  AND s.key IN ('people:0:full', 'people:0:probationary', 'people:1:full', 'people:1:probationary'))"
         "  AS members,"
-        " (SELECT COALESCE(SUM(s.n), 0) FROM org_stats s WHERE s.org_id = b.id AND s.period = $2"
+        " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = b.id AND s.period = $2"
         "  AND s.key IN ('earned:0', 'earned:1')) AS earned_sum"
         " FROM orgs b WHERE b.path LIKE $1 || '%' AND b.kind IN ('branch', 'general_branch')) x"
         " WHERE members > 0 ORDER BY org_id",
@@ -271,7 +271,7 @@ static json_t *rankings_branches(db_conn *c, const char *path, const char *perio
     /* base + total < 0 shows as 0: add back -(base + total) for each such member */
     json_t *below = db_query_rows(
         c, err,
-        "SELECT b.id AS org_id, SUM(-($3 + t.total)) AS extra FROM points_totals t"
+        "SELECT b.id AS org_id, CAST(SUM(-($3 + t.total)) AS BIGINT) AS extra FROM points_totals t"
         " JOIN people p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id"
         " JOIN orgs b ON o.path LIKE b.path || '%'"
         " WHERE t.period = $2 AND t.total < -$3 AND p.party_status IN ('full', 'probationary')"
@@ -334,7 +334,7 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
     /* every party member of the subtree: one row of the subtree figures */
     int64_t members = 0;
     db_query_i64(c, &members,
-                 "SELECT COALESCE(SUM(n), 0) FROM org_stats WHERE org_id = $1 AND period = ''"
+                 "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM org_stats WHERE org_id = $1 AND period = ''"
                  " AND key IN ('people:0:full', 'people:0:probationary', 'people:1:full', 'people:1:probationary')",
                  "i", org_id);
     int64_t first_rank = 1;
