@@ -21,17 +21,25 @@ CREATE TABLE org_stats (
 -- page (the highest totals of a period) are index range scans.
 CREATE INDEX points_totals_period_total ON points_totals(period, total);
 
--- The backfill: what the writes would have added (orgs_stats_rebuild() runs the same).
+-- The backfill: what the writes would have added, each org's own counts rolled up to its
+-- ancestors by parent (orgs_stats_rebuild() and tests/lib/fixtures.mjs run the same).
+WITH RECURSIVE anc(org_id, anc_id) AS (
+ SELECT id, id FROM orgs
+ UNION ALL SELECT anc.org_id, o.parent_id FROM anc JOIN orgs o ON o.id = anc.anc_id WHERE o.parent_id IS NOT NULL)
 INSERT INTO org_stats (org_id, period, key, n)
-SELECT a.id, '', 'people:' || p.active || ':' || p.party_status, COUNT(*)
-FROM people p JOIN orgs o ON o.id = p.org_id JOIN orgs a ON o.path LIKE a.path || '%'
-GROUP BY a.id, p.active, p.party_status;
+SELECT anc.anc_id, '', d.key, SUM(d.n) FROM (
+ SELECT org_id, 'people:' || active || ':' || party_status AS key, COUNT(*) AS n FROM people
+ WHERE org_id IS NOT NULL GROUP BY org_id, active, party_status) d
+JOIN anc ON anc.org_id = d.org_id GROUP BY anc.anc_id, d.key;
 INSERT INTO org_stats (org_id, period, key, n)
-SELECT 0, '', 'people:' || p.active || ':' || p.party_status, COUNT(*)
-FROM people p WHERE p.org_id IS NULL GROUP BY p.active, p.party_status;
+SELECT 0, '', 'people:' || active || ':' || party_status, COUNT(*) FROM people
+WHERE org_id IS NULL GROUP BY active, party_status;
+WITH RECURSIVE anc(org_id, anc_id) AS (
+ SELECT id, id FROM orgs
+ UNION ALL SELECT anc.org_id, o.parent_id FROM anc JOIN orgs o ON o.id = anc.anc_id WHERE o.parent_id IS NOT NULL)
 INSERT INTO org_stats (org_id, period, key, n)
-SELECT a.id, t.period, 'earned:' || p.active, SUM(t.total)
-FROM points_totals t JOIN people p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id
-JOIN orgs a ON o.path LIKE a.path || '%'
-WHERE p.party_status IN ('full', 'probationary')
-GROUP BY a.id, t.period, p.active;
+SELECT anc.anc_id, d.period, d.key, SUM(d.n) FROM (
+ SELECT p.org_id, t.period, 'earned:' || p.active AS key, SUM(t.total) AS n
+ FROM points_totals t JOIN people p ON p.id = t.person_id
+ WHERE p.org_id IS NOT NULL AND p.party_status IN ('full', 'probationary') GROUP BY p.org_id, t.period, p.active) d
+JOIN anc ON anc.org_id = d.org_id GROUP BY anc.anc_id, d.period, d.key;
