@@ -82,7 +82,7 @@ async function recomputed(srv, env, year) {
 
 test('the subtree figures kept by the writes answer what the base tables answer, across a new year', async () => {
   const { year, month, quarter } = shanghaiToday();
-  PERIODS.push(String(year), `${year}-Q${quarter}`, `${year}-${String(month).padStart(2, '0')}`, `${year + 1}`, `${year + 1}-01`, `${year + 1}-Q1`);
+  PERIODS.push(String(year - 1), String(year), `${year}-Q${quarter}`, `${year}-${String(month).padStart(2, '0')}`, `${year + 1}`, `${year + 1}-01`, `${year + 1}-Q1`);
   const srv = await startServer();
   seedAgency(srv.db);
   try {
@@ -123,7 +123,9 @@ test('the subtree figures kept by the writes answer what the base tables answer,
 
     const before = await answers(srv, year);
     // the changes show: 李红梅 is counted in 第二党支部 with her points
-    const b = before.rankings[`${ORG.branchB} ${year} 100 0`];
+    // (the assembly began five minutes ago: last year's, just after midnight on 1 January)
+    const held = new Date(t - 5 * MIN + 8 * 3600e3).getUTCFullYear();
+    const b = before.rankings[`${ORG.branchB} ${held} 100 0`];
     assert.ok(b.items.some((x) => x.person_id === PERSON.memberA && x.earned > 0), JSON.stringify(b.items));
     assert.deepEqual(before, await recomputed(srv, {}, year));
 
