@@ -10,9 +10,9 @@
 
 #include "../core/audit.h"
 #include "../core/err.h"
-#include "../orgs/orgs.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../orgs/orgs.h"
 #include "../people/people_history.h"
 #include "development_int.h"
 

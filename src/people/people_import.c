@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "../core/err.h"
-#include "../orgs/orgs.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
+#include "../orgs/orgs.h"
 #include "people.h"
 #include "people_history.h"
 

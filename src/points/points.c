@@ -18,9 +18,9 @@
 #include <time.h>
 
 #include "../core/err.h"
-#include "../orgs/orgs.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
+#include "../orgs/orgs.h"
 #include "points.h"
 
 /* ---------- pure rules ---------- */

@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "../core/err.h"
-#include "../orgs/orgs.h"
 #include "../core/json.h"
 #include "../core/mem.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "../dues/dues.h"
+#include "../orgs/orgs.h"
 #include "../people/people.h"
 #include "../people/people_history.h"
 #include "transfers.h"
