@@ -60,6 +60,9 @@ int app_demo_load(db_conn *c, const char *password)
     /* 组织关系转接: the history of everyone, letters out and in, 流动党员 */
     if (rc == DJ_OK)
         rc = transfers_demo_load(c, hash);
+    /* the subtree figures (org_stats) of what the loaders wrote straight into the tables */
+    if (rc == DJ_OK)
+        rc = orgs_stats_rebuild(c);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     free(hash);
     return rc;

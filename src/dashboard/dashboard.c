@@ -87,9 +87,15 @@ static int branches_load(db_conn *c, struct branches *b, int *err)
 {
     memset(b, 0, sizeof *b);
     b->rows = db_query_rows(c, err,
-                            "SELECT o.id, o.path, o.name,"
+                            "SELECT o.id, o.path, o.name, o.set_up_on, o.dissolved_on,"
                             " (SELECT COUNT(*) FROM orgs g WHERE g.parent_id = o.id AND g.kind = 'group'"
-                            "  AND g.dissolved_on IS NULL) AS groups"
+                            "  AND g.dissolved_on IS NULL) AS groups,"
+                            /* what life_org_facts() reads, for every branch in one statement */
+                            " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = o.id"
+                            "  AND s.period = '' AND s.key = 'people:1:full') AS full_members,"
+                            " (SELECT COUNT(DISTINCT f.person_id) FROM org_officers f WHERE f.org_id = o.id"
+                            "  AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline'))"
+                            "  AS committee_members"
                             " FROM orgs o WHERE o.kind = 'branch' AND o.dissolved_on IS NULL ORDER BY o.id",
                             "");
     if (!b->rows)
@@ -118,9 +124,12 @@ static json_t *unavailable(const char *module)
 
 static json_t *members_section(db_conn *c, int *err)
 {
+    /* the subtree figures of the roots, and of org 0 (people without an organisation) */
     json_t *by = db_query_rows(c, err,
-                               "SELECT party_status AS status, COUNT(*) AS count FROM people WHERE active = 1"
-                               " GROUP BY party_status ORDER BY COUNT(*) DESC",
+                               "SELECT SUBSTR(key, 10) AS status, CAST(SUM(n) AS BIGINT) AS count FROM org_stats"
+                               " WHERE period = '' AND key LIKE 'people:1:%'"
+                               " AND (org_id = 0 OR org_id IN (SELECT id FROM orgs WHERE parent_id IS NULL))"
+                               " GROUP BY SUBSTR(key, 10) HAVING SUM(n) > 0 ORDER BY SUM(n) DESC, 1",
                                "");
     if (!by)
         return NULL;
@@ -215,14 +224,10 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
         bs[i].path = dj_jstr(o, "path", "");
         bs[i].name = dj_jstr(o, "name", "");
         bs[i].groups = (int)dj_jint(o, "groups", 0);
-        struct life_org_facts f;
-        if (life_org_facts(c, bs[i].id, &f) == DJ_OK) {
-            bs[i].committee = f.has_committee;
-            bs[i].span = f.span;
-        } else {
-            bs[i].committee = true;
-            bs[i].span = (struct life_span){0, INT64_MAX};
-        }
+        /* life_org_facts()'s rules on the columns branches_load() read with the branch */
+        bs[i].committee = life_has_committee("branch", (int)dj_jint(o, "full_members", 0),
+                                             (int)dj_jint(o, "committee_members", 0));
+        bs[i].span = life_span_of(dj_jstr(o, "set_up_on", NULL), dj_jstr(o, "dissolved_on", NULL));
     }
     char a[21], b[21];
     dj_time_iso(dj_local_midnight(year, 1, 1), a);
@@ -320,31 +325,50 @@ static json_t *points_section(db_conn *c, int year, int *err)
         return NULL;
     double *sum = dj_calloc(br.n + 1, sizeof *sum);
     int64_t *cnt = dj_calloc(br.n + 1, sizeof *cnt);
-    /* one pass over the members: the distribution, and each one's branch by its org path */
-    db_stmt *s = db_prep(c, "SELECT COALESCE(pt.total, 0), o.path FROM people p JOIN orgs o ON o.id = p.org_id"
+    /* the distribution: how many members at each total (tens of rows, not one per member) */
+    db_stmt *s = db_prep(c, "SELECT COALESCE(pt.total, 0) AS v, COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id"
                             " LEFT JOIN points_totals pt ON pt.person_id = p.id AND pt.period = $1"
-                            " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary')");
+                            " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary')"
+                            " GROUP BY COALESCE(pt.total, 0)");
     int rc = s ? db_bind(s, "t", period) : DJ_EDB;
     int64_t members = 0;
+    int64_t *times = dj_malloc(capvals * sizeof *times);
     while (rc == DJ_OK && (rc = db_step(s)) == DB_ROW) {
         double v = db_col_double(s, 0);
         if (nvals == capvals) {
             capvals *= 2;
             vals = dj_realloc(vals, capvals * sizeof *vals);
+            times = dj_realloc(times, capvals * sizeof *times);
         }
+        times[nvals] = db_col_i64(s, 1);
         vals[nvals++] = v;
         if (v > max)
             max = v;
-        members++;
-        int bi = dashboard_path_find(db_col_text(s, 1), br.ids, br.n);
-        if (bi >= 0) {
-            sum[bi] += v;
-            cnt[bi]++;
-        }
+        members += db_col_i64(s, 1);
         rc = DJ_OK;
     }
     if (s)
         db_done(s);
+    /* each branch's members and sum: the subtree figures (org_stats), one indexed row each */
+    s = rc == DB_DONE ? db_prep(c, "SELECT b.id,"
+                                   " (SELECT CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM org_stats x WHERE x.org_id = b.id AND x.period = ''"
+                                   "  AND x.key IN ('people:1:full', 'people:1:probationary')),"
+                                   " (SELECT CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM org_stats x WHERE x.org_id = b.id"
+                                   "  AND x.period = $1 AND x.key = 'earned:1')"
+                                   " FROM orgs b WHERE b.kind = 'branch' AND b.dissolved_on IS NULL ORDER BY b.id")
+                      : NULL;
+    if (s) {
+        rc = db_bind(s, "t", period);
+        while (rc == DJ_OK && (rc = db_step(s)) == DB_ROW) {
+            int bi = find_id(br.ids, br.n, db_col_i64(s, 0));
+            if (bi >= 0) {
+                cnt[bi] = db_col_i64(s, 1);
+                sum[bi] = db_col_double(s, 2);
+            }
+            rc = DJ_OK;
+        }
+        db_done(s);
+    }
     /* a round width (1, 2, 5, 10, 20, 25, 50 …) whose eight bars cover the highest score */
     static const int widths[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000};
     int width = widths[sizeof widths / sizeof widths[0] - 1];
@@ -354,8 +378,9 @@ static json_t *points_section(db_conn *c, int year, int *err)
             break;
         }
     for (size_t i = 0; i < nvals; i++)
-        counts[dashboard_bucket(vals[i], width, nb)]++;
+        counts[dashboard_bucket(vals[i], width, nb)] += (int)times[i];
     free(vals);
+    free(times);
     if (rc != DB_DONE && rc != DJ_OK) {
         free(sum);
         free(cnt);

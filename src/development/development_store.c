@@ -12,6 +12,7 @@
 #include "../core/err.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
+#include "../orgs/orgs.h"
 #include "../people/people_history.h"
 #include "development_int.h"
 
@@ -319,10 +320,14 @@ int dev_project(db_conn *c, dj_req *r, struct dev_app *app)
                 SAME("probation_until", until);
 #undef SAME
     if (!same) {
-        rc = db_exec(c,
-                     "UPDATE people SET party_status = $1, joined_on = $2, full_on = $3, probation_until = $4,"
-                     " updated_at = $5 WHERE id = $6",
-                     "tttttI", status, joined, full, until, now, app->person_id);
+        rc = orgs_stats_person(c, app->person_id, -1);
+        if (rc == DJ_OK)
+            rc = db_exec(c,
+                         "UPDATE people SET party_status = $1, joined_on = $2, full_on = $3, probation_until = $4,"
+                         " updated_at = $5 WHERE id = $6",
+                         "tttttI", status, joined, full, until, now, app->person_id);
+        if (rc == DJ_OK)
+            rc = orgs_stats_person(c, app->person_id, +1);
         json_t *after = rc == DJ_OK ? db_query_row(c, &rc,
                                                   "SELECT party_status, joined_on, full_on, probation_until FROM people"
                                                   " WHERE id = $1",

@@ -197,8 +197,10 @@ static json_t *org_names(db_conn *c, const struct dues_roster *ro, int *err)
 {
     dj_buf b = {0};
     dj_buf_puts(&b, "SELECT id, name FROM orgs WHERE id IN (0");
+    /* the roster comes ordered by branch: each id once (a city has thousands of members a branch list) */
     for (size_t i = 0; i < ro->n; i++)
-        dj_buf_printf(&b, ",%lld", (long long)ro->m[i].branch_id);
+        if (i == 0 || ro->m[i].branch_id != ro->m[i - 1].branch_id)
+            dj_buf_printf(&b, ",%lld", (long long)ro->m[i].branch_id);
     dj_buf_puts(&b, ")");
     json_t *rows = db_query_rows_dynamic(c, err, dj_buf_cstr(&b), "");
     dj_buf_free(&b);

@@ -20,10 +20,10 @@ int life_org_facts(db_conn *c, int64_t org_id, struct life_org_facts *f)
         "SELECT o.id, o.kind, o.set_up_on, o.dissolved_on,"
         " (SELECT COUNT(*) FROM orgs g WHERE g.parent_id = o.id AND g.kind = 'group' AND g.dissolved_on IS NULL)"
         "  AS groups,"
-        /* the subtree's organisations first, then their people by people_org (the
-         * expressions keep the planner off the status index: a pass over the roster) */
-        " (SELECT COUNT(*) FROM people p WHERE p.org_id IN (SELECT po.id FROM orgs po WHERE po.path LIKE o.path || '%')"
-        "  AND p.active + 0 = 1 AND p.party_status || '' = 'full') AS full_members,"
+        /* the subtree's full members on the roster: one row of the subtree figures
+         * (org_stats, kept by the writes), not a pass over the roster */
+        " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = o.id AND s.period = ''"
+        "  AND s.key = 'people:1:full') AS full_members,"
         " (SELECT COUNT(DISTINCT f.person_id) FROM org_officers f WHERE f.org_id = o.id"
         "  AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline'))"
         "  AS committee_members"

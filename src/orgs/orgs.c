@@ -556,6 +556,8 @@ static int move_subtree(db_conn *c, struct orgrow *o, int64_t parent_id, struct 
     if (rc == DJ_OK)
         rc = db_exec(c, "UPDATE orgs SET parent_id = $1 WHERE id = $2", "ii", parent.id, o->id);
     if (rc == DJ_OK)
+        rc = orgs_stats_move(c, o->id, o->path, newpath);
+    if (rc == DJ_OK)
         memcpy(o->path, newpath, strlen(newpath) < sizeof o->path ? strlen(newpath) + 1 : 0);
     return rc;
 }

@@ -106,4 +106,15 @@ int orgs_update(db_conn *c, int64_t id, const json_t *in, struct orgs_err *e);
 /* Replaces the officers of org with items [{"post","person_id","since"?}]. */
 int orgs_set_officers(db_conn *c, int64_t org_id, const char *kind, const json_t *officers, struct orgs_err *e);
 
+/* --- subtree aggregates (org_stats, orgs_stats.c), kept in the writer's transaction --- */
+/* Takes a member's contribution out (sign -1, before a write that changes their org,
+ * party status or active flag) or puts it in (+1, after it; after an insert). */
+int orgs_stats_person(db_conn *c, int64_t person_id, int sign);
+/* An award's delta to the member's 'earned' rows of the given periods (sorted). */
+int orgs_stats_earned(db_conn *c, int64_t person_id, char periods[][16], int nperiods, int64_t delta);
+/* A subtree moved from old_path to new_path: its rows leave the old ancestors for the new. */
+int orgs_stats_move(db_conn *c, int64_t org_id, const char *old_path, const char *new_path);
+/* Recomputes every row from the base tables (bench data, the demo). */
+int orgs_stats_rebuild(db_conn *c);
+
 #endif

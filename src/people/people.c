@@ -781,7 +781,9 @@ int people_create_as(db_conn *c, const json_t *in, int64_t *id, struct people_er
     db_done(s);
     if (rc != DB_ROW)
         return rc < 0 ? rc : DJ_EDB;
-    rc = people_history_start(c, *id, event, branch_since, 0);
+    rc = orgs_stats_person(c, *id, +1);
+    if (rc == DJ_OK)
+        rc = people_history_start(c, *id, event, branch_since, 0);
     if (rc == DJ_OK && json_is_array(json_object_get(in, "mass_orgs")))
         rc = set_mass(c, *id, json_object_get(in, "mass_orgs"));
     return rc;
@@ -799,6 +801,10 @@ int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e
     json_decref(row);
     if (rc)
         return rc;
+    /* the subtree figures (org_stats): out before, in after a change of org, status or roster */
+    bool counted = json_object_get(in, "party_status") || json_object_get(in, "org_id") || json_object_get(in, "active");
+    if (counted)
+        rc = orgs_stats_person(c, id, -1);
     static const char *const cols[] = {"name", "gender", "birth_date", "ethnicity", "education", "phone",
                                        "job_post", "job_title", "party_status", "joined_on", "full_on",
                                        "probation_until", "pledge", "observation_from", "observation_until", NULL};
@@ -838,6 +844,8 @@ int people_update(db_conn *c, int64_t id, const json_t *in, struct people_err *e
     }
     if (rc == DJ_OK && json_is_array(json_object_get(in, "mass_orgs")))
         rc = set_mass(c, id, json_object_get(in, "mass_orgs"));
+    if (rc == DJ_OK && counted)
+        rc = orgs_stats_person(c, id, +1);
     char now[21];
     dj_time_iso(dj_now(), now);
     if (rc == DJ_OK)

@@ -10,6 +10,7 @@
 #include "../core/mem.h"
 #include "../core/timeutil.h"
 #include "../core/import.h"
+#include "../orgs/orgs.h"
 #include "people.h"
 #include "people_history.h"
 
@@ -426,7 +427,9 @@ static int insert_row(db_conn *c, const struct row *w, const char *now, int64_t 
     if (rc == DB_ROW)
         *id = db_col_i64(s, 0);
     db_done(s);
-    return rc == DB_ROW ? DJ_OK : rc < 0 ? rc : DJ_EDB;
+    if (rc == DB_ROW)
+        return orgs_stats_person(c, *id, +1);
+    return rc < 0 ? rc : DJ_EDB;
 }
 
 /* What was written for a row, as the audit's "after". */

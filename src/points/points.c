@@ -20,6 +20,7 @@
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/timeutil.h"
+#include "../orgs/orgs.h"
 #include "points.h"
 
 /* ---------- pure rules ---------- */
@@ -297,6 +298,14 @@ static int ledger_append(db_conn *c, struct points_entry *e, int64_t occurred_t,
                      " total = points_totals.total + excluded.total, entries = points_totals.entries + 1,"
                      " branch_id = excluded.branch_id, agency_id = excluded.agency_id",
                      "itIIi", e->person_id, periods[i], branch, agency, e->delta);
+    /* the subtree sums (org_stats) of every organisation on the member's path; periods
+     * in order ("2026" < "2026-03" < "2026-Q1"), as every writer takes them */
+    char sorted[3][16];
+    memcpy(sorted[0], periods[0], 16);
+    memcpy(sorted[1], periods[2], 16);
+    memcpy(sorted[2], periods[1], 16);
+    if (rc == DJ_OK)
+        rc = orgs_stats_earned(c, e->person_id, sorted, 3, e->delta);
     return rc;
 }
 

@@ -179,6 +179,139 @@ json_t *points_ledger_of_org(db_conn *c, const char *org_path, int *err)
                          "t", org_path);
 }
 
+/* The page from the base tables: every party member of the subtree, those without
+ * entries at 0 (what the aggregates below must agree with; tests/api/city-aggregates). */
+static json_t *rankings_items_scan(db_conn *c, const char *path, const char *period, int64_t base, int64_t floor0,
+                                   int64_t limit, int64_t offset, int64_t *first_rank, int *err)
+{
+    json_t *items = db_query_rows(
+        c, err,
+        "SELECT p.id AS person_id, p.name, o.name AS org_name,"
+        /* a 党小组's name repeats across branches ("第二党小组"): say whose */
+        " CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name ELSE o.name END AS org_full_name,"
+        " COALESCE(t.total, 0) AS earned,"
+        " CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0) < 0 THEN 0 ELSE $3 + COALESCE(t.total, 0) END AS score"
+        " FROM people p JOIN orgs o ON o.id = p.org_id LEFT JOIN orgs po ON po.id = o.parent_id"
+        " LEFT JOIN points_totals t ON t.person_id = p.id AND t.period = $2"
+        " WHERE o.path LIKE $1 || '%' AND p.party_status IN ('full', 'probationary')"
+        " ORDER BY score DESC, p.id LIMIT $5 OFFSET $6",
+        "ttiiii", path, period, base, floor0, limit, offset);
+    *first_rank = 1;
+    if (items && json_array_size(items) > 0 && offset > 0) {
+        int64_t top = dj_jint(json_array_get(items, 0), "score", 0);
+        db_query_i64(c, first_rank,
+                     "SELECT COUNT(DISTINCT score) + 1 FROM (SELECT CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0)"
+                     " < 0 THEN 0 ELSE $3 + COALESCE(t.total, 0) END AS score FROM people p"
+                     " JOIN orgs o ON o.id = p.org_id LEFT JOIN points_totals t ON t.person_id = p.id"
+                     " AND t.period = $2 WHERE o.path LIKE $1 || '%'"
+                     " AND p.party_status IN ('full', 'probationary')) x WHERE score > $5",
+                     "ttiii", path, period, base, floor0, top);
+    }
+    return items;
+}
+
+/* The page from the period's highest totals (index points_totals_period_total): a
+ * member with total > 0 and base + total > 0 stands above every member without
+ * entries and every total at or below 0, and their order by score is their order by
+ * total. NULL (and *err DJ_OK) when the page reaches below those: the caller scans. */
+static json_t *rankings_items_top(db_conn *c, const char *path, const char *period, int64_t base, int64_t limit,
+                                  int64_t offset, int64_t *first_rank, int *err)
+{
+    *err = DJ_OK;
+    json_t *rows = db_query_rows(
+        c, err,
+        "SELECT p.id AS person_id, p.name, o.name AS org_name,"
+        " CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name ELSE o.name END AS org_full_name,"
+        " t.total AS earned, $3 + t.total AS score"
+        " FROM points_totals t JOIN people p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id"
+        " LEFT JOIN orgs po ON po.id = o.parent_id"
+        " WHERE t.period = $2 AND t.total > 0 AND t.total > -$3 AND o.path LIKE $1 || '%'"
+        " AND p.party_status IN ('full', 'probationary')"
+        " ORDER BY t.total DESC, p.id LIMIT $4",
+        "ttii", path, period, base, offset + limit);
+    if (!rows)
+        return NULL;
+    if ((int64_t)json_array_size(rows) < offset + limit) {
+        json_decref(rows);
+        return NULL;
+    }
+    json_t *items = json_array();
+    for (size_t i = (size_t)offset; i < json_array_size(rows); i++)
+        json_array_append(items, json_array_get(rows, i));
+    json_decref(rows);
+    *first_rank = 1;
+    if (offset > 0 && json_array_size(items) > 0)
+        db_query_i64(c, first_rank,
+                     "SELECT COUNT(DISTINCT t.total) + 1 FROM points_totals t JOIN people p ON p.id = t.person_id"
+                     " JOIN orgs o ON o.id = p.org_id WHERE t.period = $2 AND t.total > $3 AND o.path LIKE $1 || '%'"
+                     " AND p.party_status IN ('full', 'probationary')",
+                     "tti", path, period, dj_jint(json_array_get(items, 0), "earned", 0));
+    return items;
+}
+
+/* Each branch's members and sums from the subtree figures (org_stats: one indexed
+ * row per branch), the year's floor at 0 added back from the few totals below it. */
+static json_t *rankings_branches(db_conn *c, const char *path, const char *period, int64_t base, int64_t floor0,
+                                 int *err)
+{
+    json_t *rows = db_query_rows(
+        c, err,
+        "SELECT org_id, name, members, $3 * members + earned_sum AS score_sum, earned_sum FROM ("
+        " SELECT b.id AS org_id, b.name,"
+        " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = b.id AND s.period = ''"
+        "  AND s.key IN ('people:0:full', 'people:0:probationary', 'people:1:full', 'people:1:probationary'))"
+        "  AS members,"
+        " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = b.id AND s.period = $2"
+        "  AND s.key IN ('earned:0', 'earned:1')) AS earned_sum"
+        " FROM orgs b WHERE b.path LIKE $1 || '%' AND b.kind IN ('branch', 'general_branch')) x"
+        " WHERE members > 0 ORDER BY org_id",
+        "tti", path, period, base);
+    if (!rows || !floor0)
+        return rows;
+    /* base + total < 0 shows as 0: add back -(base + total) for each such member */
+    json_t *below = db_query_rows(
+        c, err,
+        "SELECT b.id AS org_id, CAST(SUM(-($3 + t.total)) AS BIGINT) AS extra FROM points_totals t"
+        " JOIN people p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id"
+        " JOIN orgs b ON o.path LIKE b.path || '%'"
+        " WHERE t.period = $2 AND t.total < -$3 AND p.party_status IN ('full', 'probationary')"
+        " AND b.path LIKE $1 || '%' AND b.kind IN ('branch', 'general_branch') GROUP BY b.id",
+        "tti", path, period, base);
+    if (!below) {
+        json_decref(rows);
+        return NULL;
+    }
+    size_t i, k;
+    json_t *b, *x;
+    json_array_foreach(below, k, x) {
+        json_array_foreach(rows, i, b) {
+            if (dj_jint(b, "org_id", 0) == dj_jint(x, "org_id", 0))
+                json_object_set_new(b, "score_sum",
+                                    json_integer(dj_jint(b, "score_sum", 0) + dj_jint(x, "extra", 0)));
+        }
+    }
+    json_decref(below);
+    return rows;
+}
+
+/* The branches from the base tables (a negative base with the floor at 0: members
+ * without entries stand at 0, which the subtree figures do not know). */
+static json_t *rankings_branches_scan(db_conn *c, const char *path, const char *period, int64_t base, int64_t floor0,
+                                      int *err)
+{
+    return db_query_rows(
+        c, err,
+        "SELECT b.id AS org_id, b.name, COUNT(p.id) AS members,"
+        " COALESCE(SUM(CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0) < 0 THEN 0"
+        "  ELSE $3 + COALESCE(t.total, 0) END), 0) AS score_sum, COALESCE(SUM(t.total), 0) AS earned_sum"
+        " FROM orgs b JOIN orgs o ON o.path LIKE b.path || '%'"
+        " JOIN people p ON p.org_id = o.id AND p.party_status IN ('full', 'probationary')"
+        " LEFT JOIN points_totals t ON t.person_id = p.id AND t.period = $2"
+        " WHERE b.path LIKE $1 || '%' AND b.kind IN ('branch', 'general_branch')"
+        " GROUP BY b.id, b.name ORDER BY b.id",
+        "ttii", path, period, base, floor0);
+}
+
 json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t limit, int64_t offset, int *err)
 {
     enum points_period_kind kind;
@@ -198,38 +331,19 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
     bool year = kind == POINTS_YEAR;
     int64_t base = year ? s.base : 0;
     int64_t floor0 = year && !s.allow_negative ? 1 : 0;
-    /* every party member of the subtree, those without entries at 0 */
+    /* every party member of the subtree: one row of the subtree figures */
     int64_t members = 0;
     db_query_i64(c, &members,
-                 "SELECT COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 || '%'"
-                 " AND p.party_status IN ('full', 'probationary')",
-                 "t", path);
-    json_t *items = db_query_rows(
-        c, err,
-        "SELECT p.id AS person_id, p.name, o.name AS org_name,"
-        /* a 党小组's name repeats across branches ("第二党小组"): say whose */
-        " CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name ELSE o.name END AS org_full_name,"
-        " COALESCE(t.total, 0) AS earned,"
-        " CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0) < 0 THEN 0 ELSE $3 + COALESCE(t.total, 0) END AS score"
-        " FROM people p JOIN orgs o ON o.id = p.org_id LEFT JOIN orgs po ON po.id = o.parent_id"
-        " LEFT JOIN points_totals t ON t.person_id = p.id AND t.period = $2"
-        " WHERE o.path LIKE $1 || '%' AND p.party_status IN ('full', 'probationary')"
-        " ORDER BY score DESC, p.id LIMIT $5 OFFSET $6",
-        "ttiiii", path, period, base, floor0, limit, offset);
+                 "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM org_stats WHERE org_id = $1 AND period = ''"
+                 " AND key IN ('people:0:full', 'people:0:probationary', 'people:1:full', 'people:1:probationary')",
+                 "i", org_id);
+    int64_t first_rank = 1;
+    json_t *items = rankings_items_top(c, path, period, base, limit, offset, &first_rank, err);
+    if (!items && *err == DJ_OK)
+        items = rankings_items_scan(c, path, period, base, floor0, limit, offset, &first_rank, err);
     json_t *branches = NULL;
     if (items) {
         size_t n = json_array_size(items);
-        int64_t first_rank = 1;
-        if (n > 0) {
-            int64_t top = dj_jint(json_array_get(items, 0), "score", 0);
-            db_query_i64(c, &first_rank,
-                         "SELECT COUNT(DISTINCT score) + 1 FROM (SELECT CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0)"
-                         " < 0 THEN 0 ELSE $3 + COALESCE(t.total, 0) END AS score FROM people p"
-                         " JOIN orgs o ON o.id = p.org_id LEFT JOIN points_totals t ON t.person_id = p.id"
-                         " AND t.period = $2 WHERE o.path LIKE $1 || '%'"
-                         " AND p.party_status IN ('full', 'probationary')) x WHERE score > $5",
-                         "ttiii", path, period, base, floor0, top);
-        }
         int64_t *scores = dj_calloc(n + 1, sizeof *scores), *ranks = dj_calloc(n + 1, sizeof *ranks);
         for (size_t i = 0; i < n; i++)
             scores[i] = dj_jint(json_array_get(items, i), "score", 0);
@@ -238,18 +352,10 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
             json_object_set_new(json_array_get(items, i), "rank", json_integer(ranks[i]));
         free(scores);
         free(ranks);
-        /* each branch's average (x10, integer arithmetic; shown with one decimal) */
-        branches = db_query_rows(
-            c, err,
-            "SELECT b.id AS org_id, b.name, COUNT(p.id) AS members,"
-            " COALESCE(SUM(CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0) < 0 THEN 0"
-            "  ELSE $3 + COALESCE(t.total, 0) END), 0) AS score_sum, COALESCE(SUM(t.total), 0) AS earned_sum"
-            " FROM orgs b JOIN orgs o ON o.path LIKE b.path || '%'"
-            " JOIN people p ON p.org_id = o.id AND p.party_status IN ('full', 'probationary')"
-            " LEFT JOIN points_totals t ON t.person_id = p.id AND t.period = $2"
-            " WHERE b.path LIKE $1 || '%' AND b.kind IN ('branch', 'general_branch')"
-            " GROUP BY b.id, b.name ORDER BY b.id",
-            "ttii", path, period, base, floor0);
+        /* each branch's average (x10, integer arithmetic; shown with one decimal);
+         * with a floor and a negative base, members without entries stand at 0, not at base */
+        branches = floor0 && base < 0 ? rankings_branches_scan(c, path, period, base, floor0, err)
+                                       : rankings_branches(c, path, period, base, floor0, err);
         size_t i;
         json_t *b;
         json_array_foreach(branches ? branches : json_null(), i, b) {

@@ -13,6 +13,7 @@
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "../dues/dues.h"
+#include "../orgs/orgs.h"
 #include "../people/people.h"
 #include "../people/people_history.h"
 #include "transfers.h"
@@ -281,7 +282,11 @@ int tr_internal(db_conn *c, const struct tr_actor *a, const json_t *in, int64_t 
                       "ittiitttIt", person, dj_jstr(p, "name", ""), dj_jstr(p, "party_status", NULL), from, to,
                       dj_jstr(in, "reason", NULL), on_s, dj_jstr(in, "client_key", NULL), a->user_id, now);
     if (rc == DJ_OK)
+        rc = orgs_stats_person(c, person, -1);
+    if (rc == DJ_OK)
         rc = db_exec(c, "UPDATE people SET org_id = $1, updated_at = $2 WHERE id = $3", "iti", to, now, person);
+    if (rc == DJ_OK)
+        rc = orgs_stats_person(c, person, +1);
     /* posts in the old organisation end with the move */
     if (rc == DJ_OK)
         rc = db_exec(c, "DELETE FROM org_officers WHERE person_id = $1 AND org_id = $2", "ii", person, from);
@@ -493,7 +498,11 @@ int tr_receipt(db_conn *c, const struct tr_actor *a, int64_t id, const json_t *i
     if (rc == DJ_OK)
         rc = history_branch(c, a, person, 0, rs, "transfer_out", id);
     if (rc == DJ_OK)
+        rc = orgs_stats_person(c, person, -1);
+    if (rc == DJ_OK)
         rc = db_exec(c, "UPDATE people SET active = 0, updated_at = $1 WHERE id = $2", "ti", now, person);
+    if (rc == DJ_OK)
+        rc = orgs_stats_person(c, person, +1);
     if (rc == DJ_OK)
         rc = db_exec(c, "DELETE FROM org_officers WHERE person_id = $1", "i", person);
     /* a 流动党员 who has reported elsewhere is that organisation's care now */
@@ -705,7 +714,11 @@ int tr_membership_end(db_conn *c, const struct tr_actor *a, int64_t person_id, c
         if (rc == DJ_OK)
             rc = dues_leave(c, person_id, month_of(on), ev);
         if (rc == DJ_OK)
+            rc = orgs_stats_person(c, person_id, -1);
+        if (rc == DJ_OK)
             rc = db_exec(c, "UPDATE people SET active = 0, updated_at = $1 WHERE id = $2", "ti", now, person_id);
+        if (rc == DJ_OK)
+            rc = orgs_stats_person(c, person_id, +1);
         if (rc == DJ_OK)
             rc = db_exec(c, "DELETE FROM org_officers WHERE person_id = $1", "i", person_id);
         if (rc == DJ_OK)
