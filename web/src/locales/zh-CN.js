@@ -2013,6 +2013,7 @@ export default {
     created: '会议已创建，可以发布通知了',
     needPlace: '请填写地点',
     needTime: '请选择日期和开始时间',
+    quarterNames: { 1: '一', 2: '二', 3: '三', 4: '四' },
     templates: {
       branch_assembly: { title: '{y}年第{q}季度支部党员大会', agenda: '1. 传达学习上级文件精神\n2. 通报支部工作情况\n3. 讨论决定有关事项' },
       committee_meeting: { title: '{y}年{m}月支部委员会', agenda: '1. 研究本月支部工作\n2. 部署下月工作安排' },
