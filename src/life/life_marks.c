@@ -24,6 +24,8 @@ static int apply_mark(dj_req *r, db_conn *c, const struct life_activity_brief *a
                           "ii", a->id, person_id);
     if (rc != DJ_OK)
         return rc;
+    if (life_mark_check(status, true, on_roll, present > 0) == LIFE_MARK_ALREADY_PRESENT)
+        return dj_fail(r, DJ_ECONFLICT, "status", "该党员已签到，不能再登记为%s", strcmp(status, "leave") == 0 ? "请假" : "缺席");
     if (strcmp(status, "present") == 0) {
         if (present)
             return DJ_OK;
@@ -43,8 +45,6 @@ static int apply_mark(dj_req *r, db_conn *c, const struct life_activity_brief *a
         *inserted = rc == DJ_OK;
         return rc;
     }
-    if (present)
-        return dj_fail(r, DJ_ECONFLICT, "status", "该党员已签到，不能再登记为%s", strcmp(status, "leave") == 0 ? "请假" : "缺席");
     if (strcmp(status, "leave") == 0)
         return db_exec(c,
                        "INSERT INTO activity_leaves (activity_id, person_id, reason, status, decision_note, decided_by,"
@@ -75,10 +75,14 @@ int life_attendance_mark(dj_req *r, const struct life_activity_brief *a, int64_t
     /* the same rule as a sign-in: the expected, or (支部党员大会) a voting member on the roll */
     bool expected = life_is_expected(c, a->id, person_id);
     bool on_roll = !expected && life_on_roll(c, a, person_id);
-    if (!expected && !on_roll)
+    switch (life_mark_check(status, expected, on_roll, false)) {
+    case LIFE_MARK_NOT_EXPECTED:
         return dj_fail(r, DJ_EINVAL, "person_id", "该人员不在本次活动的应到人员中");
-    if (!expected && strcmp(status, "present") != 0)
+    case LIFE_MARK_ONLY_PRESENT:
         return dj_fail(r, DJ_EINVAL, "person_id", "该党员不在应到名单中，只能登记为出席");
+    default:
+        break;
+    }
     char now[21];
     dj_time_iso(dj_now(), now);
     if ((rc = db_begin(c)) != DJ_OK)

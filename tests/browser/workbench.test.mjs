@@ -17,6 +17,7 @@ import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.m
 
 let server;
 let browser;
+let meetingId = 0;
 const work = mkdtempSync(path.join(tmpdir(), 'dj-bwb-'));
 const photo = path.join(work, '会场照片.jpg');
 const MIN = 60 * 1000;
@@ -78,6 +79,7 @@ test('phone: a secretary creates, notices and holds a meeting, and it counts in 
     await page.locator('[data-test="meeting-create"]').click();
     await page.waitForURL(/\/m\/workbench\/meetings\/\d+$/);
     const id = Number(new URL(page.url()).pathname.split('/').pop());
+    meetingId = id;
     const a = (await sec.get(`/api/v1/activities/${id}`)).body;
     assert.equal(a.kind, 'branch_assembly');
     assert.equal(a.state, 'planned');
@@ -200,5 +202,17 @@ test('phone: the warnings and overdue items open from the workbench', async (t) 
     assert.doesNotMatch(text, /[a-z]+_[a-z]+/, 'no code reaches the screen');
     await snap(page, 'workbench-9-warnings');
     assert.deepEqual(page.djErrors, []);
+  });
+});
+
+test('PC: the attendance sheet shows the reason of a hand mark', async (t) => {
+  assert.ok(meetingId, 'the phone test made the meeting');
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'sec-a', PASSWORD);
+    await page.goto(`/admin/activities/${meetingId}`);
+    const cell = page.locator('[data-test="mark-reason"]');
+    await cell.waitFor();
+    assert.equal((await cell.innerText()).trim(), '出席：手机没电，书记代为签到');
+    await snap(page, 'workbench-10-pc-sheet');
   });
 });

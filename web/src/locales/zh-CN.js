@@ -1285,6 +1285,7 @@ export default {
     notExpected: '您不在本次活动的应到人员中',
     askLeave: '请假',
     leaveReason: '请假原因',
+    markReason: '手工登记',
     leaveReasonPlaceholder: '请填写请假原因',
     leaveSent: '请假申请已提交，等待书记审批',
     leaveStatus: { pending: '请假待审批', approved: '请假已批准', refused: '请假未批准' },
