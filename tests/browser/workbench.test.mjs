@@ -1,7 +1,8 @@
 // The secretary's phone workbench (issue 18), on a phone's screen from start to end: the
 // secretary creates a 支部党员大会 from its template, publishes the notice (a member's
 // inbox gets it), shows the check-in QR full screen, one member checks in with the token
-// the QR carries, another is marked present by hand with a reason, the minutes and a
+// the QR carries, a leave request is approved on the meeting's screen, another member is
+// marked present by hand with a reason, the minutes and a
 // photo taken with the phone's camera are saved, the meeting is held and closed, and it
 // counts in the branch's 三会一课 (the compliance report and the workbench's figure).
 import { test, before, after } from 'node:test';
@@ -118,8 +119,18 @@ test('phone: a secretary creates, notices and holds a meeting, and it counts in 
       null, { timeout: 12000 });
     assert.match(await page.locator('[data-test="m-qr-status"]').innerText(), /正在签到/);
     await snap(page, 'workbench-4-qr');
+    // meanwhile 张建国 (the secretary as a member) asks for leave from his own phone
+    assert.equal((await sec.post(`/api/v1/activities/${id}/leave`, { reason: '到市里参加培训' })).status, 201);
     await page.locator('[data-test="m-qr-close"]').click();
     await page.waitForURL(/\/m\/workbench\/meetings\/\d+$/);
+
+    // the leave decided on the meeting's screen
+    const leaves = page.locator('[data-test="meeting-leaves"]');
+    await leaves.waitFor();
+    assert.match(await leaves.innerText(), /到市里参加培训/);
+    await leaves.getByRole('button', { name: '批准' }).click();
+    await page.locator(`[data-test="person-${PERSON.secA}"] [data-status="leave"]`).waitFor();
+    await leaves.waitFor({ state: 'detached' });
 
     // 王志强 (person 3) marked present by hand, with the reason
     await page.locator('[data-test="person-3"]').click();
@@ -132,7 +143,7 @@ test('phone: a secretary creates, notices and holds a meeting, and it counts in 
     await page.locator('.van-toast').waitFor({ state: 'hidden' });
     assert.match(await page.locator('[data-test="person-3"]').innerText(), /手工登记：手机没电，书记代为签到/);
     assert.match(await page.locator('[data-test="person-2"]').innerText(), /扫码/);
-    assert.match(await page.locator('[data-test="meeting-summary"]').innerText(), /实到 2 人/);
+    assert.match(await page.locator('[data-test="meeting-summary"]').innerText(), /实到 2 人，请假 1 人/);
     assert.match(await page.locator('[data-test="meeting-quorum"]').innerText(), /2 \/ \d+ 人到会/);
     await snap(page, 'workbench-6-attendance');
 
@@ -162,6 +173,7 @@ test('phone: a secretary creates, notices and holds a meeting, and it counts in 
     assert.match(closed.minutes, /上级文件精神/);
     const sheet = (await sec.get(`/api/v1/activities/${id}/attendance`)).body;
     assert.equal(sheet.summary.present, 2);
+    assert.equal(sheet.summary.leave, 1);
     assert.equal(sheet.people.find((p) => p.person_id === 3).mark_reason, '手机没电，书记代为签到');
     assert.equal(sheet.people.find((p) => p.person_id === PERSON.memberA).method, 'qr');
 
