@@ -14,6 +14,24 @@
 
 const char *const life_mark_codes[] = {"present", "leave", "absent", NULL};
 
+/* leave: an approved leave with the reason; absent: a leave asked for or granted no longer stands. */
+static int decide_leave(dj_req *r, db_conn *c, const struct life_activity_brief *a, int64_t person_id,
+                        const char *status, const char *reason, const char *now)
+{
+    if (strcmp(status, "leave") == 0)
+        return db_exec(c,
+                       "INSERT INTO activity_leaves (activity_id, person_id, reason, status, decision_note, decided_by,"
+                       " decided_at, created_at) VALUES ($1, $2, $3, 'approved', $3, $4, $5, $5)"
+                       " ON CONFLICT (activity_id, person_id) DO UPDATE SET status = 'approved',"
+                       " decision_note = excluded.decision_note, decided_by = excluded.decided_by,"
+                       " decided_at = excluded.decided_at",
+                       "iitIt", a->id, person_id, reason, r->user->id, now);
+    return db_exec(c,
+                   "UPDATE activity_leaves SET status = 'refused', decision_note = $3, decided_by = $4, decided_at = $5"
+                   " WHERE activity_id = $1 AND person_id = $2 AND status <> 'refused'",
+                   "iitIt", a->id, person_id, reason, r->user->id, now);
+}
+
 /* Writes what the mark means (attendance, leave) in the caller's transaction.
  * *inserted: a new attendance row (points to award). */
 static int apply_mark(dj_req *r, db_conn *c, const struct life_activity_brief *a, int64_t person_id,
@@ -45,19 +63,14 @@ static int apply_mark(dj_req *r, db_conn *c, const struct life_activity_brief *a
         *inserted = rc == DJ_OK;
         return rc;
     }
-    if (strcmp(status, "leave") == 0)
-        return db_exec(c,
-                       "INSERT INTO activity_leaves (activity_id, person_id, reason, status, decision_note, decided_by,"
-                       " decided_at, created_at) VALUES ($1, $2, $3, 'approved', $3, $4, $5, $5)"
-                       " ON CONFLICT (activity_id, person_id) DO UPDATE SET status = 'approved',"
-                       " decision_note = excluded.decision_note, decided_by = excluded.decided_by,"
-                       " decided_at = excluded.decided_at",
-                       "iitIt", a->id, person_id, reason, r->user->id, now);
-    /* absent: a leave asked for or granted no longer stands */
-    return db_exec(c,
-                   "UPDATE activity_leaves SET status = 'refused', decision_note = $3, decided_by = $4, decided_at = $5"
-                   " WHERE activity_id = $1 AND person_id = $2 AND status <> 'refused'",
-                   "iitIt", a->id, person_id, reason, r->user->id, now);
+    /* a request the member made, now decided by the mark: they are told, as of any decision */
+    int64_t asked = 0;
+    rc = db_query_i64(c, &asked, "SELECT id FROM activity_leaves WHERE activity_id = $1 AND person_id = $2 AND status <> $3",
+                      "iit", a->id, person_id, strcmp(status, "leave") == 0 ? "approved" : "refused");
+    if (rc != DJ_OK && rc != DJ_ENOTFOUND)
+        return rc;
+    rc = decide_leave(r, c, a, person_id, status, reason, now);
+    return rc == DJ_OK && asked ? life_notify_leave(c, asked) : rc;
 }
 
 int life_attendance_mark(dj_req *r, const struct life_activity_brief *a, int64_t person_id, const char *status,

@@ -133,3 +133,40 @@ test('a 支部党员大会: a voting member left off the notice may be marked pr
     await srv.stop();
   }
 });
+
+test('a leave the member asked for, decided by a hand mark, is told to the member', async () => {
+  const srv = await startServer();
+  try {
+    seedAgency(srv.db);
+    const as = async (login) => { const c = srv.client(); await c.login(login); return c; };
+    const sec = await as('sec-a');
+    const mem = await as('member-a');
+    const now = Date.now();
+    const r = await sec.post('/api/v1/activities', {
+      org_id: ORG.branchA, kind: 'theme_day', title: '主题党日：参观廉政教育基地', place: '廉政教育基地',
+      starts_at: iso(now + 60 * MIN), ends_at: iso(now + 180 * MIN),
+    });
+    assert.equal(r.status, 201, r.text);
+    const a = r.body;
+    assert.equal((await sec.post(`/api/v1/activities/${a.id}/notice`)).status, 200);
+    assert.equal((await mem.post(`/api/v1/activities/${a.id}/leave`, { reason: '孩子生病' })).status, 201);
+    const before = Number(sql(srv.db, "SELECT COUNT(*) FROM notifications WHERE event LIKE 'leave.%';").trim());
+    assert.equal(before, 0);
+    const m = await sec.post(`/api/v1/activities/${a.id}/attendance/marks`, { person_id: PERSON.memberA, status: 'leave', reason: '电话说明情况，同意请假' });
+    assert.equal(m.status, 200, m.text);
+    const row = m.body.people.find((p) => p.person_id === PERSON.memberA);
+    assert.equal(row.status, 'leave');
+    assert.equal(row.leave_reason, '孩子生病'); // the member's own reason stays
+    assert.equal(row.mark_reason, '电话说明情况，同意请假');
+    const inbox = (await mem.get('/api/v1/inbox')).body.items;
+    assert.ok(inbox.some((x) => /请假已批准/.test(x.title)), JSON.stringify(inbox.map((x) => x.title)));
+    // marked again the same way: no second message
+    assert.equal((await sec.post(`/api/v1/activities/${a.id}/attendance/marks`, { person_id: PERSON.memberA, status: 'leave', reason: '同意请假' })).status, 200);
+    assert.equal(sql(srv.db, "SELECT COUNT(*) FROM notifications WHERE event = 'leave.approved';").trim(), '1');
+    // then absent after all: refused, and told
+    assert.equal((await sec.post(`/api/v1/activities/${a.id}/attendance/marks`, { person_id: PERSON.memberA, status: 'absent', reason: '请假理由不充分' })).status, 200);
+    assert.equal(sql(srv.db, "SELECT COUNT(*) FROM notifications WHERE event = 'leave.refused';").trim(), '1');
+  } finally {
+    await srv.stop();
+  }
+});
