@@ -67,6 +67,18 @@ bool life_state_takes_checkins(const char *state)
     return strcmp(state, "noticed") == 0 || strcmp(state, "held") == 0;
 }
 
+enum life_mark_check life_mark_check(const char *status, bool expected, bool on_roll, bool present)
+{
+    bool to_present = strcmp(status, "present") == 0;
+    if (!expected && !on_roll)
+        return LIFE_MARK_NOT_EXPECTED;
+    if (!expected && !to_present)
+        return LIFE_MARK_ONLY_PRESENT;
+    if (present && !to_present)
+        return LIFE_MARK_ALREADY_PRESENT;
+    return LIFE_MARK_OK;
+}
+
 /* ---------------------------------------------------------------- check-in */
 
 int64_t life_token_window(int64_t now)

@@ -55,6 +55,15 @@ bool life_transition_ok(const char *from, const char *to);
 /* True when check-ins may be recorded in this state. */
 bool life_state_takes_checkins(const char *state);
 
+/* Attendance marked by hand (present, leave, absent): may it be made? */
+enum life_mark_check {
+    LIFE_MARK_OK,
+    LIFE_MARK_NOT_EXPECTED,    /* neither expected nor (支部党员大会) on the voting roll */
+    LIFE_MARK_ONLY_PRESENT,    /* on the roll but not on the notice: may come, not be excused or absent */
+    LIFE_MARK_ALREADY_PRESENT, /* signed in: no longer on leave or absent */
+};
+enum life_mark_check life_mark_check(const char *status, bool expected, bool on_roll, bool present);
+
 /* ---------------------------------------------------------------- check-in */
 
 #define LIFE_TOKEN_WINDOW 30 /* seconds a QR token lives before it changes */

@@ -216,7 +216,10 @@ static int activity_attendance(dj_req *r)
     if (!auth_can(r, "life.manage", a.org_id)) {
         size_t i;
         json_t *p;
-        json_array_foreach(json_object_get(o, "people"), i, p) json_object_del(p, "leave_reason");
+        json_array_foreach(json_object_get(o, "people"), i, p) {
+            json_object_del(p, "leave_reason");
+            json_object_del(p, "mark_reason");
+        }
         /* nor why someone has no vote (留党察看) or was left out */
         json_t *q = json_object_get(o, "quorum");
         if (json_is_object(q)) {
@@ -233,6 +236,36 @@ static int activity_attendance(dj_req *r)
                 json_array_remove(people, i);
     }
     return dj_reply_json(r, 200, o);
+}
+
+/* The secretary marks someone present, on leave or absent by hand, with the reason. */
+static int attendance_mark(dj_req *r)
+{
+    static const struct dj_jfield spec[] = {
+        {"person_id", "人员", DJ_J_ID, DJ_J_REQ, DJ_SCOPE("person", "life.manage")},
+        {"status", "出勤情况", DJ_J_STR, DJ_J_REQ, 1, 16, life_mark_codes},
+        {"reason", "原因", DJ_J_STR, DJ_J_REQ, 1, 200, NULL},
+        {NULL},
+    };
+    struct life_activity_brief a;
+    int rc = load_activity(r, &a);
+    if (rc != DJ_OK)
+        return rc;
+    if ((rc = auth_require(r, "life.manage", a.org_id)) != DJ_OK)
+        return rc;
+    json_t *in;
+    if ((rc = dj_body_json(r, spec, &in)))
+        return rc;
+    const char *reason = dj_jstr(in, "reason", "");
+    if (dj_str_blank(reason))
+        rc = dj_fail(r, DJ_EINVAL, "reason", "请填写原因");
+    if (rc == DJ_OK)
+        rc = life_attendance_mark(r, &a, dj_jint(in, "person_id", 0), dj_jstr(in, "status", ""), reason);
+    json_decref(in);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *o = life_attendance_sheet(dj_db(r), &a, &rc);
+    return o ? dj_reply_json(r, 200, o) : rc;
 }
 
 static int activity_candidates(dj_req *r)
@@ -445,6 +478,7 @@ const struct dj_route life_routes[] = {
     {"GET", "/api/v1/activities/:id/qr", activity_qr, "life.manage", 0, 0},
     {"POST", "/api/v1/activities/:id/checkin", activity_checkin, NULL, 0, 1024},
     {"GET", "/api/v1/activities/:id/attendance", activity_attendance, "life.read", 0, 0},
+    {"POST", "/api/v1/activities/:id/attendance/marks", attendance_mark, "life.manage", 0, 4096},
     {"GET", "/api/v1/activities/:id/candidates", activity_candidates, "life.manage", 0, 0},
     {"POST", "/api/v1/activities/:id/quorum/exclusions", quorum_exclude, "life.manage", 0, 4096},
     {"DELETE", "/api/v1/activities/:id/quorum/exclusions/:person_id", quorum_include, "life.manage", 0, 0},

@@ -377,11 +377,13 @@ json_t *life_attendance_sheet(db_conn *c, const struct life_activity_brief *a, i
         c, err,
         "SELECT p.id AS person_id, p.name, p.party_status, o.name AS org_name, t.checked_in_at, t.method,"
         " l.id AS leave_id, l.status AS leave_status, l.reason AS leave_reason,"
+        " m.status AS mark_status, m.reason AS mark_reason,"
         " CASE WHEN t.id IS NOT NULL THEN 'present' WHEN l.status = 'approved' THEN 'leave'"
         " ELSE 'absent' END AS status"
         " FROM activity_people ap JOIN people p ON p.id = ap.person_id LEFT JOIN orgs o ON o.id = p.org_id"
         " LEFT JOIN attendance t ON t.activity_id = ap.activity_id AND t.person_id = ap.person_id"
         " LEFT JOIN activity_leaves l ON l.activity_id = ap.activity_id AND l.person_id = ap.person_id"
+        " LEFT JOIN attendance_marks m ON m.activity_id = ap.activity_id AND m.person_id = ap.person_id"
         " WHERE ap.activity_id = $1 ORDER BY t.checked_in_at IS NULL, t.checked_in_at, p.id",
         "i", a->id);
     if (!people)

@@ -169,6 +169,14 @@ static int add(struct demo *d, int64_t org, const char *kind, const char *title,
                      "INSERT INTO attendance (activity_id, person_id, method, checked_in_at, by_user_id)"
                      " VALUES ($1, $2, $3, $4, $5)",
                      "iittI", id, people[i], manual ? "manual" : "qr", at, manual ? d->creator : 0);
+        /* a sign-in by the secretary's hand carries its reason (the phone workbench) */
+        static const char *const mark_reasons[] = {"手机没电，由书记代为签到", "未带手机，现场核对后代签",
+                                                   "扫码失败，由书记代为签到"};
+        if (rc == DJ_OK && manual)
+            rc = db_exec(c,
+                         "INSERT INTO attendance_marks (activity_id, person_id, status, reason, by_user_id, marked_at)"
+                         " VALUES ($1, $2, 'present', $3, $4, $5)",
+                         "iitIt", id, people[i], mark_reasons[people[i] % 3], d->creator, at);
         if (rc == DJ_OK)
             rc = db_exec(c,
                          "INSERT INTO life_events (person_id, activity_id, kind, activity_kind, quantity, occurred_at)"

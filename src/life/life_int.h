@@ -56,6 +56,11 @@ int life_checkin_manual(dj_req *r, const struct life_activity_brief *a, int64_t 
 int life_qr(dj_req *r, const struct life_activity_brief *a);
 json_t *life_attendance_sheet(db_conn *c, const struct life_activity_brief *a, int *err);
 
+/* life_marks.c: attendance marked by hand (present, leave, absent) with a reason */
+extern const char *const life_mark_codes[];
+int life_attendance_mark(dj_req *r, const struct life_activity_brief *a, int64_t person_id, const char *status,
+                         const char *reason);
+
 /* life_facts.c: the voting roll of a 支部党员大会 */
 json_t *life_quorum_roll(db_conn *c, const struct life_activity_brief *a, int *err);
 /* Is the person on the meeting's voting roll (a 支部党员大会 only)? */

@@ -98,7 +98,13 @@ for (const login of ['demo-member', 'demo-secretary']) {
       await signInAs(page, '/m', login, PASSWORD);
       const paths = ['/m/', '/m/activities', '/m/points', '/m/points?tab=honour', '/m/points?tab=claims', '/m/me', '/m/life',
         '/m/brands', '/m/items', `/m/activities/${ids.activity}`, '/m/study'];
-      if (login === 'demo-secretary') paths.push('/m/approvals', '/m/compliance');
+      if (login === 'demo-secretary') {
+        paths.push('/m/approvals', '/m/compliance', '/m/workbench', '/m/workbench/new', '/m/workbench/warnings');
+        // the secretary's workbench: each of the branch's recent meetings as it is run
+        const mine = await page.evaluate(() => fetch('/api/v1/activities?limit=5&order=desc', { credentials: 'same-origin' })
+          .then((r) => r.json()));
+        for (const a of mine.items) paths.push(`/m/workbench/meetings/${a.id}`);
+      }
       const found = await sweep(page, paths);
       assert.deepEqual(found, [], `codes on screen:\n${found.join('\n')}`);
     });

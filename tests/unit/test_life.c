@@ -468,6 +468,26 @@ static void test_batch(void **state)
     unlink(side);
 }
 
+/* Attendance marked by hand: who may be marked what. */
+static void test_mark_check(void **state)
+{
+    (void)state;
+    /* the expected: any mark, until signed in; then only present again */
+    assert_int_equal(life_mark_check("present", true, false, false), LIFE_MARK_OK);
+    assert_int_equal(life_mark_check("leave", true, false, false), LIFE_MARK_OK);
+    assert_int_equal(life_mark_check("absent", true, false, false), LIFE_MARK_OK);
+    assert_int_equal(life_mark_check("present", true, false, true), LIFE_MARK_OK);
+    assert_int_equal(life_mark_check("leave", true, false, true), LIFE_MARK_ALREADY_PRESENT);
+    assert_int_equal(life_mark_check("absent", true, true, true), LIFE_MARK_ALREADY_PRESENT);
+    /* a voting member not on the notice (支部党员大会): may come, not be excused or absent */
+    assert_int_equal(life_mark_check("present", false, true, false), LIFE_MARK_OK);
+    assert_int_equal(life_mark_check("leave", false, true, false), LIFE_MARK_ONLY_PRESENT);
+    assert_int_equal(life_mark_check("absent", false, true, false), LIFE_MARK_ONLY_PRESENT);
+    /* anyone else: nothing */
+    assert_int_equal(life_mark_check("present", false, false, false), LIFE_MARK_NOT_EXPECTED);
+    assert_int_equal(life_mark_check("absent", false, false, true), LIFE_MARK_NOT_EXPECTED);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -486,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_quorum),
         cmocka_unit_test(test_states_and_kinds),
         cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_mark_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

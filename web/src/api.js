@@ -283,6 +283,8 @@ export const activityQr = (id) => get(`/activities/${id}/qr`);
 export const checkIn = (id, token) => post(`/activities/${id}/checkin`, { token });
 export const checkInByHand = (id, personId) => post(`/activities/${id}/checkin`, { person_id: personId });
 export const getAttendance = (id) => get(`/activities/${id}/attendance`);
+/** body: {person_id, status: present|leave|absent, reason}; answers the attendance sheet */
+export const markAttendance = (id, body) => post(`/activities/${id}/attendance/marks`, body);
 /** 支部党员大会: leave a voting member out of the roll, with the committee's reason and note. */
 export const excludeFromQuorum = (id, body) => post(`/activities/${id}/quorum/exclusions`, body);
 export const includeInQuorum = (id, personId) => del(`/activities/${id}/quorum/exclusions/${personId}`);

@@ -120,6 +120,30 @@ export default {
       meta: { title: 'workbench.title', roles: ['secretary', 'committee'] },
     },
     {
+      path: 'workbench/new',
+      name: 'm-workbench-new',
+      component: () => import('./workbench/MeetingNew.vue'),
+      meta: { title: 'workbench.newTitle', roles: ['secretary', 'committee'] },
+    },
+    {
+      path: 'workbench/meetings/:id(\\d+)',
+      name: 'm-workbench-meeting',
+      component: () => import('./workbench/Meeting.vue'),
+      meta: { title: 'workbench.meeting', roles: ['secretary', 'committee'] },
+    },
+    {
+      path: 'workbench/meetings/:id(\\d+)/qr',
+      name: 'm-workbench-qr',
+      component: () => import('./workbench/MeetingQr.vue'),
+      meta: { title: 'life.qrTitle', roles: ['secretary', 'committee'] },
+    },
+    {
+      path: 'workbench/warnings',
+      name: 'm-workbench-warnings',
+      component: () => import('./workbench/Warnings.vue'),
+      meta: { title: 'workbench.warningsTitle', roles: ['secretary', 'committee'] },
+    },
+    {
       path: 'approvals',
       name: 'm-approvals',
       component: () => import('./approvals/Approvals.vue'),
