@@ -85,7 +85,7 @@ static int people_index(dj_req *r)
         return rc;
     const char *cursor = dj_query(r, "cursor");
     if (cursor && cursor[0] == 'k') { /* the default order's keyset cursor (people_page.c) */
-        if (!people_cursor_parse(cursor, &after) || (f.sort && *f.sort))
+        if (!people_cursor_parse(cursor, &after) || (f.sort && *f.sort) || (f.org_path && *f.org_path))
             return dj_fail(r, DJ_EINVAL, "cursor", "参数“cursor”无效，请使用上一页返回的 next 值");
         if ((rc = dj_query_int(r, "limit", 50, 1, 500, &pg.limit)))
             return rc;

@@ -8,7 +8,8 @@
  * row more than it shows, so it knows whether there is a next page without
  * counting; the next page starts after the last row's key (a keyset cursor,
  * "kA<id>.<path>" or "kB<id>"), so its cost grows with the page, not with the
- * roster, and no page sorts every match.  A page reached by an offset (the PC's
+ * roster, and no page sorts every match.  One subtree (?org=) is read in one
+ * statement and sorted: it costs the subtree's people, however large the roster.  A page reached by an offset (the PC's
  * page numbers) reads in the same index order.  The total (the count of every
  * match, kept by the read cache until the roster is written) comes with a page
  * reached by an offset; a keyset page leaves it out (null): the screen keeps
@@ -103,13 +104,13 @@ static db_stmt *run_query(db_conn *c, const struct people_filter *f, char seg, c
     qp_int(&q, f->me, me);
     dj_buf b = {0};
     /* CROSS JOIN keeps the organisations outside on SQLite (its path index gives
-     * the order); PostgreSQL plans the same join freely */
+     * the order); PostgreSQL plans the join freely */
+    const char *from = seg == 'A' ? " FROM orgs o CROSS JOIN people p LEFT JOIN orgs po ON po.id = o.parent_id"
+                                  : PERSON_FROM;
     dj_buf_printf(&b,
                   "SELECT " PERSON_COLS ", CASE WHEN p.id = %s OR %s THEN 1 ELSE 0 END AS show_private,"
                   " o.path AS sort_path%s",
-                  me, f->private_scope ? f->private_scope : "(1=1)",
-                  seg == 'A' ? " FROM orgs o CROSS JOIN people p LEFT JOIN orgs po ON po.id = o.parent_id"
-                             : PERSON_FROM);
+                  me, f->private_scope ? f->private_scope : "(1=1)", from);
     people_where_sql(&b, f, &q, me);
     if (seg == 'A') {
         dj_buf_puts(&b, " AND p.org_id = o.id");
@@ -250,10 +251,13 @@ int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit,
     int y, m, d;
     dj_civil_from_days(w.today, &y, &m, &d);
     snprintf(w.day, sizeof w.day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
-    bool named = f->sort && *f->sort;
+    /* a chosen order, or one subtree (its people found by their organisations'
+     * indexes and only they sorted: a page costs the subtree, not the roster):
+     * one statement, by an offset */
+    bool named = (f->sort && *f->sort) || (f->org_path && *f->org_path);
     dj_buf_puts(out, "{\"items\":[");
     int rc;
-    if (named) { /* a chosen order: by an offset */
+    if (named) {
         db_stmt *s = people_query(c, f, limit + 1, offset);
         rc = s ? write_rows(&w, s, 0) : DJ_EDB;
     } else {
