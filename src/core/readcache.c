@@ -22,6 +22,7 @@ static struct {
     uint16_t *deps;  /* the tables it was made from (db_deps.h) */
     int ndeps;
     int64_t at_ms;
+    int64_t ttl_ms;  /* 0: ttl_ms() */
     json_t *v;
     char *text; /* or a rendered answer */
     size_t len;
@@ -59,7 +60,8 @@ static int find(const char *key, int64_t now)
 {
 
     for (int i = 0; i < SLOTS; i++)
-        if (slots[i].key && now - slots[i].at_ms < ttl_ms() && strcmp(slots[i].key, key) == 0 &&
+        if (slots[i].key && now - slots[i].at_ms < (slots[i].ttl_ms ? slots[i].ttl_ms : ttl_ms()) &&
+            strcmp(slots[i].key, key) == 0 &&
             deps_fresh(slots[i].deps, slots[i].ndeps, slots[i].gen)) {
             deps_reads_add(slots[i].deps, slots[i].ndeps);
             return i;
@@ -104,7 +106,7 @@ char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *gen
 
 /* Keeps v or text under key with the thread's read set, unless one of those
  * tables has been written since gen (the value may already be old). */
-static void store(const char *key, json_t *v, char *text, size_t len, uint64_t gen)
+static void store(const char *key, json_t *v, char *text, size_t len, uint64_t gen, int64_t ttl)
 {
     int ndeps;
     uint16_t *deps = deps_reads_take(&ndeps);
@@ -133,6 +135,7 @@ static void store(const char *key, json_t *v, char *text, size_t len, uint64_t g
     slots[slot].deps = deps;
     slots[slot].ndeps = ndeps;
     slots[slot].at_ms = now;
+    slots[slot].ttl_ms = ttl;
     slots[slot].v = v;
     slots[slot].text = text;
     slots[slot].len = len;
@@ -145,9 +148,14 @@ static void store(const char *key, json_t *v, char *text, size_t len, uint64_t g
 
 void dj_rcache_put(const char *key, const json_t *v, uint64_t gen)
 {
+    dj_rcache_put_for(key, v, gen, 0);
+}
+
+void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t ttl)
+{
     json_t *copy = json_deep_copy(v);
     if (copy)
-        store(key, copy, NULL, 0, gen);
+        store(key, copy, NULL, 0, gen, ttl);
 }
 
 void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t gen)
@@ -155,7 +163,7 @@ void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t 
     char *copy = dj_malloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = '\0';
-    store(key, NULL, copy, len, gen);
+    store(key, NULL, copy, len, gen, 0);
 }
 
 void dj_rcache_clear(void)

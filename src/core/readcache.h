@@ -28,6 +28,11 @@ json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *gen);
  * dj_rcache_get() gave gen, with the tables the thread has read since its
  * request began (if none of them has been written meanwhile). */
 void dj_rcache_put(const char *key, const json_t *v, uint64_t gen);
+/* The same, kept up to ttl ms (0: DJ_RCACHE_TTL_MS) while its tables are not
+ * written: for an answer whose computing costs far more than a second's reads
+ * (the count of a large roster).  Only a writer that bypasses the server and
+ * the write sequence (raw SQL) leaves it old, for at most ttl. */
+void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t ttl);
 /* The same for a whole answer kept as its JSON text: a heap copy (caller frees)
  * and its length, or NULL; no tree to copy on a hit. */
 char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *gen);
