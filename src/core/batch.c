@@ -144,7 +144,7 @@ static void *committer(void *arg)
     db_conn *first = db_thread();
     bool sqlite = is_sqlite(first);
     if (sqlite)
-        db_exec_script(first, "PRAGMA wal_autocheckpoint=0");
+        db_exec_quiet(first, "PRAGMA wal_autocheckpoint=0");
     unsigned since_checkpoint = 0;
     for (;;) {
         pthread_mutex_lock(&b->mu);
@@ -195,7 +195,7 @@ static void *committer(void *arg)
             bool idle = b->head == NULL;
             pthread_mutex_unlock(&b->mu);
             if (idle || since_checkpoint >= CHECKPOINT_EVERY) {
-                db_exec_script(c, "PRAGMA wal_checkpoint(PASSIVE)");
+                db_exec_quiet(c, "PRAGMA wal_checkpoint(PASSIVE)");
                 since_checkpoint = 0;
             }
         }

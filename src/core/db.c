@@ -3,11 +3,13 @@
 #include "db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "db_deps.h"
 #include "err.h"
 #include "json.h"
 #include "mem.h"
@@ -21,6 +23,9 @@ struct db_stmt {
     const char *sql;
     bool cached;
     bool writes; /* INSERT, UPDATE, DELETE...: a step ends readers' cached answers */
+    bool writes_all; /* a write whose tables are not known: ends every cached answer */
+    uint16_t *deps;  /* the tables it reads, or writes (db_deps.h) */
+    int ndeps;
     bool busy;   /* a kept dynamic statement between db_prep_dynamic and db_done */
     char *own;   /* the text of a kept dynamic statement */
     uint64_t hash, used;
@@ -34,31 +39,99 @@ struct db_conn {
     db_stmt *dyn[DYN_CACHE];
     uint64_t tick;
     bool in_tx, tx_wrote; /* between db_begin and its end; whether it wrote */
-    char stamp[128];      /* what stamp_sql said last time */
+    bool tx_all;          /* it wrote a table not known by name */
+    uint64_t tx_tables[DEPS_WORDS]; /* the tables it wrote (db_deps.h numbers) */
+    void *seq_h, *announce_h;      /* the driver's seq_sql and announce_sql, prepared */
 };
 
-/* Raised after every write through this process (see db_write_gen()). */
-static _Atomic uint64_t write_gen = 1;
+uint64_t db_write_gen(void) { return deps_now(); }
 
-uint64_t db_write_gen(void) { return write_gen; }
-static void wrote(void) { write_gen++; }
+/* ---------- writes by other processes ----------
+ * Every write commit through db.c takes the next number of the database's
+ * write sequence (the driver's announce_sql: SQLite in the transaction, a
+ * PostgreSQL sequence just after the commit) and remembers it as its own.
+ * A reader looks at the sequence (seq_sql): numbers it has not taken itself
+ * were taken by another process (the command line, another server), whose
+ * writes may touch any table: every cached answer ends. */
+#define OWN_RING 4096
+static int64_t own_ring[OWN_RING];
+static _Atomic int64_t seq_seen = -1;
+static pthread_mutex_t seq_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void own_record(int64_t v)
+{
+    if (v <= 0)
+        return;
+    pthread_mutex_lock(&seq_mu);
+    own_ring[v % OWN_RING] = v;
+    pthread_mutex_unlock(&seq_mu);
+}
+
+/* The value of the driver's seq or announce statement (prepared on first use,
+ * quietly: a database without migration 0120 yet has none): -1 if none. */
+static int64_t seq_value(db_conn *c, void **h, const char *sql)
+{
+    if (!sql)
+        return -1;
+    if (!*h && c->drv->prepare(c->h, sql, h) != DJ_OK) {
+        *h = NULL;
+        return -1;
+    }
+    int64_t v = c->drv->step(*h) == DB_ROW ? c->drv->col_i64(*h, 0) : -1;
+    c->drv->reset(*h);
+    return v;
+}
+
+static void announce(db_conn *c)
+{
+    own_record(seq_value(c, &c->announce_h, c->drv->announce_sql));
+}
 
 void db_notice_writes(db_conn *c)
 {
-    if (!c || c->in_tx || !c->drv->stamp_sql)
+    if (!c || c->in_tx)
         return;
-    db_stmt *s = db_prep(c, c->drv->stamp_sql);
-    if (!s)
+    int64_t n = seq_value(c, &c->seq_h, c->drv->seq_sql);
+    if (n < 0) {
+        deps_bump_all(); /* no sequence to look at: anything may have changed */
         return;
-    if (c->drv->step(s->h) == DB_ROW) {
-        const char *v = c->drv->col_text(s->h, 0);
-        if (v && strncmp(v, c->stamp, sizeof c->stamp - 1) != 0) {
-            if (c->stamp[0])
-                wrote();
-            snprintf(c->stamp, sizeof c->stamp, "%s", v);
-        }
     }
-    db_done(s);
+    if (n == atomic_load(&seq_seen))
+        return;
+    pthread_mutex_lock(&seq_mu);
+    int64_t seen = atomic_load(&seq_seen);
+    if (n != seen) {
+        bool other = seen >= 0 && (n < seen || n - seen > OWN_RING);
+        for (int64_t v = seen + 1; seen >= 0 && !other && v <= n; v++)
+            other = own_ring[v % OWN_RING] != v;
+        if (other)
+            deps_bump_all(); /* before anyone sees the new number */
+        atomic_store(&seq_seen, n);
+    }
+    pthread_mutex_unlock(&seq_mu);
+}
+
+/* What a write statement's step or a transaction's commit makes seen. */
+static void wrote_stmt(db_stmt *s)
+{
+    if (s->writes_all)
+        deps_bump_all();
+    else
+        for (int i = 0; i < s->ndeps; i++)
+            deps_bump(s->deps[i]);
+}
+
+static void stmt_deps(db_stmt *s)
+{
+    s->deps = deps_parse(s->sql, s->writes, &s->ndeps, &s->writes_all);
+}
+
+static void stmt_free(db_conn *c, db_stmt *s)
+{
+    c->drv->finalize(s->h);
+    free(s->own);
+    free(s->deps);
+    free(s);
 }
 
 /* Tables no cached answer is made from: the record of who did what, sessions'
@@ -127,27 +200,6 @@ db_conn *db_open(const char *url, char **errmsg)
     return c;
 }
 
-void db_close(db_conn *c)
-{
-    if (!c)
-        return;
-    for (int i = 0; i < STMT_CACHE; i++) {
-        if (c->cache[i]) {
-            c->drv->finalize(c->cache[i]->h);
-            free(c->cache[i]);
-        }
-    }
-    for (int i = 0; i < DYN_CACHE; i++) {
-        if (c->dyn[i]) {
-            c->drv->finalize(c->dyn[i]->h);
-            free(c->dyn[i]->own);
-            free(c->dyn[i]);
-        }
-    }
-    c->drv->close(c->h);
-    free(c);
-}
-
 int db_configure_read(const char *url)
 {
     pthread_once(&db_key_once, db_key_make);
@@ -160,8 +212,7 @@ static void drop_statements(db_conn *c)
 {
     for (int i = 0; i < STMT_CACHE; i++) {
         if (c->cache[i]) {
-            c->drv->finalize(c->cache[i]->h);
-            free(c->cache[i]);
+            stmt_free(c, c->cache[i]);
             c->cache[i] = NULL;
         }
     }
@@ -169,14 +220,26 @@ static void drop_statements(db_conn *c)
     /* the statements kept by their text belong to the old connection too */
     for (int i = 0; i < DYN_CACHE; i++) {
         if (c->dyn[i]) {
-            c->drv->finalize(c->dyn[i]->h);
-            free(c->dyn[i]->own);
-            free(c->dyn[i]);
+            stmt_free(c, c->dyn[i]);
             c->dyn[i] = NULL;
         }
     }
-    c->in_tx = c->tx_wrote = false;
-    c->stamp[0] = '\0';
+    if (c->seq_h)
+        c->drv->finalize(c->seq_h);
+    if (c->announce_h)
+        c->drv->finalize(c->announce_h);
+    c->seq_h = c->announce_h = NULL;
+    c->in_tx = c->tx_wrote = c->tx_all = false;
+    memset(c->tx_tables, 0, sizeof c->tx_tables);
+}
+
+void db_close(db_conn *c)
+{
+    if (!c)
+        return;
+    drop_statements(c);
+    c->drv->close(c->h);
+    free(c);
 }
 
 /* The thread's connection under key to url: kept while the server answers,
@@ -267,8 +330,11 @@ db_stmt *db_prep(db_conn *c, const char *sql)
         db_stmt *s = c->cache[i];
         if (!s)
             break;
-        if (s->sql == sql)
+        if (s->sql == sql) {
+            if (!s->writes)
+                deps_reads_add(s->deps, s->ndeps);
             return s;
+        }
     }
     if (c->ncached >= STMT_CACHE * 3 / 4)
         return db_prep_dynamic(c, sql); /* cache full: do not grow without bound */
@@ -283,6 +349,9 @@ db_stmt *db_prep(db_conn *c, const char *sql)
     s->sql = sql;
     s->cached = true;
     s->writes = sql_writes(sql);
+    stmt_deps(s);
+    if (!s->writes)
+        deps_reads_add(s->deps, s->ndeps);
     i = stmt_slot(sql);
     while (c->cache[i])
         i = (i + 1) % STMT_CACHE;
@@ -317,6 +386,8 @@ db_stmt *db_prep_dynamic(db_conn *c, const char *sql)
         if (d->hash == hash && strcmp(d->own, sql) == 0 && !d->busy) {
             d->busy = true;
             d->used = ++c->tick;
+            if (!d->writes)
+                deps_reads_add(d->deps, d->ndeps);
             return d;
         }
         if (!d->busy && (slot < 0 || (c->dyn[slot] && d->used < c->dyn[slot]->used)))
@@ -333,14 +404,14 @@ db_stmt *db_prep_dynamic(db_conn *c, const char *sql)
     s->sql = sql;
     s->cached = false;
     s->writes = sql_writes(sql);
+    stmt_deps(s);
+    if (!s->writes)
+        deps_reads_add(s->deps, s->ndeps);
     if (slot < 0)
         return s; /* every kept one is in use: this one is not kept */
     db_stmt *old = c->dyn[slot];
-    if (old) {
-        c->drv->finalize(old->h);
-        free(old->own);
-        free(old);
-    }
+    if (old)
+        stmt_free(c, old);
     s->own = dj_strdup(sql);
     s->sql = s->own;
     s->hash = hash;
@@ -365,8 +436,16 @@ int db_step(db_stmt *s)
 {
     int rc = s->conn->drv->step(s->h);
     if (s->writes) {
-        wrote();
-        s->conn->tx_wrote = s->conn->tx_wrote || s->conn->in_tx;
+        db_conn *c = s->conn;
+        wrote_stmt(s);
+        if (c->in_tx) {
+            c->tx_wrote = true;
+            c->tx_all = c->tx_all || s->writes_all;
+            for (int i = 0; i < s->ndeps; i++)
+                c->tx_tables[s->deps[i] / 64] |= 1ull << (s->deps[i] % 64);
+        } else {
+            announce(c);
+        }
     }
     if (rc < 0 && rc != DJ_ECONFLICT && rc != DJ_EBUSY)
         fprintf(stderr, "dangjian: SQL step failed: %s\n  in: %s\n",
@@ -391,8 +470,7 @@ void db_done(db_stmt *s)
         s->conn->drv->reset(s->h);
         s->busy = false;
     } else {
-        s->conn->drv->finalize(s->h);
-        free(s);
+        stmt_free(s->conn, s);
     }
 }
 
@@ -400,29 +478,55 @@ int db_begin(db_conn *c)
 {
     int rc = c->drv->begin(c->h);
     c->in_tx = rc == DJ_OK;
-    c->tx_wrote = false;
+    c->tx_wrote = c->tx_all = false;
+    memset(c->tx_tables, 0, sizeof c->tx_tables);
     return rc;
 }
+
+/* What the transaction wrote is seen from now on. */
+static void tx_seen(db_conn *c)
+{
+    if (c->tx_all)
+        deps_bump_all();
+    for (int w = 0; w < DEPS_WORDS; w++)
+        for (uint64_t b = c->tx_tables[w]; b; b &= b - 1)
+            deps_bump((uint16_t)(w * 64 + __builtin_ctzll(b)));
+}
+
 int db_commit(db_conn *c)
 {
+    int64_t mine = -1;
+    if (c->tx_wrote && c->drv->announce_in_tx)
+        mine = seq_value(c, &c->announce_h, c->drv->announce_sql);
     int rc = c->drv->commit(c->h);
-    if (c->tx_wrote)
-        wrote(); /* what the transaction wrote is seen from now on */
-    c->in_tx = c->tx_wrote = false;
+    if (c->tx_wrote) {
+        tx_seen(c);
+        if (rc == DJ_OK && c->drv->announce_in_tx)
+            own_record(mine);
+        else if (rc == DJ_OK)
+            announce(c);
+    }
+    c->in_tx = c->tx_wrote = c->tx_all = false;
     return rc;
 }
 int db_rollback(db_conn *c)
 {
-    c->in_tx = c->tx_wrote = false;
+    c->in_tx = c->tx_wrote = c->tx_all = false;
     return c->drv->rollback(c->h);
 }
 bool db_in_tx(db_conn *c) { return c->in_tx; }
 int db_exec_script(db_conn *c, const char *script)
 {
     int rc = c->drv->exec(c->h, script);
-    wrote();
+    deps_bump_all();
+    if (c->in_tx)
+        c->tx_wrote = c->tx_all = true;
+    else
+        announce(c);
     return rc;
 }
+
+int db_exec_quiet(db_conn *c, const char *script) { return c->drv->exec(c->h, script); }
 
 int db_lock(db_conn *c, const char *name) { return c->drv->lock(c->h, name, true, NULL); }
 int db_trylock(db_conn *c, const char *name, bool *got) { return c->drv->lock(c->h, name, false, got); }

@@ -58,9 +58,12 @@ struct db_driver {
      * the file).  wait: block until it is free; else *got says. */
     int (*lock)(void *conn, const char *name, bool wait, bool *got);
     int (*unlock)(void *conn, const char *name);
-    /* A query whose one value changes when data has been committed by another
-     * connection (another thread's, another process's): see db_notice_writes(). */
-    const char *stamp_sql;
+    /* The database's write sequence (migration 0120): a query of its last
+     * number, and a statement that takes the next one, run by every write
+     * commit inside its transaction (announce_in_tx) or just after it: see
+     * db_notice_writes(). */
+    const char *seq_sql, *announce_sql;
+    bool announce_in_tx;
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -90,14 +93,13 @@ void db_close(db_conn *c);
 const char *db_errmsg(db_conn *c);
 const struct db_driver *db_driver_of(db_conn *c);
 
-/* A number raised after every write through this process: after each write
- * statement's step (inside a transaction too) and after each commit.  A reader
- * that takes it before reading and finds it unchanged later knows that nothing
- * was written through this process in between (src/core/readcache.h). */
+/* A clock raised by every write through this process, per table written:
+ * after each write statement's step (inside a transaction too) and after each
+ * commit (src/core/db_deps.h says which tables; src/core/readcache.h uses it). */
 uint64_t db_write_gen(void);
-/* Raises the number too when c sees data committed by other connections since
- * it last looked (another process: the command line, another server): one
- * cheap query (SQLite's data_version; PostgreSQL's current snapshot). */
+/* Raises every table's generation when c sees that another process (the
+ * command line, another server) has committed a write since this process
+ * last looked: one cheap query of the database's write sequence. */
 void db_notice_writes(db_conn *c);
 
 /* A prepared statement from the connection's cache. */
@@ -137,6 +139,9 @@ int db_rollback(db_conn *c);
 /* Whether c is between db_begin() and db_commit()/db_rollback(). */
 bool db_in_tx(db_conn *c);
 int db_exec_script(db_conn *c, const char *script);
+/* The same for a script that changes no data (a checkpoint, a setting): no
+ * cached answer ends. */
+int db_exec_quiet(db_conn *c, const char *script);
 
 /*
  * Locks that hold across every server on one database, named by a string

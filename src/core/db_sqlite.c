@@ -223,5 +223,9 @@ const struct db_driver db_sqlite_driver = {
     .alive = sq_alive,
     .lock = sq_lock,
     .unlock = sq_unlock,
-    .stamp_sql = "PRAGMA data_version",
+    /* one row, updated in the writing transaction (SQLite has one writer at a
+     * time anyway): the number is seen exactly when the data is */
+    .seq_sql = "SELECT n FROM write_seq",
+    .announce_sql = "UPDATE write_seq SET n = n + 1 RETURNING n",
+    .announce_in_tx = true,
 };

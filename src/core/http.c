@@ -25,6 +25,8 @@
 #include "audit.h"
 #include "auth.h"
 #include "batch.h"
+#include "config.h"
+#include "db_deps.h"
 #include "http_int.h"
 #include "err.h"
 #include "pool.h"
@@ -302,6 +304,15 @@ static enum MHD_Result send_answer(struct req_state *st, int rc)
     if (strncmp(r->path, "/api/", 5) == 0 && !own_cache)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     add_common_headers(resp);
+#if DJ_TEST_CLOCK
+    int hits, misses; /* test builds: the read cache's hits and misses in this request */
+    deps_counts(&hits, &misses);
+    if (hits || misses) {
+        char rc_hdr[48];
+        snprintf(rc_hdr, sizeof rc_hdr, "hits=%d misses=%d", hits, misses);
+        MHD_add_response_header(resp, "X-DJ-Read-Cache", rc_hdr);
+    }
+#endif
     for (int i = 0; i < r->nhdrs; i++)
         MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
@@ -383,6 +394,7 @@ static int too_large(dj_req *r)
 static int dispatch(struct req_state *st)
 {
     dj_req *r = &st->r;
+    deps_reads_reset(); /* the tables this request reads, for the read cache */
     if (strncmp(r->path, "/api/", 5) != 0)
         return dj_static_serve(r);
     if (!r->route->stream) {

@@ -3,20 +3,26 @@
 #include "readcache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "db.h"
+#include "db_deps.h"
 #include "mem.h"
 
 #define SLOTS 128
 
 static struct {
     char *key; /* heap */
-    uint64_t gen;
+    uint64_t gen;    /* the clock before its data was read */
+    uint16_t *deps;  /* the tables it was made from (db_deps.h) */
+    int ndeps;
     int64_t at_ms;
+    int64_t ttl_ms;  /* 0: ttl_ms() */
     json_t *v;
     char *text; /* or a rendered answer */
     size_t len;
@@ -30,13 +36,36 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The slot holding key, valid now; -1 if none.  Called with mu held. */
-static int find(const char *key, uint64_t gen, int64_t now)
+/* How long an answer is kept: DJ_RCACHE_TTL_MS; test builds take
+ * $DJ_RCACHE_TTL_MS, so that a test shows what a write ends, not what the
+ * clock does. */
+static int64_t ttl_ms(void)
 {
+#if DJ_TEST_CLOCK
+    static _Atomic int64_t ttl = -1;
+    if (ttl < 0) {
+        const char *e = getenv("DJ_RCACHE_TTL_MS");
+        ttl = e && *e ? atoll(e) : DJ_RCACHE_TTL_MS;
+    }
+    return ttl;
+#else
+    return DJ_RCACHE_TTL_MS;
+#endif
+}
+
+/* The slot holding key, valid now (none of its tables written since); -1 if
+ * none.  A hit adds its tables to the thread's read set (an answer computed
+ * from it depends on them too).  Called with mu held. */
+static int find(const char *key, int64_t now)
+{
+
     for (int i = 0; i < SLOTS; i++)
-        if (slots[i].key && slots[i].gen == gen && now - slots[i].at_ms < DJ_RCACHE_TTL_MS &&
-            strcmp(slots[i].key, key) == 0)
+        if (slots[i].key && now - slots[i].at_ms < (slots[i].ttl_ms ? slots[i].ttl_ms : ttl_ms()) &&
+            strcmp(slots[i].key, key) == 0 &&
+            deps_fresh(slots[i].deps, slots[i].ndeps, slots[i].gen)) {
+            deps_reads_add(slots[i].deps, slots[i].ndeps);
             return i;
+        }
     return -1;
 }
 
@@ -48,10 +77,11 @@ json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *genp)
     uint64_t gen = db_write_gen();
     *genp = gen;
     pthread_mutex_lock(&mu);
-    int i = find(key, gen, now);
+    int i = find(key, now);
     if (i >= 0 && slots[i].v)
         out = json_deep_copy(slots[i].v);
     pthread_mutex_unlock(&mu);
+    deps_count(out != NULL);
     return out;
 }
 
@@ -63,18 +93,29 @@ char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *gen
     uint64_t gen = db_write_gen();
     *genp = gen;
     pthread_mutex_lock(&mu);
-    int i = find(key, gen, now);
+    int i = find(key, now);
     if (i >= 0 && slots[i].text) {
         out = dj_malloc(slots[i].len + 1);
         memcpy(out, slots[i].text, slots[i].len + 1);
         *len = slots[i].len;
     }
     pthread_mutex_unlock(&mu);
+    deps_count(out != NULL);
     return out;
 }
 
-static void store(const char *key, json_t *v, char *text, size_t len, uint64_t gen)
+/* Keeps v or text under key with the thread's read set, unless one of those
+ * tables has been written since gen (the value may already be old). */
+static void store(const char *key, json_t *v, char *text, size_t len, uint64_t gen, int64_t ttl)
 {
+    int ndeps;
+    uint16_t *deps = deps_reads_take(&ndeps);
+    if (!deps_fresh(deps, ndeps, gen)) {
+        json_decref(v);
+        free(text);
+        free(deps);
+        return;
+    }
     int64_t now = mono_ms();
     pthread_mutex_lock(&mu);
     int slot = 0;
@@ -88,9 +129,13 @@ static void store(const char *key, json_t *v, char *text, size_t len, uint64_t g
     }
     json_t *old = slots[slot].v;
     char *old_key = slots[slot].key, *old_text = slots[slot].text;
+    uint16_t *old_deps = slots[slot].deps;
     slots[slot].key = dj_strdup(key);
     slots[slot].gen = gen;
+    slots[slot].deps = deps;
+    slots[slot].ndeps = ndeps;
     slots[slot].at_ms = now;
+    slots[slot].ttl_ms = ttl;
     slots[slot].v = v;
     slots[slot].text = text;
     slots[slot].len = len;
@@ -98,25 +143,27 @@ static void store(const char *key, json_t *v, char *text, size_t len, uint64_t g
     json_decref(old);
     free(old_key);
     free(old_text);
+    free(old_deps);
 }
 
 void dj_rcache_put(const char *key, const json_t *v, uint64_t gen)
 {
-    if (gen != db_write_gen())
-        return; /* written to meanwhile: the value may already be old */
+    dj_rcache_put_for(key, v, gen, 0);
+}
+
+void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t ttl)
+{
     json_t *copy = json_deep_copy(v);
     if (copy)
-        store(key, copy, NULL, 0, gen);
+        store(key, copy, NULL, 0, gen, ttl);
 }
 
 void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t gen)
 {
-    if (gen != db_write_gen())
-        return;
     char *copy = dj_malloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = '\0';
-    store(key, NULL, copy, len, gen);
+    store(key, NULL, copy, len, gen, 0);
 }
 
 void dj_rcache_clear(void)
@@ -126,6 +173,8 @@ void dj_rcache_clear(void)
         json_decref(slots[i].v);
         free(slots[i].key);
         free(slots[i].text);
+        free(slots[i].deps);
+        slots[i].deps = NULL;
         slots[i].v = NULL;
         slots[i].key = NULL;
         slots[i].text = NULL;

@@ -1,8 +1,11 @@
 /* readcache.h - answers that are the same for everyone allowed to read them
  * (an agency's dashboard, a subtree's dues arrears), kept by this process for
- * at most a second and only while nothing has been written through it since
- * they were computed (db_write_gen(); writes by other processes, the command
- * line or other servers on PostgreSQL, are noticed by db_notice_writes()).
+ * at most a second and only while none of the tables they were read from has
+ * been written since they were computed: an answer keeps the tables of every
+ * query its request prepared (src/core/db_deps.h), so a point awarded leaves
+ * the roster's count kept while a person added ends it.  A write by another
+ * process (the command line, another server on PostgreSQL) ends every answer
+ * (db_notice_writes(), the database's write sequence).
  *
  * Never put in anything that depends on who asks: check the caller's
  * permission first, and key the entry by what the answer depends on (the
@@ -22,8 +25,14 @@
  * computed from now on is valid for: pass it to dj_rcache_put(). */
 json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *gen);
 /* Keeps a deep copy of v under key, computed from data read after
- * dj_rcache_get() gave gen (if nothing has been written meanwhile). */
+ * dj_rcache_get() gave gen, with the tables the thread has read since its
+ * request began (if none of them has been written meanwhile). */
 void dj_rcache_put(const char *key, const json_t *v, uint64_t gen);
+/* The same, kept up to ttl ms (0: DJ_RCACHE_TTL_MS) while its tables are not
+ * written: for an answer whose computing costs far more than a second's reads
+ * (the count of a large roster).  Only a writer that bypasses the server and
+ * the write sequence (raw SQL) leaves it old, for at most ttl. */
+void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t ttl);
 /* The same for a whole answer kept as its JSON text: a heap copy (caller frees)
  * and its length, or NULL; no tree to copy on a hit. */
 char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *gen);

@@ -3,6 +3,7 @@
  * profiles. */
 #include "people.h"
 #include "people_history.h"
+#include "people_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -188,15 +189,6 @@ const char *people_check(const char *status, const char *birth_date, const char 
 
 /* ---------------------------------------------------------------- reading */
 
-#define PERSON_COLS                                                                                              \
-    "p.id, p.name, p.gender, p.birth_date, p.ethnicity, p.education, p.phone, p.job_post, p.job_title, p.org_id," \
-    " o.name AS org_name, o.kind AS org_kind, CASE WHEN o.kind = 'group' THEN po.id ELSE o.id END AS branch_id,"  \
-    " CASE WHEN o.kind = 'group' THEN po.name ELSE o.name END AS branch_name, p.party_status, p.joined_on,"        \
-    " p.full_on, p.probation_until, p.observation_from, p.observation_until, p.pledge, p.active AS active__bool," \
-    " p.created_at, p.updated_at,"                                                                               \
-    " CASE WHEN o.kind = 'group' THEN po.name || '/' || o.name ELSE o.name END AS org_full_name"
-#define PERSON_FROM " FROM people p LEFT JOIN orgs o ON o.id = p.org_id LEFT JOIN orgs po ON po.id = o.parent_id"
-
 /* Masks phone and birth date unless the viewer may see them; adds labels. */
 static void decorate(json_t *o, bool show_private, int64_t today)
 {
@@ -229,16 +221,7 @@ static void decorate(json_t *o, bool show_private, int64_t today)
     }
 }
 
-/* The parameters of a statement built at run time, numbered as they are
- * added, so that the statement uses every $n (PostgreSQL needs each one's type). */
-struct qparams {
-    int n;
-    char type[8];
-    int64_t i[8];
-    char *t[8]; /* owned */
-};
-
-static const char *qp_int(struct qparams *q, int64_t v, char buf[8])
+const char *qp_int(struct qparams *q, int64_t v, char buf[8])
 {
     q->type[q->n] = 'i';
     q->i[q->n++] = v;
@@ -246,7 +229,7 @@ static const char *qp_int(struct qparams *q, int64_t v, char buf[8])
     return buf;
 }
 
-static const char *qp_text(struct qparams *q, char *owned, char buf[8])
+const char *qp_text(struct qparams *q, char *owned, char buf[8])
 {
     q->type[q->n] = 't';
     q->t[q->n++] = owned;
@@ -254,7 +237,7 @@ static const char *qp_text(struct qparams *q, char *owned, char buf[8])
     return buf;
 }
 
-static void qp_bind(db_stmt *s, const struct qparams *q)
+void qp_bind(db_stmt *s, const struct qparams *q)
 {
     for (int k = 0; k < q->n; k++) {
         if (q->type[k] == 'i')
@@ -264,7 +247,7 @@ static void qp_bind(db_stmt *s, const struct qparams *q)
     }
 }
 
-static void qp_free(struct qparams *q)
+void qp_free(struct qparams *q)
 {
     for (int k = 0; k < q->n; k++)
         if (q->type[k] == 't')
@@ -273,7 +256,7 @@ static void qp_free(struct qparams *q)
 }
 
 /* The WHERE clause of a filter. me ($n) is the viewer's person id, already in q. */
-static void where_sql(dj_buf *b, const struct people_filter *f, struct qparams *q, const char *me)
+void people_where_sql(dj_buf *b, const struct people_filter *f, struct qparams *q, const char *me)
 {
     char n[8];
     dj_buf_printf(b,
@@ -319,7 +302,7 @@ static void order_sql(dj_buf *b, const char *sort)
 }
 
 /* Runs the filtered query; with limit < 0 every row. The statement is dynamic. */
-static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset)
+db_stmt *people_query(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset)
 {
     struct qparams q = {0};
     char me[8], n1[8], n2[8];
@@ -329,7 +312,7 @@ static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, 
      * a page also carries the count of all matches: one scan, not two */
     dj_buf_printf(&b, "SELECT " PERSON_COLS ", CASE WHEN p.id = %s OR %s THEN 1 ELSE 0 END AS show_private"
                       PERSON_FROM, me, f->private_scope ? f->private_scope : "(1=1)");
-    where_sql(&b, f, &q, me);
+    people_where_sql(&b, f, &q, me);
     order_sql(&b, f->sort);
     if (limit >= 0) {
         const char *l = qp_int(&q, limit, n1);
@@ -343,18 +326,19 @@ static db_stmt *query(db_conn *c, const struct people_filter *f, int64_t limit, 
     return s;
 }
 
-/* The count of every match, counted once and kept until a write (readcache.h):
+/* The count of every match, counted once and kept until the tables it is read
+ * from are written (readcache.h):
  * a page's cost grows with the page, not with the roster.  The key is the query
  * itself (the scopes' SQL) and its parameters: only the same question gets the
  * same answer. */
-static int count_matches(db_conn *c, const struct people_filter *f, int64_t *total)
+int people_count_matches(db_conn *c, const struct people_filter *f, int64_t *total)
 {
     struct qparams q = {0};
     char me[8];
     qp_int(&q, f->me, me);
     dj_buf b = {0};
     dj_buf_puts(&b, "SELECT COUNT(*)" PERSON_FROM);
-    where_sql(&b, f, &q, me);
+    people_where_sql(&b, f, &q, me);
     dj_buf key = {0};
     dj_buf_printf(&key, "count\x1f%s", dj_buf_cstr(&b));
     for (int k = 0; k < q.n; k++) {
@@ -380,7 +364,9 @@ static int count_matches(db_conn *c, const struct people_filter *f, int64_t *tot
         db_done(s);
         if (rc == DB_ROW) {
             json_t *v = json_integer(*total);
-            dj_rcache_put(dj_buf_cstr(&key), v, gen);
+            /* kept while the roster is not written (a minute at most): a count
+             * of 100,000 people takes a quarter of a second */
+            dj_rcache_put_for(dj_buf_cstr(&key), v, gen, 60000);
             json_decref(v);
         }
     }
@@ -396,7 +382,7 @@ json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, in
 {
     int rc = DJ_OK;
     json_t *items = NULL;
-    db_stmt *s = query(c, f, limit, offset);
+    db_stmt *s = people_query(c, f, limit, offset);
     if (!s) {
         rc = DJ_EDB;
         goto out;
@@ -417,7 +403,7 @@ json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, in
     if (offset == 0 && (limit < 0 || (int64_t)json_array_size(items) < limit))
         *total = (int64_t)json_array_size(items); /* the whole list is on this page */
     else
-        rc = count_matches(c, f, total);
+        rc = people_count_matches(c, f, total);
 out:
     if (rc != DJ_OK) {
         json_decref(items);
@@ -428,113 +414,9 @@ out:
     return items;
 }
 
-/* What decorate() does to a row, done while the row is written out. */
-struct row_view {
-    db_stmt *s;
-    bool priv;
-    int phone, birth; /* their columns */
-};
-
-static int row_column(void *arg, dj_buf *b, int col, const char *name)
-{
-    struct row_view *v = arg;
-    if (col < 0) { /* the masked value of a private column */
-        char buf[32];
-        col = -1 - col;
-        if (col == v->phone)
-            people_mask_phone(db_col_text(v->s, col), buf);
-        else
-            people_mask_birth(db_col_text(v->s, col), buf);
-        dj_json_string_into(b, buf);
-        return DB_COL_RENDER;
-    }
-    if (strcmp(name, "show_private") == 0)
-        return DB_COL_SKIP;
-    if (v->priv)
-        return DB_COL_RENDER;
-    if (strcmp(name, "observation_from") == 0 || strcmp(name, "observation_until") == 0)
-        return DB_COL_SKIP;
-    if (strcmp(name, "phone") == 0 || strcmp(name, "birth_date") == 0) {
-        *(strcmp(name, "phone") == 0 ? &v->phone : &v->birth) = col;
-        return db_col_null(v->s, col) ? DB_COL_RENDER : DB_COL_WRITTEN;
-    }
-    return DB_COL_RENDER;
-}
-
-static int col_index(db_stmt *s, const char *name)
-{
-    for (int i = 0; i < db_ncols(s); i++)
-        if (strcmp(db_col_name(s, i), name) == 0)
-            return i;
-    return -1;
-}
-
-int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset, dj_buf *out,
-                       int64_t *rows)
-{
-    db_stmt *s = query(c, f, limit, offset);
-    if (!s)
-        return DJ_EDB;
-    int64_t today = orgs_today();
-    char day[16];
-    int y, m, d;
-    dj_civil_from_days(today, &y, &m, &d);
-    snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
-    int cp = -1, cs = -1, cj = -1, cf = -1, cu = -1;
-    struct row_view v = {.s = s};
-    int rc;
-    *rows = 0;
-    dj_buf_puts(out, "{\"items\":[");
-    while ((rc = db_step(s)) == DB_ROW) {
-        if (cp < 0) { /* the columns are known once there is a row (PostgreSQL) */
-            cp = col_index(s, "show_private"), cs = col_index(s, "party_status"), cj = col_index(s, "joined_on");
-            cf = col_index(s, "observation_from"), cu = col_index(s, "observation_until");
-            if (cp < 0 || cs < 0 || cj < 0 || cf < 0 || cu < 0) {
-                rc = DJ_EINTERNAL;
-                break;
-            }
-        }
-        v.priv = db_col_i64(s, cp) != 0;
-        dj_buf_puts(out, (*rows)++ ? ",{" : "{");
-        db_row_render(s, out, row_column, &v);
-        /* decorate()'s additions, in its order */
-        const char *status = db_col_text(s, cs), *of = db_col_text(s, cf), *ou = db_col_text(s, cu);
-        dj_buf_puts(out, ",\"status_label\":");
-        dj_json_string_into(out, people_status_label(status ? status : ""));
-        int years = people_party_years(db_col_text(s, cj), today);
-        dj_buf_puts(out, ",\"party_years\":");
-        if (years < 0)
-            dj_buf_puts(out, "null");
-        else
-            dj_json_int_into(out, years);
-        dj_buf_puts(out, v.priv ? ",\"private\":true" : ",\"private\":false");
-        bool watched = of && strcmp(of, day) <= 0 && (!ou || strcmp(ou, day) >= 0);
-        dj_buf_puts(out, watched ? ",\"under_observation\":true}" : ",\"under_observation\":false}");
-    }
-    db_done(s);
-    if (rc < 0)
-        return rc;
-    int64_t total = 0;
-    rc = DJ_OK;
-    if (offset == 0 && (limit < 0 || *rows < limit))
-        total = *rows; /* the whole list is on this page */
-    else
-        rc = count_matches(c, f, &total);
-    if (rc != DJ_OK)
-        return rc;
-    dj_buf_puts(out, "],\"total\":");
-    dj_json_int_into(out, total);
-    int64_t end = offset + *rows;
-    if (end < total && *rows > 0)
-        dj_buf_printf(out, ",\"next\":\"%lld\"}", (long long)end);
-    else
-        dj_buf_puts(out, ",\"next\":null}");
-    return DJ_OK;
-}
-
 int people_each(db_conn *c, const struct people_filter *f, void (*cb)(json_t *row, void *arg), void *arg)
 {
-    db_stmt *s = query(c, f, -1, 0);
+    db_stmt *s = people_query(c, f, -1, 0);
     int rc = s ? DJ_OK : DJ_EDB;
     int64_t today = orgs_today();
     while (s && (rc = db_step(s)) == DB_ROW) {

@@ -75,11 +75,21 @@ json_t *people_list(db_conn *c, const struct people_filter *f, int64_t limit, in
                     int *err);
 /* Calls cb for every person under f (no paging), masked as in the list; cb borrows row. */
 int people_each(db_conn *c, const struct people_filter *f, void (*cb)(json_t *row, void *arg), void *arg);
+/* Where a page of the default order ends: a keyset cursor (people_page.c). */
+struct people_cursor {
+    char seg;       /* 'A' people of organisations, 'B' without one; 0 none */
+    int64_t id;     /* the last person */
+    char path[256]; /* the last person's organisation path (A) */
+};
+/* Reads "kA<id>.<path>" or "kB<id>"; false if text is not one. */
+bool people_cursor_parse(const char *text, struct people_cursor *k);
 /* The same page as people_list(), written straight into out as the JSON text of
  * {"items":[...],"total":N,"next":...} (dj_page_result()'s shape) without a tree
- * of objects; *rows gets the number of people on the page. */
-int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset, dj_buf *out,
-                       int64_t *rows);
+ * of objects; *rows gets the number of people on the page.  The default order
+ * pages by a keyset cursor (after, from the previous page's next; total null)
+ * or by an offset. */
+int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset,
+                       const struct people_cursor *after, dj_buf *out, int64_t *rows);
 /* One person, masked unless show_private; with mass organisations and posts. */
 json_t *people_get(db_conn *c, int64_t id, bool show_private, int *err);
 /* The raw row (for audit and scope checks); NULL when absent. */

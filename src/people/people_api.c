@@ -77,15 +77,25 @@ static int audit_private_read(dj_req *r, const char *action, int64_t id, json_t 
 
 static int people_index(dj_req *r)
 {
-    struct dj_page pg;
+    struct dj_page pg = {0};
     struct people_filter f;
-    int rc = dj_page_parse(r, &pg);
-    if (rc || (rc = parse_filter(r, &f)))
+    struct people_cursor after = {0};
+    int rc = parse_filter(r, &f);
+    if (rc)
         return rc;
+    const char *cursor = dj_query(r, "cursor");
+    if (cursor && cursor[0] == 'k') { /* the default order's keyset cursor (people_page.c) */
+        if (!people_cursor_parse(cursor, &after) || (f.sort && *f.sort) || (f.org_path && *f.org_path))
+            return dj_fail(r, DJ_EINVAL, "cursor", "参数“cursor”无效，请使用上一页返回的 next 值");
+        if ((rc = dj_query_int(r, "limit", 50, 1, 500, &pg.limit)))
+            return rc;
+    } else if ((rc = dj_page_parse(r, &pg))) {
+        return rc;
+    }
     /* the page is written straight from the rows (no tree of objects) */
     dj_buf body = {0};
     int64_t rows = 0;
-    if ((rc = people_page_render(dj_db(r), &f, pg.limit, pg.offset, &body, &rows))) {
+    if ((rc = people_page_render(dj_db(r), &f, pg.limit, pg.offset, &after, &body, &rows))) {
         dj_buf_free(&body);
         return rc;
     }

@@ -188,3 +188,29 @@ test('phone: 我的 shows the member\'s profile, the pledge is edited, the branc
     await snap(page, 'mobile-branch');
   });
 });
+
+test('desktop: the roster pages on by the last page\'s cursor and jumps back by its number', async (t) => {
+  // 20 more members of branch B: the roster has two pages of 20
+  const rows = Array.from({ length: 20 }, (_, i) => `('翻页${String(i + 1).padStart(2, '0')}', ${ORG.branchB}, 'full', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
+  sql(server.db, `INSERT INTO people (name, org_id, party_status, active, created_at, updated_at) VALUES ${rows.join(',')};`);
+  await withPage(t, browser, 'desktop', server.url, async (page) => {
+    await signInAs(page, '/admin', 'committee', PASSWORD);
+    await page.goto('/admin/people');
+    const table = page.locator('[data-test="people-table"]');
+    await table.getByText('张建国').waitFor();
+    const footer = page.locator('.a-people__footer');
+    const total = (await footer.innerText()).match(/共 (\d+) 人/)[1];
+    assert.ok(Number(total) > 20 && Number(total) <= 40, total);
+    const first = await table.locator('.el-table__body tr').first().innerText();
+    const next = page.waitForResponse((r) => r.url().includes('/api/v1/people?') && r.url().includes('cursor=kA'));
+    await footer.locator('.btn-next').click();
+    assert.equal((await next).status(), 200);
+    await table.getByText('翻页20').waitFor();
+    assert.match(await footer.innerText(), new RegExp(`共 ${total} 人`), 'the first page\'s total stays');
+    assert.notEqual(await table.locator('.el-table__body tr').first().innerText(), first);
+    await snap(page, 'people-page-2');
+    await footer.locator('.el-pager li').first().click();
+    await table.getByText('张建国').waitFor();
+    assert.equal(await table.locator('.el-table__body tr').first().innerText(), first);
+  });
+});

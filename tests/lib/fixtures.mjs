@@ -88,10 +88,14 @@ export function sql(db, text) {
   // SQL written straight into the roster, the tree or the totals bypasses the writes
   // that keep the subtree figures: recompute them after it, as the bench data does
   if (/\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(people|orgs|points_totals)\b/i.test(text)) text += `\n${ORG_STATS_SQL}`;
+  // It takes a number of the write sequence, as every writer does (migration 0120), so that a
+  // running server drops the answers its read cache keeps (src/core/db.c)
   if (db.startsWith('postgresql://')) {
-    return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', db], { input: text, encoding: 'utf8' });
+    return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', db],
+      { input: text + "\n;\nDO $$ BEGIN PERFORM nextval('dj_write_seq'); END $$;\n", encoding: 'utf8' });
   }
-  return execFileSync('sqlite3', ['-bail', db], { input: '.timeout 5000\n' + text, encoding: 'utf8' });
+  return execFileSync('sqlite3', ['-bail', db],
+    { input: '.timeout 5000\n' + text + '\n;\nUPDATE write_seq SET n = n + 1;\n', encoding: 'utf8' });
 }
 
 /** Writes the fixed agency into the database of a server started with startServer(). */

@@ -1,0 +1,117 @@
+// The read cache (src/core/readcache.h): an answer is kept until one of the tables it was read
+// from is written. A write through any subject shows at once on every screen that reads it
+// (read-your-write), and a write to an unrelated subject leaves the other answers kept. Test
+// builds say in an X-DJ-Read-Cache header how many kept answers a request used (hits) or had
+// to compute (misses); the server here keeps answers for a minute (DJ_RCACHE_TTL_MS), so what
+// ends an answer is a write, never the clock.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { shanghaiToday } from '../lib/clock.mjs';
+
+let srv, com;
+const YEAR = Number(shanghaiToday().date.slice(0, 4));
+const TODAY = shanghaiToday().date;
+test.before(async () => {
+  srv = await startServer({ env: { DJ_RCACHE_TTL_MS: '60000' } });
+  seedAgency(srv.db);
+  com = srv.client();
+  await com.login('committee');
+});
+test.after(async () => { await srv.stop(); });
+
+// {hits, misses} of a response, or null in a build without the header
+function cache(r) {
+  const h = r.headers.get('x-dj-read-cache');
+  if (!h) return { hits: 0, misses: 0 };
+  const m = /^hits=(\d+) misses=(\d+)$/.exec(h);
+  assert.ok(m, h);
+  return { hits: Number(m[1]), misses: Number(m[2]) };
+}
+function kept(r) {
+  const c = cache(r);
+  assert.ok(c.hits >= 1 && c.misses === 0, `${r.url}: ${JSON.stringify(c)}`);
+}
+function computed(r) {
+  const c = cache(r);
+  assert.ok(c.misses >= 1, `${r.url}: ${JSON.stringify(c)}`);
+}
+async function get(p) {
+  const r = await com.get(p);
+  assert.equal(r.status, 200, `${p}: ${r.text}`);
+  return { ...r, url: p };
+}
+const branchA = async () => (await get('/api/v1/orgs')).body.items.find((o) => o.id === ORG.branchA);
+const rosterA = async () => (await get(`/api/v1/people?org=${ORG.branchA}&limit=5`)).body.total;
+const members = async () => (await get('/api/v1/dashboard')).body.members.total;
+const rankings = async () => (await get(`/api/v1/points/rankings?period=${YEAR}`)).body;
+const scoreOf = (rk, id) => (rk.items.find((x) => x.person_id === id) || { score: 0 }).score;
+
+let seq = 0;
+async function award(person, rule = 'absence_unexcused') {
+  const r = await com.post('/api/v1/points/entries', {
+    person_id: person, rule_code: rule, reason: '读缓存测试', occurred_on: TODAY, client_key: `readcache-${++seq}`,
+  });
+  assert.equal(r.status, 201, r.text);
+}
+
+test('a write through each subject shows at once on every screen that reads it', async () => {
+  // every answer computed and kept first
+  const before = { org: await branchA(), roster: await rosterA(), members: await members(), rk: await rankings() };
+  assert.deepEqual(await branchA(), before.org);
+
+  // people: a new party member of branch A — the roster, the organisation's count, the dashboard
+  let r = await com.post('/api/v1/people', { name: '缓存新同志', org_id: ORG.branchA, party_status: 'full', joined_on: '2015-07-01', full_on: '2016-07-01', phone: '13900001234' });
+  assert.equal(r.status, 201, r.text);
+  const pid = r.body.id;
+  assert.equal(await rosterA(), before.roster + 1);
+  assert.equal((await branchA()).members, before.org.members + 1);
+  assert.equal(await members(), before.members + 1);
+
+  // points: the rankings of the year
+  await award(PERSON.memberA);
+  const rk = await rankings();
+  assert.ok(scoreOf(rk, PERSON.memberA) < scoreOf(before.rk, PERSON.memberA), JSON.stringify(rk.items));
+
+  // organisations: a new name is in the tree at once
+  r = await com.patch(`/api/v1/orgs/${ORG.branchA}`, { name: '第一党支部（缓存）' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await branchA()).name, '第一党支部（缓存）');
+
+  // people again: a corrected name is on the roster's page at once
+  r = await com.patch(`/api/v1/people/${pid}`, { name: '缓存改名' });
+  assert.equal(r.status, 200, r.text);
+  const page = (await get(`/api/v1/people?org=${ORG.branchA}&limit=200`)).body.items;
+  assert.ok(page.some((p) => p.name === '缓存改名') && !page.some((p) => p.name === '缓存新同志'));
+
+  // a write by another process (a database shell that takes a number of the write sequence)
+  sql(srv.db, `UPDATE orgs SET name = '第一党支部（外部）' WHERE id = ${ORG.branchA};`);
+  assert.equal((await branchA()).name, '第一党支部（外部）');
+});
+
+test('a write to one subject leaves the answers made from other tables kept', async (t) => {
+  const probe = await com.get('/api/v1/orgs');
+  if (!probe.headers.get('x-dj-read-cache')) return t.skip('a build without the test header (-Dtest_clock=false)');
+  // kept: the organisation tree, branch A's roster count, the rankings
+  const orgs = () => get('/api/v1/orgs');
+  const roster = () => get(`/api/v1/people?org=${ORG.branchA}&limit=5`);
+  const rk = () => get(`/api/v1/points/rankings?period=${YEAR}`);
+  await orgs(); await roster(); await rk();
+  kept(await orgs()); kept(await roster()); kept(await rk());
+
+  // a point awarded: the rankings are computed again, the tree and the roster's count are not
+  await award(PERSON.memberB);
+  kept(await orgs());
+  kept(await roster());
+  computed(await rk());
+  kept(await rk());
+
+  // a person added: the tree and the roster's count are computed again, the rankings kept
+  const r = await com.post('/api/v1/people', { name: '缓存再一位', org_id: ORG.branchA, party_status: 'activist', phone: '13900001235' });
+  assert.equal(r.status, 201, r.text);
+  computed(await orgs());
+  computed(await roster());
+  kept(await orgs());
+  kept(await roster());
+});

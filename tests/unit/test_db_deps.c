@@ -1,0 +1,159 @@
+/* test_db_deps.c - which tables a statement reads or writes (db_deps.h), and
+ * the read cache kept per table: a write ends the answers read from its table
+ * and no other; a write by another process (a number of the write sequence
+ * this process did not take) ends them all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/core/db.h"
+#include "../../src/core/db_deps.h"
+#include "../../src/core/err.h"
+#include "../../src/core/migrate.h"
+#include "../../src/core/readcache.h"
+
+/* the number of one name */
+static uint16_t id_of(const char *name)
+{
+    int n;
+    bool all;
+    uint16_t *ids = deps_parse(name, false, &n, &all);
+    assert_int_equal(n, 1);
+    uint16_t id = ids[0];
+    free(ids);
+    return id;
+}
+
+static bool has(const uint16_t *ids, int n, const char *name)
+{
+    uint16_t id = id_of(name);
+    for (int i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+static void check_write(const char *sql, const char *table)
+{
+    int n;
+    bool all;
+    uint16_t *ids = deps_parse(sql, true, &n, &all);
+    if (table) {
+        assert_false(all);
+        assert_int_equal(n, 1);
+        assert_int_equal(ids[0], id_of(table));
+    } else {
+        assert_true(all);
+    }
+    free(ids);
+}
+
+static void test_parse(void **state)
+{
+    (void)state;
+    int n;
+    bool all;
+    uint16_t *ids = deps_parse("SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id"
+                               " WHERE p.note = 'points_ledger' AND \"Dues\".x = 1", false, &n, &all);
+    assert_false(all);
+    assert_true(has(ids, n, "people"));
+    assert_true(has(ids, n, "orgs"));
+    assert_true(has(ids, n, "dues")); /* a quoted name, lower-cased */
+    assert_false(has(ids, n, "points_ledger")); /* in a string, not a name */
+    free(ids);
+    check_write("INSERT INTO points_ledger (a, b) VALUES ($1, 'x')", "points_ledger");
+    check_write("insert or ignore into Study_Hours (a) values ($1)", "study_hours");
+    check_write("UPDATE people SET name = $1 WHERE id IN (SELECT person_id FROM dues)", "people");
+    check_write("DELETE FROM role_grants WHERE user_id = $1", "role_grants");
+    check_write("WITH x AS (SELECT 1 AS a FROM orgs) INSERT INTO activities (a) SELECT a FROM x", "activities");
+    check_write("CREATE TABLE IF NOT EXISTS t (a INTEGER)", NULL); /* schema: every answer */
+    check_write("VACUUM", NULL);
+}
+
+static void test_generations(void **state)
+{
+    (void)state;
+    int n;
+    bool all;
+    uint16_t *ids = deps_parse("SELECT a FROM gen_a JOIN gen_b USING (id)", false, &n, &all);
+    uint64_t gen = deps_now();
+    assert_true(deps_fresh(ids, n, gen));
+    deps_bump(id_of("gen_c"));
+    assert_true(deps_fresh(ids, n, gen));
+    deps_bump(id_of("gen_b"));
+    assert_false(deps_fresh(ids, n, gen));
+    gen = deps_now();
+    assert_true(deps_fresh(ids, n, gen));
+    deps_bump_all();
+    assert_false(deps_fresh(ids, n, gen));
+    free(ids);
+}
+
+/* an answer read from ta, kept under key "k" */
+static json_t *cached(db_conn *c, bool *hit)
+{
+    deps_reads_reset();
+    uint64_t gen;
+    json_t *v = dj_rcache_get(c, "k", &gen);
+    *hit = v != NULL;
+    if (v)
+        return v;
+    int64_t n = -1;
+    assert_int_equal(db_query_i64(c, &n, "SELECT COUNT(*) FROM ta", ""), DJ_OK);
+    v = json_integer(n);
+    dj_rcache_put("k", v, gen);
+    return v;
+}
+
+static void test_cache_per_table(void **state)
+{
+    (void)state;
+    db_conn *c = db_open(":memory:", NULL);
+    assert_int_equal(dj_migrate(c, false), DJ_OK);
+    assert_int_equal(db_exec_script(c, "CREATE TABLE ta (x INTEGER); CREATE TABLE tb (x INTEGER)"), DJ_OK);
+    dj_rcache_clear();
+    bool hit;
+    json_decref(cached(c, &hit));
+    assert_false(hit);
+    json_decref(cached(c, &hit));
+    assert_true(hit);
+    /* another table written, autocommit and in a transaction: still kept */
+    assert_int_equal(db_exec(c, "INSERT INTO tb (x) VALUES (1)", ""), DJ_OK);
+    assert_int_equal(db_begin(c), DJ_OK);
+    assert_int_equal(db_exec(c, "INSERT INTO tb (x) VALUES (2)", ""), DJ_OK);
+    assert_int_equal(db_commit(c), DJ_OK);
+    json_decref(cached(c, &hit));
+    assert_true(hit);
+    /* its own table written: computed again, with the new row */
+    assert_int_equal(db_begin(c), DJ_OK);
+    assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (1)", ""), DJ_OK);
+    assert_int_equal(db_commit(c), DJ_OK);
+    json_t *v = cached(c, &hit);
+    assert_false(hit);
+    assert_int_equal(json_integer_value(v), 1);
+    json_decref(v);
+    json_decref(cached(c, &hit));
+    assert_true(hit);
+    /* a number of the write sequence taken by someone else: every answer ends */
+    assert_int_equal(db_exec_quiet(c, "UPDATE write_seq SET n = n + 1"), DJ_OK);
+    json_decref(cached(c, &hit));
+    assert_false(hit);
+    json_decref(cached(c, &hit));
+    assert_true(hit);
+    dj_rcache_clear();
+    db_close(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_generations),
+        cmocka_unit_test(test_cache_per_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
