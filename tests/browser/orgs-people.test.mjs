@@ -151,8 +151,13 @@ test('desktop: roster import with an error row writes nothing; a clean file goes
     await dialog.locator('[data-test="person-create"]').click();
     // a full member needs the dates: the server says which field
     await dialog.getByText('党员须填写入党时间').waitFor();
-    await dialog.locator('[data-test="person-status"]').click();
-    await page.locator('.el-select-dropdown__item:visible').getByText('入党积极分子').click();
+    // on a loaded machine a click may land while the dropdown still opens: pick until it shows
+    for (let i = 0; i < 5; i++) {
+      await dialog.locator('[data-test="person-status"]').click();
+      await page.locator('.el-select-dropdown__item:visible').getByText('入党积极分子').click();
+      if (await dialog.locator('[data-test="person-status"]').getByText('入党积极分子').isVisible()) break;
+      await page.waitForTimeout(300);
+    }
     await dialog.locator('[data-test="person-create"]').click();
     await page.waitForURL((u) => /\/admin\/people\/\d+$/.test(u.pathname));
     await page.locator('[data-test="person-name"]').getByText('褚新民').waitFor();
