@@ -9,6 +9,8 @@
 // committee office (a<k>) and for the city (login city: committee and leader
 // on the root). Every account has the password of `admin` (init's
 // --admin-password). Ids: agencies 1000+k, branches 100000+b, people 1000000+i.
+import { ORG_STATS_SQL } from '../../tests/lib/org-stats.mjs';
+
 const N = Number(process.argv[2] || 1000);
 const YEAR = Number(process.argv[3] || new Date(Date.now() + 8 * 3600e3).getUTCFullYear());
 const A = Math.max(1, Math.round(N / 333));
@@ -49,27 +51,7 @@ p(`INSERT INTO attendance (activity_id, person_id, method, checked_in_at)
 p(`INSERT INTO points_totals (person_id, period, branch_id, agency_id, total, entries)
  SELECT p.id, '${YEAR}', p.org_id, 1, (p.id * 37) % 50, 10 FROM people p WHERE p.id >= 1000000;`);
 // the subtree figures the writes keep (db/migrations/1000_org_stats.sql; orgs_stats_rebuild)
-p(`DELETE FROM org_stats;
-WITH RECURSIVE anc(org_id, anc_id) AS (
- SELECT id, id FROM orgs
- UNION ALL SELECT anc.org_id, o.parent_id FROM anc JOIN orgs o ON o.id = anc.anc_id WHERE o.parent_id IS NOT NULL)
-INSERT INTO org_stats (org_id, period, key, n)
-SELECT anc.anc_id, '', d.key, SUM(d.n) FROM (
- SELECT org_id, 'people:' || active || ':' || party_status AS key, COUNT(*) AS n FROM people
- WHERE org_id IS NOT NULL GROUP BY org_id, active, party_status) d
-JOIN anc ON anc.org_id = d.org_id GROUP BY anc.anc_id, d.key;
-INSERT INTO org_stats (org_id, period, key, n)
-SELECT 0, '', 'people:' || active || ':' || party_status, COUNT(*) FROM people
-WHERE org_id IS NULL GROUP BY active, party_status;
-WITH RECURSIVE anc(org_id, anc_id) AS (
- SELECT id, id FROM orgs
- UNION ALL SELECT anc.org_id, o.parent_id FROM anc JOIN orgs o ON o.id = anc.anc_id WHERE o.parent_id IS NOT NULL)
-INSERT INTO org_stats (org_id, period, key, n)
-SELECT anc.anc_id, d.period, d.key, SUM(d.n) FROM (
- SELECT p.org_id, t.period, 'earned:' || p.active AS key, SUM(t.total) AS n
- FROM points_totals t JOIN people p ON p.id = t.person_id
- WHERE p.org_id IS NOT NULL AND p.party_status IN ('full', 'probationary') GROUP BY p.org_id, t.period, p.active) d
-JOIN anc ON anc.org_id = d.org_id GROUP BY anc.anc_id, d.period, d.key;`);
+p(ORG_STATS_SQL);
 p('COMMIT;');
 console.log(out.join('\n'));
 console.error(`city: ${N} members, ${A} agencies, ${B} branches, ${B * 12} activities, year ${YEAR}`);
