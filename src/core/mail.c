@@ -1,6 +1,7 @@
 /* mail.c - the "email" notification channel: a plain-text UTF-8 message sent
  * over SMTP with TLS by libcurl.  The password never reaches a log or an error
  * text; errors name the SMTP reply code or libcurl's failure only. */
+#include "curlx.h"
 #include "mail.h"
 
 #include <pthread.h>
@@ -164,8 +165,6 @@ void mail_cfg_free(struct mail_cfg *cfg)
 
 /* ---------------------------------------------------------------- the channel */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 struct upload {
     const char *p;
@@ -191,8 +190,7 @@ static bool mail_enabled(db_conn *c)
 /* One SMTP conversation; the last reply code in *code (0: none). */
 static CURLcode smtp_send(const struct mail_cfg *cfg, const char *to, const char *msg, long *code)
 {
-    pthread_once(&curl_once, curl_init);
-    CURL *h = curl_easy_init();
+    CURL *h = dj_curl_new();
     if (!h)
         return CURLE_FAILED_INIT;
     bool tls = strcmp(cfg->security, "tls") == 0;

@@ -1,6 +1,7 @@
 /* sms.c - the "sms" notification channel: a vendor's HTTP gateway described
  * by settings (see sms.h).  Neither the secret nor the gateway's answer is
  * ever written to a log or an error text: an answer may echo the request. */
+#include "curlx.h"
 #include "sms.h"
 
 #include <pthread.h>
@@ -207,19 +208,7 @@ void sms_cfg_free(struct sms_cfg *cfg)
 
 /* ---------------------------------------------------------------- the channel */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
-
 #define MAX_ANSWER (64 * 1024)
-
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-    dj_buf *b = arg;
-    if (b->len + size * n > MAX_ANSWER)
-        return 0;
-    dj_buf_append(b, p, size * n);
-    return size * n;
-}
 
 static bool sms_enabled(db_conn *c)
 {
@@ -230,14 +219,13 @@ static bool sms_enabled(db_conn *c)
 /* One call to the gateway; its status (0 when it could not be reached) and answer. */
 static CURLcode post(const struct sms_cfg *cfg, const char *url, const char *body, long *status, dj_buf *ans)
 {
-    pthread_once(&curl_once, curl_init);
-    CURL *h = curl_easy_init();
+    CURL *h = dj_curl_new();
     if (!h)
         return CURLE_FAILED_INIT;
     struct curl_slist *hdrs = NULL;
+    struct dj_curl_answer sink = {ans, MAX_ANSWER};
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, ans);
+    dj_curl_collect(h, &sink);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->timeout);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->timeout);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

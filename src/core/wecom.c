@@ -2,6 +2,7 @@
  * access token, code -> user id for sign-in, and message/send as the "wecom"
  * notification channel.  Neither the secret nor a token is ever written to a
  * log or an error text (the token URL carries the secret: it is never shown). */
+#include "curlx.h"
 #include "wecom.h"
 
 #include <pthread.h>
@@ -65,35 +66,22 @@ void wecom_cfg_free(struct wecom_cfg *cfg)
 
 /* ---------------------------------------------------------------- HTTP */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
-
 #define MAX_ANSWER (256 * 1024)
-
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-    dj_buf *b = arg;
-    if (b->len + size * n > MAX_ANSWER)
-        return 0;
-    dj_buf_append(b, p, size * n);
-    return size * n;
-}
 
 /* GET (body NULL) or POST a JSON body; the answer parsed as JSON.  NULL when
  * the server cannot be reached or answers something else (why says which). */
 static json_t *call(const struct wecom_cfg *cfg, const char *url, const char *body, char *why, size_t whysz)
 {
-    pthread_once(&curl_once, curl_init);
-    CURL *h = curl_easy_init();
+    CURL *h = dj_curl_new();
     if (!h) {
         snprintf(why, whysz, "curl unavailable");
         return NULL;
     }
     dj_buf b = {0};
     struct curl_slist *hdrs = NULL;
+    struct dj_curl_answer sink = {&b, MAX_ANSWER};
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    dj_curl_collect(h, &sink);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->timeout);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->timeout);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
