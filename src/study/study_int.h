@@ -52,6 +52,7 @@ struct study_scored {
     int64_t id, person_id, quiz_id;
     bool already;    /* submitted before: nothing to write, the stored result stands */
     json_t *answers; /* the answers normalised; the caller releases it */
+    json_t *result;  /* what study_attempt_result() will give once it is written; the caller releases it */
     int64_t correct, score, at;
     bool passed;
 };

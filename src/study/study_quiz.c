@@ -252,21 +252,11 @@ static json_t *questions_by_id(db_conn *c, int64_t quiz_id, int *err)
     return map;
 }
 
-/* The stored result of a submitted attempt, with the right answers and explanations. */
-static json_t *attempt_result(db_conn *c, int64_t id, int *err)
+/* The result of a submitted attempt a (its row: id, quiz_id, submitted_at, correct,
+ * total, score, passed, pass_percent, answers, question_ids) with its questions from
+ * bank: the right answers and explanations. Takes a. */
+static json_t *result_from(json_t *a, const json_t *bank)
 {
-    json_t *a = db_query_row(c, err,
-                             "SELECT a.id, a.quiz_id, a.submitted_at, a.correct, a.total, a.score, a.passed AS passed__bool,"
-                             " a.answers AS answers__json, a.question_ids AS question_ids__json, q.pass_percent"
-                             " FROM study_attempts a JOIN study_quizzes q ON q.id = a.quiz_id WHERE a.id = $1",
-                             "i", id);
-    if (!a)
-        return NULL;
-    json_t *bank = questions_by_id(c, dj_jint(a, "quiz_id", 0), err);
-    if (!bank) {
-        json_decref(a);
-        return NULL;
-    }
     json_t *qs = json_array();
     json_t *answers = json_object_get(a, "answers");
     size_t i;
@@ -282,11 +272,30 @@ static json_t *attempt_result(db_conn *c, int64_t id, int *err)
         json_object_set_new(q, "right", json_boolean(given && strcmp(given, dj_jstr(q, "answer", "")) == 0));
         json_array_append_new(qs, q);
     }
-    json_decref(bank);
     json_object_del(a, "question_ids");
     json_object_del(a, "answers");
     json_object_set_new(a, "questions", qs);
     return a;
+}
+
+/* The stored result of a submitted attempt, with the right answers and explanations. */
+static json_t *attempt_result(db_conn *c, int64_t id, int *err)
+{
+    json_t *a = db_query_row(c, err,
+                             "SELECT a.id, a.quiz_id, a.submitted_at, a.correct, a.total, a.score, a.passed AS passed__bool,"
+                             " a.answers AS answers__json, a.question_ids AS question_ids__json, q.pass_percent"
+                             " FROM study_attempts a JOIN study_quizzes q ON q.id = a.quiz_id WHERE a.id = $1",
+                             "i", id);
+    if (!a)
+        return NULL;
+    json_t *bank = questions_by_id(c, dj_jint(a, "quiz_id", 0), err);
+    if (!bank) {
+        json_decref(a);
+        return NULL;
+    }
+    json_t *out = result_from(a, bank);
+    json_decref(bank);
+    return out;
 }
 
 int study_attempt_score(db_conn *c, int64_t id, const json_t *answers, struct study_scored *out, int *err,
@@ -342,12 +351,21 @@ int study_attempt_score(db_conn *c, int64_t id, const json_t *answers, struct st
         }
         free(g);
     }
-    json_decref(bank);
     out->answers = norm;
     out->correct = correct;
     out->score = study_score_percent(correct, total);
     out->passed = out->score >= dj_jint(a, "pass_percent", 60);
     out->at = now;
+    /* the result it will have once written, from the bank already read */
+    char at[21];
+    dj_time_iso(now, at);
+    json_t *row = json_pack("{s:I, s:I, s:s, s:I, s:I, s:I, s:b, s:O, s:O, s:O}", "id", (json_int_t)id, "quiz_id",
+                            (json_int_t)out->quiz_id, "submitted_at", at, "correct", (json_int_t)correct, "total",
+                            (json_int_t)total, "score", (json_int_t)out->score, "passed", out->passed, "pass_percent",
+                            json_object_get(a, "pass_percent"), "answers", norm, "question_ids",
+                            json_object_get(a, "qids"));
+    out->result = row ? result_from(row, bank) : NULL;
+    json_decref(bank);
     json_decref(a);
     return DJ_OK;
 }
@@ -393,6 +411,7 @@ json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int 
     if (rc == DJ_OK)
         rc = study_attempt_record(c, &s, &first);
     json_decref(s.answers);
+    json_decref(s.result);
     if (rc) {
         *err = rc;
         return NULL;
