@@ -172,8 +172,13 @@ static json_t *attempt_view(db_conn *c, int64_t attempt_id, int *err)
         json_t *q = db_query_row(c, err,
                                  "SELECT id, kind, stem, options AS options__json FROM study_questions WHERE id = $1", "i",
                                  (int64_t)json_integer_value(v));
-        if (q)
+        if (q) {
             json_array_append_new(qs, q);
+        } else if (*err != DJ_ENOTFOUND) { /* a failed read is no missing question */
+            json_decref(qs);
+            json_decref(a);
+            return NULL;
+        }
     }
     json_object_del(a, "question_ids");
     json_object_set_new(a, "questions", qs);
