@@ -11,8 +11,11 @@
 #include "mem.h"
 
 #define MAX_BATCHES 8
-/* Checkpoint the SQLite WAL when idle, or at the latest after this many commits. */
+/* Checkpoint the SQLite WAL when idle after at least CHECKPOINT_IDLE_MIN commits, or at
+ * the latest after CHECKPOINT_EVERY (a checkpoint after every commit of a steady trickle,
+ * whose queue is empty after each, would write and fsync every page twice). */
 #define CHECKPOINT_EVERY 256
+#define CHECKPOINT_IDLE_MIN 32
 #define QUEUE_LIMIT 100000 /* items waiting; beyond that, answer 503 rather than grow without bound */
 
 struct dj_batch {
@@ -20,6 +23,7 @@ struct dj_batch {
     dj_batch_apply apply;
     void *ctx;
     unsigned max_items;
+    unsigned long long linger_us; /* dj_batch_linger(): how long the first item waits for company */
     pthread_mutex_t mu;
     pthread_cond_t cv;      /* committer: work arrived or stop */
     pthread_cond_t done_cv; /* dj_batch_run() waiters */
@@ -154,6 +158,16 @@ static void *committer(void *arg)
             pthread_mutex_unlock(&b->mu);
             break;
         }
+        if (b->linger_us && !b->stopping && b->queued < b->max_items) {
+            /* let more items join this commit (dj_batch_linger) */
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            unsigned long long ns = (unsigned long long)ts.tv_nsec + b->linger_us * 1000;
+            ts.tv_sec += (time_t)(ns / 1000000000ull);
+            ts.tv_nsec = (long)(ns % 1000000000ull);
+            while (!b->stopping && b->queued < b->max_items && pthread_cond_timedwait(&b->cv, &b->mu, &ts) == 0)
+                ;
+        }
         /* take up to max_items off the front */
         struct dj_batch_item *list = b->head, *last = list;
         unsigned n = 1;
@@ -194,7 +208,7 @@ static void *committer(void *arg)
             pthread_mutex_lock(&b->mu);
             bool idle = b->head == NULL;
             pthread_mutex_unlock(&b->mu);
-            if (idle || since_checkpoint >= CHECKPOINT_EVERY) {
+            if ((idle && since_checkpoint >= CHECKPOINT_IDLE_MIN) || since_checkpoint >= CHECKPOINT_EVERY) {
                 db_exec_quiet(c, "PRAGMA wal_checkpoint(PASSIVE)");
                 since_checkpoint = 0;
             }
@@ -270,6 +284,13 @@ void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, un
         b->max_us = (unsigned long long)(max_ms > quiet_ms ? max_ms : quiet_ms) * 1000;
         b->after_running = pthread_create(&b->after_thread, NULL, after_worker, b) == 0;
     }
+    pthread_mutex_unlock(&b->mu);
+}
+
+void dj_batch_linger(dj_batch *b, unsigned ms)
+{
+    pthread_mutex_lock(&b->mu);
+    b->linger_us = (unsigned long long)ms * 1000;
     pthread_mutex_unlock(&b->mu);
 }
 

@@ -55,6 +55,10 @@ int dj_batch_run(dj_batch *b, struct dj_batch_item *it);
  * once, right after dj_batch_new().
  */
 void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms);
+/* Makes the committer wait up to ms after the first queued item (unless max_items are
+ * queued) before it writes, so that a steady trickle of items that need not be answered
+ * at once (heartbeats) shares commits and fsyncs. 0 (the default): write at once. */
+void dj_batch_linger(dj_batch *b, unsigned ms);
 /* Asks for the follow-up work as if something had been committed (for writes
  * made outside the batch, such as closing an activity). */
 void dj_batch_poke(dj_batch *b);

@@ -315,7 +315,23 @@ static int simple(struct pg_conn *c, const char *sql)
 }
 
 static int pg_begin(void *conn) { return simple(conn, "BEGIN ISOLATION LEVEL SERIALIZABLE"); }
-static int pg_commit(void *conn) { return simple(conn, "COMMIT"); }
+/* COMMIT of a transaction in which a statement failed (an error its caller let pass,
+ * such as a serialization failure on a read it treated as "not found") succeeds and
+ * rolls back: its status is "ROLLBACK". That is no commit: say so, as busy (the
+ * transaction may be run again), or the caller would answer for writes never made. */
+static int pg_commit(void *conn)
+{
+    struct pg_conn *c = conn;
+    bool aborted = PQtransactionStatus(c->pg) == PQTRANS_INERROR;
+    PGresult *r = PQexec(c->pg, "COMMIT");
+    int rc = map_result(c, r);
+    if (rc == DJ_OK && (aborted || strcmp(PQcmdStatus(r), "ROLLBACK") == 0)) {
+        snprintf(c->err, sizeof c->err, "COMMIT rolled back: a statement of the transaction had failed");
+        rc = DJ_EBUSY;
+    }
+    PQclear(r);
+    return rc;
+}
 
 static int pg_rollback(void *conn)
 {

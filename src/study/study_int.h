@@ -46,6 +46,24 @@ json_t *study_quizzes_list(db_conn *c, const struct study_viewer *v, int *err);
 /* Starts (or, for the same client_key, answers again) an attempt: questions without answers. */
 json_t *study_attempt_start(db_conn *c, int64_t quiz_id, int64_t person_id, const char *client_key, int *err);
 int study_attempt_person(db_conn *c, int64_t id, int64_t *person_id);
+/* An attempt scored from the answers given, not yet written (study_attempt_score
+ * reads; study_attempt_record writes, inside the caller's transaction). */
+struct study_scored {
+    int64_t id, person_id, quiz_id;
+    bool already;    /* submitted before: nothing to write, the stored result stands */
+    json_t *answers; /* the answers normalised; the caller releases it */
+    json_t *result;  /* what study_attempt_result() will give once it is written; the caller releases it */
+    int64_t correct, score, at;
+    bool passed;
+};
+/* Reads and scores; DJ_EUNPROCESSABLE (with *why) past the time limit. */
+int study_attempt_score(db_conn *c, int64_t id, const json_t *answers, struct study_scored *out, int *err,
+                        const char **why);
+/* Writes a scored attempt and its points (quiz_taken, quiz_passed: once per quiz, daily caps)
+ * unless it was submitted meanwhile; *first tells whether this call wrote it. */
+int study_attempt_record(db_conn *c, const struct study_scored *s, bool *first);
+/* The stored result of a submitted attempt, with the right answers and explanations. */
+json_t *study_attempt_result(db_conn *c, int64_t id, int *err);
 /* Scores an attempt once; a second submission answers the stored result. */
 json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int *err, const char **why);
 json_t *study_quiz_results(db_conn *c, int64_t quiz_id, int *err);

@@ -172,8 +172,13 @@ static json_t *attempt_view(db_conn *c, int64_t attempt_id, int *err)
         json_t *q = db_query_row(c, err,
                                  "SELECT id, kind, stem, options AS options__json FROM study_questions WHERE id = $1", "i",
                                  (int64_t)json_integer_value(v));
-        if (q)
+        if (q) {
             json_array_append_new(qs, q);
+        } else if (*err != DJ_ENOTFOUND) { /* a failed read is no missing question */
+            json_decref(qs);
+            json_decref(a);
+            return NULL;
+        }
     }
     json_object_del(a, "question_ids");
     json_object_set_new(a, "questions", qs);
@@ -252,21 +257,11 @@ static json_t *questions_by_id(db_conn *c, int64_t quiz_id, int *err)
     return map;
 }
 
-/* The stored result of a submitted attempt, with the right answers and explanations. */
-static json_t *attempt_result(db_conn *c, int64_t id, int *err)
+/* The result of a submitted attempt a (its row: id, quiz_id, submitted_at, correct,
+ * total, score, passed, pass_percent, answers, question_ids) with its questions from
+ * bank: the right answers and explanations. Takes a. */
+static json_t *result_from(json_t *a, const json_t *bank)
 {
-    json_t *a = db_query_row(c, err,
-                             "SELECT a.id, a.quiz_id, a.submitted_at, a.correct, a.total, a.score, a.passed AS passed__bool,"
-                             " a.answers AS answers__json, a.question_ids AS question_ids__json, q.pass_percent"
-                             " FROM study_attempts a JOIN study_quizzes q ON q.id = a.quiz_id WHERE a.id = $1",
-                             "i", id);
-    if (!a)
-        return NULL;
-    json_t *bank = questions_by_id(c, dj_jint(a, "quiz_id", 0), err);
-    if (!bank) {
-        json_decref(a);
-        return NULL;
-    }
     json_t *qs = json_array();
     json_t *answers = json_object_get(a, "answers");
     size_t i;
@@ -282,44 +277,67 @@ static json_t *attempt_result(db_conn *c, int64_t id, int *err)
         json_object_set_new(q, "right", json_boolean(given && strcmp(given, dj_jstr(q, "answer", "")) == 0));
         json_array_append_new(qs, q);
     }
-    json_decref(bank);
     json_object_del(a, "question_ids");
     json_object_del(a, "answers");
     json_object_set_new(a, "questions", qs);
     return a;
 }
 
-json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int *err, const char **why)
+/* The stored result of a submitted attempt, with the right answers and explanations. */
+static json_t *attempt_result(db_conn *c, int64_t id, int *err)
 {
+    json_t *a = db_query_row(c, err,
+                             "SELECT a.id, a.quiz_id, a.submitted_at, a.correct, a.total, a.score, a.passed AS passed__bool,"
+                             " a.answers AS answers__json, a.question_ids AS question_ids__json, q.pass_percent"
+                             " FROM study_attempts a JOIN study_quizzes q ON q.id = a.quiz_id WHERE a.id = $1",
+                             "i", id);
+    if (!a)
+        return NULL;
+    json_t *bank = questions_by_id(c, dj_jint(a, "quiz_id", 0), err);
+    if (!bank) {
+        json_decref(a);
+        return NULL;
+    }
+    json_t *out = result_from(a, bank);
+    json_decref(bank);
+    return out;
+}
+
+int study_attempt_score(db_conn *c, int64_t id, const json_t *answers, struct study_scored *out, int *err,
+                        const char **why)
+{
+    memset(out, 0, sizeof *out);
+    out->id = id;
     json_t *a = db_query_row(c, err,
                              "SELECT a.person_id, a.quiz_id, a.submitted_at, a.deadline_at, a.question_ids AS qids__json,"
                              " q.pass_percent FROM study_attempts a JOIN study_quizzes q ON q.id = a.quiz_id WHERE a.id = $1",
                              "i", id);
     if (!a)
-        return NULL;
-    if (dj_jstr(a, "submitted_at", NULL)) { /* submitted before: the same result */
+        return *err ? *err : DJ_ENOTFOUND;
+    out->person_id = dj_jint(a, "person_id", 0);
+    out->quiz_id = dj_jint(a, "quiz_id", 0);
+    if (dj_jstr(a, "submitted_at", NULL)) { /* submitted before: the stored result */
+        out->already = true;
         json_decref(a);
-        return attempt_result(c, id, err);
+        return DJ_OK;
     }
     int64_t now = dj_now(), deadline = 0;
     const char *dl = dj_jstr(a, "deadline_at", NULL);
     /* a minute's grace for the network; later answers are not taken */
     if (dl && dj_time_parse(dl, &deadline) == DJ_OK && now > deadline + 60) {
         *why = "已超过答题时限，答案未被接受";
-        *err = DJ_EUNPROCESSABLE;
         json_decref(a);
-        return NULL;
+        return *err = DJ_EUNPROCESSABLE;
     }
-    json_t *bank = questions_by_id(c, dj_jint(a, "quiz_id", 0), err);
+    json_t *bank = questions_by_id(c, out->quiz_id, err);
     if (!bank) {
         json_decref(a);
-        return NULL;
+        return *err ? *err : DJ_EDB;
     }
     json_t *norm = json_object();
     int64_t correct = 0, total = 0;
     size_t i;
     json_t *v;
-    int rc = DJ_OK;
     json_array_foreach(json_object_get(a, "qids"), i, v) {
         total++;
         char key[24];
@@ -338,28 +356,67 @@ json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int 
         }
         free(g);
     }
-    json_decref(bank);
-    int64_t score = study_score_percent(correct, total);
-    bool passed = score >= dj_jint(a, "pass_percent", 60);
+    out->answers = norm;
+    out->correct = correct;
+    out->score = study_score_percent(correct, total);
+    out->passed = out->score >= dj_jint(a, "pass_percent", 60);
+    out->at = now;
+    /* the result it will have once written, from the bank already read */
     char at[21];
     dj_time_iso(now, at);
-    rc = db_exec(c,
-                 "UPDATE study_attempts SET submitted_at = $2, answers = $3, correct = $4, score = $5, passed = $6"
-                 " WHERE id = $1 AND submitted_at IS NULL",
-                 "itjiib", id, at, norm, correct, score, passed);
-    json_decref(norm);
+    json_t *row = json_pack("{s:I, s:I, s:s, s:I, s:I, s:I, s:b, s:O, s:O, s:O}", "id", (json_int_t)id, "quiz_id",
+                            (json_int_t)out->quiz_id, "submitted_at", at, "correct", (json_int_t)correct, "total",
+                            (json_int_t)total, "score", (json_int_t)out->score, "passed", out->passed, "pass_percent",
+                            json_object_get(a, "pass_percent"), "answers", norm, "question_ids",
+                            json_object_get(a, "qids"));
+    out->result = row ? result_from(row, bank) : NULL;
+    json_decref(bank);
+    json_decref(a);
+    return DJ_OK;
+}
+
+int study_attempt_record(db_conn *c, const struct study_scored *s, bool *first)
+{
+    *first = false;
+    if (s->already)
+        return DJ_OK;
+    char at[21];
+    dj_time_iso(s->at, at);
+    int64_t got = 0;
+    /* only the first submission of an attempt is written (a retry racing it finds it taken) */
+    int rc = db_query_i64(c, &got,
+                          "UPDATE study_attempts SET submitted_at = $2, answers = $3, correct = $4, score = $5, passed = $6"
+                          " WHERE id = $1 AND submitted_at IS NULL RETURNING id",
+                          "itjiib", s->id, at, s->answers, s->correct, s->score, s->passed);
+    if (rc == DJ_ENOTFOUND)
+        return DJ_OK;
+    if (rc)
+        return rc;
+    *first = true;
     /* points through the catalogue: taking part, and passing, once per quiz */
-    int64_t person = dj_jint(a, "person_id", 0), quiz = dj_jint(a, "quiz_id", 0);
     struct points_result pr;
-    struct points_award aw = {person, "quiz_taken", "quiz", quiz, 1, now, NULL, 0, 0};
-    if (rc == DJ_OK && (rc = points_award(c, &aw, &pr)) == DJ_ENOTFOUND)
+    struct points_award aw = {s->person_id, "quiz_taken", "quiz", s->quiz_id, 1, s->at, NULL, 0, 0};
+    if ((rc = points_award(c, &aw, &pr)) == DJ_ENOTFOUND)
         rc = DJ_OK;
-    if (rc == DJ_OK && passed) {
+    if (rc == DJ_OK && s->passed) {
         aw.rule_code = "quiz_passed";
         if ((rc = points_award(c, &aw, &pr)) == DJ_ENOTFOUND)
             rc = DJ_OK;
     }
-    json_decref(a);
+    return rc;
+}
+
+json_t *study_attempt_result(db_conn *c, int64_t id, int *err) { return attempt_result(c, id, err); }
+
+json_t *study_attempt_submit(db_conn *c, int64_t id, const json_t *answers, int *err, const char **why)
+{
+    struct study_scored s;
+    bool first;
+    int rc = study_attempt_score(c, id, answers, &s, err, why);
+    if (rc == DJ_OK)
+        rc = study_attempt_record(c, &s, &first);
+    json_decref(s.answers);
+    json_decref(s.result);
     if (rc) {
         *err = rc;
         return NULL;

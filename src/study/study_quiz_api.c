@@ -313,34 +313,34 @@ int study_h_quiz_import(dj_req *r)
     return dj_reply_json(r, 200, json_pack("{s:i, s:I}", "imported", n, "total", (json_int_t)(before + (size_t)n)));
 }
 
-/* Answers at a quiz's deadline come in a burst: each submission is scored and written
- * (with its points) through a group commit (batch.h), answered once it is on disk. */
+/* Answers at a quiz's deadline come in a burst. Each submission is read and scored on
+ * its request thread; only its writes (the attempt, its points, the audit row) go
+ * through a group commit (batch.h), so the one committer does little per answer; the
+ * request is answered once they are on disk, with the result read back. */
 struct submit_job {
     struct dj_batch_item item;
-    int64_t attempt_id;
-    json_t *in;      /* the body; released by dj_on_done */
-    json_t *result;  /* the scored attempt; released by dj_on_done */
-    const char *why;
+    struct study_scored s;
+    json_t *in; /* the body; released by dj_on_done */
+    bool first; /* this submission wrote the attempt (else a retry racing it did) */
 };
 
 static void release_job(void *arg)
 {
     struct submit_job *j = arg;
     json_decref(j->in);
-    json_decref(j->result);
+    json_decref(j->s.answers);
+    json_decref(j->s.result);
 }
 
 static int submit_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
 {
     (void)ctx;
     struct submit_job *j = (struct submit_job *)it;
-    int rc = DJ_OK;
-    json_decref(j->result); /* a batch retried item by item runs this again */
-    j->why = NULL;
-    j->result = study_attempt_submit(c, j->attempt_id, json_object_get(j->in, "answers"), &rc, &j->why);
-    if (!j->result)
-        return rc ? rc : DJ_EDB;
-    return audit_write(c, it->req, "submit", "study_attempt", j->attempt_id, NULL, j->in);
+    bool first = false;
+    int rc = study_attempt_record(c, &j->s, &first);
+    j->first = first; /* a batch retried item by item runs this again */
+    /* a retry that found the attempt already submitted writes nothing, not even an audit row */
+    return rc == DJ_OK && first ? audit_write(c, it->req, "submit", "study_attempt", j->s.id, NULL, j->in) : rc;
 }
 
 static pthread_once_t submit_once = PTHREAD_ONCE_INIT;
@@ -350,12 +350,16 @@ static void submit_batch_init(void) { submit_batch = dj_batch_new("study_answers
 static int submit_answer(dj_req *r)
 {
     struct submit_job *j = r->work_arg;
-    if (j->item.rc != DJ_OK)
-        return j->why ? dj_fail(r, j->item.rc, NULL, "%s", j->why)
-                      : dj_fail(r, j->item.rc == DJ_EBUSY ? DJ_EBUSY : j->item.rc, NULL, "答卷未能保存，请重新交卷");
-    json_t *out = j->result;
-    j->result = NULL;
-    return dj_reply_json(r, 200, out);
+    int rc = j->item.rc;
+    if (rc != DJ_OK)
+        return dj_fail(r, rc, NULL, "答卷未能保存，请重新交卷");
+    if (j->first && j->s.result) { /* as scored: no need to read it back */
+        json_t *out = j->s.result;
+        j->s.result = NULL;
+        return dj_reply_json(r, 200, out);
+    }
+    json_t *out = study_attempt_result(dj_db(r), j->s.id, &rc);
+    return out ? dj_reply_json(r, 200, out) : rc;
 }
 
 int study_h_attempt_submit(dj_req *r)
@@ -377,12 +381,19 @@ int study_h_attempt_submit(dj_req *r)
             return dj_fail(r, DJ_EINVAL, "answers", "答案须为选项字母或“对/错”");
         }
     }
-    pthread_once(&submit_once, submit_batch_init);
     struct submit_job *j = dj_arena_alloc(r->arena, sizeof *j);
     memset(j, 0, sizeof *j);
-    j->attempt_id = id;
     j->in = in;
     dj_on_done(r, release_job, j);
+    const char *why = NULL;
+    int err = 0;
+    if ((rc = study_attempt_score(dj_db(r), id, json_object_get(in, "answers"), &j->s, &err, &why)))
+        return why ? dj_fail(r, rc, NULL, "%s", why) : rc;
+    if (j->s.already) { /* submitted before: the same result, nothing written */
+        json_t *out = study_attempt_result(dj_db(r), id, &rc);
+        return out ? dj_reply_json(r, 200, out) : rc;
+    }
+    pthread_once(&submit_once, submit_batch_init);
     r->work_arg = j;
     return dj_batch_submit(submit_batch, r, &j->item, submit_answer);
 }
