@@ -69,7 +69,8 @@ export function sql(db, text) {
   // running server drops the answers its read cache keeps (src/core/db.c)
   if (db.startsWith('postgresql://')) {
     return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', db],
-      { input: text + "\n;\nDO $$ BEGIN PERFORM nextval('dj_write_seq'); END $$;\n", encoding: 'utf8' });
+      { input: text + "\n;\nDO $$ BEGIN PERFORM nextval('dj_write_seq');"
+        + ' EXCEPTION WHEN undefined_table THEN NULL; END $$;\n', encoding: 'utf8' }); // before migrations: no sequence yet
   }
   return execFileSync('sqlite3', ['-bail', db],
     { input: '.timeout 5000\n' + text + '\n;\nUPDATE write_seq SET n = n + 1;\n', encoding: 'utf8' });
