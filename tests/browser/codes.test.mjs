@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs } from './lib.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, settle, spaGo } from './lib.mjs';
 
 let server;
 let browser;
@@ -42,10 +42,10 @@ const CODE = /(?<![\w-])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|pending|approved|reject
 // Sign-in names people type are data, not codes: the accounts page lists them (auditor …).
 const LOGINS = new Set(['admin', 'secadmin', 'auditor']);
 
+// Each page is reached through the app's router, as a click would (a whole page load for
+// each of some 150 pages cost minutes of the suite), once every request it made has answered.
 async function codesOn(page, path) {
-  await page.goto(path);
-  await page.waitForLoadState('networkidle').catch(() => {});
-  await page.waitForTimeout(400);
+  await spaGo(page, path);
   const text = await page.evaluate(() => document.body.innerText);
   const found = [...new Set(text.match(CODE) || [])];
   return path.startsWith('/admin/users') ? found.filter((c) => !LOGINS.has(c)) : found;
@@ -75,7 +75,7 @@ for (const login of ['demo-committee', 'demo-secretary', 'demo-discipline', 'dem
       const items = page.locator('.el-menu .el-menu-item');
       for (let i = 0; i < await items.count(); i++) {
         await items.nth(i).click();
-        await page.waitForTimeout(150);
+        await settle(page, 50);
         menu.push(new URL(page.url()).pathname);
       }
       const paths = [...new Set(['/admin/', ...menu])];

@@ -51,6 +51,11 @@ export async function newPage(browser, kind, baseURL) {
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   page.djErrors = [];
+  // requests in flight, for settle(): what networkidle waits 500 ms for, counted instead
+  page.djInflight = 0;
+  page.on('request', () => { page.djInflight += 1; });
+  page.on('requestfinished', () => { page.djInflight -= 1; });
+  page.on('requestfailed', () => { page.djInflight -= 1; });
   page.on('pageerror', (e) => page.djErrors.push(`pageerror: ${e.message}`));
   // Vant's icon font names a copy on alicdn.com after its inline one; the CSP blocking that
   // third-party request is intended (the inline copy draws the icons), not a page error
@@ -82,6 +87,38 @@ export async function withPage(t, browser, kind, baseURL, fn) {
   } finally {
     await page.context().close();
   }
+}
+
+/**
+ * Waits until the page has had no request in flight for quietMs (at most maxMs in all),
+ * then one animation frame for the answer to be drawn.
+ */
+export async function settle(page, quietMs = 120, maxMs = 8000) {
+  const end = Date.now() + maxMs;
+  let quietSince = page.djInflight > 0 ? 0 : Date.now();
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (page.djInflight > 0) quietSince = 0;
+    else if (!quietSince) quietSince = Date.now();
+    else if (Date.now() - quietSince >= quietMs) break;
+  }
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+}
+
+/**
+ * Goes to an in-app path the way a click does: through the app's router, without
+ * loading the page again (the first visit, or a page outside the app, loads it).
+ */
+export async function spaGo(page, to) {
+  const pushed = await page.evaluate(async (p) => {
+    const app = document.querySelector('#app')?.__vue_app__;
+    const router = app && app.config.globalProperties.$router;
+    if (!router) return false;
+    await router.push(p);
+    return true;
+  }, to).catch(() => false);
+  if (!pushed) await page.goto(to);
+  await settle(page);
 }
 
 /** Saves a screenshot of the page now (for looking at the screens). */
