@@ -156,10 +156,7 @@ void mail_cfg_free(struct mail_cfg *cfg)
     free(cfg->from);
     free(cfg->from_name);
     free(cfg->ca_file);
-    if (cfg->password) {
-        sodium_memzero(cfg->password, strlen(cfg->password));
-        free(cfg->password);
-    }
+    dj_free_secret(cfg->password);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <unistd.h>
 
 static void oom(size_t n)
@@ -62,6 +63,14 @@ char *dj_asprintf(const char *fmt, ...)
     vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     return p;
+}
+
+void dj_free_secret(char *s)
+{
+    if (s) {
+        sodium_memzero(s, strlen(s));
+        free(s);
+    }
 }
 
 /* The arena is a chain of blocks; big requests get a block of their own. */

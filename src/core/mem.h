@@ -17,6 +17,8 @@ char *dj_strdup(const char *s);
 char *dj_strndup(const char *s, size_t n);
 /* printf into a fresh heap string; the caller frees it. */
 char *dj_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Overwrites a NUL-terminated secret (a password, a channel's key) with zeros, then frees it. NULL is fine. */
+void dj_free_secret(char *s);
 
 typedef struct dj_arena dj_arena;
 

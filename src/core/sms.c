@@ -11,7 +11,6 @@
 #include <strings.h>
 
 #include <curl/curl.h>
-#include <sodium.h>
 
 #include "err.h"
 #include "json.h"
@@ -186,14 +185,6 @@ int sms_cfg_load(db_conn *c, struct sms_cfg *cfg)
     return row || err == DJ_ENOTFOUND ? DJ_OK : err;
 }
 
-static void wipe_free(char *s)
-{
-    if (s) {
-        sodium_memzero(s, strlen(s));
-        free(s);
-    }
-}
-
 void sms_cfg_free(struct sms_cfg *cfg)
 {
     free(cfg->url);
@@ -202,7 +193,7 @@ void sms_cfg_free(struct sms_cfg *cfg)
     free(cfg->body_template);
     free(cfg->success_text);
     free(cfg->success_json);
-    wipe_free(cfg->secret);
+    dj_free_secret(cfg->secret);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -292,8 +283,8 @@ static enum dj_send_result sms_send(db_conn *c, const struct dj_outbox_msg *m, c
 out:
     free(phone);
     free(text);
-    wipe_free(url);
-    wipe_free(body);
+    dj_free_secret(url);
+    dj_free_secret(body);
     dj_buf_free(&ans);
     sms_cfg_free(&cfg);
     return res;

@@ -57,10 +57,7 @@ void wecom_cfg_free(struct wecom_cfg *cfg)
     free(cfg->corp_id);
     free(cfg->agent_id);
     free(cfg->app_url);
-    if (cfg->secret) {
-        sodium_memzero(cfg->secret, strlen(cfg->secret));
-        free(cfg->secret);
-    }
+    dj_free_secret(cfg->secret);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -165,10 +162,8 @@ static int token(const struct wecom_cfg *cfg, char out[600], char *why, size_t w
     char *corp = esc(cfg->corp_id), *secret = esc(cfg->secret);
     char *url = dj_asprintf("%s/cgi-bin/gettoken?corpid=%s&corpsecret=%s", cfg->api_base, corp, secret);
     json_t *ans = call(cfg, url, NULL, why, whysz);
-    sodium_memzero(url, strlen(url));
-    sodium_memzero(secret, strlen(secret));
-    free(url);
-    free(secret);
+    dj_free_secret(url);
+    dj_free_secret(secret);
     free(corp);
     if (!ans)
         return DJ_EBUSY;
