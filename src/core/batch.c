@@ -183,6 +183,13 @@ static void *committer(void *arg)
         pthread_mutex_unlock(&b->mu);
 
         db_conn *c = db_thread();
+        unsigned long long start = now_us(), waited = 0, max_wait = 0;
+        for (struct dj_batch_item *it = list; it; it = it->next) {
+            unsigned long long w = start > it->queued_us ? start - it->queued_us : 0;
+            waited += w;
+            if (w > max_wait)
+                max_wait = w;
+        }
         bool retry = false;
         int rc = c ? write_all(b, c, list, &retry) : DJ_EDB;
         unsigned long long retries = 0;
@@ -195,6 +202,9 @@ static void *committer(void *arg)
             }
         }
         pthread_mutex_lock(&b->mu);
+        b->stats.wait_us += waited;
+        if (max_wait > b->stats.max_wait_us)
+            b->stats.max_wait_us = max_wait;
         b->stats.items += n;
         b->stats.commits += rc == DJ_OK ? 1 : n;
         b->stats.retries += retries;
@@ -345,6 +355,7 @@ static bool enqueue(dj_batch *b, struct dj_batch_item *it, dj_req *r, dj_handler
     it->done = false;
     it->rc = DJ_EBUSY;
     it->req = r;
+    it->queued_us = now_us();
     pthread_mutex_lock(&b->mu);
     if (b->stopping || b->queued >= QUEUE_LIMIT) {
         pthread_mutex_unlock(&b->mu);
@@ -398,10 +409,12 @@ void dj_batch_stop_all(void)
             if (b->stats.items)
                 fprintf(stderr,
                         "dangjian: batch %s: %llu items in %llu commits (largest %llu, %llu retried alone);"
-                        " %.1f ms writing, %.1f ms committing (longest commit %.1f ms)\n",
+                        " %.1f ms writing, %.1f ms committing (longest commit %.1f ms);"
+                        " queued %.2f ms an item on average, %.1f ms at most\n",
                         b->name, b->stats.items, b->stats.commits, b->stats.max_batch, b->stats.retries,
                         (double)b->stats.apply_us / 1000, (double)b->stats.commit_us / 1000,
-                        (double)b->stats.max_commit_us / 1000);
+                        (double)b->stats.max_commit_us / 1000, (double)b->stats.wait_us / 1000 / (double)b->stats.items,
+                        (double)b->stats.max_wait_us / 1000);
         }
         /* after the committer: its last commit's follow-up still runs */
         if (after) {

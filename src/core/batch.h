@@ -24,6 +24,7 @@ struct dj_batch_item {
     void *data;                 /* the caller's payload, for apply() */
     int rc;                     /* apply()'s result once committed; DJ_EBUSY/DJ_EDB if the commit failed */
     bool done;                  /* private: dj_batch_run()'s wake-up flag */
+    unsigned long long queued_us; /* private: when it was queued (the stats' wait) */
 };
 
 /* Writes one item on the committer's connection, inside the batch's
@@ -71,6 +72,7 @@ struct dj_batch_stats {
     unsigned long long items, commits, max_batch, retries;
     unsigned long long apply_us, commit_us; /* time spent writing the items, and in COMMIT (the fsync) */
     unsigned long long max_commit_us;
+    unsigned long long wait_us, max_wait_us; /* from queued to the start of its transaction */
 };
 void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out);
 

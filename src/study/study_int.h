@@ -128,6 +128,14 @@ int study_h_notice_receipts(dj_req *r);
 /* The SQL of "the active party members of an org subtree" ($1: a LIKE pattern). */
 #define STUDY_MEMBER_STATUS "('full', 'probationary')"
 
+/* ---------- where a quiz answer's time goes (study_timing.c, DJ_TIMING=1) ---------- */
+enum study_stage { STUDY_T_SCORE, STUDY_T_COMMIT, STUDY_T_REPLY, STUDY_T_TOTAL, STUDY_T_N };
+/* Whether answers are timed (DJ_TIMING set in the environment); the stages are then
+ * printed to stderr when the process exits. */
+bool study_timing_on(void);
+uint64_t study_timing_now(void); /* µs, monotonic */
+void study_timing_add(enum study_stage s, uint64_t us);
+
 /* Runs fn(c, arg) in a write transaction, again after a short wait while the
  * database is busy (the points ledger's lock): fn must be safe to run twice. */
 int study_in_tx(db_conn *c, int (*fn)(db_conn *, void *), void *arg);

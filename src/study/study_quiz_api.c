@@ -322,6 +322,7 @@ struct submit_job {
     struct study_scored s;
     json_t *in; /* the body; released by dj_on_done */
     bool first; /* this submission wrote the attempt (else a retry racing it did) */
+    uint64_t t0, t1; /* with DJ_TIMING: the handler's start, the item queued */
 };
 
 static void release_job(void *arg)
@@ -347,9 +348,8 @@ static pthread_once_t submit_once = PTHREAD_ONCE_INIT;
 static dj_batch *submit_batch;
 static void submit_batch_init(void) { submit_batch = dj_batch_new("study_answers", submit_apply, NULL, 1024); }
 
-static int submit_answer(dj_req *r)
+static int submit_reply(dj_req *r, struct submit_job *j)
 {
-    struct submit_job *j = r->work_arg;
     int rc = j->item.rc;
     if (rc != DJ_OK)
         return dj_fail(r, rc, NULL, "答卷未能保存，请重新交卷");
@@ -362,8 +362,24 @@ static int submit_answer(dj_req *r)
     return out ? dj_reply_json(r, 200, out) : rc;
 }
 
+static int submit_answer(dj_req *r)
+{
+    struct submit_job *j = r->work_arg;
+    if (!j->t0)
+        return submit_reply(r, j);
+    uint64_t t2 = study_timing_now();
+    int rc = submit_reply(r, j);
+    uint64_t t3 = study_timing_now();
+    study_timing_add(STUDY_T_SCORE, j->t1 - j->t0);
+    study_timing_add(STUDY_T_COMMIT, t2 - j->t1);
+    study_timing_add(STUDY_T_REPLY, t3 - t2);
+    study_timing_add(STUDY_T_TOTAL, t3 - j->t0);
+    return rc;
+}
+
 int study_h_attempt_submit(dj_req *r)
 {
+    uint64_t t0 = study_timing_on() ? study_timing_now() : 0;
     int64_t id, person = 0;
     int rc = dj_param_id(r, "id", &id);
     if (rc)
@@ -384,6 +400,7 @@ int study_h_attempt_submit(dj_req *r)
     struct submit_job *j = dj_arena_alloc(r->arena, sizeof *j);
     memset(j, 0, sizeof *j);
     j->in = in;
+    j->t0 = t0;
     dj_on_done(r, release_job, j);
     const char *why = NULL;
     int err = 0;
@@ -395,6 +412,8 @@ int study_h_attempt_submit(dj_req *r)
     }
     pthread_once(&submit_once, submit_batch_init);
     r->work_arg = j;
+    if (t0)
+        j->t1 = study_timing_now();
     return dj_batch_submit(submit_batch, r, &j->item, submit_answer);
 }
 
