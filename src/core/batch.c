@@ -2,6 +2,7 @@
 #include "batch.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,46 @@ static bool is_sqlite(db_conn *c)
     return c && strcmp(db_driver_of(c)->name, "sqlite") == 0;
 }
 
+/* The writer's turn (batch.h): a ticket lock, so the waiters are served in order. */
+static pthread_mutex_t turn_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t turn_cv = PTHREAD_COND_INITIALIZER;
+static unsigned long long turn_next, turn_serving;
+
+void dj_batch_turn_take(db_conn *c)
+{
+    if (!is_sqlite(c))
+        return;
+    pthread_mutex_lock(&turn_mu);
+    unsigned long long mine = turn_next++;
+    while (turn_serving != mine)
+        pthread_cond_wait(&turn_cv, &turn_mu);
+    pthread_mutex_unlock(&turn_mu);
+}
+
+void dj_batch_turn_give(db_conn *c)
+{
+    if (!is_sqlite(c))
+        return;
+    pthread_mutex_lock(&turn_mu);
+    turn_serving++;
+    pthread_cond_broadcast(&turn_cv);
+    pthread_mutex_unlock(&turn_mu);
+}
+
+/* The batches' threads (some started before the server blocks them) never take the
+ * signals the server's main thread waits for to stop cleanly. */
+static bool start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    bool ok = pthread_create(t, NULL, fn, arg) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
 static void *committer(void *arg)
 {
     dj_batch *b = arg;
@@ -183,6 +224,7 @@ static void *committer(void *arg)
         pthread_mutex_unlock(&b->mu);
 
         db_conn *c = db_thread();
+        dj_batch_turn_take(c);
         unsigned long long start = now_us(), waited = 0, max_wait = 0;
         for (struct dj_batch_item *it = list; it; it = it->next) {
             unsigned long long w = start > it->queued_us ? start - it->queued_us : 0;
@@ -201,6 +243,7 @@ static void *committer(void *arg)
                 it->rc = DJ_EDB;
             }
         }
+        dj_batch_turn_give(c);
         pthread_mutex_lock(&b->mu);
         b->stats.wait_us += waited;
         if (max_wait > b->stats.max_wait_us)
@@ -232,6 +275,7 @@ static void *after_worker(void *arg)
 {
     dj_batch *b = arg;
     int fails = 0;
+    bool quiet_wal = false;
     pthread_mutex_lock(&b->mu);
     for (;;) {
         while (!b->after_pending && !b->stopping)
@@ -255,6 +299,12 @@ static void *after_worker(void *arg)
          * follow-up, ours waits for the next round (its run may have begun
          * before our commits, so ours is not dropped, only put off) */
         db_conn *c = db_thread();
+        if (!quiet_wal && is_sqlite(c)) {
+            /* its commits never checkpoint the WAL while holding the writer's turn: the
+             * committer checkpoints (see committer()) */
+            db_exec_quiet(c, "PRAGMA wal_autocheckpoint=0");
+            quiet_wal = true;
+        }
         char lock[64];
         snprintf(lock, sizeof lock, "dangjian:batch:%s", b->name);
         bool got = false, again = true;
@@ -292,7 +342,7 @@ void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, un
         b->after_ctx = ctx;
         b->quiet_us = (unsigned long long)quiet_ms * 1000;
         b->max_us = (unsigned long long)(max_ms > quiet_ms ? max_ms : quiet_ms) * 1000;
-        b->after_running = pthread_create(&b->after_thread, NULL, after_worker, b) == 0;
+        b->after_running = start_thread(&b->after_thread, after_worker, b);
     }
     pthread_mutex_unlock(&b->mu);
 }
@@ -340,7 +390,7 @@ dj_batch *dj_batch_new(const char *name, dj_batch_apply apply, void *ctx, unsign
         abort();
     }
     registry[nregistry++] = b;
-    b->running = pthread_create(&b->thread, NULL, committer, b) == 0;
+    b->running = start_thread(&b->thread, committer, b);
     if (!b->running)
         b->stopping = true;
     pthread_mutex_unlock(&registry_mu);

@@ -64,6 +64,18 @@ void dj_batch_linger(dj_batch *b, unsigned ms);
  * made outside the batch, such as closing an activity). */
 void dj_batch_poke(dj_batch *b);
 
+/*
+ * The writer's turn on SQLite, which has one writer at a time: a connection that finds
+ * the write lock taken sleeps in its busy handler (1, 2, 5, 10 … ms) and may come back
+ * well after the lock was freed. Every batch's committer takes the turn around its
+ * transactions, and follow-up work that writes in many short transactions beside a
+ * batch (the points of a burst of quiz answers) takes it around each of them: they
+ * alternate, first come first served, and a commit waits at most for one transaction
+ * of the follow-up. On other engines (row locks, several writers) these do nothing.
+ */
+void dj_batch_turn_take(db_conn *c);
+void dj_batch_turn_give(db_conn *c);
+
 /* Commits what is queued, runs pending follow-up work, then stops every
  * batch's threads (server shutdown). */
 void dj_batch_stop_all(void);

@@ -59,9 +59,13 @@ struct study_scored {
 /* Reads and scores; DJ_EUNPROCESSABLE (with *why) past the time limit. */
 int study_attempt_score(db_conn *c, int64_t id, const json_t *answers, struct study_scored *out, int *err,
                         const char **why);
-/* Writes a scored attempt and its points (quiz_taken, quiz_passed: once per quiz, daily caps)
- * unless it was submitted meanwhile; *first tells whether this call wrote it. */
+/* Writes a scored attempt, unless it was submitted meanwhile (*first tells whether this
+ * call wrote it), and the marker of the points it is owed (study_points_due): they are
+ * given after the commit, by study_quiz_points_award(). */
 int study_attempt_record(db_conn *c, const struct study_scored *s, bool *first);
+/* In the caller's transaction: the points owed to attempt_id, now (quiz_taken, quiz_passed:
+ * once per quiz, daily caps), and its marker removed; nothing when none is owed. */
+int study_attempt_points_now(db_conn *c, int64_t attempt_id);
 /* The stored result of a submitted attempt, with the right answers and explanations. */
 json_t *study_attempt_result(db_conn *c, int64_t id, int *err);
 /* Scores an attempt once; a second submission answers the stored result. */

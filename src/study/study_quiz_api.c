@@ -12,7 +12,6 @@
 #include "../core/batch.h"
 #include "../core/err.h"
 #include "../core/scope.h"
-#include "../points/points.h"
 #include "study_int.h"
 
 static int64_t user_id(dj_req *r) { return r->user ? r->user->id : 0; }
@@ -314,9 +313,11 @@ int study_h_quiz_import(dj_req *r)
 }
 
 /* Answers at a quiz's deadline come in a burst. Each submission is read and scored on
- * its request thread; only its writes (the attempt, its points, the audit row) go
- * through a group commit (batch.h), so the one committer does little per answer; the
- * request is answered once they are on disk, with the result read back. */
+ * its request thread; only its writes (the attempt's result, the marker of the points it
+ * is owed, the audit row) go through a group commit (batch.h), so the one committer does
+ * little per answer; the request is answered once they are on disk. The points follow
+ * (award_owed, within a second), behind the commit instead of inside it: an award is
+ * some twenty statements (the ledger's chain, the totals, the organisations' figures). */
 struct submit_job {
     struct dj_batch_item item;
     struct study_scored s;
@@ -344,9 +345,32 @@ static int submit_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
     return rc == DJ_OK && first ? audit_write(c, it->req, "submit", "study_attempt", j->s.id, NULL, j->in) : rc;
 }
 
+/* The follow-up of the answers' commits: once across the cluster (the batch's lock),
+ * again after a pause while it fails. */
+static int award_owed(db_conn *c, void *ctx)
+{
+    (void)ctx;
+    int rc = study_quiz_points_award(c, NULL);
+    if (rc != DJ_OK)
+        fprintf(stderr, "dangjian: awarding the points of quiz answers failed (%d); tried again shortly\n", rc);
+    return rc;
+}
+
 static pthread_once_t submit_once = PTHREAD_ONCE_INIT;
 static dj_batch *submit_batch;
-static void submit_batch_init(void) { submit_batch = dj_batch_new("study_answers", submit_apply, NULL, 1024); }
+static void submit_batch_init(void)
+{
+    submit_batch = dj_batch_new("study_answers", submit_apply, NULL, 1024);
+    /* after 100 ms of quiet, and every 500 ms through a burst: on the member's points
+     * screen within a second */
+    dj_batch_after(submit_batch, award_owed, NULL, 100, 500);
+}
+
+void study_quiz_points_start(void)
+{
+    pthread_once(&submit_once, submit_batch_init);
+    dj_batch_poke(submit_batch); /* what an earlier server left owed */
+}
 
 static int submit_reply(dj_req *r, struct submit_job *j)
 {
