@@ -25,14 +25,15 @@ struct due {
     bool passed;
 };
 
-static int due_from(db_stmt *s, struct due *d)
+static void due_from(db_stmt *s, struct due *d)
 {
     d->attempt_id = db_col_i64(s, 0);
     d->person_id = db_col_i64(s, 1);
     d->quiz_id = db_col_i64(s, 2);
     d->passed = db_col_i64(s, 3) != 0;
     const char *at = db_col_text(s, 4);
-    return dj_time_parse(at ? at : "", &d->at);
+    if (dj_time_parse(at ? at : "", &d->at) != DJ_OK)
+        d->at = dj_now(); /* written by study_attempt_record(), so never */
 }
 
 /* Up to max rows after attempt `after`, in the order of the attempts (daily caps fill
@@ -47,8 +48,7 @@ static int due_read(db_conn *c, int64_t after, struct due *v, int max, int *n)
     db_bind(s, "ii", after, (int64_t)max);
     int rc;
     while ((rc = db_step(s)) == DB_ROW)
-        if (due_from(s, &v[*n]) == DJ_OK)
-            (*n)++;
+        due_from(s, &v[(*n)++]);
     db_done(s);
     return rc == DB_DONE ? DJ_OK : rc;
 }
@@ -89,8 +89,8 @@ int study_attempt_points_now(db_conn *c, int64_t attempt_id)
     int rc = db_step(s);
     bool found = rc == DB_ROW;
     if (found)
-        rc = due_from(s, &d);
-    else if (rc == DB_DONE)
+        due_from(s, &d);
+    if (found || rc == DB_DONE)
         rc = DJ_OK;
     db_done(s);
     bool given;
@@ -128,6 +128,7 @@ int study_quiz_points_award(db_conn *c, int64_t *awarded)
     int64_t local = 0, after = 0;
     if (!awarded)
         awarded = &local;
+    *awarded = 0;
     int rc, failed = 0, n;
     struct due v[DUE_CHUNK];
     do {
