@@ -131,17 +131,17 @@ test('study: 200 quiz answers at once, some sent twice, each scored once and awa
     assert.equal(one(`SELECT COUNT(DISTINCT entity_id) FROM audit WHERE entity = 'study_attempt' AND action = 'submit';`), String(MEMBERS * PER));
     // points: they follow the answers' commit (within a second or so): each member took
     // part once; each odd member passed once; nothing is left owed
-    const want = `quiz_passed|${MEMBERS / 2}|${MEMBERS / 2}\nquiz_taken|${MEMBERS}|${MEMBERS}`;
+    const awarded = `quiz_passed|${MEMBERS / 2}|${MEMBERS / 2}\nquiz_taken|${MEMBERS}|${MEMBERS}`;
     const awardsNow = () => one(`SELECT rule_code, COUNT(*), COUNT(DISTINCT person_id) FROM points_ledger WHERE ${people}`
       + ` AND source_type = 'quiz' GROUP BY rule_code ORDER BY rule_code;`);
     let awards = awardsNow();
-    for (let i = 0; i < 100 && awards !== want; i++) {
+    for (let i = 0; i < 100 && awards !== awarded; i++) {
       await new Promise((res) => setTimeout(res, 100));
       awards = awardsNow();
     }
-    assert.equal(awards, want);
+    assert.equal(awards, awarded);
     await new Promise((res) => setTimeout(res, 700)); // a second run of the awarder adds nothing
-    assert.equal(awardsNow(), want);
+    assert.equal(awardsNow(), awarded);
     assert.equal(one(`SELECT COUNT(*) FROM study_points_due;`), '0');
     // on a member's points screen: 1 for taking part, 2 for passing
     r = await members[1].get('/api/v1/points/me');
