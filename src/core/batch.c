@@ -115,8 +115,10 @@ static void write_one(dj_batch *b, db_conn *c, struct dj_batch_item *it)
 static void release(dj_batch *b, struct dj_batch_item *list)
 {
     bool waiters = false;
+    unsigned long long now = now_us();
     while (list) {
         struct dj_batch_item *next = list->next; /* the item may be freed once resumed */
+        list->released_us = now;
         if (list->req) {
             dj_resume(list->req);
         } else {
@@ -136,8 +138,9 @@ static void release(dj_batch *b, struct dj_batch_item *list)
 
 /* On SQLite, a commit that crosses the WAL's auto-checkpoint threshold also
  * copies the WAL into the database and fsyncs it, which stalls every request
- * of that batch. The committer turns that off for its own connection and
- * checkpoints when its queue is empty (or every CHECKPOINT_EVERY commits). */
+ * of that batch. The committer turns that off for its own connection and asks
+ * for a checkpoint (on the checkpointer's thread) when its queue is empty, or
+ * every CHECKPOINT_EVERY commits. */
 static bool is_sqlite(db_conn *c)
 {
     return c && strcmp(db_driver_of(c)->name, "sqlite") == 0;
@@ -181,6 +184,58 @@ static bool start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
     bool ok = pthread_create(t, NULL, fn, arg) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return ok;
+}
+
+/* The checkpoints themselves run on a thread of their own (one a process), asked for by
+ * the committers: a PASSIVE checkpoint from another connection copies the WAL into the
+ * database while the committers go on appending to it, so no commit waits for it (one
+ * took up to 105 ms on a loaded machine, and every answer queued behind it waited). */
+static pthread_mutex_t ckpt_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ckpt_cv = PTHREAD_COND_INITIALIZER;
+static bool ckpt_wanted, ckpt_started, ckpt_stopping;
+static pthread_t ckpt_thread;
+static unsigned long long ckpt_count, ckpt_us, ckpt_max_us;
+
+static void *checkpointer(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&ckpt_mu);
+    for (;;) {
+        while (!ckpt_wanted && !ckpt_stopping)
+            pthread_cond_wait(&ckpt_cv, &ckpt_mu);
+        if (!ckpt_wanted)
+            break;
+        ckpt_wanted = false;
+        pthread_mutex_unlock(&ckpt_mu);
+        unsigned long long t0 = now_us();
+        db_conn *c = db_thread();
+        if (c)
+            db_exec_quiet(c, "PRAGMA wal_checkpoint(PASSIVE)");
+        unsigned long long took = now_us() - t0;
+        pthread_mutex_lock(&ckpt_mu);
+        ckpt_count++;
+        ckpt_us += took;
+        if (took > ckpt_max_us)
+            ckpt_max_us = took;
+    }
+    pthread_mutex_unlock(&ckpt_mu);
+    db_thread_close();
+    return NULL;
+}
+
+static void checkpoint_soon(db_conn *c)
+{
+    pthread_mutex_lock(&ckpt_mu);
+    if (!ckpt_started && !ckpt_stopping)
+        ckpt_started = start_thread(&ckpt_thread, checkpointer, NULL);
+    bool asked = ckpt_started && !ckpt_stopping;
+    if (asked) {
+        ckpt_wanted = true;
+        pthread_cond_signal(&ckpt_cv);
+    }
+    pthread_mutex_unlock(&ckpt_mu);
+    if (!asked)
+        db_exec_quiet(c, "PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 static void *committer(void *arg)
@@ -262,7 +317,7 @@ static void *committer(void *arg)
             bool idle = b->head == NULL;
             pthread_mutex_unlock(&b->mu);
             if ((idle && since_checkpoint >= CHECKPOINT_IDLE_MIN) || since_checkpoint >= CHECKPOINT_EVERY) {
-                db_exec_quiet(c, "PRAGMA wal_checkpoint(PASSIVE)");
+                checkpoint_soon(c);
                 since_checkpoint = 0;
             }
         }
@@ -300,9 +355,10 @@ static void *after_worker(void *arg)
          * before our commits, so ours is not dropped, only put off) */
         db_conn *c = db_thread();
         if (!quiet_wal && is_sqlite(c)) {
-            /* its commits never checkpoint the WAL while holding the writer's turn: the
-             * committer checkpoints (see committer()) */
-            db_exec_quiet(c, "PRAGMA wal_autocheckpoint=0");
+            /* its commits never checkpoint the WAL while holding the writer's turn (the
+             * committer checkpoints, see committer()), and are not fsynced one by one
+             * (batch.h: dj_batch_after) */
+            db_exec_quiet(c, "PRAGMA wal_autocheckpoint=0; PRAGMA synchronous=NORMAL");
             quiet_wal = true;
         }
         char lock[64];
@@ -481,6 +537,19 @@ void dj_batch_stop_all(void)
         }
     }
     pthread_mutex_unlock(&registry_mu);
+    /* the checkpointer last: a checkpoint the committers asked for still runs */
+    pthread_mutex_lock(&ckpt_mu);
+    bool join = ckpt_started;
+    ckpt_stopping = true;
+    ckpt_started = false;
+    pthread_cond_broadcast(&ckpt_cv);
+    pthread_mutex_unlock(&ckpt_mu);
+    if (join) {
+        pthread_join(ckpt_thread, NULL);
+        if (ckpt_count)
+            fprintf(stderr, "dangjian: WAL checkpoints: %llu, %.1f ms (longest %.1f ms), beside the commits\n",
+                    ckpt_count, (double)ckpt_us / 1000, (double)ckpt_max_us / 1000);
+    }
 }
 
 void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out)

@@ -25,6 +25,7 @@ struct dj_batch_item {
     int rc;                     /* apply()'s result once committed; DJ_EBUSY/DJ_EDB if the commit failed */
     bool done;                  /* private: dj_batch_run()'s wake-up flag */
     unsigned long long queued_us; /* private: when it was queued (the stats' wait) */
+    unsigned long long released_us; /* when it was committed and its request resumed (CLOCK_MONOTONIC µs) */
 };
 
 /* Writes one item on the committer's connection, inside the batch's
@@ -54,6 +55,12 @@ int dj_batch_run(dj_batch *b, struct dj_batch_item *it);
  * or an error: then it runs again after another quiet_ms (a busy database
  * under load must not leave the work undone until the next commit). Call
  * once, right after dj_batch_new().
+ * fn must take what it works from out of the database in the transaction that
+ * does the work (a marker row deleted, a "done" row written), so that work lost
+ * is done again: on SQLite its commits are not fsynced one by one
+ * (synchronous=NORMAL). The WAL keeps commits in order, so a power cut may undo
+ * the last of them (never part of one, never one that a later fsynced commit
+ * follows), and what they consumed is then there to be done again.
  */
 void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms);
 /* Makes the committer wait up to ms after the first queued item (unless max_items are

@@ -133,7 +133,7 @@ int study_h_notice_receipts(dj_req *r);
 #define STUDY_MEMBER_STATUS "('full', 'probationary')"
 
 /* ---------- where a quiz answer's time goes (study_timing.c, DJ_TIMING=1) ---------- */
-enum study_stage { STUDY_T_SCORE, STUDY_T_COMMIT, STUDY_T_REPLY, STUDY_T_TOTAL, STUDY_T_N };
+enum study_stage { STUDY_T_SCORE, STUDY_T_COMMIT, STUDY_T_RESUME, STUDY_T_REPLY, STUDY_T_TOTAL, STUDY_T_N };
 /* Whether answers are timed (DJ_TIMING set in the environment); the stages are then
  * printed to stderr when the process exits. */
 bool study_timing_on(void);

@@ -395,7 +395,9 @@ static int submit_answer(dj_req *r)
     int rc = submit_reply(r, j);
     uint64_t t3 = study_timing_now();
     study_timing_add(STUDY_T_SCORE, j->t1 - j->t0);
-    study_timing_add(STUDY_T_COMMIT, t2 - j->t1);
+    uint64_t rel = j->item.released_us > j->t1 && j->item.released_us < t2 ? j->item.released_us : t2;
+    study_timing_add(STUDY_T_COMMIT, rel - j->t1);
+    study_timing_add(STUDY_T_RESUME, t2 - rel);
     study_timing_add(STUDY_T_REPLY, t3 - t2);
     study_timing_add(STUDY_T_TOTAL, t3 - j->t0);
     return rc;

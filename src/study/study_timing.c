@@ -15,7 +15,8 @@
 static const char *const stage_names[STUDY_T_N] = {
     "read and scored on the request thread",
     "queued, written and committed (group commit)",
-    "resumed and answered",
+    "committed until its request runs again",
+    "answered",
     "in all (handler entry to answer)",
 };
 
