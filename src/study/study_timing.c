@@ -1,6 +1,7 @@
 /* study_timing.c - where a quiz answer's time goes, for bench/study: with DJ_TIMING=1 in
- * the server's environment every answer's stages are timed (µs, buckets of 50 µs up
- * to 200 ms) and their p50/p99/max printed to stderr when the server stops. */
+ * the server's environment every answer's stages are timed (buckets of 50 µs up to
+ * 20 ms, then of 1 ms up to 2 s) and their p50/p99/max printed to stderr when the
+ * server stops. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -9,14 +10,26 @@
 
 #include "study_int.h"
 
-#define BUCKET_US 50
-#define BUCKETS 4000 /* 200 ms; beyond, the last bucket */
+#define FINE 400      /* 50 µs each, up to 20 ms */
+#define BUCKETS 2380  /* then 1 ms each, up to 2 s; beyond, the last bucket */
+
+static int bucket_of(uint64_t us)
+{
+    uint64_t b = us < FINE * 50 ? us / 50 : FINE + (us - FINE * 50) / 1000;
+    return b < BUCKETS ? (int)b : BUCKETS - 1;
+}
+
+/* The upper end of bucket b, µs. */
+static unsigned long long bucket_top(int b)
+{
+    return b < FINE ? (unsigned long long)(b + 1) * 50 : FINE * 50ull + (unsigned long long)(b - FINE + 1) * 1000;
+}
 
 static const char *const stage_names[STUDY_T_N] = {
     "read and scored on the request thread",
     "queued, written and committed (group commit)",
     "committed until its request runs again",
-    "answered",
+    "answer built (rendered and sent after)",
     "in all (handler entry to answer)",
 };
 
@@ -38,9 +51,9 @@ static void print_stages(void)
         for (int b = 0; b < BUCKETS; b++) {
             seen += atomic_load(&hist[s][b]);
             if (!p50 && seen * 2 >= n)
-                p50 = (unsigned long long)(b + 1) * BUCKET_US;
+                p50 = bucket_top(b);
             if (!p99 && seen * 100 >= n * 99)
-                p99 = (unsigned long long)(b + 1) * BUCKET_US;
+                p99 = bucket_top(b);
         }
         fprintf(stderr, "dangjian:   %-46s p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms\n", stage_names[s],
                 (double)p50 / 1000, (double)p99 / 1000, (double)atomic_load(&maxima[s]) / 1000);
@@ -70,8 +83,7 @@ uint64_t study_timing_now(void)
 
 void study_timing_add(enum study_stage s, uint64_t us)
 {
-    uint64_t b = us / BUCKET_US;
-    atomic_fetch_add(&hist[s][b < BUCKETS ? b : BUCKETS - 1], 1);
+    atomic_fetch_add(&hist[s][bucket_of(us)], 1);
     unsigned long long m = atomic_load(&maxima[s]);
     while (us > m && !atomic_compare_exchange_weak(&maxima[s], &m, us))
         ;
