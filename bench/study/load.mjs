@@ -26,8 +26,8 @@ async function post(path, id, body) {
   return { ms: performance.now() - t0, status: r.status };
 }
 
-// 1. heartbeats: every member beats every 15 s, phases spread over the interval
-{
+// 1. heartbeats: every member beats every 15 s, phases spread over the interval (DURATION 0: none)
+if (duration > 0) {
   const lat = [];
   let bad = 0;
   const seq = new Map();

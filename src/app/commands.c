@@ -22,6 +22,7 @@
 #include "../core/router.h"
 #include "../core/timeutil.h"
 #include "../files/files_api.h"
+#include "../study/study.h"
 #include "app.h"
 
 db_conn *app_open_db(const char *url)
@@ -178,6 +179,7 @@ int cmd_serve(int argc, char **argv)
         sodium_memzero(key, sizeof key);
     }
     dj_notify_start(); /* the outbox's delivery worker */
+    study_quiz_points_start(); /* the points of quiz answers a stopped server still owed */
     rc = dj_serve(&so);
     dj_notify_stop();
     dj_notify_key_set(NULL);

@@ -13,13 +13,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "err.h"
 #include "json.h"
 #include "mem.h"
 #include "timeutil.h"
 
 #define MAX_CHAINS 16
-#define BATCH 1000
+/* Rows sealed a transaction: short, since on SQLite the sealer holds the one writer's lock
+ * (and the writer's turn, batch.h) while it seals, and the group commits wait for it. */
+#define BATCH 256
 #define RECENT_SECONDS 86400 /* the sealer looks at rows of the last day (the first run: all) */
 #define ID_MARGIN 10000      /* and at ids this far below the newest sealed one (late commits) */
 
@@ -222,8 +225,11 @@ static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chai
         rc = pending_rows(c, ch, since, *since && max_ref > ID_MARGIN ? max_ref - ID_MARGIN : 0, rows, &n);
     if (rc != DJ_OK || n == 0)
         return rc;
-    if ((rc = db_begin(c)) != DJ_OK)
+    dj_batch_turn_take(c);
+    if ((rc = db_begin(c)) != DJ_OK) {
+        dj_batch_turn_give(c);
         return rc;
+    }
     rc = chain_head(c, ch->name, &seq, prev, &max_ref);
     if (rc == DJ_OK)
         rc = pending_rows(c, ch, since, *since && max_ref > ID_MARGIN ? max_ref - ID_MARGIN : 0, rows, &n);
@@ -242,6 +248,7 @@ static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chai
         rc = db_commit(c);
     else
         db_rollback(c);
+    dj_batch_turn_give(c);
     if (rc == DJ_OK)
         *count = n;
     return rc;

@@ -2,6 +2,7 @@
 #include "batch.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +115,10 @@ static void write_one(dj_batch *b, db_conn *c, struct dj_batch_item *it)
 static void release(dj_batch *b, struct dj_batch_item *list)
 {
     bool waiters = false;
+    unsigned long long now = now_us();
     while (list) {
         struct dj_batch_item *next = list->next; /* the item may be freed once resumed */
+        list->released_us = now;
         if (list->req) {
             dj_resume(list->req);
         } else {
@@ -135,11 +138,104 @@ static void release(dj_batch *b, struct dj_batch_item *list)
 
 /* On SQLite, a commit that crosses the WAL's auto-checkpoint threshold also
  * copies the WAL into the database and fsyncs it, which stalls every request
- * of that batch. The committer turns that off for its own connection and
- * checkpoints when its queue is empty (or every CHECKPOINT_EVERY commits). */
+ * of that batch. The committer turns that off for its own connection and asks
+ * for a checkpoint (on the checkpointer's thread) when its queue is empty, or
+ * every CHECKPOINT_EVERY commits. */
 static bool is_sqlite(db_conn *c)
 {
     return c && strcmp(db_driver_of(c)->name, "sqlite") == 0;
+}
+
+/* The writer's turn (batch.h): a ticket lock, so the waiters are served in order. */
+static pthread_mutex_t turn_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t turn_cv = PTHREAD_COND_INITIALIZER;
+static unsigned long long turn_next, turn_serving;
+
+void dj_batch_turn_take(db_conn *c)
+{
+    if (!is_sqlite(c))
+        return;
+    pthread_mutex_lock(&turn_mu);
+    unsigned long long mine = turn_next++;
+    while (turn_serving != mine)
+        pthread_cond_wait(&turn_cv, &turn_mu);
+    pthread_mutex_unlock(&turn_mu);
+}
+
+void dj_batch_turn_give(db_conn *c)
+{
+    if (!is_sqlite(c))
+        return;
+    pthread_mutex_lock(&turn_mu);
+    turn_serving++;
+    pthread_cond_broadcast(&turn_cv);
+    pthread_mutex_unlock(&turn_mu);
+}
+
+/* The batches' threads (some started before the server blocks them) never take the
+ * signals the server's main thread waits for to stop cleanly. */
+static bool start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    bool ok = pthread_create(t, NULL, fn, arg) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
+/* The checkpoints themselves run on a thread of their own (one a process), asked for by
+ * the committers: a PASSIVE checkpoint from another connection copies the WAL into the
+ * database while the committers go on appending to it, so no commit waits for it (one
+ * took up to 105 ms on a loaded machine, and every answer queued behind it waited). */
+static pthread_mutex_t ckpt_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ckpt_cv = PTHREAD_COND_INITIALIZER;
+static bool ckpt_wanted, ckpt_started, ckpt_stopping;
+static pthread_t ckpt_thread;
+static unsigned long long ckpt_count, ckpt_us, ckpt_max_us;
+
+static void *checkpointer(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&ckpt_mu);
+    for (;;) {
+        while (!ckpt_wanted && !ckpt_stopping)
+            pthread_cond_wait(&ckpt_cv, &ckpt_mu);
+        if (!ckpt_wanted)
+            break;
+        ckpt_wanted = false;
+        pthread_mutex_unlock(&ckpt_mu);
+        unsigned long long t0 = now_us();
+        db_conn *c = db_thread();
+        if (c)
+            db_exec_quiet(c, "PRAGMA wal_checkpoint(PASSIVE)");
+        unsigned long long took = now_us() - t0;
+        pthread_mutex_lock(&ckpt_mu);
+        ckpt_count++;
+        ckpt_us += took;
+        if (took > ckpt_max_us)
+            ckpt_max_us = took;
+    }
+    pthread_mutex_unlock(&ckpt_mu);
+    db_thread_close();
+    return NULL;
+}
+
+static void checkpoint_soon(db_conn *c)
+{
+    pthread_mutex_lock(&ckpt_mu);
+    if (!ckpt_started && !ckpt_stopping)
+        ckpt_started = start_thread(&ckpt_thread, checkpointer, NULL);
+    bool asked = ckpt_started && !ckpt_stopping;
+    if (asked) {
+        ckpt_wanted = true;
+        pthread_cond_signal(&ckpt_cv);
+    }
+    pthread_mutex_unlock(&ckpt_mu);
+    if (!asked)
+        db_exec_quiet(c, "PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 static void *committer(void *arg)
@@ -183,6 +279,14 @@ static void *committer(void *arg)
         pthread_mutex_unlock(&b->mu);
 
         db_conn *c = db_thread();
+        dj_batch_turn_take(c);
+        unsigned long long start = now_us(), waited = 0, max_wait = 0;
+        for (struct dj_batch_item *it = list; it; it = it->next) {
+            unsigned long long w = start > it->queued_us ? start - it->queued_us : 0;
+            waited += w;
+            if (w > max_wait)
+                max_wait = w;
+        }
         bool retry = false;
         int rc = c ? write_all(b, c, list, &retry) : DJ_EDB;
         unsigned long long retries = 0;
@@ -194,7 +298,11 @@ static void *committer(void *arg)
                 it->rc = DJ_EDB;
             }
         }
+        dj_batch_turn_give(c);
         pthread_mutex_lock(&b->mu);
+        b->stats.wait_us += waited;
+        if (max_wait > b->stats.max_wait_us)
+            b->stats.max_wait_us = max_wait;
         b->stats.items += n;
         b->stats.commits += rc == DJ_OK ? 1 : n;
         b->stats.retries += retries;
@@ -209,7 +317,7 @@ static void *committer(void *arg)
             bool idle = b->head == NULL;
             pthread_mutex_unlock(&b->mu);
             if ((idle && since_checkpoint >= CHECKPOINT_IDLE_MIN) || since_checkpoint >= CHECKPOINT_EVERY) {
-                db_exec_quiet(c, "PRAGMA wal_checkpoint(PASSIVE)");
+                checkpoint_soon(c);
                 since_checkpoint = 0;
             }
         }
@@ -222,6 +330,7 @@ static void *after_worker(void *arg)
 {
     dj_batch *b = arg;
     int fails = 0;
+    bool quiet_wal = false;
     pthread_mutex_lock(&b->mu);
     for (;;) {
         while (!b->after_pending && !b->stopping)
@@ -245,6 +354,13 @@ static void *after_worker(void *arg)
          * follow-up, ours waits for the next round (its run may have begun
          * before our commits, so ours is not dropped, only put off) */
         db_conn *c = db_thread();
+        if (!quiet_wal && is_sqlite(c)) {
+            /* its commits never checkpoint the WAL while holding the writer's turn (the
+             * committer checkpoints, see committer()), and are not fsynced one by one
+             * (batch.h: dj_batch_after) */
+            db_exec_quiet(c, "PRAGMA wal_autocheckpoint=0; PRAGMA synchronous=NORMAL");
+            quiet_wal = true;
+        }
         char lock[64];
         snprintf(lock, sizeof lock, "dangjian:batch:%s", b->name);
         bool got = false, again = true;
@@ -282,7 +398,7 @@ void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, un
         b->after_ctx = ctx;
         b->quiet_us = (unsigned long long)quiet_ms * 1000;
         b->max_us = (unsigned long long)(max_ms > quiet_ms ? max_ms : quiet_ms) * 1000;
-        b->after_running = pthread_create(&b->after_thread, NULL, after_worker, b) == 0;
+        b->after_running = start_thread(&b->after_thread, after_worker, b);
     }
     pthread_mutex_unlock(&b->mu);
 }
@@ -330,7 +446,7 @@ dj_batch *dj_batch_new(const char *name, dj_batch_apply apply, void *ctx, unsign
         abort();
     }
     registry[nregistry++] = b;
-    b->running = pthread_create(&b->thread, NULL, committer, b) == 0;
+    b->running = start_thread(&b->thread, committer, b);
     if (!b->running)
         b->stopping = true;
     pthread_mutex_unlock(&registry_mu);
@@ -345,6 +461,7 @@ static bool enqueue(dj_batch *b, struct dj_batch_item *it, dj_req *r, dj_handler
     it->done = false;
     it->rc = DJ_EBUSY;
     it->req = r;
+    it->queued_us = now_us();
     pthread_mutex_lock(&b->mu);
     if (b->stopping || b->queued >= QUEUE_LIMIT) {
         pthread_mutex_unlock(&b->mu);
@@ -398,10 +515,12 @@ void dj_batch_stop_all(void)
             if (b->stats.items)
                 fprintf(stderr,
                         "dangjian: batch %s: %llu items in %llu commits (largest %llu, %llu retried alone);"
-                        " %.1f ms writing, %.1f ms committing (longest commit %.1f ms)\n",
+                        " %.1f ms writing, %.1f ms committing (longest commit %.1f ms);"
+                        " queued %.2f ms an item on average, %.1f ms at most\n",
                         b->name, b->stats.items, b->stats.commits, b->stats.max_batch, b->stats.retries,
                         (double)b->stats.apply_us / 1000, (double)b->stats.commit_us / 1000,
-                        (double)b->stats.max_commit_us / 1000);
+                        (double)b->stats.max_commit_us / 1000, (double)b->stats.wait_us / 1000 / (double)b->stats.items,
+                        (double)b->stats.max_wait_us / 1000);
         }
         /* after the committer: its last commit's follow-up still runs */
         if (after) {
@@ -418,6 +537,19 @@ void dj_batch_stop_all(void)
         }
     }
     pthread_mutex_unlock(&registry_mu);
+    /* the checkpointer last: a checkpoint the committers asked for still runs */
+    pthread_mutex_lock(&ckpt_mu);
+    bool join = ckpt_started;
+    ckpt_stopping = true;
+    ckpt_started = false;
+    pthread_cond_broadcast(&ckpt_cv);
+    pthread_mutex_unlock(&ckpt_mu);
+    if (join) {
+        pthread_join(ckpt_thread, NULL);
+        if (ckpt_count)
+            fprintf(stderr, "dangjian: WAL checkpoints: %llu, %.1f ms (longest %.1f ms), beside the commits\n",
+                    ckpt_count, (double)ckpt_us / 1000, (double)ckpt_max_us / 1000);
+    }
 }
 
 void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out)

@@ -24,6 +24,8 @@ struct dj_batch_item {
     void *data;                 /* the caller's payload, for apply() */
     int rc;                     /* apply()'s result once committed; DJ_EBUSY/DJ_EDB if the commit failed */
     bool done;                  /* private: dj_batch_run()'s wake-up flag */
+    unsigned long long queued_us; /* private: when it was queued (the stats' wait) */
+    unsigned long long released_us; /* when it was committed and its request resumed (CLOCK_MONOTONIC µs) */
 };
 
 /* Writes one item on the committer's connection, inside the batch's
@@ -53,6 +55,12 @@ int dj_batch_run(dj_batch *b, struct dj_batch_item *it);
  * or an error: then it runs again after another quiet_ms (a busy database
  * under load must not leave the work undone until the next commit). Call
  * once, right after dj_batch_new().
+ * fn must take what it works from out of the database in the transaction that
+ * does the work (a marker row deleted, a "done" row written), so that work lost
+ * is done again: on SQLite its commits are not fsynced one by one
+ * (synchronous=NORMAL). The WAL keeps commits in order, so a power cut may undo
+ * the last of them (never part of one, never one that a later fsynced commit
+ * follows), and what they consumed is then there to be done again.
  */
 void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms);
 /* Makes the committer wait up to ms after the first queued item (unless max_items are
@@ -63,6 +71,18 @@ void dj_batch_linger(dj_batch *b, unsigned ms);
  * made outside the batch, such as closing an activity). */
 void dj_batch_poke(dj_batch *b);
 
+/*
+ * The writer's turn on SQLite, which has one writer at a time: a connection that finds
+ * the write lock taken sleeps in its busy handler (1, 2, 5, 10 … ms) and may come back
+ * well after the lock was freed. Every batch's committer takes the turn around its
+ * transactions, and follow-up work that writes in many short transactions beside a
+ * batch (the points of a burst of quiz answers) takes it around each of them: they
+ * alternate, first come first served, and a commit waits at most for one transaction
+ * of the follow-up. On other engines (row locks, several writers) these do nothing.
+ */
+void dj_batch_turn_take(db_conn *c);
+void dj_batch_turn_give(db_conn *c);
+
 /* Commits what is queued, runs pending follow-up work, then stops every
  * batch's threads (server shutdown). */
 void dj_batch_stop_all(void);
@@ -71,6 +91,7 @@ struct dj_batch_stats {
     unsigned long long items, commits, max_batch, retries;
     unsigned long long apply_us, commit_us; /* time spent writing the items, and in COMMIT (the fsync) */
     unsigned long long max_commit_us;
+    unsigned long long wait_us, max_wait_us; /* from queued to the start of its transaction */
 };
 void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out);
 

@@ -25,6 +25,15 @@ extern const struct dj_scope_kind study_scope_kinds[];
 void study_register(void);
 /* Adds this subject's part of the demo agency (inside the demo's transaction). */
 int study_demo_load(db_conn *c, const char *password_hash);
+/* The points of quiz answers follow the answers' commit: the awarder behind the answers'
+ * group commit (once across a cluster) gives what study_points_due says is owed, within
+ * a second. Called when the server starts, so that what a stopped or crashed server left
+ * is given too. */
+void study_quiz_points_start(void);
+/* Gives the points owed for submitted quiz answers (study_points_due), in transactions of
+ * a few attempts each; each attempt's awards once, however often and wherever this runs.
+ * *awarded (may be NULL) counts the attempts awarded. DJ_OK when none is left owed. */
+int study_quiz_points_award(db_conn *c, int64_t *awarded);
 
 /* ---------- pure rules (study.c) ---------- */
 

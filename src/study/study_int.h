@@ -59,9 +59,13 @@ struct study_scored {
 /* Reads and scores; DJ_EUNPROCESSABLE (with *why) past the time limit. */
 int study_attempt_score(db_conn *c, int64_t id, const json_t *answers, struct study_scored *out, int *err,
                         const char **why);
-/* Writes a scored attempt and its points (quiz_taken, quiz_passed: once per quiz, daily caps)
- * unless it was submitted meanwhile; *first tells whether this call wrote it. */
+/* Writes a scored attempt, unless it was submitted meanwhile (*first tells whether this
+ * call wrote it), and the marker of the points it is owed (study_points_due): they are
+ * given after the commit, by study_quiz_points_award(). */
 int study_attempt_record(db_conn *c, const struct study_scored *s, bool *first);
+/* In the caller's transaction: the points owed to attempt_id, now (quiz_taken, quiz_passed:
+ * once per quiz, daily caps), and its marker removed; nothing when none is owed. */
+int study_attempt_points_now(db_conn *c, int64_t attempt_id);
 /* The stored result of a submitted attempt, with the right answers and explanations. */
 json_t *study_attempt_result(db_conn *c, int64_t id, int *err);
 /* Scores an attempt once; a second submission answers the stored result. */
@@ -127,6 +131,14 @@ int study_h_notice_receipts(dj_req *r);
 
 /* The SQL of "the active party members of an org subtree" ($1: a LIKE pattern). */
 #define STUDY_MEMBER_STATUS "('full', 'probationary')"
+
+/* ---------- where a quiz answer's time goes (study_timing.c, DJ_TIMING=1) ---------- */
+enum study_stage { STUDY_T_SCORE, STUDY_T_COMMIT, STUDY_T_RESUME, STUDY_T_REPLY, STUDY_T_TOTAL, STUDY_T_N };
+/* Whether answers are timed (DJ_TIMING set in the environment); the stages are then
+ * printed to stderr when the process exits. */
+bool study_timing_on(void);
+uint64_t study_timing_now(void); /* µs, monotonic */
+void study_timing_add(enum study_stage s, uint64_t us);
 
 /* Runs fn(c, arg) in a write transaction, again after a short wait while the
  * database is busy (the points ledger's lock): fn must be safe to run twice. */

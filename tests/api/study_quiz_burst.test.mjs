@@ -2,7 +2,8 @@
 // submitted at once (through the group commit), 40 of them sent twice; the starts are
 // retried under the same client_key too. Every attempt is scored once and right, a
 // retry answers the same result and writes nothing (no second audit row, no second
-// award), and each member has one 参加学习测试 award and one 学习测试合格 award at most.
+// award), and each member has one 参加学习测试 award and one 学习测试合格 award at most,
+// given after the answers' commit (the awarder behind it) and on the points screen.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -128,10 +129,26 @@ test('study: 200 quiz answers at once, some sent twice, each scored once and awa
     // one audit row per attempt, none for the retries
     assert.equal(one(`SELECT COUNT(*) FROM audit WHERE entity = 'study_attempt' AND action = 'submit';`), String(MEMBERS * PER));
     assert.equal(one(`SELECT COUNT(DISTINCT entity_id) FROM audit WHERE entity = 'study_attempt' AND action = 'submit';`), String(MEMBERS * PER));
-    // points: each member took part once; each odd member passed once
-    const awards = one(`SELECT rule_code, COUNT(*), COUNT(DISTINCT person_id) FROM points_ledger WHERE ${people}`
+    // points: they follow the answers' commit (within a second or so): each member took
+    // part once; each odd member passed once; nothing is left owed
+    const awarded = `quiz_passed|${MEMBERS / 2}|${MEMBERS / 2}\nquiz_taken|${MEMBERS}|${MEMBERS}`;
+    const awardsNow = () => one(`SELECT rule_code, COUNT(*), COUNT(DISTINCT person_id) FROM points_ledger WHERE ${people}`
       + ` AND source_type = 'quiz' GROUP BY rule_code ORDER BY rule_code;`);
-    assert.equal(awards, `quiz_passed|${MEMBERS / 2}|${MEMBERS / 2}\nquiz_taken|${MEMBERS}|${MEMBERS}`);
+    let awards = awardsNow();
+    for (let i = 0; i < 100 && awards !== awarded; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      awards = awardsNow();
+    }
+    assert.equal(awards, awarded);
+    await new Promise((res) => setTimeout(res, 700)); // a second run of the awarder adds nothing
+    assert.equal(awardsNow(), awarded);
+    assert.equal(one(`SELECT COUNT(*) FROM study_points_due;`), '0');
+    // on a member's points screen: 1 for taking part, 2 for passing
+    r = await members[1].get('/api/v1/points/me');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.year.earned, 3);
+    r = await members[0].get('/api/v1/points/me');
+    assert.equal(r.body.year.earned, 1);
     // the results page agrees
     r = await committee.get(`/api/v1/study/quizzes/${quiz}/results`);
     assert.equal(r.status, 200);

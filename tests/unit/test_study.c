@@ -2,7 +2,9 @@
  * nothing), the per-material cap, seconds into 学时, the bigram terms and queries, the
  * rich-text allow-list, quiz answers; and, on a database, a member reading several
  * materials in one day: each finished once, the points rule's daily cap applied, a
- * retried beat counting nothing. */
+ * retried beat counting nothing; and quiz answers whose points follow their commit:
+ * a marker written with the answer, the awards given once by the awarder, however often
+ * it runs, once per quiz and under the daily cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +20,7 @@
 #include "../../src/core/err.h"
 #include "../../src/core/migrate.h"
 #include "../../src/core/timeutil.h"
-#include "../../src/study/study.h"
+#include "../../src/study/study_int.h"
 
 static void test_beat_credit(void **state)
 {
@@ -229,6 +231,76 @@ static void test_daily_points_cap(void **state)
     json_decref(h);
 }
 
+/* ---------- the points of quiz answers, after the answer's commit ---------- */
+
+static int64_t count(const char *sql)
+{
+    int64_t n = -1;
+    assert_int_equal(db_query_i64(db, &n, sql, ""), DJ_OK);
+    return n;
+}
+
+/* Writes attempt id (of quiz, by person 2) as submitted, as the answers' group commit does. */
+static bool record(int64_t id, int64_t quiz, bool passed, int64_t at)
+{
+    struct study_scored s = {.id = id, .person_id = 2, .quiz_id = quiz, .correct = passed ? 2 : 0,
+                             .score = passed ? 100 : 0, .passed = passed, .at = at};
+    s.answers = json_object();
+    bool first = false;
+    assert_int_equal(db_begin(db), DJ_OK);
+    assert_int_equal(study_attempt_record(db, &s, &first), DJ_OK);
+    assert_int_equal(db_commit(db), DJ_OK);
+    json_decref(s.answers);
+    return first;
+}
+
+static void test_quiz_points_follow(void **state)
+{
+    (void)state;
+    assert_int_equal(db_exec_script(db,
+                                    "INSERT INTO people (id, name, org_id, party_status, created_at, updated_at) VALUES"
+                                    " (2, '乙', 1, 'full', 'x', 'x');"
+                                    "INSERT INTO study_quizzes (id, org_id, title, pass_percent, time_limit_min, draw_count,"
+                                    " state, created_at, updated_at) VALUES (1, 1, '测一', 60, 0, 0, 'published', 'x', 'x'),"
+                                    " (2, 1, '测二', 60, 0, 0, 'published', 'x', 'x'), (3, 1, '测三', 60, 0, 0, 'published', 'x', 'x');"
+                                    "INSERT INTO study_attempts (id, quiz_id, person_id, question_ids, started_at, total, client_key)"
+                                    " VALUES (1, 1, 2, '[]', 'x', 2, 'unit-1'), (2, 1, 2, '[]', 'x', 2, 'unit-2'),"
+                                    " (3, 2, 2, '[]', 'x', 2, 'unit-3'), (4, 3, 2, '[]', 'x', 2, 'unit-4');"),
+                     DJ_OK);
+    int64_t t = dj_local_midnight(2026, 12, 4) + 10 * 3600, n = -1;
+    /* the answer's commit writes the result and the marker, no points */
+    assert_true(record(1, 1, true, t));
+    assert_int_equal(count("SELECT COUNT(*) FROM study_points_due WHERE attempt_id = 1"), 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM points_ledger WHERE person_id = 2"), 0);
+    /* a submit sent again finds it written: no second marker */
+    assert_false(record(1, 1, true, t + 1));
+    assert_int_equal(count("SELECT COUNT(*) FROM study_points_due"), 1);
+    /* the awarder gives taking part (1) and passing (2), and removes the marker */
+    assert_int_equal(study_quiz_points_award(db, &n), DJ_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM study_points_due"), 0);
+    assert_int_equal(count("SELECT COUNT(*) FROM points_ledger WHERE person_id = 2 AND rule_code = 'quiz_taken'"), 1);
+    assert_int_equal(count("SELECT SUM(delta) FROM points_ledger WHERE person_id = 2"), 3);
+    /* run again: nothing more */
+    n = -1;
+    assert_int_equal(study_quiz_points_award(db, &n), DJ_OK);
+    assert_int_equal(n, 0);
+    /* a second passing attempt of the same quiz: the awards are once per quiz */
+    assert_true(record(2, 1, true, t + 60));
+    assert_int_equal(study_quiz_points_award(db, &n), DJ_OK);
+    assert_int_equal(count("SELECT COUNT(*) FROM points_ledger WHERE person_id = 2"), 2);
+    /* two more quizzes the same day, failed: taking part counts to the daily cap of 2 */
+    assert_true(record(3, 2, false, t + 120));
+    assert_true(record(4, 3, false, t + 180));
+    assert_int_equal(count("SELECT COUNT(*) FROM study_points_due"), 2);
+    assert_int_equal(study_quiz_points_award(db, &n), DJ_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(count("SELECT SUM(delta) FROM points_ledger WHERE person_id = 2 AND rule_code = 'quiz_taken'"), 2);
+    assert_int_equal(count("SELECT COUNT(*) FROM points_ledger WHERE person_id = 2 AND rule_code = 'quiz_passed'"), 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM points_notices WHERE person_id = 2 AND source_id = 3"), 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM study_points_due"), 0);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -241,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_answers),
         cmocka_unit_test(test_questions_csv),
         cmocka_unit_test(test_daily_points_cap),
+        cmocka_unit_test(test_quiz_points_follow),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
