@@ -667,6 +667,14 @@ static bool path_within(const char *path, const char *root)
     return strncmp(path, root, strlen(root)) == 0;
 }
 
+void auth_path_end(const char *path, char *end, size_t size)
+{
+    snprintf(end, size, "%s", path);
+    size_t n = strlen(end);
+    if (n > 0 && (unsigned char)end[n - 1] < 0xff)
+        end[n - 1]++; /* "/1/4/" -> "/1/40": '0' follows '/' */
+}
+
 bool auth_can_path(dj_req *r, const char *perm, const char *path)
 {
     for (int i = 0; r->user && path && i < r->user->ngrants; i++) {
@@ -733,7 +741,12 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col)
             safe = safe && ((*p >= '0' && *p <= '9') || *p == '/');
         if (!safe)
             continue;
-        dj_buf_printf(&b, "%s%s LIKE '%s%%'", n++ ? " OR " : "(", path_col, g->org_path);
+        /* the subtree as a range of paths, which the index on orgs.path answers on
+         * both engines (a LIKE pattern is never used with it on SQLite) */
+        size_t len = strlen(g->org_path) + 1;
+        char *end = dj_arena_alloc(r->arena, len);
+        auth_path_end(g->org_path, end, len);
+        dj_buf_printf(&b, "%s%s >= '%s' AND %s < '%s'", n++ ? " OR " : "(", path_col, g->org_path, path_col, end);
     }
     char *out = dj_arena_strdup(r->arena, n ? (dj_buf_puts(&b, ")"), b.data) : "(1=0)");
     dj_buf_free(&b);

@@ -82,9 +82,16 @@ bool auth_can_path(dj_req *r, const char *perm, const char *path);
 /* DJ_OK, or DJ_EFORBIDDEN (DJ_ENOTFOUND for an unknown org) with the message set. */
 int auth_require(dj_req *r, const char *perm, int64_t org_id);
 /* An SQL condition limiting path_col (an orgs.path column) to the subtrees
- * where the user has perm, e.g. "(o.path LIKE '/1/4/%')"; "(1=0)" for none.
- * Paths are digits and slashes only, so the text is safe to splice. */
+ * where the user has perm, e.g. "(o.path >= '/1/4/' AND o.path < '/1/40')";
+ * "(1=0)" for none.  Paths are digits and slashes only, so the text is safe to
+ * splice. */
 char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col);
+/* The first path after the subtree of path: its last byte raised ("/1/4/" ->
+ * "/1/40", as '0' follows '/').  A path p lies in the subtree when
+ * path <= p < end, in byte order: SQLite's BINARY, and on PostgreSQL the "C"
+ * collation of orgs.path (migration 0122), so an index on orgs.path finds a
+ * subtree without reading every organisation. */
+void auth_path_end(const char *path, char *end, size_t size);
 /* The org's path; DJ_ENOTFOUND when there is no such org. Heap string. */
 int auth_org_path(db_conn *c, int64_t org_id, char **path);
 

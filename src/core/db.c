@@ -88,15 +88,24 @@ static void announce(db_conn *c)
     own_record(seq_value(c, &c->announce_h, c->drv->announce_sql));
 }
 
+/* The request whose thread has looked already: a request looks once (on
+ * PostgreSQL a round trip), however many cached answers it uses; a write
+ * another process commits while it runs is seen by the next request. */
+static _Thread_local uint64_t noticed_request;
+
 void db_notice_writes(db_conn *c)
 {
     if (!c || c->in_tx)
+        return;
+    uint64_t rq = deps_request();
+    if (rq && rq == noticed_request)
         return;
     int64_t n = seq_value(c, &c->seq_h, c->drv->seq_sql);
     if (n < 0) {
         deps_bump_all(); /* no sequence to look at: anything may have changed */
         return;
     }
+    noticed_request = rq;
     if (n == atomic_load(&seq_seen))
         return;
     pthread_mutex_lock(&seq_mu);

@@ -28,6 +28,7 @@ static _Atomic uint64_t last_all;
 
 static _Thread_local uint64_t reads[DEPS_WORDS];
 static _Thread_local int hits, misses;
+static _Thread_local uint64_t request_no;
 
 /* The number of a lower-case name, given one on first sight. */
 static uint16_t name_id(const char *w, size_t len)
@@ -160,9 +161,12 @@ bool deps_fresh(const uint16_t *ids, int n, uint64_t gen)
 
 void deps_reads_reset(void)
 {
+    request_no++;
     memset(reads, 0, sizeof reads);
     hits = misses = 0;
 }
+
+uint64_t deps_request(void) { return request_no; }
 
 void deps_reads_add(const uint16_t *ids, int n)
 {

@@ -32,6 +32,9 @@ bool deps_fresh(const uint16_t *ids, int n, uint64_t gen);
 /* The calling thread's read set: the tables of every query it prepared since
  * deps_reads_reset() (a request's start) and of every cached answer it used. */
 void deps_reads_reset(void);
+/* The calling thread's request number: raised by every deps_reads_reset(), 0
+ * on a thread that serves no requests (a worker, the command line). */
+uint64_t deps_request(void);
 void deps_reads_add(const uint16_t *ids, int n);
 /* The read set as a sorted list on the heap (NULL when empty). */
 uint16_t *deps_reads_take(int *n);

@@ -71,8 +71,13 @@ static int pg_open(const char *url, void **conn, char **errmsg)
     }
     /* jit off: its compile time (about 0.3 s on the city's dues roster, EXPLAIN ANALYZE)
      * is paid on every execution of a large query and never earned back by the
-     * sub-second queries of a web server */
-    PGresult *r = PQexec(pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET jit = off");
+     * sub-second queries of a web server.  random_page_cost 1.1 (the default 4 is
+     * for spinning disks): the data of a party-building platform sits in memory, and
+     * at 4 the planner reads every payment or activity to join the dozen of one
+     * member's rows (a member's dues months 0.9 → 0.2 ms, their study hours 1.1 →
+     * 0.1 ms, EXPLAIN ANALYZE on the demo agency, bench/reads/README.md) */
+    PGresult *r = PQexec(pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET jit = off;"
+                             " SET random_page_cost = 1.1");
     PQclear(r);
     struct pg_conn *c = dj_calloc(1, sizeof *c);
     c->pg = pg;

@@ -9,34 +9,59 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "development_int.h"
 
-int dev_calendar_load(db_conn *c, dj_arena *a, struct dev_calendar *cal)
+/* The days that differ from Monday–Friday as [[day, workday], …], from the table. */
+static json_t *calendar_rows(db_conn *c, int *err)
 {
-    int64_t n = 0;
-    int rc = db_query_i64(c, &n, "SELECT COUNT(*) FROM work_calendar", "");
-    if (rc)
-        return rc;
-    struct dev_cal_day *days = dj_arena_alloc(a, (size_t)(n + 1) * sizeof *days);
-    size_t k = 0;
     db_stmt *s = db_prep(c, "SELECT day, kind FROM work_calendar ORDER BY day");
-    if (!s)
-        return DJ_EDB;
-    while ((rc = db_step(s)) == DB_ROW && k < (size_t)n) {
+    if (!s) {
+        *err = DJ_EDB;
+        return NULL;
+    }
+    json_t *days = json_array();
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
         dev_day d;
-        if (dev_day_parse(db_col_text(s, 0), &d) != DJ_OK)
-            continue;
-        days[k].day = d;
-        days[k].workday = strcmp(db_col_text(s, 1), "workday") == 0;
-        k++;
+        if (dev_day_parse(db_col_text(s, 0), &d) == DJ_OK)
+            json_array_append_new(days, json_pack("[I, b]", (json_int_t)d, strcmp(db_col_text(s, 1), "workday") == 0));
     }
     db_done(s);
-    if (rc < 0)
-        return rc;
-    cal->days = days;
-    cal->n = k;
+    if (rc != DB_DONE) {
+        json_decref(days);
+        *err = rc < 0 ? rc : DJ_EDB;
+        return NULL;
+    }
+    return days;
+}
+
+int dev_calendar_load(db_conn *c, dj_arena *a, struct dev_calendar *cal)
+{
+    /* the same for everyone and seldom written: kept by the read cache (readcache.h),
+     * read from the table inside a transaction (which may have just changed it) */
+    int rc = DJ_OK;
+    uint64_t gen = 0;
+    bool tx = db_in_tx(c);
+    json_t *days = tx ? NULL : dj_rcache_get(c, "development.calendar", &gen);
+    if (!days) {
+        if (!(days = calendar_rows(c, &rc)))
+            return rc;
+        if (!tx)
+            dj_rcache_put("development.calendar", days, gen);
+    }
+    size_t n = json_array_size(days);
+    struct dev_cal_day *out = dj_arena_alloc(a, (n + 1) * sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        json_t *d = json_array_get(days, i);
+        out[i].day = (dev_day)json_integer_value(json_array_get(d, 0));
+        out[i].workday = json_is_true(json_array_get(d, 1));
+    }
+    json_decref(days);
+    cal->days = out;
+    cal->n = n;
     return DJ_OK;
 }
 

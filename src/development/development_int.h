@@ -90,6 +90,8 @@ int dev_app_of_person(db_conn *c, int64_t person_id, int64_t *id);
 /* Is person_id a 培养联系人 of the application (for step 21, or an 入党介绍人),
  * named by an effective record of step 5 (or 9)? */
 bool dev_is_mentor(db_conn *c, const struct dev_app *app, int64_t person_id, int step);
+/* Both at once (one query): *contact as step 6 asks, *mentor21 as step 21 does. */
+void dev_mentor_of(db_conn *c, const struct dev_app *app, int64_t person_id, bool *contact, bool *mentor21);
 /* Refreshes the projection (the application's cached columns and the
  * roster's four fields) from app->st; inside the caller's transaction.
  * r may be NULL (demo, import from the command line). */

@@ -78,8 +78,8 @@ int dev_mentees_get(dj_req *r)
         struct dev_app app;
         if ((rc = dev_app_load(c, r->arena, dj_jint(x, "id", 0), &app)))
             break;
-        bool contact = dev_is_mentor(c, &app, r->user->person_id, 6),
-             sponsor = dev_is_mentor(c, &app, r->user->person_id, 21);
+        bool contact, sponsor;
+        dev_mentor_of(c, &app, r->user->person_id, &contact, &sponsor);
         if (!contact && !sponsor)
             continue; /* named by a record since corrected */
         int stage = dev_state_stage(&app.st);

@@ -142,12 +142,11 @@ static int load_study(db_conn *c, dj_arena *a, struct dev_app *app)
 
 static int load_rows(db_conn *c, dj_arena *a, struct dev_app *app)
 {
-    int64_t n = 0;
-    int rc = db_query_i64(c, &n, "SELECT COUNT(*) FROM dev_steps WHERE application_id = $1", "i", app->id);
-    if (rc)
-        return rc;
-    app->rows = dj_arena_alloc(a, (size_t)(n + 1) * sizeof *app->rows);
-    memset(app->rows, 0, (size_t)(n + 1) * sizeof *app->rows);
+    int rc;
+    /* one statement: the rows grow as they come (no count first, a round trip on PostgreSQL) */
+    size_t cap = 16;
+    app->rows = dj_arena_alloc(a, cap * sizeof *app->rows);
+    memset(app->rows, 0, cap * sizeof *app->rows);
     db_stmt *s = db_prep(c, "SELECT id, seq, step, on_date, decision, late_reason, organ, months, train_days,"
                             " train_hours, declaration, notice_id, activity_id, corrects_id, annuls, imported"
                             " FROM dev_steps WHERE application_id = $1 ORDER BY on_date, seq, id");
@@ -155,7 +154,14 @@ static int load_rows(db_conn *c, dj_arena *a, struct dev_app *app)
         return DJ_EDB;
     db_bind(s, "i", app->id);
     size_t k = 0;
-    while ((rc = db_step(s)) == DB_ROW && k < (size_t)n) {
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (k + 1 >= cap) {
+            struct dev_row *more = dj_arena_alloc(a, cap * 2 * sizeof *more);
+            memset(more, 0, cap * 2 * sizeof *more);
+            memcpy(more, app->rows, cap * sizeof *more);
+            app->rows = more;
+            cap *= 2;
+        }
         struct dev_row *w = &app->rows[k];
         w->id = db_col_i64(s, 0);
         w->seq = db_col_i64(s, 1);
@@ -182,6 +188,8 @@ static int load_rows(db_conn *c, dj_arena *a, struct dev_app *app)
     if (rc < 0)
         return rc;
     app->nrows = k;
+    for (size_t i = 0; i < k; i++)
+        app->rows[i].rec.organ = app->rows[i].organ; /* in the array they ended in */
     /* a record corrected by another is superseded */
     for (size_t i = 0; i < k; i++)
         for (size_t j = 0; j < k; j++)
@@ -239,22 +247,34 @@ int dev_app_of_person(db_conn *c, int64_t person_id, int64_t *id)
 
 /* ---------------------------------------------------------------- people */
 
+void dev_mentor_of(db_conn *c, const struct dev_app *app, int64_t person_id, bool *contact, bool *mentor21)
+{
+    *contact = *mentor21 = false;
+    if (!person_id)
+        return;
+    /* the records of the application that name the person (one query), matched
+     * against the effective records of steps 5 and 9 */
+    db_stmt *s = db_prep(c, "SELECT step_id FROM dev_links WHERE person_id = $1 AND application_id = $2");
+    if (!s)
+        return;
+    db_bind(s, "ii", person_id, app->id);
+    while (db_step(s) == DB_ROW) {
+        int64_t id = db_col_i64(s, 0);
+        for (size_t i = 0; i < app->nrecs; i++) {
+            if (app->rec_ids[i] != id)
+                continue;
+            *contact = *contact || app->recs[i].step == 5;
+            *mentor21 = *mentor21 || app->recs[i].step == 5 || app->recs[i].step == 9;
+        }
+    }
+    db_done(s);
+}
+
 bool dev_is_mentor(db_conn *c, const struct dev_app *app, int64_t person_id, int step)
 {
-    if (!person_id)
-        return false;
-    int64_t n = 0;
-    /* the links of the effective records of steps 5 and 9 */
-    for (size_t i = 0; i < app->nrecs; i++) {
-        int s = app->recs[i].step;
-        if (s != 5 && !(s == 9 && step == 21))
-            continue;
-        int64_t k = 0;
-        db_query_i64(c, &k, "SELECT COUNT(*) FROM dev_links WHERE step_id = $1 AND person_id = $2", "ii",
-                     app->rec_ids[i], person_id);
-        n += k;
-    }
-    return n > 0;
+    bool contact, mentor21;
+    dev_mentor_of(c, app, person_id, &contact, &mentor21);
+    return step == 21 ? mentor21 : contact;
 }
 
 /* ---------------------------------------------------------------- projection */

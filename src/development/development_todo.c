@@ -124,8 +124,8 @@ static int personal_todos(dj_req *r, json_t *items, dev_day today)
             continue;
         }
         /* named by an effective record of step 5 (contact) or 9 (sponsor)? */
-        bool contact = dev_is_mentor(c, &app, r->user->person_id, 6);
-        bool sponsor = dev_is_mentor(c, &app, r->user->person_id, 21);
+        bool contact, sponsor;
+        dev_mentor_of(c, &app, r->user->person_id, &contact, &sponsor);
         int stage = dev_state_stage(st);
         int step = stage == DEV_STAGE_ACTIVIST && contact ? 6 : stage == DEV_STAGE_PROBATION && (contact || sponsor) ? 21 : 0;
         if (!step)

@@ -329,6 +329,16 @@ json_t *dues_branches_under(db_conn *c, const char *org_path, int *err);
 
 /* 我的党费 of a person (also the branch's view of one member). */
 json_t *dues_member_view(db_conn *c, int64_t person_id, int *err);
+/* What the to-do list needs of it: this year's declaration (open in its month,
+ * done once in), the months unpaid before this one and what they owe; without
+ * the payments, the bases and the months of the view (fewer statements). */
+struct dues_member_due {
+    int year;
+    bool declaration_open, declaration_done;
+    size_t unpaid;
+    int64_t owed_fen;
+};
+int dues_member_due(db_conn *c, int64_t person_id, struct dues_member_due *out);
 /* The branch's monthly sheet: members x months of a year, with totals. */
 json_t *dues_sheet(db_conn *c, int64_t org_id, int year, int *err);
 /* Members with months unpaid in a row, with the 3- and 6-month levels. */

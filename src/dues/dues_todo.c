@@ -26,23 +26,19 @@ static int todo_member(dj_req *r, db_conn *c, json_t *items)
 {
     if (!r->user->person_id)
         return DJ_OK;
-    int rc;
-    json_t *v = dues_member_view(c, r->user->person_id, &rc);
-    if (!v)
+    struct dues_member_due d;
+    int rc = dues_member_due(c, r->user->person_id, &d);
+    if (rc)
         return rc == DJ_ENOTFOUND ? DJ_OK : rc;
-    json_t *decl = json_object_get(v, "declaration");
-    if (json_is_true(json_object_get(decl, "open")) && !json_is_true(json_object_get(decl, "done")))
-        todo(items, "dues_declaration",
-             dj_arena_printf(r->arena, "确认%lld年党费基数", (long long)dj_jint(decl, "year", 0)),
+    if (d.declaration_open && !d.declaration_done)
+        todo(items, "dues_declaration", dj_arena_printf(r->arena, "确认%d年党费基数", d.year),
              "工资有变化请更新基数，没有变化请确认，由支部审核", "dues");
-    size_t unpaid = json_array_size(json_object_get(v, "unpaid"));
-    if (unpaid > 0) {
+    if (d.unpaid > 0) {
         char owed[32];
-        dues_yuan(dj_jint(v, "owed_fen", 0), owed);
-        todo(items, "dues_unpaid", dj_arena_printf(r->arena, "有 %zu 个月党费未交清", unpaid),
+        dues_yuan(d.owed_fen, owed);
+        todo(items, "dues_unpaid", dj_arena_printf(r->arena, "有 %zu 个月党费未交清", d.unpaid),
              dj_arena_printf(r->arena, "共欠交 %s 元，请及时交纳", owed), "dues");
     }
-    json_decref(v);
     return DJ_OK;
 }
 

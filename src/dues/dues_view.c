@@ -190,6 +190,36 @@ out:
     return out;
 }
 
+int dues_member_due(db_conn *c, int64_t person_id, struct dues_member_due *out)
+{
+    memset(out, 0, sizeof *out);
+    struct dues_roster ro;
+    int rc = dues_roster_load(c, "/", person_id, -1, &ro);
+    if (rc)
+        return rc;
+    const struct dues_member *m = NULL;
+    for (size_t i = 0; i < ro.n; i++)
+        if (ro.m[i].f.end < 0)
+            m = &ro.m[i];
+    dues_month current = dues_month_at(dj_now());
+    if (m) {
+        json_t *unpaid = json_array();
+        member_streak(m, current, unpaid, &out->owed_fen);
+        out->unpaid = json_array_size(unpaid);
+        json_decref(unpaid);
+    }
+    json_t *decl = declaration_json(c, person_id, m != NULL, current, &rc);
+    if (decl) {
+        out->year = (int)dj_jint(decl, "year", 0);
+        out->declaration_open = json_is_true(json_object_get(decl, "open"));
+        out->declaration_done = json_is_true(json_object_get(decl, "done"));
+        json_decref(decl);
+        rc = DJ_OK;
+    }
+    dues_roster_free(&ro);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- the monthly sheet */
 
 /* {id: name} of the organisations members' dues are kept by, for labels. */

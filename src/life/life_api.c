@@ -32,11 +32,14 @@ static int activities_list(dj_req *r)
     int rc = dj_page_parse(r, &pg);
     if (rc)
         return rc;
-    int64_t total = 0;
-    json_t *items = life_activity_list(r, &pg, &total, &rc);
-    if (!items)
+    /* the page is written straight from the rows (no tree of objects) */
+    dj_buf body = {0};
+    if ((rc = life_activity_page(r, &pg, &body))) {
+        dj_buf_free(&body);
         return rc;
-    return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
+    }
+    size_t len = body.len;
+    return dj_reply_heap(r, 200, "application/json; charset=utf-8", dj_buf_cstr(&body), len);
 }
 
 static const struct dj_jfield create_spec[] = {

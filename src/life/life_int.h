@@ -34,7 +34,8 @@ int life_activity_create(dj_req *r, const json_t *in, int64_t *id_out);
 int life_activity_update(dj_req *r, const struct life_activity_brief *a, const json_t *in);
 /* to: noticed, held, closed, cancelled */
 int life_activity_transition(dj_req *r, const struct life_activity_brief *a, const char *to, const char *reason);
-json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, int *err);
+/* A page of GET /api/v1/activities written into out as its JSON text. */
+int life_activity_page(dj_req *r, const struct dj_page *pg, dj_buf *out);
 /* The caller's own part: expected, checked in, leave. */
 json_t *life_activity_me(db_conn *c, int64_t activity_id, int64_t person_id);
 json_t *life_activity_expected(db_conn *c, int64_t activity_id, int *err);

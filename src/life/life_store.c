@@ -7,6 +7,7 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/json.h"
 #include "../core/readcache.h"
 #include "../core/notify.h"
 #include "../core/timeutil.h"
@@ -402,102 +403,207 @@ int life_activity_transition(dj_req *r, const struct life_activity_brief *a, con
     return rc;
 }
 
-json_t *life_activity_list(dj_req *r, const struct dj_page *pg, int64_t *total, int *err)
+/* The parameters of a list's statement, bound in order ($1 is the caller's person). */
+struct list_params {
+    int n;
+    const char *t[12]; /* NULL: the integer i[k] */
+    int64_t i[12];
+};
+
+static const char *lp_text(dj_req *r, struct list_params *p, const char *v)
 {
-    db_conn *c = dj_db(r);
+    p->t[p->n] = v;
+    p->n++;
+    return dj_arena_printf(r->arena, "$%d", p->n);
+}
+
+static const char *lp_int(dj_req *r, struct list_params *p, int64_t v)
+{
+    p->t[p->n] = NULL;
+    p->i[p->n] = v;
+    p->n++;
+    return dj_arena_printf(r->arena, "$%d", p->n);
+}
+
+static json_t *list_rows(db_conn *c, const char *sql, const struct list_params *p, int *err)
+{
+    db_stmt *s = db_prep_dynamic(c, sql);
+    if (!s) {
+        *err = DJ_EDB;
+        return NULL;
+    }
+    for (int k = 0; k < p->n; k++)
+        if (p->t[k])
+            db_bind_text(s, k + 1, p->t[k]);
+        else
+            db_bind_i64(s, k + 1, p->i[k]);
+    json_t *rows = json_array();
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW)
+        json_array_append_new(rows, db_row_json(s));
+    db_done(s);
+    if (rc != DB_DONE) {
+        json_decref(rows);
+        *err = rc < 0 ? rc : DJ_EDB;
+        return NULL;
+    }
+    return rows;
+}
+
+/* A local date (the whole day) or an ISO time with an offset, as stored UTC text. */
+static int list_time(dj_req *r, const char *name, const char *v, bool end_of_day, const char *msg, const char **out)
+{
+    int y, m, d;
+    int64_t t;
+    if (dj_date_parse(v, &y, &m, &d) == DJ_OK)
+        t = dj_local_midnight(y, m, d) + (end_of_day ? 86400 : 0);
+    else if (dj_time_parse(v, &t) != DJ_OK)
+        return dj_fail(r, DJ_EINVAL, name, "%s", msg);
+    char *b = dj_arena_alloc(r->arena, 21);
+    dj_time_iso(t, b);
+    *out = b;
+    return DJ_OK;
+}
+
+/* The list's WHERE with only the conditions asked for: each combination of
+ * filters is a statement of its own, kept per connection by its text, so the
+ * plan PostgreSQL keeps for it has no "$2 = '' OR a.kind = $2" it cannot fold
+ * away.  $1 is the caller's person (the activities they are expected at). */
+static int list_where(dj_req *r, db_conn *c, struct list_params *p, const char **where)
+{
     const char *kind = dj_query(r, "kind"), *state = dj_query(r, "state");
     const char *from = dj_query(r, "from"), *to = dj_query(r, "to"), *q = dj_query(r, "q");
     const char *mine = dj_query(r, "mine");
     int64_t org = 0;
-    if ((*err = dj_query_int(r, "org", 0, 0, INT64_MAX, &org)))
-        return NULL;
-    if (kind && *kind && !life_kind_find(kind)) {
-        *err = dj_fail(r, DJ_EINVAL, "kind", "未知的活动类型“%.40s”", kind);
-        return NULL;
-    }
-    const char *from_utc = "", *to_utc = "";
-    if (from && *from) {
-        int y, m, d;
-        int64_t t;
-        if (dj_date_parse(from, &y, &m, &d) == DJ_OK)
-            t = dj_local_midnight(y, m, d);
-        else if (dj_time_parse(from, &t) != DJ_OK) {
-            *err = dj_fail(r, DJ_EINVAL, "from", "参数“from”应为日期（2026-01-01）或带时区的时间");
-            return NULL;
-        }
-        char *b = dj_arena_alloc(r->arena, 21);
-        dj_time_iso(t, b);
-        from_utc = b;
-    }
-    if (to && *to) {
-        int y, m, d;
-        int64_t t;
-        if (dj_date_parse(to, &y, &m, &d) == DJ_OK)
-            t = dj_local_midnight(y, m, d) + 86400; /* the whole day */
-        else if (dj_time_parse(to, &t) != DJ_OK) {
-            *err = dj_fail(r, DJ_EINVAL, "to", "参数“to”应为日期（2026-12-31）或带时区的时间");
-            return NULL;
-        }
-        char *b = dj_arena_alloc(r->arena, 21);
-        dj_time_iso(t, b);
-        to_utc = b;
-    }
-    const char *org_like = "";
-    if (org) {
-        char *path = NULL;
-        if (auth_org_path(c, org, &path) != DJ_OK) {
-            *err = dj_fail(r, DJ_EINVAL, "org", "找不到该组织");
-            return NULL;
-        }
-        org_like = dj_arena_printf(r->arena, "%s%%", path);
-        free(path);
-    }
+    int rc = dj_query_int(r, "org", 0, 0, INT64_MAX, &org);
+    if (rc)
+        return rc;
+    if (kind && *kind && !life_kind_find(kind))
+        return dj_fail(r, DJ_EINVAL, "kind", "未知的活动类型“%.40s”", kind);
+    const char *from_utc = NULL, *to_utc = NULL;
+    if (from && *from &&
+        (rc = list_time(r, "from", from, false, "参数“from”应为日期（2026-01-01）或带时区的时间", &from_utc)))
+        return rc;
+    if (to && *to && (rc = list_time(r, "to", to, true, "参数“to”应为日期（2026-12-31）或带时区的时间", &to_utc)))
+        return rc;
+    char *org_path = NULL;
+    if (org && auth_org_path(c, org, &org_path) != DJ_OK)
+        return dj_fail(r, DJ_EINVAL, "org", "找不到该组织");
     bool only_mine = mine && strcmp(mine, "1") == 0;
-    char *scope = auth_scope_sql(r, "life.read", "o.path");
-    char *manage = auth_scope_sql(r, "life.manage", "o.path");
-    const char *where = dj_arena_printf(
-        r->arena,
-        " WHERE (%s OR a.id IN (SELECT activity_id FROM activity_people WHERE person_id = $1))"
-        " AND (a.state <> 'planned' OR %s)"
-        " AND ($2 = '' OR a.kind = $2) AND ($3 = '' OR a.state = $3) AND ($4 = '' OR a.starts_at >= $4)"
-        " AND ($5 = '' OR a.starts_at < $5) AND ($6 = '' OR o.path LIKE $6)"
-        " AND ($7 = '' OR a.title LIKE $7)"
-        " AND ($8 = 0 OR a.id IN (SELECT activity_id FROM activity_people WHERE person_id = $1))",
-        only_mine ? "1=0" : scope, manage);
-    const char *like = q && *q ? dj_arena_printf(r->arena, "%%%s%%", q) : "";
-    char *sql = dj_arena_printf(r->arena, "SELECT COUNT(*) AS n FROM activities a JOIN orgs o ON o.id = a.org_id%s",
-                                where);
-    int64_t pid = r->user->person_id;
-    /* the count of every match is counted once and kept until a write: the key is
-     * the query itself (the scope's SQL) and its parameters, so only the same
-     * question gets the same answer (readcache.h) */
-    const char *key = dj_arena_printf(r->arena, "count\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", sql,
-                                      (long long)pid, kind ? kind : "", state ? state : "", from_utc, to_utc,
-                                      org_like, like, only_mine);
-    uint64_t gen;
-    json_t *cnt = dj_rcache_get(c, key, &gen);
-    if (!cnt) {
-        cnt = db_query_rows_dynamic(c, err, sql, "itttttti", pid, kind ? kind : "", state ? state : "", from_utc,
-                                    to_utc, org_like, like, (int64_t)only_mine);
-        if (!cnt)
-            return NULL;
-        dj_rcache_put(key, cnt, gen);
+    const char *me = lp_int(r, p, r->user->person_id);
+    dj_buf w = {0};
+    dj_buf_printf(&w,
+                  " WHERE (%s OR a.id IN (SELECT activity_id FROM activity_people WHERE person_id = %s))"
+                  " AND (a.state <> 'planned' OR %s)",
+                  only_mine ? "1=0" : auth_scope_sql(r, "life.read", "o.path"), me,
+                  auth_scope_sql(r, "life.manage", "o.path"));
+    if (kind && *kind)
+        dj_buf_printf(&w, " AND a.kind = %s", lp_text(r, p, kind));
+    if (state && *state)
+        dj_buf_printf(&w, " AND a.state = %s", lp_text(r, p, state));
+    if (from_utc)
+        dj_buf_printf(&w, " AND a.starts_at >= %s", lp_text(r, p, from_utc));
+    if (to_utc)
+        dj_buf_printf(&w, " AND a.starts_at < %s", lp_text(r, p, to_utc));
+    if (org_path) {
+        /* the subtree as a range of paths (auth_path_end): the path index, not a LIKE */
+        size_t len = strlen(org_path) + 1;
+        char *end = dj_arena_alloc(r->arena, len);
+        auth_path_end(org_path, end, len);
+        const char *lo = lp_text(r, p, dj_arena_strdup(r->arena, org_path));
+        dj_buf_printf(&w, " AND o.path >= %s AND o.path < %s", lo, lp_text(r, p, end));
+        free(org_path);
     }
+    if (q && *q)
+        dj_buf_printf(&w, " AND a.title LIKE %s", lp_text(r, p, dj_arena_printf(r->arena, "%%%s%%", q)));
+    if (only_mine)
+        dj_buf_printf(&w, " AND a.id IN (SELECT activity_id FROM activity_people WHERE person_id = %s)", me);
+    *where = dj_arena_strdup(r->arena, dj_buf_cstr(&w));
+    dj_buf_free(&w);
+    return DJ_OK;
+}
+
+/* The count of every match, counted once and kept until a write: the key is the
+ * query itself (the scope's SQL) and its parameters, so only the same question
+ * gets the same answer (readcache.h). */
+static int list_count(dj_req *r, db_conn *c, const struct list_params *p, const char *where, int64_t *total)
+{
+    const char *sql =
+        dj_arena_printf(r->arena, "SELECT COUNT(*) AS n FROM activities a JOIN orgs o ON o.id = a.org_id%s", where);
+    dj_buf key = {0};
+    dj_buf_printf(&key, "count\x1f%s", sql);
+    for (int k = 0; k < p->n; k++)
+        if (p->t[k])
+            dj_buf_printf(&key, "\x1f%s", p->t[k]);
+        else
+            dj_buf_printf(&key, "\x1f%lld", (long long)p->i[k]);
+    uint64_t gen;
+    int rc = DJ_OK;
+    json_t *cnt = dj_rcache_get(c, dj_buf_cstr(&key), &gen);
+    if (!cnt && (cnt = list_rows(c, sql, p, &rc)))
+        dj_rcache_put(dj_buf_cstr(&key), cnt, gen);
+    dj_buf_free(&key);
+    if (!cnt)
+        return rc;
     *total = dj_jint(json_array_get(cnt, 0), "n", 0);
     json_decref(cnt);
+    return DJ_OK;
+}
+
+/* A page of the list, written straight into out as {"items":[…],"total":n,"next":…}
+ * (no tree of objects): the page's rows are chosen first (by the start's index)
+ * and only they are joined with their people and counted (attachments,
+ * expected, present, on leave). */
+int life_activity_page(dj_req *r, const struct dj_page *pg, dj_buf *out)
+{
+    db_conn *c = dj_db(r);
+    struct list_params p = {0};
+    const char *where = "";
+    int64_t total = 0;
+    int rc = list_where(r, c, &p, &where);
+    if (rc || (rc = list_count(r, c, &p, where, &total)))
+        return rc;
     const char *order = dj_query(r, "order");
-    bool asc = order && strcmp(order, "asc") == 0;
-    sql = dj_arena_printf(r->arena, ACTIVITY_LIST_COLS "%s ORDER BY a.starts_at %s, a.id LIMIT $9 OFFSET $10", where,
-                          asc ? "ASC" : "DESC");
-    json_t *items = db_query_rows_dynamic(c, err, sql, "ittttttiii", pid, kind ? kind : "", state ? state : "",
-                                          from_utc, to_utc, org_like, like, (int64_t)only_mine, pg->limit,
-                                          pg->offset);
-    if (!items)
-        return NULL;
-    size_t i;
-    json_t *a;
-    json_array_foreach(items, i, a) add_kind_name(a);
-    return items;
+    const char *dir = order && strcmp(order, "asc") == 0 ? "ASC" : "DESC";
+    const char *limit = lp_int(r, &p, pg->limit), *offset = lp_int(r, &p, pg->offset);
+    const char *sql = dj_arena_printf(r->arena,
+                          ACTIVITY_LIST_COLS " WHERE a.id IN (SELECT a.id FROM activities a JOIN orgs o ON o.id = a.org_id"
+                                             "%s ORDER BY a.starts_at %s, a.id LIMIT %s OFFSET %s)"
+                                             " ORDER BY a.starts_at %s, a.id",
+                          where, dir, limit, offset, dir);
+    db_stmt *s = db_prep_dynamic(c, sql);
+    if (!s)
+        return DJ_EDB;
+    for (int k = 0; k < p.n; k++)
+        if (p.t[k])
+            db_bind_text(s, k + 1, p.t[k]);
+        else
+            db_bind_i64(s, k + 1, p.i[k]);
+    dj_buf_puts(out, "{\"items\":[");
+    int64_t rows = 0;
+    int kind_col = -1;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (kind_col < 0)
+            for (int k = 0; k < db_ncols(s); k++)
+                if (strcmp(db_col_name(s, k), "kind") == 0)
+                    kind_col = k;
+        dj_buf_puts(out, rows++ ? ",{" : "{");
+        db_row_render(s, out, NULL, NULL);
+        const struct life_kind *kd = life_kind_find(kind_col >= 0 ? db_col_text(s, kind_col) : NULL);
+        dj_buf_puts(out, ",\"kind_name\":");
+        dj_json_string_into(out, kd ? kd->name : "");
+        dj_buf_puts(out, "}");
+    }
+    db_done(s);
+    if (rc != DB_DONE)
+        return rc < 0 ? rc : DJ_EDB;
+    dj_buf_puts(out, "],\"total\":");
+    dj_json_int_into(out, total);
+    if (pg->offset + rows < total && rows > 0)
+        dj_buf_printf(out, ",\"next\":\"%lld\"}", (long long)(pg->offset + rows));
+    else
+        dj_buf_puts(out, ",\"next\":null}");
+    return DJ_OK;
 }
 
 json_t *life_activity_me(db_conn *c, int64_t activity_id, int64_t person_id)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/json.h"
 #include "../core/readcache.h"
@@ -278,10 +279,19 @@ void people_where_sql(dj_buf *b, const struct people_filter *f, struct qparams *
     if (f->status && *f->status)
         dj_buf_printf(b, " AND p.party_status = %s", qp_text(q, dj_strdup(f->status), n));
     if (f->org_path && *f->org_path) {
-        /* two index lookups (people_org, person_orgs_org) instead of a scan */
-        const char *x = qp_text(q, dj_asprintf("%s%%", f->org_path), n);
-        dj_buf_printf(b, " AND (p.org_id IN (SELECT id FROM orgs WHERE path LIKE %s) OR p.id IN (SELECT m2.person_id"
-                         " FROM person_orgs m2 WHERE m2.org_id IN (SELECT id FROM orgs WHERE path LIKE %s)))", x, x);
+        /* the subtree's organisations by the path index (a range: auth_path_end), their
+         * people by people_org and person_orgs_org, as one set of ids that drives the
+         * query: its cost grows with the subtree, not with the tree or the roster */
+        char lo[8], hi[8];
+        size_t len = strlen(f->org_path) + 1;
+        char *end = dj_malloc(len);
+        auth_path_end(f->org_path, end, len);
+        qp_text(q, dj_strdup(f->org_path), lo);
+        qp_text(q, end, hi);
+        dj_buf_printf(b, " AND p.id IN (SELECT s.id FROM orgs so JOIN people s ON s.org_id = so.id"
+                         " WHERE so.path >= %s AND so.path < %s UNION SELECT m2.person_id FROM orgs mo2"
+                         " JOIN person_orgs m2 ON m2.org_id = mo2.id WHERE mo2.path >= %s AND mo2.path < %s)",
+                      lo, hi, lo, hi);
     }
     if (f->active >= 0)
         dj_buf_printf(b, " AND p.active = %d", f->active ? 1 : 0);

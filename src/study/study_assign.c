@@ -153,22 +153,41 @@ json_t *study_assignments_mine(db_conn *c, int64_t person_id, int *err)
                                  " people p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND " REACHED
                                  " ORDER BY a.due_on, a.id",
                                  "i", person_id);
-    if (!rows)
+    if (!rows || json_array_size(rows) == 0)
+        return rows;
+    /* the materials of all of them in one statement, not one per assignment */
+    json_t *all = db_query_rows(c, err,
+                                "SELECT am.assignment_id, m.id, m.title, m.kind, m.length_seconds,"
+                                " COALESCE(sp.seconds, 0) AS my_seconds, sp.finished_at AS my_finished_at"
+                                " FROM study_assignment_materials am JOIN study_materials m ON m.id = am.material_id"
+                                " LEFT JOIN study_progress sp ON sp.material_id = m.id AND sp.person_id = $1"
+                                " WHERE am.assignment_id IN (SELECT a.id FROM study_assignments a,"
+                                " people p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND " REACHED ")"
+                                " ORDER BY am.assignment_id, m.id",
+                                "i", person_id);
+    if (!all) {
+        json_decref(rows);
         return NULL;
+    }
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {
-        json_t *mats = assignment_materials(c, dj_jint(row, "id", 0), person_id, err);
-        if (!mats) {
-            json_decref(rows);
-            return NULL;
-        }
+        int64_t id = dj_jint(row, "id", 0);
+        json_t *mats = json_array();
         size_t j, done = 0;
         json_t *m;
-        json_array_foreach(mats, j, m) done += dj_jstr(m, "my_finished_at", NULL) != NULL;
+        json_array_foreach(all, j, m) {
+            if (dj_jint(m, "assignment_id", 0) != id)
+                continue;
+            json_t *one = json_copy(m);
+            json_object_del(one, "assignment_id");
+            json_array_append_new(mats, one);
+            done += dj_jstr(m, "my_finished_at", NULL) != NULL;
+        }
         json_object_set_new(row, "materials", mats);
         json_object_set_new(row, "done", json_integer((json_int_t)done));
         json_object_set_new(row, "finished", json_boolean(done == json_array_size(mats) && done > 0));
     }
+    json_decref(all);
     return rows;
 }

@@ -161,16 +161,33 @@ static void test_scope_sql(void **state)
     r.arena = dj_arena_new();
     r.user = &u;
     assert_string_equal(auth_scope_sql(&r, "person.private", "o.path"),
-                        "(o.path LIKE '/1/4/%' OR o.path LIKE '/1/7/%')");
+                        "(o.path >= '/1/4/' AND o.path < '/1/40' OR o.path >= '/1/7/' AND o.path < '/1/70')");
     assert_string_equal(auth_scope_sql(&r, "audit.read", "o.path"), "(1=0)");
     assert_true(auth_has_perm(&r, "person.write"));
     assert_false(auth_has_perm(&r, "org.write"));
     dj_arena_free(r.arena);
 }
 
+/* The range of a subtree holds exactly the paths that start with its path. */
+static void test_path_end(void **state)
+{
+    (void)state;
+    char end[16];
+    auth_path_end("/1/4/", end, sizeof end);
+    assert_string_equal(end, "/1/40");
+    const char *paths[] = {"/1/", "/1/4", "/1/4/", "/1/4/9/", "/1/4/10/", "/1/40/", "/1/41/", "/1/5/", "/1/39/", "/2/"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        bool in = strcmp(paths[i], "/1/4/") >= 0 && strcmp(paths[i], end) < 0;
+        assert_int_equal(in, strncmp(paths[i], "/1/4/", 5) == 0);
+    }
+    auth_path_end("/", end, sizeof end);
+    assert_string_equal(end, "0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_path_end),
         cmocka_unit_test(test_password_policy),
         cmocka_unit_test(test_hash_and_verify),
         cmocka_unit_test(test_session_expiry),
