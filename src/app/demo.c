@@ -25,6 +25,7 @@ int app_demo_load(db_conn *c, const char *password)
     if (!hash)
         return DJ_EINTERNAL;
     int rc = db_begin(c);
+    orgs_stats_defer(true); /* rebuilt from the tables at the end */
     /* the tree, terms, officers and brands */
     if (rc == DJ_OK)
         rc = orgs_demo_load(c, hash);
@@ -61,6 +62,7 @@ int app_demo_load(db_conn *c, const char *password)
     if (rc == DJ_OK)
         rc = transfers_demo_load(c, hash);
     /* the subtree figures (org_stats) of what the loaders wrote straight into the tables */
+    orgs_stats_defer(false);
     if (rc == DJ_OK)
         rc = orgs_stats_rebuild(c);
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);

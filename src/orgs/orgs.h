@@ -116,5 +116,10 @@ int orgs_stats_earned(db_conn *c, int64_t person_id, char periods[][16], int npe
 int orgs_stats_move(db_conn *c, int64_t org_id, const char *old_path, const char *new_path);
 /* Recomputes every row from the base tables (bench data, the demo). */
 int orgs_stats_rebuild(db_conn *c);
+/* A bulk loader (the demo) turns the per-write upkeep off on its thread while it writes
+ * thousands of awards, and calls orgs_stats_rebuild in the same transaction before it
+ * commits (on PostgreSQL each upkeep updates the same ancestor rows again: 120,000 of
+ * them took a third of the demo's time). */
+void orgs_stats_defer(bool on);
 
 #endif

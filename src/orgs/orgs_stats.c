@@ -11,6 +11,7 @@
  * that moves carries its rows from the old ancestors to the new (orgs_stats_move).
  * Rows are touched root first and periods in order, so two writes never wait for each
  * other in opposite orders. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,15 @@
 #include "orgs.h"
 
 enum { MAX_DEPTH = 32 };
+
+/* Set by a bulk loader on its own thread (orgs_stats_defer): the per-write upkeep is
+ * skipped until the loader's orgs_stats_rebuild in the same transaction. */
+static _Thread_local bool deferred;
+
+void orgs_stats_defer(bool on)
+{
+    deferred = on;
+}
 
 /* The ids of a path ("/1/1000/100000/"), root first; returns how many. */
 static int path_ids(const char *path, int64_t *ids, int max)
@@ -76,6 +86,8 @@ static int add(db_conn *c, int64_t org_id, const char *period, const char *key, 
 
 int orgs_stats_person(db_conn *c, int64_t person_id, int sign)
 {
+    if (deferred)
+        return DJ_OK;
     struct member m;
     int rc = member_load(c, person_id, &m);
     if (rc)
@@ -98,6 +110,8 @@ int orgs_stats_person(db_conn *c, int64_t person_id, int sign)
 
 int orgs_stats_earned(db_conn *c, int64_t person_id, char periods[][16], int nperiods, int64_t delta)
 {
+    if (deferred)
+        return DJ_OK;
     struct member m;
     int rc = member_load(c, person_id, &m);
     if (rc || !m.party || delta == 0)
@@ -113,6 +127,8 @@ int orgs_stats_earned(db_conn *c, int64_t person_id, char periods[][16], int npe
 int orgs_stats_move(db_conn *c, int64_t org_id, const char *old_path, const char *new_path)
 {
     int64_t from[MAX_DEPTH], to[MAX_DEPTH];
+    if (deferred)
+        return DJ_OK;
     int nf = path_ids(old_path, from, MAX_DEPTH), nt = path_ids(new_path, to, MAX_DEPTH), rc = DJ_OK;
     /* the organisation's own rows stay; its ancestors' change */
     for (int pass = 0; pass < 2 && rc == DJ_OK; pass++) {
