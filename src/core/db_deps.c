@@ -159,11 +159,16 @@ bool deps_fresh(const uint16_t *ids, int n, uint64_t gen)
     return true;
 }
 
+void deps_reads_clear(void)
+{
+    memset(reads, 0, sizeof reads);
+    hits = misses = 0;
+}
+
 void deps_reads_reset(void)
 {
     request_no++;
-    memset(reads, 0, sizeof reads);
-    hits = misses = 0;
+    deps_reads_clear();
 }
 
 uint64_t deps_request(void) { return request_no; }

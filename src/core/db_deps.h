@@ -32,6 +32,8 @@ bool deps_fresh(const uint16_t *ids, int n, uint64_t gen);
 /* The calling thread's read set: the tables of every query it prepared since
  * deps_reads_reset() (a request's start) and of every cached answer it used. */
 void deps_reads_reset(void);
+/* Empties the read set without starting a new request (its handler, after its headers). */
+void deps_reads_clear(void);
 /* The calling thread's request number: raised by every deps_reads_reset(), 0
  * on a thread that serves no requests (a worker, the command line). */
 uint64_t deps_request(void);

@@ -394,7 +394,8 @@ static int too_large(dj_req *r)
 static int dispatch(struct req_state *st)
 {
     dj_req *r = &st->r;
-    deps_reads_reset(); /* the tables this request reads, for the read cache */
+    deps_reads_clear(); /* the tables the handler reads, for the read cache (the request's
+                         * look at other processes' writes was made from its headers) */
     if (strncmp(r->path, "/api/", 5) != 0)
         return dj_static_serve(r);
     if (!r->route->stream) {
@@ -480,6 +481,9 @@ static enum MHD_Result on_headers(struct MHD_Connection *conn, const char *url, 
             return answer_now(st, DJ_EINVAL, "Content-Length 请求头无效");
         r->content_length = (int64_t)n;
     }
+    /* a new request from here: what it reads before its body (the session, a stream's
+     * settings) already sees other processes' writes (db_notice_writes) */
+    deps_reads_reset();
     int rc = admit(st);
     if (rc == DJ_STREAM_ANSWERED)
         return send_answer(st, DJ_OK);
