@@ -7,7 +7,7 @@ const r = await fetch(`${url}/api/v1/session`, {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }),
 });
 if (r.status !== 200) throw new Error(`sign-in: ${r.status} ${await r.text()}`);
-const cookie = /^(dj_session=[^;]*)/.exec(r.headers.get('set-cookie'))[1];
+const cookie = /(?:^|, )(dj_session=[^;]*)/.exec(r.headers.get("set-cookie"))[1];
 const { csrf_token: csrf } = await r.json();
 const h = { cookie, 'x-csrf-token': csrf };
 

@@ -61,7 +61,8 @@ const call = async (method, p, body, csrf) => {
     headers: { 'content-type': 'application/json', cookie, ...(csrf ? { 'x-csrf-token': csrf } : {}) },
   });
   const set = r.headers.get('set-cookie');
-  if (set) cookie = set.split(';')[0];
+  const session = set && /(?:^|, )(dj_session=[^;]*)/.exec(set);
+  if (session) cookie = session[1];
   return r.json();
 };
 const s = await call('POST', '/api/v1/session', { login: 'admin', password: PASSWORD });

@@ -31,11 +31,13 @@ await new Promise((done) => {
   const tick = () => {
     const now = performance.now();
     if (now - t0 >= SECONDS * 1000) return done();
-    for (; sent < Math.floor(((now - t0) / 1000) * RATE); sent++) {
+    // every request whose time has come (request n is due at t0 + n/RATE)
+    for (; sent <= ((now - t0) / 1000) * RATE; sent++) {
       const due = t0 + (sent / RATE) * 1000;
       pending.push(get(due).then((r) => results.push(r)));
     }
-    setTimeout(tick, 2);
+    // wake for the next one's time (node's timers have 1 ms steps)
+    setTimeout(tick, Math.max(0, Math.floor(t0 + (sent / RATE) * 1000 - performance.now())));
   };
   tick();
 });

@@ -31,7 +31,12 @@ static int health(dj_req *r)
  * 3. the password is hashed on the pool, queued by the address's failures, so
  *    an address with none goes ahead of a flood of guesses (pool.h);
  * 4. a success gives the count back, and rehashes a password stored with
- *    older argon2id parameters. */
+ *    older argon2id parameters;
+ * 5. a browser that signed in to the login before brings its device cookie
+ *    (migration 0006) and goes ahead of every address in the hashing queue. */
+
+#define DEVICE_COOKIE "dj_device"
+#define DEVICE_DAYS 180
 
 struct login_job {
     struct dj_throttle t; /* first: the throttle's batch item */
@@ -41,6 +46,7 @@ struct login_job {
     char *new_hash; /* heap: the password hashed afresh when the stored hash is outdated */
     int64_t user_id;
     unsigned recent; /* the address's attempts of the last seconds (throttle.h) */
+    bool known_device; /* the browser brought a device token of this login */
     bool ok;
 };
 
@@ -67,8 +73,52 @@ static void login_job_free(void *arg)
  * failures on record, its attempts of the last seconds here), a quiet address first. */
 static unsigned login_prio(const struct login_job *j)
 {
+    if (j->known_device)
+        return 1;
     int64_t n = j->t.addr_failures > (int64_t)j->recent ? j->t.addr_failures : (int64_t)j->recent;
-    return 1 + (unsigned)(n < 1000 ? n : 1000);
+    return 2 + (unsigned)(n < 1000 ? n : 1000);
+}
+
+/* Did the browser bring a device token that signed in to this login and has
+ * not expired?  One read, and only when the cookie is there. */
+static int device_known(dj_req *r, const char *login, bool *known)
+{
+    *known = false;
+    const char *cookies = dj_header(r, "Cookie");
+    char tok[80], hash[65];
+    if (!cookies || !auth_cookie_value(cookies, DEVICE_COOKIE, tok, sizeof tok) || strlen(tok) != 64)
+        return DJ_OK;
+    auth_token_hash(tok, hash);
+    int64_t n = 0;
+    int rc = db_query_i64(dj_db(r), &n,
+                          "SELECT COUNT(*) FROM login_devices WHERE token_hash = $1 AND login = $2 AND expires_at > $3",
+                          "tti", hash, login, dj_now());
+    *known = rc == DJ_OK && n > 0;
+    return rc;
+}
+
+/* After a successful sign-in from a browser without a token of this login,
+ * inside the caller's transaction: a new token (its expired ones of the login
+ * cleared) into tok, for device_cookie. */
+static int device_remember(dj_req *r, const char *login, char tok[65])
+{
+    char hash[65];
+    auth_random_hex(tok);
+    auth_token_hash(tok, hash);
+    int64_t now = dj_now();
+    int rc = db_exec(dj_db(r), "DELETE FROM login_devices WHERE login = $1 AND expires_at <= $2", "ti", login, now);
+    if (rc == DJ_OK)
+        rc = db_exec(dj_db(r), "INSERT INTO login_devices (token_hash, login, expires_at) VALUES ($1, $2, $3)", "tti",
+                     hash, login, now + DEVICE_DAYS * 86400);
+    return rc;
+}
+
+/* The device token as a cookie sent back to the sign-in path only. */
+static void device_cookie(dj_req *r, const char *tok)
+{
+    dj_add_header(r, "Set-Cookie",
+                  dj_arena_printf(r->arena, "%s=%s; Path=/api/v1/session; Max-Age=%d; HttpOnly; SameSite=Strict%s",
+                                  DEVICE_COOKIE, tok, DEVICE_DAYS * 86400, dj_cookie_secure() ? "; Secure" : ""));
 }
 
 static int login_refused(dj_req *r, int64_t retry_after)
@@ -81,7 +131,7 @@ static int login_refused(dj_req *r, int64_t retry_after)
 
 static int login_busy(dj_req *r)
 {
-    dj_add_header(r, "Retry-After", "5");
+    dj_add_header(r, "Retry-After", "2");
     return dj_fail_code(r, DJ_EBUSY, "busy", NULL, "登录的人较多，请稍后再试");
 }
 
@@ -99,13 +149,15 @@ static int login_cont(dj_req *r)
         /* the same answer for a wrong password, an unknown login and a disabled account */
         return rc ? rc : dj_fail_code(r, DJ_EAUTH, "bad_credentials", "password", "账号或密码不正确");
     }
-    char token[65], csrf[65], hash[65];
+    char token[65], csrf[65], hash[65], device[65] = "";
     int rc = db_begin(c);
     if (rc == DJ_OK)
         rc = dj_throttle_success(c, &j->t);
     if (rc == DJ_OK && j->new_hash)
         rc = db_exec(c, "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3", "tit",
                      j->new_hash, j->user_id, j->hash);
+    if (rc == DJ_OK && !j->known_device)
+        rc = device_remember(r, j->login, device);
     if (rc == DJ_OK)
         rc = auth_session_create(c, j->user_id, token, csrf);
     auth_token_hash(token, hash);
@@ -120,6 +172,8 @@ static int login_cont(dj_req *r)
     if (rc != DJ_OK)
         return rc;
     dj_add_header(r, "Set-Cookie", auth_cookie(r, token));
+    if (*device)
+        device_cookie(r, device);
     return dj_reply_json(r, 200, account_session_json(r, csrf));
 }
 
@@ -170,6 +224,8 @@ static int login(dj_req *r)
     rc = dj_throttle_peek(dj_db(r), &j->t);
     if (rc == DJ_ERATE)
         return login_refused(r, j->t.retry_after);
+    if (rc == DJ_OK)
+        rc = device_known(r, j->login, &j->known_device);
     if (rc != DJ_OK)
         return rc;
     /* the hashing queue's share for sign-ins is full of attempts at least as

@@ -422,12 +422,12 @@ int cmd_backup(int argc, char **argv)
         fprintf(stderr, "dangjian backup: %s\n", db_errmsg(c));
     db_close(c);
     /* the copy keeps no live sessions (a stolen backup must not sign anyone in)
-     * and no sign-in throttle */
+     * and no sign-in throttle or device tokens */
     db_conn *copy = rc == DJ_OK ? db_open(to, NULL) : NULL;
     if (rc == DJ_OK && !copy)
         rc = DJ_EDB;
     if (copy) {
-        rc = db_exec_script(copy, "DELETE FROM sessions; DELETE FROM login_throttle; VACUUM;");
+        rc = db_exec_script(copy, "DELETE FROM sessions; DELETE FROM login_throttle; DELETE FROM login_devices; VACUUM;");
         if (rc != DJ_OK)
             fprintf(stderr, "dangjian backup: %s\n", db_errmsg(copy));
         db_close(copy);

@@ -1,7 +1,7 @@
 // Sign-in, sessions, CSRF, sign-in delays, password change, 三员分立 and the audit trail.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, PASSWORD } from '../lib/server.mjs';
+import { startServer, Client, setCookies, PASSWORD } from '../lib/server.mjs';
 import { seedAgency, sql } from '../lib/fixtures.mjs';
 
 let srv;
@@ -24,8 +24,10 @@ test('sign-in returns the user, grants and a CSRF token, and sets an HttpOnly Sa
   assert.deepEqual(r.body.grants.map((g) => [g.role, g.org_id]), [['admin', 1]]);
   assert.equal(r.body.user.name, '系统管理员');
   assert.match(r.body.csrf_token, /^[0-9a-f]{64}$/);
-  const cookie = r.headers.get('set-cookie');
+  const [cookie, device, ...more] = setCookies(r.headers);
   assert.match(cookie, /^dj_session=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Lax$/);
+  assert.match(device, /^dj_device=[0-9a-f]{64}; Path=\/api\/v1\/session; Max-Age=15552000; HttpOnly; SameSite=Strict$/);
+  assert.deepEqual(more, []);
   c.csrf = r.body.csrf_token;
   const again = await c.get('/api/v1/session');
   assert.equal(again.status, 200);

@@ -90,7 +90,18 @@ export async function startServer({ demo = false, args = [], env = {}, bin = BIN
   };
 }
 
-/** A signed-in (or anonymous) API client with a cookie jar of one cookie. */
+/**
+ * The Set-Cookie lines of an answer's headers (fetch joins them with ", "; Node 18's
+ * Headers may lack getSetCookie).  The server's cookies carry no Expires, so a comma
+ * followed by a cookie's name starts the next one.
+ */
+export function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
+  const joined = headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[A-Za-z_][A-Za-z0-9_]*=)/) : [];
+}
+
+/** A signed-in (or anonymous) API client with a cookie jar of one cookie (the session's). */
 export class Client {
   constructor(url) { this.url = url; this.cookie = ''; this.csrf = ''; this.user = null; }
 
@@ -117,10 +128,10 @@ export class Client {
       else { payload = JSON.stringify(body); h['content-type'] ??= 'application/json'; }
     }
     const r = await fetch(this.url + p, { method, headers: h, body: payload, redirect: 'manual' });
-    const set = r.headers.get('set-cookie');
-    if (set) {
-      const m = /^(dj_session=[^;]*)/.exec(set);
-      if (m) this.cookie = m[1].endsWith('=') ? '' : m[1];
+    const session = setCookies(r.headers).find((c) => c.startsWith('dj_session='));
+    if (session) {
+      const v = session.split(';')[0];
+      this.cookie = v.endsWith('=') ? '' : v;
     }
     const buf = Buffer.from(await r.arrayBuffer());
     const text = buf.toString('utf8');

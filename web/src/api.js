@@ -17,12 +17,14 @@ export function setCsrfToken(token) { csrfToken = token || ''; }
 export function bindRouter(r, clearSession) { router = r; onUnauthorized = clearSession; }
 
 export class ApiError extends Error {
-  constructor({ status, code, message, field }) {
+  constructor({ status, code, message, field, retryAfter }) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field || null;
+    /** Seconds the server asks to wait before trying again (its Retry-After), or null. */
+    this.retryAfter = retryAfter ?? null;
   }
 }
 
@@ -88,6 +90,7 @@ export async function request(method, path, { body, query, noAuthRedirect = fals
     code: e.code || `http_${res.status}`,
     message: e.message || (res.status === 401 ? t('common.sessionExpired') : t('common.httpError', { status: res.status })),
     field: e.field,
+    retryAfter: /^\d+$/.test(res.headers.get('retry-after') || '') ? Number(res.headers.get('retry-after')) : null,
   });
   if (res.status === 401 && !noAuthRedirect) goToLogin();
   throw err;

@@ -33,9 +33,26 @@ export function loadSession(force = false) {
   return loading;
 }
 
-export async function signIn(login, password) {
-  apply(await api.signIn(login, password));
-  return session.user;
+/** How many times a sign-in is sent again when the server is too busy to check it. */
+export const SIGN_IN_RETRIES = 3;
+
+/**
+ * Signs in.  When many sign in at once the server may answer 503 (busy) with
+ * a Retry-After: the attempt is sent again after that wait, up to
+ * SIGN_IN_RETRIES times, and onWait(seconds) lets the screen say so.
+ */
+export async function signIn(login, password, { onWait } = {}) {
+  for (let tries = 0; ; tries++) {
+    try {
+      apply(await api.signIn(login, password));
+      return session.user;
+    } catch (e) {
+      const wait = e.status === 503 && e.code === 'busy' ? Math.min(e.retryAfter ?? 1, 10) : null;
+      if (wait === null || tries >= SIGN_IN_RETRIES) throw e;
+      if (onWait) onWait(wait);
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
+  }
 }
 
 /** Signed in with a 企业微信/粤政易 code (issue 18). */

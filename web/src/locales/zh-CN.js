@@ -76,6 +76,7 @@ export default {
     passwordPlaceholder: '请输入密码',
     submit: '登 录',
     submitting: '正在登录…',
+    queued: '登录的人较多，{n} 秒后自动重试…',
     loginRequired: '请输入账号',
     passwordRequired: '请输入密码',
     forgot: '忘记密码请联系本单位机关党委或系统管理员重置',
