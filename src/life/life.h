@@ -27,6 +27,11 @@ void life_todos_register(void);
 void life_notify_register(void);
 /* Registers activities with the file store (photos, minutes, sign-in sheets). */
 void life_files_register(void);
+/* Asks for the points of new life_events (check-ins, hours, marks) to be awarded soon,
+ * behind the check-ins' group commit and once across a cluster.  Called after a
+ * closing, and when the server starts: what a stopped or crashed server left unawarded
+ * is given without waiting for the next check-in. */
+void life_points_poke(void);
 
 /* ---------------------------------------------------------------- kinds */
 

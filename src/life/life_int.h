@@ -50,8 +50,6 @@ json_t *life_leaves_of(db_conn *c, int64_t activity_id, int *err);
 json_t *life_activity_attachments(db_conn *c, int64_t id);
 
 /* life_checkin.c */
-/* Asks for the points of new life_events to be awarded soon (after a closing). */
-void life_points_poke(void);
 int life_checkin_self(dj_req *r, const struct life_activity_brief *a, const char *token);
 int life_checkin_manual(dj_req *r, const struct life_activity_brief *a, int64_t person_id);
 int life_qr(dj_req *r, const struct life_activity_brief *a);
