@@ -150,15 +150,28 @@ static bool is_sqlite(db_conn *c)
 static pthread_mutex_t turn_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t turn_cv = PTHREAD_COND_INITIALIZER;
 static unsigned long long turn_next, turn_serving;
+/* how long the turn was waited for and held, by the batches' committers [0] and by other
+ * work beside them [1] (follow-ups, the sealer): printed when the batches stop */
+static _Thread_local bool turn_is_committer;
+static unsigned long long turn_taken_us, turn_count[2], turn_wait_us[2], turn_max_wait_us[2], turn_hold_us[2],
+    turn_max_hold_us[2];
 
 void dj_batch_turn_take(db_conn *c)
 {
     if (!is_sqlite(c))
         return;
+    unsigned long long t0 = now_us();
     pthread_mutex_lock(&turn_mu);
     unsigned long long mine = turn_next++;
     while (turn_serving != mine)
         pthread_cond_wait(&turn_cv, &turn_mu);
+    int k = turn_is_committer ? 0 : 1;
+    turn_taken_us = now_us();
+    unsigned long long w = turn_taken_us - t0;
+    turn_count[k]++;
+    turn_wait_us[k] += w;
+    if (w > turn_max_wait_us[k])
+        turn_max_wait_us[k] = w;
     pthread_mutex_unlock(&turn_mu);
 }
 
@@ -167,6 +180,11 @@ void dj_batch_turn_give(db_conn *c)
     if (!is_sqlite(c))
         return;
     pthread_mutex_lock(&turn_mu);
+    int k = turn_is_committer ? 0 : 1;
+    unsigned long long h = now_us() - turn_taken_us;
+    turn_hold_us[k] += h;
+    if (h > turn_max_hold_us[k])
+        turn_max_hold_us[k] = h;
     turn_serving++;
     pthread_cond_broadcast(&turn_cv);
     pthread_mutex_unlock(&turn_mu);
@@ -245,6 +263,7 @@ static void *committer(void *arg)
     bool sqlite = is_sqlite(first);
     if (sqlite)
         db_exec_quiet(first, "PRAGMA wal_autocheckpoint=0");
+    turn_is_committer = true;
     unsigned since_checkpoint = 0;
     for (;;) {
         pthread_mutex_lock(&b->mu);
@@ -550,6 +569,15 @@ void dj_batch_stop_all(void)
             fprintf(stderr, "dangjian: WAL checkpoints: %llu, %.1f ms (longest %.1f ms), beside the commits\n",
                     ckpt_count, (double)ckpt_us / 1000, (double)ckpt_max_us / 1000);
     }
+    static const char *const who[2] = {"the batches' commits", "the work beside them"};
+    for (int k = 0; k < 2; k++)
+        if (turn_count[k])
+            fprintf(stderr,
+                    "dangjian: SQLite writer's turn, %s: taken %llu times, waited %.2f ms on average (longest %.1f ms),"
+                    " held %.2f ms on average (longest %.1f ms)\n",
+                    who[k], turn_count[k], (double)turn_wait_us[k] / 1000 / (double)turn_count[k],
+                    (double)turn_max_wait_us[k] / 1000, (double)turn_hold_us[k] / 1000 / (double)turn_count[k],
+                    (double)turn_max_hold_us[k] / 1000);
 }
 
 void dj_batch_stats_get(dj_batch *b, struct dj_batch_stats *out)
