@@ -90,4 +90,11 @@ for (const [known, who] of [[true, 'from a phone that signed in before'], [false
     + `; sent again after a 503 as the app does: ${retried.length ? retried.join(', ') : 'none'}`);
   allOk &&= ok.length === mine.length;
 }
+{
+  const all = legit.filter((r) => r.status === 200).map((r) => r.ms).sort((a, b) => a - b);
+  const q = (p) => (all.length ? all[Math.min(all.length - 1, Math.ceil(p * all.length) - 1)].toFixed(1) : '-');
+  const slow = legit.filter((r) => r.status !== 200 || r.ms >= 1000).length;
+  console.log(`legitimate sign-ins, all: ${all.length} of ${legit.length} succeeded; p50 ${q(0.5)} ms, p99 ${q(0.99)} ms;`
+    + ` ${slow} (${((slow / Math.max(1, legit.length)) * 100).toFixed(1)} %) failed or took 1 s or more`);
+}
 process.exit(allOk ? 0 : 1);
