@@ -61,7 +61,7 @@ const floodTimer = setInterval(() => {
 }, 10);
 // The legitimate sign-ins take turns: a phone that signed in to the account before (it brings
 // the device cookie that sign-in gave it) and a phone that never did (no cookie).
-const first = await signIn({ login, password }, '172.31.0.1');
+const first = await signInAsTheApp({ login, password }, '172.31.0.1');
 if (!first.device) throw new Error(`no device cookie from a sign-in as ${login}: ${first.status}`);
 let nLegit = 0;
 const legitTimer = setInterval(() => {
