@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { seedAgency, seedMembers, sql, ORG, PERSON } from '../lib/fixtures.mjs';
 import { shanghaiToday } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
@@ -290,25 +290,6 @@ test('check-in refuses an expired or wrong token, another branch, and a secretar
   }
 });
 
-/** Writes n members of branch B with accounts and open sessions; returns their cookies. */
-function manyMembers(db, n, firstId = 1000) {
-  const lines = ['BEGIN;'];
-  const sessions = [];
-  const now = Math.floor(Date.now() / 1000);
-  for (let i = 0; i < n; i++) {
-    const pid = firstId + i;
-    const token = crypto.randomBytes(32).toString('hex');
-    const csrf = crypto.randomBytes(32).toString('hex');
-    const hash = crypto.createHash('sha256').update(token).digest('hex');
-    lines.push(`INSERT INTO people (id, name, org_id, party_status, created_at, updated_at) VALUES (${pid}, '党员${pid}', 3, 'full', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');`);
-    lines.push(`INSERT INTO users (id, login, name, password_hash, person_id, created_at) VALUES (${pid}, 'm${pid}', '党员${pid}', 'x', ${pid}, '2026-01-01T00:00:00Z');`);
-    lines.push(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds) VALUES ('${hash}', ${pid}, '${csrf}', ${now}, ${now}, 86400);`);
-    sessions.push({ cookie: `dj_session=${token}`, csrf, pid });
-  }
-  lines.push('COMMIT;');
-  sql(db, lines.join('\n'));
-  return sessions;
-}
 
 async function checkin(url, id, s, token) {
   const r = await fetch(`${url}/api/v1/activities/${id}/checkin`, {
@@ -322,7 +303,7 @@ async function checkin(url, id, s, token) {
 test('concurrency: 200 parallel scans of one member give one record; 2,000 members give 2,000', async () => {
   const { srv, as } = await setup();
   try {
-    const members = manyMembers(srv.db, 2000);
+    const members = seedMembers(srv.db, 1000, 2000);
     const sec = await as('sec-b');
     const a = await createActivity(sec, { org_id: ORG.branchB, kind: 'party_lecture', title: '专题党课', study_hours: 1.5 });
     assert.equal(a.expected_count, 2003, 'the 2,000 plus persons 7, 8, 9');

@@ -6,34 +6,11 @@
 // given after the answers' commit (the awarder behind it) and on the points screen.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql, ORG } from '../lib/fixtures.mjs';
+import { seedAgency, seedMembers, signedIn, sql, ORG } from '../lib/fixtures.mjs';
 
 const MEMBERS = 20, PER = 10, FIRST = 1000;
 
-/** n members of branch B with accounts and open sessions, as clients of srv. */
-function manyMembers(srv, n) {
-  const lines = ['BEGIN;'];
-  const clients = [];
-  const now = Math.floor(Date.now() / 1000);
-  for (let i = 0; i < n; i++) {
-    const pid = FIRST + i;
-    const token = crypto.randomBytes(32).toString('hex');
-    const csrf = crypto.randomBytes(32).toString('hex');
-    const hash = crypto.createHash('sha256').update(token).digest('hex');
-    lines.push(`INSERT INTO people (id, name, org_id, party_status, created_at, updated_at) VALUES (${pid}, '党员${pid}', 3, 'full', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');`);
-    lines.push(`INSERT INTO users (id, login, name, password_hash, person_id, created_at) VALUES (${pid}, 'm${pid}', '党员${pid}', 'x', ${pid}, '2026-01-01T00:00:00Z');`);
-    lines.push(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds) VALUES ('${hash}', ${pid}, '${csrf}', ${now}, ${now}, 86400);`);
-    const c = srv.client();
-    c.cookie = `dj_session=${token}`;
-    c.csrf = csrf;
-    clients.push(c);
-  }
-  lines.push('COMMIT;');
-  sql(srv.db, lines.join('\n'));
-  return clients;
-}
 
 test('study: 200 quiz answers at once, some sent twice, each scored once and awarded once', async () => {
   const srv = await startServer();
@@ -55,7 +32,7 @@ test('study: 200 quiz answers at once, some sent twice, each scored once and awa
     const wrong = Object.fromEntries(r.body.questions.map((q) => [q.id, q.kind === 'judge' ? '错' : 'C']));
     const ids = Object.keys(right);
     assert.equal(ids.length, 3);
-    const members = manyMembers(srv, MEMBERS);
+    const members = seedMembers(srv.db, FIRST, MEMBERS).map((m) => signedIn(srv.client(), m));
 
     // 200 starts at once, each tenth one sent twice under its client_key: the same attempt
     const starts = [];

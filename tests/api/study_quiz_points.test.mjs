@@ -7,10 +7,9 @@
 // once.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { seedAgency, seedMembers, signedIn, sql, ORG, PERSON } from '../lib/fixtures.mjs';
 
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
@@ -83,27 +82,6 @@ test('study: a quiz answer\'s points arrive once, after the answer, on the membe
   }
 });
 
-/** n members of branch B (people FIRST…) with open sessions, as clients of srv. */
-function members(srv, first, n) {
-  const lines = ['BEGIN;'];
-  const clients = [];
-  const now = Math.floor(Date.now() / 1000);
-  for (let pid = first; pid < first + n; pid++) {
-    const token = crypto.randomBytes(32).toString('hex');
-    const csrf = crypto.randomBytes(32).toString('hex');
-    const hash = crypto.createHash('sha256').update(token).digest('hex');
-    lines.push(`INSERT INTO people (id, name, org_id, party_status, created_at, updated_at) VALUES (${pid}, '党员${pid}', 3, 'full', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');`);
-    lines.push(`INSERT INTO users (id, login, name, password_hash, person_id, created_at) VALUES (${pid}, 'm${pid}', '党员${pid}', 'x', ${pid}, '2026-01-01T00:00:00Z');`);
-    lines.push(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds) VALUES ('${hash}', ${pid}, '${csrf}', ${now}, ${now}, 86400);`);
-    const c = srv.client();
-    c.cookie = `dj_session=${token}`;
-    c.csrf = csrf;
-    clients.push(c);
-  }
-  lines.push('COMMIT;');
-  sql(srv.db, lines.join('\n'));
-  return clients;
-}
 
 test('study: the points a killed server still owed for quiz answers are given by the next server, once', async (t) => {
   const first = await startServer();
@@ -112,7 +90,7 @@ test('study: the points a killed server still owed for quiz answers are given by
     seedAgency(first.db);
     const { quiz, right } = await publishedQuiz(first);
     const N = 30, FIRST = 2000;
-    const clients = members(first, FIRST, N);
+    const clients = seedMembers(first.db, FIRST, N).map((m) => signedIn(first.client(), m));
     const starts = await Promise.all(clients.map((c, i) => c.post(`/api/v1/study/quizzes/${quiz}/attempts`, { client_key: `killed-${i}` })));
     for (const s of starts) assert.equal(s.status, 201, s.text);
     // a burst of answers, every one durable when answered; the server killed at once after

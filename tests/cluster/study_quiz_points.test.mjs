@@ -7,11 +7,10 @@
 // Run by tests/run through tests/with-pg: tests/with-pg node --test tests/cluster/
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { Client } from '../lib/server.mjs';
 import { startCluster } from '../lib/cluster.mjs';
-import { seedAgency, sql, ORG } from '../lib/fixtures.mjs';
+import { seedAgency, seedMembers, signedIn, sql, ORG } from '../lib/fixtures.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,24 +44,9 @@ async function within(ms, fn, what) {
   }
 }
 
+
 /** n members (people first…) with open sessions; each a client of every server. */
-function members(first, n) {
-  const lines = ['BEGIN;'];
-  const out = [];
-  const now = Math.floor(Date.now() / 1000);
-  for (let pid = first; pid < first + n; pid++) {
-    const token = crypto.randomBytes(32).toString('hex');
-    const csrf = crypto.randomBytes(32).toString('hex');
-    const hash = crypto.createHash('sha256').update(token).digest('hex');
-    lines.push(`INSERT INTO people (id, name, org_id, party_status, created_at, updated_at) VALUES (${pid}, '党员${pid}', 3, 'full', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');`);
-    lines.push(`INSERT INTO users (id, login, name, password_hash, person_id, created_at) VALUES (${pid}, 'm${pid}', '党员${pid}', 'x', ${pid}, '2026-01-01T00:00:00Z');`);
-    lines.push(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds) VALUES ('${hash}', ${pid}, '${csrf}', ${now}, ${now}, 86400);`);
-    out.push(cl.nodes.map((s) => { const c = new Client(s.url); c.cookie = `dj_session=${token}`; c.csrf = csrf; return c; }));
-  }
-  lines.push('COMMIT;');
-  sql(cl.db, lines.join('\n'));
-  return out;
-}
+const members = (first, n) => seedMembers(cl.db, first, n).map((m) => cl.nodes.map((srv) => signedIn(new Client(srv.url), m)));
 
 /** Each member starts an attempt on one server and submits it on two at once. */
 async function answer(ms) {

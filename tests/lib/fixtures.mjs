@@ -9,6 +9,7 @@
 //   logins: committee, discipline, leader, sec-a (branch 2), sec-b (branch 3),
 //           member-a (person 2, branch 2), member-b (person 8, branch 3), officer (union 5)
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { shanghaiDate } from './clock.mjs';
 import { ORG_STATS_SQL } from './org-stats.mjs';
 
@@ -74,6 +75,37 @@ export function sql(db, text) {
   }
   return execFileSync('sqlite3', ['-bail', db],
     { input: '.timeout 5000\n' + text + '\n;\nUPDATE write_seq SET n = n + 1;\n', encoding: 'utf8' });
+}
+
+/**
+ * n full members of branch B (people and accounts first … first+n-1), each with an open
+ * session, written straight into db: signing in hundreds of people would spend minutes in
+ * argon2id, which is not what a burst test measures.  Returns [{pid, cookie, csrf}] in order;
+ * signedIn() makes a client of one.
+ */
+export function seedMembers(db, first, n) {
+  const lines = ['BEGIN;'];
+  const sessions = [];
+  const now = Math.floor(Date.now() / 1000);
+  for (let pid = first; pid < first + n; pid++) {
+    const token = crypto.randomBytes(32).toString('hex');
+    const csrf = crypto.randomBytes(32).toString('hex');
+    const hash = crypto.createHash('sha256').update(token).digest('hex');
+    lines.push(`INSERT INTO people (id, name, org_id, party_status, created_at, updated_at) VALUES (${pid}, '党员${pid}', 3, 'full', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');`);
+    lines.push(`INSERT INTO users (id, login, name, password_hash, person_id, created_at) VALUES (${pid}, 'm${pid}', '党员${pid}', 'x', ${pid}, '2026-01-01T00:00:00Z');`);
+    lines.push(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds) VALUES ('${hash}', ${pid}, '${csrf}', ${now}, ${now}, 86400);`);
+    sessions.push({ pid, cookie: `dj_session=${token}`, csrf });
+  }
+  lines.push('COMMIT;');
+  sql(db, lines.join('\n'));
+  return sessions;
+}
+
+/** The client (from startServer's client() or new Client(url)) signed in as session s of seedMembers. */
+export function signedIn(client, s) {
+  client.cookie = s.cookie;
+  client.csrf = s.csrf;
+  return client;
 }
 
 /** Writes the fixed agency into the database of a server started with startServer(). */
