@@ -102,6 +102,8 @@ int study_material_set_length(db_conn *c, int64_t id, int64_t seconds);
 /* The caller may read the material: published to an org whose subtree holds the
  * caller's person, or the caller reads/manages study on its org. */
 bool study_may_see_material(dj_req *r, int64_t material_id);
+/* The same for a material already read (study_material_org): its org and state. */
+bool study_may_see_material_at(dj_req *r, int64_t org, const char *state);
 /* Writes the material's index row from its title, summary and text. */
 int study_index_material(db_conn *c, int64_t id);
 

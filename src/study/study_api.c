@@ -157,7 +157,7 @@ static int load_material(dj_req *r, int64_t *id, int64_t *org, char state[16])
     if (rc)
         return rc;
     rc = study_material_org(dj_db(r), *id, org, state);
-    if (rc == DJ_ENOTFOUND || (rc == DJ_OK && !study_may_see_material(r, *id)))
+    if (rc == DJ_ENOTFOUND || (rc == DJ_OK && !study_may_see_material_at(r, *org, state)))
         return dj_fail(r, DJ_ENOTFOUND, "id", "找不到该学习材料");
     return rc;
 }

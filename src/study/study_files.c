@@ -19,7 +19,7 @@ static int material_file_attach(dj_req *r, int64_t id)
     int64_t org = 0;
     char state[16];
     int rc = study_material_org(dj_db(r), id, &org, state);
-    if (rc == DJ_ENOTFOUND || (rc == DJ_OK && !study_may_see_material(r, id)))
+    if (rc == DJ_ENOTFOUND || (rc == DJ_OK && !study_may_see_material_at(r, org, state)))
         return dj_fail(r, DJ_ENOTFOUND, "record", "找不到该学习材料");
     if (rc)
         return rc;

@@ -49,9 +49,12 @@ bool study_may_see_material(dj_req *r, int64_t id)
 {
     int64_t org = 0;
     char state[16];
+    return study_material_org(dj_db(r), id, &org, state) == DJ_OK && study_may_see_material_at(r, org, state);
+}
+
+bool study_may_see_material_at(dj_req *r, int64_t org, const char *state)
+{
     db_conn *c = dj_db(r);
-    if (study_material_org(c, id, &org, state) != DJ_OK)
-        return false;
     if (auth_can(r, "study.manage", org))
         return true;
     if (strcmp(state, "published") != 0)
