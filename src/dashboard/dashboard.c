@@ -599,7 +599,7 @@ json_t *dashboard_brands(db_conn *c, int64_t now, int *err)
     json_t *items = db_query_rows(c, err,
                                   "SELECT b.id AS org_id, b.name, b.brand_name, b.brand_slogan, b.brand_description,"
                                   " (SELECT COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id"
-                                  "  WHERE o.path LIKE b.path || '%' AND p.active = 1"
+                                  "  WHERE o.path >= b.path AND o.path < b.path || ':' AND p.active = 1"
                                   "  AND p.party_status IN ('full', 'probationary')) AS members"
                                   " FROM orgs b WHERE b.kind = 'branch' AND b.dissolved_on IS NULL"
                                   " ORDER BY CASE WHEN b.brand_name IS NULL THEN 1 ELSE 0 END, b.sort, b.path",
@@ -628,7 +628,7 @@ json_t *dashboard_brand(db_conn *c, int64_t org_id, int64_t now, int *err)
                              "SELECT b.id AS org_id, b.name, b.path, b.brand_name, b.brand_slogan, b.brand_description,"
                              " b.set_up_on,"
                              " (SELECT COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id"
-                             "  WHERE o.path LIKE b.path || '%' AND p.active = 1"
+                             "  WHERE o.path >= b.path AND o.path < b.path || ':' AND p.active = 1"
                              "  AND p.party_status IN ('full', 'probationary')) AS members"
                              " FROM orgs b WHERE b.id = $1 AND b.kind = 'branch'",
                              "i", org_id);
@@ -637,7 +637,7 @@ json_t *dashboard_brand(db_conn *c, int64_t org_id, int64_t now, int *err)
     if (assess_table_exists(c, "activities")) {
         json_t *acts = db_query_rows(c, err,
                                      "SELECT a.id, a.kind, a.title, a.starts_at, a.topic, a.project FROM activities a"
-                                     " JOIN orgs o ON o.id = a.org_id WHERE o.path LIKE $1 || '%'"
+                                     " JOIN orgs o ON o.id = a.org_id WHERE o.path >= $1 AND o.path < $1 || ':'"
                                      " AND a.state IN ('held', 'closed') ORDER BY a.starts_at DESC, a.id DESC LIMIT 10",
                                      "t", dj_jstr(b, "path", ""));
         json_object_set_new(b, "activities", acts ? acts : json_array());

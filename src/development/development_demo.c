@@ -55,7 +55,7 @@ static size_t full_members(struct demo *d, int64_t org, int64_t pid, int64_t *ou
     int rc;
     json_t *rows = db_query_rows(d->c, &rc,
                                  "SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id"
-                                 " JOIN orgs b ON b.id = $1 WHERE o.path LIKE b.path || '%' AND p.party_status = 'full'"
+                                 " JOIN orgs b ON b.id = $1 WHERE o.path >= b.path AND o.path < b.path || ':' AND p.party_status = 'full'"
                                  " AND p.active = 1 AND p.id <> $2 ORDER BY p.id",
                                  "ii", org, pid);
     size_t k = 0, i;
@@ -69,7 +69,7 @@ static bool in_branch(struct demo *d, int64_t person, const char *path)
 {
     int64_t n = 0;
     db_query_i64(d->c, &n,
-                 "SELECT COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND o.path LIKE $2 || '%'",
+                 "SELECT COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND o.path >= $2 AND o.path < $2 || ':'",
                  "it", person, path);
     return n > 0;
 }

@@ -62,7 +62,7 @@ static int64_t member_by_name(db_conn *c, const char *name, const char *branch_p
 {
     int rc;
     json_t *rows = db_query_rows(c, &rc,
-                                 "SELECT p.id, CASE WHEN o.path LIKE $2 || '%' THEN 1 ELSE 0 END AS inside FROM people p"
+                                 "SELECT p.id, CASE WHEN o.path >= $2 AND o.path < $2 || ':' THEN 1 ELSE 0 END AS inside FROM people p"
                                  " LEFT JOIN orgs o ON o.id = p.org_id WHERE p.name = $1 AND p.active = 1"
                                  " AND p.party_status = 'full' ORDER BY inside DESC, p.id",
                                  "tt", name, branch_path);

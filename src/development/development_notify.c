@@ -19,12 +19,12 @@
 /* The secretaries of the application $1's branch (or of an organisation above it). */
 static const char secretaries_sql[] = "SELECT g.user_id FROM grants g JOIN orgs go ON go.id = g.org_id,"
                                       " dev_applications a JOIN orgs o ON o.id = a.org_id"
-                                      " WHERE a.id = $1 AND g.role = 'secretary' AND o.path LIKE go.path || '%'";
+                                      " WHERE a.id = $1 AND g.role = 'secretary' AND o.path >= go.path AND o.path < go.path || ':'";
 /* Those who approve (接收预备党员, 转正) over the application $1's organisation. */
 static const char approvers_sql[] =
     "SELECT g.user_id FROM grants g JOIN role_perms rp ON rp.role = g.role AND rp.perm = 'development.approve'"
     " JOIN orgs go ON go.id = g.org_id, dev_applications a JOIN orgs o ON o.id = a.org_id"
-    " WHERE a.id = $1 AND o.path LIKE go.path || '%'";
+    " WHERE a.id = $1 AND o.path >= go.path AND o.path < go.path || ':'";
 
 static const char *what_of(const char *code)
 {

@@ -15,7 +15,7 @@
 
 /* The secretaries of the branch $1 (or of an organisation above it). */
 static const char secretaries_sql[] = "SELECT g.user_id FROM grants g JOIN orgs go ON go.id = g.org_id, orgs b"
-                                      " WHERE b.id = $1 AND g.role = 'secretary' AND b.path LIKE go.path || '%'";
+                                      " WHERE b.id = $1 AND g.role = 'secretary' AND b.path >= go.path AND b.path < go.path || ':'";
 
 int dues_notify_payment(db_conn *c, int64_t payment_id)
 {

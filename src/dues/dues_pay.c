@@ -324,12 +324,12 @@ json_t *dues_payments_list(db_conn *c, const char *org_path, int64_t person_id, 
      * index, not a pass over every payment of the subtree */
     int rc = person_id ? db_query_i64(c, total,
                                       "SELECT COUNT(*) FROM dues_payments x JOIN orgs b ON b.id = x.branch_id"
-                                      " WHERE x.person_id = $2 AND b.path LIKE $1 || '%'"
+                                      " WHERE x.person_id = $2 AND b.path >= $1 AND b.path < $1 || ':'"
                                       " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')",
                                       "titt", org_path, person_id, status ? status : "", yy)
                        : db_query_i64(c, total,
                                       "SELECT COUNT(*) FROM dues_payments x JOIN orgs b ON b.id = x.branch_id"
-                                      " WHERE b.path LIKE $1 || '%' AND ($2 = 0 OR x.person_id = $2)"
+                                      " WHERE b.path >= $1 AND b.path < $1 || ':' AND ($2 = 0 OR x.person_id = $2)"
                                       " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')",
                                       "titt", org_path, person_id, status ? status : "", yy);
     if (rc) {
@@ -339,12 +339,12 @@ json_t *dues_payments_list(db_conn *c, const char *org_path, int64_t person_id, 
     }
     json_t *rows =
         person_id ? db_query_rows(c, err,
-                                  PAYMENT_SELECT " WHERE x.person_id = $2 AND b.path LIKE $1 || '%'"
+                                  PAYMENT_SELECT " WHERE x.person_id = $2 AND b.path >= $1 AND b.path < $1 || ':'"
                                                  " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')"
                                                  " ORDER BY x.paid_on DESC, x.id DESC LIMIT $5 OFFSET $6",
                                   "tittii", org_path, person_id, status ? status : "", yy, limit, offset)
                   : db_query_rows(c, err,
-                                  PAYMENT_SELECT " WHERE b.path LIKE $1 || '%' AND ($2 = 0 OR x.person_id = $2)"
+                                  PAYMENT_SELECT " WHERE b.path >= $1 AND b.path < $1 || ':' AND ($2 = 0 OR x.person_id = $2)"
                                                  " AND ($3 = '' OR x.status = $3) AND ($4 = '' OR x.paid_on LIKE $4 || '%')"
                                                  " ORDER BY x.paid_on DESC, x.id DESC LIMIT $5 OFFSET $6",
                                   "tittii", org_path, person_id, status ? status : "", yy, limit, offset);
@@ -413,7 +413,7 @@ json_t *dues_reduction_get(db_conn *c, int64_t id, int *err)
 json_t *dues_reductions_list(db_conn *c, const char *org_path, const char *status, int *err)
 {
     return db_query_rows(c, err,
-                         REDUCTION_SELECT " WHERE o.path LIKE $1 || '%' AND ($2 = '' OR x.status = $2)"
+                         REDUCTION_SELECT " WHERE o.path >= $1 AND o.path < $1 || ':' AND ($2 = '' OR x.status = $2)"
                                           " ORDER BY CASE x.status WHEN 'pending' THEN 0 ELSE 1 END, x.id DESC"
                                           " LIMIT 500",
                          "tt", org_path, status ? status : "");
@@ -482,8 +482,8 @@ json_t *dues_remits_list(db_conn *c, const char *org_path, int year, int *err)
     if (year)
         snprintf(yy, sizeof yy, "%04d", year % 10000);
     return db_query_rows(c, err,
-                         REMIT_SELECT " WHERE (f.path LIKE $1 || '%' OR x.to_org_id IN"
-                                      " (SELECT t.id FROM orgs t WHERE t.path LIKE $1 || '%'))"
+                         REMIT_SELECT " WHERE (f.path >= $1 AND f.path < $1 || ':' OR x.to_org_id IN"
+                                      " (SELECT t.id FROM orgs t WHERE t.path >= $1 AND t.path < $1 || ':'))"
                                       " AND ($2 = '' OR x.period_from LIKE $2 || '%' OR x.period_to LIKE $2 || '%')"
                                       " ORDER BY x.remitted_on DESC, x.id DESC LIMIT 500",
                          "tt", org_path, yy);

@@ -23,7 +23,7 @@
     "(SELECT b1.id FROM orgs b1 WHERE b1.id = o.parent_id AND b1.kind IN ('branch', 'general_branch')),"              \
     "(SELECT b2.id FROM orgs b1 JOIN orgs b2 ON b2.id = b1.parent_id WHERE b1.id = o.parent_id"                      \
     " AND b2.kind IN ('branch', 'general_branch')),"                                                                   \
-    "(SELECT b.id FROM orgs b WHERE o.path LIKE b.path || '%' AND b.kind IN ('branch', 'general_branch')"             \
+    "(SELECT b.id FROM orgs b WHERE o.path >= b.path AND o.path < b.path || ':' AND b.kind IN ('branch', 'general_branch')"             \
     " ORDER BY length(b.path) DESC LIMIT 1), o.id) END"
 
 static void now_iso(char out[21])
@@ -242,20 +242,20 @@ static void add_paid(struct dues_member *m, void *arg)
     " CAST(NULL AS TEXT) AS last_month,"                                                                               \
     " (SELECT MAX(l.last_month) FROM dues_leaves l WHERE l.person_id = p.id) AS prev_last"                            \
     " FROM people p JOIN orgs o ON o.id = p.org_id"                                                                    \
-    " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary') AND o.path LIKE $1 || '%'"
+    " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary') AND o.path >= $1 AND o.path < $1 || ':'"
 #define ROSTER_LEFT                                                                                                    \
     " UNION ALL"                                                                                                       \
     " SELECT p.id, p.name, l.branch_id, p.party_status, p.joined_on, l.branch_id, l.last_month, CAST(NULL AS TEXT)"  \
     " FROM dues_leaves l JOIN people p ON p.id = l.person_id JOIN orgs o ON o.id = l.branch_id"                       \
-    " WHERE o.path LIKE $1 || '%' AND l.last_month >= $2"
+    " WHERE o.path >= $1 AND o.path < $1 || ':' AND l.last_month >= $2"
 #define ROSTER_PEOPLE ROSTER_SELECT ROSTER_LEFT
 /* Only the ids of the same roster, for the queries of their bases, reductions
  * and payments: without the branch of each person (a correlated look-up per row). */
 #define ROSTER_IDS                                                                                                     \
     "SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id"                                                         \
-    " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary') AND o.path LIKE $1 || '%'"                     \
+    " WHERE p.active = 1 AND p.party_status IN ('full', 'probationary') AND o.path >= $1 AND o.path < $1 || ':'"                     \
     " UNION SELECT l.person_id FROM dues_leaves l JOIN orgs o ON o.id = l.branch_id"                                  \
-    " WHERE o.path LIKE $1 || '%' AND l.last_month >= $2"
+    " WHERE o.path >= $1 AND o.path < $1 || ':' AND l.last_month >= $2"
 
 /* Each query of the roster in its two spellings: a subtree (bound "tt": path,
  * since) and one person (bound "tti" for the people, "i" for the rest). */
@@ -528,7 +528,7 @@ json_t *dues_bases_of(db_conn *c, int64_t person_id, int *err)
 json_t *dues_declarations(db_conn *c, const char *org_path, int year, const char *status, int *err)
 {
     return label_bases(db_query_rows(c, err,
-                                     BASE_SELECT " WHERE x.source = 'member' AND o.path LIKE $1 || '%'"
+                                     BASE_SELECT " WHERE x.source = 'member' AND o.path >= $1 AND o.path < $1 || ':'"
                                      " AND ($2 = 0 OR x.declaration_year = $2) AND ($3 = '' OR x.status = $3)"
                                      " ORDER BY CASE x.status WHEN 'pending' THEN 0 ELSE 1 END, x.created_at DESC,"
                                      " x.id DESC LIMIT 1000",
@@ -569,7 +569,7 @@ json_t *dues_org_get(db_conn *c, int64_t id, int *err)
 json_t *dues_branches_under(db_conn *c, const char *org_path, int *err)
 {
     return db_query_rows(c, err,
-                         "SELECT o.id, o.name, o.kind, o.path FROM orgs o WHERE o.path LIKE $1 || '%'"
+                         "SELECT o.id, o.name, o.kind, o.path FROM orgs o WHERE o.path >= $1 AND o.path < $1 || ':'"
                          " AND o.dissolved_on IS NULL AND (o.kind IN ('branch', 'general_branch')"
                          "  OR (o.kind = 'committee' AND EXISTS (SELECT 1 FROM people p WHERE p.org_id = o.id"
                          "  AND p.active = 1 AND p.party_status IN ('full', 'probationary'))))"

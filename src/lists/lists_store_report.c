@@ -250,7 +250,7 @@ int lists_store_rectification_for_year(db_conn *c, int year, int64_t *id)
 int lists_store_root_org(db_conn *c, int64_t org_id, int64_t *root)
 {
     return db_query_i64(c, root,
-                        "SELECT r.id FROM orgs o JOIN orgs r ON o.path LIKE r.path || '%' WHERE o.id = $1"
+                        "SELECT r.id FROM orgs o JOIN orgs r ON o.path >= r.path AND o.path < r.path || ':' WHERE o.id = $1"
                         " ORDER BY LENGTH(r.path) LIMIT 1",
                         "i", org_id);
 }

@@ -551,7 +551,7 @@ static int move_subtree(db_conn *c, struct orgrow *o, int64_t parent_id, struct 
     char newpath[560];
     snprintf(newpath, sizeof newpath, "%s%lld/", parent.path, (long long)o->id);
     rc = db_exec(c,
-                 "UPDATE orgs SET path = $1 || substr(path, $2) WHERE path LIKE $3 || '%'",
+                 "UPDATE orgs SET path = $1 || substr(path, $2) WHERE path >= $3 AND path < $3 || ':'",
                  "tit", newpath, (int64_t)strlen(o->path) + 1, o->path);
     if (rc == DJ_OK)
         rc = db_exec(c, "UPDATE orgs SET parent_id = $1 WHERE id = $2", "ii", parent.id, o->id);
@@ -566,7 +566,7 @@ static int dissolve(db_conn *c, struct orgrow *o, const char *on, struct orgs_er
 {
     int64_t n = 0;
     int rc = db_query_i64(c, &n,
-                          "SELECT COUNT(*) FROM orgs WHERE path LIKE $1 || '%' AND id <> $2 AND dissolved_on IS NULL",
+                          "SELECT COUNT(*) FROM orgs WHERE path >= $1 AND path < $1 || ':' AND id <> $2 AND dissolved_on IS NULL",
                           "ti", o->path, o->id);
     if (rc)
         return rc;

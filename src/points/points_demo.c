@@ -26,7 +26,7 @@ static int64_t approver_of(db_conn *c, int64_t branch)
     int64_t uid = 0;
     if (db_query_i64(c, &uid,
                      "SELECT g.user_id FROM grants g JOIN orgs o ON o.id = g.org_id JOIN orgs b ON b.id = $1"
-                     " WHERE g.role IN ('secretary', 'committee') AND b.path LIKE o.path || '%'"
+                     " WHERE g.role IN ('secretary', 'committee') AND b.path >= o.path AND b.path < o.path || ':'"
                      " ORDER BY length(o.path) DESC, g.id LIMIT 1",
                      "i", branch) != DJ_OK)
         return 0;

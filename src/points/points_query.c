@@ -91,7 +91,7 @@ int points_rank(db_conn *c, const char *period, bool agency, int64_t scope_id, i
                          "ti", period, scope_id);
             db_query_i64(c, &members,
                          "SELECT COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id JOIN orgs s ON s.id = $1"
-                         " WHERE o.path LIKE s.path || '%' AND p.party_status IN ('full', 'probationary')",
+                         " WHERE o.path >= s.path AND o.path < s.path || ':' AND p.party_status IN ('full', 'probationary')",
                          "i", scope_id);
             if (members > rows)
                 above++;
@@ -174,7 +174,7 @@ json_t *points_ledger_of_org(db_conn *c, const char *org_path, int *err)
                          "SELECT l.id, p.name AS person_name, o.name AS org_name, r.name AS rule_name, r.category,"
                          " l.delta, l.reason, l.occurred_at, l.created_at, l.source_type, l.reverses_id, l.hash"
                          " FROM points_ledger l JOIN people p ON p.id = l.person_id JOIN orgs o ON o.id = p.org_id"
-                         " JOIN points_rules r ON r.id = l.rule_id WHERE o.path LIKE $1 || '%'"
+                         " JOIN points_rules r ON r.id = l.rule_id WHERE o.path >= $1 AND o.path < $1 || ':'"
                          " ORDER BY l.id LIMIT 100000",
                          "t", org_path);
 }
@@ -193,7 +193,7 @@ static json_t *rankings_items_scan(db_conn *c, const char *path, const char *per
         " CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0) < 0 THEN 0 ELSE $3 + COALESCE(t.total, 0) END AS score"
         " FROM people p JOIN orgs o ON o.id = p.org_id LEFT JOIN orgs po ON po.id = o.parent_id"
         " LEFT JOIN points_totals t ON t.person_id = p.id AND t.period = $2"
-        " WHERE o.path LIKE $1 || '%' AND p.party_status IN ('full', 'probationary')"
+        " WHERE o.path >= $1 AND o.path < $1 || ':' AND p.party_status IN ('full', 'probationary')"
         " ORDER BY score DESC, p.id LIMIT $5 OFFSET $6",
         "ttiiii", path, period, base, floor0, limit, offset);
     *first_rank = 1;
@@ -203,7 +203,7 @@ static json_t *rankings_items_scan(db_conn *c, const char *path, const char *per
                      "SELECT COUNT(DISTINCT score) + 1 FROM (SELECT CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0)"
                      " < 0 THEN 0 ELSE $3 + COALESCE(t.total, 0) END AS score FROM people p"
                      " JOIN orgs o ON o.id = p.org_id LEFT JOIN points_totals t ON t.person_id = p.id"
-                     " AND t.period = $2 WHERE o.path LIKE $1 || '%'"
+                     " AND t.period = $2 WHERE o.path >= $1 AND o.path < $1 || ':'"
                      " AND p.party_status IN ('full', 'probationary')) x WHERE score > $5",
                      "ttiii", path, period, base, floor0, top);
     }
@@ -225,7 +225,7 @@ static json_t *rankings_items_top(db_conn *c, const char *path, const char *peri
         " t.total AS earned, $3 + t.total AS score"
         " FROM points_totals t JOIN people p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id"
         " LEFT JOIN orgs po ON po.id = o.parent_id"
-        " WHERE t.period = $2 AND t.total > 0 AND t.total > -$3 AND o.path LIKE $1 || '%'"
+        " WHERE t.period = $2 AND t.total > 0 AND t.total > -$3 AND o.path >= $1 AND o.path < $1 || ':'"
         " AND p.party_status IN ('full', 'probationary')"
         " ORDER BY t.total DESC, p.id LIMIT $4",
         "ttii", path, period, base, offset + limit);
@@ -243,7 +243,7 @@ static json_t *rankings_items_top(db_conn *c, const char *path, const char *peri
     if (offset > 0 && json_array_size(items) > 0)
         db_query_i64(c, first_rank,
                      "SELECT COUNT(DISTINCT t.total) + 1 FROM points_totals t JOIN people p ON p.id = t.person_id"
-                     " JOIN orgs o ON o.id = p.org_id WHERE t.period = $2 AND t.total > $3 AND o.path LIKE $1 || '%'"
+                     " JOIN orgs o ON o.id = p.org_id WHERE t.period = $2 AND t.total > $3 AND o.path >= $1 AND o.path < $1 || ':'"
                      " AND p.party_status IN ('full', 'probationary')",
                      "tti", path, period, dj_jint(json_array_get(items, 0), "earned", 0));
     return items;
@@ -263,7 +263,7 @@ static json_t *rankings_branches(db_conn *c, const char *path, const char *perio
         "  AS members,"
         " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = b.id AND s.period = $2"
         "  AND s.key IN ('earned:0', 'earned:1')) AS earned_sum"
-        " FROM orgs b WHERE b.path LIKE $1 || '%' AND b.kind IN ('branch', 'general_branch')) x"
+        " FROM orgs b WHERE b.path >= $1 AND b.path < $1 || ':' AND b.kind IN ('branch', 'general_branch')) x"
         " WHERE members > 0 ORDER BY org_id",
         "tti", path, period, base);
     if (!rows || !floor0)
@@ -273,9 +273,9 @@ static json_t *rankings_branches(db_conn *c, const char *path, const char *perio
         c, err,
         "SELECT b.id AS org_id, CAST(SUM(-($3 + t.total)) AS BIGINT) AS extra FROM points_totals t"
         " JOIN people p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id"
-        " JOIN orgs b ON o.path LIKE b.path || '%'"
+        " JOIN orgs b ON o.path >= b.path AND o.path < b.path || ':'"
         " WHERE t.period = $2 AND t.total < -$3 AND p.party_status IN ('full', 'probationary')"
-        " AND b.path LIKE $1 || '%' AND b.kind IN ('branch', 'general_branch') GROUP BY b.id",
+        " AND b.path >= $1 AND b.path < $1 || ':' AND b.kind IN ('branch', 'general_branch') GROUP BY b.id",
         "tti", path, period, base);
     if (!below) {
         json_decref(rows);
@@ -304,10 +304,10 @@ static json_t *rankings_branches_scan(db_conn *c, const char *path, const char *
         "SELECT b.id AS org_id, b.name, COUNT(p.id) AS members,"
         " COALESCE(SUM(CASE WHEN $4 = 1 AND $3 + COALESCE(t.total, 0) < 0 THEN 0"
         "  ELSE $3 + COALESCE(t.total, 0) END), 0) AS score_sum, COALESCE(SUM(t.total), 0) AS earned_sum"
-        " FROM orgs b JOIN orgs o ON o.path LIKE b.path || '%'"
+        " FROM orgs b JOIN orgs o ON o.path >= b.path AND o.path < b.path || ':'"
         " JOIN people p ON p.org_id = o.id AND p.party_status IN ('full', 'probationary')"
         " LEFT JOIN points_totals t ON t.person_id = p.id AND t.period = $2"
-        " WHERE b.path LIKE $1 || '%' AND b.kind IN ('branch', 'general_branch')"
+        " WHERE b.path >= $1 AND b.path < $1 || ':' AND b.kind IN ('branch', 'general_branch')"
         " GROUP BY b.id, b.name ORDER BY b.id",
         "ttii", path, period, base, floor0);
 }

@@ -528,7 +528,7 @@ const struct dj_scope_kind study_scope_kinds[] = {
     /* a draft belongs to its org; a published material to every org it is published to */
     {"study_material", "学习材料",
      "SELECT o.path FROM study_materials m JOIN orgs mo ON mo.id = m.org_id JOIN orgs o"
-     " ON o.id = mo.id OR (m.state = 'published' AND o.path LIKE mo.path || '%') WHERE m.id = $1"},
+     " ON o.id = mo.id OR (m.state = 'published' AND o.path >= mo.path AND o.path < mo.path || ':') WHERE m.id = $1"},
     {"study_quiz", "学习测试", "SELECT o.path FROM study_quizzes q JOIN orgs o ON o.id = q.org_id WHERE q.id = $1"},
     {0},
 };

@@ -23,7 +23,7 @@ static void today(char day[32])
 #define DAILY_POOL                                                                                                    \
     " FROM study_questions x JOIN study_quizzes q ON q.id = x.quiz_id JOIN orgs qo ON qo.id = q.org_id"               \
     " WHERE q.daily = 1 AND q.state = 'published' AND EXISTS (SELECT 1 FROM people p JOIN orgs po ON po.id = p.org_id" \
-    " WHERE p.id = $1 AND po.path LIKE qo.path || '%')"
+    " WHERE p.id = $1 AND po.path >= qo.path AND po.path < qo.path || ':')"
 
 /* Today's row for the member, drawn now if there is none; DJ_ENOTFOUND: no daily bank reaches them. */
 static int draw(db_conn *c, int64_t person_id, const char *day, int64_t *row_id)

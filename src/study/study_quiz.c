@@ -141,7 +141,7 @@ json_t *study_quizzes_list(db_conn *c, const struct study_viewer *v, int *err)
         "  AND a.submitted_at IS NOT NULL) AS my_best,"
         " (SELECT MAX(a.passed) FROM study_attempts a WHERE a.quiz_id = q.id AND a.person_id = $1) AS my_passed"
         " FROM study_quizzes q JOIN orgs mo ON mo.id = q.org_id WHERE ((q.state = 'published' AND (%s OR EXISTS"
-        " (SELECT 1 FROM people p JOIN orgs po ON po.id = p.org_id WHERE p.id = $1 AND po.path LIKE mo.path || '%%')))"
+        " (SELECT 1 FROM people p JOIN orgs po ON po.id = p.org_id WHERE p.id = $1 AND po.path >= mo.path AND po.path < mo.path || ':')))"
         " OR %s) ORDER BY q.id DESC LIMIT 200",
         v->read_sql, v->manage_sql);
     json_t *rows = db_query_rows_dynamic(c, err, sql, "i", v->person_id);
@@ -431,7 +431,7 @@ static json_t *study_quiz_branches(db_conn *c, int64_t quiz_id, int *err)
         " SUM(CASE WHEN b.passed = 1 THEN 1 ELSE 0 END) AS passed"
         " FROM people p JOIN orgs po ON po.id = p.org_id"
         " JOIN orgs o ON o.id = COALESCE((SELECT b.id FROM orgs b WHERE b.kind IN ('branch', 'general_branch')"
-        "  AND po.path LIKE b.path || '%' ORDER BY LENGTH(b.path) DESC LIMIT 1), po.id)"
+        "  AND po.path >= b.path AND po.path < b.path || ':' ORDER BY LENGTH(b.path) DESC LIMIT 1), po.id)"
         " LEFT JOIN (SELECT person_id, MAX(passed) AS passed FROM study_attempts"
         "  WHERE quiz_id = $1 AND submitted_at IS NOT NULL GROUP BY person_id) b ON b.person_id = p.id"
         " WHERE p.active = 1 AND po.path LIKE"
@@ -575,7 +575,7 @@ json_t *study_notice_receipts(db_conn *c, int64_t id, int *err)
                                    " FROM study_notices n JOIN orgs no ON no.id = n.org_id, people p"
                                    " JOIN orgs po ON po.id = p.org_id"
                                    " LEFT JOIN study_notice_reads r ON r.notice_id = $1 AND r.person_id = p.id"
-                                   " WHERE n.id = $1 AND p.active = 1 AND po.path LIKE no.path || '%'"
+                                   " WHERE n.id = $1 AND p.active = 1 AND po.path >= no.path AND po.path < no.path || ':'"
                                    " ORDER BY r.read_at IS NULL DESC, po.path, p.id",
                                    "i", id);
     if (!people) {

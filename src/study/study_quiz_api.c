@@ -108,7 +108,7 @@ static int load_quiz(dj_req *r, int64_t *id, int64_t *org, char state[16], bool 
               (r->user->person_id &&
                db_query_i64(dj_db(r), &n,
                             "SELECT COUNT(*) FROM people p JOIN orgs po ON po.id = p.org_id, orgs o"
-                            " WHERE p.id = $1 AND o.id = $2 AND po.path LIKE o.path || '%'",
+                            " WHERE p.id = $1 AND o.id = $2 AND po.path >= o.path AND po.path < o.path || ':'",
                             "ii", r->user->person_id, *org) == DJ_OK &&
                n > 0);
     }

@@ -65,7 +65,7 @@ bool study_may_see_material_at(dj_req *r, int64_t org, const char *state)
     return r->user->person_id &&
            db_query_i64(c, &n,
                         "SELECT COUNT(*) FROM people p JOIN orgs po ON po.id = p.org_id, orgs mo"
-                        " WHERE p.id = $1 AND mo.id = $2 AND po.path LIKE mo.path || '%'",
+                        " WHERE p.id = $1 AND mo.id = $2 AND po.path >= mo.path AND po.path < mo.path || ':'",
                         "ii", r->user->person_id, org) == DJ_OK &&
            n > 0;
 }
@@ -74,7 +74,7 @@ bool study_may_see_material_at(dj_req *r, int64_t org, const char *state)
  * person, or where the reader has study.read; drafts where the reader manages. */
 #define MATERIAL_VISIBLE                                                                                              \
     "((m.state = 'published' AND (%s OR EXISTS (SELECT 1 FROM people p JOIN orgs po ON po.id = p.org_id"            \
-    " WHERE p.id = $1 AND po.path LIKE mo.path || '%%'))) OR %s)"
+    " WHERE p.id = $1 AND po.path >= mo.path AND po.path < mo.path || ':'))) OR %s)"
 
 #define MATERIAL_COLS                                                                                                 \
     "m.id, m.column_id, sc.name AS column_name, m.org_id, mo.name AS org_name, m.kind, m.title, m.summary, m.url,"  \

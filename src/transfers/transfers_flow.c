@@ -38,7 +38,7 @@ static int lost_months(db_conn *c) { return (int)dj_setting_int(c, "transfers.lo
 
 json_t *tr_flow_list(db_conn *c, const char *scope, const char *org_path, bool ended, int *err)
 {
-    char *sql = dj_asprintf(FLOW_SELECT " WHERE (%s) AND ($1 = '' OR o.path LIKE $1 || '%%') AND %s"
+    char *sql = dj_asprintf(FLOW_SELECT " WHERE (%s) AND ($1 = '' OR o.path >= $1 AND o.path < $1 || ':') AND %s"
                                         " ORDER BY f.since, f.id",
                             scope ? scope : "1=1", ended ? "1=1" : "f.ended_on IS NULL");
     json_t *rows = db_query_rows_dynamic(c, err, sql, "t", org_path ? org_path : "");

@@ -17,11 +17,11 @@
 static const char office_sql[] =
     "SELECT g.user_id FROM grants g JOIN role_perms rp ON rp.role = g.role AND rp.perm = 'transfer.manage'"
     " JOIN orgs go ON go.id = g.org_id, transfers t JOIN orgs fo ON fo.id = COALESCE(t.from_org_id, t.to_org_id)"
-    " WHERE t.id = $1 AND fo.path LIKE go.path || '%'";
+    " WHERE t.id = $1 AND fo.path >= go.path AND fo.path < go.path || ':'";
 /* The secretaries of the branch that keeps the 流动党员 $1. */
 static const char flow_secretaries_sql[] =
     "SELECT g.user_id FROM grants g JOIN orgs go ON go.id = g.org_id, flow_members f JOIN orgs o ON o.id = f.org_id"
-    " WHERE f.id = $1 AND g.role = 'secretary' AND o.path LIKE go.path || '%'";
+    " WHERE f.id = $1 AND g.role = 'secretary' AND o.path >= go.path AND o.path < go.path || ':'";
 
 int tr_notify_letter(db_conn *c, int64_t id, const char *what)
 {

@@ -101,7 +101,7 @@ json_t *tr_list(db_conn *c, const struct tr_filter *f, int64_t limit, int64_t of
                   f->person_id ? "t.person_id = $3" : "$3 = 0");
     dj_buf_printf(&w, " AND ($4 = '' OR t.person_name LIKE '%%' || $4 || '%%' OR t.letter_no LIKE '%%' || $4 || '%%'"
                       " OR t.outside_org LIKE '%%' || $4 || '%%')");
-    dj_buf_printf(&w, " AND ($5 = '' OR fo.path LIKE $5 || '%%' OR tg.path LIKE $5 || '%%')");
+    dj_buf_printf(&w, " AND ($5 = '' OR fo.path >= $5 AND fo.path < $5 || ':' OR tg.path >= $5 AND tg.path < $5 || ':')");
     if (f->flag && !strcmp(f->flag, "expired"))
         dj_buf_printf(&w, " AND t.state = 'issued' AND t.valid_until < $6");
     else if (f->flag && !strcmp(f->flag, "overdue"))
@@ -273,7 +273,7 @@ int tr_internal(db_conn *c, const struct tr_actor *a, const json_t *in, int64_t 
     if ((rc = dues_person_branch(c, person, &old_branch, NULL)))
         goto out;
     if ((rc = db_query_i64(c, &new_branch,
-                           "SELECT COALESCE((SELECT b.id FROM orgs b WHERE b.kind = 'branch' AND o.path LIKE b.path || '%'"
+                           "SELECT COALESCE((SELECT b.id FROM orgs b WHERE b.kind = 'branch' AND o.path >= b.path AND o.path < b.path || ':'"
                            " ORDER BY LENGTH(b.path) DESC LIMIT 1), o.id) FROM orgs o WHERE o.id = $1",
                            "i", to)))
         goto out;
@@ -736,10 +736,10 @@ int tr_org_figures(db_conn *c, const char *org_path, tr_day from, tr_day to, str
     int rc;
     json_t *rows = db_query_rows(c, &rc,
                                  "SELECT h.person_id, h.kind, h.on_date, h.status,"
-                                 " CASE WHEN o.path LIKE $1 || '%' THEN 1 ELSE 0 END AS in_scope"
+                                 " CASE WHEN o.path >= $1 AND o.path < $1 || ':' THEN 1 ELSE 0 END AS in_scope"
                                  " FROM person_history h LEFT JOIN orgs o ON o.id = h.org_id"
                                  " WHERE h.person_id IN (SELECT h2.person_id FROM person_history h2"
-                                 " JOIN orgs o2 ON o2.id = h2.org_id WHERE o2.path LIKE $1 || '%')"
+                                 " JOIN orgs o2 ON o2.id = h2.org_id WHERE o2.path >= $1 AND o2.path < $1 || ':')"
                                  " ORDER BY h.person_id, h.on_date, h.id",
                                  "t", org_path);
     if (!rows)
