@@ -90,7 +90,11 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col);
  * "/1/40", as '0' follows '/').  A path p lies in the subtree when
  * path <= p < end, in byte order: SQLite's BINARY, and on PostgreSQL the "C"
  * collation of orgs.path (migration 0122), so an index on orgs.path finds a
- * subtree without reading every organisation. */
+ * subtree without reading every organisation.  Inside SQL, where the root's
+ * path is a column or a parameter, the same subtree is written
+ * "p >= x AND p < x || ':'": paths hold only digits and slashes, and ':'
+ * follows both in byte order, so the range holds exactly the paths that start
+ * with x (never "p LIKE x || '%'", which no index answers on SQLite). */
 void auth_path_end(const char *path, char *end, size_t size);
 /* The org's path; DJ_ENOTFOUND when there is no such org. Heap string. */
 int auth_org_path(db_conn *c, int64_t org_id, char **path);
