@@ -60,7 +60,7 @@ static int not_applicable(struct assess_value *v, const char *why)
     return DJ_OK;
 }
 
-static char *like_of(const struct assess_org *org) { return dj_asprintf("%s%%", org->path); }
+static char *subtree_of(const struct assess_org *org) { return dj_asprintf("%s", org->path); }
 
 static void iso_bounds(const struct assess_span *p, char a[21], char b[21])
 {
@@ -165,16 +165,16 @@ static int prov_compliance(db_conn *c, const struct assess_org *org, const struc
         return unavailable(v, "activities", "组织生活");
     char a[21], b[21];
     iso_bounds(p, a, b);
-    char *like = like_of(org);
+    char *subtree = subtree_of(org);
     struct act_row *acts = NULL;
     size_t n = 0, cap = 0;
     int rc = DJ_OK;
     /* CROSS JOIN keeps the branch's few orgs as the outer loop, so the (org_id, starts_at)
      * index is used instead of a scan of the whole year's activities */
     db_stmt *s = db_prep(c, "SELECT a.id, a.org_id, a.kind, a.starts_at, a.title FROM orgs o CROSS JOIN activities a"
-                            " WHERE a.org_id = o.id AND o.path LIKE $1 AND a.state IN ('held', 'closed')"
+                            " WHERE a.org_id = o.id AND o.path >= $1 AND o.path < $1 || ':' AND a.state IN ('held', 'closed')"
                             " AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at, a.id");
-    if (!s || (rc = db_bind(s, "ttt", like, a, b)) != DJ_OK) {
+    if (!s || (rc = db_bind(s, "ttt", subtree, a, b)) != DJ_OK) {
         rc = rc ? rc : DJ_EDB;
         goto out;
     }
@@ -198,9 +198,9 @@ static int prov_compliance(db_conn *c, const struct assess_org *org, const struc
 
     /* the groups of the branch: each holds its own monthly 党小组会 */
     json_t *groups = db_query_rows(c, &rc,
-                                   "SELECT id, name FROM orgs WHERE path LIKE $1 AND kind = 'group'"
+                                   "SELECT id, name FROM orgs WHERE path >= $1 AND path < $1 || ':' AND kind = 'group'"
                                    " AND dissolved_on IS NULL ORDER BY sort, id",
-                                   "t", like);
+                                   "t", subtree);
     if (!groups)
         goto out;
     /* the requirements are organisational life's own (life_requirements, DOMAIN §3), with
@@ -248,7 +248,7 @@ out:
         free(acts[i].title);
     }
     free(acts);
-    free(like);
+    free(subtree);
     return rc;
 }
 
@@ -261,7 +261,7 @@ static int prov_attendance(db_conn *c, const struct assess_org *org, const struc
         return unavailable(v, "attendance", "组织生活");
     char a[21], b[21];
     iso_bounds(p, a, b);
-    char *like = like_of(org);
+    char *subtree = subtree_of(org);
     int *num = NULL, *den = NULL;
     size_t n = 0, cap = 0;
     int rc = DJ_OK;
@@ -271,11 +271,11 @@ static int prov_attendance(db_conn *c, const struct assess_org *org, const struc
                             "   ON ap.activity_id = t.activity_id AND ap.person_id = t.person_id"
                             "   WHERE t.activity_id = a.id)"
                             " FROM orgs o CROSS JOIN activities a"
-                            " WHERE a.org_id = o.id AND o.path LIKE $1 AND a.state IN ('held', 'closed')"
+                            " WHERE a.org_id = o.id AND o.path >= $1 AND o.path < $1 || ':' AND a.state IN ('held', 'closed')"
                             " AND a.kind IN ('branch_assembly', 'committee_meeting', 'group_meeting',"
                             "                'party_lecture', 'theme_day')"
                             " AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at, a.id");
-    if (!s || (rc = db_bind(s, "ttt", like, a, b)) != DJ_OK) {
+    if (!s || (rc = db_bind(s, "ttt", subtree, a, b)) != DJ_OK) {
         rc = rc ? rc : DJ_EDB;
         goto out;
     }
@@ -311,7 +311,7 @@ static int prov_attendance(db_conn *c, const struct assess_org *org, const struc
 out:
     free(num);
     free(den);
-    free(like);
+    free(subtree);
     return rc;
 }
 
@@ -391,30 +391,30 @@ static double hours_of(const struct assess_hours *h, int64_t person, bool volunt
 
 /* ---------------------------------------------------------------- per-member sums */
 
-static int member_values_h(db_conn *c, const char *sql, const char *like, const char *x2, const char *x3,
+static int member_values_h(db_conn *c, const char *sql, const char *subtree, const char *x2, const char *x3,
                            const struct assess_hours *h, bool volunteer, double **vals, size_t *n, json_t *ev,
                            const char *key, double threshold);
 
-/* Party members of the branch with a per-member figure from sql ($1 like, $2, $3). */
-static int member_values(db_conn *c, const char *sql, const char *like, const char *x2, const char *x3,
+/* Party members of the branch with a per-member figure from sql ($1 subtree, $2, $3). */
+static int member_values(db_conn *c, const char *sql, const char *subtree, const char *x2, const char *x3,
                          double **vals, size_t *n, json_t *ev, const char *key, double threshold)
 {
-    return member_values_h(c, sql, like, x2, x3, NULL, false, vals, n, ev, key, threshold);
+    return member_values_h(c, sql, subtree, x2, x3, NULL, false, vals, n, ev, key, threshold);
 }
 
 /* The same, with the hours taken from a span's cache when h is not NULL (only the
  * branch's members are read then). */
-static int member_values_h(db_conn *c, const char *sql, const char *like, const char *x2, const char *x3,
+static int member_values_h(db_conn *c, const char *sql, const char *subtree, const char *x2, const char *x3,
                            const struct assess_hours *h, bool volunteer, double **vals, size_t *n, json_t *ev,
                            const char *key, double threshold)
 {
     size_t cap = 0;
     int rc = DJ_OK;
     db_stmt *s = h ? db_prep(c, "SELECT p.id, p.name FROM orgs o CROSS JOIN people p"
-                                " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
+                                " WHERE p.org_id = o.id AND o.path >= $1 AND o.path < $1 || ':' AND p.active = 1"
                                 " AND p.party_status IN ('full', 'probationary') ORDER BY p.id")
                    : db_prep(c, sql);
-    if (!s || (rc = h ? db_bind(s, "t", like) : db_bind(s, "ttt", like, x2, x3)) != DJ_OK)
+    if (!s || (rc = h ? db_bind(s, "t", subtree) : db_bind(s, "ttt", subtree, x2, x3)) != DJ_OK)
         return rc ? rc : DJ_EDB;
     while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
@@ -442,7 +442,7 @@ static int prov_study_hours(db_conn *c, const struct assess_org *org, const stru
     iso_bounds(p, a, b);
     /* the yearly minimum (教育管理条例 Art. 20: 32 学时), pro rata for a half-year */
     double min = (double)dj_setting_int(c, "life.study_hours_min", 32) * assess_span_months(p) / 12.0;
-    char *like = like_of(org);
+    char *subtree = subtree_of(org);
     double *vals = NULL;
     size_t n = 0;
     v->evidence = ev_new();
@@ -452,9 +452,9 @@ static int prov_study_hours(db_conn *c, const struct assess_org *org, const stru
                            " LEFT JOIN attendance t ON t.person_id = p.id"
                            " LEFT JOIN activities a ON a.id = t.activity_id AND a.state IN ('held', 'closed')"
                            "  AND a.starts_at >= $2 AND a.starts_at < $3"
-                           " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
+                           " WHERE p.org_id = o.id AND o.path >= $1 AND o.path < $1 || ':' AND p.active = 1"
                            " AND p.party_status IN ('full', 'probationary') GROUP BY p.id, p.name ORDER BY p.id",
-                           like, a, b, p->hours, false, &vals, &n, v->evidence, "hours", min);
+                           subtree, a, b, p->hours, false, &vals, &n, v->evidence, "hours", min);
     if (rc == DJ_OK) {
         double share = assess_share_at_least(vals, n, min);
         if (share < 0)
@@ -467,7 +467,7 @@ static int prov_study_hours(db_conn *c, const struct assess_org *org, const stru
         }
     }
     free(vals);
-    free(like);
+    free(subtree);
     return rc;
 }
 
@@ -478,7 +478,7 @@ static int prov_volunteer(db_conn *c, const struct assess_org *org, const struct
         return unavailable(v, "attendance", "组织生活");
     char a[21], b[21];
     iso_bounds(p, a, b);
-    char *like = like_of(org);
+    char *subtree = subtree_of(org);
     double *vals = NULL;
     size_t n = 0;
     v->evidence = ev_new();
@@ -487,9 +487,9 @@ static int prov_volunteer(db_conn *c, const struct assess_org *org, const struct
                            " LEFT JOIN attendance t ON t.person_id = p.id"
                            " LEFT JOIN activities a ON a.id = t.activity_id AND a.state IN ('held', 'closed')"
                            "  AND a.starts_at >= $2 AND a.starts_at < $3"
-                           " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
+                           " WHERE p.org_id = o.id AND o.path >= $1 AND o.path < $1 || ':' AND p.active = 1"
                            " AND p.party_status IN ('full', 'probationary') GROUP BY p.id, p.name ORDER BY p.id",
-                           like, a, b, p->hours, true, &vals, &n, v->evidence, "hours", -1);
+                           subtree, a, b, p->hours, true, &vals, &n, v->evidence, "hours", -1);
     if (rc == DJ_OK) {
         double sum = 0;
         for (size_t i = 0; i < n; i++)
@@ -504,7 +504,7 @@ static int prov_volunteer(db_conn *c, const struct assess_org *org, const struct
         }
     }
     free(vals);
-    free(like);
+    free(subtree);
     return rc;
 }
 
@@ -522,7 +522,7 @@ static int prov_avg_points(db_conn *c, const struct assess_org *org, const struc
         snprintf(p1, sizeof p1, "%04d", p->year);
         snprintf(p2, sizeof p2, "%04d", p->year);
     }
-    char *like = like_of(org);
+    char *subtree = subtree_of(org);
     double *vals = NULL;
     size_t n = 0;
     v->evidence = ev_new();
@@ -530,9 +530,9 @@ static int prov_avg_points(db_conn *c, const struct assess_org *org, const struc
                            "SELECT p.id, p.name, COALESCE((SELECT SUM(pt.total) FROM points_totals pt"
                            "  WHERE pt.person_id = p.id AND pt.period IN ($2, $3)), 0)"
                            " FROM orgs o CROSS JOIN people p"
-                           " WHERE p.org_id = o.id AND o.path LIKE $1 AND p.active = 1"
+                           " WHERE p.org_id = o.id AND o.path >= $1 AND o.path < $1 || ':' AND p.active = 1"
                            " AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
-                           like, p1, p2, &vals, &n, v->evidence, "points", -1);
+                           subtree, p1, p2, &vals, &n, v->evidence, "points", -1);
     if (rc == DJ_OK) {
         double sum = 0;
         for (size_t i = 0; i < n; i++)
@@ -547,7 +547,7 @@ static int prov_avg_points(db_conn *c, const struct assess_org *org, const struc
         }
     }
     free(vals);
-    free(like);
+    free(subtree);
     return rc;
 }
 
@@ -558,16 +558,16 @@ static int prov_list_on_time(db_conn *c, const struct assess_org *org, const str
 {
     if (!assess_table_exists(c, "list_items"))
         return unavailable(v, "list_items", "工作清单");
-    char *like = like_of(org);
+    char *subtree = subtree_of(org);
     int y, m, d;
     dj_local_date(p->now, &y, &m, &d);
     int64_t today = dj_days_from_civil(y, m, d);
     int on = 0, late = 0, rc = DJ_OK;
     db_stmt *s = db_prep(c, "SELECT li.id, li.title, li.state, li.due_on, li.submitted_on, li.verified_at,"
                             " l.title, li.list_id FROM orgs o CROSS JOIN list_items li JOIN lists l ON l.id = li.list_id"
-                            " WHERE li.org_id = o.id AND o.path LIKE $1 AND l.kind <> 'rectification'"
+                            " WHERE li.org_id = o.id AND o.path >= $1 AND o.path < $1 || ':' AND l.kind <> 'rectification'"
                             " AND li.due_on >= $2 AND li.due_on <= $3 ORDER BY li.due_on, li.id");
-    if (!s || (rc = db_bind(s, "ttt", like, p->starts_on, p->ends_on)) != DJ_OK) {
+    if (!s || (rc = db_bind(s, "ttt", subtree, p->starts_on, p->ends_on)) != DJ_OK) {
         rc = rc ? rc : DJ_EDB;
         goto out;
     }
@@ -607,7 +607,7 @@ static int prov_list_on_time(db_conn *c, const struct assess_org *org, const str
         snprintf(v->detail, sizeof v->detail, "按期完成 %d / %d 项", on, on + late);
     }
 out:
-    free(like);
+    free(subtree);
     return rc;
 }
 
@@ -618,16 +618,16 @@ static int prov_rectification(db_conn *c, const struct assess_org *org, const st
         return unavailable(v, "list_items", "工作清单");
     char a[21], b[21];
     iso_bounds(p, a, b);
-    char *like = like_of(org);
+    char *subtree = subtree_of(org);
     int closed = 0, total = 0, rc = DJ_OK;
     /* items that existed during the period and were not already closed before it */
     db_stmt *s = db_prep(c, "SELECT li.id, li.title, li.state, li.verified_at, li.due_on, l.title, li.list_id"
                             " FROM orgs o CROSS JOIN list_items li JOIN lists l ON l.id = li.list_id"
-                            " WHERE li.org_id = o.id AND o.path LIKE $1 AND l.kind = 'rectification'"
+                            " WHERE li.org_id = o.id AND o.path >= $1 AND o.path < $1 || ':' AND l.kind = 'rectification'"
                             " AND li.state <> 'cancelled'"
                             " AND li.created_at < $3 AND (li.verified_at IS NULL OR li.verified_at >= $2)"
                             " ORDER BY li.id");
-    if (!s || (rc = db_bind(s, "ttt", like, a, b)) != DJ_OK) {
+    if (!s || (rc = db_bind(s, "ttt", subtree, a, b)) != DJ_OK) {
         rc = rc ? rc : DJ_EDB;
         goto out;
     }
@@ -655,7 +655,7 @@ static int prov_rectification(db_conn *c, const struct assess_org *org, const st
         snprintf(v->detail, sizeof v->detail, "已销号 %d / %d 项", closed, total);
     }
 out:
-    free(like);
+    free(subtree);
     return rc;
 }
 

@@ -87,9 +87,9 @@ static int steps_catalogue(dj_req *r)
 
 /* ---------------------------------------------------------------- list */
 
-static int org_like(dj_req *r, const char *perm, const char **like)
+static int org_subtree(dj_req *r, const char *perm, const char **subtree)
 {
-    *like = "";
+    *subtree = "";
     const char *org = dj_query(r, "org");
     if (!org || !*org)
         return DJ_OK;
@@ -100,7 +100,7 @@ static int org_like(dj_req *r, const char *perm, const char **like)
     char *path = NULL;
     if ((rc = auth_org_path(dj_db(r), id, &path)))
         return rc;
-    *like = dj_arena_printf(r->arena, "%s%%", path);
+    *subtree = dj_arena_printf(r->arena, "%s", path);
     free(path);
     return DJ_OK;
 }
@@ -134,9 +134,9 @@ static int dev_list(dj_req *r)
         int64_t stage, overdue, person;
     } x;
     struct dj_page pg;
-    const char *like;
+    const char *subtree;
     int rc = dj_page_parse(r, &pg);
-    if (rc || (rc = org_like(r, "development.read", &like)) ||
+    if (rc || (rc = org_subtree(r, "development.read", &subtree)) ||
         (rc = dj_query_int(r, "stage", 0, 0, DEV_STAGE_DONE, &x.stage)) ||
         (rc = dj_query_int(r, "overdue", 0, 0, 1, &x.overdue)) ||
         (rc = dj_query_int(r, "person", 0, 0, INT64_MAX, &x.person)))
@@ -153,7 +153,7 @@ static int dev_list(dj_req *r)
     dev_day_format(t, today);
     char *scope = auth_scope_sql(r, "development.read", "o.path");
     const char *where = dj_arena_printf(r->arena,
-                                        " WHERE %s AND ($1 = '' OR o.path LIKE $1) AND ($2 = 0 OR a.stage = $2)"
+                                        " WHERE %s AND ($1 = '' OR o.path >= $1 AND o.path < $1 || ':') AND ($2 = 0 OR a.stage = $2)"
                                         " AND ($3 = 'all' OR a.state = $3)"
                                         " AND ($4 = 0 OR EXISTS (SELECT 1 FROM dev_deadlines d"
                                         " WHERE d.application_id = a.id AND d.due_on < $5))"
@@ -164,14 +164,14 @@ static int dev_list(dj_req *r)
                                 "SELECT COUNT(*) AS n FROM dev_applications a JOIN people p ON p.id = a.person_id"
                                 " JOIN orgs o ON o.id = a.org_id%s",
                                 where);
-    json_t *cnt = db_query_rows_dynamic(c, &rc, sql, "tititti", like, x.stage, state, x.overdue, today, qlike, x.person);
+    json_t *cnt = db_query_rows_dynamic(c, &rc, sql, "tititti", subtree, x.stage, state, x.overdue, today, qlike, x.person);
     if (!cnt)
         return rc;
     int64_t total = dj_jint(json_array_get(cnt, 0), "n", 0);
     json_decref(cnt);
     sql = dj_arena_printf(r->arena, LIST_COLS "%s ORDER BY a.stage, COALESCE(a.due_on, a.next_on, '9999'), a.id"
                                               " LIMIT $8 OFFSET $9", where);
-    json_t *items = db_query_rows_dynamic(c, &rc, sql, "titittiii", like, x.stage, state, x.overdue, today, qlike,
+    json_t *items = db_query_rows_dynamic(c, &rc, sql, "titittiii", subtree, x.stage, state, x.overdue, today, qlike,
                                           x.person, pg.limit, pg.offset);
     if (!items)
         return rc;
@@ -186,19 +186,19 @@ static int dev_list(dj_req *r)
 /* People whose roster status says they are on the way, without a file. */
 static int dev_unfiled(dj_req *r)
 {
-    const char *like;
-    int rc = org_like(r, "development.read", &like);
+    const char *subtree;
+    int rc = org_subtree(r, "development.read", &subtree);
     if (rc)
         return rc;
     char *scope = auth_scope_sql(r, "development.read", "o.path");
     char *sql = dj_arena_printf(r->arena,
                                 "SELECT p.id, p.name, p.party_status, p.org_id, o.name AS org_name FROM people p"
-                                " JOIN orgs o ON o.id = p.org_id WHERE %s AND ($1 = '' OR o.path LIKE $1)"
+                                " JOIN orgs o ON o.id = p.org_id WHERE %s AND ($1 = '' OR o.path >= $1 AND o.path < $1 || ':')"
                                 " AND p.active = 1 AND p.party_status IN ('applicant', 'activist', 'candidate', 'probationary')"
                                 " AND NOT EXISTS (SELECT 1 FROM dev_applications a WHERE a.person_id = p.id"
                                 " AND a.state <> 'stopped') ORDER BY o.path, p.id LIMIT 500",
                                 scope);
-    json_t *items = db_query_rows_dynamic(dj_db(r), &rc, sql, "t", like);
+    json_t *items = db_query_rows_dynamic(dj_db(r), &rc, sql, "t", subtree);
     if (!items)
         return rc;
     size_t i;
@@ -211,8 +211,8 @@ static int dev_unfiled(dj_req *r)
 /* Warnings for the organisation tree: deadlines near or passed. */
 static int dev_warnings(dj_req *r)
 {
-    const char *like;
-    int rc = org_like(r, "development.read", &like);
+    const char *subtree;
+    int rc = org_subtree(r, "development.read", &subtree);
     if (rc)
         return rc;
     char today[11];
@@ -223,10 +223,10 @@ static int dev_warnings(dj_req *r)
                                 "SELECT a.id, a.person_id, p.name, a.org_id, o.name AS org_name, a.stage, a.status,"
                                 " d.code AS due_code, d.due_on, d.warn_on FROM dev_deadlines d"
                                 " JOIN dev_applications a ON a.id = d.application_id JOIN people p ON p.id = a.person_id"
-                                " JOIN orgs o ON o.id = a.org_id WHERE %s AND ($1 = '' OR o.path LIKE $1)"
+                                " JOIN orgs o ON o.id = a.org_id WHERE %s AND ($1 = '' OR o.path >= $1 AND o.path < $1 || ':')"
                                 " AND a.state = 'open' AND d.warn_on <= $2 ORDER BY d.due_on, a.id",
                                 scope);
-    json_t *items = db_query_rows_dynamic(dj_db(r), &rc, sql, "tt", like, today);
+    json_t *items = db_query_rows_dynamic(dj_db(r), &rc, sql, "tt", subtree, today);
     if (!items)
         return rc;
     static const struct {
@@ -613,12 +613,12 @@ static int stats_args(dj_req *r, int64_t *year, char **scope)
     int rc = dj_query_int(r, "year", y, 2000, 2100, year);
     if (rc)
         return rc;
-    const char *like;
-    if ((rc = org_like(r, "development.read", &like)))
+    const char *subtree;
+    if ((rc = org_subtree(r, "development.read", &subtree)))
         return rc;
     char *s = auth_scope_sql(r, "development.read", "o.path");
     /* org paths are digits and slashes only: safe to splice */
-    *scope = *like ? dj_arena_printf(r->arena, "(%s AND o.path LIKE '%s')", s, like) : s;
+    *scope = *subtree ? dj_arena_printf(r->arena, "(%s AND o.path >= '%s' AND o.path < '%s:')", s, subtree, subtree) : s;
     return DJ_OK;
 }
 

@@ -41,13 +41,13 @@ static int64_t host_of(struct demo *d, int64_t org)
     char *path = NULL;
     if (db_query_text(d->c, &path, "SELECT path FROM orgs WHERE id = $1", "i", org) != DJ_OK)
         return 0;
-    char like[300];
-    snprintf(like, sizeof like, "%s%%", path);
+    char subtree[300];
+    snprintf(subtree, sizeof subtree, "%s", path);
     free(path);
     if (db_query_i64(d->c, &pid,
-                     "SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1"
+                     "SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path >= $1 AND o.path < $1 || ':'"
                      " AND p.party_status = 'full' AND p.active = 1 ORDER BY p.id LIMIT 1",
-                     "t", like) != DJ_OK)
+                     "t", subtree) != DJ_OK)
         return 0;
     return pid;
 }
@@ -106,14 +106,14 @@ static int add(struct demo *d, int64_t org, const char *kind, const char *title,
         rc = db_query_text(c, &path, "SELECT path FROM orgs WHERE id = $1", "i", org);
         if (rc != DJ_OK)
             return rc;
-        char like[300];
-        snprintf(like, sizeof like, "%s%%", path);
+        char subtree[300];
+        snprintf(subtree, sizeof subtree, "%s", path);
         free(path);
         rc = db_exec(c,
                      "INSERT INTO activity_people (activity_id, person_id)"
                      " SELECT $1, p.id FROM people p JOIN orgs o ON o.id = p.org_id"
-                     " WHERE o.path LIKE $2 AND p.active = 1 AND p.party_status IN ('full', 'probationary')",
-                     "it", id, like);
+                     " WHERE o.path >= $2 AND o.path < $2 || ':' AND p.active = 1 AND p.party_status IN ('full', 'probationary')",
+                     "it", id, subtree);
     }
     if (rc != DJ_OK)
         return rc;

@@ -64,17 +64,17 @@ json_t *life_quorum_roll(db_conn *c, const struct life_activity_brief *a, int *e
                              " JOIN people p ON p.id = v.person_id LEFT JOIN orgs o ON o.id = p.org_id"
                              " WHERE v.activity_id = $1 ORDER BY p.id",
                              "i", a->id);
-    char like[300], day[16];
-    snprintf(like, sizeof like, "%s%%", a->org_path);
+    char subtree[300], day[16];
+    snprintf(subtree, sizeof subtree, "%s", a->org_path);
     meeting_date(a, day);
     return db_query_rows(c, err,
                          "SELECT p.id AS person_id, p.name, o.name AS org_name FROM people p"
-                         " JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 AND p.active = 1"
+                         " JOIN orgs o ON o.id = p.org_id WHERE o.path >= $1 AND o.path < $1 || ':' AND p.active = 1"
                          " AND p.party_status = 'full' AND (p.full_on IS NULL OR p.full_on <= $2)"
                          " AND NOT (p.observation_from IS NOT NULL AND p.observation_from <= $2"
                          "  AND (p.observation_until IS NULL OR p.observation_until >= $2))"
                          " ORDER BY p.id",
-                         "tt", like, day);
+                         "tt", subtree, day);
 }
 
 bool life_on_roll(db_conn *c, const struct life_activity_brief *a, int64_t person_id)
@@ -95,19 +95,19 @@ bool life_on_roll(db_conn *c, const struct life_activity_brief *a, int64_t perso
  * the sheet so nobody wonders where they went). */
 static json_t *not_voting(db_conn *c, const struct life_activity_brief *a, int *err)
 {
-    char like[300], day[16];
-    snprintf(like, sizeof like, "%s%%", a->org_path);
+    char subtree[300], day[16];
+    snprintf(subtree, sizeof subtree, "%s", a->org_path);
     meeting_date(a, day);
     json_t *rows = db_query_rows(
         c, err,
         "SELECT p.id AS person_id, p.name, CASE WHEN p.party_status = 'probationary'"
         " OR (p.full_on IS NOT NULL AND p.full_on > $2) THEN 'probationary' ELSE 'observation' END AS why"
-        " FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 AND p.active = 1"
+        " FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path >= $1 AND o.path < $1 || ':' AND p.active = 1"
         " AND (p.party_status = 'probationary' OR (p.party_status = 'full' AND ((p.full_on IS NOT NULL AND p.full_on > $2)"
         "  OR (p.observation_from IS NOT NULL AND p.observation_from <= $2"
         "  AND (p.observation_until IS NULL OR p.observation_until >= $2)))))"
         " ORDER BY p.id",
-        "tt", like, day);
+        "tt", subtree, day);
     size_t i;
     json_t *p;
     json_array_foreach(rows, i, p) json_object_set_new(

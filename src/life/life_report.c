@@ -38,21 +38,21 @@ static int64_t year_end(int year)
 static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, const struct life_span *span,
                           const json_t *acts, int *err)
 {
-    char ys[21], ye[21], like[300];
+    char ys[21], ye[21], subtree[300];
     year_bounds_iso(year, ys, ye);
-    snprintf(like, sizeof like, "%s%%", dj_jstr(org, "path", ""));
+    snprintf(subtree, sizeof subtree, "%s", dj_jstr(org, "path", ""));
     json_t *members = db_query_rows(
         c, err,
         "SELECT f.person_id, p.name, MIN(CASE f.post WHEN 'secretary' THEN 1 WHEN 'deputy_secretary' THEN 2"
         " WHEN 'organization' THEN 3 WHEN 'propaganda' THEN 4 ELSE 5 END) AS post_rank,"
-        " (SELECT COUNT(*) FROM activities a JOIN orgs o ON o.id = a.org_id WHERE o.path LIKE $2"
+        " (SELECT COUNT(*) FROM activities a JOIN orgs o ON o.id = a.org_id WHERE o.path >= $2 AND o.path < $2 || ':'"
         "  AND a.kind = 'heart_talk' AND a.state IN ('held', 'closed') AND a.starts_at >= $3 AND a.starts_at < $4"
         "  AND (a.host_person_id = f.person_id OR EXISTS (SELECT 1 FROM attendance t"
         "   WHERE t.activity_id = a.id AND t.person_id = f.person_id))) AS talks"
         " FROM org_officers f JOIN people p ON p.id = f.person_id WHERE f.org_id = $1"
         " AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline')"
         " GROUP BY f.person_id, p.name ORDER BY post_rank, f.person_id",
-        "ittt", dj_jint(org, "id", 0), like, ys, ye);
+        "ittt", dj_jint(org, "id", 0), subtree, ys, ye);
     if (!members)
         return NULL;
     size_t nm = json_array_size(members), i;
@@ -98,7 +98,7 @@ static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, 
 
 /* 学时: every party member of the subtree reaches min_hours in the year. One period
  * cell with each member's hours. */
-static json_t *study_cell(db_conn *c, const char *like, int year, int64_t now, const struct life_span *span,
+static json_t *study_cell(db_conn *c, const char *subtree, int year, int64_t now, const struct life_span *span,
                           double min_hours, int *err)
 {
     char ys[21], ye[21];
@@ -108,8 +108,8 @@ static json_t *study_cell(db_conn *c, const char *like, int year, int64_t now, c
         "SELECT p.id AS person_id, p.name, COALESCE((SELECT SUM(e.quantity) FROM life_events e"
         " WHERE e.person_id = p.id AND e.kind = 'study_hours' AND e.occurred_at >= $2 AND e.occurred_at < $3), 0)"
         " AS hours FROM people p JOIN orgs o ON o.id = p.org_id"
-        " WHERE o.path LIKE $1 AND p.active = 1 AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
-        "ttt", like, ys, ye);
+        " WHERE o.path >= $1 AND o.path < $1 || ':' AND p.active = 1 AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
+        "ttt", subtree, ys, ye);
     if (!members)
         return NULL;
     size_t nm = json_array_size(members);
@@ -166,8 +166,8 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
 {
     int64_t org_id = dj_jint(org, "id", 0);
     const char *path = dj_jstr(org, "path", "");
-    char like[300], ys[21], ye[21];
-    snprintf(like, sizeof like, "%s%%", path);
+    char subtree[300], ys[21], ye[21];
+    snprintf(subtree, sizeof subtree, "%s", path);
     year_bounds_iso(year, ys, ye);
 
     char *lf = dj_setting_text(c, "life.party_lecture_period", "quarter");
@@ -186,9 +186,9 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
                                  " AND a.starts_at < $3"
                                  " UNION ALL SELECT a.id, a.kind, a.title, a.starts_at FROM activities a"
                                  " JOIN orgs o ON o.id = a.org_id WHERE a.kind = 'group_meeting' AND a.org_id <> $1"
-                                 " AND o.path LIKE $4 AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
+                                 " AND o.path >= $4 AND o.path < $4 || ':' AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
                                  " AND a.starts_at < $3 ORDER BY 4",
-                                 "ittt", org_id, ys, ye, like);
+                                 "ittt", org_id, ys, ye, subtree);
     if (!acts)
         return NULL;
 
@@ -214,7 +214,7 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
         if (strcmp(q->code, "heart_talk") == 0)
             cell = talks_cell(c, org, year, now, &facts.span, acts, err);
         else if (strcmp(q->code, "study_hours") == 0)
-            cell = study_cell(c, like, year, now, &facts.span, min_hours, err);
+            cell = study_cell(c, subtree, year, now, &facts.span, min_hours, err);
         else
             periods = kind_cells(q, year, now, &facts.span, da, na, acts);
         if (!periods && !cell) {
@@ -252,15 +252,15 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
  * the year, in tree order. */
 static json_t *party_orgs(db_conn *c, const char *path, int year, int *err)
 {
-    char like[300], first[16], next[16];
-    snprintf(like, sizeof like, "%s%%", path);
+    char subtree[300], first[16], next[16];
+    snprintf(subtree, sizeof subtree, "%s", path);
     snprintf(first, sizeof first, "%04u-01-01", (unsigned)year % 10000u);
     snprintf(next, sizeof next, "%04u-01-01", (unsigned)(year + 1) % 10000u);
     return db_query_rows(c, err,
-                         "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs WHERE path LIKE $1"
+                         "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs WHERE path >= $1 AND path < $1 || ':'"
                          " AND kind IN ('branch', 'general_branch') AND (dissolved_on IS NULL OR dissolved_on > $2)"
                          " AND (set_up_on IS NULL OR set_up_on < $3) ORDER BY path",
-                         "ttt", like, first, next);
+                         "ttt", subtree, first, next);
 }
 
 json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
@@ -304,21 +304,21 @@ json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err)
         *err = dj_fail(r, DJ_EINVAL, "org", "找不到该组织");
         return NULL;
     }
-    char like[300], ys[21], ye[21];
-    snprintf(like, sizeof like, "%s%%", path);
+    char subtree[300], ys[21], ye[21];
+    snprintf(subtree, sizeof subtree, "%s", path);
     free(path);
     year_bounds_iso(year, ys, ye);
     /* a 党小组's name repeats across branches: it is named with its branch */
     db_stmt *s = db_prep(c, "SELECT a.kind, a.org_id, CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name"
                             " ELSE o.name END, a.starts_at FROM activities a JOIN orgs o ON o.id = a.org_id"
                             " LEFT JOIN orgs po ON po.id = o.parent_id"
-                            " WHERE o.path LIKE $1 AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
+                            " WHERE o.path >= $1 AND o.path < $1 || ':' AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
                             " AND a.starts_at < $3 ORDER BY o.path, a.starts_at");
     if (!s) {
         *err = DJ_EDB;
         return NULL;
     }
-    db_bind(s, "ttt", like, ys, ye);
+    db_bind(s, "ttt", subtree, ys, ye);
     json_t *by_kind = json_object(), *by_org = json_object(), *org_order = json_array();
     int months[12] = {0}, total = 0;
     int rc;

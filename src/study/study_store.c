@@ -356,7 +356,7 @@ json_t *study_hours_report(db_conn *c, const char *org_path, int year, int *err)
 {
     char fd[16], td[16], fi[21], ti[21];
     year_bounds(year, fd, td, fi, ti);
-    char *like = dj_asprintf("%s%%", org_path);
+    char *subtree = dj_asprintf("%s", org_path);
     json_t *rows = db_query_rows(c, err,
                                  "SELECT p.id AS person_id, p.name, o.name AS org_name,"
                                  " (SELECT CAST(COALESCE(SUM(seconds), 0) AS BIGINT) FROM study_time st WHERE st.person_id = p.id"
@@ -365,10 +365,10 @@ json_t *study_hours_report(db_conn *c, const char *org_path, int year, int *err)
                                  "  ON v.id = t.activity_id WHERE t.person_id = p.id AND v.study_hours > 0"
                                  "  AND v.state IN ('held', 'closed') AND v.starts_at >= $4 AND v.starts_at < $5)"
                                  "  AS life_hours"
-                                 " FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 AND p.active = 1"
+                                 " FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path >= $1 AND o.path < $1 || ':' AND p.active = 1"
                                  " AND p.party_status IN " STUDY_MEMBER_STATUS " ORDER BY o.path, p.id",
-                                 "ttttt", like, fd, td, fi, ti);
-    free(like);
+                                 "ttttt", subtree, fd, td, fi, ti);
+    free(subtree);
     if (!rows)
         return NULL;
     int64_t mph = dj_setting_int(c, "study.minutes_per_hour", 45);
