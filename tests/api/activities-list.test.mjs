@@ -6,9 +6,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, ORG } from '../lib/fixtures.mjs';
+import { iso8 } from '../lib/clock.mjs';
 
 const DAY = 86400 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 const shanghaiDay = (isoUtc) => new Date(Date.parse(isoUtc) + 8 * 3600 * 1000).toISOString().slice(0, 10);
 
 let srv, com, mem, all;

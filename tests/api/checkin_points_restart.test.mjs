@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { iso8 } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
-/** "+08:00" text of an instant, as a Chinese client would send it. */
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 test('life: the points of check-ins a killed server had not yet given are given by the next server at its start', async (t) => {
   const first = await startServer();

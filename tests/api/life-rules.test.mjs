@@ -8,10 +8,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
-import { shanghaiDate, shanghaiToday } from '../lib/clock.mjs';
+import { shanghaiDate, shanghaiToday, iso8 } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 async function setup() {
   const srv = await startServer();

@@ -6,12 +6,10 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, seedMembers, sql, ORG, PERSON } from '../lib/fixtures.mjs';
-import { shanghaiToday } from '../lib/clock.mjs';
+import { shanghaiToday, iso8 } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-/** "+08:00" text of an instant, as a Chinese client would send it. */
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 /** The token the server should show for an activity in a given 30-second window. */
 function tokenFor(db, activityId, window) {

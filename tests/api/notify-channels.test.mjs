@@ -11,9 +11,9 @@ import { startServer } from '../lib/server.mjs';
 import { startFakeSms } from '../lib/fake-sms.mjs';
 import { startFakeSmtp } from '../lib/fake-smtp.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { iso8 } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 const CSV = { headers: { 'content-type': 'text/csv' } };
 const SMS_SECRET = 'Sms-T0ken-4b7e21';
 

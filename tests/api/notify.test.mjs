@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { startFakeWecom } from '../lib/fake-wecom.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
-import { shanghaiDate } from '../lib/clock.mjs';
+import { shanghaiDate, iso8 } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 const pg = (db) => db.startsWith('postgresql://');
 
 /** A server with the fixed agency, the channel pointed at a fake, and two people bound. */

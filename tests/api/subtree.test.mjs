@@ -8,9 +8,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql, ORG } from '../lib/fixtures.mjs';
+import { iso8 } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 // orgs beside the fixture's: 20 and 21 (siblings of 2 whose paths start with "/1/2"),
 // 25 (a group inside group 4 of branch 2), 30 (a branch of its own)

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { startFakeWecom } from '../lib/fake-wecom.mjs';
 import { seedAgency, ORG, PERSON } from '../lib/fixtures.mjs';
-import { shanghaiDate } from '../lib/clock.mjs';
+import { shanghaiDate, iso8 } from '../lib/clock.mjs';
 import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
 
 let server;
@@ -18,7 +18,6 @@ let activityId;
 const MIN = 60 * 1000;
 // Vant's icon font names a copy on alicdn.com after its inline one; the CSP blocks it (tests/browser/separation.test.mjs)
 const errors = (page) => page.djErrors.filter((e) => !/Loading the font '[^']*alicdn\.com/.test(e));
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 before(async () => {
   assertWebBuilt();

@@ -7,12 +7,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { assertWebBuilt, launchBrowser, newPage, withPage, signInAs, snap } from './lib.mjs';
+import { iso8 } from '../lib/clock.mjs';
 
 let server;
 let browser;
 let committee;
 const MIN = 60 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 before(async () => {
   assertWebBuilt();

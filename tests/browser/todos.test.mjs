@@ -7,14 +7,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { seedAgency, ORG, PERSON } from '../lib/fixtures.mjs';
-import { shanghaiDate } from '../lib/clock.mjs';
+import { shanghaiDate, iso8 } from '../lib/clock.mjs';
 import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
 import { TODO_LINK_TYPES } from '../../web/src/lib/todos.js';
 
 let server;
 let browser;
 const MIN = 60 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 before(async () => {
   assertWebBuilt();

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { ROOT, PASSWORD, Client } from '../lib/server.mjs';
 import { startCluster } from '../lib/cluster.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { iso8 } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let cl;

@@ -16,11 +16,10 @@ import path from 'node:path';
 import { BIN, PASSWORD, Client, freePort } from '../lib/server.mjs';
 import { startNode } from '../lib/cluster.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
-import { childEnv } from '../lib/clock.mjs';
+import { childEnv, iso8 } from '../lib/clock.mjs';
 
 const PGBIN = readdirSync('/usr/lib/postgresql').sort().map((v) => `/usr/lib/postgresql/${v}/bin`).pop();
 const MIN = 60 * 1000;
-const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const asPg = (cmd, args, opts = {}) => execFileSync('runuser', ['-u', 'postgres', '--', path.join(PGBIN, cmd), ...args], { stdio: 'pipe', ...opts });
 

@@ -57,3 +57,6 @@ export function shanghaiToday(from = Date.now()) {
   const month = d.getUTCMonth() + 1;
   return { year: d.getUTCFullYear(), month, quarter: Math.floor((month - 1) / 3) + 1, date: d.toISOString().slice(0, 10) };
 }
+
+/** The "+08:00" text of an instant (ms), as a Chinese client sends it. */
+export const iso8 = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
