@@ -1,6 +1,6 @@
 /* lists_api.c - HTTP handlers of work lists: lists, items, the timeline,
  * 销号 and cancelling, inspections and the CSV import.  The quarterly report's
- * handlers are in lists_report_api.c.  Who may do what:
+ * handlers are in lists_report_api.c, the access rules in lists_access.c.  Who may do what:
  *   list.read      read lists and items of an org's subtree (leaders, secretaries for their branch)
  *   list.write     keep lists (the committee); list.supervise: the 监督责任清单 (discipline)
  *   list.verify    the final check (销号)
@@ -17,114 +17,11 @@
 #include "lists.h"
 #include "lists_api.h"
 
-void lists_viewer_of(dj_req *r, struct lists_viewer *v)
-{
-    memset(v, 0, sizeof *v);
-    v->user_id = r->user ? r->user->id : 0;
-    v->person_id = r->user ? r->user->person_id : 0;
-    v->read_scope = auth_scope_sql(r, "list.read", "o.path");
-    v->read_scope_co = auth_scope_sql(r, "list.read", "o2.path");
-    v->update_scope = auth_scope_sql(r, "item.update", "o.path");
-    dj_buf b = {0};
-    for (int i = 0; r->user && i < r->user->ngrants; i++)
-        if (auth_role_has(r->user->grants[i].role, "item.update"))
-            dj_buf_printf(&b, "%s%lld", b.len ? "," : "", (long long)r->user->grants[i].org_id);
-    v->mine_orgs = dj_arena_strdup(r->arena, b.data ? b.data : "");
-    dj_buf_free(&b);
-}
-
 const struct dj_scope_kind lists_scope_kinds[] = {
     {"list", "清单", "SELECT o.path FROM lists l JOIN orgs o ON o.id = l.org_id WHERE l.id = $1"},
     {"inspection", "检查记录", "SELECT o.path FROM inspections i JOIN orgs o ON o.id = i.org_id WHERE i.id = $1"},
     {0},
 };
-
-/* ---------------------------------------------------------------- access */
-
-bool lists_can_write(dj_req *r, const json_t *list)
-{
-    int64_t org = dj_jint(list, "org_id", 0);
-    return auth_can(r, dj_jstr(list, "write_perm", "list.write"), org) || auth_can(r, "list.write", org);
-}
-
-/* May the caller see the list: its keeper's org is in scope, or one of its items is visible. */
-int lists_load_visible(dj_req *r, int64_t id, json_t **out)
-{
-    int err = 0;
-    json_t *l = lists_store_list_get(dj_db(r), id, &err);
-    if (!l)
-        return err == DJ_ENOTFOUND ? dj_fail(r, DJ_ENOTFOUND, "id", "找不到该清单") : err;
-    if (!auth_can(r, "list.read", dj_jint(l, "org_id", 0)) && !lists_can_write(r, l)) {
-        struct lists_viewer v;
-        lists_viewer_of(r, &v);
-        struct lists_item_filter f = {.list_id = id, .status = -1, .due_within = -1};
-        int64_t total = 0;
-        json_t *rows = lists_store_items(dj_db(r), &v, &f, 1, 0, &total, &err);
-        json_decref(rows);
-        if (!rows || total == 0) {
-            json_decref(l);
-            return rows ? dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限查看该清单") : err;
-        }
-    }
-    json_object_del(l, "org_path");
-    *out = l;
-    return DJ_OK;
-}
-
-static bool item_readable(dj_req *r, const json_t *it)
-{
-    if (auth_can(r, "list.read", dj_jint(it, "org_id", 0)) || auth_can(r, "list.read", dj_jint(it, "list_org_id", 0)))
-        return true;
-    int64_t me = r->user ? r->user->person_id : 0;
-    size_t k;
-    json_t *p;
-    json_array_foreach(json_object_get(it, "owners"), k, p) if (dj_jint(p, "person_id", 0) == me && me) return true;
-    json_array_foreach(json_object_get(it, "co_owners"), k, p) if (dj_jint(p, "person_id", 0) == me && me) return true;
-    json_array_foreach(json_object_get(it, "co_orgs"), k, p) if (auth_can(r, "list.read", dj_jint(p, "org_id", 0)))
-        return true;
-    return false;
-}
-
-static bool item_list_writable(dj_req *r, const json_t *it)
-{
-    json_t *l = json_pack("{s:I, s:s}", "org_id", (json_int_t)dj_jint(it, "list_org_id", 0), "write_perm",
-                          dj_jstr(it, "list_write_perm", "list.write"));
-    bool ok = lists_can_write(r, l);
-    json_decref(l);
-    return ok;
-}
-
-static bool item_updatable(dj_req *r, const json_t *it)
-{
-    if (item_list_writable(r, it) || auth_can(r, "item.update", dj_jint(it, "org_id", 0)))
-        return true;
-    return auth_has_perm(r, "item.respond") && r->user->person_id &&
-           lists_store_is_responsible(dj_db(r), dj_jint(it, "id", 0), r->user->person_id);
-}
-
-/* Loads an item the caller may see (with its timeline when asked). */
-static int load_item(dj_req *r, int64_t id, bool timeline, json_t **out)
-{
-    int err = 0;
-    json_t *it = lists_store_item_get(dj_db(r), id, timeline, &err);
-    if (!it)
-        return err == DJ_ENOTFOUND ? dj_fail(r, DJ_ENOTFOUND, "id", "找不到该事项") : err;
-    if (!item_readable(r, it) && !item_list_writable(r, it)) {
-        json_decref(it);
-        return dj_fail(r, DJ_EFORBIDDEN, NULL, "没有权限查看该事项");
-    }
-    *out = it;
-    return DJ_OK;
-}
-
-/* Drops the fields only the server needs. */
-static json_t *item_public(json_t *it)
-{
-    json_object_del(it, "org_path");
-    json_object_del(it, "list_org_id");
-    json_object_del(it, "list_write_perm");
-    return it;
-}
 
 /* ---------------------------------------------------------------- lists */
 
@@ -369,7 +266,7 @@ static int items_page(dj_req *r, struct lists_item_filter *f)
         return err;
     size_t k;
     json_t *it;
-    json_array_foreach(rows, k, it) item_public(it);
+    json_array_foreach(rows, k, it) lists_item_public(it);
     return dj_reply_json(r, 200, dj_page_result(&pg, rows, total));
 }
 
@@ -478,50 +375,13 @@ static int item_create(dj_req *r)
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     if (rc == DJ_OK) {
         json_t *it;
-        if ((rc = load_item(r, iid, true, &it)) == DJ_OK)
-            rc = dj_reply_json(r, 201, item_public(it));
+        if ((rc = lists_load_item(r, iid, true, &it)) == DJ_OK)
+            rc = dj_reply_json(r, 201, lists_item_public(it));
     }
 out:
     json_decref(l);
     json_decref(in);
     return rc;
-}
-
-static void add_permissions(dj_req *r, json_t *it)
-{
-    bool w = item_list_writable(r, it);
-    json_object_set_new(it, "can_edit", json_boolean(w));
-    json_object_set_new(it, "can_update", json_boolean(item_updatable(r, it)));
-    bool v = auth_can(r, "list.verify", dj_jint(it, "list_org_id", 0)) ||
-             (strcmp(dj_jstr(it, "list_write_perm", ""), "list.supervise") == 0 &&
-              auth_can(r, "list.supervise", dj_jint(it, "list_org_id", 0)));
-    json_object_set_new(it, "can_verify", json_boolean(v));
-}
-
-/* The head of every write to an item: the path's id, the item (404 outside
- * the caller's view), the caller allowed by may (else 403 saying denied), and
- * the body read by spec.  On an error nothing is left to free. */
-static int item_write_in(dj_req *r, bool (*may)(dj_req *, json_t *), const char *denied,
-                         const struct dj_jfield *spec, int64_t *id, json_t **it, json_t **in)
-{
-    *it = *in = NULL;
-    int rc = dj_param_id(r, "id", id);
-    if (rc || (rc = load_item(r, *id, false, it)))
-        return rc;
-    rc = may(r, *it) ? dj_body_json(r, spec, in) : dj_fail(r, DJ_EFORBIDDEN, NULL, "%s", denied);
-    if (rc) {
-        json_decref(*it);
-        *it = NULL;
-    }
-    return rc;
-}
-
-static bool may_write_list(dj_req *r, json_t *it) { return item_list_writable(r, it); }
-static bool may_report(dj_req *r, json_t *it) { return item_updatable(r, it); }
-static bool may_verify(dj_req *r, json_t *it)
-{
-    add_permissions(r, it);
-    return dj_jbool(it, "can_verify", false);
 }
 
 static int item_get(dj_req *r)
@@ -531,10 +391,10 @@ static int item_get(dj_req *r)
     if (rc)
         return rc;
     json_t *it;
-    if ((rc = load_item(r, id, true, &it)))
+    if ((rc = lists_load_item(r, id, true, &it)))
         return rc;
-    add_permissions(r, it);
-    return dj_reply_json(r, 200, item_public(it));
+    lists_item_permissions(r, it);
+    return dj_reply_json(r, 200, lists_item_public(it));
 }
 
 static int item_patch(dj_req *r)
@@ -547,7 +407,7 @@ static int item_patch(dj_req *r)
     };
     int64_t id;
     json_t *it, *in;
-    int rc = item_write_in(r, may_write_list, "没有权限修改该事项（进展请通过“报告进展”提交）", spec, &id, &it, &in);
+    int rc = lists_item_write_in(r, lists_may_write_list, "没有权限修改该事项（进展请通过“报告进展”提交）", spec, &id, &it, &in);
     if (rc)
         return rc;
     json_t *list = json_pack("{s:s}", "kind", dj_jstr(it, "list_kind", ""));
@@ -626,7 +486,7 @@ static int item_update_add(dj_req *r)
     };
     int64_t id;
     json_t *it, *in;
-    int rc = item_write_in(r, may_report, "只有责任单位或责任人可以报告该事项的进展", spec, &id, &it, &in);
+    int rc = lists_item_write_in(r, lists_may_report, "只有责任单位或责任人可以报告该事项的进展", spec, &id, &it, &in);
     if (rc)
         return rc;
     if (lists_blank(dj_jstr(in, "body", ""))) {
@@ -660,11 +520,11 @@ static int item_update_add(dj_req *r)
     rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
     if (rc == DJ_OK) {
         json_t *item;
-        if ((rc = load_item(r, id, true, &item)) == DJ_OK) {
-            add_permissions(r, item);
+        if ((rc = lists_load_item(r, id, true, &item)) == DJ_OK) {
+            lists_item_permissions(r, item);
             rc = dj_reply_json(r, dup ? 200 : 201,
                                json_pack("{s:I, s:b, s:o}", "id", (json_int_t)uid, "duplicate", dup, "item",
-                                         item_public(item)));
+                                         lists_item_public(item)));
         }
     }
 out:
@@ -682,7 +542,7 @@ static int item_verify(dj_req *r)
     };
     int64_t id;
     json_t *it, *in;
-    int rc = item_write_in(r, may_verify, "只有机关党委可以销号", spec, &id, &it, &in);
+    int rc = lists_item_write_in(r, lists_may_verify, "只有机关党委可以销号", spec, &id, &it, &in);
     if (rc)
         return rc;
     bool approve = dj_jbool(in, "approved", true);
@@ -725,7 +585,7 @@ static int item_cancel(dj_req *r)
     };
     int64_t id;
     json_t *it, *in;
-    int rc = item_write_in(r, may_write_list, "没有权限取消该事项", spec, &id, &it, &in);
+    int rc = lists_item_write_in(r, lists_may_write_list, "没有权限取消该事项", spec, &id, &it, &in);
     if (rc)
         return rc;
     db_conn *c = dj_db(r);
@@ -776,27 +636,3 @@ const struct dj_route lists_routes[] = {
     {0},
 };
 
-/* ---------------------------------------------------------------- the file store's questions */
-
-int lists_item_file_read(dj_req *r, int64_t item_id)
-{
-    int err = 0;
-    json_t *it = lists_store_item_get(dj_db(r), item_id, false, &err);
-    if (!it)
-        return err;
-    bool ok = item_readable(r, it) || item_list_writable(r, it);
-    json_decref(it);
-    return ok ? DJ_OK : DJ_EFORBIDDEN;
-}
-
-int lists_item_file_attach(dj_req *r, int64_t item_id)
-{
-    json_t *it = NULL;
-    int rc = load_item(r, item_id, false, &it);
-    if (rc != DJ_OK)
-        return rc;
-    if (!item_updatable(r, it))
-        rc = dj_fail(r, DJ_EFORBIDDEN, NULL, "只有责任单位或责任人可以为该事项添加佐证材料");
-    json_decref(it);
-    return rc;
-}
