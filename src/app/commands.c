@@ -181,7 +181,7 @@ int cmd_serve(int argc, char **argv)
     }
     dj_notify_start(); /* the outbox's delivery worker */
     study_quiz_points_start(); /* the points of quiz answers a stopped server still owed */
-    life_points_poke();        /* and those of check-ins it had not yet given */
+    life_points_catch_up();    /* and those of check-ins it had not yet given */
     rc = dj_serve(&so);
     dj_notify_stop();
     dj_notify_key_set(NULL);

@@ -28,10 +28,12 @@ void life_notify_register(void);
 /* Registers activities with the file store (photos, minutes, sign-in sheets). */
 void life_files_register(void);
 /* Asks for the points of new life_events (check-ins, hours, marks) to be awarded soon,
- * behind the check-ins' group commit and once across a cluster.  Called after a
- * closing, and when the server starts: what a stopped or crashed server left unawarded
- * is given without waiting for the next check-in. */
+ * behind the check-ins' group commit and once across a cluster (after a closing). */
 void life_points_poke(void);
+/* Awards them now, on the calling thread, unless another server is doing so: called
+ * when the server starts, before it answers, so that what a stopped or crashed server
+ * left unawarded is given without waiting for the next check-in. */
+void life_points_catch_up(void);
 
 /* ---------------------------------------------------------------- kinds */
 
