@@ -39,6 +39,7 @@ static int health(dj_req *r)
 
 #define DEVICE_COOKIE "dj_device"
 #define DEVICE_DAYS 180
+#define DEVICE_MAX 20 /* tokens kept per login */
 
 struct login_job {
     struct dj_throttle t; /* first: the throttle's batch item */
@@ -110,6 +111,14 @@ static int device_remember(dj_req *r, const char *login, char tok[65])
     auth_token_hash(tok, hash);
     int64_t now = dj_now();
     int rc = db_exec(dj_db(r), "DELETE FROM login_devices WHERE login = $1 AND expires_at <= $2", "ti", login, now);
+    /* the newest DEVICE_MAX of a login are kept: a client that never keeps its cookie
+     * (a script) adds a row at every sign-in, and must not grow the table without end */
+    if (rc == DJ_OK)
+        rc = db_exec(dj_db(r),
+                     "DELETE FROM login_devices WHERE login = $1 AND token_hash NOT IN"
+                     " (SELECT token_hash FROM login_devices WHERE login = $1 ORDER BY expires_at DESC, token_hash"
+                     " LIMIT $2)",
+                     "ti", login, (int64_t)(DEVICE_MAX - 1));
     if (rc == DJ_OK)
         rc = db_exec(dj_db(r), "INSERT INTO login_devices (token_hash, login, expires_at) VALUES ($1, $2, $3)", "tti",
                      hash, login, now + DEVICE_DAYS * 86400);

@@ -7,6 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { startServer, freePort, setCookies, BIN, PASSWORD } from '../lib/server.mjs';
 import { childEnv } from '../lib/clock.mjs';
 import { seedAgency, sql } from '../lib/fixtures.mjs';
@@ -237,6 +238,11 @@ test('a browser that signed in before gets a device cookie: only its hash is kep
   const wrong = await rawSignIn('officer', 'Wrong#Pass1', addr(), device.split(';')[0]);
   assert.equal(wrong.status, 401);
   assert.equal(sql(srv.db, "SELECT COUNT(*) FROM login_devices WHERE login = 'officer';").trim(), '1');
+  // a client that never keeps its cookie adds a token at each sign-in: the newest 20 are kept
+  for (let i = 0; i < 22; i++) assert.equal((await rawSignIn('officer', PASSWORD, addr())).status, 200);
+  assert.equal(sql(srv.db, "SELECT COUNT(*) FROM login_devices WHERE login = 'officer';").trim(), '20');
+  const oldest = createHash('sha256').update(token).digest('hex');
+  assert.equal(sql(srv.db, `SELECT COUNT(*) FROM login_devices WHERE token_hash = '${oldest}';`).trim(), '0', 'the oldest went');
 });
 
 test('during a flood of guesses from many addresses, a browser that signed in before goes ahead of them', async () => {
