@@ -6,7 +6,8 @@
 -- cannot push a member's own phone out of it.  The token grants nothing else: the password
 -- is checked and counted as for anyone.
 CREATE TABLE login_devices (
-    token_hash TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY, -- the order tokens were given in: the newest are kept
+    token_hash TEXT NOT NULL UNIQUE,
     login TEXT NOT NULL,
     expires_at BIGINT NOT NULL -- epoch seconds
 );

@@ -116,8 +116,7 @@ static int device_remember(dj_req *r, const char *login, char tok[65])
     if (rc == DJ_OK)
         rc = db_exec(dj_db(r),
                      "DELETE FROM login_devices WHERE login = $1 AND token_hash NOT IN"
-                     " (SELECT token_hash FROM login_devices WHERE login = $1 ORDER BY expires_at DESC, token_hash"
-                     " LIMIT $2)",
+                     " (SELECT token_hash FROM login_devices WHERE login = $1 ORDER BY id DESC LIMIT $2)",
                      "ti", login, (int64_t)(DEVICE_MAX - 1));
     if (rc == DJ_OK)
         rc = db_exec(dj_db(r), "INSERT INTO login_devices (token_hash, login, expires_at) VALUES ($1, $2, $3)", "tti",
