@@ -60,7 +60,6 @@ static int not_applicable(struct assess_value *v, const char *why)
     return DJ_OK;
 }
 
-static char *subtree_of(const struct assess_org *org) { return dj_asprintf("%s", org->path); }
 
 static void iso_bounds(const struct assess_span *p, char a[21], char b[21])
 {
@@ -165,7 +164,7 @@ static int prov_compliance(db_conn *c, const struct assess_org *org, const struc
         return unavailable(v, "activities", "组织生活");
     char a[21], b[21];
     iso_bounds(p, a, b);
-    char *subtree = subtree_of(org);
+    const char *subtree = org->path;
     struct act_row *acts = NULL;
     size_t n = 0, cap = 0;
     int rc = DJ_OK;
@@ -248,7 +247,6 @@ out:
         free(acts[i].title);
     }
     free(acts);
-    free(subtree);
     return rc;
 }
 
@@ -261,7 +259,7 @@ static int prov_attendance(db_conn *c, const struct assess_org *org, const struc
         return unavailable(v, "attendance", "组织生活");
     char a[21], b[21];
     iso_bounds(p, a, b);
-    char *subtree = subtree_of(org);
+    const char *subtree = org->path;
     int *num = NULL, *den = NULL;
     size_t n = 0, cap = 0;
     int rc = DJ_OK;
@@ -311,7 +309,6 @@ static int prov_attendance(db_conn *c, const struct assess_org *org, const struc
 out:
     free(num);
     free(den);
-    free(subtree);
     return rc;
 }
 
@@ -442,7 +439,7 @@ static int prov_study_hours(db_conn *c, const struct assess_org *org, const stru
     iso_bounds(p, a, b);
     /* the yearly minimum (教育管理条例 Art. 20: 32 学时), pro rata for a half-year */
     double min = (double)dj_setting_int(c, "life.study_hours_min", 32) * assess_span_months(p) / 12.0;
-    char *subtree = subtree_of(org);
+    const char *subtree = org->path;
     double *vals = NULL;
     size_t n = 0;
     v->evidence = ev_new();
@@ -467,7 +464,6 @@ static int prov_study_hours(db_conn *c, const struct assess_org *org, const stru
         }
     }
     free(vals);
-    free(subtree);
     return rc;
 }
 
@@ -478,7 +474,7 @@ static int prov_volunteer(db_conn *c, const struct assess_org *org, const struct
         return unavailable(v, "attendance", "组织生活");
     char a[21], b[21];
     iso_bounds(p, a, b);
-    char *subtree = subtree_of(org);
+    const char *subtree = org->path;
     double *vals = NULL;
     size_t n = 0;
     v->evidence = ev_new();
@@ -504,7 +500,6 @@ static int prov_volunteer(db_conn *c, const struct assess_org *org, const struct
         }
     }
     free(vals);
-    free(subtree);
     return rc;
 }
 
@@ -522,7 +517,7 @@ static int prov_avg_points(db_conn *c, const struct assess_org *org, const struc
         snprintf(p1, sizeof p1, "%04d", p->year);
         snprintf(p2, sizeof p2, "%04d", p->year);
     }
-    char *subtree = subtree_of(org);
+    const char *subtree = org->path;
     double *vals = NULL;
     size_t n = 0;
     v->evidence = ev_new();
@@ -547,7 +542,6 @@ static int prov_avg_points(db_conn *c, const struct assess_org *org, const struc
         }
     }
     free(vals);
-    free(subtree);
     return rc;
 }
 
@@ -558,7 +552,7 @@ static int prov_list_on_time(db_conn *c, const struct assess_org *org, const str
 {
     if (!assess_table_exists(c, "list_items"))
         return unavailable(v, "list_items", "工作清单");
-    char *subtree = subtree_of(org);
+    const char *subtree = org->path;
     int y, m, d;
     dj_local_date(p->now, &y, &m, &d);
     int64_t today = dj_days_from_civil(y, m, d);
@@ -607,7 +601,6 @@ static int prov_list_on_time(db_conn *c, const struct assess_org *org, const str
         snprintf(v->detail, sizeof v->detail, "按期完成 %d / %d 项", on, on + late);
     }
 out:
-    free(subtree);
     return rc;
 }
 
@@ -618,7 +611,7 @@ static int prov_rectification(db_conn *c, const struct assess_org *org, const st
         return unavailable(v, "list_items", "工作清单");
     char a[21], b[21];
     iso_bounds(p, a, b);
-    char *subtree = subtree_of(org);
+    const char *subtree = org->path;
     int closed = 0, total = 0, rc = DJ_OK;
     /* items that existed during the period and were not already closed before it */
     db_stmt *s = db_prep(c, "SELECT li.id, li.title, li.state, li.verified_at, li.due_on, l.title, li.list_id"
@@ -655,7 +648,6 @@ static int prov_rectification(db_conn *c, const struct assess_org *org, const st
         snprintf(v->detail, sizeof v->detail, "已销号 %d / %d 项", closed, total);
     }
 out:
-    free(subtree);
     return rc;
 }
 

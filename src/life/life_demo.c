@@ -41,15 +41,12 @@ static int64_t host_of(struct demo *d, int64_t org)
     char *path = NULL;
     if (db_query_text(d->c, &path, "SELECT path FROM orgs WHERE id = $1", "i", org) != DJ_OK)
         return 0;
-    char subtree[300];
-    snprintf(subtree, sizeof subtree, "%s", path);
+    int rc = db_query_i64(d->c, &pid,
+                          "SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path >= $1 AND o.path < $1 || ':'"
+                          " AND p.party_status = 'full' AND p.active = 1 ORDER BY p.id LIMIT 1",
+                          "t", path);
     free(path);
-    if (db_query_i64(d->c, &pid,
-                     "SELECT p.id FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path >= $1 AND o.path < $1 || ':'"
-                     " AND p.party_status = 'full' AND p.active = 1 ORDER BY p.id LIMIT 1",
-                     "t", subtree) != DJ_OK)
-        return 0;
-    return pid;
+    return rc == DJ_OK ? pid : 0;
 }
 
 /* One activity at local date y-m-dd hh:mm lasting `minutes`; its state follows
@@ -106,14 +103,12 @@ static int add(struct demo *d, int64_t org, const char *kind, const char *title,
         rc = db_query_text(c, &path, "SELECT path FROM orgs WHERE id = $1", "i", org);
         if (rc != DJ_OK)
             return rc;
-        char subtree[300];
-        snprintf(subtree, sizeof subtree, "%s", path);
-        free(path);
         rc = db_exec(c,
                      "INSERT INTO activity_people (activity_id, person_id)"
                      " SELECT $1, p.id FROM people p JOIN orgs o ON o.id = p.org_id"
                      " WHERE o.path >= $2 AND o.path < $2 || ':' AND p.active = 1 AND p.party_status IN ('full', 'probationary')",
-                     "it", id, subtree);
+                     "it", id, path);
+        free(path);
     }
     if (rc != DJ_OK)
         return rc;

@@ -64,8 +64,7 @@ json_t *life_quorum_roll(db_conn *c, const struct life_activity_brief *a, int *e
                              " JOIN people p ON p.id = v.person_id LEFT JOIN orgs o ON o.id = p.org_id"
                              " WHERE v.activity_id = $1 ORDER BY p.id",
                              "i", a->id);
-    char subtree[300], day[16];
-    snprintf(subtree, sizeof subtree, "%s", a->org_path);
+    char day[16];
     meeting_date(a, day);
     return db_query_rows(c, err,
                          "SELECT p.id AS person_id, p.name, o.name AS org_name FROM people p"
@@ -74,7 +73,7 @@ json_t *life_quorum_roll(db_conn *c, const struct life_activity_brief *a, int *e
                          " AND NOT (p.observation_from IS NOT NULL AND p.observation_from <= $2"
                          "  AND (p.observation_until IS NULL OR p.observation_until >= $2))"
                          " ORDER BY p.id",
-                         "tt", subtree, day);
+                         "tt", a->org_path, day);
 }
 
 bool life_on_roll(db_conn *c, const struct life_activity_brief *a, int64_t person_id)
@@ -95,8 +94,7 @@ bool life_on_roll(db_conn *c, const struct life_activity_brief *a, int64_t perso
  * the sheet so nobody wonders where they went). */
 static json_t *not_voting(db_conn *c, const struct life_activity_brief *a, int *err)
 {
-    char subtree[300], day[16];
-    snprintf(subtree, sizeof subtree, "%s", a->org_path);
+    char day[16];
     meeting_date(a, day);
     json_t *rows = db_query_rows(
         c, err,
@@ -107,7 +105,7 @@ static json_t *not_voting(db_conn *c, const struct life_activity_brief *a, int *
         "  OR (p.observation_from IS NOT NULL AND p.observation_from <= $2"
         "  AND (p.observation_until IS NULL OR p.observation_until >= $2)))))"
         " ORDER BY p.id",
-        "tt", subtree, day);
+        "tt", a->org_path, day);
     size_t i;
     json_t *p;
     json_array_foreach(rows, i, p) json_object_set_new(

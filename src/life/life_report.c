@@ -38,9 +38,8 @@ static int64_t year_end(int year)
 static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, const struct life_span *span,
                           const json_t *acts, int *err)
 {
-    char ys[21], ye[21], subtree[300];
+    char ys[21], ye[21];
     year_bounds_iso(year, ys, ye);
-    snprintf(subtree, sizeof subtree, "%s", dj_jstr(org, "path", ""));
     json_t *members = db_query_rows(
         c, err,
         "SELECT f.person_id, p.name, MIN(CASE f.post WHEN 'secretary' THEN 1 WHEN 'deputy_secretary' THEN 2"
@@ -52,7 +51,7 @@ static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, 
         " FROM org_officers f JOIN people p ON p.id = f.person_id WHERE f.org_id = $1"
         " AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline')"
         " GROUP BY f.person_id, p.name ORDER BY post_rank, f.person_id",
-        "ittt", dj_jint(org, "id", 0), subtree, ys, ye);
+        "ittt", dj_jint(org, "id", 0), dj_jstr(org, "path", ""), ys, ye);
     if (!members)
         return NULL;
     size_t nm = json_array_size(members), i;
@@ -166,8 +165,7 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
 {
     int64_t org_id = dj_jint(org, "id", 0);
     const char *path = dj_jstr(org, "path", "");
-    char subtree[300], ys[21], ye[21];
-    snprintf(subtree, sizeof subtree, "%s", path);
+    char ys[21], ye[21];
     year_bounds_iso(year, ys, ye);
 
     char *lf = dj_setting_text(c, "life.party_lecture_period", "quarter");
@@ -188,7 +186,7 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
                                  " JOIN orgs o ON o.id = a.org_id WHERE a.kind = 'group_meeting' AND a.org_id <> $1"
                                  " AND o.path >= $4 AND o.path < $4 || ':' AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
                                  " AND a.starts_at < $3 ORDER BY 4",
-                                 "ittt", org_id, ys, ye, subtree);
+                                 "ittt", org_id, ys, ye, path);
     if (!acts)
         return NULL;
 
@@ -214,7 +212,7 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
         if (strcmp(q->code, "heart_talk") == 0)
             cell = talks_cell(c, org, year, now, &facts.span, acts, err);
         else if (strcmp(q->code, "study_hours") == 0)
-            cell = study_cell(c, subtree, year, now, &facts.span, min_hours, err);
+            cell = study_cell(c, path, year, now, &facts.span, min_hours, err);
         else
             periods = kind_cells(q, year, now, &facts.span, da, na, acts);
         if (!periods && !cell) {
@@ -252,15 +250,14 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
  * the year, in tree order. */
 static json_t *party_orgs(db_conn *c, const char *path, int year, int *err)
 {
-    char subtree[300], first[16], next[16];
-    snprintf(subtree, sizeof subtree, "%s", path);
+    char first[16], next[16];
     snprintf(first, sizeof first, "%04u-01-01", (unsigned)year % 10000u);
     snprintf(next, sizeof next, "%04u-01-01", (unsigned)(year + 1) % 10000u);
     return db_query_rows(c, err,
                          "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs WHERE path >= $1 AND path < $1 || ':'"
                          " AND kind IN ('branch', 'general_branch') AND (dissolved_on IS NULL OR dissolved_on > $2)"
                          " AND (set_up_on IS NULL OR set_up_on < $3) ORDER BY path",
-                         "ttt", subtree, first, next);
+                         "ttt", path, first, next);
 }
 
 json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
@@ -304,9 +301,7 @@ json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err)
         *err = dj_fail(r, DJ_EINVAL, "org", "找不到该组织");
         return NULL;
     }
-    char subtree[300], ys[21], ye[21];
-    snprintf(subtree, sizeof subtree, "%s", path);
-    free(path);
+    char ys[21], ye[21];
     year_bounds_iso(year, ys, ye);
     /* a 党小组's name repeats across branches: it is named with its branch */
     db_stmt *s = db_prep(c, "SELECT a.kind, a.org_id, CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name"
@@ -315,10 +310,11 @@ json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err)
                             " WHERE o.path >= $1 AND o.path < $1 || ':' AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
                             " AND a.starts_at < $3 ORDER BY o.path, a.starts_at");
     if (!s) {
+        free(path);
         *err = DJ_EDB;
         return NULL;
     }
-    db_bind(s, "ttt", subtree, ys, ye);
+    db_bind(s, "ttt", path, ys, ye);
     json_t *by_kind = json_object(), *by_org = json_object(), *org_order = json_array();
     int months[12] = {0}, total = 0;
     int rc;
@@ -345,6 +341,7 @@ json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err)
         json_object_set_new(ok, kind, json_integer(dj_jint(ok, kind, 0) + 1));
     }
     db_done(s);
+    free(path);
     json_decref(by_org);
     if (rc != DB_DONE) {
         json_decref(by_kind);

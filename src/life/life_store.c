@@ -139,13 +139,11 @@ static int set_expected(dj_req *r, db_conn *c, int64_t id, const json_t *ids)
  * branch lies in the activity organisation's subtree. */
 static int default_expected(db_conn *c, int64_t id, const char *org_path)
 {
-    char subtree[300];
-    snprintf(subtree, sizeof subtree, "%s", org_path);
     return db_exec(c,
                    "INSERT INTO activity_people (activity_id, person_id)"
                    " SELECT $1, p.id FROM people p JOIN orgs o ON o.id = p.org_id"
                    " WHERE o.path >= $2 AND o.path < $2 || ':' AND p.active = 1 AND p.party_status IN ('full', 'probationary')",
-                   "it", id, subtree);
+                   "it", id, org_path);
 }
 
 static int check_times(dj_req *r, const char *starts, const char *ends)
@@ -635,8 +633,6 @@ json_t *life_activity_expected(db_conn *c, int64_t activity_id, int *err)
 
 json_t *life_activity_candidates(db_conn *c, const struct life_activity_brief *a, int *err)
 {
-    char subtree[300];
-    snprintf(subtree, sizeof subtree, "%s", a->org_path);
     return db_query_rows(c, err,
                          "SELECT p.id, p.name, p.party_status, o.name AS org_name,"
                          " CASE WHEN ap.person_id IS NULL THEN 0 ELSE 1 END AS expected__bool"
@@ -644,7 +640,7 @@ json_t *life_activity_candidates(db_conn *c, const struct life_activity_brief *a
                          " LEFT JOIN activity_people ap ON ap.activity_id = $1 AND ap.person_id = p.id"
                          " WHERE p.active = 1 AND (o.path >= $2 AND o.path < $2 || ':' OR ap.person_id IS NOT NULL)"
                          " ORDER BY p.id LIMIT 5000",
-                         "it", a->id, subtree);
+                         "it", a->id, a->org_path);
 }
 
 /* ---------------------------------------------------------------- leave */

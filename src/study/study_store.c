@@ -356,7 +356,6 @@ json_t *study_hours_report(db_conn *c, const char *org_path, int year, int *err)
 {
     char fd[16], td[16], fi[21], ti[21];
     year_bounds(year, fd, td, fi, ti);
-    char *subtree = dj_asprintf("%s", org_path);
     json_t *rows = db_query_rows(c, err,
                                  "SELECT p.id AS person_id, p.name, o.name AS org_name,"
                                  " (SELECT CAST(COALESCE(SUM(seconds), 0) AS BIGINT) FROM study_time st WHERE st.person_id = p.id"
@@ -367,8 +366,7 @@ json_t *study_hours_report(db_conn *c, const char *org_path, int year, int *err)
                                  "  AS life_hours"
                                  " FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.path >= $1 AND o.path < $1 || ':' AND p.active = 1"
                                  " AND p.party_status IN " STUDY_MEMBER_STATUS " ORDER BY o.path, p.id",
-                                 "ttttt", subtree, fd, td, fi, ti);
-    free(subtree);
+                                 "ttttt", org_path, fd, td, fi, ti);
     if (!rows)
         return NULL;
     int64_t mph = dj_setting_int(c, "study.minutes_per_hour", 45);
