@@ -345,6 +345,9 @@ static void *committer(void *arg)
     return NULL;
 }
 
+/* The lock a batch's follow-up runs under: once across the cluster. */
+static void after_lock_name(const dj_batch *b, char *lock, size_t n) { snprintf(lock, n, "dangjian:batch:%s", b->name); }
+
 static void *after_worker(void *arg)
 {
     dj_batch *b = arg;
@@ -381,7 +384,7 @@ static void *after_worker(void *arg)
             quiet_wal = true;
         }
         char lock[64];
-        snprintf(lock, sizeof lock, "dangjian:batch:%s", b->name);
+        after_lock_name(b, lock, sizeof lock);
         bool got = false, again = true;
         unsigned long long delay = 0;
         if (c && db_trylock(c, lock, &got) == DJ_OK && got) {
@@ -407,6 +410,26 @@ static void *after_worker(void *arg)
     pthread_mutex_unlock(&b->mu);
     db_thread_close();
     return NULL;
+}
+
+int dj_batch_after_now(dj_batch *b)
+{
+    pthread_mutex_lock(&b->mu);
+    int (*fn)(db_conn *, void *) = b->after_fn;
+    void *ctx = b->after_ctx;
+    pthread_mutex_unlock(&b->mu);
+    db_conn *c = db_thread();
+    if (!fn || !c)
+        return c ? DJ_OK : DJ_EDB;
+    char lock[64];
+    after_lock_name(b, lock, sizeof lock);
+    bool got = false;
+    int rc = db_trylock(c, lock, &got);
+    if (rc != DJ_OK || !got)
+        return rc; /* another server starting beside this one does it */
+    rc = fn(c, ctx);
+    db_unlock(c, lock);
+    return rc;
 }
 
 void dj_batch_after(dj_batch *b, int (*fn)(db_conn *c, void *ctx), void *ctx, unsigned quiet_ms, unsigned max_ms)

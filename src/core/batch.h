@@ -70,6 +70,12 @@ void dj_batch_linger(dj_batch *b, unsigned ms);
 /* Asks for the follow-up work as if something had been committed (for writes
  * made outside the batch, such as closing an activity). */
 void dj_batch_poke(dj_batch *b);
+/* Runs the follow-up once now, on the calling thread and its connection, under the
+ * follow-up's own lock (so once across servers starting together: where another holds
+ * it, that one does the work and this returns DJ_OK). For what a stopped server left
+ * owed, done at start before the server answers, so that it never runs beside the
+ * first requests. Returns the follow-up's result. */
+int dj_batch_after_now(dj_batch *b);
 
 /*
  * The writer's turn on SQLite, which has one writer at a time: a connection that finds

@@ -134,13 +134,8 @@ void life_points_poke(void)
 
 void life_points_catch_up(void)
 {
-    db_conn *c = db_thread();
-    bool got = false;
-    /* the follow-up's own lock (batch.c): once across the servers starting together */
-    if (!c || db_trylock(c, "dangjian:batch:checkin", &got) != DJ_OK || !got)
-        return;
-    award_points(c, NULL);
-    db_unlock(c, "dangjian:batch:checkin");
+    pthread_once(&batch_once, batch_init);
+    dj_batch_after_now(checkin_batch);
 }
 
 static int checkin_answer(dj_req *r)

@@ -27,8 +27,9 @@ void study_register(void);
 int study_demo_load(db_conn *c, const char *password_hash);
 /* The points of quiz answers follow the answers' commit: the awarder behind the answers'
  * group commit (once across a cluster) gives what study_points_due says is owed, within
- * a second. Called when the server starts, so that what a stopped or crashed server left
- * is given too. */
+ * a second. Called when the server starts, before it answers: what a stopped or crashed
+ * server left owed is given then, on the calling thread (unless another server starting
+ * beside it does so). */
 void study_quiz_points_start(void);
 /* Gives the points owed for submitted quiz answers (study_points_due), in transactions of
  * a few attempts each; each attempt's awards once, however often and wherever this runs.

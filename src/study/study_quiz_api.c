@@ -369,7 +369,7 @@ static void submit_batch_init(void)
 void study_quiz_points_start(void)
 {
     pthread_once(&submit_once, submit_batch_init);
-    dj_batch_poke(submit_batch); /* what an earlier server left owed */
+    dj_batch_after_now(submit_batch); /* what an earlier server left owed */
 }
 
 static int submit_reply(dj_req *r, struct submit_job *j)
