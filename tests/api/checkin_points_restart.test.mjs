@@ -7,10 +7,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
-import { iso8 } from '../lib/clock.mjs';
+import { seedAgency, sql, createActivity, PERSON } from '../lib/fixtures.mjs';
 
-const MIN = 60 * 1000;
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
 test('life: the points of check-ins a killed server had not yet given are given by the next server at its start', async (t) => {
@@ -20,14 +18,8 @@ test('life: the points of check-ins a killed server had not yet given are given 
     seedAgency(first.db);
     const sec = first.client();
     await sec.login('sec-a');
-    const now = Date.now();
-    let r = await sec.post('/api/v1/activities', {
-      org_id: ORG.branchA, kind: 'branch_assembly', title: '支部党员大会', place: '三楼会议室',
-      starts_at: iso8(now - 5 * MIN), ends_at: iso8(now + 55 * MIN),
-    });
-    assert.equal(r.status, 201, r.text);
-    const id = r.body.id;
-    assert.equal((await sec.post(`/api/v1/activities/${id}/notice`)).status, 200);
+    const { id } = await createActivity(sec, {}, { notice: true });
+    let r;
     // three signed in by hand, and the server killed at once: the points wait for a second of quiet
     const people = [PERSON.secA, 3, 6];
     for (const pid of people) {

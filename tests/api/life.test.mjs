@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, seedMembers, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { seedAgency, seedMembers, sql, createActivity, ORG, PERSON } from '../lib/fixtures.mjs';
 import { shanghaiToday, iso8 } from '../lib/clock.mjs';
 
 const MIN = 60 * 1000;
@@ -23,16 +23,6 @@ async function setup() {
   seedAgency(srv.db);
   const as = async (login) => { const c = srv.client(); await c.login(login); return c; };
   return { srv, as };
-}
-
-async function createActivity(c, fields = {}) {
-  const now = Date.now();
-  const r = await c.post('/api/v1/activities', {
-    org_id: ORG.branchA, kind: 'branch_assembly', title: '第四季度支部党员大会',
-    starts_at: iso8(now - 5 * MIN), ends_at: iso8(now + 55 * MIN), place: '三楼会议室', ...fields,
-  });
-  assert.equal(r.status, 201, r.text);
-  return r.body;
 }
 
 test('an activity goes planned → noticed → held → closed, with check-in, quorum and events', async () => {

@@ -5,7 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { seedAgency, sql, createActivity, PERSON } from '../lib/fixtures.mjs';
 
 const MIN = 60 * 1000;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -16,13 +16,7 @@ test('attendance marked by hand: present, leave and absent with their reasons', 
     seedAgency(srv.db);
     const as = async (login) => { const c = srv.client(); await c.login(login); return c; };
     const sec = await as('sec-a');
-    const now = Date.now();
-    const r = await sec.post('/api/v1/activities', {
-      org_id: ORG.branchA, kind: 'theme_day', title: '主题党日', place: '党员活动室',
-      starts_at: iso(now - 5 * MIN), ends_at: iso(now + 55 * MIN),
-    });
-    assert.equal(r.status, 201, r.text);
-    const a = r.body;
+    const a = await createActivity(sec, { kind: 'theme_day', title: '主题党日', place: '党员活动室' });
     const url = `/api/v1/activities/${a.id}/attendance/marks`;
 
     // not before the notice
@@ -79,7 +73,7 @@ test('attendance marked by hand: present, leave and absent with their reasons', 
     // absent: a pending leave no longer stands
     const mem3 = sql(srv.db, 'SELECT COUNT(*) FROM users WHERE person_id = 3;').trim();
     assert.equal(mem3, '0'); // person 3 has no login: the leave is asked through the database
-    sql(srv.db, `INSERT INTO activity_leaves (activity_id, person_id, reason, status, created_at) VALUES (${a.id}, 3, '家中有事', 'pending', '${iso(now)}');`);
+    sql(srv.db, `INSERT INTO activity_leaves (activity_id, person_id, reason, status, created_at) VALUES (${a.id}, 3, '家中有事', 'pending', '${iso(Date.now())}');`);
     m = await sec.post(url, { person_id: 3, status: 'absent', reason: '请假理由不充分，按缺席登记' });
     assert.equal(m.status, 200, m.text);
     row = m.body.people.find((p) => p.person_id === 3);
@@ -113,13 +107,7 @@ test('a 支部党员大会: a voting member left off the notice may be marked pr
     seedAgency(srv.db);
     const sec = srv.client();
     await sec.login('sec-a');
-    const now = Date.now();
-    const r = await sec.post('/api/v1/activities', {
-      org_id: ORG.branchA, kind: 'branch_assembly', title: '支部党员大会', place: '三楼会议室',
-      starts_at: iso(now - 5 * MIN), ends_at: iso(now + 55 * MIN), expected_person_ids: [PERSON.secA],
-    });
-    assert.equal(r.status, 201, r.text);
-    const a = r.body;
+    const a = await createActivity(sec, { title: '支部党员大会', expected_person_ids: [PERSON.secA] });
     assert.equal((await sec.post(`/api/v1/activities/${a.id}/notice`)).status, 200);
     const url = `/api/v1/activities/${a.id}/attendance/marks`;
     let m = await sec.post(url, { person_id: PERSON.memberA, status: 'leave', reason: '请假' });
@@ -141,13 +129,7 @@ test('a leave the member asked for, decided by a hand mark, is told to the membe
     const as = async (login) => { const c = srv.client(); await c.login(login); return c; };
     const sec = await as('sec-a');
     const mem = await as('member-a');
-    const now = Date.now();
-    const r = await sec.post('/api/v1/activities', {
-      org_id: ORG.branchA, kind: 'theme_day', title: '主题党日：参观廉政教育基地', place: '廉政教育基地',
-      starts_at: iso(now + 60 * MIN), ends_at: iso(now + 180 * MIN),
-    });
-    assert.equal(r.status, 201, r.text);
-    const a = r.body;
+    const a = await createActivity(sec, { kind: 'theme_day', title: '主题党日：参观廉政教育基地', place: '廉政教育基地', starts_at: iso(Date.now() + 60 * MIN), ends_at: iso(Date.now() + 180 * MIN) });
     assert.equal((await sec.post(`/api/v1/activities/${a.id}/notice`)).status, 200);
     assert.equal((await mem.post(`/api/v1/activities/${a.id}/leave`, { reason: '孩子生病' })).status, 201);
     const before = Number(sql(srv.db, "SELECT COUNT(*) FROM notifications WHERE event LIKE 'leave.%';").trim());

@@ -10,7 +10,7 @@
 //           member-a (person 2, branch 2), member-b (person 8, branch 3), officer (union 5)
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { shanghaiDate } from './clock.mjs';
+import { shanghaiDate, iso8 } from './clock.mjs';
 import { ORG_STATS_SQL } from './org-stats.mjs';
 
 export { ORG_STATS_SQL };
@@ -121,4 +121,24 @@ export function seedAgency(db) {
     sql(db, ['orgs', 'people', 'users', 'grants'].map((t) =>
       `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}));`).join('\n'));
   }
+}
+
+/**
+ * An activity made through the API by client c (a secretary of branch A by default):
+ * a 支部党员大会 of branch A that began five minutes ago and lasts an hour, unless
+ * fields say otherwise; with notice, its notice is sent too (check-in needs it).
+ * Asserts the 201 and returns the activity.
+ */
+export async function createActivity(c, fields = {}, { notice = false } = {}) {
+  const now = Date.now();
+  const r = await c.post('/api/v1/activities', {
+    org_id: ORG.branchA, kind: 'branch_assembly', title: '第四季度支部党员大会',
+    starts_at: iso8(now - 5 * 60000), ends_at: iso8(now + 55 * 60000), place: '三楼会议室', ...fields,
+  });
+  if (r.status !== 201) throw new Error(`creating the activity: ${r.status} ${r.text}`);
+  if (notice) {
+    const n = await c.post(`/api/v1/activities/${r.body.id}/notice`);
+    if (n.status !== 200) throw new Error(`its notice: ${n.status} ${n.text}`);
+  }
+  return r.body;
 }
