@@ -72,7 +72,7 @@ if (duration > 0) {
 }
 
 // 2. quiz answers at RATE a second
-{
+if (attempts > 0) {
   const lat = [];
   let bad = 0;
   const c0 = ticks();
