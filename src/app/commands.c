@@ -195,6 +195,7 @@ int cmd_serve(int argc, char **argv)
     files_module_free();
     dj_files_configure(NULL);
     auth_perms_free();
+    auth_cache_free();
     free(web);
     return rc;
 }

@@ -292,41 +292,51 @@ int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *tok
 }
 
 /* ---------- the session cache ----------
- * Reading a session costs one SQLite read transaction (file locks and the
- * WAL read mark: most of the cost of an authenticated read).  The requests of
- * one session come close together, so each worker thread keeps the sessions
- * it loaded during the last second.  Any change this process makes to
- * sessions, users or grants bumps a generation that empties every thread's
- * cache at once; a change made by another server process (several processes
- * behind nginx) is seen within SESSION_CACHE_MS. */
-#define SESSION_CACHE_SLOTS 128
-#define SESSION_CACHE_MS 1000
+ * Reading a session costs a read transaction on SQLite (file locks and the WAL
+ * read mark) and a round trip on PostgreSQL: most of the cost of a small
+ * authenticated read, such as a reader's heartbeat. So the server keeps the
+ * sessions it has read, shared by its threads (a member's requests land on
+ * any of them), until the session's touch is due (a minute after its
+ * last_seen: the entry is then read again and the touch queued).
+ *
+ * What can end or change a session moves a counter in the database
+ * (auth_epoch, migration 0007: triggers on sessions, users, grants, orgs and
+ * the session settings). The server reads it every EPOCH_POLL_MS; when it has
+ * moved, every entry is dropped (a generation bump). An entry is used only
+ * while the last reading of the counter began less than EPOCH_STALE_MS ago,
+ * so a logout, a password change or a grant taken on another server behind
+ * nginx reaches this one within a second. Changes this process makes bump
+ * the generation at once (auth_cache_invalidate). */
+#define SESSION_CACHE_SETS 4096 /* by the token; each set holds SESSION_CACHE_WAYS sessions */
+#define SESSION_CACHE_WAYS 4
+#define SESSION_CACHE_LOCKS 64
+#define EPOCH_POLL_MS 250
+#define EPOCH_STALE_MS 1000
 
 struct cached_session {
     char token[65]; /* the cookie's token: the key, so a hit needs no hashing */
     char hash[65];
+    char idle_min[24], max_life[24]; /* the session settings it was read with */
+    bool office;
     uint64_t gen;
-    int64_t loaded_ms;
-    int64_t last_seen;
+    int64_t created, last_seen;
+    int64_t used_ms; /* when it was last read or put: the set's least recent goes first */
     struct dj_user *user; /* lives in arena */
     dj_arena *arena;
 };
 
 static _Atomic uint64_t session_gen = 1;
-static pthread_key_t cache_key;
+static struct cached_session cache[SESSION_CACHE_SETS][SESSION_CACHE_WAYS];
+static pthread_mutex_t cache_locks[SESSION_CACHE_LOCKS];
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static _Atomic int64_t epoch_poll_started;       /* mono ms a reading of auth_epoch began */
+static _Atomic int64_t epoch_seen_ms = INT64_MIN / 2; /* mono ms the last good reading began */
+static _Atomic int64_t epoch_value = -1;
 
-static void cache_destroy(void *p)
+static void cache_init(void)
 {
-    struct cached_session *c = p;
-    for (int i = 0; i < SESSION_CACHE_SLOTS; i++)
-        dj_arena_free(c[i].arena);
-    free(c);
-}
-
-static void cache_key_make(void)
-{
-    pthread_key_create(&cache_key, cache_destroy);
+    for (int i = 0; i < SESSION_CACHE_LOCKS; i++)
+        pthread_mutex_init(&cache_locks[i], NULL);
 }
 
 void auth_cache_invalidate(void)
@@ -334,13 +344,17 @@ void auth_cache_invalidate(void)
     atomic_fetch_add(&session_gen, 1);
 }
 
-void auth_cache_thread_free(void)
+void auth_cache_free(void)
 {
-    pthread_once(&cache_once, cache_key_make);
-    struct cached_session *c = pthread_getspecific(cache_key);
-    if (c) {
-        pthread_setspecific(cache_key, NULL);
-        cache_destroy(c);
+    pthread_once(&cache_once, cache_init);
+    for (int i = 0; i < SESSION_CACHE_SETS; i++) {
+        pthread_mutex_t *m = &cache_locks[i % SESSION_CACHE_LOCKS];
+        pthread_mutex_lock(m);
+        for (int w = 0; w < SESSION_CACHE_WAYS; w++) {
+            dj_arena_free(cache[i][w].arena);
+            memset(&cache[i][w], 0, sizeof cache[i][w]);
+        }
+        pthread_mutex_unlock(m);
     }
 }
 
@@ -349,6 +363,24 @@ static int64_t mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads auth_epoch when it is due (one thread at a time), dropping every entry
+ * when it has moved. Whether entries may be used: the last good reading began
+ * less than EPOCH_STALE_MS ago. */
+static bool epoch_fresh(dj_req *r)
+{
+    int64_t now = mono_ms(), started = atomic_load(&epoch_poll_started);
+    if (now - started >= EPOCH_POLL_MS && atomic_compare_exchange_strong(&epoch_poll_started, &started, now)) {
+        db_conn *c = dj_db(r);
+        int64_t v = 0;
+        if (c && db_query_i64(c, &v, "SELECT value FROM auth_epoch WHERE id = 1", "") == DJ_OK) {
+            if (atomic_exchange(&epoch_value, v) != v)
+                auth_cache_invalidate();
+            atomic_store(&epoch_seen_ms, now);
+        }
+    }
+    return mono_ms() - atomic_load(&epoch_seen_ms) < EPOCH_STALE_MS;
 }
 
 static struct dj_user *user_copy(dj_arena *a, const struct dj_user *src)
@@ -369,42 +401,73 @@ static struct dj_user *user_copy(dj_arena *a, const struct dj_user *src)
     return u;
 }
 
-static struct cached_session *cache_slot(const char *token)
+/* The token's set, with its lock taken. */
+static struct cached_session *cache_lock(const char *token, pthread_mutex_t **m)
 {
-    pthread_once(&cache_once, cache_key_make);
-    struct cached_session *c = pthread_getspecific(cache_key);
-    if (!c) {
-        c = dj_calloc(SESSION_CACHE_SLOTS, sizeof *c);
-        pthread_setspecific(cache_key, c);
-    }
+    pthread_once(&cache_once, cache_init);
     unsigned h = 0;
     for (int i = 0; i < 8; i++)
         h = h * 16 + (unsigned)(token[i] <= '9' ? token[i] - '0' : (token[i] | 0x20) - 'a' + 10);
-    return &c[h % SESSION_CACHE_SLOTS];
+    h %= SESSION_CACHE_SETS;
+    *m = &cache_locks[h % SESSION_CACHE_LOCKS];
+    pthread_mutex_lock(*m);
+    return cache[h];
 }
 
 static bool cache_get(dj_req *r, const char *token)
 {
-    struct cached_session *e = cache_slot(token);
-    if (!e->user || sodium_memcmp(e->token, token, 64) != 0 || e->gen != atomic_load(&session_gen) ||
-        mono_ms() - e->loaded_ms >= SESSION_CACHE_MS || dj_now() - e->last_seen >= 60)
+    if (!epoch_fresh(r))
         return false;
-    r->user = user_copy(r->arena, e->user);
-    return true;
+    pthread_mutex_t *m;
+    struct cached_session *set = cache_lock(token, &m), *e = NULL;
+    for (int w = 0; w < SESSION_CACHE_WAYS && !e; w++)
+        if (set[w].user && sodium_memcmp(set[w].token, token, 64) == 0)
+            e = &set[w];
+    int64_t now = dj_now();
+    bool hit = e && e->gen == atomic_load(&session_gen) && now - e->last_seen < 60 &&
+               !auth_session_expired(e->office, e->created, e->last_seen, now, *e->idle_min ? e->idle_min : NULL,
+                                     *e->max_life ? e->max_life : NULL);
+    if (hit) {
+        r->user = user_copy(r->arena, e->user);
+        e->used_ms = mono_ms();
+    }
+    pthread_mutex_unlock(m);
+    return hit;
 }
 
-static void cache_put(const char *token, const char *hash, uint64_t gen, int64_t last_seen,
+struct session_row {
+    bool office;
+    int64_t created, last_seen;
+    const char *idle_min, *max_life;
+};
+
+static void cache_put(const char *token, const char *hash, uint64_t gen, const struct session_row *row,
                       const struct dj_user *u)
 {
-    struct cached_session *e = cache_slot(token);
+    pthread_mutex_t *m;
+    struct cached_session *set = cache_lock(token, &m), *e = &set[0];
+    /* the token's own entry, or else the set's least recently used */
+    for (int w = 0; w < SESSION_CACHE_WAYS; w++) {
+        if (set[w].user && sodium_memcmp(set[w].token, token, 64) == 0) {
+            e = &set[w];
+            break;
+        }
+        if (!set[w].user ? e->user != NULL : (e->user && set[w].used_ms < e->used_ms))
+            e = &set[w];
+    }
     dj_arena_free(e->arena);
     e->arena = dj_arena_new();
     e->user = user_copy(e->arena, u);
     memcpy(e->token, token, 65);
     memcpy(e->hash, hash, 65);
+    snprintf(e->idle_min, sizeof e->idle_min, "%s", row->idle_min ? row->idle_min : "");
+    snprintf(e->max_life, sizeof e->max_life, "%s", row->max_life ? row->max_life : "");
+    e->office = row->office;
+    e->created = row->created;
+    e->last_seen = row->last_seen;
     e->gen = gen;
-    e->loaded_ms = mono_ms();
-    e->last_seen = last_seen;
+    e->used_ms = mono_ms();
+    pthread_mutex_unlock(m);
 }
 
 int auth_load_session(dj_req *r)
@@ -457,6 +520,9 @@ int auth_load_session(dj_req *r)
         auth_cache_invalidate();
         return DJ_OK;
     }
+    struct session_row row = {db_col_i64(s, 3) != 0, db_col_i64(s, 13), last,
+                              db_col_null(s, 14) ? NULL : dj_arena_strdup(r->arena, db_col_text(s, 14)),
+                              db_col_null(s, 15) ? NULL : dj_arena_strdup(r->arena, db_col_text(s, 15))};
     struct dj_user *u = dj_arena_alloc(r->arena, sizeof *u);
     memset(u, 0, sizeof *u);
     u->id = db_col_i64(s, 0);
@@ -478,10 +544,10 @@ int auth_load_session(dj_req *r)
     /* Touch at most once a minute, and off the request: see auth_touch_queue. */
     if (now - last >= 60) {
         auth_touch_queue(c, hash, now);
-        last = now;
+        row.last_seen = now;
     }
     r->user = u;
-    cache_put(tok, hash, gen, last, u);
+    cache_put(tok, hash, gen, &row, u);
     return DJ_OK;
 }
 

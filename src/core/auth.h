@@ -49,11 +49,12 @@ int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[6
 /* Reads the session cookie, checks idle expiry, fills r->user (NULL when
  * anonymous or expired). Errors only for database failures. */
 int auth_load_session(dj_req *r);
-/* Empties every thread's session cache: call after any change to sessions,
+/* Empties the session cache at once in this process (other processes see the
+ * change through auth_epoch within a second): call after a change to sessions,
  * users or grants (sign-out, password, roles, disabling an account). */
 void auth_cache_invalidate(void);
-/* Frees the calling thread's session cache (worker threads at exit). */
-void auth_cache_thread_free(void);
+/* Frees the session cache (at the server's stop). */
+void auth_cache_free(void);
 /* Fills r->user for user_id (after a sign-in). */
 int auth_load_user(dj_req *r, int64_t user_id, const char *csrf, const char *token_hash);
 /* The value of cookie name in a Cookie header, copied into buf; NULL when

@@ -108,6 +108,45 @@ test('signing out ends the session on the server, not only in the browser', asyn
   assert.equal((await replay.get('/api/v1/session')).status, 401);
 });
 
+test('the sessions a server keeps in memory follow what changes behind its back (as on another server) within a second', async () => {
+  const c = srv.client();
+  await c.login('sec-b');
+  const grants = async () => {
+    const r = await c.get('/api/v1/session');
+    return r.status === 200 ? r.body.grants.map((g) => `${g.role}@${g.org_name}`) : r.status;
+  };
+  const settle = () => new Promise((res) => setTimeout(res, 1100));
+  assert.deepEqual(await grants(), ['secretary@第二党支部']);
+  assert.deepEqual(await grants(), ['secretary@第二党支部']); // from memory now
+  const who = "user_id = (SELECT id FROM users WHERE login = 'sec-b')";
+  try {
+    // the organisation of a grant renamed
+    sql(srv.db, "UPDATE orgs SET name = '第二党支部（机关二处）' WHERE id = 3;");
+    await settle();
+    assert.deepEqual(await grants(), ['secretary@第二党支部（机关二处）']);
+    // a grant taken
+    sql(srv.db, `DELETE FROM grants WHERE ${who};`);
+    await settle();
+    assert.deepEqual(await grants(), []);
+    // the account disabled
+    sql(srv.db, "UPDATE users SET disabled = 1 WHERE login = 'sec-b';");
+    await settle();
+    assert.equal(await grants(), 401);
+  } finally {
+    sql(srv.db, "UPDATE orgs SET name = '第二党支部' WHERE id = 3;");
+    sql(srv.db, "UPDATE users SET disabled = 0 WHERE login = 'sec-b';");
+    sql(srv.db, "INSERT INTO grants (user_id, role, org_id) SELECT id, 'secretary', 3 FROM users WHERE login = 'sec-b'"
+      + " AND NOT EXISTS (SELECT 1 FROM grants WHERE user_id = users.id AND role = 'secretary');");
+  }
+  // and a session deleted is gone
+  const d = srv.client();
+  await d.login('leader');
+  assert.equal((await d.get('/api/v1/session')).status, 200);
+  sql(srv.db, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE login = 'leader');");
+  await settle();
+  assert.equal((await d.get('/api/v1/session')).status, 401);
+});
+
 test('office sessions idle out after 30 minutes, a member\'s lasts 7 days', async () => {
   const office = srv.client();
   await office.login('committee');
