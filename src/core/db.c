@@ -93,6 +93,22 @@ static void announce(db_conn *c)
  * another process commits while it runs is seen by the next request. */
 static _Thread_local uint64_t noticed_request;
 
+static _Thread_local bool busy_seen;
+static _Thread_local int prep_rc = DJ_EDB;
+void db_busy_clear(void) { busy_seen = false; }
+bool db_busy_seen(void) { return busy_seen; }
+int db_prep_error(void) { return prep_rc; }
+
+/* A statement that could not be prepared: a busy database is no fault to print. */
+static void prep_failed(db_conn *c, int rc, const char *sql)
+{
+    prep_rc = rc < 0 ? rc : DJ_EDB;
+    if (rc == DJ_EBUSY)
+        busy_seen = true;
+    else
+        fprintf(stderr, "dangjian: SQL error: %s\n  in: %s\n", c->drv->errmsg(c->h), sql);
+}
+
 void db_notice_writes(db_conn *c)
 {
     if (!c || c->in_tx)
@@ -349,8 +365,9 @@ db_stmt *db_prep(db_conn *c, const char *sql)
     if (c->ncached >= STMT_CACHE * 3 / 4)
         return db_prep_dynamic(c, sql); /* cache full: do not grow without bound */
     void *h = NULL;
-    if (c->drv->prepare(c->h, sql, &h) != DJ_OK) {
-        fprintf(stderr, "dangjian: SQL error: %s\n  in: %s\n", c->drv->errmsg(c->h), sql);
+    int rc = c->drv->prepare(c->h, sql, &h);
+    if (rc != DJ_OK) {
+        prep_failed(c, rc, sql);
         return NULL;
     }
     db_stmt *s = dj_calloc(1, sizeof *s);
@@ -404,8 +421,9 @@ db_stmt *db_prep_dynamic(db_conn *c, const char *sql)
             slot = i; /* else the least recently used one that is idle */
     }
     void *h = NULL;
-    if (c->drv->prepare(c->h, sql, &h) != DJ_OK) {
-        fprintf(stderr, "dangjian: SQL error: %s\n  in: %s\n", c->drv->errmsg(c->h), sql);
+    int rc = c->drv->prepare(c->h, sql, &h);
+    if (rc != DJ_OK) {
+        prep_failed(c, rc, sql);
         return NULL;
     }
     db_stmt *s = dj_calloc(1, sizeof *s);
@@ -457,6 +475,8 @@ int db_step(db_stmt *s)
             announce(c);
         }
     }
+    if (rc == DJ_EBUSY)
+        busy_seen = true;
     if (rc < 0 && rc != DJ_ECONFLICT && rc != DJ_EBUSY)
         fprintf(stderr, "dangjian: SQL step failed: %s\n  in: %s\n",
                 s->conn->drv->errmsg(s->conn->h), s->sql);
@@ -509,6 +529,8 @@ int db_commit(db_conn *c)
     if (c->tx_wrote && c->drv->announce_in_tx)
         mine = seq_value(c, &c->announce_h, c->drv->announce_sql);
     int rc = c->drv->commit(c->h);
+    if (rc == DJ_EBUSY)
+        busy_seen = true;
     if (c->tx_wrote) {
         tx_seen(c);
         if (rc == DJ_OK && c->drv->announce_in_tx)

@@ -102,6 +102,17 @@ uint64_t db_write_gen(void);
  * last looked: one cheap query of the database's write sequence. */
 void db_notice_writes(db_conn *c);
 
+/* Whether a statement of this thread has found the database busy (a
+ * serialization failure, a deadlock, the server going away) since the last
+ * db_busy_clear(). A caller that says only "the statement failed" (db_prep's
+ * NULL, DJ_EDB) meant "busy" then: the request answers 503, try again. */
+void db_busy_clear(void);
+bool db_busy_seen(void);
+/* Why this thread's last db_prep() or db_prep_dynamic() answered NULL: DJ_EBUSY
+ * (a transaction already failed by a serialization failure, the server gone)
+ * or DJ_EDB. */
+int db_prep_error(void);
+
 /* A prepared statement from the connection's cache. */
 db_stmt *db_prep(db_conn *c, const char *sql);
 /* A prepared statement for SQL built at run time, kept by the connection by

@@ -25,6 +25,7 @@
 struct pg_conn {
     PGconn *pg;
     unsigned nstmt;
+    int tx_failed; /* what the transaction's first failed statement was (0: none failed) */
     char err[512];
 };
 
@@ -40,13 +41,28 @@ struct pg_stmt {
     int row, nrows;
 };
 
+static int map_state(struct pg_conn *c, const char *state);
+
 static int map_result(struct pg_conn *c, PGresult *res)
 {
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
         return DJ_OK;
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    /* "current transaction is aborted": a statement before this one failed and
+     * its caller let it pass (a read whose failure meant "none"); this one is
+     * what the first one was, a serialization failure is still "busy", not a fault */
+    if (state && strcmp(state, "25P02") == 0 && c->tx_failed)
+        return c->tx_failed;
     snprintf(c->err, sizeof c->err, "%s", PQresultErrorMessage(res));
+    int rc = map_state(c, state);
+    if (PQtransactionStatus(c->pg) == PQTRANS_INERROR && !c->tx_failed)
+        c->tx_failed = rc;
+    return rc;
+}
+
+static int map_state(struct pg_conn *c, const char *state)
+{
     if (state && strncmp(state, "23", 2) == 0)
         return DJ_ECONFLICT; /* integrity constraint violation */
     if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
@@ -319,7 +335,12 @@ static int simple(struct pg_conn *c, const char *sql)
     return rc;
 }
 
-static int pg_begin(void *conn) { return simple(conn, "BEGIN ISOLATION LEVEL SERIALIZABLE"); }
+static int pg_begin(void *conn)
+{
+    struct pg_conn *c = conn;
+    c->tx_failed = 0;
+    return simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+}
 /* COMMIT of a transaction in which a statement failed (an error its caller let pass,
  * such as a serialization failure on a read it treated as "not found") succeeds and
  * rolls back: its status is "ROLLBACK". That is no commit: say so, as busy (the
@@ -335,12 +356,14 @@ static int pg_commit(void *conn)
         rc = DJ_EBUSY;
     }
     PQclear(r);
+    c->tx_failed = 0;
     return rc;
 }
 
 static int pg_rollback(void *conn)
 {
     struct pg_conn *c = conn;
+    c->tx_failed = 0;
     if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
         return DJ_OK;
     return simple(c, "ROLLBACK");

@@ -16,7 +16,7 @@ int db_execv(db_conn *c, const char *sql, const char *types, va_list ap)
 {
     db_stmt *s = db_prep(c, sql);
     if (!s)
-        return DJ_EDB;
+        return db_prep_error();
     int rc = db_bindv(s, types, ap);
     if (rc == DJ_OK) {
         rc = db_step(s);
@@ -42,7 +42,7 @@ int db_query_i64(db_conn *c, int64_t *out, const char *sql, const char *types, .
 {
     db_stmt *s = db_prep(c, sql);
     if (!s)
-        return DJ_EDB;
+        return db_prep_error();
     va_list ap;
     va_start(ap, types);
     int rc = db_bindv(s, types, ap);
@@ -64,7 +64,7 @@ int db_query_text(db_conn *c, char **out, const char *sql, const char *types, ..
 {
     db_stmt *s = db_prep(c, sql);
     if (!s)
-        return DJ_EDB;
+        return db_prep_error();
     va_list ap;
     va_start(ap, types);
     int rc = db_bindv(s, types, ap);
@@ -206,7 +206,7 @@ static json_t *query_json(db_stmt *s, int *err, const char *types, va_list ap, b
 {
     if (!s) {
         if (err)
-            *err = DJ_EDB;
+            *err = db_prep_error();
         return NULL;
     }
     return rows_from(s, err, types, ap, first_only);

@@ -403,7 +403,14 @@ static int dispatch(struct req_state *st)
         if (!r->body)
             return dj_fail(r, DJ_EINTERNAL, NULL, "无法读取请求内容");
     }
-    return r->route->handler(r);
+    db_busy_clear();
+    int rc = r->route->handler(r);
+    if (rc == DJ_EDB && db_busy_seen()) {
+        /* a statement found the database busy and its caller said only "failed" */
+        r->err_code = r->err_field = r->err_message = NULL;
+        rc = DJ_EBUSY;
+    }
+    return rc;
 }
 
 struct hdr_scan {

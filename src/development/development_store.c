@@ -47,15 +47,16 @@ void dev_ctx_settings(db_conn *c, struct dev_ctx *ctx)
 static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
 /* Does the branch of org have a 支部委员会 (three or more people in committee posts)? */
-static bool branch_has_committee(db_conn *c, int64_t org_id)
+static int branch_has_committee(db_conn *c, int64_t org_id, bool *has)
 {
     int64_t n = 0;
-    db_query_i64(c, &n,
-                 "SELECT COUNT(DISTINCT f.person_id) FROM org_officers f JOIN orgs o ON o.id = $1"
-                 " WHERE f.org_id = CASE WHEN o.kind = 'group' THEN o.parent_id ELSE o.id END"
-                 " AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline')",
-                 "i", org_id);
-    return n >= 3;
+    int rc = db_query_i64(c, &n,
+                          "SELECT COUNT(DISTINCT f.person_id) FROM org_officers f JOIN orgs o ON o.id = $1"
+                          " WHERE f.org_id = CASE WHEN o.kind = 'group' THEN o.parent_id ELSE o.id END"
+                          " AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline')",
+                          "i", org_id);
+    *has = rc == DJ_OK && n >= 3;
+    return rc == DJ_ENOTFOUND ? DJ_OK : rc; /* a failed read is no "no committee": the verdict would be wrong */
 }
 
 static int load_head(db_conn *c, int64_t id, struct dev_app *out)
@@ -218,11 +219,12 @@ int dev_app_load(db_conn *c, dj_arena *a, int64_t id, struct dev_app *out)
         rc = load_study(c, a, out);
     if (rc == DJ_OK)
         rc = load_rows(c, a, out);
+    struct dev_ctx *x = &out->ctx;
+    if (rc == DJ_OK)
+        rc = branch_has_committee(c, out->org_id, &x->has_committee);
     if (rc)
         return rc;
-    struct dev_ctx *x = &out->ctx;
     x->today = dev_today();
-    x->has_committee = branch_has_committee(c, out->org_id);
     x->cal = &out->cal;
     dev_ctx_settings(c, x);
     x->notices = out->notices;
