@@ -16,7 +16,8 @@
 /* "locked": one of the account's sign-in keys is delaying attempts now (throttle.h) */
 #define LOCKED_SQL(now)                                                                                      \
     "CASE WHEN EXISTS (SELECT 1 FROM login_throttle t WHERE (t.key = 'a:' || users.login"                    \
-    " OR substr(t.key, 1, length(users.login) + 3) = 'p:' || users.login || '|') AND t.next_at > " now ")"     \
+    " OR substr(t.key, 1, length(users.login) + 3) = 'p:' || users.login || '|') AND t.delay > 0"            \
+    " AND t.next_at > " now ")"                                                                              \
     " THEN 1 ELSE 0 END AS locked__bool"
 
 static int users_list(dj_req *r)

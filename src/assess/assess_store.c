@@ -612,9 +612,10 @@ static int64_t today_of(int64_t now)
 
 int assess_publish(db_conn *c, int64_t period_id, int64_t now, struct assess_err *e)
 {
-    json_t *p = db_query_row(c, NULL, "SELECT state, computed_at FROM assess_periods WHERE id = $1", "i", period_id);
+    int rc;
+    json_t *p = db_query_row(c, &rc, "SELECT state, computed_at FROM assess_periods WHERE id = $1", "i", period_id);
     if (!p)
-        return fail(e, DJ_ENOTFOUND, "id", "找不到该考评期");
+        return rc == DJ_ENOTFOUND ? fail(e, DJ_ENOTFOUND, "id", "找不到该考评期") : rc;
     bool open = strcmp(dj_jstr(p, "state", ""), "open") == 0, computed = dj_jstr(p, "computed_at", NULL) != NULL;
     json_decref(p);
     if (!open)
@@ -622,8 +623,10 @@ int assess_publish(db_conn *c, int64_t period_id, int64_t now, struct assess_err
     if (!computed)
         return fail(e, DJ_ECONFLICT, "state", "请先计算考评结果再公示");
     int64_t selected = 0;
-    db_query_i64(c, &selected, "SELECT COUNT(*) FROM assess_totals WHERE period_id = $1 AND selected = 1", "i",
-                 period_id);
+    rc = db_query_i64(c, &selected, "SELECT COUNT(*) FROM assess_totals WHERE period_id = $1 AND selected = 1", "i",
+                      period_id);
+    if (rc)
+        return rc;
     if (selected == 0)
         return fail(e, DJ_ECONFLICT, "selection_value", "按当前评选方式没有入选的支部，请调整评选名额或分数线");
     /* at least 5 working days (DOMAIN §5), more when the setting says so */

@@ -167,13 +167,15 @@ bool auth_csrf_equal(const char *a, const char *b)
 /* Whether a session is an office one (the user holds any office role): its
  * idle limit and lifetime are the short ones.  The limits themselves are read
  * from the settings at every request (auth_load_session). */
-static bool session_is_office(db_conn *c, int64_t user_id)
+static int session_is_office(db_conn *c, int64_t user_id, bool *office)
 {
-    int64_t office = 0;
-    db_query_i64(c, &office,
-                 "SELECT COUNT(*) FROM grants g JOIN roles ro ON ro.code = g.role WHERE g.user_id = $1 AND ro.office = 1",
-                 "i", user_id);
-    return office > 0;
+    int64_t n = 0;
+    int rc = db_query_i64(c, &n,
+                          "SELECT COUNT(*) FROM grants g JOIN roles ro ON ro.code = g.role WHERE g.user_id = $1"
+                          " AND ro.office = 1",
+                          "i", user_id);
+    *office = n > 0;
+    return rc; /* a failed read makes no session: it would get a member's long limits */
 }
 
 int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[65])
@@ -183,7 +185,10 @@ int auth_session_create(db_conn *c, int64_t user_id, char token[65], char csrf[6
     auth_random_hex(csrf);
     auth_token_hash(token, hash);
     int64_t now = dj_now();
-    bool office = session_is_office(c, user_id);
+    bool office = false;
+    int rc = session_is_office(c, user_id, &office);
+    if (rc)
+        return rc;
     /* idle_seconds stays filled for older readers; the settings decide */
     return db_exec(c,
                    "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, idle_seconds, office)"

@@ -146,10 +146,16 @@ static bool is_sqlite(db_conn *c)
     return c && strcmp(db_driver_of(c)->name, "sqlite") == 0;
 }
 
-/* The writer's turn (batch.h): a ticket lock, so the waiters are served in order. */
+/* The writer's turn (batch.h). Two kinds of takers: the batches' committers, whose
+ * items are requests waiting for their answer, and other work beside them (follow-ups,
+ * the sealer), whose writes nobody is waiting for. A committer goes ahead of other work
+ * that waits, but at most TURN_PASSES times in a row, so that work is never starved. */
+#define TURN_PASSES 8
 static pthread_mutex_t turn_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t turn_cv = PTHREAD_COND_INITIALIZER;
-static unsigned long long turn_next, turn_serving;
+static bool turn_held;
+static unsigned turn_waiting[2]; /* committers [0], other work [1] */
+static unsigned turn_passed;     /* committers' turns given while other work waited */
 /* how long the turn was waited for and held, by the batches' committers [0] and by other
  * work beside them [1] (follow-ups, the sealer): printed when the batches stop */
 static _Thread_local bool turn_is_committer;
@@ -161,11 +167,21 @@ void dj_batch_turn_take(db_conn *c)
     if (!is_sqlite(c))
         return;
     unsigned long long t0 = now_us();
-    pthread_mutex_lock(&turn_mu);
-    unsigned long long mine = turn_next++;
-    while (turn_serving != mine)
-        pthread_cond_wait(&turn_cv, &turn_mu);
     int k = turn_is_committer ? 0 : 1;
+    pthread_mutex_lock(&turn_mu);
+    turn_waiting[k]++;
+    if (k == 0)
+        while (turn_held || (turn_waiting[1] && turn_passed >= TURN_PASSES))
+            pthread_cond_wait(&turn_cv, &turn_mu);
+    else
+        while (turn_held || (turn_waiting[0] && turn_passed < TURN_PASSES))
+            pthread_cond_wait(&turn_cv, &turn_mu);
+    turn_waiting[k]--;
+    if (k == 1)
+        turn_passed = 0;
+    else if (turn_waiting[1])
+        turn_passed++;
+    turn_held = true;
     turn_taken_us = now_us();
     unsigned long long w = turn_taken_us - t0;
     turn_count[k]++;
@@ -185,7 +201,7 @@ void dj_batch_turn_give(db_conn *c)
     turn_hold_us[k] += h;
     if (h > turn_max_hold_us[k])
         turn_max_hold_us[k] = h;
-    turn_serving++;
+    turn_held = false;
     pthread_cond_broadcast(&turn_cv);
     pthread_mutex_unlock(&turn_mu);
 }

@@ -82,9 +82,11 @@ int dj_batch_after_now(dj_batch *b);
  * the write lock taken sleeps in its busy handler (1, 2, 5, 10 … ms) and may come back
  * well after the lock was freed. Every batch's committer takes the turn around its
  * transactions, and follow-up work that writes in many short transactions beside a
- * batch (the points of a burst of quiz answers) takes it around each of them: they
- * alternate, first come first served, and a commit waits at most for one transaction
- * of the follow-up. On other engines (row locks, several writers) these do nothing.
+ * batch (the points of a burst of quiz answers) takes it around each of them. A
+ * committer, whose items are requests waiting for their answers, goes ahead of such
+ * work when both wait (at most eight times in a row, so the work is never starved):
+ * a commit waits at most for one transaction of the follow-up. On other engines (row
+ * locks, several writers) these do nothing.
  */
 void dj_batch_turn_take(db_conn *c);
 void dj_batch_turn_give(db_conn *c);

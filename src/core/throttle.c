@@ -49,7 +49,9 @@ static const char charge_sql[] =
     " CAST($2 AS BIGINT) + CASE WHEN 1 >= CAST($3 AS BIGINT) THEN CAST($4 AS BIGINT) ELSE 0 END, $2)"
     " ON CONFLICT (key) DO UPDATE SET failures = " NEW_COUNT ", delay = " NEW_DELAY ","
     " next_at = CAST($2 AS BIGINT) + " NEW_DELAY ", updated_at = $2"
-    " WHERE t.next_at <= CAST($2 AS BIGINT)"
+    /* a key without a delay never refuses: its next_at is only when it was last
+     * counted, maybe by a server whose clock is a second ahead of this one's */
+    " WHERE t.delay = 0 OR t.next_at <= CAST($2 AS BIGINT)"
     /* a wait longer than the longest was stamped by a clock that ran ahead
      * (another server's, or this one's before it was set back): start afresh */
     " OR t.next_at > CAST($2 AS BIGINT) + CAST($5 AS BIGINT)"
@@ -69,7 +71,9 @@ static void keys(const struct dj_throttle *t, char pair[160], char acct[100], ch
     snprintf(addr, 80, "i:%s", t->addr);
 }
 
-static const char peek_sql[] = "SELECT COALESCE(MAX(next_at), 0) FROM login_throttle WHERE key IN ($1, $2, $3)";
+/* The latest end of a delay among the three keys (keys without a delay have none). */
+static const char peek_sql[] =
+    "SELECT COALESCE(MAX(next_at), 0) FROM login_throttle WHERE key IN ($1, $2, $3) AND delay > 0";
 
 int dj_throttle_peek(db_conn *c, struct dj_throttle *t)
 {
@@ -78,7 +82,8 @@ int dj_throttle_peek(db_conn *c, struct dj_throttle *t)
     int64_t now = dj_now(), wait = 0;
     t->retry_after = 0;
     t->addr_failures = 0;
-    db_stmt *s = db_prep(c, "SELECT COALESCE(MAX(next_at), 0), COALESCE(MAX(CASE WHEN key = $3 THEN failures END), 0)"
+    db_stmt *s = db_prep(c, "SELECT COALESCE(MAX(CASE WHEN delay > 0 THEN next_at END), 0),"
+                            " COALESCE(MAX(CASE WHEN key = $3 THEN failures END), 0)"
                             " FROM login_throttle WHERE key IN ($1, $2, $3)");
     if (!s)
         return DJ_EDB;
@@ -198,7 +203,7 @@ bool dj_throttle_login_delayed(db_conn *c, const char *login)
     int64_t one = 0;
     return db_query_i64(c, &one,
                         "SELECT 1 FROM login_throttle WHERE (key = $1 OR substr(key, 1, length($2)) = $2)"
-                        " AND next_at > $3",
+                        " AND delay > 0 AND next_at > $3",
                         "tti", acct, prefix, dj_now()) == DJ_OK;
 }
 

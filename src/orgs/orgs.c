@@ -635,7 +635,8 @@ int orgs_update(db_conn *c, int64_t id, const json_t *in, struct orgs_err *e)
     }
     if (rc == DJ_OK && dj_jhas(in, "parent_id") && dj_jint(in, "parent_id", 0) != 0) {
         int64_t cur = 0;
-        db_query_i64(c, &cur, "SELECT COALESCE(parent_id, 0) FROM orgs WHERE id = $1", "i", id);
+        if ((rc = db_query_i64(c, &cur, "SELECT COALESCE(parent_id, 0) FROM orgs WHERE id = $1", "i", id)))
+            return rc;
         if (cur == 0)
             return fail(e, DJ_EUNPROCESSABLE, "parent_id", "机关党委是组织树的根，不能移动");
         if (cur != dj_jint(in, "parent_id", 0))

@@ -309,17 +309,18 @@ static int ledger_append(db_conn *c, struct points_entry *e, int64_t occurred_t,
     return rc;
 }
 
-static int64_t used_in(db_conn *c, int64_t person, const char *code, int64_t from, int64_t to)
+/* The points a rule already gave the person in [from, to): a cap's "used". A
+ * failed read is no zero (the cap would let everything through): it is returned. */
+static int used_in(db_conn *c, int64_t person, const char *code, int64_t from, int64_t to, int64_t *v)
 {
     char a[21], b[21];
     dj_time_iso(from, a);
     dj_time_iso(to, b);
-    int64_t v = 0;
-    db_query_i64(c, &v,
-                 "SELECT COALESCE(SUM(delta), 0) FROM points_ledger WHERE person_id = $1 AND rule_code = $2"
-                 " AND occurred_at >= $3 AND occurred_at < $4",
-                 "itt" "t", person, code, a, b);
-    return v;
+    *v = 0;
+    return db_query_i64(c, v,
+                        "SELECT COALESCE(SUM(delta), 0) FROM points_ledger WHERE person_id = $1 AND rule_code = $2"
+                        " AND occurred_at >= $3 AND occurred_at < $4",
+                        "itt" "t", person, code, a, b);
 }
 
 static int write_notice(db_conn *c, const struct points_award *a, const char *occurred, const char *msg)
@@ -386,12 +387,15 @@ int points_award(db_conn *c, const struct points_award *a, struct points_result 
     if (want > 0) {
         int64_t day0 = dj_local_midnight(y, m, d);
         if (rule.cap_day)
-            used_d = used_in(c, a->person_id, rule.code, day0, day0 + 86400);
-        if (rule.cap_month)
-            used_m = used_in(c, a->person_id, rule.code, dj_local_midnight(y, m, 1),
-                             m == 12 ? dj_local_midnight(y + 1, 1, 1) : dj_local_midnight(y, m + 1, 1));
-        if (rule.cap_year)
-            used_y = used_in(c, a->person_id, rule.code, dj_local_midnight(y, 1, 1), dj_local_midnight(y + 1, 1, 1));
+            rc = used_in(c, a->person_id, rule.code, day0, day0 + 86400, &used_d);
+        if (rc == DJ_OK && rule.cap_month)
+            rc = used_in(c, a->person_id, rule.code, dj_local_midnight(y, m, 1),
+                         m == 12 ? dj_local_midnight(y + 1, 1, 1) : dj_local_midnight(y, m + 1, 1), &used_m);
+        if (rc == DJ_OK && rule.cap_year)
+            rc = used_in(c, a->person_id, rule.code, dj_local_midnight(y, 1, 1), dj_local_midnight(y + 1, 1, 1),
+                         &used_y);
+        if (rc)
+            return rc;
     }
     char which = 0;
     int64_t give = points_cap_clip(&rule, want, used_d, used_m, used_y, &which);

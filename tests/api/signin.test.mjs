@@ -144,6 +144,28 @@ test('X-Forwarded-For is believed only from a trusted proxy', async () => {
   assert.equal(sql(srv.db, "SELECT COUNT(*) FROM login_throttle WHERE key = 'i:6.6.6.6';").trim(), '0');
 });
 
+test('keys counted by a server whose clock is ahead do not delay anyone who is under the limits', async () => {
+  // behind nginx, servers' clocks differ by up to a second (the tests' servers start theirs at DJ_NOW,
+  // to the second); a key without a delay was stamped with the counting server's now
+  const from = addr();
+  const ahead = Math.floor(Date.now() / 1000) + 2;
+  const keys = [`i:${from}`, 'a:sec-b', `p:sec-b|${from}`];
+  sql(srv.db, `DELETE FROM login_throttle WHERE key IN (${keys.map((k) => `'${k}'`).join(', ')});`);
+  for (const k of keys) {
+    sql(srv.db, `INSERT INTO login_throttle (key, failures, delay, next_at, updated_at) VALUES ('${k}', 1, 0, ${ahead}, ${ahead});`);
+  }
+  const wrong = await attempt('sec-b', 'Wrong#Pass1', from);
+  assert.equal(wrong.status, 401, wrong.text);
+  const right = await attempt('sec-b', PASSWORD, from);
+  assert.equal(right.status, 200, right.text);
+  // a real delay, however it was stamped, still holds
+  sql(srv.db, `INSERT INTO login_throttle (key, failures, delay, next_at, updated_at) VALUES ('p:sec-b|${from}', 9, 5, ${ahead + 3}, ${ahead})`
+    + ' ON CONFLICT (key) DO UPDATE SET failures = 9, delay = 5, next_at = excluded.next_at;');
+  const delayed = await attempt('sec-b', PASSWORD, from);
+  assert.equal(delayed.status, 429, delayed.text);
+  sql(srv.db, `DELETE FROM login_throttle WHERE key IN (${keys.map((k) => `'${k}'`).join(', ')});`);
+});
+
 test('the throttle is kept in the database: a second server on the same database sees it at once', async () => {
   // a second `dangjian serve` on the first one's database, as behind nginx
   const port = await freePort();
