@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { seedAgency } from '../lib/fixtures.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, snap, filledValue } from './lib.mjs';
 
 let server;
 let browser;
@@ -81,7 +81,7 @@ test('desktop: a security setting changed in 系统设置 by the security admini
     await input.waitFor();
     // the agency's own settings are the system administrator's
     assert.equal(await page.locator('input[name="agency.name"]').isDisabled(), true);
-    assert.equal(await input.inputValue(), '5');
+    assert.equal(await filledValue(input), '5');
     await input.fill('4');
     await input.blur();
     await page.locator('[data-test="settings-save"]').click();
@@ -89,7 +89,7 @@ test('desktop: a security setting changed in 系统设置 by the security admini
     await snap(page, 'settings');
     await page.reload();
     await page.locator('input[name="security.lockout_threshold"]').waitFor();
-    assert.equal(await page.locator('input[name="security.lockout_threshold"]').inputValue(), '4');
+    assert.equal(await filledValue(page.locator('input[name="security.lockout_threshold"]')), '4');
     const c = server.client();
     for (let i = 0; i < 4; i++) await c.post('/api/v1/session', { login: 'admin', password: 'Wrong#Pass1' });
     const fifth = await c.post('/api/v1/session', { login: 'admin', password: PASSWORD });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, snap, apiFromPage } from './lib.mjs';
 
 const LEADER = process.env.DJ_TEST_LEADER || 'demo-leader';
 const COMMITTEE = process.env.DJ_TEST_COMMITTEE || 'demo-committee';
@@ -35,7 +35,9 @@ test('desktop: the dashboard draws its charts and its numbers match the API', as
     await root.waitFor();
     // the API's answer, read by the page itself once the cockpit is drawn (two replays lost the body of
     // the answer the screen had received: 'No resource with given identifier found')
-    const api = await page.evaluate(() => fetch('/api/v1/dashboard', { credentials: 'same-origin' }).then((r) => r.json()));
+    const answer = await apiFromPage(page, '/api/v1/dashboard');
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const api = answer.body;
     // the members pie is always there; each chart draws into a canvas
     await page.locator('[data-test="chart-status"] canvas').waitFor();
     for (const part of ['activities', 'points', 'compliance', 'lists']) {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs, settle, spaGo } from './lib.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, settle, spaGo, apiFromPage } from './lib.mjs';
 
 let server;
 let browser;
@@ -101,9 +101,9 @@ for (const login of ['demo-member', 'demo-secretary']) {
       if (login === 'demo-secretary') {
         paths.push('/m/approvals', '/m/compliance', '/m/workbench', '/m/workbench/new', '/m/workbench/warnings');
         // the secretary's workbench: each of the branch's recent meetings as it is run
-        const mine = await page.evaluate(() => fetch('/api/v1/activities?limit=5&order=desc', { credentials: 'same-origin' })
-          .then((r) => r.json()));
-        for (const a of mine.items) paths.push(`/m/workbench/meetings/${a.id}`);
+        const mine = await apiFromPage(page, '/api/v1/activities?limit=5&order=desc');
+        assert.equal(mine.status, 200, JSON.stringify(mine.body));
+        for (const a of mine.body.items) paths.push(`/m/workbench/meetings/${a.id}`);
       }
       const found = await sweep(page, paths);
       assert.deepEqual(found, [], `codes on screen:\n${found.join('\n')}`);

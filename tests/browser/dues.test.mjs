@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { seedAgency } from '../lib/fixtures.mjs';
 import { shanghaiToday } from '../lib/clock.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs, snap, OUT, ROOT } from './lib.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, snap, filledValue, OUT, ROOT } from './lib.mjs';
 
 const pad = (n) => String(n).padStart(2, '0');
 function monthAt(k) {
@@ -58,7 +58,7 @@ test('a member reports a transfer on the phone, the secretary confirms it and re
     await snap(page, 'dues-mobile-my-dues');
     await page.locator('[data-test="dues-report"]').click();
     await page.locator('[data-test="report-ref"] input').fill('6222021300001234');
-    assert.equal(await page.locator('[data-test="report-amount"] input').inputValue(), '34.57');
+    assert.equal(await filledValue(page.locator('[data-test="report-amount"] input')), '34.57');
     await snap(page, 'dues-mobile-report');
     await page.locator('[data-test="report-submit"]').click();
     await page.locator('[data-test="dues-receipts"] .van-tag').filter({ hasText: '待确认' }).waitFor();
@@ -80,7 +80,8 @@ test('a member reports a transfer on the phone, the secretary confirms it and re
     // a click on last month records a cash payment for it
     await page.locator(`[data-test="cell-2-${monthAt(-1)}"]`).click();
     await page.locator('[data-test="payment-form"]').waitFor();
-    assert.equal(await page.locator('input[data-test="payment-amount"]').inputValue(), '34.57');
+    // the dialog asks for the member's months as it opens and fills the amount when they arrive
+    assert.equal(await filledValue(page.locator('input[data-test="payment-amount"]')), '34.57');
     // the dialog's opening transition over, so the click lands on the button
     await page.waitForFunction(() => !document.querySelector('[class*="dialog-fade-enter"]'));
     await snap(page, 'dues-admin-record');

@@ -181,7 +181,36 @@ export async function signInAs(page, section, login, password) {
   return { user: body.user, grants: body.grants, password: current };
 }
 
+/**
+ * GET `apiPath` from inside the page, with its cookies, as the page's own code would.
+ * Returns {status, body} (body null when the answer is not JSON).
+ */
+export function apiFromPage(page, apiPath) {
+  return page.evaluate(async (u) => {
+    const r = await fetch(u, { credentials: 'same-origin' });
+    const text = await r.text();
+    let body = null;
+    try { body = JSON.parse(text); } catch { body = null; }
+    return { status: r.status, body };
+  }, apiPath);
+}
+
 /** The status of GET /api/v1/session from inside the page (its cookies). */
-export function sessionStatus(page) {
-  return page.evaluate(() => fetch('/api/v1/session', { credentials: 'same-origin' }).then((r) => r.status));
+export async function sessionStatus(page) {
+  return (await apiFromPage(page, '/api/v1/session')).status;
+}
+
+/**
+ * The value of an input that the page fills after an answer arrives (a form
+ * opened before its data): waits until it is not empty, at most `timeout` ms,
+ * and returns it (still '' if it never filled, for the caller's assertion to say so).
+ */
+export async function filledValue(locator, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  let v = await locator.inputValue();
+  while (v === '' && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 25));
+    v = await locator.inputValue();
+  }
+  return v;
 }

@@ -9,7 +9,7 @@ import { startServer, PASSWORD } from '../lib/server.mjs';
 import { startFakeWecom } from '../lib/fake-wecom.mjs';
 import { seedAgency, ORG, PERSON } from '../lib/fixtures.mjs';
 import { shanghaiDate, iso8 } from '../lib/clock.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, snap, apiFromPage } from './lib.mjs';
 
 let server;
 let browser;
@@ -134,8 +134,9 @@ test('phone: a member signs in through 企业微信/粤政易 without a password
     // the fake work app sends the phone back with a code; the page signs in and goes home
     await page.waitForURL((u) => u.pathname === '/m/' || u.pathname === '/m', { timeout: 10000 });
     await page.locator('[data-test="inbox-link"]').waitFor();
-    const who = await page.evaluate(async () => (await (await fetch('/api/v1/session')).json()).user.login);
-    assert.equal(who, 'member-a');
+    const who = await apiFromPage(page, '/api/v1/session');
+    assert.equal(who.status, 200, JSON.stringify(who.body));
+    assert.equal(who.body.user.login, 'member-a');
   });
 });
 

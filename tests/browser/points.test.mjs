@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { seedAgency, sql } from '../lib/fixtures.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, snap, filledValue } from './lib.mjs';
 
 let server;
 let browser;
@@ -58,7 +58,7 @@ test('a member claims, the secretary approves, the member\'s score and rank chan
     await page.locator('.van-tab').filter({ hasText: '积分申报' }).click();
     await page.locator('input[name="rule_code"]').click();
     await page.locator('.van-picker__confirm').click();
-    assert.match(await page.locator('input[name="rule_code"]').inputValue(), /发表党建或业务文章/);
+    assert.match(await filledValue(page.locator('input[name="rule_code"]')), /发表党建或业务文章/);
     await page.locator('textarea[name="description"]').fill('在《江门日报》理论版发表署名文章一篇');
     const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/points/claims' && r.request().method() === 'POST');
     await page.locator('[data-test="claim-form"] button[type="submit"]').click();

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { BIN, startServer, PASSWORD } from '../lib/server.mjs';
 import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
 import { shanghaiDate } from '../lib/clock.mjs';
-import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
+import { assertWebBuilt, launchBrowser, withPage, signInAs, snap, filledValue } from './lib.mjs';
 
 let server;
 let browser;
@@ -67,9 +67,9 @@ test('phone: a secretary creates, notices and holds a meeting, and it counts in 
     await page.locator('[data-test="wb-new-meeting"]').click();
     await page.waitForURL(/\/m\/workbench\/new/);
     await page.locator('[data-test="tpl-branch_assembly"]').click();
-    const title = await page.locator('input[name="title"]').inputValue();
+    const title = await filledValue(page.locator('input[name="title"]'));
     assert.match(title, /^\d{4}年第[一二三四]季度支部党员大会$/);
-    assert.match(await page.locator('textarea[name="agenda"]').inputValue(), /传达学习上级文件精神/);
+    assert.match(await filledValue(page.locator('textarea[name="agenda"]')), /传达学习上级文件精神/);
     const start = Date.now() - 10 * MIN;
     const s = bj(start);
     await page.locator('input[name="date"]').fill(`${s.y}-${pad(s.m)}-${pad(s.d)}`);
