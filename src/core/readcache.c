@@ -160,10 +160,15 @@ void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t t
 
 void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t gen)
 {
+    dj_rcache_put_text_for(key, text, len, gen, 0);
+}
+
+void dj_rcache_put_text_for(const char *key, const char *text, size_t len, uint64_t gen, int64_t ttl)
+{
     char *copy = dj_malloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = '\0';
-    store(key, NULL, copy, len, gen, 0);
+    store(key, NULL, copy, len, gen, ttl);
 }
 
 void dj_rcache_clear(void)

@@ -37,6 +37,9 @@ void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t t
  * and its length, or NULL; no tree to copy on a hit. */
 char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *gen);
 void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t gen);
+/* The same, kept up to ttl ms (0: DJ_RCACHE_TTL_MS) while its tables are not
+ * written (see dj_rcache_put_for()). */
+void dj_rcache_put_text_for(const char *key, const char *text, size_t len, uint64_t gen, int64_t ttl);
 /* Forgets everything (tests). */
 void dj_rcache_clear(void);
 

@@ -1,11 +1,15 @@
 /* orgs_api.c - HTTP handlers of the organisation tree: the tree the caller
  * may see, one node, its warnings; create; change (rename, move, terms,
  * officers, brand, dissolve). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/json.h"
+#include "../core/mem.h"
+#include "../core/readcache.h"
 #include "orgs.h"
 
 static const char *const kinds[] = {"committee", "general_branch", "branch", "group", "union", "women", "youth", NULL};
@@ -18,14 +22,34 @@ static const struct dj_jfield officer_spec[] = {
     {NULL},
 };
 
+/* The tree depends on the caller only through the subtrees they may read: the
+ * same answer for everyone with the same scope, kept as its text until one of
+ * the tables it was read from is written (readcache.h), so the PC's 组织架构 and
+ * every picker that lists organisations cost a copy, not four grouped passes
+ * over the roster. */
 static int orgs_tree(dj_req *r)
 {
-    int rc;
+    int rc = DJ_OK;
     const char *all = dj_query(r, "all");
-    json_t *items = orgs_list(dj_db(r), auth_scope_sql(r, "org.read", "o.path"), 0, all && strcmp(all, "1") == 0, &rc);
-    if (!items)
+    bool with_dissolved = all && strcmp(all, "1") == 0;
+    const char *scope = auth_scope_sql(r, "org.read", "o.path");
+    char *key = dj_asprintf("orgs.tree %d %s", with_dissolved, scope ? scope : "*");
+    uint64_t gen;
+    size_t len;
+    char *text = dj_rcache_get_text(dj_db(r), key, &len, &gen);
+    if (!text) {
+        json_t *items = orgs_list(dj_db(r), scope, 0, with_dissolved, &rc);
+        if (items) {
+            json_t *out = json_pack("{s:o}", "items", items);
+            text = dj_json_render(out, &len);
+            json_decref(out);
+            dj_rcache_put_text(key, text, len, gen);
+        }
+    }
+    free(key);
+    if (!text)
         return rc;
-    return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));
+    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 static int orgs_one(dj_req *r)

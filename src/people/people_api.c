@@ -92,15 +92,13 @@ static int people_index(dj_req *r)
     } else if ((rc = dj_page_parse(r, &pg))) {
         return rc;
     }
-    /* the page is written straight from the rows (no tree of objects) */
-    dj_buf body = {0};
+    /* the page is written straight from the rows (no tree of objects), or is a
+     * copy of the same page written for someone with the same scopes */
+    char *text = NULL;
+    size_t len = 0;
     int64_t rows = 0;
-    if ((rc = people_page_render(dj_db(r), &f, pg.limit, pg.offset, &after, &body, &rows))) {
-        dj_buf_free(&body);
+    if ((rc = people_page_text(dj_db(r), &f, pg.limit, pg.offset, &after, &text, &len, &rows)))
         return rc;
-    }
-    size_t len = body.len;
-    char *text = dj_buf_cstr(&body);
     /* a page that shows others' phones and birth dates unmasked is on the record:
      * answered once the record is written */
     if (strcmp(f.private_scope, "(1=0)") != 0) {

@@ -13,13 +13,20 @@
  * page numbers) reads in the same index order.  The total (the count of every
  * match, kept by the read cache until the roster is written) comes with a page
  * reached by an offset; a keyset page leaves it out (null): the screen keeps
- * the first page's. */
+ * the first page's.
+ *
+ * A page's text is kept (people_page_text(), the read cache) for everyone
+ * whose scopes are the same, until the roster or the tree is written: the
+ * office's screens and the pickers that list people ask for the same first
+ * pages all day. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/err.h"
 #include "../core/json.h"
+#include "../core/mem.h"
+#include "../core/readcache.h"
 #include "../core/timeutil.h"
 #include "../orgs/orgs.h"
 #include "people.h"
@@ -285,5 +292,107 @@ int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit,
         dj_buf_printf(out, ",\"next\":\"kA%lld.%s\"}", (long long)w.last.id, w.last.path);
     else
         dj_buf_printf(out, ",\"next\":\"kB%lld\"}", (long long)w.last.id);
+    return DJ_OK;
+}
+
+/* Whether the viewer's own row is let in and shown unmasked by their scopes
+ * alone: then "p.id = me" changes nothing on any page, and a page is the same
+ * for everyone whose scopes are the same.  Kept by the read cache (the answer
+ * changes only with the people and organisations tables). */
+static int self_covered(db_conn *c, const struct people_filter *f, bool *yes)
+{
+    *yes = f->me <= 0;
+    if (*yes)
+        return DJ_OK;
+    const char *read = f->read_scope ? f->read_scope : "(1=1)", *priv = f->private_scope ? f->private_scope : "(1=1)";
+    char *key = dj_asprintf("people.self\x1f%lld\x1f%s\x1f%s", (long long)f->me, read, priv);
+    uint64_t gen;
+    size_t len;
+    char *hit = dj_rcache_get_text(c, key, &len, &gen);
+    int rc = DJ_OK;
+    if (hit) {
+        *yes = hit[0] == '1';
+    } else {
+        char *sql = dj_asprintf("SELECT CASE WHEN (%s) AND (%s) THEN 1 ELSE 0 END" PERSON_FROM " WHERE p.id = $1",
+                                read, priv);
+        db_stmt *s = db_prep_dynamic(c, sql);
+        free(sql);
+        if (!s) {
+            rc = db_prep_error();
+        } else {
+            db_bind_i64(s, 1, f->me);
+            int st = db_step(s);
+            if (st == DB_ROW || st == DB_DONE) {
+                *yes = st == DB_ROW && db_col_i64(s, 0) == 1;
+                dj_rcache_put_text_for(key, *yes ? "1" : "0", 1, gen, 60000);
+            } else {
+                rc = st < 0 ? st : DJ_EDB;
+            }
+            db_done(s);
+        }
+    }
+    free(hit);
+    free(key);
+    return rc;
+}
+
+int people_page_text(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset,
+                     const struct people_cursor *after, char **text, size_t *len, int64_t *rows)
+{
+    bool shared;
+    int rc = self_covered(c, f, &shared);
+    if (rc)
+        return rc;
+    dj_buf b = {0};
+    if (!shared) { /* the viewer's own row makes the page theirs: not kept */
+        if ((rc = people_page_render(c, f, limit, offset, after, &b, rows))) {
+            dj_buf_free(&b);
+            return rc;
+        }
+        *len = b.len;
+        *text = dj_buf_cstr(&b);
+        return DJ_OK;
+    }
+    /* the key is everything the page depends on: the scopes, the filters, where
+     * it starts, and the day (party years, under observation); never the user */
+    struct people_filter g = *f;
+    g.me = 0;
+    char day[16];
+    int y, m, d;
+    dj_civil_from_days(orgs_today(), &y, &m, &d);
+    snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
+#define OR_ALL(x) ((x) ? (x) : "*")
+    char *key = dj_asprintf("people.page\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%lld\x1f%lld\x1f%c%lld.%s\x1f%s",
+                            OR_ALL(f->read_scope), OR_ALL(f->read_scope_mass), OR_ALL(f->private_scope),
+                            f->q ? f->q : "", f->status ? f->status : "", f->org_path ? f->org_path : "", f->active,
+                            f->sort ? f->sort : "", (long long)limit, (long long)offset,
+                            after && after->seg ? after->seg : '-', after ? (long long)after->id : 0LL,
+                            after ? after->path : "", day);
+#undef OR_ALL
+    uint64_t gen;
+    char *hit = dj_rcache_get_text(c, key, len, &gen);
+    if (hit) { /* kept as "<rows>\n<answer>" */
+        char *nl = strchr(hit, '\n');
+        *rows = strtoll(hit, NULL, 10);
+        *len -= (size_t)(nl + 1 - hit);
+        memmove(hit, nl + 1, *len + 1);
+        *text = hit;
+        free(key);
+        return DJ_OK;
+    }
+    dj_buf_printf(&b, "%020lld\n", 0LL); /* the rows, filled in below */
+    if ((rc = people_page_render(c, &g, limit, offset, after, &b, rows))) {
+        dj_buf_free(&b);
+        free(key);
+        return rc;
+    }
+    char head[22];
+    snprintf(head, sizeof head, "%020lld", (long long)*rows);
+    memcpy(dj_buf_cstr(&b), head, 20);
+    dj_rcache_put_text_for(key, b.data, b.len, gen, 60000);
+    free(key);
+    *len = b.len - 21;
+    memmove(b.data, b.data + 21, *len + 1);
+    *text = dj_buf_cstr(&b);
     return DJ_OK;
 }
