@@ -423,6 +423,18 @@ static const char *lp_int(dj_req *r, struct list_params *p, int64_t v)
     return dj_arena_printf(r->arena, "$%d", p->n);
 }
 
+/* A read cache key for a statement and its parameters: the answer depends on
+ * nothing else (a text is written with its length, so no value can pass for two). */
+static void list_key(dj_buf *key, const char *what, const char *sql, const struct list_params *p)
+{
+    dj_buf_printf(key, "%s\x1f%s", what, sql);
+    for (int k = 0; k < p->n; k++)
+        if (p->t[k])
+            dj_buf_printf(key, "\x1ft%zu:%s", strlen(p->t[k]), p->t[k]);
+        else
+            dj_buf_printf(key, "\x1fi%lld", (long long)p->i[k]);
+}
+
 static json_t *list_rows(db_conn *c, const char *sql, const struct list_params *p, int *err)
 {
     db_stmt *s = db_prep_dynamic(c, sql);
@@ -529,12 +541,7 @@ static int list_count(dj_req *r, db_conn *c, const struct list_params *p, const 
     const char *sql =
         dj_arena_printf(r->arena, "SELECT COUNT(*) AS n FROM activities a JOIN orgs o ON o.id = a.org_id%s", where);
     dj_buf key = {0};
-    dj_buf_printf(&key, "count\x1f%s", sql);
-    for (int k = 0; k < p->n; k++)
-        if (p->t[k])
-            dj_buf_printf(&key, "\x1f%s", p->t[k]);
-        else
-            dj_buf_printf(&key, "\x1f%lld", (long long)p->i[k]);
+    list_key(&key, "count", sql, p);
     uint64_t gen;
     int rc = DJ_OK;
     json_t *cnt = dj_rcache_get(c, dj_buf_cstr(&key), &gen);
@@ -552,6 +559,9 @@ static int list_count(dj_req *r, db_conn *c, const struct list_params *p, const 
  * (no tree of objects): the page's rows are chosen first (by the start's index)
  * and only they are joined with their people and counted (attachments,
  * expected, present, on leave). */
+static int page_rows(db_conn *c, const char *sql, const struct list_params *pp, const struct dj_page *pg,
+                     int64_t total, dj_buf *out);
+
 int life_activity_page(dj_req *r, const struct dj_page *pg, dj_buf *out)
 {
     db_conn *c = dj_db(r);
@@ -559,8 +569,9 @@ int life_activity_page(dj_req *r, const struct dj_page *pg, dj_buf *out)
     const char *where = "";
     int64_t total = 0;
     int rc = list_where(r, c, &p, &where);
-    if (rc || (rc = list_count(r, c, &p, where, &total)))
+    if (rc)
         return rc;
+    struct list_params counted = p; /* the filters' parameters, without the page's */
     const char *order = dj_query(r, "order");
     const char *dir = order && strcmp(order, "asc") == 0 ? "ASC" : "DESC";
     const char *limit = lp_int(r, &p, pg->limit), *offset = lp_int(r, &p, pg->offset);
@@ -569,9 +580,37 @@ int life_activity_page(dj_req *r, const struct dj_page *pg, dj_buf *out)
                                              "%s ORDER BY a.starts_at %s, a.id LIMIT %s OFFSET %s)"
                                              " ORDER BY a.starts_at %s, a.id",
                           where, dir, limit, offset, dir);
+    /* the page is the statement's and its parameters' (the viewer's person among
+     * them, where it matters): kept as its text until its tables are written */
+    dj_buf key = {0};
+    list_key(&key, "activities.page", sql, &p);
+    uint64_t gen;
+    size_t len;
+    char *hit = dj_rcache_get_text(c, dj_buf_cstr(&key), &len, &gen);
+    if (hit) {
+        dj_buf_append(out, hit, len);
+        free(hit);
+        dj_buf_free(&key);
+        return DJ_OK;
+    }
+    size_t start = out->len;
+    if ((rc = list_count(r, c, &counted, where, &total)) == DJ_OK)
+        rc = page_rows(c, sql, &p, pg, total, out);
+    if (rc == DJ_OK)
+        dj_rcache_put_text_for(dj_buf_cstr(&key), out->data + start, out->len - start, gen, 60000);
+    dj_buf_free(&key);
+    return rc;
+}
+
+/* Writes the page's rows of sql (bound with p) and its total and next. */
+static int page_rows(db_conn *c, const char *sql, const struct list_params *pp, const struct dj_page *pg,
+                     int64_t total, dj_buf *out)
+{
+    const struct list_params p = *pp;
+    int rc;
     db_stmt *s = db_prep_dynamic(c, sql);
     if (!s)
-        return DJ_EDB;
+        return db_prep_error();
     for (int k = 0; k < p.n; k++)
         if (p.t[k])
             db_bind_text(s, k + 1, p.t[k]);

@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql, ORG, PERSON } from '../lib/fixtures.mjs';
+import { seedAgency, sql, createActivity, ORG, PERSON } from '../lib/fixtures.mjs';
 import { shanghaiToday } from '../lib/clock.mjs';
 
 let srv, com;
@@ -156,4 +156,29 @@ test('a roster page is kept for everyone with the same scopes, never for a viewe
   } else {
     t.diagnostic('a build without the test header: what was kept is not checked');
   }
+});
+
+test('an activities page is kept per statement and parameters: each member\'s own list, a new activity at once', async () => {
+  const as = async (login) => { const c = srv.client(); await c.login(login); return c; };
+  const [ma, mb] = await Promise.all(['member-a', 'member-b'].map(as));
+  const ids = async (c, p) => {
+    const r = await c.get(p);
+    assert.equal(r.status, 200, r.text);
+    return r.body.items.map((a) => a.id);
+  };
+  const a = await createActivity(com, { title: '缓存测试：一支部学习', expected_person_ids: [PERSON.memberA] }, { notice: true });
+  const b = await createActivity(com, { org_id: ORG.branchB, title: '缓存测试：二支部学习', expected_person_ids: [PERSON.memberB] }, { notice: true });
+  for (let round = 0; round < 2; round++) {
+    const mine = await ids(ma, '/api/v1/activities?mine=1&limit=20'), theirs = await ids(mb, '/api/v1/activities?mine=1&limit=20');
+    assert.ok(mine.includes(a.id) && !mine.includes(b.id), JSON.stringify(mine));
+    assert.ok(theirs.includes(b.id) && !theirs.includes(a.id), JSON.stringify(theirs));
+  }
+  const before = await ids(com, '/api/v1/activities?limit=50');
+  const c = await createActivity(com, { title: '缓存测试：新活动' });
+  const after = await com.get('/api/v1/activities?limit=50');
+  assert.ok(after.body.items.some((x) => x.id === c.id), after.text);
+  assert.equal(after.body.items.length, Math.min(50, before.length + 1));
+  const r = await com.patch(`/api/v1/activities/${c.id}`, { title: '缓存测试：改名' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await com.get('/api/v1/activities?limit=50')).body.items.find((x) => x.id === c.id).title, '缓存测试：改名');
 });
