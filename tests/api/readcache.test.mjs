@@ -123,7 +123,9 @@ test('a roster page is kept for everyone with the same scopes, never for a viewe
     SELECT 'officer-b', '工会副主席', password_hash, ${PERSON.memberB}, '2026-01-01T00:00:00Z' FROM users WHERE login = 'admin';
     INSERT INTO grants (user_id, role, org_id) SELECT id, 'officer', ${ORG.union} FROM users WHERE login = 'officer-b';`);
   const as = async (login) => { const c = srv.client(); await c.login(login); return c; };
-  const [officer, officerB, leader, discipline, secA] = await Promise.all(['officer', 'officer-b', 'leader', 'discipline', 'sec-a'].map(as));
+  // one after another: sign-ins share the hashing pool's short queue
+  const officer = await as('officer'), officerB = await as('officer-b'), leader = await as('leader');
+  const discipline = await as('discipline'), secA = await as('sec-a');
   const page = async (c, p = '/api/v1/people?limit=50') => {
     const r = await c.get(p);
     assert.equal(r.status, 200, r.text);
@@ -150,17 +152,17 @@ test('a roster page is kept for everyone with the same scopes, never for a viewe
   assert.ok(!s1.body.items.some((p) => p.id === PERSON.memberB), s1.text);
   const s2 = await page(secA);
   assert.equal(s2.text, s1.text);
-  if (s2.headers.get('x-dj-read-cache')) {
+  if (s2.headers.get('x-dj-read-cache') && !process.env.DJ_CLUSTER) {
     kept(d);
     kept(s2);
   } else {
-    t.diagnostic('a build without the test header: what was kept is not checked');
+    t.diagnostic('a build without the test header, or several servers: what was kept is not checked');
   }
 });
 
 test('an activities page is kept per statement and parameters: each member\'s own list, a new activity at once', async () => {
   const as = async (login) => { const c = srv.client(); await c.login(login); return c; };
-  const [ma, mb] = await Promise.all(['member-a', 'member-b'].map(as));
+  const ma = await as('member-a'), mb = await as('member-b');
   const ids = async (c, p) => {
     const r = await c.get(p);
     assert.equal(r.status, 200, r.text);
