@@ -150,6 +150,8 @@ int dj_reply_empty(dj_req *r, int status);
 int dj_reply_raw(dj_req *r, int status, const char *ctype, const char *data, size_t len);
 /* Bytes on the heap; the server frees them after sending. */
 int dj_reply_heap(dj_req *r, int status, const char *ctype, void *data, size_t len);
+/* The JSON text written into b, taken (b is left empty). */
+int dj_reply_buf(dj_req *r, int status, dj_buf *b);
 /* len bytes of fd from offset; the server closes fd when done (on every path). */
 int dj_reply_fd(dj_req *r, int status, const char *ctype, int fd, uint64_t offset, uint64_t len);
 /* len bytes produced by read(arg, pos, buf, max) as the client takes them

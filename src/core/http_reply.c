@@ -109,6 +109,14 @@ int dj_reply_heap(dj_req *r, int status, const char *ctype, void *data, size_t l
     return DJ_OK;
 }
 
+int dj_reply_buf(dj_req *r, int status, dj_buf *b)
+{
+    size_t len = b->len;
+    char *data = dj_buf_cstr(b);
+    *b = (dj_buf){0};
+    return dj_reply_heap(r, status, "application/json; charset=utf-8", data, len);
+}
+
 void dj_add_header(dj_req *r, const char *name, const char *value)
 {
     if (r->nhdrs < (int)(sizeof r->hdr_names / sizeof r->hdr_names[0])) {

@@ -1,5 +1,8 @@
-/* readcache.c - see readcache.h.  A small table under one mutex: a hit costs a
- * key comparison per slot and a deep copy of the value. */
+/* readcache.c - see readcache.h.  Two small tables, each under its own mutex:
+ * the answers shared by everyone with the same scopes, and the small facts
+ * about one user, kept apart so that a crowd's many users never push the
+ * shared pages out.  A hit costs a key comparison per slot and one copy of the
+ * value. */
 #include "readcache.h"
 
 #include <pthread.h>
@@ -12,11 +15,13 @@
 #include "config.h"
 #include "db.h"
 #include "db_deps.h"
+#include "err.h"
 #include "mem.h"
 
 #define SLOTS 128
+#define USER_SLOTS 256
 
-static struct {
+struct slot {
     char *key; /* heap */
     uint64_t gen;    /* the clock before its data was read */
     uint16_t *deps;  /* the tables it was made from (db_deps.h) */
@@ -26,8 +31,18 @@ static struct {
     json_t *v;
     char *text; /* or a rendered answer */
     size_t len;
-} slots[SLOTS];
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    int64_t aux; /* kept beside the text (a page's rows) */
+};
+
+struct pool {
+    struct slot *slots;
+    int n;
+    pthread_mutex_t mu;
+};
+
+static struct slot shared_slots[SLOTS], user_slots[USER_SLOTS];
+static struct pool shared = {shared_slots, SLOTS, PTHREAD_MUTEX_INITIALIZER};
+static struct pool users = {user_slots, USER_SLOTS, PTHREAD_MUTEX_INITIALIZER};
 
 static int64_t mono_ms(void)
 {
@@ -53,60 +68,49 @@ static int64_t ttl_ms(void)
 #endif
 }
 
-/* The slot holding key, valid now (none of its tables written since); -1 if
- * none.  A hit adds its tables to the thread's read set (an answer computed
- * from it depends on them too).  Called with mu held. */
-static int find(const char *key, int64_t now)
+/* The slot of pl holding key, valid now (none of its tables written since);
+ * NULL if none.  A hit adds its tables to the thread's read set (an answer
+ * computed from it depends on them too).  Called with pl->mu held. */
+static struct slot *find(struct pool *pl, const char *key, int64_t now)
 {
-
-    for (int i = 0; i < SLOTS; i++)
-        if (slots[i].key && now - slots[i].at_ms < (slots[i].ttl_ms ? slots[i].ttl_ms : ttl_ms()) &&
-            strcmp(slots[i].key, key) == 0 &&
-            deps_fresh(slots[i].deps, slots[i].ndeps, slots[i].gen)) {
-            deps_reads_add(slots[i].deps, slots[i].ndeps);
-            return i;
+    for (int i = 0; i < pl->n; i++) {
+        struct slot *sl = &pl->slots[i];
+        if (sl->key && now - sl->at_ms < (sl->ttl_ms ? sl->ttl_ms : ttl_ms()) && strcmp(sl->key, key) == 0 &&
+            deps_fresh(sl->deps, sl->ndeps, sl->gen)) {
+            deps_reads_add(sl->deps, sl->ndeps);
+            return sl;
         }
-    return -1;
+    }
+    return NULL;
+}
+
+/* Sees writes made elsewhere and returns the generation a value computed from
+ * now on is valid for. */
+static uint64_t begin(db_conn *c)
+{
+    db_notice_writes(c);
+    return db_write_gen();
 }
 
 json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *genp)
 {
     json_t *out = NULL;
     int64_t now = mono_ms();
-    db_notice_writes(c);
-    uint64_t gen = db_write_gen();
-    *genp = gen;
-    pthread_mutex_lock(&mu);
-    int i = find(key, now);
-    if (i >= 0 && slots[i].v)
-        out = json_deep_copy(slots[i].v);
-    pthread_mutex_unlock(&mu);
+    *genp = begin(c);
+    pthread_mutex_lock(&shared.mu);
+    struct slot *sl = find(&shared, key, now);
+    if (sl && sl->v)
+        out = json_deep_copy(sl->v);
+    pthread_mutex_unlock(&shared.mu);
     deps_count(out != NULL);
     return out;
 }
 
-char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *genp)
-{
-    char *out = NULL;
-    int64_t now = mono_ms();
-    db_notice_writes(c);
-    uint64_t gen = db_write_gen();
-    *genp = gen;
-    pthread_mutex_lock(&mu);
-    int i = find(key, now);
-    if (i >= 0 && slots[i].text) {
-        out = dj_malloc(slots[i].len + 1);
-        memcpy(out, slots[i].text, slots[i].len + 1);
-        *len = slots[i].len;
-    }
-    pthread_mutex_unlock(&mu);
-    deps_count(out != NULL);
-    return out;
-}
-
-/* Keeps v or text under key with the thread's read set, unless one of those
- * tables has been written since gen (the value may already be old). */
-static void store(const char *key, json_t *v, char *text, size_t len, uint64_t gen, int64_t ttl)
+/* Keeps v or text (with aux) under key in pl with the thread's read set,
+ * unless one of those tables has been written since gen (the value may
+ * already be old).  Takes v and text. */
+static void store(struct pool *pl, const char *key, json_t *v, char *text, size_t len, int64_t aux, uint64_t gen,
+                  int64_t ttl)
 {
     int ndeps;
     uint16_t *deps = deps_reads_take(&ndeps);
@@ -117,33 +121,25 @@ static void store(const char *key, json_t *v, char *text, size_t len, uint64_t g
         return;
     }
     int64_t now = mono_ms();
-    pthread_mutex_lock(&mu);
-    int slot = 0;
-    for (int i = 0; i < SLOTS; i++) {
-        if (slots[i].key && strcmp(slots[i].key, key) == 0) {
-            slot = i;
+    pthread_mutex_lock(&pl->mu);
+    struct slot *sl = &pl->slots[0];
+    for (int i = 0; i < pl->n; i++) {
+        struct slot *t = &pl->slots[i];
+        if (t->key && strcmp(t->key, key) == 0) {
+            sl = t;
             break;
         }
-        if (!slots[i].key || slots[i].at_ms < slots[slot].at_ms)
-            slot = slots[slot].key ? i : slot; /* a free slot, else the oldest */
+        if (sl->key && (!t->key || t->at_ms < sl->at_ms))
+            sl = t; /* a free slot, else the oldest */
     }
-    json_t *old = slots[slot].v;
-    char *old_key = slots[slot].key, *old_text = slots[slot].text;
-    uint16_t *old_deps = slots[slot].deps;
-    slots[slot].key = dj_strdup(key);
-    slots[slot].gen = gen;
-    slots[slot].deps = deps;
-    slots[slot].ndeps = ndeps;
-    slots[slot].at_ms = now;
-    slots[slot].ttl_ms = ttl;
-    slots[slot].v = v;
-    slots[slot].text = text;
-    slots[slot].len = len;
-    pthread_mutex_unlock(&mu);
-    json_decref(old);
-    free(old_key);
-    free(old_text);
-    free(old_deps);
+    struct slot old = *sl;
+    *sl = (struct slot){.key = dj_strdup(key), .gen = gen, .deps = deps, .ndeps = ndeps, .at_ms = now,
+                        .ttl_ms = ttl, .v = v, .text = text, .len = len, .aux = aux};
+    pthread_mutex_unlock(&pl->mu);
+    json_decref(old.v);
+    free(old.key);
+    free(old.text);
+    free(old.deps);
 }
 
 void dj_rcache_put(const char *key, const json_t *v, uint64_t gen)
@@ -155,34 +151,76 @@ void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t t
 {
     json_t *copy = json_deep_copy(v);
     if (copy)
-        store(key, copy, NULL, 0, gen, ttl);
+        store(&shared, key, copy, NULL, 0, 0, gen, ttl);
 }
 
-void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t gen)
+/* The text kept under key in pl appended to out, with *aux; false if none. */
+static bool append_kept(struct pool *pl, const char *key, dj_buf *out, int64_t *aux)
 {
-    dj_rcache_put_text_for(key, text, len, gen, 0);
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&pl->mu);
+    struct slot *sl = find(pl, key, now);
+    bool hit = sl && sl->text;
+    if (hit) {
+        dj_buf_append(out, sl->text, sl->len);
+        *aux = sl->aux;
+    }
+    pthread_mutex_unlock(&pl->mu);
+    deps_count(hit);
+    return hit;
 }
 
-void dj_rcache_put_text_for(const char *key, const char *text, size_t len, uint64_t gen, int64_t ttl)
+static int kept_or_built(struct pool *pl, db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg,
+                         dj_buf *out, int64_t *aux)
 {
-    char *copy = dj_malloc(len + 1);
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    store(key, NULL, copy, len, gen, ttl);
+    uint64_t gen = begin(c);
+    if (append_kept(pl, key, out, aux))
+        return DJ_OK;
+    size_t start = out->len;
+    *aux = 0;
+    int rc = build(arg, out, aux);
+    if (rc == DJ_OK) {
+        size_t n = out->len - start;
+        char *copy = dj_malloc(n + 1);
+        if (n)
+            memcpy(copy, out->data + start, n);
+        copy[n] = '\0';
+        store(pl, key, NULL, copy, n, *aux, gen, ttl);
+    }
+    return rc;
+}
+
+int dj_rcache_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_buf *out,
+                   int64_t *aux)
+{
+    int64_t ignored;
+    return kept_or_built(&shared, c, key, ttl, build, arg, out, aux ? aux : &ignored);
+}
+
+int dj_rcache_user_value(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, int64_t *value)
+{
+    dj_buf none = {0};
+    int rc = kept_or_built(&users, c, key, ttl, build, arg, &none, value);
+    dj_buf_free(&none);
+    return rc;
+}
+
+static void clear(struct pool *pl)
+{
+    pthread_mutex_lock(&pl->mu);
+    for (int i = 0; i < pl->n; i++) {
+        struct slot *sl = &pl->slots[i];
+        json_decref(sl->v);
+        free(sl->key);
+        free(sl->text);
+        free(sl->deps);
+        *sl = (struct slot){0};
+    }
+    pthread_mutex_unlock(&pl->mu);
 }
 
 void dj_rcache_clear(void)
 {
-    pthread_mutex_lock(&mu);
-    for (int i = 0; i < SLOTS; i++) {
-        json_decref(slots[i].v);
-        free(slots[i].key);
-        free(slots[i].text);
-        free(slots[i].deps);
-        slots[i].deps = NULL;
-        slots[i].v = NULL;
-        slots[i].key = NULL;
-        slots[i].text = NULL;
-    }
-    pthread_mutex_unlock(&mu);
+    clear(&shared);
+    clear(&users);
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "mem.h"
 
 #define DJ_RCACHE_TTL_MS 1000
 
@@ -33,13 +34,19 @@ void dj_rcache_put(const char *key, const json_t *v, uint64_t gen);
  * (the count of a large roster).  Only a writer that bypasses the server and
  * the write sequence (raw SQL) leaves it old, for at most ttl. */
 void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t ttl);
-/* The same for a whole answer kept as its JSON text: a heap copy (caller frees)
- * and its length, or NULL; no tree to copy on a hit. */
-char *dj_rcache_get_text(db_conn *c, const char *key, size_t *len, uint64_t *gen);
-void dj_rcache_put_text(const char *key, const char *text, size_t len, uint64_t gen);
-/* The same, kept up to ttl ms (0: DJ_RCACHE_TTL_MS) while its tables are not
- * written (see dj_rcache_put_for()). */
-void dj_rcache_put_text_for(const char *key, const char *text, size_t len, uint64_t gen, int64_t ttl);
+/* Writes an answer that was not kept: appends it to out and may set *aux (a
+ * number kept beside it, such as a page's rows); DJ_OK or an error. */
+typedef int (*dj_rcache_build)(void *arg, dj_buf *out, int64_t *aux);
+/* The answer kept under key appended to out (one copy), with the *aux kept
+ * beside it (aux may be NULL); else build(arg, out, aux) writes it, and it is
+ * kept up to ttl ms (0: DJ_RCACHE_TTL_MS) while the tables it was read from
+ * are not written.  build's error is returned, and nothing kept. */
+int dj_rcache_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_buf *out,
+                   int64_t *aux);
+/* The same for a number that depends on one user (whether their own row is in
+ * their scope): kept apart from the shared answers, so that a crowd of users
+ * never pushes the shared pages out; build writes nothing to out, only *aux. */
+int dj_rcache_user_value(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, int64_t *value);
 /* Forgets everything (tests). */
 void dj_rcache_clear(void);
 

@@ -8,6 +8,19 @@
 #include "../core/timeutil.h"
 #include "dashboard.h"
 
+/* The dashboard's answer when it was not kept: from the replica where there is one. */
+static int dashboard_write(void *arg, dj_buf *out, int64_t *aux)
+{
+    (void)aux;
+    int rc;
+    json_t *d = dashboard_build(dj_db_read(arg), dj_now(), &rc); /* may lag: a replica's */
+    if (!d)
+        return rc;
+    dj_json_render_into(out, d);
+    json_decref(d);
+    return DJ_OK;
+}
+
 /* The dashboard shows the whole agency: it needs dashboard.read on the root. */
 static int dashboard_get(dj_req *r)
 {
@@ -22,18 +35,12 @@ static int dashboard_get(dj_req *r)
      * once a second at most however many leaders' screens refresh (readcache.h) */
     char key[64];
     snprintf(key, sizeof key, "dashboard %lld", (long long)root);
-    uint64_t gen;
-    size_t len;
-    char *text = dj_rcache_get_text(c, key, &len, &gen);
-    if (!text) {
-        json_t *d = dashboard_build(dj_db_read(r), dj_now(), &rc); /* may lag: a replica's */
-        if (!d)
-            return rc;
-        text = dj_json_render(d, &len);
-        json_decref(d);
-        dj_rcache_put_text(key, text, len, gen);
+    dj_buf out = {0};
+    if ((rc = dj_rcache_text(c, key, 0, dashboard_write, r, &out, NULL))) {
+        dj_buf_free(&out);
+        return rc;
     }
-    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
+    return dj_reply_buf(r, 200, &out);
 }
 
 /* The brand wall is for every member: no permission beyond being signed in. */

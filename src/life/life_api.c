@@ -38,8 +38,7 @@ static int activities_list(dj_req *r)
         dj_buf_free(&body);
         return rc;
     }
-    size_t len = body.len;
-    return dj_reply_heap(r, 200, "application/json; charset=utf-8", dj_buf_cstr(&body), len);
+    return dj_reply_buf(r, 200, &body);
 }
 
 static const struct dj_jfield create_spec[] = {

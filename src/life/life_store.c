@@ -562,12 +562,28 @@ static int list_count(dj_req *r, db_conn *c, const struct list_params *p, const 
 static int page_rows(db_conn *c, const char *sql, const struct list_params *pp, const struct dj_page *pg,
                      int64_t total, dj_buf *out);
 
+/* What a page not kept is written from. */
+struct page_args {
+    dj_req *r;
+    const struct list_params *counted, *p;
+    const char *where, *sql;
+    const struct dj_page *pg;
+};
+
+static int page_write(void *arg, dj_buf *out, int64_t *aux)
+{
+    (void)aux;
+    struct page_args *a = arg;
+    int64_t total = 0;
+    int rc = list_count(a->r, dj_db(a->r), a->counted, a->where, &total);
+    return rc ? rc : page_rows(dj_db(a->r), a->sql, a->p, a->pg, total, out);
+}
+
 int life_activity_page(dj_req *r, const struct dj_page *pg, dj_buf *out)
 {
     db_conn *c = dj_db(r);
     struct list_params p = {0};
     const char *where = "";
-    int64_t total = 0;
     int rc = list_where(r, c, &p, &where);
     if (rc)
         return rc;
@@ -584,20 +600,8 @@ int life_activity_page(dj_req *r, const struct dj_page *pg, dj_buf *out)
      * them, where it matters): kept as its text until its tables are written */
     dj_buf key = {0};
     list_key(&key, "activities.page", sql, &p);
-    uint64_t gen;
-    size_t len;
-    char *hit = dj_rcache_get_text(c, dj_buf_cstr(&key), &len, &gen);
-    if (hit) {
-        dj_buf_append(out, hit, len);
-        free(hit);
-        dj_buf_free(&key);
-        return DJ_OK;
-    }
-    size_t start = out->len;
-    if ((rc = list_count(r, c, &counted, where, &total)) == DJ_OK)
-        rc = page_rows(c, sql, &p, pg, total, out);
-    if (rc == DJ_OK)
-        dj_rcache_put_text_for(dj_buf_cstr(&key), out->data + start, out->len - start, gen, 60000);
+    struct page_args a = {r, &counted, &p, where, sql, pg};
+    rc = dj_rcache_text(c, dj_buf_cstr(&key), 60000, page_write, &a, out, NULL);
     dj_buf_free(&key);
     return rc;
 }

@@ -27,29 +27,41 @@ static const struct dj_jfield officer_spec[] = {
  * the tables it was read from is written (readcache.h), so the PC's 组织架构 and
  * every picker that lists organisations cost a copy, not four grouped passes
  * over the roster. */
+struct tree_args {
+    db_conn *c;
+    const char *scope;
+    bool with_dissolved;
+};
+
+static int tree_write(void *arg, dj_buf *out, int64_t *aux)
+{
+    (void)aux;
+    struct tree_args *a = arg;
+    int rc = DJ_OK;
+    json_t *items = orgs_list(a->c, a->scope, 0, a->with_dissolved, &rc);
+    if (!items)
+        return rc;
+    json_t *v = json_pack("{s:o}", "items", items);
+    dj_json_render_into(out, v);
+    json_decref(v);
+    return DJ_OK;
+}
+
 static int orgs_tree(dj_req *r)
 {
-    int rc = DJ_OK;
     const char *all = dj_query(r, "all");
     bool with_dissolved = all && strcmp(all, "1") == 0;
     const char *scope = auth_scope_sql(r, "org.read", "o.path");
     char *key = dj_asprintf("orgs.tree %d %s", with_dissolved, scope ? scope : "*");
-    uint64_t gen;
-    size_t len;
-    char *text = dj_rcache_get_text(dj_db(r), key, &len, &gen);
-    if (!text) {
-        json_t *items = orgs_list(dj_db(r), scope, 0, with_dissolved, &rc);
-        if (items) {
-            json_t *out = json_pack("{s:o}", "items", items);
-            text = dj_json_render(out, &len);
-            json_decref(out);
-            dj_rcache_put_text(key, text, len, gen);
-        }
-    }
+    struct tree_args a = {dj_db(r), scope, with_dissolved};
+    dj_buf out = {0};
+    int rc = dj_rcache_text(dj_db(r), key, 0, tree_write, &a, &out, NULL);
     free(key);
-    if (!text)
+    if (rc) {
+        dj_buf_free(&out);
         return rc;
-    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
+    }
+    return dj_reply_buf(r, 200, &out);
 }
 
 static int orgs_one(dj_req *r)

@@ -251,13 +251,19 @@ static int write_default(db_conn *c, const struct people_filter *f, int64_t offs
     return write_rows(w, s, 'B');
 }
 
+/* today as YYYY-MM-DD, for the flags of a page and the key of a kept one */
+static void day_text(int64_t today, char day[16])
+{
+    int y, m, d;
+    dj_civil_from_days(today, &y, &m, &d);
+    snprintf(day, 16, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
+}
+
 int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset,
                        const struct people_cursor *after, dj_buf *out, int64_t *rows)
 {
     struct writer w = {.out = out, .today = orgs_today(), .limit = limit};
-    int y, m, d;
-    dj_civil_from_days(w.today, &y, &m, &d);
-    snprintf(w.day, sizeof w.day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
+    day_text(w.today, w.day);
     /* a chosen order, or one subtree (its people found by their organisations'
      * indexes and only they sorted: a page costs the subtree, not the roster):
      * one statement, by an offset */
@@ -296,9 +302,35 @@ int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit,
 }
 
 /* Whether the viewer's own row is let in and shown unmasked by their scopes
- * alone: then "p.id = me" changes nothing on any page, and a page is the same
- * for everyone whose scopes are the same.  Kept by the read cache (the answer
- * changes only with the people and organisations tables). */
+ * alone (*aux 1 or 0): then "p.id = me" changes nothing on any page, and a page
+ * is the same for everyone whose scopes are the same. */
+struct self_args {
+    db_conn *c;
+    const struct people_filter *f;
+};
+
+static int self_covered_read(void *arg, dj_buf *out, int64_t *aux)
+{
+    (void)out;
+    struct self_args *a = arg;
+    db_conn *c = a->c;
+    const struct people_filter *f = a->f;
+    const char *read = f->read_scope ? f->read_scope : "(1=1)", *priv = f->private_scope ? f->private_scope : "(1=1)";
+    char *sql = dj_asprintf("SELECT CASE WHEN (%s) AND (%s) THEN 1 ELSE 0 END" PERSON_FROM " WHERE p.id = $1", read,
+                            priv);
+    db_stmt *s = db_prep_dynamic(c, sql);
+    free(sql);
+    if (!s)
+        return db_prep_error();
+    db_bind_i64(s, 1, f->me);
+    int st = db_step(s);
+    *aux = st == DB_ROW && db_col_i64(s, 0) == 1;
+    db_done(s);
+    return st == DB_ROW || st == DB_DONE ? DJ_OK : st < 0 ? st : DJ_EDB;
+}
+
+/* The same, kept for the user apart from the shared pages (readcache.h) until
+ * the people or the organisations are written. */
 static int self_covered(db_conn *c, const struct people_filter *f, bool *yes)
 {
     *yes = f->me <= 0;
@@ -306,61 +338,43 @@ static int self_covered(db_conn *c, const struct people_filter *f, bool *yes)
         return DJ_OK;
     const char *read = f->read_scope ? f->read_scope : "(1=1)", *priv = f->private_scope ? f->private_scope : "(1=1)";
     char *key = dj_asprintf("people.self\x1f%lld\x1f%s\x1f%s", (long long)f->me, read, priv);
-    uint64_t gen;
-    size_t len;
-    char *hit = dj_rcache_get_text(c, key, &len, &gen);
-    int rc = DJ_OK;
-    if (hit) {
-        *yes = hit[0] == '1';
-    } else {
-        char *sql = dj_asprintf("SELECT CASE WHEN (%s) AND (%s) THEN 1 ELSE 0 END" PERSON_FROM " WHERE p.id = $1",
-                                read, priv);
-        db_stmt *s = db_prep_dynamic(c, sql);
-        free(sql);
-        if (!s) {
-            rc = db_prep_error();
-        } else {
-            db_bind_i64(s, 1, f->me);
-            int st = db_step(s);
-            if (st == DB_ROW || st == DB_DONE) {
-                *yes = st == DB_ROW && db_col_i64(s, 0) == 1;
-                dj_rcache_put_text_for(key, *yes ? "1" : "0", 1, gen, 60000);
-            } else {
-                rc = st < 0 ? st : DJ_EDB;
-            }
-            db_done(s);
-        }
-    }
-    free(hit);
+    struct self_args a = {c, f};
+    int64_t v = 0;
+    int rc = dj_rcache_user_value(c, key, 60000, self_covered_read, &a, &v);
     free(key);
+    *yes = v == 1;
     return rc;
 }
 
+/* A page for everyone with the same scopes (*aux: its rows). */
+struct page_args {
+    db_conn *c;
+    const struct people_filter *f;
+    int64_t limit, offset;
+    const struct people_cursor *after;
+};
+
+static int page_write(void *arg, dj_buf *out, int64_t *aux)
+{
+    struct page_args *a = arg;
+    return people_page_render(a->c, a->f, a->limit, a->offset, a->after, out, aux);
+}
+
 int people_page_text(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset,
-                     const struct people_cursor *after, char **text, size_t *len, int64_t *rows)
+                     const struct people_cursor *after, dj_buf *out, int64_t *rows)
 {
     bool shared;
     int rc = self_covered(c, f, &shared);
     if (rc)
         return rc;
-    dj_buf b = {0};
-    if (!shared) { /* the viewer's own row makes the page theirs: not kept */
-        if ((rc = people_page_render(c, f, limit, offset, after, &b, rows))) {
-            dj_buf_free(&b);
-            return rc;
-        }
-        *len = b.len;
-        *text = dj_buf_cstr(&b);
-        return DJ_OK;
-    }
+    if (!shared) /* the viewer's own row makes the page theirs: not kept */
+        return people_page_render(c, f, limit, offset, after, out, rows);
     /* the key is everything the page depends on: the scopes, the filters, where
      * it starts, and the day (party years, under observation); never the user */
     struct people_filter g = *f;
     g.me = 0;
     char day[16];
-    int y, m, d;
-    dj_civil_from_days(orgs_today(), &y, &m, &d);
-    snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 13u, (unsigned)d % 32u);
+    day_text(orgs_today(), day);
 #define OR_ALL(x) ((x) ? (x) : "*")
     char *key = dj_asprintf("people.page\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%lld\x1f%lld\x1f%c%lld.%s\x1f%s",
                             OR_ALL(f->read_scope), OR_ALL(f->read_scope_mass), OR_ALL(f->private_scope),
@@ -369,30 +383,8 @@ int people_page_text(db_conn *c, const struct people_filter *f, int64_t limit, i
                             after && after->seg ? after->seg : '-', after ? (long long)after->id : 0LL,
                             after ? after->path : "", day);
 #undef OR_ALL
-    uint64_t gen;
-    char *hit = dj_rcache_get_text(c, key, len, &gen);
-    if (hit) { /* kept as "<rows>\n<answer>" */
-        char *nl = strchr(hit, '\n');
-        *rows = strtoll(hit, NULL, 10);
-        *len -= (size_t)(nl + 1 - hit);
-        memmove(hit, nl + 1, *len + 1);
-        *text = hit;
-        free(key);
-        return DJ_OK;
-    }
-    dj_buf_printf(&b, "%020lld\n", 0LL); /* the rows, filled in below */
-    if ((rc = people_page_render(c, &g, limit, offset, after, &b, rows))) {
-        dj_buf_free(&b);
-        free(key);
-        return rc;
-    }
-    char head[22];
-    snprintf(head, sizeof head, "%020lld", (long long)*rows);
-    memcpy(dj_buf_cstr(&b), head, 20);
-    dj_rcache_put_text_for(key, b.data, b.len, gen, 60000);
+    struct page_args a = {c, &g, limit, offset, after};
+    rc = dj_rcache_text(c, key, 60000, page_write, &a, out, rows);
     free(key);
-    *len = b.len - 21;
-    memmove(b.data, b.data + 21, *len + 1);
-    *text = dj_buf_cstr(&b);
-    return DJ_OK;
+    return rc;
 }

@@ -209,6 +209,26 @@ static int org_arg(dj_req *r, int64_t *org)
     return auth_require(r, "points.read", *org);
 }
 
+struct rankings_args {
+    dj_req *r;
+    int64_t org;
+    const char *period;
+    struct dj_page pg;
+};
+
+static int rankings_write(void *arg, dj_buf *out, int64_t *aux)
+{
+    (void)aux;
+    struct rankings_args *a = arg;
+    int rc;
+    json_t *v = points_rankings(dj_db_read(a->r), a->org, a->period, a->pg.limit, a->pg.offset, &rc); /* may lag */
+    if (!v)
+        return rc;
+    dj_json_render_into(out, v);
+    json_decref(v);
+    return DJ_OK;
+}
+
 static int rankings_get(dj_req *r)
 {
     int64_t org;
@@ -222,18 +242,13 @@ static int rankings_get(dj_req *r)
     char key[96];
     snprintf(key, sizeof key, "points.rankings %lld %s %lld %lld", (long long)org, period, (long long)pg.limit,
              (long long)pg.offset);
-    uint64_t gen;
-    size_t len;
-    char *text = dj_rcache_get_text(dj_db(r), key, &len, &gen);
-    if (!text) {
-        json_t *out = points_rankings(dj_db_read(r), org, period, pg.limit, pg.offset, &rc); /* may lag */
-        if (!out)
-            return rc;
-        text = dj_json_render(out, &len);
-        json_decref(out);
-        dj_rcache_put_text(key, text, len, gen);
+    struct rankings_args a = {r, org, period, pg};
+    dj_buf out = {0};
+    if ((rc = dj_rcache_text(dj_db(r), key, 0, rankings_write, &a, &out, NULL))) {
+        dj_buf_free(&out);
+        return rc;
     }
-    return dj_reply_heap(r, 200, "application/json; charset=utf-8", text, len);
+    return dj_reply_buf(r, 200, &out);
 }
 
 static int honour_roll_get(dj_req *r)

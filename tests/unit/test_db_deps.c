@@ -148,12 +148,80 @@ static void test_cache_per_table(void **state)
     db_close(c);
 }
 
+/* A kept text's builder: the count of ta as text, its rows beside it; fails
+ * when asked to. */
+struct build_arg {
+    db_conn *c;
+    int calls;
+    bool fail;
+};
+
+static int count_text(void *arg, dj_buf *out, int64_t *aux)
+{
+    struct build_arg *a = arg;
+    a->calls++;
+    if (a->fail)
+        return DJ_EDB;
+    int64_t n = -1;
+    assert_int_equal(db_query_i64(a->c, &n, "SELECT COUNT(*) FROM ta", ""), DJ_OK);
+    dj_buf_printf(out, "{\"n\":%lld}", (long long)n);
+    *aux = n + 100;
+    return DJ_OK;
+}
+
+static void test_cache_text(void **state)
+{
+    (void)state;
+    db_conn *c = db_open(":memory:", NULL);
+    assert_int_equal(dj_migrate(c, false), DJ_OK);
+    assert_int_equal(db_exec_script(c, "CREATE TABLE ta (x INTEGER)"), DJ_OK);
+    dj_rcache_clear();
+    struct build_arg a = {c, 0, true};
+    dj_buf out = {0};
+    int64_t aux = -1;
+    /* a failed build keeps nothing */
+    assert_int_equal(dj_rcache_text(c, "t", 0, count_text, &a, &out, &aux), DJ_EDB);
+    a.fail = false;
+    dj_buf_puts(&out, "x"); /* appended after what is there */
+    assert_int_equal(dj_rcache_text(c, "t", 0, count_text, &a, &out, &aux), DJ_OK);
+    assert_string_equal(dj_buf_cstr(&out), "x{\"n\":0}");
+    assert_int_equal(aux, 100);
+    assert_int_equal(a.calls, 2);
+    /* kept: the same text and number, not built */
+    out.len = 0;
+    aux = -1;
+    assert_int_equal(dj_rcache_text(c, "t", 0, count_text, &a, &out, &aux), DJ_OK);
+    assert_string_equal(dj_buf_cstr(&out), "{\"n\":0}");
+    assert_int_equal(aux, 100);
+    assert_int_equal(a.calls, 2);
+    /* a user's value is kept apart: the same key is another entry */
+    int64_t v = -1;
+    assert_int_equal(dj_rcache_user_value(c, "t", 0, count_text, &a, &v), DJ_OK);
+    assert_int_equal(v, 100);
+    assert_int_equal(a.calls, 3);
+    assert_int_equal(dj_rcache_user_value(c, "t", 0, count_text, &a, &v), DJ_OK);
+    assert_int_equal(a.calls, 3);
+    /* its table written: both built again */
+    assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (1)", ""), DJ_OK);
+    out.len = 0;
+    assert_int_equal(dj_rcache_text(c, "t", 0, count_text, &a, &out, &aux), DJ_OK);
+    assert_string_equal(dj_buf_cstr(&out), "{\"n\":1}");
+    assert_int_equal(aux, 101);
+    assert_int_equal(dj_rcache_user_value(c, "t", 0, count_text, &a, &v), DJ_OK);
+    assert_int_equal(v, 101);
+    assert_int_equal(a.calls, 5);
+    dj_buf_free(&out);
+    dj_rcache_clear();
+    db_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_generations),
         cmocka_unit_test(test_cache_per_table),
+        cmocka_unit_test(test_cache_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
