@@ -40,12 +40,15 @@ struct db_conn {
     db_stmt *dyn[DYN_CACHE];
     uint64_t tick;
     bool in_tx, tx_wrote; /* between db_begin and its end; whether it wrote */
+    bool in_snap;         /* in db_snapshot_begin()'s read transaction */
+    uint64_t snap_gen;    /* the write generation before it began */
     bool tx_all;          /* it wrote a table not known by name */
     uint64_t tx_tables[DEPS_WORDS]; /* the tables it wrote (db_deps.h numbers) */
     void *seq_h, *announce_h;      /* the driver's seq_sql and announce_sql, prepared */
 };
 
 uint64_t db_write_gen(void) { return deps_now(); }
+uint64_t db_read_gen(db_conn *c) { return c && c->in_snap ? c->snap_gen : deps_now(); }
 
 /* ---------- writes by other processes ----------
  * Every write commit through db.c takes the next number of the database's
@@ -293,6 +296,7 @@ static db_conn *thread_conn(pthread_key_t key, const char *url)
         c->drv->close(c->h);
         c->drv = drv;
         c->h = h;
+        c->in_snap = false;
         fprintf(stderr, "dangjian: the database connection was lost; connected again\n");
     } else {
         c = dj_calloc(1, sizeof *c);
@@ -307,6 +311,12 @@ db_conn *db_thread(void)
 {
     pthread_once(&db_key_once, db_key_make);
     return thread_conn(db_key, db_url);
+}
+
+void db_thread_snapshot_end(void)
+{
+    pthread_once(&db_key_once, db_key_make);
+    db_snapshot_end(pthread_getspecific(db_key));
 }
 
 db_conn *db_thread_read(void)
@@ -462,6 +472,8 @@ int db_bind_text(db_stmt *s, int idx, const char *v)
 
 int db_step(db_stmt *s)
 {
+    if (s->writes && s->conn->in_snap)
+        db_snapshot_end(s->conn);
     int rc = s->conn->drv->step(s->h);
     if (s->writes) {
         db_conn *c = s->conn;
@@ -504,8 +516,28 @@ void db_done(db_stmt *s)
     }
 }
 
+int db_snapshot_begin(db_conn *c)
+{
+    if (!c->drv->snapshot_begin || c->in_tx || c->in_snap)
+        return DJ_OK;
+    c->snap_gen = deps_now(); /* before its first read */
+    int rc = c->drv->snapshot_begin(c->h);
+    c->in_snap = rc == DJ_OK;
+    return rc;
+}
+
+void db_snapshot_end(db_conn *c)
+{
+    if (!c || !c->in_snap)
+        return;
+    c->in_snap = false;
+    if (c->drv->snapshot_end(c->h) != DJ_OK) /* never leave it open under a write */
+        c->drv->rollback(c->h);
+}
+
 int db_begin(db_conn *c)
 {
+    db_snapshot_end(c);
     int rc = c->drv->begin(c->h);
     c->in_tx = rc == DJ_OK;
     c->tx_wrote = c->tx_all = false;
@@ -549,6 +581,7 @@ int db_rollback(db_conn *c)
 bool db_in_tx(db_conn *c) { return c->in_tx; }
 int db_exec_script(db_conn *c, const char *script)
 {
+    db_snapshot_end(c);
     int rc = c->drv->exec(c->h, script);
     deps_bump_all();
     if (c->in_tx)
@@ -558,7 +591,11 @@ int db_exec_script(db_conn *c, const char *script)
     return rc;
 }
 
-int db_exec_quiet(db_conn *c, const char *script) { return c->drv->exec(c->h, script); }
+int db_exec_quiet(db_conn *c, const char *script)
+{
+    db_snapshot_end(c);
+    return c->drv->exec(c->h, script);
+}
 
 int db_lock(db_conn *c, const char *name) { return c->drv->lock(c->h, name, true, NULL); }
 int db_trylock(db_conn *c, const char *name, bool *got) { return c->drv->lock(c->h, name, false, got); }

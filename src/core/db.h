@@ -48,6 +48,10 @@ struct db_driver {
     int (*begin)(void *conn);
     int (*commit)(void *conn);
     int (*rollback)(void *conn);
+    /* A read transaction around a request's several reads (db_snapshot_begin()),
+     * or NULL where it saves nothing (PostgreSQL: two more round trips) */
+    int (*snapshot_begin)(void *conn);
+    int (*snapshot_end)(void *conn);
     const char *(*errmsg)(void *conn);
     /* false once the server has gone (PostgreSQL after a failover); the
      * thread's connection is then opened again */
@@ -97,6 +101,9 @@ const struct db_driver *db_driver_of(db_conn *c);
  * after each write statement's step (inside a transaction too) and after each
  * commit (src/core/db_deps.h says which tables; src/core/readcache.h uses it). */
 uint64_t db_write_gen(void);
+/* The generation what c reads now is as new as: db_write_gen(), or in a
+ * snapshot (db_snapshot_begin()) the generation before it began. */
+uint64_t db_read_gen(db_conn *c);
 /* Raises every table's generation when c sees that another process (the
  * command line, another server) has committed a write since this process
  * last looked: one cheap query of the database's write sequence. */
@@ -149,6 +156,16 @@ int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
 /* Whether c is between db_begin() and db_commit()/db_rollback(). */
 bool db_in_tx(db_conn *c);
+/* One read transaction around the many reads of a request that only reads
+ * (the to-do list's providers): on SQLite every statement would otherwise
+ * begin and end its own, taking the WAL's locks each time (a third of the
+ * to-dos' time).  The reads see one snapshot.  A write on c, db_begin() or a
+ * script ends it first, so writes are as without it; so does the end of the
+ * request (http.c), whatever the handler did.  Nothing on PostgreSQL. */
+int db_snapshot_begin(db_conn *c);
+void db_snapshot_end(db_conn *c);
+/* The same for the calling thread's connection, if it has one (the end of a request). */
+void db_thread_snapshot_end(void);
 int db_exec_script(db_conn *c, const char *script);
 /* The same for a script that changes no data (a checkpoint, a setting): no
  * cached answer ends. */

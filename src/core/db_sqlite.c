@@ -165,6 +165,10 @@ static void sq_finalize(void *stmt) { sqlite3_finalize(stmt); }
 static int sq_begin(void *conn) { return sq_exec(conn, "BEGIN IMMEDIATE"); }
 static int sq_commit(void *conn) { return sq_exec(conn, "COMMIT"); }
 
+/* BEGIN DEFERRED: the read transaction begins at the first read */
+static int sq_snapshot_begin(void *conn) { return sq_exec(conn, "BEGIN"); }
+static int sq_snapshot_end(void *conn) { return sqlite3_get_autocommit(conn) ? DJ_OK : sq_exec(conn, "COMMIT"); }
+
 static int sq_rollback(void *conn)
 {
     if (sqlite3_get_autocommit(conn))
@@ -223,6 +227,8 @@ const struct db_driver db_sqlite_driver = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .snapshot_begin = sq_snapshot_begin,
+    .snapshot_end = sq_snapshot_end,
     .errmsg = sq_errmsg,
     .alive = sq_alive,
     .lock = sq_lock,

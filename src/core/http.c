@@ -405,6 +405,7 @@ static int dispatch(struct req_state *st)
     }
     db_busy_clear();
     int rc = r->route->handler(r);
+    db_thread_snapshot_end(); /* whatever the handler left open (db.h) */
     if (rc == DJ_EDB && db_busy_seen()) {
         /* a statement found the database busy and its caller said only "failed" */
         r->err_code = r->err_field = r->err_message = NULL;

@@ -89,7 +89,7 @@ static struct slot *find(struct pool *pl, const char *key, int64_t now)
 static uint64_t begin(db_conn *c)
 {
     db_notice_writes(c);
-    return db_write_gen();
+    return db_read_gen(c);
 }
 
 json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *genp)

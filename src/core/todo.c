@@ -40,12 +40,16 @@ static int by_due(const void *a, const void *b)
 static int todos_list(dj_req *r)
 {
     json_t *items = json_array();
-    for (int i = 0; i < nproviders; i++) {
-        int rc = providers[i].fn(r, items);
-        if (rc != DJ_OK) {
-            json_decref(items);
-            return rc;
-        }
+    /* the providers only read: one read transaction for their many statements */
+    db_conn *c = dj_db(r);
+    int rc = c ? db_snapshot_begin(c) : DJ_EDB;
+    for (int i = 0; rc == DJ_OK && i < nproviders; i++)
+        rc = providers[i].fn(r, items);
+    if (c)
+        db_snapshot_end(c);
+    if (rc != DJ_OK) {
+        json_decref(items);
+        return rc;
     }
     size_t n = json_array_size(items);
     json_t **v = dj_calloc(n ? n : 1, sizeof *v);
