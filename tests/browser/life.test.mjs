@@ -187,6 +187,8 @@ test('console: list, detail with quorum and hand sign-in, full-screen QR, compli
 
     await page.goto(`/admin/activities/${activity.id}/qr`);
     await page.locator('[data-test="qr-code"] svg').waitFor();
+    // the count arrives after the code, with the quorum (the same answer): wait for the latter
+    await page.locator('[data-test="qr-quorum"]').waitFor();
     assert.match(await page.locator('[data-test="qr-count"]').innerText(), /已签到 3 \/ 5 人/);
     assert.match(await page.locator('[data-test="qr-quorum"]').innerText(), /已过半数/);
     await snap(page, 'life-admin-qr');
