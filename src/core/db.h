@@ -157,7 +157,7 @@ int db_rollback(db_conn *c);
 /* Whether c is between db_begin() and db_commit()/db_rollback(). */
 bool db_in_tx(db_conn *c);
 /* One read transaction around the many reads of a request that only reads
- * (the to-do list's providers): on SQLite every statement would otherwise
+ * (a route marked DJ_ROUTE_SNAPSHOT: the to-do list, 我的积分): on SQLite every statement would otherwise
  * begin and end its own, taking the WAL's locks each time (a third of the
  * to-dos' time).  The reads see one snapshot.  A write on c, db_begin() or a
  * script ends it first, so writes are as without it; so does the end of the

@@ -404,6 +404,11 @@ static int dispatch(struct req_state *st)
             return dj_fail(r, DJ_EINTERNAL, NULL, "无法读取请求内容");
     }
     db_busy_clear();
+    if (r->route->flags & DJ_ROUTE_SNAPSHOT) {
+        db_conn *c = dj_db(r);
+        if (c)
+            db_snapshot_begin(c);
+    }
     int rc = r->route->handler(r);
     db_thread_snapshot_end(); /* whatever the handler left open (db.h) */
     if (rc == DJ_EDB && db_busy_seen()) {

@@ -43,6 +43,7 @@ typedef int (*dj_stream)(dj_req *r, const char *data, size_t len);
 #define DJ_ROUTE_NO_CSRF 2u  /* unsafe method without X-CSRF-Token (sign-in only) */
 #define DJ_ROUTE_ANY_BODY 4u /* body need not be JSON (CSV import, ...) */
 #define DJ_ROUTE_ALLOW_PWCHANGE 8u /* reachable while the password must be changed */
+#define DJ_ROUTE_SNAPSHOT 16u /* reads only: its statements in one read transaction (db_snapshot_begin()) */
 
 /* One line of a subject's route table; tables end with {0}. */
 struct dj_route {

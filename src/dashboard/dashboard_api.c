@@ -64,7 +64,7 @@ static int brand_get(dj_req *r)
 }
 
 const struct dj_route dashboard_routes[] = {
-    {"GET", "/api/v1/dashboard", dashboard_get, "dashboard.read", 0, 0},
+    {"GET", "/api/v1/dashboard", dashboard_get, "dashboard.read", DJ_ROUTE_SNAPSHOT, 0},
     {"GET", "/api/v1/brands", brands_list, NULL, 0, 0},
     {"GET", "/api/v1/brands/:org_id", brand_get, NULL, 0, 0},
     {0},

@@ -698,7 +698,7 @@ const struct dj_route development_routes[] = {
     {"POST", "/api/v1/development", dev_create, "development.manage", 0, 0},
     {"GET", "/api/v1/development/steps", steps_catalogue, NULL, 0, 0},
     {"GET", "/api/v1/development/me", dev_me_get, NULL, 0, 0},
-    {"GET", "/api/v1/development/mentees", dev_mentees_get, NULL, 0, 0},
+    {"GET", "/api/v1/development/mentees", dev_mentees_get, NULL, DJ_ROUTE_SNAPSHOT, 0},
     {"GET", "/api/v1/development/unfiled", dev_unfiled, "development.read", 0, 0},
     {"GET", "/api/v1/development/warnings", dev_warnings, "development.read", 0, 0},
     {"GET", "/api/v1/development/stats", dev_stats_get, "development.read", 0, 0},

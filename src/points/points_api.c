@@ -751,8 +751,8 @@ static int sync_post(dj_req *r)
 }
 
 const struct dj_route points_routes[] = {
-    {"GET", "/api/v1/points/me", me_get, NULL, 0, 0},
-    {"GET", "/api/v1/points/ledger", ledger_get, NULL, 0, 0},
+    {"GET", "/api/v1/points/me", me_get, NULL, DJ_ROUTE_SNAPSHOT, 0},
+    {"GET", "/api/v1/points/ledger", ledger_get, NULL, DJ_ROUTE_SNAPSHOT, 0},
     {"GET", "/api/v1/points/ledger/export", ledger_export, "points.read", 0, 0},
     {"GET", "/api/v1/points/rankings", rankings_get, "points.read", 0, 0},
     {"GET", "/api/v1/points/rankings/export", rankings_export, "points.read", 0, 0},
