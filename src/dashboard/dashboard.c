@@ -88,14 +88,8 @@ static int branches_load(db_conn *c, struct branches *b, int *err)
     memset(b, 0, sizeof *b);
     b->rows = db_query_rows(c, err,
                             "SELECT o.id, o.path, o.name, o.set_up_on, o.dissolved_on,"
-                            " (SELECT COUNT(*) FROM orgs g WHERE g.parent_id = o.id AND g.kind = 'group'"
-                            "  AND g.dissolved_on IS NULL) AS groups,"
                             /* what life_org_facts() reads, for every branch in one statement */
-                            " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = o.id"
-                            "  AND s.period = '' AND s.key = 'people:1:full') AS full_members,"
-                            " (SELECT COUNT(DISTINCT f.person_id) FROM org_officers f WHERE f.org_id = o.id"
-                            "  AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline'))"
-                            "  AS committee_members"
+                            LIFE_ORG_FACTS_COLUMNS
                             " FROM orgs o WHERE o.kind = 'branch' AND o.dissolved_on IS NULL ORDER BY o.id",
                             "");
     if (!b->rows)

@@ -232,6 +232,21 @@ struct life_org_facts {
 };
 /* DJ_ENOTFOUND when there is no such organisation. */
 int life_org_facts(db_conn *c, int64_t org_id, struct life_org_facts *f);
+/* The columns life_org_facts_of() reads beside the organisation's own (id,
+ * kind, set_up_on, dissolved_on), for a statement over many organisations
+ * aliased o: groups, full_members, committee_members. */
+#define LIFE_ORG_FACTS_COLUMNS                                                                                         \
+    " (SELECT COUNT(*) FROM orgs g WHERE g.parent_id = o.id AND g.kind = 'group' AND g.dissolved_on IS NULL)"         \
+    "  AS groups,"                                                                                                     \
+    /* the subtree's full members on the roster: one row of the subtree figures                                        \
+     * (org_stats, kept by the writes), not a pass over the roster */                                                  \
+    " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = o.id AND s.period = ''"          \
+    "  AND s.key = 'people:1:full') AS full_members,"                                                                  \
+    " (SELECT COUNT(DISTINCT f.person_id) FROM org_officers f WHERE f.org_id = o.id"                                   \
+    "  AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline'))"                   \
+    "  AS committee_members"
+/* The facts of one row that has those columns and the organisation's own. */
+void life_org_facts_of(const json_t *row, struct life_org_facts *f);
 
 /* The check-in secret, created in settings on first use; cached for the process. */
 int life_secret(db_conn *c, unsigned char out[LIFE_SECRET_LEN]);

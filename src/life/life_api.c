@@ -2,10 +2,13 @@
  * state changes, check-in and QR, attendance, leave, compliance, counts and
  * the member's own year. Rules live in life.c, SQL in life_store.c,
  * life_checkin.c and life_report.c. */
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/json.h"
+#include "../core/readcache.h"
 #include "../core/timeutil.h"
 #include "../people/people.h"
 #include "life.h"
@@ -429,9 +432,44 @@ static int org_year_report(dj_req *r, json_t *(*report)(dj_req *, int64_t, int, 
     return o ? dj_reply_json(r, 200, o) : rc;
 }
 
+struct compliance_args {
+    dj_req *r;
+    int64_t org;
+    int year;
+};
+
+static int compliance_write(void *arg, dj_buf *out, int64_t *aux)
+{
+    (void)aux;
+    struct compliance_args *a = arg;
+    int rc;
+    json_t *v = life_compliance(a->r, a->org, a->year, &rc);
+    if (!v)
+        return rc;
+    dj_json_render_into(out, v);
+    json_decref(v);
+    return DJ_OK;
+}
+
 static int compliance_get(dj_req *r)
 {
-    return org_year_report(r, life_compliance);
+    struct compliance_args a = {r, 0, 0};
+    int rc = org_param(r, &a.org);
+    if (rc == DJ_OK)
+        rc = year_param(r, &a.year);
+    if (rc != DJ_OK)
+        return rc;
+    /* the same for every reader allowed on the organisation (the scope was checked
+     * above): computed once until a write or a second has passed (readcache.h),
+     * however many screens of the office and the committee show it */
+    char key[64];
+    snprintf(key, sizeof key, "life.compliance %lld %d", (long long)a.org, a.year);
+    dj_buf out = {0};
+    if ((rc = dj_rcache_text(dj_db(r), key, 0, compliance_write, &a, &out, NULL))) {
+        dj_buf_free(&out);
+        return rc;
+    }
+    return dj_reply_buf(r, 200, &out);
 }
 
 static int counts_get(dj_req *r)

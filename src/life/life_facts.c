@@ -12,33 +12,27 @@
 #include "life.h"
 #include "life_int.h"
 
-int life_org_facts(db_conn *c, int64_t org_id, struct life_org_facts *f)
+void life_org_facts_of(const json_t *o, struct life_org_facts *f)
 {
-    int rc;
-    json_t *o = db_query_row(
-        c, &rc,
-        "SELECT o.id, o.kind, o.set_up_on, o.dissolved_on,"
-        " (SELECT COUNT(*) FROM orgs g WHERE g.parent_id = o.id AND g.kind = 'group' AND g.dissolved_on IS NULL)"
-        "  AS groups,"
-        /* the subtree's full members on the roster: one row of the subtree figures
-         * (org_stats, kept by the writes), not a pass over the roster */
-        " (SELECT CAST(COALESCE(SUM(s.n), 0) AS BIGINT) FROM org_stats s WHERE s.org_id = o.id AND s.period = ''"
-        "  AND s.key = 'people:1:full') AS full_members,"
-        " (SELECT COUNT(DISTINCT f.person_id) FROM org_officers f WHERE f.org_id = o.id"
-        "  AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline'))"
-        "  AS committee_members"
-        " FROM orgs o WHERE o.id = $1",
-        "i", org_id);
-    if (!o)
-        return rc;
     memset(f, 0, sizeof *f);
-    f->id = org_id;
+    f->id = dj_jint(o, "id", 0);
     snprintf(f->kind, sizeof f->kind, "%s", dj_jstr(o, "kind", ""));
     f->span = life_span_of(dj_jstr(o, "set_up_on", NULL), dj_jstr(o, "dissolved_on", NULL));
     f->has_groups = dj_jint(o, "groups", 0) > 0;
     f->full_members = (int)dj_jint(o, "full_members", 0);
     f->committee_members = (int)dj_jint(o, "committee_members", 0);
     f->has_committee = life_has_committee(f->kind, f->full_members, f->committee_members);
+}
+
+int life_org_facts(db_conn *c, int64_t org_id, struct life_org_facts *f)
+{
+    int rc;
+    json_t *o = db_query_row(c, &rc, "SELECT o.id, o.kind, o.set_up_on, o.dissolved_on," LIFE_ORG_FACTS_COLUMNS
+                                     " FROM orgs o WHERE o.id = $1",
+                             "i", org_id);
+    if (!o)
+        return rc;
+    life_org_facts_of(o, f);
     json_decref(o);
     return DJ_OK;
 }

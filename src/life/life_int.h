@@ -73,6 +73,27 @@ int life_quorum_exclude(dj_req *r, const struct life_activity_brief *a, int64_t 
                         const char *note);
 int life_quorum_include(dj_req *r, const struct life_activity_brief *a, int64_t person_id);
 
+/* life_src.c: what the compliance of every party organisation under one path
+ * reads, in three statements (the officers and members only when yearly). */
+struct life_src_row;
+struct life_src_rows {
+    struct life_src_row *v;
+    size_t n;
+    json_t *rows;
+};
+struct life_matrix_src {
+    struct life_src_rows acts, officers, members;
+};
+int life_matrix_src_load(db_conn *c, const char *subtree, int year, bool yearly, struct life_matrix_src *m);
+void life_matrix_src_free(struct life_matrix_src *m);
+/* An organisation's part, new arrays: its held activities and its groups' 党小组会
+ * by time (id, kind, title, starts_at); its committee members by post
+ * (person_id, name, post_rank, talks); the subtree's members by id (person_id,
+ * name, hours). */
+json_t *life_src_acts(const struct life_matrix_src *m, int64_t org_id, const char *path);
+json_t *life_src_officers(const struct life_matrix_src *m, int64_t org_id, const char *path);
+json_t *life_src_members(const struct life_matrix_src *m, const char *path);
+
 /* life_report.c */
 json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err);
 json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err);

@@ -35,25 +35,8 @@ static int64_t year_end(int year)
 /* 谈心谈话: each committee member (or, without a committee, the secretary and
  * deputy) talks at least once a year; a talk counts for whoever held it and for
  * the committee members who took part. One period cell with every member. */
-static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, const struct life_span *span,
-                          const json_t *acts, int *err)
+static json_t *talks_cell(json_t *members, int year, int64_t now, const struct life_span *span, const json_t *acts)
 {
-    char ys[21], ye[21];
-    year_bounds_iso(year, ys, ye);
-    json_t *members = db_query_rows(
-        c, err,
-        "SELECT f.person_id, p.name, MIN(CASE f.post WHEN 'secretary' THEN 1 WHEN 'deputy_secretary' THEN 2"
-        " WHEN 'organization' THEN 3 WHEN 'propaganda' THEN 4 ELSE 5 END) AS post_rank,"
-        " (SELECT COUNT(*) FROM activities a JOIN orgs o ON o.id = a.org_id WHERE o.path >= $2 AND o.path < $2 || ':'"
-        "  AND a.kind = 'heart_talk' AND a.state IN ('held', 'closed') AND a.starts_at >= $3 AND a.starts_at < $4"
-        "  AND (a.host_person_id = f.person_id OR EXISTS (SELECT 1 FROM attendance t"
-        "   WHERE t.activity_id = a.id AND t.person_id = f.person_id))) AS talks"
-        " FROM org_officers f JOIN people p ON p.id = f.person_id WHERE f.org_id = $1"
-        " AND f.post IN ('secretary', 'deputy_secretary', 'organization', 'propaganda', 'discipline')"
-        " GROUP BY f.person_id, p.name ORDER BY post_rank, f.person_id",
-        "ittt", dj_jint(org, "id", 0), dj_jstr(org, "path", ""), ys, ye);
-    if (!members)
-        return NULL;
     size_t nm = json_array_size(members), i;
     double *talks = dj_calloc(nm ? nm : 1, sizeof *talks);
     json_t *m;
@@ -97,20 +80,8 @@ static json_t *talks_cell(db_conn *c, const json_t *org, int year, int64_t now, 
 
 /* 学时: every party member of the subtree reaches min_hours in the year. One period
  * cell with each member's hours. */
-static json_t *study_cell(db_conn *c, const char *subtree, int year, int64_t now, const struct life_span *span,
-                          double min_hours, int *err)
+static json_t *study_cell(json_t *members, int year, int64_t now, const struct life_span *span, double min_hours)
 {
-    char ys[21], ye[21];
-    year_bounds_iso(year, ys, ye);
-    json_t *members = db_query_rows(
-        c, err,
-        "SELECT p.id AS person_id, p.name, COALESCE((SELECT SUM(e.quantity) FROM life_events e"
-        " WHERE e.person_id = p.id AND e.kind = 'study_hours' AND e.occurred_at >= $2 AND e.occurred_at < $3), 0)"
-        " AS hours FROM people p JOIN orgs o ON o.id = p.org_id"
-        " WHERE o.path >= $1 AND o.path < $1 || ':' AND p.active = 1 AND p.party_status IN ('full', 'probationary') ORDER BY p.id",
-        "ttt", subtree, ys, ye);
-    if (!members)
-        return NULL;
     size_t nm = json_array_size(members);
     double *hours = dj_calloc(nm ? nm : 1, sizeof *hours);
     for (size_t i = 0; i < nm; i++)
@@ -157,39 +128,23 @@ static json_t *kind_cells(const struct life_requirement *q, int year, int64_t no
     return periods;
 }
 
-/* The compliance of one organisation for one year: an object with its
- * requirements, each with its periods.  With a horizon (the to-do list's), the
- * year-long requirements (谈心谈话, 学时: a query over every member) are left
- * out while the year ends after it: no to-do can come from them yet. */
-static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, int64_t horizon, int *err)
+/* The compliance of one organisation for one year, from what src read of its
+ * subtree: an object with its requirements, each with its periods.  With a
+ * horizon (the to-do list's), the year-long requirements (谈心谈话, 学时) are
+ * left out while the year ends after it: no to-do can come from them yet. */
+static json_t *org_matrix(db_conn *c, const json_t *org, const struct life_org_facts *facts,
+                          const struct life_matrix_src *src, int year, int64_t now, int64_t horizon, int *err)
 {
     int64_t org_id = dj_jint(org, "id", 0);
     const char *path = dj_jstr(org, "path", "");
-    char ys[21], ye[21];
-    year_bounds_iso(year, ys, ye);
-
     char *lf = dj_setting_text(c, "life.party_lecture_period", "quarter");
     enum life_freq lecture = LIFE_QUARTER;
     life_freq_parse(lf, &lecture);
     free(lf);
     double min_hours = (double)dj_setting_int(c, "life.study_hours_min", 32);
-    struct life_org_facts facts;
-    if ((*err = life_org_facts(c, org_id, &facts)) != DJ_OK)
-        return NULL;
 
     /* Activities held in the year by the org itself, plus the 党小组会 of its groups. */
-    json_t *acts = db_query_rows(c, err,
-                                 "SELECT a.id, a.kind, a.title, a.starts_at FROM activities a"
-                                 " WHERE a.org_id = $1 AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
-                                 " AND a.starts_at < $3"
-                                 " UNION ALL SELECT a.id, a.kind, a.title, a.starts_at FROM activities a"
-                                 " JOIN orgs o ON o.id = a.org_id WHERE a.kind = 'group_meeting' AND a.org_id <> $1"
-                                 " AND o.path >= $4 AND o.path < $4 || ':' AND a.state IN ('held', 'closed') AND a.starts_at >= $2"
-                                 " AND a.starts_at < $3 ORDER BY 4",
-                                 "ittt", org_id, ys, ye, path);
-    if (!acts)
-        return NULL;
-
+    json_t *acts = life_src_acts(src, org_id, path);
     size_t na = json_array_size(acts);
     struct life_done_activity *da = dj_calloc(na ? na : 1, sizeof *da);
     for (size_t i = 0; i < na; i++) {
@@ -200,7 +155,7 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
     }
 
     struct life_requirement reqs[LIFE_MAX_REQS];
-    int nreq = life_requirements(facts.has_groups, facts.has_committee, lecture, reqs);
+    int nreq = life_requirements(facts->has_groups, facts->has_committee, lecture, reqs);
     json_t *out_reqs = json_array();
     for (int k = 0; k < nreq && *err == DJ_OK; k++) {
         const struct life_requirement *q = &reqs[k];
@@ -210,11 +165,11 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
         json_t *rq = json_pack("{s:s, s:s, s:s}", "code", q->code, "name", q->name, "freq", life_freq_name(q->freq));
         json_t *periods = NULL, *cell = NULL;
         if (strcmp(q->code, "heart_talk") == 0)
-            cell = talks_cell(c, org, year, now, &facts.span, acts, err);
+            cell = talks_cell(life_src_officers(src, org_id, path), year, now, &facts->span, acts);
         else if (strcmp(q->code, "study_hours") == 0)
-            cell = study_cell(c, path, year, now, &facts.span, min_hours, err);
+            cell = study_cell(life_src_members(src, path), year, now, &facts->span, min_hours);
         else
-            periods = kind_cells(q, year, now, &facts.span, da, na, acts);
+            periods = kind_cells(q, year, now, &facts->span, da, na, acts);
         if (!periods && !cell) {
             json_decref(rq);
             break;
@@ -242,21 +197,22 @@ static json_t *org_matrix(db_conn *c, const json_t *org, int year, int64_t now, 
     return json_pack("{s:I, s:O, s:O, s:O, s:O, s:O, s:b, s:i, s:i, s:o}", "org_id", (json_int_t)org_id, "name",
                      json_object_get(org, "name"), "kind", json_object_get(org, "kind"), "path",
                      json_object_get(org, "path"), "set_up_on", json_object_get(org, "set_up_on"), "dissolved_on",
-                     json_object_get(org, "dissolved_on"), "has_committee", facts.has_committee, "full_members",
-                     facts.full_members, "committee_members", facts.committee_members, "requirements", out_reqs);
+                     json_object_get(org, "dissolved_on"), "has_committee", facts->has_committee, "full_members",
+                     facts->full_members, "committee_members", facts->committee_members, "requirements", out_reqs);
 }
 
 /* Party organisations (支部, 总支) in the subtree at path that existed during
- * the year, in tree order. */
+ * the year, in tree order, with what life_org_facts_of() reads. */
 static json_t *party_orgs(db_conn *c, const char *path, int year, int *err)
 {
     char first[16], next[16];
     snprintf(first, sizeof first, "%04u-01-01", (unsigned)year % 10000u);
     snprintf(next, sizeof next, "%04u-01-01", (unsigned)(year + 1) % 10000u);
     return db_query_rows(c, err,
-                         "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs WHERE path >= $1 AND path < $1 || ':'"
-                         " AND kind IN ('branch', 'general_branch') AND (dissolved_on IS NULL OR dissolved_on > $2)"
-                         " AND (set_up_on IS NULL OR set_up_on < $3) ORDER BY path",
+                         "SELECT o.id, o.name, o.kind, o.path, o.set_up_on, o.dissolved_on," LIFE_ORG_FACTS_COLUMNS
+                         " FROM orgs o WHERE o.path >= $1 AND o.path < $1 || ':'"
+                         " AND o.kind IN ('branch', 'general_branch') AND (o.dissolved_on IS NULL OR o.dissolved_on > $2)"
+                         " AND (o.set_up_on IS NULL OR o.set_up_on < $3) ORDER BY o.path",
                          "ttt", path, first, next);
 }
 
@@ -268,7 +224,13 @@ json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
         *err = dj_fail(r, DJ_EINVAL, "org", "找不到该组织");
         return NULL;
     }
+    /* four statements for the whole subtree, however many organisations it holds */
     json_t *orgs = party_orgs(c, path, year, err);
+    struct life_matrix_src src;
+    if (orgs && (*err = life_matrix_src_load(c, path, year, true, &src)) != DJ_OK) {
+        json_decref(orgs);
+        orgs = NULL;
+    }
     free(path);
     if (!orgs)
         return NULL;
@@ -277,15 +239,20 @@ json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err)
     size_t i;
     json_t *o;
     json_array_foreach(orgs, i, o) {
-        json_t *m = org_matrix(c, o, year, now, 0, err);
+        struct life_org_facts facts;
+        life_org_facts_of(o, &facts);
+        json_t *m = org_matrix(c, o, &facts, &src, year, now, 0, err);
         if (!m) {
             json_decref(out);
-            json_decref(orgs);
-            return NULL;
+            out = NULL;
+            break;
         }
         json_array_append_new(out, m);
     }
+    life_matrix_src_free(&src);
     json_decref(orgs);
+    if (!out)
+        return NULL;
     char nowiso[21];
     dj_time_iso(now, nowiso);
     return json_pack("{s:i, s:I, s:s, s:o}", "year", year, "org_id", (json_int_t)org_id, "as_of", nowiso, "orgs", out);
@@ -485,8 +452,16 @@ static int todo_leaves(dj_req *r, db_conn *c, json_t *items)
  * missing within warn seconds of their end. */
 static int org_todos(dj_req *r, db_conn *c, const json_t *o, int year, int64_t now, int64_t warn, json_t *items)
 {
-    int rc = DJ_OK;
-    json_t *m = org_matrix(c, o, year, now, now + warn, &rc);
+    struct life_org_facts facts;
+    struct life_matrix_src src;
+    int64_t horizon = now + warn;
+    int rc = life_org_facts(c, dj_jint(o, "id", 0), &facts);
+    if (rc == DJ_OK)
+        rc = life_matrix_src_load(c, dj_jstr(o, "path", ""), year, year_end(year) <= horizon, &src);
+    if (rc != DJ_OK)
+        return rc;
+    json_t *m = org_matrix(c, o, &facts, &src, year, now, horizon, &rc);
+    life_matrix_src_free(&src);
     if (!m)
         return rc;
     size_t k;

@@ -368,6 +368,16 @@ test('compliance matrix: done, missing and not_due per org, requirement and peri
     assert.equal(req('party_lecture').freq, 'quarter');
     // branch B has no 党小组: no group_meeting requirement
     assert.equal(r.body.orgs[1].requirements.some((q) => q.code === 'group_meeting'), false);
+    // the subtree is read at once and each branch takes its own part: nothing of A's counts for B,
+    // and each 学时 cell lists its own branch's members
+    const B0 = r.body.orgs[1];
+    const idsB = B0.requirements.flatMap((q) => q.periods.flatMap((p) => p.activities.map((x) => x.id)));
+    assert.ok(![q1.id, q2.id].some((id) => idsB.includes(id)), JSON.stringify(idsB));
+    const studyOf = (o) => o.requirements.find((q) => q.code === 'study_hours').periods[0].members.map((m) => m.person_id);
+    const [mA, mB] = [studyOf(A), studyOf(B0)];
+    assert.ok(mA.length > 0 && mB.length > 0, JSON.stringify([mA, mB]));
+    assert.ok(!mA.some((p) => mB.includes(p)), JSON.stringify([mA, mB]));
+    assert.deepEqual(mA, [...mA].sort((x, y) => x - y), 'members by id');
 
     // this year: the current quarter is not due yet, whatever happened
     const cur = await committee.get(`/api/v1/compliance?org=${ORG.branchB}&year=${thisYear}`);
