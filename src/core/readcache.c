@@ -17,6 +17,7 @@
 #include "db_deps.h"
 #include "err.h"
 #include "mem.h"
+#include "pool.h"
 
 #define SLOTS 128
 #define USER_SLOTS 256
@@ -32,6 +33,7 @@ struct slot {
     char *text; /* or a rendered answer */
     size_t len;
     int64_t aux; /* kept beside the text (a page's rows) */
+    bool building; /* no longer fresh, and a request is making it again */
 };
 
 struct pool {
@@ -81,6 +83,15 @@ static struct slot *find(struct pool *pl, const char *key, int64_t now)
             return sl;
         }
     }
+    return NULL;
+}
+
+/* The slot of pl holding key, fresh or not; NULL if none.  With pl->mu held. */
+static struct slot *find_any(struct pool *pl, const char *key)
+{
+    for (int i = 0; i < pl->n; i++)
+        if (pl->slots[i].key && strcmp(pl->slots[i].key, key) == 0)
+            return &pl->slots[i];
     return NULL;
 }
 
@@ -170,12 +181,10 @@ static bool append_kept(struct pool *pl, const char *key, dj_buf *out, int64_t *
     return hit;
 }
 
-static int kept_or_built(struct pool *pl, db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg,
-                         dj_buf *out, int64_t *aux)
+/* build(arg, out, aux) appended to out, and kept in pl (valid for gen). */
+static int built(struct pool *pl, const char *key, int64_t ttl, uint64_t gen, dj_rcache_build build, void *arg,
+                 dj_buf *out, int64_t *aux)
 {
-    uint64_t gen = begin(c);
-    if (append_kept(pl, key, out, aux))
-        return DJ_OK;
     size_t start = out->len;
     *aux = 0;
     int rc = build(arg, out, aux);
@@ -187,6 +196,107 @@ static int kept_or_built(struct pool *pl, db_conn *c, const char *key, int64_t t
         copy[n] = '\0';
         store(pl, key, NULL, copy, n, *aux, gen, ttl);
     }
+    return rc;
+}
+
+static int kept_or_built(struct pool *pl, db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg,
+                         dj_buf *out, int64_t *aux)
+{
+    uint64_t gen = begin(c);
+    if (append_kept(pl, key, out, aux))
+        return DJ_OK;
+    return built(pl, key, ttl, gen, build, arg, out, aux);
+}
+
+/* ---------------------------------------------------------------- answers that may lag */
+
+struct make_arg {
+    db_conn *c;
+    dj_rcache_make make;
+};
+
+static int make_on(void *arg, dj_buf *out, int64_t *aux)
+{
+    (void)aux;
+    struct make_arg *m = arg;
+    return m->make(m->c, out);
+}
+
+/* Nobody is making key's answer any more. */
+static void unmark(const char *key)
+{
+    pthread_mutex_lock(&shared.mu);
+    struct slot *sl = find_any(&shared, key);
+    if (sl)
+        sl->building = false;
+    pthread_mutex_unlock(&shared.mu);
+}
+
+struct remake {
+    char *key;
+    int64_t ttl;
+    dj_rcache_make make;
+};
+
+/* On a worker of the pool (pool.h), at its lower priority and on its own connection. */
+static void remake_run(void *arg)
+{
+    struct remake *j = arg;
+    db_conn *c = db_thread_read();
+    if (c) {
+        deps_reads_reset(); /* the answer's tables, not an earlier job's */
+        struct make_arg m = {c, j->make};
+        dj_buf out = {0};
+        int64_t aux = 0;
+        built(&shared, j->key, j->ttl, begin(c), make_on, &m, &out, &aux);
+        dj_buf_free(&out);
+    }
+    unmark(j->key);
+    free(j->key);
+    free(j);
+}
+
+static bool remake_later(const char *key, int64_t ttl, dj_rcache_make make)
+{
+    struct remake *j = dj_malloc(sizeof *j);
+    *j = (struct remake){dj_strdup(key), ttl, make};
+    if (dj_pool_submit(remake_run, j))
+        return true;
+    free(j->key);
+    free(j);
+    return false;
+}
+
+int dj_rcache_text_lagging(db_conn *c, const char *key, int64_t ttl, int64_t lag, dj_rcache_make make, dj_buf *out)
+{
+    uint64_t gen = begin(c);
+    int64_t now = mono_ms(), aux = 0;
+    bool served = false, later = false;
+    pthread_mutex_lock(&shared.mu);
+    struct slot *sl = find(&shared, key, now);
+    if (sl && sl->text)
+        served = true;
+    else if ((sl = find_any(&shared, key)) && sl->text) {
+        bool unwritten = deps_fresh(sl->deps, sl->ndeps, sl->gen);
+        if (now - sl->at_ms < lag && (sl->building || unwritten)) {
+            served = true; /* as it was: another request is making it, or only its time is up */
+            later = !sl->building;
+        }
+        sl->building = true; /* made by this request (a write since), else by a worker */
+    }
+    if (served)
+        dj_buf_append(out, sl->text, sl->len);
+    pthread_mutex_unlock(&shared.mu);
+    deps_count(served);
+    if (served) {
+        if (later && !remake_later(key, ttl, make))
+            unmark(key); /* the pool is busy (or not running): the next request tries */
+        return DJ_OK;
+    }
+    struct make_arg m = {c, make};
+    int rc = built(&shared, key, ttl, gen, make_on, &m, out, &aux);
+    /* kept or not (a failed build, a write meanwhile), the next request that finds it old makes it */
+    unmark(key);
     return rc;
 }
 

@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../src/core/db.h"
 #include "../../src/core/db_deps.h"
@@ -215,6 +217,84 @@ static void test_cache_text(void **state)
     db_close(c);
 }
 
+/* The answers that may lag: the count of ta, made from the connection given;
+ * when nested is set, another request for the same answer arrives meanwhile
+ * (made inside, on the same thread) and what it got is kept in seen. */
+static int lag_calls;
+static bool lag_nested;
+static int64_t lag_lag;
+static char lag_seen[32];
+
+static int count_make(db_conn *c, dj_buf *out)
+{
+    if (lag_nested) {
+        lag_nested = false;
+        dj_buf other = {0};
+        assert_int_equal(dj_rcache_text_lagging(c, "lag", 0, lag_lag, count_make, &other), DJ_OK);
+        snprintf(lag_seen, sizeof lag_seen, "%s", dj_buf_cstr(&other));
+        dj_buf_free(&other);
+    }
+    lag_calls++;
+    int64_t n = -1;
+    if (db_query_i64(c, &n, "SELECT COUNT(*) FROM ta", "") != DJ_OK || n == 3)
+        return DJ_EDB; /* the third row: a failed build */
+    dj_buf_printf(out, "{\"n\":%lld}", (long long)n);
+    return DJ_OK;
+}
+
+static void lagging(db_conn *c, int64_t ttl, int64_t lag, const char *want)
+{
+    dj_buf out = {0};
+    assert_int_equal(dj_rcache_text_lagging(c, "lag", ttl, lag, count_make, &out), DJ_OK);
+    assert_string_equal(dj_buf_cstr(&out), want);
+    dj_buf_free(&out);
+}
+
+static void test_cache_lagging(void **state)
+{
+    (void)state;
+    db_conn *c = db_open(":memory:", NULL);
+    assert_int_equal(dj_migrate(c, false), DJ_OK);
+    assert_int_equal(db_exec_script(c, "CREATE TABLE ta (x INTEGER)"), DJ_OK);
+    dj_rcache_clear();
+    lagging(c, 0, 60000, "{\"n\":0}");
+    assert_int_equal(lag_calls, 1);
+    /* written: the first request makes it again, one arriving meanwhile gets the old one */
+    assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (1)", ""), DJ_OK);
+    lag_nested = true, lag_lag = 60000;
+    lagging(c, 0, 60000, "{\"n\":1}");
+    assert_string_equal(lag_seen, "{\"n\":0}");
+    assert_int_equal(lag_calls, 2);
+    /* the new one is kept, and nobody is making it any more */
+    lagging(c, 0, 60000, "{\"n\":1}");
+    assert_int_equal(lag_calls, 2);
+    /* older than the lag allows: the request meanwhile makes its own */
+    assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (2)", ""), DJ_OK);
+    lag_nested = true, lag_lag = 0;
+    lagging(c, 0, 0, "{\"n\":2}");
+    assert_string_equal(lag_seen, "{\"n\":2}");
+    assert_int_equal(lag_calls, 4);
+    /* only its time up (kept for 1 ms, nothing written): served as it was, made again by a
+     * worker of the pool (not running here: the next request tries again) */
+    dj_rcache_clear();
+    lagging(c, 1, 60000, "{\"n\":2}");
+    struct timespec ts = {0, 5000000};
+    nanosleep(&ts, NULL);
+    lagging(c, 1, 60000, "{\"n\":2}");
+    assert_int_equal(lag_calls, 5);
+    /* written since: made by the request; a failed make keeps nothing, the next request makes it */
+    assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (4)", ""), DJ_OK); /* n = 3: fails */
+    dj_buf out = {0};
+    assert_int_equal(dj_rcache_text_lagging(c, "lag", 1, 60000, count_make, &out), DJ_EDB);
+    assert_int_equal(lag_calls, 6);
+    assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (5)", ""), DJ_OK);
+    lagging(c, 1, 60000, "{\"n\":4}");
+    assert_int_equal(lag_calls, 7);
+    dj_buf_free(&out);
+    dj_rcache_clear();
+    db_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_generations),
         cmocka_unit_test(test_cache_per_table),
         cmocka_unit_test(test_cache_text),
+        cmocka_unit_test(test_cache_lagging),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
