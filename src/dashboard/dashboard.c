@@ -203,6 +203,47 @@ struct branch {
     int met[13][3]; /* per month: committee_meeting, theme_day, group meetings held (distinct groups) */
 };
 
+/* The heatmap's rows a screen can show: a city's thousands of branches are
+ * not a chart.  Beyond max, the branches with the most months missing or
+ * partly done are kept (their order otherwise unchanged); the counts stay
+ * those of every branch. */
+#define DASH_HEAT_ROWS 50
+
+struct owing_rank {
+    size_t i;
+    int owing;
+};
+
+static int by_owing(const void *p, const void *q)
+{
+    const struct owing_rank *a = p, *b = q;
+    if (a->owing != b->owing)
+        return a->owing > b->owing ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+static json_t *heat_rows_keep(json_t *rows, const int *owing, size_t max)
+{
+    size_t n = json_array_size(rows);
+    if (n <= max)
+        return rows;
+    struct owing_rank *r = dj_calloc(n, sizeof *r);
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct owing_rank){i, owing[i]};
+    qsort(r, n, sizeof *r, by_owing);
+    bool *keep = dj_calloc(n, sizeof *keep);
+    for (size_t k = 0; k < max; k++)
+        keep[r[k].i] = true;
+    json_t *kept = json_array();
+    for (size_t i = 0; i < n; i++)
+        if (keep[i])
+            json_array_append(kept, json_array_get(rows, i));
+    json_decref(rows);
+    free(keep);
+    free(r);
+    return kept;
+}
+
 static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **missed_last_month, int *err)
 {
     if (!assess_table_exists(c, "activities"))
@@ -271,6 +312,7 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
     json_t *rows = json_array();
     *missed_last_month = json_array();
     int totals[5] = {0};
+    int *owing = dj_calloc(n + 1, sizeof *owing); /* each branch's months missing or partly done */
     for (size_t i = 0; i < n; i++) {
         json_t *cells = json_array();
         for (int m = 1; m <= 12; m++) {
@@ -282,6 +324,7 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
             enum dashboard_cell st = life_period_applies(&month, &bs[i].span) ? dashboard_cell_status(met, req, over)
                                                                              : DASH_NOT_APPLICABLE;
             totals[st]++;
+            owing[i] += st == DASH_MISSING || st == DASH_PARTIAL;
             json_array_append_new(cells, json_pack("{s:i, s:s, s:i, s:i}", "month", m, "status", dashboard_cell_name(st),
                                                    "met", met, "required", req));
             if (m == prev && (st == DASH_MISSING || st == DASH_PARTIAL))
@@ -294,10 +337,12 @@ static json_t *compliance_section(db_conn *c, int year, int64_t now, json_t **mi
     }
     free(bs);
     branches_free(&br);
-    return json_pack("{s:b, s:i, s:s, s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "available", 1, "year", year, "rule",
+    rows = heat_rows_keep(rows, owing, DASH_HEAT_ROWS);
+    free(owing);
+    return json_pack("{s:b, s:i, s:s, s:I, s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "available", 1, "year", year, "rule",
                      "每月应召开主题党日、各党小组各召开一次党小组会，设有支部委员会的还应召开支部委员会；"
                      "成立之前、撤销之后的月份不适用",
-                     "branches", rows, "counts", "done", totals[DASH_DONE], "partial", totals[DASH_PARTIAL], "missing",
+                     "branches_total", (json_int_t)n, "branches", rows, "counts", "done", totals[DASH_DONE], "partial", totals[DASH_PARTIAL], "missing",
                      totals[DASH_MISSING], "not_due", totals[DASH_NOT_DUE], "not_applicable",
                      totals[DASH_NOT_APPLICABLE]);
 }
@@ -452,6 +497,8 @@ static json_t *lists_section(db_conn *c, const char *today, int *err)
 
 /* ---------------------------------------------------------------- warnings */
 
+#define DASH_WARN_ITEMS 200
+
 static json_t *warnings_section(db_conn *c, const char *today, int64_t now, json_t *missed, int *err)
 {
     json_t *out = json_array();
@@ -518,7 +565,11 @@ static json_t *warnings_section(db_conn *c, const char *today, int64_t now, json
         json_decref(tw);
     }
     (void)now;
-    return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(out), "items", out);
+    /* a city's thousands are counted, and the first ones listed (overdue items first) */
+    size_t count = json_array_size(out);
+    while (json_array_size(out) > DASH_WARN_ITEMS)
+        json_array_remove(out, json_array_size(out) - 1);
+    return json_pack("{s:I, s:o}", "count", (json_int_t)count, "items", out);
 }
 
 /* ---------------------------------------------------------------- dues */

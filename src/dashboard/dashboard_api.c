@@ -9,7 +9,10 @@
 #include "dashboard.h"
 
 /* The dashboard's answer when it was not kept: from the replica where there is one. */
-/* How old a dashboard may be served while a newer one is computed. */
+/* How long a dashboard is kept while nothing it was read from is written (its
+ * time-bound parts change by the day), and how old it may be served while a
+ * newer one is computed. */
+#define DASHBOARD_TTL_MS 10000
 #define DASHBOARD_LAG_MS 30000
 
 static int dashboard_write(db_conn *c, dj_buf *out)
@@ -34,13 +37,13 @@ static int dashboard_get(dj_req *r)
     if (rc)
         return rc;
     /* the same agency-wide answer for every reader allowed on the root: computed
-     * once a second at most however many leaders' screens refresh (readcache.h);
+     * once until a write or ten seconds however many leaders' screens refresh (readcache.h);
      * while it is computed again (seconds for a city's 党费 roster) the others get
      * the previous one, as a replica would serve it (may lag) */
     char key[64];
     snprintf(key, sizeof key, "dashboard %lld", (long long)root);
     dj_buf out = {0};
-    if ((rc = dj_rcache_text_lagging(dj_db_read(r), key, 0, DASHBOARD_LAG_MS, dashboard_write, &out))) {
+    if ((rc = dj_rcache_text_lagging(dj_db_read(r), key, DASHBOARD_TTL_MS, DASHBOARD_LAG_MS, dashboard_write, &out))) {
         dj_buf_free(&out);
         return rc;
     }

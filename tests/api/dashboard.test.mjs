@@ -4,6 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { seedAgency, sql, ORG } from '../lib/fixtures.mjs';
+import { shanghaiDate } from '../lib/clock.mjs';
 
 let srv;
 const as = {};
@@ -106,4 +107,40 @@ test('the points distribution widens its bars to the year\'s highest score', asy
   assert.deepEqual(dist.map((b) => b.range), ['0–19', '20–39', '40–59', '60–79', '80–99', '100–119', '120–139', '140 分以上']);
   assert.equal(dist[0].count, d.points.members - 1, 'everyone but the 130 in the first bar');
   assert.equal(dist[6].count, 1);
+});
+
+test('a city\'s thousands of branches: the heatmap keeps the 50 owing most, the warnings list the first 200, the counts are of all', async () => {
+  const city = await startServer();
+  try {
+    seedAgency(city.db);
+    // 210 more branches whose term ended (each a 换届 warning, whatever the date), one of them 2 years
+    // old and the rest set up this very day: no month of theirs can be owing except the old one's
+    const today = shanghaiDate(0);
+    const rows = [];
+    for (let i = 0; i < 210; i++) {
+      const id = 5000 + i;
+      rows.push(`(${id}, 1, 'branch', '第${i + 10}党支部', '/1/${id}/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',`
+        + ` '${i === 7 ? shanghaiDate(-730) : today}', '${shanghaiDate(-1000)}', '${shanghaiDate(-10)}')`);
+    }
+    sql(city.db, `INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at, set_up_on, term_start, term_end) VALUES ${rows.join(',\n')};`);
+    const c = city.client();
+    await c.login('committee');
+    const r = await c.get('/api/v1/dashboard');
+    assert.equal(r.status, 200, r.text);
+    const d = r.body;
+    assert.equal(d.compliance.branches_total, 212);
+    assert.equal(d.compliance.branches.length, 50);
+    const counts = d.compliance.counts;
+    assert.equal(counts.done + counts.partial + counts.missing + counts.not_due + counts.not_applicable, 212 * 12,
+      'the counts are of every branch');
+    const ids = d.compliance.branches.map((b) => b.org_id);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'kept in their order');
+    const owing = (b) => b.cells.filter((x) => x.status === 'missing' || x.status === 'partial').length;
+    const old = d.compliance.branches.find((b) => b.org_id === 5007);
+    if (counts.missing + counts.partial > 0) assert.ok(old && owing(old) > 0, 'the branch owing months is kept');
+    assert.ok(d.warnings.count >= 210, String(d.warnings.count));
+    assert.equal(d.warnings.items.length, 200);
+  } finally {
+    await city.stop();
+  }
 });
