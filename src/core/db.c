@@ -86,9 +86,16 @@ static int64_t seq_value(db_conn *c, void **h, const char *sql)
     return v;
 }
 
+/* Own numbers being taken now: a reader may see one in the sequence before
+ * its writer has recorded it (on PostgreSQL the number comes back a round
+ * trip later), and must not take it for another process's. */
+static _Atomic int announcing;
+
 static void announce(db_conn *c)
 {
+    atomic_fetch_add(&announcing, 1);
     own_record(seq_value(c, &c->announce_h, c->drv->announce_sql));
+    atomic_fetch_sub(&announcing, 1);
 }
 
 /* The request whose thread has looked already: a request looks once (on
@@ -131,9 +138,16 @@ void db_notice_writes(db_conn *c)
     int64_t seen = atomic_load(&seq_seen);
     if (n != seen) {
         bool other = seen >= 0 && (n < seen || n - seen > OWN_RING);
+        int unknown = 0;
         for (int64_t v = seen + 1; seen >= 0 && !other && v <= n; v++)
-            other = own_ring[v % OWN_RING] != v;
-        if (other)
+            unknown += own_ring[v % OWN_RING] != v;
+        if (!other && unknown > 0 && unknown <= atomic_load(&announcing)) {
+            /* as many numbers as this process is taking now: its own, on their way;
+             * the next request looks again */
+            pthread_mutex_unlock(&seq_mu);
+            return;
+        }
+        if (other || unknown > 0)
             deps_bump_all(); /* before anyone sees the new number */
         atomic_store(&seq_seen, n);
     }
