@@ -8,12 +8,15 @@
 #include "../core/timeutil.h"
 #include "dashboard.h"
 
-/* The dashboard's answer when it was not kept: from the replica where there is one. */
 /* How long a dashboard is kept while nothing it was read from is written (its
  * time-bound parts change by the day), and how old it may be served while a
- * newer one is computed. */
+ * newer one is computed: two of the cockpit's refreshes (a leader opening it
+ * after a quiet while sees the last one at once, and the new one a refresh
+ * later). */
 #define DASHBOARD_TTL_MS 10000
-#define DASHBOARD_LAG_MS 30000
+#define DASHBOARD_LAG_MS 120000
+
+/* The dashboard's answer when it was not kept: from the replica where there is one. */
 
 static int dashboard_write(db_conn *c, dj_buf *out)
 {
