@@ -212,6 +212,7 @@ static int kept_or_built(struct pool *pl, db_conn *c, const char *key, int64_t t
 
 struct make_arg {
     db_conn *c;
+    const char *key;
     dj_rcache_make make;
 };
 
@@ -219,7 +220,7 @@ static int make_on(void *arg, dj_buf *out, int64_t *aux)
 {
     (void)aux;
     struct make_arg *m = arg;
-    return m->make(m->c, out);
+    return m->make(m->c, m->key, out);
 }
 
 /* Nobody is making key's answer any more. */
@@ -245,7 +246,7 @@ static void remake_run(void *arg)
     db_conn *c = db_thread_read();
     if (c) {
         deps_reads_reset(); /* the answer's tables, not an earlier job's */
-        struct make_arg m = {c, j->make};
+        struct make_arg m = {c, j->key, j->make};
         dj_buf out = {0};
         int64_t aux = 0;
         built(&shared, j->key, j->ttl, begin(c), make_on, &m, &out, &aux);
@@ -293,7 +294,7 @@ int dj_rcache_text_lagging(db_conn *c, const char *key, int64_t ttl, int64_t lag
             unmark(key); /* the pool is busy (or not running): the next request tries */
         return DJ_OK;
     }
-    struct make_arg m = {c, make};
+    struct make_arg m = {c, key, make};
     int rc = built(&shared, key, ttl, gen, make_on, &m, out, &aux);
     /* kept or not (a failed build, a write meanwhile), the next request that finds it old makes it */
     unmark(key);

@@ -43,10 +43,11 @@ typedef int (*dj_rcache_build)(void *arg, dj_buf *out, int64_t *aux);
  * are not written.  build's error is returned, and nothing kept. */
 int dj_rcache_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_buf *out,
                    int64_t *aux);
-/* Writes an answer that may lag from what c reads; DJ_OK or an error. */
-typedef int (*dj_rcache_make)(db_conn *c, dj_buf *out);
+/* Writes the answer kept under key, which names all it depends on (it may be
+ * made after its request has gone), from what c reads; DJ_OK or an error. */
+typedef int (*dj_rcache_make)(db_conn *c, const char *key, dj_buf *out);
 /* The same for an answer that may lag (the dashboard, which a replica may
- * serve), made by make(c, out), for answers that take long to make.  Once its
+ * serve), made by make(c, key, out), for answers that take long to make.  Once its
  * time is up (and none of its tables written) it is served as it was, for up to
  * lag ms, while a worker of the pool makes it again.  Once a table it was read
  * from is written, the first request to find it so makes it again itself, and

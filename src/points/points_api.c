@@ -209,19 +209,20 @@ static int org_arg(dj_req *r, int64_t *org)
     return auth_require(r, "points.read", *org);
 }
 
-struct rankings_args {
-    dj_req *r;
-    int64_t org;
-    const char *period;
-    struct dj_page pg;
-};
+/* How long the rankings are kept while no points are written, and how old they
+ * may be served while newer ones are computed (a city's take a fifth of a second). */
+#define RANKINGS_TTL_MS 10000
+#define RANKINGS_LAG_MS 120000
 
-static int rankings_write(void *arg, dj_buf *out, int64_t *aux)
+/* The rankings the key names (rankings_get's), from c: may lag (a replica's). */
+static int rankings_write(db_conn *c, const char *key, dj_buf *out)
 {
-    (void)aux;
-    struct rankings_args *a = arg;
+    long long org, limit, offset;
+    char period[32];
+    if (sscanf(key, "points.rankings %lld %31s %lld %lld", &org, period, &limit, &offset) != 4)
+        return DJ_EINVAL;
     int rc;
-    json_t *v = points_rankings(dj_db_read(a->r), a->org, a->period, a->pg.limit, a->pg.offset, &rc); /* may lag */
+    json_t *v = points_rankings(c, org, period, limit, offset, &rc);
     if (!v)
         return rc;
     dj_json_render_into(out, v);
@@ -238,13 +239,13 @@ static int rankings_get(dj_req *r)
     if (rc || (rc = period_arg(r, &period)) || (rc = dj_page_parse(r, &pg)))
         return rc;
     /* the same for every reader allowed on the organisation: computed once until
-     * a write (readcache.h) however many screens open the rankings */
+     * a write (readcache.h) however many screens open the rankings, and while
+     * they are computed again the others get them as they were */
     char key[96];
     snprintf(key, sizeof key, "points.rankings %lld %s %lld %lld", (long long)org, period, (long long)pg.limit,
              (long long)pg.offset);
-    struct rankings_args a = {r, org, period, pg};
     dj_buf out = {0};
-    if ((rc = dj_rcache_text(dj_db(r), key, 0, rankings_write, &a, &out, NULL))) {
+    if ((rc = dj_rcache_text_lagging(dj_db_read(r), key, RANKINGS_TTL_MS, RANKINGS_LAG_MS, rankings_write, &out))) {
         dj_buf_free(&out);
         return rc;
     }

@@ -225,8 +225,9 @@ static bool lag_nested;
 static int64_t lag_lag;
 static char lag_seen[32];
 
-static int count_make(db_conn *c, dj_buf *out)
+static int count_make(db_conn *c, const char *key, dj_buf *out)
 {
+    assert_string_equal(key, "lag");
     if (lag_nested) {
         lag_nested = false;
         dj_buf other = {0};
