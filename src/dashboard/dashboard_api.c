@@ -17,7 +17,6 @@
 #define DASHBOARD_LAG_MS 120000
 
 /* The dashboard's answer when it was not kept: from the replica where there is one. */
-
 static int dashboard_write(db_conn *c, const char *key, dj_buf *out)
 {
     (void)key; /* the root's: the only dashboard there is */

@@ -95,6 +95,8 @@ json_t *life_src_officers(const struct life_matrix_src *m, int64_t org_id, const
 json_t *life_src_members(const struct life_matrix_src *m, const char *path);
 
 /* life_report.c */
+/* The year's first and next year's first instant (Shanghai), ISO UTC. */
+void life_year_bounds_iso(int year, char start[21], char end[21]);
 json_t *life_compliance(dj_req *r, int64_t org_id, int year, int *err);
 json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err);
 json_t *life_my_stats(dj_req *r, int year, int *err);

@@ -15,7 +15,7 @@
 #include "life.h"
 #include "life_int.h"
 
-static void year_bounds_iso(int year, char start[21], char end[21])
+void life_year_bounds_iso(int year, char start[21], char end[21])
 {
     struct life_period y = {LIFE_YEAR, year, 1};
     int64_t s, e;
@@ -269,7 +269,7 @@ json_t *life_counts(dj_req *r, int64_t org_id, int year, int *err)
         return NULL;
     }
     char ys[21], ye[21];
-    year_bounds_iso(year, ys, ye);
+    life_year_bounds_iso(year, ys, ye);
     /* a 党小组's name repeats across branches: it is named with its branch */
     db_stmt *s = db_prep(c, "SELECT a.kind, a.org_id, CASE WHEN o.kind = 'group' THEN po.name || ' / ' || o.name"
                             " ELSE o.name END, a.starts_at FROM activities a JOIN orgs o ON o.id = a.org_id"
@@ -337,7 +337,7 @@ json_t *life_my_stats(dj_req *r, int year, int *err)
     db_conn *c = dj_db(r);
     int64_t pid = r->user->person_id;
     char ys[21], ye[21], now[21];
-    year_bounds_iso(year, ys, ye);
+    life_year_bounds_iso(year, ys, ye);
     dj_time_iso(dj_now(), now);
     json_t *rows = db_query_rows(
         c, err,

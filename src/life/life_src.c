@@ -9,7 +9,6 @@
 
 #include "../core/err.h"
 #include "../core/mem.h"
-#include "../core/timeutil.h"
 #include "life.h"
 #include "life_int.h"
 
@@ -69,18 +68,14 @@ static size_t rows_under(const struct life_src_rows *s, const char *path, size_t
     *first = lo;
     while (hi < s->n && strncmp(s->v[hi].path, path, len) == 0)
         hi++;
-    return hi < lo ? lo : hi;
+    return hi;
 }
 
 int life_matrix_src_load(db_conn *c, const char *subtree, int year, bool yearly, struct life_matrix_src *m)
 {
     memset(m, 0, sizeof *m);
-    struct life_period y = {LIFE_YEAR, year, 1};
-    int64_t s, e;
-    life_period_bounds(&y, &s, &e);
     char ys[21], ye[21];
-    dj_time_iso(s, ys);
-    dj_time_iso(e, ye);
+    life_year_bounds_iso(year, ys, ye);
     int rc = DJ_OK;
     json_t *acts = db_query_rows(c, &rc,
                                  "SELECT a.id, a.kind, a.title, a.starts_at, a.org_id, o.path FROM activities a"
