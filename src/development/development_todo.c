@@ -101,11 +101,17 @@ static int personal_todos(dj_req *r, json_t *items, dev_day today)
 {
     db_conn *c = dj_db(r);
     int rc;
+    /* Only the applications that may give an item are loaded whole (five statements each), by their
+     * projection: one's own once the probation ends within a month (a month is at most 31 days), and
+     * those one accompanies while an activist's or a probationary member's assessments run. */
+    char soon[11];
+    dev_day_format(today + 31, soon);
     json_t *ids = db_query_rows(c, &rc,
                                 "SELECT a.id, 1 AS own FROM dev_applications a WHERE a.person_id = $1 AND a.state = 'open'"
+                                " AND a.probation_until IS NOT NULL AND a.probation_until <= $2"
                                 " UNION SELECT l.application_id, 0 FROM dev_links l JOIN dev_applications a"
-                                " ON a.id = l.application_id WHERE l.person_id = $1 AND a.state = 'open'",
-                                "i", r->user->person_id);
+                                " ON a.id = l.application_id WHERE l.person_id = $1 AND a.state = 'open' AND a.stage IN ($3, $4)",
+                                "itii", r->user->person_id, soon, (int64_t)DEV_STAGE_ACTIVIST, (int64_t)DEV_STAGE_PROBATION);
     if (!ids)
         return rc;
     size_t i;

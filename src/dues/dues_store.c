@@ -41,6 +41,31 @@ static dues_month month_col(db_stmt *s, int col)
 
 /* ---------------------------------------------------------------- rates */
 
+static int64_t fen_col(db_stmt *s, int col)
+{
+    return db_col_null(s, col) ? -1 : db_col_i64(s, col);
+}
+
+/* A rate's row: category and first month at columns k, k+1; the four amounts from column n. */
+static void rate_row(db_stmt *s, int k, int n, struct dues_rates *out, size_t *cap)
+{
+    int cat = dues_category_parse(db_col_text(s, k));
+    dues_month from = month_col(s, k + 1);
+    if (cat < 0 || from < 0)
+        return; /* a category this build does not know */
+    if (out->n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        out->rows = dj_realloc(out->rows, *cap * sizeof *out->rows);
+    }
+    struct dues_rate *r = &out->rows[out->n++];
+    r->category = cat;
+    r->from = from;
+    r->upper_fen = fen_col(s, n);
+    r->rate_bp = (int)fen_col(s, n + 1);
+    r->fixed_fen = fen_col(s, n + 2);
+    r->fixed_max_fen = fen_col(s, n + 3);
+}
+
 int dues_rates_load(db_conn *c, struct dues_rates *out)
 {
     memset(out, 0, sizeof *out);
@@ -50,23 +75,8 @@ int dues_rates_load(db_conn *c, struct dues_rates *out)
         return DJ_EDB;
     size_t cap = 0;
     int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        int cat = dues_category_parse(db_col_text(s, 0));
-        dues_month from = month_col(s, 1);
-        if (cat < 0 || from < 0)
-            continue; /* a category this build does not know */
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->rows = dj_realloc(out->rows, cap * sizeof *out->rows);
-        }
-        struct dues_rate *r = &out->rows[out->n++];
-        r->category = cat;
-        r->from = from;
-        r->upper_fen = db_col_null(s, 2) ? -1 : db_col_i64(s, 2);
-        r->rate_bp = db_col_null(s, 3) ? -1 : (int)db_col_i64(s, 3);
-        r->fixed_fen = db_col_null(s, 4) ? -1 : db_col_i64(s, 4);
-        r->fixed_max_fen = db_col_null(s, 5) ? -1 : db_col_i64(s, 5);
-    }
+    while ((rc = db_step(s)) == DB_ROW)
+        rate_row(s, 0, 2, out, &cap);
     db_done(s);
     if (rc < 0) {
         dues_rates_free(out);
@@ -257,8 +267,8 @@ static void add_paid(struct dues_member *m, void *arg)
     " UNION SELECT l.person_id FROM dues_leaves l JOIN orgs o ON o.id = l.branch_id"                                  \
     " WHERE o.path >= $1 AND o.path < $1 || ':' AND l.last_month >= $2"
 
-/* Each query of the roster in its two spellings: a subtree (bound "tt": path,
- * since) and one person (bound "tti" for the people, "i" for the rest). */
+/* The roster's people in two spellings: a subtree (bound "tt": path, since) and one
+ * person (bound "tti"). The subtree's bases, reductions and payments, bound "tt". */
 struct roster_sql {
     const char *tree, *one;
 };
@@ -266,43 +276,29 @@ static const struct roster_sql roster_people_sql = {
     ROSTER_PEOPLE " ORDER BY 6, 2, 1",
     ROSTER_SELECT " AND p.id = $3" ROSTER_LEFT " AND p.id = $3 ORDER BY 6, 2, 1",
 };
-static const struct roster_sql roster_bases_sql = {
+static const char roster_bases_sql[] =
     "SELECT x.person_id, x.effective_month, x.category, x.base_fen, x.fixed_fen FROM dues_bases x"
     " WHERE x.status = 'approved' AND x.person_id IN (" ROSTER_IDS ")"
-    " ORDER BY x.person_id, x.effective_month, x.id",
-    "SELECT x.person_id, x.effective_month, x.category, x.base_fen, x.fixed_fen FROM dues_bases x"
-    " WHERE x.status = 'approved' AND x.person_id = $1 ORDER BY x.person_id, x.effective_month, x.id",
-};
-static const struct roster_sql roster_reds_sql = {
+    " ORDER BY x.person_id, x.effective_month, x.id";
+static const char roster_reds_sql[] =
     "SELECT x.person_id, x.from_month, x.to_month, x.kind, x.amount_fen FROM dues_reductions x"
     " WHERE x.status = 'approved' AND x.person_id IN (" ROSTER_IDS ")"
-    " ORDER BY x.person_id, x.from_month, x.id",
-    "SELECT x.person_id, x.from_month, x.to_month, x.kind, x.amount_fen FROM dues_reductions x"
-    " WHERE x.status = 'approved' AND x.person_id = $1 ORDER BY x.person_id, x.from_month, x.id",
-};
-static const struct roster_sql roster_paid_sql = {
+    " ORDER BY x.person_id, x.from_month, x.id";
+static const char roster_paid_sql[] =
     "SELECT pm.person_id, pm.month, SUM(pm.amount_fen) FROM dues_payment_months pm"
     " JOIN dues_payments x ON x.id = pm.payment_id"
     " WHERE x.status = 'confirmed' AND pm.person_id IN (" ROSTER_IDS ")"
-    " GROUP BY pm.person_id, pm.month ORDER BY pm.person_id, pm.month",
-    "SELECT pm.person_id, pm.month, SUM(pm.amount_fen) FROM dues_payment_months pm"
-    " JOIN dues_payments x ON x.id = pm.payment_id"
-    " WHERE x.status = 'confirmed' AND pm.person_id = $1"
-    " GROUP BY pm.person_id, pm.month ORDER BY pm.person_id, pm.month",
-};
+    " GROUP BY pm.person_id, pm.month ORDER BY pm.person_id, pm.month";
 
-static db_stmt *roster_stmt(db_conn *c, const struct roster_sql *q, bool people, const char *path,
-                            int64_t person_id, const char *since)
+static db_stmt *roster_stmt(db_conn *c, const char *sql, const char *path, int64_t person_id, const char *since)
 {
-    db_stmt *s = db_prep(c, person_id ? q->one : q->tree);
+    db_stmt *s = db_prep(c, sql);
     if (!s)
         return NULL;
     if (!person_id)
         db_bind(s, "tt", path, since);
-    else if (people)
-        db_bind(s, "tti", path, since, person_id);
     else
-        db_bind(s, "i", person_id);
+        db_bind(s, "tti", path, since, person_id);
     return s;
 }
 
@@ -311,7 +307,7 @@ static int roster_people(db_conn *c, const char *org_path, int64_t person_id, co
                          struct dues_roster *out)
 {
     int rc;
-    db_stmt *s = roster_stmt(c, &roster_people_sql, true, org_path, person_id, since_txt);
+    db_stmt *s = roster_stmt(c, person_id ? roster_people_sql.one : roster_people_sql.tree, org_path, person_id, since_txt);
     if (!s)
         return DJ_EDB;
     size_t cap = 0;
@@ -339,60 +335,122 @@ static int roster_people(db_conn *c, const char *org_path, int64_t person_id, co
     return rc < 0 ? rc : DJ_OK;
 }
 
+/* The bases, reductions and confirmed payments of a subtree's members: three statements. */
+static int roster_parts_tree(db_conn *c, const char *org_path, const char *since_txt, struct by_id *ix)
+{
+    int rc = DJ_OK;
+    db_stmt *s = roster_stmt(c, roster_bases_sql, org_path, 0, since_txt);
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        struct base_arg a = {{.from = month_col(s, 1), .category = dues_category_parse(db_col_text(s, 2)),
+                              .base_fen = db_col_i64(s, 3), .fixed_fen = fen_col(s, 4)}};
+        if (a.b.from >= 0 && a.b.category >= 0)
+            each_of(ix, db_col_i64(s, 0), add_base, &a);
+    }
+    if (s)
+        db_done(s);
+    s = rc < 0 || !s ? NULL : roster_stmt(c, roster_reds_sql, org_path, 0, since_txt);
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        struct dues_reduction d = {.from = month_col(s, 1), .to = month_col(s, 2),
+                                   .waive = strcmp(db_col_text(s, 3), "waive") == 0,
+                                   .amount_fen = db_col_null(s, 4) ? 0 : db_col_i64(s, 4)};
+        if (d.from >= 0 && d.to >= 0)
+            each_of(ix, db_col_i64(s, 0), add_red, &d);
+    }
+    if (s)
+        db_done(s);
+    s = rc < 0 || !s ? NULL : roster_stmt(c, roster_paid_sql, org_path, 0, since_txt);
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        struct paid_arg p = {month_col(s, 1), db_col_i64(s, 2)};
+        if (p.month >= 0)
+            each_of(ix, db_col_i64(s, 0), add_paid, &p);
+    }
+    if (s)
+        db_done(s);
+    else
+        rc = rc < 0 ? rc : DJ_EDB;
+    return rc < 0 ? rc : DJ_OK;
+}
+
+/* One person's: the rates, and the person's bases, reductions and confirmed payments, in one
+ * statement (a member's home asks for it on every visit; on PostgreSQL each statement is a
+ * round trip). Each part keeps the order of its own query: part, then the key columns k1, k2, id. */
+#define PART_NULLS2 "CAST(NULL AS TEXT), CAST(NULL AS TEXT)"
+static const char person_parts_sql[] =
+    "SELECT 0 AS part, category AS k1, effective_from AS k2, id, " PART_NULLS2 ","
+    " upper_fen AS n1, rate_bp AS n2, fixed_fen AS n3, fixed_max_fen AS n4 FROM dues_rates"
+    " UNION ALL SELECT 1, effective_month, '', id, category, CAST(NULL AS TEXT), base_fen, fixed_fen,"
+    " CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM dues_bases WHERE status = 'approved' AND person_id = $1"
+    " UNION ALL SELECT 2, from_month, '', id, to_month, kind, amount_fen, CAST(NULL AS BIGINT),"
+    " CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM dues_reductions WHERE status = 'approved' AND person_id = $1"
+    " UNION ALL SELECT 3, pm.month, '', 0, " PART_NULLS2 ", CAST(SUM(pm.amount_fen) AS BIGINT), CAST(NULL AS BIGINT),"
+    " CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM dues_payment_months pm"
+    " JOIN dues_payments x ON x.id = pm.payment_id WHERE x.status = 'confirmed' AND pm.person_id = $1"
+    " GROUP BY pm.month"
+    " ORDER BY 1, 2, 3, 4";
+
+static int roster_parts_one(db_conn *c, int64_t person_id, struct dues_rates *rates, struct by_id *ix)
+{
+    db_stmt *s = db_prep(c, person_parts_sql);
+    if (!s)
+        return DJ_EDB;
+    db_bind(s, "i", person_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        switch (db_col_i64(s, 0)) {
+        case 0:
+            rate_row(s, 1, 6, rates, &cap);
+            break;
+        case 1: {
+            struct base_arg a = {{.from = month_col(s, 1), .category = dues_category_parse(db_col_text(s, 4)),
+                                  .base_fen = db_col_i64(s, 6), .fixed_fen = fen_col(s, 7)}};
+            if (a.b.from >= 0 && a.b.category >= 0)
+                each_of(ix, person_id, add_base, &a);
+            break;
+        }
+        case 2: {
+            struct dues_reduction d = {.from = month_col(s, 1), .to = month_col(s, 4),
+                                       .waive = strcmp(db_col_text(s, 5), "waive") == 0,
+                                       .amount_fen = db_col_null(s, 6) ? 0 : db_col_i64(s, 6)};
+            if (d.from >= 0 && d.to >= 0)
+                each_of(ix, person_id, add_red, &d);
+            break;
+        }
+        default: {
+            struct paid_arg p = {month_col(s, 1), db_col_i64(s, 6)};
+            if (p.month >= 0)
+                each_of(ix, person_id, add_paid, &p);
+        }
+        }
+    }
+    db_done(s);
+    return rc < 0 ? rc : DJ_OK;
+}
+
 int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_month since, struct dues_roster *out)
 {
     memset(out, 0, sizeof *out);
     char since_txt[8] = "0000-00";
     if (since >= 0)
         dues_month_format(since, since_txt);
-    int rc = dues_rates_load(c, &out->rates);
+    int rc = person_id ? DJ_OK : dues_rates_load(c, &out->rates);
     if (rc)
         return rc;
     if ((rc = roster_people(c, org_path, person_id, since_txt, out)))
         goto fail;
     if (out->n == 0)
-        return DJ_OK;
+        return person_id ? dues_rates_load(c, &out->rates) : DJ_OK;
 
     struct by_id ix = {dj_malloc(out->n * sizeof *ix.v), out->n};
     for (size_t i = 0; i < out->n; i++)
         ix.v[i] = &out->m[i];
     qsort(ix.v, ix.n, sizeof *ix.v, cmp_member_id);
-    if ((rc = tr_dues_starts(c, person_id, add_first, &ix))) {
-        free(ix.v);
-        goto fail;
-    }
-
-    db_stmt *s = roster_stmt(c, &roster_bases_sql, false, org_path, person_id, since_txt);
-    while (s && (rc = db_step(s)) == DB_ROW) {
-        struct base_arg a = {{.from = month_col(s, 1), .category = dues_category_parse(db_col_text(s, 2)),
-                              .base_fen = db_col_i64(s, 3), .fixed_fen = db_col_null(s, 4) ? -1 : db_col_i64(s, 4)}};
-        if (a.b.from >= 0 && a.b.category >= 0)
-            each_of(&ix, db_col_i64(s, 0), add_base, &a);
-    }
-    if (s)
-        db_done(s);
-    s = rc < 0 || !s ? NULL : roster_stmt(c, &roster_reds_sql, false, org_path, person_id, since_txt);
-    while (s && (rc = db_step(s)) == DB_ROW) {
-        struct dues_reduction d = {.from = month_col(s, 1), .to = month_col(s, 2),
-                                   .waive = strcmp(db_col_text(s, 3), "waive") == 0,
-                                   .amount_fen = db_col_null(s, 4) ? 0 : db_col_i64(s, 4)};
-        if (d.from >= 0 && d.to >= 0)
-            each_of(&ix, db_col_i64(s, 0), add_red, &d);
-    }
-    if (s)
-        db_done(s);
-    s = rc < 0 || !s ? NULL : roster_stmt(c, &roster_paid_sql, false, org_path, person_id, since_txt);
-    while (s && (rc = db_step(s)) == DB_ROW) {
-        struct paid_arg p = {month_col(s, 1), db_col_i64(s, 2)};
-        if (p.month >= 0)
-            each_of(&ix, db_col_i64(s, 0), add_paid, &p);
-    }
-    if (s)
-        db_done(s);
-    else
-        rc = rc < 0 ? rc : DJ_EDB;
+    rc = tr_dues_starts(c, person_id, add_first, &ix);
+    if (rc == DJ_OK)
+        rc = person_id ? roster_parts_one(c, person_id, &out->rates, &ix)
+                       : roster_parts_tree(c, org_path, since_txt, &ix);
     free(ix.v);
-    if (rc < 0)
+    if (rc)
         goto fail;
     for (size_t i = 0; i < out->n; i++) {
         struct dues_member *m = &out->m[i];

@@ -42,14 +42,18 @@ static int todo_member(dj_req *r, db_conn *c, json_t *items)
     return DJ_OK;
 }
 
-static int count_in_scope(dj_req *r, db_conn *c, const char *perm, const char *sql_fmt, int64_t *n)
+/* Counts in the caller's scope of a permission: sql_fmt's %s (each of them) is the scope. */
+static int count_in_scope(dj_req *r, db_conn *c, const char *perm, const char *sql_fmt, int64_t *n, int64_t *n2)
 {
-    char *sql = dj_arena_printf(r->arena, sql_fmt, auth_scope_sql(r, perm, "o.path"));
+    const char *scope = auth_scope_sql(r, perm, "o.path");
+    char *sql = dj_arena_printf(r->arena, sql_fmt, scope, scope);
     int rc;
     json_t *rows = db_query_rows_dynamic(c, &rc, sql, "");
     if (!rows)
         return rc;
     *n = dj_jint(json_array_get(rows, 0), "n", 0);
+    if (n2)
+        *n2 = dj_jint(json_array_get(rows, 0), "n2", 0);
     json_decref(rows);
     return DJ_OK;
 }
@@ -57,30 +61,27 @@ static int count_in_scope(dj_req *r, db_conn *c, const char *perm, const char *s
 /* The office's: what waits for the branch or the committee, and arrears in scope. */
 static int todo_office(dj_req *r, db_conn *c, json_t *items)
 {
-    int64_t n = 0;
+    int64_t n = 0, n2 = 0;
     int rc = DJ_OK;
     if (auth_has_perm(r, "dues.write")) {
         rc = count_in_scope(r, c, "dues.write",
-                            "SELECT COUNT(*) AS n FROM dues_payments x JOIN orgs o ON o.id = x.branch_id"
-                            " WHERE x.status = 'reported' AND %s",
-                            &n);
+                            "SELECT (SELECT COUNT(*) FROM dues_payments x JOIN orgs o ON o.id = x.branch_id"
+                            " WHERE x.status = 'reported' AND %s) AS n,"
+                            " (SELECT COUNT(*) FROM dues_bases x JOIN people p ON p.id = x.person_id"
+                            " JOIN orgs o ON o.id = p.org_id WHERE x.status = 'pending' AND %s) AS n2",
+                            &n, &n2);
         if (rc == DJ_OK && n > 0)
             todo(items, "dues_reports", dj_arena_printf(r->arena, "%lld 笔党费交纳待确认", (long long)n),
                  "党员自行转账后报告的交纳，核对到账后确认", "dues_payments");
-        if (rc == DJ_OK)
-            rc = count_in_scope(r, c, "dues.write",
-                                "SELECT COUNT(*) AS n FROM dues_bases x JOIN people p ON p.id = x.person_id"
-                                " JOIN orgs o ON o.id = p.org_id WHERE x.status = 'pending' AND %s",
-                                &n);
-        if (rc == DJ_OK && n > 0)
-            todo(items, "dues_declarations", dj_arena_printf(r->arena, "%lld 份党费基数申报待审核", (long long)n),
+        if (rc == DJ_OK && n2 > 0)
+            todo(items, "dues_declarations", dj_arena_printf(r->arena, "%lld 份党费基数申报待审核", (long long)n2),
                  "党员申报或确认的基数，审核后生效", "dues_declarations");
     }
     if (rc == DJ_OK && auth_has_perm(r, "dues.approve")) {
         rc = count_in_scope(r, c, "dues.approve",
                             "SELECT COUNT(*) AS n FROM dues_reductions x JOIN people p ON p.id = x.person_id"
                             " JOIN orgs o ON o.id = p.org_id WHERE x.status = 'pending' AND %s",
-                            &n);
+                            &n, NULL);
         if (rc == DJ_OK && n > 0)
             todo(items, "dues_reductions", dj_arena_printf(r->arena, "%lld 项少交/免交党费待审批", (long long)n),
                  "支部已作出决定，需党委审批", "dues_reductions");

@@ -117,6 +117,7 @@ struct tr_filter {
     int64_t person_id;
     const char *q;                   /* name or letter number contains */
 };
+/* A page of letters, newest first; *total gets the count of all matches (NULL: not counted). */
 json_t *tr_list(db_conn *c, const struct tr_filter *f, int64_t limit, int64_t offset, int64_t *total, int *err);
 
 /* The writes, each inside the caller's transaction; on a refusal e says why. */

@@ -223,9 +223,8 @@ static int transfers_mine(dj_req *r)
     if (!r->user->person_id)
         return dj_reply_json(r, 200, json_pack("{s:[]}", "items"));
     struct tr_filter f = {.scope = "1=1", .person_id = r->user->person_id};
-    int64_t total = 0;
     int rc;
-    json_t *items = tr_list(dj_db(r), &f, 20, 0, &total, &rc);
+    json_t *items = tr_list(dj_db(r), &f, 20, 0, NULL, &rc);
     if (!items)
         return rc;
     return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));

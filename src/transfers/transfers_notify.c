@@ -79,9 +79,8 @@ static int tell_users(db_conn *c, const struct dj_notice *n, const char *sql, in
 static int receipts_scan(db_conn *c)
 {
     struct tr_filter f = {.scope = "1=1", .flag = "overdue"};
-    int64_t total = 0;
     int err = 0;
-    json_t *rows = tr_list(c, &f, 200, 0, &total, &err);
+    json_t *rows = tr_list(c, &f, 200, 0, NULL, &err);
     if (!rows)
         return err;
     size_t i;

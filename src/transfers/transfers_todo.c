@@ -36,9 +36,8 @@ static int office_todos(dj_req *r, json_t *items)
         return DJ_OK;
     char *a = auth_scope_sql(r, "transfer.manage", "fo.path"), *b = auth_scope_sql(r, "transfer.manage", "tg.path");
     struct tr_filter f = {.scope = dj_arena_printf(r->arena, "%s OR %s", a, b), .flag = "open"};
-    int64_t total = 0;
     int rc;
-    json_t *rows = tr_list(dj_db(r), &f, 50, 0, &total, &rc);
+    json_t *rows = tr_list(dj_db(r), &f, 50, 0, NULL, &rc);
     if (!rows)
         return rc;
     size_t i;
@@ -100,9 +99,8 @@ static int flow_todos(dj_req *r, json_t *items)
 static int own_todos(dj_req *r, json_t *items)
 {
     struct tr_filter f = {.scope = "1=1", .person_id = r->user->person_id, .kind = "out", .state = "issued"};
-    int64_t total = 0;
     int rc;
-    json_t *rows = tr_list(dj_db(r), &f, 5, 0, &total, &rc);
+    json_t *rows = tr_list(dj_db(r), &f, 5, 0, NULL, &rc);
     if (!rows)
         return rc;
     size_t i;
@@ -140,8 +138,7 @@ static void warn(json_t *out, const char *kind, const char *level, int64_t org, 
 json_t *tr_warnings(db_conn *c, int *err)
 {
     struct tr_filter f = {.scope = "1=1", .flag = "open"};
-    int64_t total = 0;
-    json_t *rows = tr_list(c, &f, 200, 0, &total, err);
+    json_t *rows = tr_list(c, &f, 200, 0, NULL, err);
     if (!rows)
         return NULL;
     json_t *out = json_array();

@@ -321,6 +321,10 @@ test('import of people part-way, 公示 across 国庆 with 调休, extension of 
     assert.equal(byName['方圆'].next_step, 8);
     assert.equal(sql(srv.db, "SELECT joined_on || '|' || probation_until FROM people WHERE phone = '13900009101';").trim(), '2025-10-09|2026-10-09');
 
+    // 李红梅 (member-a) is 刘洋's 培养联系人: his half-year assessment, due six months after she was named, is hers to write
+    const mentor = expect(await (await as('member-a')).get('/api/v1/todos'), 200).items.filter((x) => x.source === 'development');
+    assert.deepEqual(mentor.map((x) => [x.kind, x.title, x.link.id]), [['development_assessment', '为刘洋填写半年考察意见', byName['刘洋'].id]]);
+    assert.match(mentor[0].detail, /应在2027年9月1日前办理，已逾期 471 天/);
     // today is 15 December 2028: 高洁's probation ends on the 20th (a to-do), 黄河's ended on the 10th (a flag)
     const g = byName['高洁'];
     let f = expect(await secA.get(`/api/v1/development/${g.id}`), 200);
