@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -488,6 +489,8 @@ int db_step(db_stmt *s)
 {
     if (s->writes && s->conn->in_snap)
         db_snapshot_end(s->conn);
+    if (s->writes)
+        db_prefetch_drop(s->conn); /* what was read ahead may be what this changes */
     int rc = s->conn->drv->step(s->h);
     if (s->writes) {
         db_conn *c = s->conn;
@@ -530,6 +533,45 @@ void db_done(db_stmt *s)
     }
 }
 
+static void prefetch(db_conn *c, db_stmt *s, const char *types, va_list ap)
+{
+    if (s && db_bindv(s, types, ap) == DJ_OK)
+        c->drv->prefetch_add(c->h, s->h);
+    db_done(s);
+}
+
+void db_prefetch(db_conn *c, const char *sql, const char *types, ...)
+{
+    if (!c->drv->prefetch_add)
+        return;
+    va_list ap;
+    va_start(ap, types);
+    prefetch(c, db_prep(c, sql), types, ap);
+    va_end(ap);
+}
+
+void db_prefetch_dynamic(db_conn *c, const char *sql, const char *types, ...)
+{
+    if (!c->drv->prefetch_add)
+        return;
+    va_list ap;
+    va_start(ap, types);
+    prefetch(c, db_prep_dynamic(c, sql), types, ap);
+    va_end(ap);
+}
+
+void db_prefetch_send(db_conn *c)
+{
+    if (c->drv->prefetch_send)
+        c->drv->prefetch_send(c->h);
+}
+
+void db_prefetch_drop(db_conn *c)
+{
+    if (c->drv->prefetch_drop)
+        c->drv->prefetch_drop(c->h);
+}
+
 int db_snapshot_begin(db_conn *c)
 {
     if (!c->drv->snapshot_begin || c->in_tx || c->in_snap)
@@ -552,6 +594,7 @@ void db_snapshot_end(db_conn *c)
 int db_begin(db_conn *c)
 {
     db_snapshot_end(c);
+    db_prefetch_drop(c);
     int rc = c->drv->begin(c->h);
     c->in_tx = rc == DJ_OK;
     c->tx_wrote = c->tx_all = false;

@@ -68,6 +68,14 @@ struct db_driver {
      * db_notice_writes(). */
     const char *seq_sql, *announce_sql;
     bool announce_in_tx;
+    /* Prefetch (see db_prefetch()), or NULL where a statement costs no round trip
+     * (SQLite): prefetch_add queues a bound statement with its parameters,
+     * prefetch_send sends the queue at once and keeps each result on its
+     * statement, for the step with the same parameters; prefetch_drop drops
+     * what no step took. */
+    void (*prefetch_add)(void *conn, void *stmt);
+    void (*prefetch_send)(void *conn);
+    void (*prefetch_drop)(void *conn);
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -148,6 +156,20 @@ bool db_col_null(db_stmt *s, int col);
 const void *db_col_blob(db_stmt *s, int col, size_t *n);
 /* Resets a cached statement (or finalizes a dynamic one). */
 void db_done(db_stmt *s);
+
+/* Prefetch: the reads of a request whose parameters are known before any of them
+ * runs (a member's to-dos: a dozen statements, each on the person's id) are
+ * queued with db_prefetch() (db_prep's SQL) or db_prefetch_dynamic() (built SQL)
+ * and sent together by db_prefetch_send(): on PostgreSQL one pipeline, one round
+ * trip instead of one each. The code that reads them is unchanged: its step of
+ * the same SQL with the same parameters takes the kept result. db_prefetch_drop()
+ * drops the results no step took; a write, db_begin() and the next send drop them
+ * too, so a kept result never outlives the reads it was sent for. On SQLite all
+ * four do nothing. */
+void db_prefetch(db_conn *c, const char *sql, const char *types, ...);
+void db_prefetch_dynamic(db_conn *c, const char *sql, const char *types, ...);
+void db_prefetch_send(db_conn *c);
+void db_prefetch_drop(db_conn *c);
 
 /* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE on
  * SQLite), so a read-then-write transaction cannot lose an update. */

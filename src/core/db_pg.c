@@ -22,11 +22,24 @@
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
 
+#define PREFETCH_MAX 32
+
+struct pg_stmt;
+
 struct pg_conn {
     PGconn *pg;
     unsigned nstmt;
     int tx_failed; /* what the transaction's first failed statement was (0: none failed) */
     char err[512];
+    struct pg_stmt *pre[PREFETCH_MAX]; /* queued by prefetch_add, then holding their results */
+    int npre;
+};
+
+/* A statement's prefetched run: the parameters it was sent with, and its result. */
+struct pg_pre {
+    char **values;
+    int *lengths, *formats;
+    PGresult *res; /* NULL while queued, or when it failed */
 };
 
 struct pg_stmt {
@@ -39,6 +52,7 @@ struct pg_stmt {
     unsigned char *blob; /* the last column read with col_blob (PQunescapeBytea) */
     PGresult *res;
     int row, nrows;
+    struct pg_pre *pre; /* prefetched (db_prefetch), until a step takes it or it is dropped */
 };
 
 static int map_state(struct pg_conn *c, const char *state);
@@ -101,9 +115,12 @@ static int pg_open(const char *url, void **conn, char **errmsg)
     return DJ_OK;
 }
 
+static void pg_prefetch_drop(void *conn);
+
 static void pg_close(void *conn)
 {
     struct pg_conn *c = conn;
+    pg_prefetch_drop(c);
     PQfinish(c->pg);
     free(c);
 }
@@ -211,9 +228,55 @@ static int pg_bind_double(void *stmt, int idx, double v) { return set_param(stmt
 static int pg_bind_text(void *stmt, int idx, const char *v) { return set_param(stmt, idx, dj_strdup(v)); }
 static int pg_bind_null(void *stmt, int idx) { return set_param(stmt, idx, NULL); }
 
+static bool pre_matches(const struct pg_stmt *s)
+{
+    const struct pg_pre *p = s->pre;
+    if (!p->res)
+        return false;
+    for (int i = 0; i < s->nparams; i++) {
+        const char *a = s->values[i], *b = p->values[i];
+        if ((a == NULL) != (b == NULL) || s->formats[i] != p->formats[i] || s->lengths[i] != p->lengths[i])
+            return false;
+        if (a && (s->formats[i] ? memcmp(a, b, (size_t)s->lengths[i]) != 0 : strcmp(a, b) != 0))
+            return false;
+    }
+    return true;
+}
+
+static void pre_free(struct pg_stmt *s)
+{
+    struct pg_pre *p = s->pre;
+    if (!p)
+        return;
+    for (int i = 0; i < s->nparams; i++)
+        free(p->values[i]);
+    free(p->values);
+    free(p->lengths);
+    free(p->formats);
+    PQclear(p->res);
+    free(p);
+    s->pre = NULL;
+    struct pg_conn *c = s->c;
+    for (int i = 0; i < c->npre; i++)
+        if (c->pre[i] == s) {
+            c->pre[i] = c->pre[--c->npre];
+            break;
+        }
+}
+
 static int pg_step(void *stmt)
 {
     struct pg_stmt *s = stmt;
+    if (!s->res && s->pre) {
+        /* read ahead with these very parameters: its result, without a round trip */
+        if (pre_matches(s)) {
+            s->res = s->pre->res;
+            s->pre->res = NULL;
+            s->row = -1;
+            s->nrows = PQntuples(s->res);
+        }
+        pre_free(s);
+    }
     if (!s->res) {
         s->res = PQexecPrepared(s->c->pg, s->name, s->nparams, (const char *const *)s->values, s->lengths,
                                 s->formats, 0);
@@ -317,6 +380,7 @@ static void pg_reset(void *stmt)
 static void pg_finalize(void *stmt)
 {
     struct pg_stmt *s = stmt;
+    pre_free(s);
     pg_reset(s);
     char sql[48];
     snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
@@ -409,6 +473,98 @@ static int pg_unlock(void *conn, const char *name)
     return rc;
 }
 
+/* ---------------------------------------------------------------- prefetch */
+
+static void pg_prefetch_drop(void *conn)
+{
+    struct pg_conn *c = conn;
+    while (c->npre)
+        pre_free(c->pre[c->npre - 1]);
+}
+
+static void pg_prefetch_add(void *conn, void *stmt)
+{
+    struct pg_conn *c = conn;
+    struct pg_stmt *s = stmt;
+    if (s->pre || c->npre == PREFETCH_MAX)
+        return; /* one read ahead per statement */
+    struct pg_pre *p = dj_calloc(1, sizeof *p);
+    size_t n = (size_t)(s->nparams ? s->nparams : 1);
+    p->values = dj_calloc(n, sizeof *p->values);
+    p->lengths = dj_calloc(n, sizeof *p->lengths);
+    p->formats = dj_calloc(n, sizeof *p->formats);
+    for (int i = 0; i < s->nparams; i++) {
+        p->lengths[i] = s->lengths[i];
+        p->formats[i] = s->formats[i];
+        if (s->values[i]) {
+            size_t len = s->formats[i] ? (size_t)s->lengths[i] : strlen(s->values[i]) + 1;
+            p->values[i] = dj_malloc(len ? len : 1);
+            memcpy(p->values[i], s->values[i], len);
+        }
+    }
+    s->pre = p;
+    c->pre[c->npre++] = s;
+}
+
+/* Sends every queued statement in one pipeline (one round trip) and keeps each
+ * result on its statement. Whatever fails here is only not read ahead: the
+ * step runs the statement itself, and meets the same error there. */
+static void pg_prefetch_send(void *conn)
+{
+    struct pg_conn *c = conn;
+    int n = 0;
+    for (int i = 0; i < c->npre; i++)
+        n += c->pre[i]->pre->res == NULL;
+    if (n < 2 || PQtransactionStatus(c->pg) == PQTRANS_INERROR || !PQenterPipelineMode(c->pg)) {
+        pg_prefetch_drop(c); /* one statement saves nothing */
+        return;
+    }
+    int sent = 0;
+    struct pg_stmt *order[PREFETCH_MAX];
+    for (int i = 0; i < c->npre; i++) {
+        struct pg_stmt *s = c->pre[i];
+        if (s->pre->res)
+            continue;
+        if (!PQsendQueryPrepared(c->pg, s->name, s->nparams, (const char *const *)s->pre->values, s->pre->lengths,
+                                 s->pre->formats, 0))
+            break;
+        order[sent++] = s;
+    }
+    bool ok = PQpipelineSync(c->pg) == 1;
+    for (int i = 0; ok && i < sent; i++) {
+        PGresult *r = PQgetResult(c->pg);
+        if (!r) {
+            ok = false;
+            break;
+        }
+        if (PQresultStatus(r) == PGRES_TUPLES_OK)
+            order[i]->pre->res = r;
+        else
+            PQclear(r);
+        while ((r = PQgetResult(c->pg))) /* its end (NULL) */
+            PQclear(r);
+    }
+    PGresult *r;
+    while ((r = PQgetResult(c->pg))) { /* the sync */
+        bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync)
+            break;
+    }
+    if (!PQexitPipelineMode(c->pg) || !ok) {
+        snprintf(c->err, sizeof c->err, "prefetch: %s", PQerrorMessage(c->pg));
+        pg_prefetch_drop(c);
+        while (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && (r = PQgetResult(c->pg)))
+            PQclear(r);
+        PQexitPipelineMode(c->pg);
+        return;
+    }
+    /* those not sent, or failed, go: their steps run them */
+    for (int i = c->npre - 1; i >= 0; i--)
+        if (!c->pre[i]->pre->res)
+            pre_free(c->pre[i]);
+}
+
 const struct db_driver db_pg_driver = {
     .name = "postgresql",
     .open = pg_open,
@@ -442,4 +598,7 @@ const struct db_driver db_pg_driver = {
     .seq_sql = "SELECT last_value FROM dj_write_seq",
     .announce_sql = "SELECT nextval('dj_write_seq')",
     .announce_in_tx = false,
+    .prefetch_add = pg_prefetch_add,
+    .prefetch_send = pg_prefetch_send,
+    .prefetch_drop = pg_prefetch_drop,
 };

@@ -14,6 +14,8 @@ static struct {
     dj_todo_provider fn;
 } providers[MAX_PROVIDERS];
 static int nproviders;
+static dj_todo_prefetcher prefetchers[MAX_PROVIDERS];
+static int nprefetchers;
 
 void dj_todo_register(const char *source, dj_todo_provider fn)
 {
@@ -25,6 +27,15 @@ void dj_todo_register(const char *source, dj_todo_provider fn)
         providers[nproviders].fn = fn;
         nproviders++;
     }
+}
+
+void dj_todo_register_prefetch(dj_todo_prefetcher fn)
+{
+    for (int i = 0; i < nprefetchers; i++)
+        if (prefetchers[i] == fn)
+            return;
+    if (nprefetchers < MAX_PROVIDERS)
+        prefetchers[nprefetchers++] = fn;
 }
 
 /* Items with a due time first, by time (ISO UTC text sorts as time); then the others. */
@@ -41,8 +52,15 @@ static int todos_list(dj_req *r)
 {
     json_t *items = json_array();
     int rc = DJ_OK;
+    db_conn *c = dj_db(r);
+    for (int i = 0; c && i < nprefetchers; i++)
+        prefetchers[i](r, c);
+    if (c)
+        db_prefetch_send(c);
     for (int i = 0; rc == DJ_OK && i < nproviders; i++)
         rc = providers[i].fn(r, items);
+    if (c)
+        db_prefetch_drop(c);
     if (rc != DJ_OK) {
         json_decref(items);
         return rc;

@@ -39,12 +39,25 @@ static void add(dj_req *r, json_t *items, const char *kind, const char *title, c
     (void)r;
 }
 
+/* Who sees which deadlines: the branch's, and the committee's approvals. */
+static const struct {
+    const char *perm, *cond;
+} kinds[] = {{"development.manage", "d.code <> 'approval'"}, {"development.approve", "d.code = 'approval'"}};
+
+static char *office_sql(dj_req *r, size_t k)
+{
+    return dj_arena_printf(r->arena,
+                           "SELECT a.id, a.org_id, d.due_on, d.code AS due_code, p.name FROM dev_deadlines d"
+                           " JOIN dev_applications a ON a.id = d.application_id"
+                           " JOIN orgs o ON o.id = a.org_id JOIN people p ON p.id = a.person_id"
+                           " WHERE %s AND %s AND a.state = 'open' AND d.warn_on <= $1"
+                           " ORDER BY d.due_on, a.id LIMIT 20",
+                           auth_scope_sql(r, kinds[k].perm, "o.path"), kinds[k].cond);
+}
+
 /* Deadlines of the applications in the caller's scope (cached by the projection). */
 static int office_todos(dj_req *r, json_t *items, dev_day today)
 {
-    static const struct {
-        const char *perm, *cond;
-    } kinds[] = {{"development.manage", "d.code <> 'approval'"}, {"development.approve", "d.code = 'approval'"}};
     static const struct {
         const char *code, *what;
     } whats[] = {{"talk", "入党申请人谈话"},
@@ -56,16 +69,8 @@ static int office_todos(dj_req *r, json_t *items, dev_day today)
     for (size_t k = 0; k < 2; k++) {
         if (!auth_has_perm(r, kinds[k].perm))
             continue;
-        char *scope = auth_scope_sql(r, kinds[k].perm, "o.path");
-        char *sql = dj_arena_printf(r->arena,
-                                    "SELECT a.id, a.org_id, d.due_on, d.code AS due_code, p.name FROM dev_deadlines d"
-                                    " JOIN dev_applications a ON a.id = d.application_id"
-                                    " JOIN orgs o ON o.id = a.org_id JOIN people p ON p.id = a.person_id"
-                                    " WHERE %s AND %s AND a.state = 'open' AND d.warn_on <= $1"
-                                    " ORDER BY d.due_on, a.id LIMIT 20",
-                                    scope, kinds[k].cond);
         int rc;
-        json_t *rows = db_query_rows_dynamic(dj_db(r), &rc, sql, "t", t);
+        json_t *rows = db_query_rows_dynamic(dj_db(r), &rc, office_sql(r, k), "t", t);
         if (!rows)
             return rc;
         size_t i;
@@ -96,22 +101,24 @@ static int office_todos(dj_req *r, json_t *items, dev_day today)
     return DJ_OK;
 }
 
+/* Only the applications that may give an item are loaded whole (five statements each), by their
+ * projection: one's own once the probation ends within a month (a month is at most 31 days), and
+ * those one accompanies while an activist's or a probationary member's assessments run. */
+static const char personal_sql[] =
+    "SELECT a.id, 1 AS own FROM dev_applications a WHERE a.person_id = $1 AND a.state = 'open'"
+    " AND a.probation_until IS NOT NULL AND a.probation_until <= $2"
+    " UNION SELECT l.application_id, 0 FROM dev_links l JOIN dev_applications a"
+    " ON a.id = l.application_id WHERE l.person_id = $1 AND a.state = 'open' AND a.stage IN ($3, $4)";
+#define PERSONAL_ARGS(r, soon) "itii", (r)->user->person_id, soon, (int64_t)DEV_STAGE_ACTIVIST, (int64_t)DEV_STAGE_PROBATION
+
 /* The caller's own probation, and the assessments of the people they accompany. */
 static int personal_todos(dj_req *r, json_t *items, dev_day today)
 {
     db_conn *c = dj_db(r);
     int rc;
-    /* Only the applications that may give an item are loaded whole (five statements each), by their
-     * projection: one's own once the probation ends within a month (a month is at most 31 days), and
-     * those one accompanies while an activist's or a probationary member's assessments run. */
     char soon[11];
     dev_day_format(today + 31, soon);
-    json_t *ids = db_query_rows(c, &rc,
-                                "SELECT a.id, 1 AS own FROM dev_applications a WHERE a.person_id = $1 AND a.state = 'open'"
-                                " AND a.probation_until IS NOT NULL AND a.probation_until <= $2"
-                                " UNION SELECT l.application_id, 0 FROM dev_links l JOIN dev_applications a"
-                                " ON a.id = l.application_id WHERE l.person_id = $1 AND a.state = 'open' AND a.stage IN ($3, $4)",
-                                "itii", r->user->person_id, soon, (int64_t)DEV_STAGE_ACTIVIST, (int64_t)DEV_STAGE_PROBATION);
+    json_t *ids = db_query_rows(c, &rc, personal_sql, PERSONAL_ARGS(r, soon));
     if (!ids)
         return rc;
     size_t i;
@@ -157,8 +164,23 @@ int dev_todos_provider(dj_req *r, json_t *items)
     return rc;
 }
 
+static void dev_todos_prefetch(dj_req *r, db_conn *c)
+{
+    dev_day today = dev_today();
+    char t[11], soon[11];
+    dev_day_format(today, t);
+    for (size_t k = 0; k < 2; k++)
+        if (auth_has_perm(r, kinds[k].perm))
+            db_prefetch_dynamic(c, office_sql(r, k), "t", t);
+    if (r->user->person_id) {
+        dev_day_format(today + 31, soon);
+        db_prefetch(c, personal_sql, PERSONAL_ARGS(r, soon));
+    }
+}
+
 void development_todos_register(void)
 {
     dj_todo_register("development", dev_todos_provider);
+    dj_todo_register_prefetch(dev_todos_prefetch);
     development_notify_register();
 }

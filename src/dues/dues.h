@@ -216,6 +216,8 @@ struct dues_roster {
  * `since` (a month; -1: any).  Sorted by branch, then name.
  */
 int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_month since, struct dues_roster *out);
+/* Reads ahead (db_prefetch()) what dues_roster_load(c, "/", person_id, -1, …) reads. */
+void dues_roster_prefetch_one(db_conn *c, int64_t person_id);
 void dues_roster_free(struct dues_roster *r);
 /* The paid amount of one member's month (0 when none). */
 int64_t dues_member_paid(const struct dues_member *m, dues_month month);
@@ -339,6 +341,8 @@ struct dues_member_due {
     int64_t owed_fen;
 };
 int dues_member_due(db_conn *c, int64_t person_id, struct dues_member_due *out);
+/* Reads ahead (db_prefetch()) what dues_member_due() reads. */
+void dues_member_due_prefetch(db_conn *c, int64_t person_id);
 /* The branch's monthly sheet: members x months of a year, with totals. */
 json_t *dues_sheet(db_conn *c, int64_t org_id, int year, int *err);
 /* Members with months unpaid in a row, with the 3- and 6-month levels. */

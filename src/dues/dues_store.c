@@ -427,6 +427,13 @@ static int roster_parts_one(db_conn *c, int64_t person_id, struct dues_rates *ra
     return rc < 0 ? rc : DJ_OK;
 }
 
+void dues_roster_prefetch_one(db_conn *c, int64_t person_id)
+{
+    db_prefetch(c, roster_people_sql.one, "tti", "/", "0000-00", person_id);
+    tr_dues_starts_prefetch(c, person_id);
+    db_prefetch(c, person_parts_sql, "i", person_id);
+}
+
 int dues_roster_load(db_conn *c, const char *org_path, int64_t person_id, dues_month since, struct dues_roster *out)
 {
     memset(out, 0, sizeof *out);

@@ -42,13 +42,28 @@ static int todo_member(dj_req *r, db_conn *c, json_t *items)
     return DJ_OK;
 }
 
-/* Counts in the caller's scope of a permission: sql_fmt's %s (each of them) is the scope. */
-static int count_in_scope(dj_req *r, db_conn *c, const char *perm, const char *sql_fmt, int64_t *n, int64_t *n2)
+/* What waits for the branch (reports, declarations) and for the committee (少交/免交). */
+static const char waiting_branch_fmt[] =
+    "SELECT (SELECT COUNT(*) FROM dues_payments x JOIN orgs o ON o.id = x.branch_id"
+    " WHERE x.status = 'reported' AND %s) AS n,"
+    " (SELECT COUNT(*) FROM dues_bases x JOIN people p ON p.id = x.person_id"
+    " JOIN orgs o ON o.id = p.org_id WHERE x.status = 'pending' AND %s) AS n2";
+static const char waiting_committee_fmt[] =
+    "SELECT COUNT(*) AS n FROM dues_reductions x JOIN people p ON p.id = x.person_id"
+    " JOIN orgs o ON o.id = p.org_id WHERE x.status = 'pending' AND %s";
+
+/* sql_fmt with the caller's scope of a permission in each of its %s. */
+static char *in_scope(dj_req *r, const char *perm, const char *sql_fmt)
 {
     const char *scope = auth_scope_sql(r, perm, "o.path");
-    char *sql = dj_arena_printf(r->arena, sql_fmt, scope, scope);
+    return dj_arena_printf(r->arena, sql_fmt, scope, scope);
+}
+
+/* Counts in the caller's scope of a permission: n, and n2 if the statement has it. */
+static int count_in_scope(dj_req *r, db_conn *c, const char *perm, const char *sql_fmt, int64_t *n, int64_t *n2)
+{
     int rc;
-    json_t *rows = db_query_rows_dynamic(c, &rc, sql, "");
+    json_t *rows = db_query_rows_dynamic(c, &rc, in_scope(r, perm, sql_fmt), "");
     if (!rows)
         return rc;
     *n = dj_jint(json_array_get(rows, 0), "n", 0);
@@ -64,12 +79,7 @@ static int todo_office(dj_req *r, db_conn *c, json_t *items)
     int64_t n = 0, n2 = 0;
     int rc = DJ_OK;
     if (auth_has_perm(r, "dues.write")) {
-        rc = count_in_scope(r, c, "dues.write",
-                            "SELECT (SELECT COUNT(*) FROM dues_payments x JOIN orgs o ON o.id = x.branch_id"
-                            " WHERE x.status = 'reported' AND %s) AS n,"
-                            " (SELECT COUNT(*) FROM dues_bases x JOIN people p ON p.id = x.person_id"
-                            " JOIN orgs o ON o.id = p.org_id WHERE x.status = 'pending' AND %s) AS n2",
-                            &n, &n2);
+        rc = count_in_scope(r, c, "dues.write", waiting_branch_fmt, &n, &n2);
         if (rc == DJ_OK && n > 0)
             todo(items, "dues_reports", dj_arena_printf(r->arena, "%lld 笔党费交纳待确认", (long long)n),
                  "党员自行转账后报告的交纳，核对到账后确认", "dues_payments");
@@ -78,10 +88,7 @@ static int todo_office(dj_req *r, db_conn *c, json_t *items)
                  "党员申报或确认的基数，审核后生效", "dues_declarations");
     }
     if (rc == DJ_OK && auth_has_perm(r, "dues.approve")) {
-        rc = count_in_scope(r, c, "dues.approve",
-                            "SELECT COUNT(*) AS n FROM dues_reductions x JOIN people p ON p.id = x.person_id"
-                            " JOIN orgs o ON o.id = p.org_id WHERE x.status = 'pending' AND %s",
-                            &n, NULL);
+        rc = count_in_scope(r, c, "dues.approve", waiting_committee_fmt, &n, NULL);
         if (rc == DJ_OK && n > 0)
             todo(items, "dues_reductions", dj_arena_printf(r->arena, "%lld 项少交/免交党费待审批", (long long)n),
                  "支部已作出决定，需党委审批", "dues_reductions");
@@ -179,9 +186,20 @@ static int dues_warnings(db_conn *c, json_t *orgs)
     return DJ_OK;
 }
 
+static void dues_todos_prefetch(dj_req *r, db_conn *c)
+{
+    if (r->user->person_id)
+        dues_member_due_prefetch(c, r->user->person_id);
+    if (auth_has_perm(r, "dues.write"))
+        db_prefetch_dynamic(c, in_scope(r, "dues.write", waiting_branch_fmt), "");
+    if (auth_has_perm(r, "dues.approve"))
+        db_prefetch_dynamic(c, in_scope(r, "dues.approve", waiting_committee_fmt), "");
+}
+
 void dues_register(void)
 {
     dj_todo_register("dues", dues_todos);
+    dj_todo_register_prefetch(dues_todos_prefetch);
     orgs_warning_provider_add(dues_warnings);
     dues_notify_register();
 }

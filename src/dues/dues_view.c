@@ -95,15 +95,15 @@ static json_t *current_base_json(const struct dues_member *m, dues_month current
 
 /* The annual declaration: open in its month (setting dues.declaration_month),
  * done once this year's is in and not turned down. */
+static const char declared_sql[] = "SELECT COUNT(*) FROM dues_bases WHERE person_id = $1 AND declaration_year = $2"
+                                   " AND status <> 'rejected'";
+
 static json_t *declaration_json(db_conn *c, int64_t person_id, bool member, dues_month current, int *rc)
 {
     int year = dues_month_year(current);
     int64_t decl_month = dj_setting_int(c, "dues.declaration_month", 1);
     int64_t done = 0;
-    *rc = db_query_i64(c, &done,
-                       "SELECT COUNT(*) FROM dues_bases WHERE person_id = $1 AND declaration_year = $2"
-                       " AND status <> 'rejected'",
-                       "ii", person_id, (int64_t)year);
+    *rc = db_query_i64(c, &done, declared_sql, "ii", person_id, (int64_t)year);
     if (*rc)
         return NULL;
     return json_pack("{s:i, s:b, s:b}", "year", year, "open", member && dues_month_mon(current) == decl_month, "done",
@@ -188,6 +188,12 @@ out:
     if (err)
         *err = rc;
     return out;
+}
+
+void dues_member_due_prefetch(db_conn *c, int64_t person_id)
+{
+    dues_roster_prefetch_one(c, person_id);
+    db_prefetch(c, declared_sql, "ii", person_id, (int64_t)dues_month_year(dues_month_at(dj_now())));
 }
 
 int dues_member_due(db_conn *c, int64_t person_id, struct dues_member_due *out)

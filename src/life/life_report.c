@@ -385,6 +385,15 @@ json_t *life_my_stats(dj_req *r, int year, int *err)
 
 /* ---------------------------------------------------------------- to-dos */
 
+/* The activities the caller is to attend and has not: until each has ended. */
+static const char my_activities_sql[] =
+    "SELECT a.id, a.kind, a.title, a.place, a.starts_at, a.ends_at, a.org_id, l.status AS leave_status"
+    " FROM activity_people ap JOIN activities a ON a.id = ap.activity_id"
+    " LEFT JOIN activity_leaves l ON l.activity_id = a.id AND l.person_id = ap.person_id"
+    " WHERE ap.person_id = $1 AND a.state IN ('noticed', 'held') AND a.ends_at >= $2"
+    " AND NOT EXISTS (SELECT 1 FROM attendance t WHERE t.activity_id = a.id AND t.person_id = ap.person_id)"
+    " AND (l.status IS NULL OR l.status <> 'approved') ORDER BY a.starts_at LIMIT 50";
+
 static int todo_activities(dj_req *r, db_conn *c, json_t *items)
 {
     if (!r->user->person_id)
@@ -392,15 +401,7 @@ static int todo_activities(dj_req *r, db_conn *c, json_t *items)
     char now[21];
     dj_time_iso(dj_now(), now);
     int rc;
-    json_t *rows = db_query_rows(
-        c, &rc,
-        "SELECT a.id, a.kind, a.title, a.place, a.starts_at, a.ends_at, a.org_id, l.status AS leave_status"
-        " FROM activity_people ap JOIN activities a ON a.id = ap.activity_id"
-        " LEFT JOIN activity_leaves l ON l.activity_id = a.id AND l.person_id = ap.person_id"
-        " WHERE ap.person_id = $1 AND a.state IN ('noticed', 'held') AND a.ends_at >= $2"
-        " AND NOT EXISTS (SELECT 1 FROM attendance t WHERE t.activity_id = a.id AND t.person_id = ap.person_id)"
-        " AND (l.status IS NULL OR l.status <> 'approved') ORDER BY a.starts_at LIMIT 50",
-        "it", r->user->person_id, now);
+    json_t *rows = db_query_rows(c, &rc, my_activities_sql, "it", r->user->person_id, now);
     if (!rows)
         return rc;
     size_t i;
@@ -419,20 +420,24 @@ static int todo_activities(dj_req *r, db_conn *c, json_t *items)
     return DJ_OK;
 }
 
+/* The leave requests waiting for the caller's decision. */
+static char *leaves_sql(dj_req *r)
+{
+    return dj_arena_printf(r->arena,
+                           "SELECT l.id, l.reason, p.name AS person_name, a.id AS activity_id, a.title,"
+                           " a.starts_at, a.org_id FROM activity_leaves l JOIN activities a ON a.id = l.activity_id"
+                           " JOIN orgs o ON o.id = a.org_id JOIN people p ON p.id = l.person_id"
+                           " WHERE l.status = 'pending' AND a.state IN ('planned', 'noticed', 'held') AND %s"
+                           " ORDER BY a.starts_at LIMIT 100",
+                           auth_scope_sql(r, "life.manage", "o.path"));
+}
+
 static int todo_leaves(dj_req *r, db_conn *c, json_t *items)
 {
     if (!auth_has_perm(r, "life.manage"))
         return DJ_OK;
-    char *scope = auth_scope_sql(r, "life.manage", "o.path");
-    char *sql = dj_arena_printf(r->arena,
-                                "SELECT l.id, l.reason, p.name AS person_name, a.id AS activity_id, a.title,"
-                                " a.starts_at, a.org_id FROM activity_leaves l JOIN activities a ON a.id = l.activity_id"
-                                " JOIN orgs o ON o.id = a.org_id JOIN people p ON p.id = l.person_id"
-                                " WHERE l.status = 'pending' AND a.state IN ('planned', 'noticed', 'held') AND %s"
-                                " ORDER BY a.starts_at LIMIT 100",
-                                scope);
     int rc;
-    json_t *rows = db_query_rows_dynamic(c, &rc, sql, "");
+    json_t *rows = db_query_rows_dynamic(c, &rc, leaves_sql(r), "");
     if (!rows)
         return rc;
     size_t i;
@@ -492,6 +497,16 @@ static int org_todos(dj_req *r, db_conn *c, const json_t *o, int year, int64_t n
     return DJ_OK;
 }
 
+/* The branches whose requirements the caller keeps. */
+static char *requirement_orgs_sql(dj_req *r)
+{
+    return dj_arena_printf(r->arena,
+                           "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs"
+                           " WHERE kind IN ('branch', 'general_branch')"
+                           " AND dissolved_on IS NULL AND %s ORDER BY path LIMIT 100",
+                           auth_scope_sql(r, "life.manage", "path"));
+}
+
 /* A requirement of the current period still missing within warn_days of its end. */
 static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
 {
@@ -500,14 +515,8 @@ static int todo_requirements(dj_req *r, db_conn *c, json_t *items)
     int64_t now = dj_now();
     int64_t warn = dj_setting_int(c, "life.todo_warn_days", 7) * 86400;
     struct life_period y = life_period_of(LIFE_YEAR, now);
-    char *scope = auth_scope_sql(r, "life.manage", "path");
-    char *sql = dj_arena_printf(r->arena,
-                                "SELECT id, name, kind, path, set_up_on, dissolved_on FROM orgs"
-                                " WHERE kind IN ('branch', 'general_branch')"
-                                " AND dissolved_on IS NULL AND %s ORDER BY path LIMIT 100",
-                                scope);
     int rc = DJ_OK;
-    json_t *orgs = db_query_rows_dynamic(c, &rc, sql, "");
+    json_t *orgs = db_query_rows_dynamic(c, &rc, requirement_orgs_sql(r), "");
     if (!orgs)
         return rc;
     size_t i;
@@ -550,7 +559,22 @@ int life_todos_provider(dj_req *r, json_t *items)
     return rc;
 }
 
+/* The provider's first reads, sent ahead with the other providers' (todo.h). */
+static void life_todos_prefetch(dj_req *r, db_conn *c)
+{
+    if (r->user->person_id) {
+        char now[21];
+        dj_time_iso(dj_now(), now);
+        db_prefetch(c, my_activities_sql, "it", r->user->person_id, now);
+    }
+    if (auth_has_perm(r, "life.manage")) {
+        db_prefetch_dynamic(c, leaves_sql(r), "");
+        db_prefetch_dynamic(c, requirement_orgs_sql(r), "");
+    }
+}
+
 void life_todos_register(void)
 {
     dj_todo_register("life", life_todos_provider);
+    dj_todo_register_prefetch(life_todos_prefetch);
 }

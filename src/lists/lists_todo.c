@@ -10,28 +10,36 @@
 #include "../core/todo.h"
 #include "lists.h"
 
-static int lists_todos_provider(dj_req *r, json_t *items)
+/* Open items I answer for (lead or co-responsible), not yet reported complete, due by $2. */
+static const char my_items_sql[] =
+    "SELECT i.id, i.list_id, i.title, i.due_on, l.title AS list_title FROM list_items i"
+    " JOIN list_item_people p ON p.item_id = i.id JOIN lists l ON l.id = i.list_id"
+    " WHERE p.person_id = $1 AND i.state IN ('not_started', 'in_progress')"
+    " AND i.submitted_on IS NULL AND i.due_on IS NOT NULL AND i.due_on <= $2"
+    " ORDER BY i.due_on, i.id LIMIT 20";
+
+/* Today (as days) and the last due day a to-do shows, as text. */
+static int64_t due_limit(db_conn *c, char limit[16])
 {
-    if (!r->user->person_id)
-        return DJ_OK;
-    db_conn *c = dj_db(r);
     int y, m, d;
     dj_local_date(dj_now(), &y, &m, &d);
     int64_t today_days = dj_days_from_civil(y, m, d);
     int64_t soon = dj_setting_int(c, "lists.due_soon_days", 7);
     int ly, lm, ld;
     dj_civil_from_days(today_days + soon, &ly, &lm, &ld);
+    snprintf(limit, 16, "%04u-%02u-%02u", (unsigned)ly % 10000u, (unsigned)lm % 13u, (unsigned)ld % 32u);
+    return today_days;
+}
+
+static int lists_todos_provider(dj_req *r, json_t *items)
+{
+    if (!r->user->person_id)
+        return DJ_OK;
+    db_conn *c = dj_db(r);
     char limit[16];
-    snprintf(limit, sizeof limit, "%04u-%02u-%02u", (unsigned)ly % 10000u, (unsigned)lm % 13u, (unsigned)ld % 32u);
+    int64_t today_days = due_limit(c, limit);
     int rc;
-    /* open items I answer for (lead or co-responsible), not yet reported complete */
-    json_t *rows = db_query_rows(c, &rc,
-                                 "SELECT i.id, i.list_id, i.title, i.due_on, l.title AS list_title FROM list_items i"
-                                 " JOIN list_item_people p ON p.item_id = i.id JOIN lists l ON l.id = i.list_id"
-                                 " WHERE p.person_id = $1 AND i.state IN ('not_started', 'in_progress')"
-                                 " AND i.submitted_on IS NULL AND i.due_on IS NOT NULL AND i.due_on <= $2"
-                                 " ORDER BY i.due_on, i.id LIMIT 20",
-                                 "it", r->user->person_id, limit);
+    json_t *rows = db_query_rows(c, &rc, my_items_sql, "it", r->user->person_id, limit);
     if (!rows)
         return rc;
     size_t i;
@@ -109,7 +117,17 @@ static int lists_all_todos(dj_req *r, json_t *items)
     return rc == DJ_OK ? supervision_overdue(r, items) : rc;
 }
 
+static void lists_todos_prefetch(dj_req *r, db_conn *c)
+{
+    if (!r->user->person_id)
+        return;
+    char limit[16];
+    due_limit(c, limit);
+    db_prefetch(c, my_items_sql, "it", r->user->person_id, limit);
+}
+
 void lists_todos_register(void)
 {
     dj_todo_register("lists", lists_all_todos);
+    dj_todo_register_prefetch(lists_todos_prefetch);
 }

@@ -10,16 +10,29 @@
 
 #define DECIDED_DAYS 14
 
+static char *to_approve_sql(dj_req *r)
+{
+    return dj_arena_printf(r->arena,
+                           "SELECT COUNT(*) AS n, MIN(cl.created_at) AS oldest FROM points_claims cl"
+                           " JOIN orgs o ON o.id = cl.branch_id WHERE cl.status = 'pending' AND %s",
+                           auth_scope_sql(r, "points.approve", "o.path"));
+}
+
+static const char decided_sql[] = "SELECT id, description, status, decision_reason, decided_at FROM points_claims"
+                                  " WHERE person_id = $1 AND status <> 'pending' AND decided_at >= $2"
+                                  " ORDER BY decided_at DESC LIMIT 5";
+
+static void decided_since(char since[21])
+{
+    dj_time_iso(dj_now() - DECIDED_DAYS * 86400, since);
+}
+
 static int todo_to_approve(dj_req *r, db_conn *c, json_t *items)
 {
     if (!auth_has_perm(r, "points.approve"))
         return DJ_OK;
-    char *sql = dj_arena_printf(r->arena,
-                                "SELECT COUNT(*) AS n, MIN(cl.created_at) AS oldest FROM points_claims cl"
-                                " JOIN orgs o ON o.id = cl.branch_id WHERE cl.status = 'pending' AND %s",
-                                auth_scope_sql(r, "points.approve", "o.path"));
     int rc;
-    json_t *rows = db_query_rows_dynamic(c, &rc, sql, "");
+    json_t *rows = db_query_rows_dynamic(c, &rc, to_approve_sql(r), "");
     if (!rows)
         return rc;
     json_t *row = json_array_get(rows, 0);
@@ -44,13 +57,9 @@ static int todo_decided(dj_req *r, db_conn *c, json_t *items)
     if (!r->user->person_id)
         return DJ_OK;
     char since[21];
-    dj_time_iso(dj_now() - DECIDED_DAYS * 86400, since);
+    decided_since(since);
     int rc;
-    json_t *rows = db_query_rows(c, &rc,
-                                 "SELECT id, description, status, decision_reason, decided_at FROM points_claims"
-                                 " WHERE person_id = $1 AND status <> 'pending' AND decided_at >= $2"
-                                 " ORDER BY decided_at DESC LIMIT 5",
-                                 "it", r->user->person_id, since);
+    json_t *rows = db_query_rows(c, &rc, decided_sql, "it", r->user->person_id, since);
     if (!rows)
         return rc;
     size_t i;
@@ -79,7 +88,19 @@ static int points_todos_provider(dj_req *r, json_t *items)
     return rc;
 }
 
+static void points_todos_prefetch(dj_req *r, db_conn *c)
+{
+    if (auth_has_perm(r, "points.approve"))
+        db_prefetch_dynamic(c, to_approve_sql(r), "");
+    if (r->user->person_id) {
+        char since[21];
+        decided_since(since);
+        db_prefetch(c, decided_sql, "it", r->user->person_id, since);
+    }
+}
+
 void points_todos_register(void)
 {
     dj_todo_register("points", points_todos_provider);
+    dj_todo_register_prefetch(points_todos_prefetch);
 }

@@ -145,26 +145,32 @@ json_t *study_assignments_list(db_conn *c, const char *scope_sql, int *err)
     return out;
 }
 
+static const char mine_sql[] = "SELECT a.id, a.title, a.note, a.due_on, ao.name AS org_name"
+                               " FROM study_assignments a JOIN orgs ao ON ao.id = a.org_id,"
+                               " people p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND " REACHED
+                               " ORDER BY a.due_on, a.id";
+/* the materials of all of them in one statement, not one per assignment */
+static const char mine_materials_sql[] =
+    "SELECT am.assignment_id, m.id, m.title, m.kind, m.length_seconds,"
+    " COALESCE(sp.seconds, 0) AS my_seconds, sp.finished_at AS my_finished_at"
+    " FROM study_assignment_materials am JOIN study_materials m ON m.id = am.material_id"
+    " LEFT JOIN study_progress sp ON sp.material_id = m.id AND sp.person_id = $1"
+    " WHERE am.assignment_id IN (SELECT a.id FROM study_assignments a,"
+    " people p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND " REACHED ")"
+    " ORDER BY am.assignment_id, m.id";
+
+void study_assignments_mine_prefetch(db_conn *c, int64_t person_id)
+{
+    db_prefetch(c, mine_sql, "i", person_id);
+    db_prefetch(c, mine_materials_sql, "i", person_id);
+}
+
 json_t *study_assignments_mine(db_conn *c, int64_t person_id, int *err)
 {
-    json_t *rows = db_query_rows(c, err,
-                                 "SELECT a.id, a.title, a.note, a.due_on, ao.name AS org_name"
-                                 " FROM study_assignments a JOIN orgs ao ON ao.id = a.org_id,"
-                                 " people p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND " REACHED
-                                 " ORDER BY a.due_on, a.id",
-                                 "i", person_id);
+    json_t *rows = db_query_rows(c, err, mine_sql, "i", person_id);
     if (!rows || json_array_size(rows) == 0)
         return rows;
-    /* the materials of all of them in one statement, not one per assignment */
-    json_t *all = db_query_rows(c, err,
-                                "SELECT am.assignment_id, m.id, m.title, m.kind, m.length_seconds,"
-                                " COALESCE(sp.seconds, 0) AS my_seconds, sp.finished_at AS my_finished_at"
-                                " FROM study_assignment_materials am JOIN study_materials m ON m.id = am.material_id"
-                                " LEFT JOIN study_progress sp ON sp.material_id = m.id AND sp.person_id = $1"
-                                " WHERE am.assignment_id IN (SELECT a.id FROM study_assignments a,"
-                                " people p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND " REACHED ")"
-                                " ORDER BY am.assignment_id, m.id",
-                                "i", person_id);
+    json_t *all = db_query_rows(c, err, mine_materials_sql, "i", person_id);
     if (!all) {
         json_decref(rows);
         return NULL;

@@ -36,6 +36,9 @@ json_t *study_assignments_list(db_conn *c, const char *scope_sql, int *err);
 json_t *study_assignment_progress(db_conn *c, int64_t id, int *err);
 /* The caller's assignments with their own progress. */
 json_t *study_assignments_mine(db_conn *c, int64_t person_id, int *err);
+/* Reads ahead (db_prefetch()) what study_assignments_mine() and study_notices_mine() read. */
+void study_assignments_mine_prefetch(db_conn *c, int64_t person_id);
+void study_notices_mine_prefetch(db_conn *c, int64_t person_id);
 
 /* ---------- quizzes and notices (study_quiz.c) ---------- */
 int study_quiz_org(db_conn *c, int64_t id, int64_t *org_id, char state[16]);

@@ -519,14 +519,20 @@ bool study_notice_reaches(db_conn *c, int64_t id, int64_t person_id)
            n > 0;
 }
 
+static const char notices_mine_sql[] =
+    "SELECT n.id, n.title, n.body, n.read_by, n.created_at, no.name AS org_name,"
+    " (SELECT r.read_at FROM study_notice_reads r WHERE r.notice_id = n.id AND r.person_id = p.id)"
+    " AS read_at FROM study_notices n JOIN orgs no ON no.id = n.org_id, people p"
+    " WHERE p.id = $1 AND " NOTICE_REACHES " ORDER BY n.created_at DESC, n.id DESC LIMIT 100";
+
 json_t *study_notices_mine(db_conn *c, int64_t person_id, int *err)
 {
-    return db_query_rows(c, err,
-                         "SELECT n.id, n.title, n.body, n.read_by, n.created_at, no.name AS org_name,"
-                         " (SELECT r.read_at FROM study_notice_reads r WHERE r.notice_id = n.id AND r.person_id = p.id)"
-                         " AS read_at FROM study_notices n JOIN orgs no ON no.id = n.org_id, people p"
-                         " WHERE p.id = $1 AND " NOTICE_REACHES " ORDER BY n.created_at DESC, n.id DESC LIMIT 100",
-                         "i", person_id);
+    return db_query_rows(c, err, notices_mine_sql, "i", person_id);
+}
+
+void study_notices_mine_prefetch(db_conn *c, int64_t person_id)
+{
+    db_prefetch(c, notices_mine_sql, "i", person_id);
 }
 
 #define RECEIPT_COUNTS                                                                                                \

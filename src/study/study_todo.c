@@ -57,7 +57,19 @@ static int study_todos_provider(dj_req *r, json_t *items)
     return DJ_OK;
 }
 
-void study_todos_register(void) { dj_todo_register("study", study_todos_provider); }
+static void study_todos_prefetch(dj_req *r, db_conn *c)
+{
+    if (!r->user->person_id)
+        return;
+    study_assignments_mine_prefetch(c, r->user->person_id);
+    study_notices_mine_prefetch(c, r->user->person_id);
+}
+
+void study_todos_register(void)
+{
+    dj_todo_register("study", study_todos_provider);
+    dj_todo_register_prefetch(study_todos_prefetch);
+}
 
 void study_register(void)
 {

@@ -144,6 +144,8 @@ int tr_dues_status(db_conn *c, int64_t person_id, int month, char paid_until[8],
  * letter (person_id 0: all; else that one), fn(person, first month due, arg). */
 int tr_dues_starts(db_conn *c, int64_t person_id, void (*fn)(int64_t person_id, int first_month, void *arg),
                    void *arg);
+/* Reads one person's ahead (db_prefetch()). */
+void tr_dues_starts_prefetch(db_conn *c, int64_t person_id);
 
 /* The agency's warnings for the leaders' dashboard: 介绍信 expired or without their
  * 回执 past three months, 流动党员 without contact for six months; each

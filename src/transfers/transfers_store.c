@@ -657,11 +657,18 @@ char *tr_agency_name(db_conn *c, int *err)
     return out;
 }
 
+static const char dues_starts_one_sql[] = "SELECT person_id, on_date, dues_paid_until FROM transfers"
+                                         " WHERE kind = 'in' AND state = 'done' AND person_id = $1";
+
+void tr_dues_starts_prefetch(db_conn *c, int64_t person_id)
+{
+    db_prefetch(c, dues_starts_one_sql, "i", person_id);
+}
+
 int tr_dues_starts(db_conn *c, int64_t person_id, void (*fn)(int64_t person_id, int first_month, void *arg),
                    void *arg)
 {
-    db_stmt *s = db_prep(c, person_id ? "SELECT person_id, on_date, dues_paid_until FROM transfers"
-                                        " WHERE kind = 'in' AND state = 'done' AND person_id = $1"
+    db_stmt *s = db_prep(c, person_id ? dues_starts_one_sql
                                       : "SELECT person_id, on_date, dues_paid_until FROM transfers"
                                         " WHERE kind = 'in' AND state = 'done' AND person_id IS NOT NULL");
     if (!s)

@@ -17,6 +17,7 @@
 
 static db_conn *db;
 static char server[512];
+static char db_url[600];
 
 /* A statement failing with the given SQLSTATE, as the server would raise it. */
 static int fail_with(const char *sqlstate)
@@ -48,6 +49,7 @@ static int setup(void **state)
         return -1;
     snprintf(sql, sizeof sql, "dj_unit_%d", (int)getpid());
     snprintf(url, sizeof url, server, sql);
+    snprintf(db_url, sizeof db_url, "%s", url);
     db = db_open(url, NULL);
     if (!db)
         return -1;
@@ -132,6 +134,80 @@ static void test_next_transaction_starts_clean(void **state)
     assert_int_equal(n, 1);
 }
 
+/* ---------------------------------------------------------------- prefetch */
+
+static const char q_name[] = "SELECT name FROM t WHERE id = $1";
+static const char q_count[] = "SELECT COUNT(*) FROM t WHERE id >= $1";
+static const char q_div[] = "SELECT 10 / ($1 - 1)";
+
+/* The text of the first column of q's first row with $1 = id (into out). */
+static int read_text(const char *q, int64_t id, char *out, size_t n)
+{
+    db_stmt *s = db_prep(db, q);
+    if (!s)
+        return DJ_EDB;
+    db_bind(s, "i", id);
+    int rc = db_step(s);
+    snprintf(out, n, "%s", rc == DB_ROW && db_col_text(s, 0) ? db_col_text(s, 0) : "");
+    db_done(s);
+    return rc == DB_ROW ? DJ_OK : rc < 0 ? rc : DJ_ENOTFOUND;
+}
+
+/* Statements sent ahead in one pipeline answer the reads with the same SQL and
+ * parameters (as they were when sent: another connection's later write is not
+ * seen, which proves no second run); a read with other parameters runs itself;
+ * a result is taken once; a write of this connection, db_prefetch_drop() and a
+ * statement that fails in the pipeline leave the reads to run themselves. */
+static void test_prefetch(void **state)
+{
+    (void)state;
+    db_conn *other = db_open(db_url, NULL);
+    assert_non_null(other);
+    assert_int_equal(db_exec(db, "INSERT INTO t (id, name) VALUES (100, 'p1')", ""), DJ_OK);
+    char v[64];
+
+    db_prefetch(db, q_name, "i", (int64_t)100);
+    db_prefetch(db, q_count, "i", (int64_t)100);
+    db_prefetch_send(db);
+    assert_int_equal(db_exec(other, "UPDATE t SET name = 'p2' WHERE id = 100", ""), DJ_OK);
+    assert_int_equal(read_text(q_name, 100, v, sizeof v), DJ_OK);
+    assert_string_equal(v, "p1"); /* the result sent ahead */
+    assert_int_equal(read_text(q_name, 100, v, sizeof v), DJ_OK);
+    assert_string_equal(v, "p2"); /* taken once: this one ran */
+    assert_int_equal(read_text(q_count, 101, v, sizeof v), DJ_OK);
+    assert_string_equal(v, "0"); /* other parameters: ran */
+    db_prefetch_drop(db);
+
+    /* a write on this connection drops what was read ahead */
+    db_prefetch(db, q_count, "i", (int64_t)100);
+    db_prefetch(db, q_name, "i", (int64_t)100);
+    db_prefetch_send(db);
+    assert_int_equal(db_exec(db, "INSERT INTO t (id, name) VALUES (101, 'p3')", ""), DJ_OK);
+    assert_int_equal(read_text(q_count, 100, v, sizeof v), DJ_OK);
+    assert_string_equal(v, "2");
+
+    /* dropped: the next read runs */
+    db_prefetch(db, q_name, "i", (int64_t)101);
+    db_prefetch(db, q_count, "i", (int64_t)100);
+    db_prefetch_send(db);
+    assert_int_equal(db_exec(other, "UPDATE t SET name = 'p4' WHERE id = 101", ""), DJ_OK);
+    db_prefetch_drop(db);
+    assert_int_equal(read_text(q_name, 101, v, sizeof v), DJ_OK);
+    assert_string_equal(v, "p4");
+
+    /* a statement failing in the pipeline: it fails when read, and the ones after it run */
+    db_prefetch(db, q_div, "i", (int64_t)1);
+    db_prefetch(db, q_name, "i", (int64_t)100);
+    db_prefetch_send(db);
+    assert_int_equal(read_text(q_div, 1, v, sizeof v), DJ_EDB);
+    assert_int_equal(read_text(q_name, 100, v, sizeof v), DJ_OK);
+    assert_string_equal(v, "p2");
+    assert_int_equal(read_text(q_div, 3, v, sizeof v), DJ_OK);
+    assert_string_equal(v, "5");
+    db_prefetch_drop(db);
+    db_close(other);
+}
+
 /* A test that failed half-way leaves no transaction open for the next. */
 static int end_tx(void **state)
 {
@@ -147,6 +223,7 @@ int main(void)
         cmocka_unit_test_teardown(test_deadlock_stays_busy, end_tx),
         cmocka_unit_test_teardown(test_fault_and_conflict_keep_their_kind, end_tx),
         cmocka_unit_test_teardown(test_next_transaction_starts_clean, end_tx),
+        cmocka_unit_test_teardown(test_prefetch, end_tx),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
