@@ -212,7 +212,10 @@ int points_rank(db_conn *c, const char *period, bool agency, int64_t scope_id, i
 /* My score: year/quarter/month totals, ranks in branch and agency, recent notices. */
 json_t *points_me(db_conn *c, int64_t person_id, int64_t now, int *err);
 json_t *points_ledger_list(db_conn *c, int64_t person_id, int64_t limit, int64_t offset, int64_t *total, int *err);
-/* Members of an org subtree ranked for a period, with each branch's average. */
+/* Members of an org subtree ranked for a period, with each branch's average: every branch
+ * up to RANKINGS_BRANCHES (by id), else the RANKINGS_BRANCHES highest averages;
+ * branches_total counts them all. */
+#define RANKINGS_BRANCHES 50
 json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t limit, int64_t offset, int *err);
 /* The top members of an agency (红榜). */
 json_t *points_honour_roll(db_conn *c, int64_t agency_id, const char *period, int64_t limit, int *err);

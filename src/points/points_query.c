@@ -312,6 +312,35 @@ static json_t *rankings_branches_scan(db_conn *c, const char *path, const char *
         "ttii", path, period, base, floor0);
 }
 
+/* Higher average first; the same average by the organisation's id. */
+static int by_average(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    double ax = json_real_value(json_object_get(x, "average")), ay = json_real_value(json_object_get(y, "average"));
+    if (ax != ay)
+        return ax < ay ? 1 : -1;
+    int64_t ix = dj_jint(x, "org_id", 0), iy = dj_jint(y, "org_id", 0);
+    return (ix > iy) - (ix < iy);
+}
+
+/* A chart holds RANKINGS_BRANCHES branches: more (a city's thousands) keep the highest averages. */
+static json_t *branches_shown(json_t *branches)
+{
+    size_t n = json_array_size(branches);
+    if (n <= RANKINGS_BRANCHES)
+        return branches;
+    json_t **v = dj_calloc(n, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_array_get(branches, i);
+    qsort(v, n, sizeof *v, by_average);
+    json_t *top = json_array();
+    for (size_t i = 0; i < RANKINGS_BRANCHES; i++)
+        json_array_append(top, v[i]);
+    free(v);
+    json_decref(branches);
+    return top;
+}
+
 json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t limit, int64_t offset, int *err)
 {
     enum points_period_kind kind;
@@ -373,8 +402,11 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
         json_decref(branches);
         return NULL;
     }
-    json_t *out = json_pack("{s:s, s:I, s:I, s:o, s:o}", "period", period, "org_id", (json_int_t)org_id, "total",
-                            (json_int_t)members, "items", items, "branches", branches);
+    json_int_t branches_total = (json_int_t)json_array_size(branches);
+    branches = branches_shown(branches);
+    json_t *out = json_pack("{s:s, s:I, s:I, s:o, s:o, s:I}", "period", period, "org_id", (json_int_t)org_id, "total",
+                            (json_int_t)members, "items", items, "branches", branches, "branches_total",
+                            branches_total);
     /* written so that no cursor, however large, overflows */
     json_object_set_new(out, "next", offset < members - limit ? json_integer(offset + limit) : json_null());
     json_object_set_new(out, "org_name", org_name ? json_string(org_name) : json_null());

@@ -1688,6 +1688,7 @@ export default {
       quarter: '季度',
       month: '月度',
       branchAverages: '各支部平均分',
+      branchesShown: '平均分最高的 {n} 个支部（共 {total} 个）',
       average: '平均积分',
       averageEarned: '本期人均得分',
       members: '党员数',

@@ -1,21 +1,8 @@
 // Helpers shared by the 发展党员 screens: the party organisations for pickers,
 // what a board card says about its deadline, a client key for idempotent submits.
-import { listOrgs } from '../../api.js';
+export { partyOrgTree } from '../../lib/party-orgs.js';
 import { formatDate } from '../../lib/format.js';
 import { t } from '../../i18n.js';
-
-/** The party organisations the caller sees, as a tree for el-tree-select. */
-export async function partyOrgTree() {
-  let items = [];
-  try { items = (await listOrgs()).items || []; } catch { items = []; }
-  const nodes = items
-    .filter((o) => ['committee', 'general_branch', 'branch', 'group'].includes(o.kind))
-    .map((o) => ({ id: o.id, name: o.name, parent_id: o.parent_id, kind: o.kind, children: [] }));
-  const map = new Map(nodes.map((n) => [n.id, n]));
-  const roots = [];
-  for (const n of nodes) (map.get(n.parent_id)?.children ?? roots).push(n);
-  return roots;
-}
 
 /** The line under a card: overdue, days left to a deadline, or from when the next step may be taken. */
 export function dueLine(row) {
