@@ -4,11 +4,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { seedAgency, sql } from '../lib/fixtures.mjs';
+import { seedAgency, seedRankedBranches } from '../lib/fixtures.mjs';
 import { shanghaiToday } from '../lib/clock.mjs';
 
 const YEAR = shanghaiToday().year;
-const MORE = 60; // branches 6000..6059, one full member each, who earned 10 × i points this year
+const MORE = 60; // seedRankedBranches: 6000..6059, one full member each, 10 × i points this year
 
 test('the rankings list 50 branch averages of 62, the highest first, and count them all', async () => {
   const srv = await startServer();
@@ -22,16 +22,7 @@ test('the rankings list 50 branch averages of 62, the highest first, and count t
     assert.equal(small.body.branches_total, before.length);
     assert.deepEqual(before, [...before].sort((a, b) => a - b), 'an agency\'s few branches in their order');
 
-    const orgs = [], people = [], totals = [];
-    for (let i = 0; i < MORE; i++) {
-      const id = 6000 + i;
-      orgs.push(`(${id}, 1, 'branch', '测试支部${i}', '/1/${id}/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
-      people.push(`(${id}, '测试党员${i}', ${id}, 'full', '2020-01-01', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
-      totals.push(`(${id}, '${YEAR}', ${id}, 1, ${10 * i}, 1)`);
-    }
-    sql(srv.db, `INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at) VALUES ${orgs.join(',')};
-      INSERT INTO people (id, name, org_id, party_status, joined_on, active, created_at, updated_at) VALUES ${people.join(',')};
-      INSERT INTO points_totals (person_id, period, branch_id, agency_id, total, entries) VALUES ${totals.join(',')};`);
+    seedRankedBranches(srv.db, YEAR, MORE);
 
     const r = await com.get(`/api/v1/points/rankings?org=1&period=${YEAR}`);
     assert.equal(r.status, 200, r.text);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
-import { seedAgency, sql } from '../lib/fixtures.mjs';
+import { seedAgency, seedRankedBranches } from '../lib/fixtures.mjs';
 import { shanghaiToday } from '../lib/clock.mjs';
 import { assertWebBuilt, launchBrowser, withPage, signInAs, snap } from './lib.mjs';
 
@@ -15,17 +15,7 @@ before(async () => {
   assertWebBuilt();
   server = await startServer();
   seedAgency(server.db);
-  // 60 more branches, one full member each, who earned 10 × i points this year
-  const orgs = [], people = [], totals = [];
-  for (let i = 0; i < 60; i++) {
-    const id = 6000 + i;
-    orgs.push(`(${id}, 1, 'branch', '测试支部${i}', '/1/${id}/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
-    people.push(`(${id}, '测试党员${i}', ${id}, 'full', '2020-01-01', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
-    totals.push(`(${id}, '${YEAR}', ${id}, 1, ${10 * i}, 1)`);
-  }
-  sql(server.db, `INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at) VALUES ${orgs.join(',')};
-    INSERT INTO people (id, name, org_id, party_status, joined_on, active, created_at, updated_at) VALUES ${people.join(',')};
-    INSERT INTO points_totals (person_id, period, branch_id, agency_id, total, entries) VALUES ${totals.join(',')};`);
+  seedRankedBranches(server.db, YEAR, 60);
   browser = await launchBrowser();
 });
 

@@ -108,6 +108,21 @@ export function signedIn(client, s) {
   return client;
 }
 
+/** n more branches under the agency (ids 6000…), each with one full member (测试党员i) who
+ * earned 10 × i points in `year`: branch averages that differ, for the rankings at a city's size. */
+export function seedRankedBranches(db, year, n) {
+  const orgs = [], people = [], totals = [];
+  for (let i = 0; i < n; i++) {
+    const id = 6000 + i;
+    orgs.push(`(${id}, 1, 'branch', '测试支部${i}', '/1/${id}/', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
+    people.push(`(${id}, '测试党员${i}', ${id}, 'full', '2020-01-01', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
+    totals.push(`(${id}, '${year}', ${id}, 1, ${10 * i}, 1)`);
+  }
+  sql(db, `INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at) VALUES ${orgs.join(',')};
+    INSERT INTO people (id, name, org_id, party_status, joined_on, active, created_at, updated_at) VALUES ${people.join(',')};
+    INSERT INTO points_totals (person_id, period, branch_id, agency_id, total, entries) VALUES ${totals.join(',')};`);
+}
+
 /** Writes the fixed agency into the database of a server started with startServer(). */
 export function seedAgency(db) {
   sql(db, SQL());
