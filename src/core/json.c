@@ -249,6 +249,21 @@ bool dj_jhas(const json_t *o, const char *key)
     return json_object_get(o, key) != NULL;
 }
 
+void dj_json_array_sort(json_t *a, int (*cmp)(const void *, const void *))
+{
+    size_t n = json_array_size(a);
+    if (n < 2)
+        return;
+    json_t **v = dj_calloc(n, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(a, i));
+    qsort(v, n, sizeof *v, cmp);
+    json_array_clear(a);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, v[i]);
+    free(v);
+}
+
 /* ---------- rendering ---------- */
 
 static void render_string(dj_buf *b, const char *s, size_t n)

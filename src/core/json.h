@@ -87,5 +87,7 @@ const char *dj_jstr(const json_t *o, const char *key, const char *def);
 int64_t dj_jint(const json_t *o, const char *key, int64_t def);
 bool dj_jbool(const json_t *o, const char *key, bool def);
 bool dj_jhas(const json_t *o, const char *key);
+/* Sorts a JSON array in place; cmp gets two json_t *const * (qsort's way). */
+void dj_json_array_sort(json_t *a, int (*cmp)(const void *, const void *));
 
 #endif

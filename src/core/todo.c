@@ -65,17 +65,8 @@ static int todos_list(dj_req *r)
         json_decref(items);
         return rc;
     }
-    size_t n = json_array_size(items);
-    json_t **v = dj_calloc(n ? n : 1, sizeof *v);
-    for (size_t i = 0; i < n; i++)
-        v[i] = json_incref(json_array_get(items, i));
-    qsort(v, n, sizeof *v, by_due);
-    json_t *sorted = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(sorted, v[i]);
-    free(v);
-    json_decref(items);
-    return dj_reply_json(r, 200, json_pack("{s:o, s:I}", "items", sorted, "total", (json_int_t)n));
+    dj_json_array_sort(items, by_due);
+    return dj_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)json_array_size(items)));
 }
 
 const struct dj_route todo_routes[] = {

@@ -324,21 +324,13 @@ static int by_average(const void *a, const void *b)
 }
 
 /* A chart holds RANKINGS_BRANCHES branches: more (a city's thousands) keep the highest averages. */
-static json_t *branches_shown(json_t *branches)
+static void branches_shown(json_t *branches)
 {
-    size_t n = json_array_size(branches);
-    if (n <= RANKINGS_BRANCHES)
-        return branches;
-    json_t **v = dj_calloc(n, sizeof *v);
-    for (size_t i = 0; i < n; i++)
-        v[i] = json_array_get(branches, i);
-    qsort(v, n, sizeof *v, by_average);
-    json_t *top = json_array();
-    for (size_t i = 0; i < RANKINGS_BRANCHES; i++)
-        json_array_append(top, v[i]);
-    free(v);
-    json_decref(branches);
-    return top;
+    if (json_array_size(branches) <= RANKINGS_BRANCHES)
+        return;
+    dj_json_array_sort(branches, by_average);
+    while (json_array_size(branches) > RANKINGS_BRANCHES)
+        json_array_remove(branches, json_array_size(branches) - 1);
 }
 
 json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t limit, int64_t offset, int *err)
@@ -403,7 +395,7 @@ json_t *points_rankings(db_conn *c, int64_t org_id, const char *period, int64_t 
         return NULL;
     }
     json_int_t branches_total = (json_int_t)json_array_size(branches);
-    branches = branches_shown(branches);
+    branches_shown(branches);
     json_t *out = json_pack("{s:s, s:I, s:I, s:o, s:o, s:I}", "period", period, "org_id", (json_int_t)org_id, "total",
                             (json_int_t)members, "items", items, "branches", branches, "branches_total",
                             branches_total);
