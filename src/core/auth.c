@@ -207,6 +207,19 @@ bool auth_session_expired(bool office, int64_t created, int64_t last_seen, int64
     return now - last_seen > idle || now - created > life;
 }
 
+char *auth_user_key(dj_req *r, const char *what)
+{
+    const struct dj_user *u = r->user;
+    int y, m, d;
+    dj_local_date(dj_now(), &y, &m, &d);
+    dj_buf b = {0};
+    dj_buf_printf(&b, "%s u%lld p%lld %04d-%02d-%02d", what, (long long)(u ? u->id : 0),
+                  (long long)(u ? u->person_id : 0), y, m, d);
+    for (int i = 0; u && i < u->ngrants; i++)
+        dj_buf_printf(&b, " %s@%s", u->grants[i].role, u->grants[i].org_path ? u->grants[i].org_path : "-");
+    return dj_buf_cstr(&b);
+}
+
 char *auth_cookie(dj_req *r, const char *token)
 {
     return dj_arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", DJ_SESSION_COOKIE, token,

@@ -100,6 +100,12 @@ void auth_path_end(const char *path, char *end, size_t size);
 /* The org's path; DJ_ENOTFOUND when there is no such org. Heap string. */
 int auth_org_path(db_conn *c, int64_t org_id, char **path);
 
+/* The key of an answer made for the signed-in user alone (readcache.h's
+ * dj_rcache_user_text): what, the user and their person, every grant (role
+ * and organisation path: a grant given or taken, a subtree moved, makes
+ * another key) and today's date in the agency's time zone.  Heap string. */
+char *auth_user_key(dj_req *r, const char *what);
+
 /* Sign-in throttling lives in throttle.h (in the database, shared by every server). */
 
 #endif

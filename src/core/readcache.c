@@ -12,18 +12,21 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "db_deps.h"
 #include "err.h"
+#include "json.h"
 #include "mem.h"
 #include "pool.h"
 
 #define SLOTS 128
-#define USER_SLOTS 256
+#define USER_SLOTS 1024
 
 struct slot {
     char *key; /* heap */
+    uint64_t hash; /* of key: a scan compares these first */
     uint64_t gen;    /* the clock before its data was read */
     uint16_t *deps;  /* the tables it was made from (db_deps.h) */
     int ndeps;
@@ -45,6 +48,15 @@ struct pool {
 static struct slot shared_slots[SLOTS], user_slots[USER_SLOTS];
 static struct pool shared = {shared_slots, SLOTS, PTHREAD_MUTEX_INITIALIZER};
 static struct pool users = {user_slots, USER_SLOTS, PTHREAD_MUTEX_INITIALIZER};
+
+/* FNV-1a of key. */
+static uint64_t key_hash(const char *key)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
 
 static int64_t mono_ms(void)
 {
@@ -75,10 +87,11 @@ static int64_t ttl_ms(void)
  * computed from it depends on them too).  Called with pl->mu held. */
 static struct slot *find(struct pool *pl, const char *key, int64_t now)
 {
+    uint64_t h = key_hash(key);
     for (int i = 0; i < pl->n; i++) {
         struct slot *sl = &pl->slots[i];
-        if (sl->key && now - sl->at_ms < (sl->ttl_ms ? sl->ttl_ms : ttl_ms()) && strcmp(sl->key, key) == 0 &&
-            deps_fresh(sl->deps, sl->ndeps, sl->gen)) {
+        if (sl->key && sl->hash == h && now - sl->at_ms < (sl->ttl_ms ? sl->ttl_ms : ttl_ms()) &&
+            strcmp(sl->key, key) == 0 && deps_fresh(sl->deps, sl->ndeps, sl->gen)) {
             deps_reads_add(sl->deps, sl->ndeps);
             return sl;
         }
@@ -89,8 +102,9 @@ static struct slot *find(struct pool *pl, const char *key, int64_t now)
 /* The slot of pl holding key, fresh or not; NULL if none.  With pl->mu held. */
 static struct slot *find_any(struct pool *pl, const char *key)
 {
+    uint64_t h = key_hash(key);
     for (int i = 0; i < pl->n; i++)
-        if (pl->slots[i].key && strcmp(pl->slots[i].key, key) == 0)
+        if (pl->slots[i].key && pl->slots[i].hash == h && strcmp(pl->slots[i].key, key) == 0)
             return &pl->slots[i];
     return NULL;
 }
@@ -132,11 +146,12 @@ static void store(struct pool *pl, const char *key, json_t *v, char *text, size_
         return;
     }
     int64_t now = mono_ms();
+    uint64_t h = key_hash(key);
     pthread_mutex_lock(&pl->mu);
     struct slot *sl = &pl->slots[0];
     for (int i = 0; i < pl->n; i++) {
         struct slot *t = &pl->slots[i];
-        if (t->key && strcmp(t->key, key) == 0) {
+        if (t->key && t->hash == h && strcmp(t->key, key) == 0) {
             sl = t;
             break;
         }
@@ -144,7 +159,7 @@ static void store(struct pool *pl, const char *key, json_t *v, char *text, size_
             sl = t; /* a free slot, else the oldest */
     }
     struct slot old = *sl;
-    *sl = (struct slot){.key = dj_strdup(key), .gen = gen, .deps = deps, .ndeps = ndeps, .at_ms = now,
+    *sl = (struct slot){.key = dj_strdup(key), .hash = h, .gen = gen, .deps = deps, .ndeps = ndeps, .at_ms = now,
                         .ttl_ms = ttl, .v = v, .text = text, .len = len, .aux = aux};
     pthread_mutex_unlock(&pl->mu);
     json_decref(old.v);
@@ -306,6 +321,45 @@ int dj_rcache_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build bui
 {
     int64_t ignored;
     return kept_or_built(&shared, c, key, ttl, build, arg, out, aux ? aux : &ignored);
+}
+
+int dj_rcache_user_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_buf *out)
+{
+    int64_t ignored;
+    return kept_or_built(&users, c, key, ttl, build, arg, out, &ignored);
+}
+
+struct user_make {
+    dj_req *r;
+    dj_rcache_user_make make;
+    void *arg;
+};
+
+static int user_write(void *arg, dj_buf *out, int64_t *aux)
+{
+    (void)aux;
+    struct user_make *m = arg;
+    int rc = DJ_OK;
+    json_t *v = m->make(m->r, m->arg, &rc);
+    if (!v)
+        return rc != DJ_OK ? rc : DJ_EINTERNAL;
+    dj_json_render_into(out, v);
+    json_decref(v);
+    return DJ_OK;
+}
+
+int dj_reply_user_kept(dj_req *r, const char *what, int64_t ttl, dj_rcache_user_make make, void *arg)
+{
+    char *key = auth_user_key(r, what);
+    struct user_make m = {r, make, arg};
+    dj_buf out = {0};
+    int rc = dj_rcache_user_text(dj_db(r), key, ttl, user_write, &m, &out);
+    free(key);
+    if (rc != DJ_OK) {
+        dj_buf_free(&out);
+        return rc;
+    }
+    return dj_reply_buf(r, 200, &out);
 }
 
 int dj_rcache_user_value(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, int64_t *value)

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "http.h"
 #include "mem.h"
 
 #define DJ_RCACHE_TTL_MS 1000
@@ -54,6 +55,23 @@ typedef int (*dj_rcache_make)(db_conn *c, const char *key, dj_buf *out);
  * the requests arriving meanwhile get it as it was (for up to lag ms) instead
  * of each computing it too. */
 int dj_rcache_text_lagging(db_conn *c, const char *key, int64_t ttl, int64_t lag, dj_rcache_make make, dj_buf *out);
+/* How long an answer made for one user (their to-dos, their points) is kept
+ * while none of its tables is written: what it shows otherwise moves by the
+ * day (the key carries the day), or by the minute at most (an activity that
+ * has just ended). */
+#define DJ_RCACHE_USER_TTL_MS 30000
+/* dj_rcache_text() for an answer made for one user: key names the user, what
+ * they may see and the day (auth_user_key()), and the answer is kept apart
+ * from the shared ones, in a table a crowd of users may fill without pushing
+ * the shared pages out. */
+int dj_rcache_user_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_buf *out);
+/* Makes the answer for the signed-in user of r: a JSON value, or NULL with
+ * *rc (the request's error may be set, dj_fail). */
+typedef json_t *(*dj_rcache_user_make)(dj_req *r, void *arg, int *rc);
+/* Answers r (200) with make(r, arg)'s value for the signed-in user, kept by
+ * dj_rcache_user_text() under auth_user_key(r, what) (what names the answer
+ * and its arguments) up to ttl ms; make's error is returned, nothing kept. */
+int dj_reply_user_kept(dj_req *r, const char *what, int64_t ttl, dj_rcache_user_make make, void *arg);
 /* The same for a number that depends on one user (whether their own row is in
  * their scope): kept apart from the shared answers, so that a crowd of users
  * never pushes the shared pages out; build writes nothing to out, only *aux. */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "err.h"
+#include "json.h"
+#include "readcache.h"
 
 #define MAX_PROVIDERS 16
 
@@ -48,25 +50,34 @@ static int by_due(const void *a, const void *b)
     return strcmp(x, y);
 }
 
-static int todos_list(dj_req *r)
+/* The list: the providers' reads first sent ahead together. */
+static json_t *todos_make(dj_req *r, void *arg, int *rc)
 {
+    (void)arg;
     json_t *items = json_array();
-    int rc = DJ_OK;
     db_conn *c = dj_db(r);
     for (int i = 0; c && i < nprefetchers; i++)
         prefetchers[i](r, c);
     if (c)
         db_prefetch_send(c);
-    for (int i = 0; rc == DJ_OK && i < nproviders; i++)
-        rc = providers[i].fn(r, items);
+    *rc = DJ_OK;
+    for (int i = 0; *rc == DJ_OK && i < nproviders; i++)
+        *rc = providers[i].fn(r, items);
     if (c)
         db_prefetch_drop(c);
-    if (rc != DJ_OK) {
+    if (*rc != DJ_OK) {
         json_decref(items);
-        return rc;
+        return NULL;
     }
     dj_json_array_sort(items, by_due);
-    return dj_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)json_array_size(items)));
+    return json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)json_array_size(items));
+}
+
+/* Kept for the user until a table it was read from is written, the day
+ * changes, or DJ_RCACHE_USER_TTL_MS passes (an activity that has just ended). */
+static int todos_list(dj_req *r)
+{
+    return dj_reply_user_kept(r, "todos", DJ_RCACHE_USER_TTL_MS, todos_make, NULL);
 }
 
 const struct dj_route todo_routes[] = {

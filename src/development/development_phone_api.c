@@ -4,27 +4,33 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "development_int.h"
 
-/* GET /api/v1/development/me : 我的入党进度. */
-int dev_me_get(dj_req *r)
+/* 我的入党进度, the person's own view: the steps, the next one, the people who
+ * accompany them; no notes. */
+static json_t *me_make(dj_req *r, void *arg, int *rcp)
 {
+    (void)arg;
     db_conn *c = dj_db(r);
     int64_t id = 0;
     int rc = DJ_ENOTFOUND;
     if (r->user->person_id)
         rc = db_query_i64(c, &id, "SELECT id FROM dev_applications WHERE person_id = $1 ORDER BY state = 'open' DESC, id DESC"
                                   " LIMIT 1", "i", r->user->person_id);
-    if (rc == DJ_ENOTFOUND)
-        return dj_reply_json(r, 200, json_pack("{s:n}", "application"));
+    *rcp = rc;
+    if (rc == DJ_ENOTFOUND) {
+        *rcp = DJ_OK;
+        return json_pack("{s:n}", "application");
+    }
     if (rc)
-        return rc;
+        return NULL;
     struct dev_app app;
-    if ((rc = dev_app_load(c, r->arena, id, &app)))
-        return rc;
-    json_t *full = dev_app_json(c, &app, &rc);
+    if ((*rcp = dev_app_load(c, r->arena, id, &app)))
+        return NULL;
+    json_t *full = dev_app_json(c, &app, rcp);
     if (!full)
-        return rc;
+        return NULL;
     /* the person's own view: the steps, the next one, the people who accompany them; no notes */
     json_t *o = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id",
                           json_object_get(full, "id"), "state", json_object_get(full, "state"), "stage",
@@ -52,15 +58,23 @@ int dev_me_get(dj_req *r)
     }
     json_object_set_new(o, "flags", mine);
     json_decref(full);
-    return dj_reply_json(r, 200, json_pack("{s:o}", "application", o));
+    return json_pack("{s:o}", "application", o);
 }
 
-/* GET /api/v1/development/mentees : the people a 联系人/介绍人 answers for. */
-int dev_mentees_get(dj_req *r)
+/* GET /api/v1/development/me : 我的入党进度, kept for the person until their file changes. */
+int dev_me_get(dj_req *r)
 {
+    return dj_reply_user_kept(r, "development.me", DJ_RCACHE_USER_TTL_MS, me_make, NULL);
+}
+
+/* The people a 联系人/介绍人 answers for. */
+static json_t *mentees_make(dj_req *r, void *arg, int *rcp)
+{
+    (void)arg;
     json_t *items = json_array();
+    *rcp = DJ_OK;
     if (!r->user->person_id)
-        return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));
+        return json_pack("{s:o}", "items", items);
     db_conn *c = dj_db(r);
     int rc;
     json_t *ids = db_query_rows(c, &rc,
@@ -70,7 +84,8 @@ int dev_mentees_get(dj_req *r)
                                 "i", r->user->person_id);
     if (!ids) {
         json_decref(items);
-        return rc;
+        *rcp = rc;
+        return NULL;
     }
     size_t i;
     json_t *x;
@@ -105,7 +120,14 @@ int dev_mentees_get(dj_req *r)
     json_decref(ids);
     if (rc) {
         json_decref(items);
-        return rc;
+        *rcp = rc;
+        return NULL;
     }
-    return dj_reply_json(r, 200, json_pack("{s:o}", "items", items));
+    return json_pack("{s:o}", "items", items);
+}
+
+/* GET /api/v1/development/mentees : kept for the person until a file they accompany changes. */
+int dev_mentees_get(dj_req *r)
+{
+    return dj_reply_user_kept(r, "development.mentees", DJ_RCACHE_USER_TTL_MS, mentees_make, NULL);
 }

@@ -156,38 +156,57 @@ static void roll_forget(void)
 
 /* ---------- my score, ledgers, rankings ---------- */
 
+static json_t *me_make(dj_req *r, void *arg, int *rc)
+{
+    (void)arg;
+    json_t *me = points_me(dj_db(r), r->user->person_id, dj_now(), rc);
+    if (!me && *rc == DJ_ENOTFOUND)
+        *rc = dj_fail(r, *rc, NULL, "找不到您的党员信息");
+    return me;
+}
+
+/* GET /api/v1/points/me : kept for the person until a point or a rule changes (or the day). */
 static int me_get(dj_req *r)
 {
     int rc = need_person(r);
     if (rc)
         return rc;
-    json_t *me = points_me(dj_db(r), r->user->person_id, dj_now(), &rc);
-    if (!me)
-        return rc == DJ_ENOTFOUND ? dj_fail(r, rc, NULL, "找不到您的党员信息") : rc;
-    return dj_reply_json(r, 200, me);
+    return dj_reply_user_kept(r, "points.me", DJ_RCACHE_USER_TTL_MS, me_make, NULL);
 }
 
+struct ledger_args {
+    int64_t person;
+    struct dj_page pg;
+};
+
+static json_t *ledger_make(dj_req *r, void *arg, int *rc)
+{
+    struct ledger_args *a = arg;
+    int64_t total = 0;
+    json_t *items = points_ledger_list(dj_db(r), a->person, a->pg.limit, a->pg.offset, &total, rc);
+    return items ? dj_page_result(&a->pg, items, total) : NULL;
+}
+
+/* GET /api/v1/points/ledger : one person's entries, a page kept for the caller until points change. */
 static int ledger_get(dj_req *r)
 {
-    int64_t person = 0;
-    int rc = dj_query_int(r, "person", 0, 0, INT64_MAX, &person);
+    struct ledger_args a = {0};
+    int rc = dj_query_int(r, "person", 0, 0, INT64_MAX, &a.person);
     if (rc)
         return rc;
-    if (!person) {
+    if (!a.person) {
         if ((rc = need_person(r)))
             return rc;
-        person = r->user->person_id;
+        a.person = r->user->person_id;
     }
-    if ((rc = may_read_person(r, person, "points.read")))
+    if ((rc = may_read_person(r, a.person, "points.read")))
         return rc;
-    struct dj_page pg;
-    if ((rc = dj_page_parse(r, &pg)))
+    if ((rc = dj_page_parse(r, &a.pg)))
         return rc;
-    int64_t total = 0;
-    json_t *items = points_ledger_list(dj_db(r), person, pg.limit, pg.offset, &total, &rc);
-    if (!items)
-        return rc;
-    return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
+    char what[96];
+    snprintf(what, sizeof what, "points.ledger %lld %lld %lld", (long long)a.person, (long long)a.pg.limit,
+             (long long)a.pg.offset);
+    return dj_reply_user_kept(r, what, DJ_RCACHE_USER_TTL_MS, ledger_make, &a);
 }
 
 static int org_arg(dj_req *r, int64_t *org)

@@ -184,3 +184,67 @@ test('an activities page is kept per statement and parameters: each member\'s ow
   assert.equal(r.status, 200, r.text);
   assert.equal((await com.get('/api/v1/activities?limit=50')).body.items.find((x) => x.id === c.id).title, '缓存测试：改名');
 });
+
+test('each user\'s to-dos are kept for them alone, and a write that touches them shows at once', async () => {
+  const as = async (login) => { const c = srv.client(); await c.login(login); return c; };
+  const ma = await as('member-a'), mb = await as('member-b');
+  const todos = async (c) => {
+    const r = await c.get('/api/v1/todos');
+    assert.equal(r.status, 200, r.text);
+    return { ...r, url: '/api/v1/todos', ids: r.body.items.filter((i) => i.link && i.link.type === 'activity').map((i) => i.link.id) };
+  };
+  const a1 = await todos(ma), b1 = await todos(mb);
+  const a2 = await todos(ma);
+  assert.equal(a2.text, a1.text);
+  const header = Boolean(a2.headers.get('x-dj-read-cache')) && !process.env.DJ_CLUSTER;
+  if (header) kept(a2);
+
+  // a meeting noticed for member A: on their list at once, not on member B's
+  const act = await createActivity(com, { title: '缓存测试：待办里的会', expected_person_ids: [PERSON.memberA] }, { notice: true });
+  const a3 = await todos(ma), b3 = await todos(mb);
+  assert.ok(a3.ids.includes(act.id) && !a1.ids.includes(act.id), a3.text);
+  assert.ok(!b3.ids.includes(act.id), b3.text);
+  assert.deepEqual(b3.ids, b1.ids);
+  if (header) {
+    computed(a3);
+    kept(await todos(ma));
+  }
+
+  // member A asks for leave: the item says so at once (a write by the member themself)
+  const r = await ma.post(`/api/v1/activities/${act.id}/leave`, { reason: '出差' });
+  assert.ok(r.status === 201 || r.status === 200, r.text);
+  const a4 = await todos(ma);
+  assert.notEqual(a4.text, a3.text);
+});
+
+test('a member\'s points and ledger are kept for them, and a point awarded shows at once', async () => {
+  const ma = srv.client();
+  await ma.login('member-a');
+  const read = async (p) => {
+    const r = await ma.get(p);
+    assert.equal(r.status, 200, r.text);
+    return { ...r, url: p };
+  };
+  const me1 = await read('/api/v1/points/me'), led1 = await read('/api/v1/points/ledger?limit=30');
+  const me2 = await read('/api/v1/points/me'), led2 = await read('/api/v1/points/ledger?limit=30');
+  assert.equal(me2.text, me1.text);
+  assert.equal(led2.text, led1.text);
+  const header = Boolean(me2.headers.get('x-dj-read-cache')) && !process.env.DJ_CLUSTER;
+  if (header) { kept(me2); kept(led2); }
+  // another page of the ledger is its own answer
+  const other = await read('/api/v1/points/ledger?limit=1');
+  assert.ok(other.body.items.length <= 1);
+  if (header) computed(other);
+
+  await award(PERSON.memberA, 'absence_unexcused');
+  const me3 = await read('/api/v1/points/me'), led3 = await read('/api/v1/points/ledger?limit=30');
+  assert.notEqual(me3.text, me1.text);
+  assert.equal(led3.body.items.length, Math.min(30, led1.body.items.length + 1), led3.text);
+  assert.equal(led3.body.items[0].reason, '读缓存测试');
+  // member B's figures are their own
+  const mb = srv.client();
+  await mb.login('member-b');
+  const other2 = await mb.get('/api/v1/points/me');
+  assert.equal(other2.status, 200, other2.text);
+  assert.notEqual(other2.text, me3.text);
+});
