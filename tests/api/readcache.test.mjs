@@ -216,11 +216,13 @@ test('each user\'s to-dos are kept for them alone, and a write that touches them
   if (header) computed(a3);
   // kept, not made again: a change written past the server (no number of the write sequence taken,
   // which only a database shell can do) is not seen until a write the server knows of
-  rawSql(`UPDATE activities SET title = '缓存测试：改名未告知' WHERE id = ${act.id}`);
-  const kept3 = await todos(ma);
-  assert.equal(kept3.text, a3.text);
-  sql(srv.db, 'SELECT 1;');
-  assert.ok((await todos(ma)).text.includes('缓存测试：改名未告知'));
+  // (one server: behind nginx another server may make it for the first time)
+  if (!process.env.DJ_CLUSTER) {
+    rawSql(`UPDATE activities SET title = '缓存测试：改名未告知' WHERE id = ${act.id}`);
+    assert.equal((await todos(ma)).text, a3.text);
+    sql(srv.db, 'SELECT 1;');
+    assert.ok((await todos(ma)).text.includes('缓存测试：改名未告知'));
+  }
 
   // member A asks for leave: the item says so at once (a write by the member themself)
   const r = await ma.post(`/api/v1/activities/${act.id}/leave`, { reason: '出差' });
@@ -249,8 +251,10 @@ test('a member\'s points and ledger are kept for them, and a point awarded shows
   if (header) computed(other);
 
   // kept, not made again (see the to-dos above)
-  rawSql("UPDATE points_rules SET name = '缺席（改名未告知）' WHERE code = 'absence_unexcused'");
-  assert.equal((await read('/api/v1/points/ledger?limit=30')).text, led1.text);
+  if (!process.env.DJ_CLUSTER) {
+    rawSql("UPDATE points_rules SET name = '缺席（改名未告知）' WHERE code = 'absence_unexcused'");
+    assert.equal((await read('/api/v1/points/ledger?limit=30')).text, led1.text);
+  }
 
   await award(PERSON.memberA, 'absence_unexcused');
   const me3 = await read('/api/v1/points/me'), led3 = await read('/api/v1/points/ledger?limit=30');
