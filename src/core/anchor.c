@@ -212,6 +212,35 @@ static int pending_rows(db_conn *c, const struct dj_chain *ch, const char *since
     return rc == DB_ROW || rc == DB_DONE ? DJ_OK : rc;
 }
 
+/* Links rows[0..n) to the chain after (*seq, prev), in one statement; *seq and
+ * prev become the last link's. */
+static int insert_links(db_conn *c, const unsigned char *key, const char *chain, const char *now,
+                        const struct pending *rows, int n, int64_t *seq, char prev[65])
+{
+    dj_buf sql = {0};
+    db_values_sql(&sql, "INSERT INTO chain_links (chain, seq, ref_id, item_hash, mac, sealed_at)", 6, n);
+    db_stmt *s = db_prep_dynamic(c, dj_buf_cstr(&sql));
+    dj_buf_free(&sql);
+    if (!s)
+        return db_prep_error();
+    for (int i = 0; i < n; i++) {
+        char mac[65];
+        int at = i * 6;
+        ++*seq;
+        link_mac(key, chain, *seq, rows[i].id, rows[i].hash, prev, mac);
+        db_bind_text(s, at + 1, chain);
+        db_bind_i64(s, at + 2, *seq);
+        db_bind_i64(s, at + 3, rows[i].id);
+        db_bind_text(s, at + 4, rows[i].hash);
+        db_bind_text(s, at + 5, mac);
+        db_bind_text(s, at + 6, now);
+        memcpy(prev, mac, 65);
+    }
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? DJ_OK : rc < 0 ? rc : DJ_EDB;
+}
+
 static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chain *ch, const char *since,
                       struct pending *rows, int *count)
 {
@@ -235,15 +264,8 @@ static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chai
         rc = pending_rows(c, ch, since, *since && max_ref > ID_MARGIN ? max_ref - ID_MARGIN : 0, rows, &n);
     char now[21];
     dj_time_iso(dj_now(), now);
-    for (int i = 0; i < n && rc == DJ_OK; i++) {
-        char mac[65];
-        seq++;
-        link_mac(key, ch->name, seq, rows[i].id, rows[i].hash, prev, mac);
-        rc = db_exec(c, "INSERT INTO chain_links (chain, seq, ref_id, item_hash, mac, sealed_at)"
-                        " VALUES ($1, $2, $3, $4, $5, $6)",
-                     "tiittt", ch->name, seq, rows[i].id, rows[i].hash, mac, now);
-        memcpy(prev, mac, sizeof prev);
-    }
+    for (int i = 0; i < n && rc == DJ_OK; i += DB_VALUES_ROWS)
+        rc = insert_links(c, key, ch->name, now, rows + i, n - i < DB_VALUES_ROWS ? n - i : DB_VALUES_ROWS, &seq, prev);
     if (rc == DJ_OK && n > 0)
         rc = db_commit(c);
     else

@@ -50,12 +50,58 @@ static int read_apply(db_conn *c, struct dj_batch_item *it, void *ctx)
                    a->action, a->entity, a->entity_id, (json_t *)NULL, a->after, r ? r->ip : NULL);
 }
 
+/* Binds item it's record as row `row` of a multi-row INSERT of AUDIT_READ_COLS columns. */
+#define AUDIT_READ_COLS 9
+static void read_bind(db_stmt *s, int row, struct dj_batch_item *it)
+{
+    struct dj_audit_read *a = it->data;
+    dj_req *r = it->req;
+    int at = row * AUDIT_READ_COLS;
+    char *after = a->after && !json_is_null(a->after) ? json_dumps(a->after, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    db_bind_text(s, at + 1, a->at);
+    db_bind_i64(s, at + 2, r && r->user ? r->user->id : 0);
+    db_bind_text(s, at + 3, r && r->user ? r->user->login : "anonymous");
+    db_bind_text(s, at + 4, a->action);
+    db_bind_text(s, at + 5, a->entity);
+    db_bind_i64(s, at + 6, a->entity_id);
+    db_bind_null(s, at + 7);
+    db_bind_text(s, at + 8, after);
+    db_bind_text(s, at + 9, r ? r->ip : NULL);
+    free(after);
+}
+
+/* The records of a batch, DB_VALUES_ROWS to a statement (read_apply's, row for row). */
+static int read_apply_list(db_conn *c, struct dj_batch_item *list, void *ctx)
+{
+    (void)ctx;
+    int rc = DJ_OK;
+    while (list && rc == DJ_OK) {
+        int n = 0;
+        for (struct dj_batch_item *it = list; it && n < DB_VALUES_ROWS; it = it->next)
+            n++;
+        dj_buf sql = {0};
+        db_values_sql(&sql, "INSERT INTO audit (at, user_id, login, action, entity, entity_id, before, after, ip)",
+                      AUDIT_READ_COLS, n);
+        db_stmt *s = db_prep_dynamic(c, dj_buf_cstr(&sql));
+        dj_buf_free(&sql);
+        if (!s)
+            return db_prep_error();
+        for (int i = 0; i < n; i++, list = list->next)
+            read_bind(s, i, list);
+        int st = db_step(s);
+        db_done(s);
+        rc = st == DB_DONE ? DJ_OK : st < 0 ? st : DJ_EDB;
+    }
+    return rc;
+}
+
 static pthread_once_t read_once = PTHREAD_ONCE_INIT;
 static dj_batch *read_batch;
 
 static void read_init(void)
 {
     read_batch = dj_batch_new("audit-read", read_apply, NULL, 1024);
+    dj_batch_set_list(read_batch, read_apply_list);
 }
 
 static int read_answer(dj_req *r)

@@ -22,6 +22,7 @@
 struct dj_batch {
     const char *name;
     dj_batch_apply apply;
+    dj_batch_apply_list apply_list; /* or all items at once (dj_batch_set_list) */
     void *ctx;
     unsigned max_items;
     unsigned long long linger_us; /* dj_batch_linger(): how long the first item waits for company */
@@ -68,7 +69,13 @@ static int write_all(dj_batch *b, db_conn *c, struct dj_batch_item *list, bool *
     }
     *retry = true;
     bool item_failed = false;
-    for (struct dj_batch_item *it = list; it; it = it->next) {
+    if (b->apply_list) {
+        int lrc = b->apply_list(c, list, b->ctx);
+        for (struct dj_batch_item *it = list; it; it = it->next)
+            it->rc = lrc;
+        item_failed = lrc != DJ_OK;
+    }
+    for (struct dj_batch_item *it = list; !b->apply_list && it; it = it->next) {
         it->rc = b->apply(c, it, b->ctx);
         if (it->rc != DJ_OK) {
             item_failed = true;
@@ -479,6 +486,13 @@ void dj_batch_poke(dj_batch *b)
         b->after_pending = true;
         pthread_cond_signal(&b->after_cv);
     }
+    pthread_mutex_unlock(&b->mu);
+}
+
+void dj_batch_set_list(dj_batch *b, dj_batch_apply_list fn)
+{
+    pthread_mutex_lock(&b->mu);
+    b->apply_list = fn;
     pthread_mutex_unlock(&b->mu);
 }
 

@@ -39,6 +39,13 @@ typedef struct dj_batch dj_batch;
  * written per transaction (0: 1024). The batch lives until the process ends;
  * dj_batch_stop_all() stops its thread. */
 dj_batch *dj_batch_new(const char *name, dj_batch_apply apply, void *ctx, unsigned max_items);
+/* Writes every item of list (linked by next) at once, inside the batch's
+ * transaction: rows of one table, inserted a few statements for all instead of
+ * one each (a round trip each on PostgreSQL).  DJ_OK, or an error: the batch
+ * is then rolled back and retried item by item with apply(). */
+typedef int (*dj_batch_apply_list)(db_conn *c, struct dj_batch_item *list, void *ctx);
+/* Gives b such a writer; call right after dj_batch_new(), before any item is queued. */
+void dj_batch_set_list(dj_batch *b, dj_batch_apply_list fn);
 /* Suspends r and queues it; cont(r) runs once the item is committed (read
  * it->rc there). Returns DJ_DEFERRED, or DJ_EBUSY when the batch is stopped
  * or its queue is full (r is then not suspended). */

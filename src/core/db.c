@@ -424,6 +424,18 @@ static uint64_t text_hash(const char *s)
  * by its text: the same caller's next request (and every caller with the same
  * scope) skips the parse, and on PostgreSQL the three round trips of
  * prepare, describe and deallocate.  One in use is never handed out twice. */
+void db_values_sql(dj_buf *b, const char *head, int ncols, int nrows)
+{
+    dj_buf_puts(b, head);
+    dj_buf_puts(b, " VALUES ");
+    for (int r = 0, n = 1; r < nrows; r++) {
+        dj_buf_puts(b, r ? ", (" : "(");
+        for (int k = 0; k < ncols; k++, n++)
+            dj_buf_printf(b, k ? ", $%d" : "$%d", n);
+        dj_buf_puts(b, ")");
+    }
+}
+
 db_stmt *db_prep_dynamic(db_conn *c, const char *sql)
 {
     uint64_t hash = text_hash(sql);

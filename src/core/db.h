@@ -134,6 +134,13 @@ db_stmt *db_prep(db_conn *c, const char *sql);
  * its text (a copy) while it is among the 64 most recently used; db_done()
  * gives it back (or finalizes one that could not be kept). */
 db_stmt *db_prep_dynamic(db_conn *c, const char *sql);
+/* Appends to b a multi-row INSERT: head (e.g. "INSERT INTO t (a, b)"), then
+ * " VALUES ($1, $2), ($3, $4), …" for nrows rows of ncols parameters each, to
+ * prepare with db_prep_dynamic(): one statement for many rows where each row
+ * would be a round trip of its own on PostgreSQL.  Row r's column k (from 0)
+ * is parameter r * ncols + k + 1. */
+#define DB_VALUES_ROWS 32 /* rows a statement at most (parameters stay well within both engines' limits) */
+void db_values_sql(dj_buf *b, const char *head, int ncols, int nrows);
 /* Binds $idx (1-based). A NULL text binds SQL NULL. */
 int db_bind_i64(db_stmt *s, int idx, int64_t v);
 int db_bind_double(db_stmt *s, int idx, double v);
