@@ -7,9 +7,11 @@
  * process (the command line, another server on PostgreSQL) ends every answer
  * (db_notice_writes(), the database's write sequence).
  *
- * Never put in anything that depends on who asks: check the caller's
- * permission first, and key the entry by what the answer depends on (the
- * subtree's path, the day), never by the user. */
+ * A shared answer never holds anything that depends on who asks: check the
+ * caller's permission first, and key the entry by what the answer depends on
+ * (the subtree's path, the day), never by the user.  An answer made for one
+ * user alone (their to-dos, their points) goes in a table of its own, keyed by
+ * the user and their grants (dj_reply_user_kept()). */
 #ifndef DJ_READCACHE_H
 #define DJ_READCACHE_H
 
