@@ -241,8 +241,15 @@ static int insert_links(db_conn *c, const unsigned char *key, const char *chain,
     return rc == DB_DONE ? DJ_OK : rc < 0 ? rc : DJ_EDB;
 }
 
+/* Seals up to BATCH rows of ch in one transaction.  *from is where the look
+ * starts: -1 for a pass's first batch, which looks ID_MARGIN ids below the
+ * newest sealed row (a row committed after a later one was sealed: on
+ * PostgreSQL an id is taken before its transaction commits); afterwards the
+ * last id sealed, so the batches that follow in the pass scan only what is
+ * new, not the same sealed margin again (a late row waits for the next
+ * pass's look).  *count gets how many rows were sealed. */
 static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chain *ch, const char *since,
-                      struct pending *rows, int *count)
+                      int64_t *from, struct pending *rows, int *count)
 {
     int64_t seq, max_ref;
     char prev[65];
@@ -250,10 +257,14 @@ static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chai
     /* a look first, outside a transaction: most seconds there is nothing to seal */
     int n = 0;
     int rc = chain_head(c, ch->name, &seq, prev, &max_ref);
+    int64_t low = *from >= 0 ? *from : *since && max_ref > ID_MARGIN ? max_ref - ID_MARGIN : 0;
     if (rc == DJ_OK)
-        rc = pending_rows(c, ch, since, *since && max_ref > ID_MARGIN ? max_ref - ID_MARGIN : 0, rows, &n);
+        rc = pending_rows(c, ch, since, low, rows, &n);
     if (rc != DJ_OK || n == 0)
         return rc;
+    /* the same look again under the writer's turn, from the first row found: one
+     * committed below it meanwhile is late and waits for the next pass */
+    low = rows[0].id - 1;
     dj_batch_turn_take(c);
     if ((rc = db_begin(c)) != DJ_OK) {
         dj_batch_turn_give(c);
@@ -261,7 +272,7 @@ static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chai
     }
     rc = chain_head(c, ch->name, &seq, prev, &max_ref);
     if (rc == DJ_OK)
-        rc = pending_rows(c, ch, since, *since && max_ref > ID_MARGIN ? max_ref - ID_MARGIN : 0, rows, &n);
+        rc = pending_rows(c, ch, since, low, rows, &n);
     char now[21];
     dj_time_iso(dj_now(), now);
     for (int i = 0; i < n && rc == DJ_OK; i += DB_VALUES_ROWS)
@@ -271,8 +282,11 @@ static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chai
     else
         db_rollback(c);
     dj_batch_turn_give(c);
-    if (rc == DJ_OK)
+    if (rc == DJ_OK) {
         *count = n;
+        if (n > 0)
+            *from = rows[n - 1].id;
+    }
     return rc;
 }
 
@@ -283,8 +297,9 @@ int dj_anchor_seal(db_conn *c, const unsigned char *key, const char *since, int6
     int rc = DJ_OK;
     for (int i = 0; i < nchains && rc == DJ_OK; i++) {
         int n;
+        int64_t from = -1;
         do {
-            rc = seal_batch(c, key, chains[i], since ? since : "", rows, &n);
+            rc = seal_batch(c, key, chains[i], since ? since : "", &from, rows, &n);
             total += n;
         } while (rc == DJ_OK && n == BATCH);
     }
