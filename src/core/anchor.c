@@ -193,9 +193,9 @@ struct pending {
     char hash[65];
 };
 
-/* Up to BATCH unsealed rows of ch (ids and content hashes), oldest first. */
-static int pending_rows(db_conn *c, const struct dj_chain *ch, const char *since, int64_t low, struct pending *out,
-                        int *n)
+/* Up to BATCH unsealed rows of ch (ids, and content hashes when hash), oldest first. */
+static int pending_rows(db_conn *c, const struct dj_chain *ch, const char *since, int64_t low, bool hash,
+                        struct pending *out, int *n)
 {
     *n = 0;
     db_stmt *s = db_prep(c, ch->pending_sql);
@@ -205,7 +205,8 @@ static int pending_rows(db_conn *c, const struct dj_chain *ch, const char *since
     int rc;
     while ((rc = db_step(s)) == DB_ROW && *n < BATCH) {
         out[*n].id = db_col_i64(s, 0);
-        ch->row_hash(s, out[*n].hash);
+        if (hash)
+            ch->row_hash(s, out[*n].hash);
         (*n)++;
     }
     db_done(s);
@@ -254,12 +255,12 @@ static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chai
     int64_t seq, max_ref;
     char prev[65];
     *count = 0;
-    /* a look first, outside a transaction: most seconds there is nothing to seal */
+    /* a look first, outside a transaction (the ids only): most seconds there is nothing to seal */
     int n = 0;
     int rc = chain_head(c, ch->name, &seq, prev, &max_ref);
     int64_t low = *from >= 0 ? *from : *since && max_ref > ID_MARGIN ? max_ref - ID_MARGIN : 0;
     if (rc == DJ_OK)
-        rc = pending_rows(c, ch, since, low, rows, &n);
+        rc = pending_rows(c, ch, since, low, false, rows, &n);
     if (rc != DJ_OK || n == 0)
         return rc;
     /* the same look again under the writer's turn, from the first row found: one
@@ -272,7 +273,7 @@ static int seal_batch(db_conn *c, const unsigned char *key, const struct dj_chai
     }
     rc = chain_head(c, ch->name, &seq, prev, &max_ref);
     if (rc == DJ_OK)
-        rc = pending_rows(c, ch, since, low, rows, &n);
+        rc = pending_rows(c, ch, since, low, true, rows, &n);
     char now[21];
     dj_time_iso(dj_now(), now);
     for (int i = 0; i < n && rc == DJ_OK; i += DB_VALUES_ROWS)
