@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -80,24 +81,55 @@ static int sq_exec(void *conn, const char *script)
     return map_rc(sqlite3_exec(conn, script, NULL, NULL, NULL));
 }
 
+/* The text SQLite prepares: each $N placeholder written ?N, so that SQLite
+ * numbers the parameter N itself and a bind needs no search by name (which is
+ * linear in the statement's parameters: quadratic for a multi-row INSERT).  A
+ * '$' inside a quoted string or identifier or a comment, or not followed by a
+ * digit, stays.
+ * NULL when there is nothing to change (prepare sql as it is). */
+static char *numbered(const char *sql)
+{
+    char *out = NULL;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0; /* a doubled quote closes and reopens: the same */
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (p[0] == '-' && p[1] == '-') {
+            while (p[1] && p[1] != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+                ;
+            if (!*p)
+                break;
+            p++;
+        } else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+            if (!out)
+                out = dj_strdup(sql);
+            out[p - sql] = '?';
+        }
+    }
+    return out;
+}
+
 static int sq_prepare(void *conn, const char *sql, void **stmt)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    char *text = numbered(sql);
+    int rc = sqlite3_prepare_v3(conn, text ? text : sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    free(text);
     *stmt = st;
     return map_rc(rc);
 }
 
-/* $N is a named parameter to SQLite; find its index (0 when unused). */
+/* $N was prepared as ?N: SQLite's parameter N (0 when the statement has
+ * fewer: a value it does not use is not an error). */
 static int sq_index(void *stmt, int idx)
 {
-    static const char *const names[] = {"$0", "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10",
-                                        "$11", "$12", "$13", "$14", "$15", "$16", "$17", "$18", "$19", "$20"};
-    if (idx > 0 && idx <= 20)
-        return sqlite3_bind_parameter_index(stmt, names[idx]);
-    char name[16];
-    snprintf(name, sizeof name, "$%d", idx);
-    return sqlite3_bind_parameter_index(stmt, name);
+    return idx > 0 && idx <= sqlite3_bind_parameter_count(stmt) ? idx : 0;
 }
 
 static int sq_bind_i64(void *stmt, int idx, int64_t v)

@@ -42,6 +42,16 @@ static void test_placeholders_by_number(void **state)
     assert_int_equal(db_query_i64(db, &n, "SELECT n FROM t WHERE name = $1", "t", "甲"), DJ_OK);
     assert_int_equal(n, 7);
     assert_int_equal(db_query_i64(db, &n, "SELECT n FROM t WHERE name = $1", "t", "乙"), DJ_ENOTFOUND);
+    /* a '$' in a string, an identifier or a comment is text, not a placeholder; a
+     * placeholder may come twice; a value the statement does not use is no error */
+    char *text = NULL;
+    assert_int_equal(db_query_text(db, &text,
+                                   "SELECT '$1''$2' || json_extract('{\"$1\":\"x\"}', '$.\"$1\"') || $2 /* $1 */"
+                                   " || $2 -- $3 '\n AS \"$1 col\"",
+                                   "tti", "unused", "乙", (int64_t)9),
+                     DJ_OK);
+    assert_string_equal(text, "$1'$2x乙乙");
+    free(text);
 }
 
 static void test_constraint_is_conflict(void **state)
