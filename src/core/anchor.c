@@ -60,8 +60,8 @@ static void audit_row_hash(db_stmt *s, char out[65])
 
 static const struct dj_chain core_chains[] = {
     {"audit", "审计记录",
-     "SELECT " AUDIT_COLS " FROM audit a WHERE a.at >= $1 AND a.id > $3"
-     " AND NOT EXISTS (SELECT 1 FROM chain_links k WHERE k.chain = 'audit' AND k.ref_id = a.id)"
+     "SELECT " AUDIT_COLS " FROM audit a WHERE a.id > $3 AND ($3 > 0 OR a.at >= $1)"
+     " AND NOT EXISTS (SELECT 1 FROM chain_links k WHERE k.chain = 'audit' AND k.ref_id = a.id AND k.ref_id > $3)"
      " ORDER BY a.id LIMIT $2",
      "SELECT " AUDIT_COLS " FROM audit a WHERE a.id = $1", audit_row_hash},
     {0},

@@ -30,9 +30,14 @@
 struct dj_chain {
     const char *name;        /* "audit", "ledger" */
     const char *label;       /* "审计记录", "积分流水" */
-    /* Rows not yet sealed, written at or after $1 (ISO time; "" for all),
-     * oldest first, at most $2 of them; column 0 is the row's id, the rest
-     * what row_hash reads.  A string literal (prepared once). */
+    /* Rows not yet sealed with ids above $3, oldest first, at most $2 of
+     * them; when $3 is 0 (nothing sealed yet, or no bound known), those
+     * written at or after $1 (ISO time; "" for all).  The id bound leads
+     * ("id > $3 AND ($3 > 0 OR at >= $1)"), and the links looked up are
+     * bounded by it too ("k.ref_id > $3"), so that PostgreSQL's plan for any
+     * parameters walks both keys from $3 (a merge of the window), not a day
+     * of rows by time nor the whole chain's links, sorted.  Column 0 is the row's id, the rest what row_hash reads.  A
+     * string literal (prepared once). */
     const char *pending_sql;
     /* The same columns for the row with id $1 (no row when it is gone). */
     const char *row_sql;

@@ -18,8 +18,8 @@ static void ledger_row_hash(db_stmt *s, char out[65])
 
 const struct dj_chain points_chains[] = {
     {"ledger", "积分流水",
-     "SELECT l.id, l.hash FROM points_ledger l WHERE l.created_at >= $1 AND l.id > $3"
-     " AND NOT EXISTS (SELECT 1 FROM chain_links k WHERE k.chain = 'ledger' AND k.ref_id = l.id)"
+     "SELECT l.id, l.hash FROM points_ledger l WHERE l.id > $3 AND ($3 > 0 OR l.created_at >= $1)"
+     " AND NOT EXISTS (SELECT 1 FROM chain_links k WHERE k.chain = 'ledger' AND k.ref_id = l.id AND k.ref_id > $3)"
      " ORDER BY l.id LIMIT $2",
      "SELECT l.id, l.hash FROM points_ledger l WHERE l.id = $1", ledger_row_hash},
     {0},
