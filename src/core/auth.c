@@ -741,11 +741,6 @@ bool auth_has_perm(dj_req *r, const char *perm)
     return false;
 }
 
-int auth_org_path(db_conn *c, int64_t org_id, char **path)
-{
-    return db_query_text(c, path, "SELECT path FROM orgs WHERE id = $1", "i", org_id);
-}
-
 static bool path_within(const char *path, const char *root)
 {
     return strncmp(path, root, strlen(root)) == 0;

@@ -97,7 +97,8 @@ char *auth_scope_sql(dj_req *r, const char *perm, const char *path_col);
  * follows both in byte order, so the range holds exactly the paths that start
  * with x (never "p LIKE x || '%'", which no index answers on SQLite). */
 void auth_path_end(const char *path, char *end, size_t size);
-/* The org's path; DJ_ENOTFOUND when there is no such org. Heap string. */
+/* The org's path; DJ_ENOTFOUND when there is no such org. Heap string.
+ * Kept in the process while orgs is not written (org_path.c). */
 int auth_org_path(db_conn *c, int64_t org_id, char **path);
 
 /* The key of an answer made for the signed-in user alone (readcache.h's

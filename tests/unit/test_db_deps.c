@@ -1,7 +1,8 @@
 /* test_db_deps.c - which tables a statement reads or writes (db_deps.h), and
  * the read cache kept per table: a write ends the answers read from its table
  * and no other; a write by another process (a number of the write sequence
- * this process did not take) ends them all. */
+ * this process did not take) ends them all; an org's path kept the same way
+ * (auth_org_path). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../src/core/auth.h"
 #include "../../src/core/db.h"
 #include "../../src/core/db_deps.h"
 #include "../../src/core/err.h"
@@ -296,6 +298,53 @@ static void test_cache_lagging(void **state)
     db_close(c);
 }
 
+static void assert_path(db_conn *c, int64_t id, const char *want)
+{
+    char *path = NULL;
+    assert_int_equal(auth_org_path(c, id, &path), DJ_OK);
+    assert_string_equal(path, want);
+    free(path);
+}
+
+static void test_org_paths(void **state)
+{
+    (void)state;
+    db_conn *c = db_open(":memory:", NULL);
+    assert_int_equal(dj_migrate(c, false), DJ_OK);
+    assert_int_equal(db_exec(c, "INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at)"
+                                " SELECT column1, column2, column3, column4, column5, '2026-01-01', '2026-01-01' FROM (VALUES"
+                                " (91, NULL, 'committee', '机关党委', '/91/'), (92, 91, 'branch', '第一支部', '/91/92/'),"
+                                " (93, 91, 'branch', '第二支部', '/91/93/'))",
+                             ""),
+                     DJ_OK);
+    assert_path(c, 92, "/91/92/");
+    assert_path(c, 92, "/91/92/"); /* kept */
+    /* a path used counts as a read of orgs: an answer kept after it ends when orgs is written */
+    deps_reads_reset();
+    assert_path(c, 92, "/91/92/");
+    int n;
+    uint16_t *reads = deps_reads_take(&n);
+    assert_true(has(reads, n, "orgs"));
+    free(reads);
+    /* the branch moved under the second: the new path at once */
+    assert_int_equal(db_exec(c, "UPDATE orgs SET parent_id = 93, path = '/91/93/92/' WHERE id = 92", ""), DJ_OK);
+    assert_path(c, 92, "/91/93/92/");
+    /* inside a transaction that moves it: the transaction's path; rolled back: the old one */
+    assert_int_equal(db_begin(c), DJ_OK);
+    assert_int_equal(db_exec(c, "UPDATE orgs SET parent_id = 91, path = '/91/92/' WHERE id = 92", ""), DJ_OK);
+    assert_path(c, 92, "/91/92/");
+    assert_int_equal(db_rollback(c), DJ_OK);
+    assert_path(c, 92, "/91/93/92/");
+    /* a number of the write sequence taken by another process: read again */
+    assert_int_equal(db_exec_quiet(c, "UPDATE write_seq SET n = n + 1"), DJ_OK);
+    assert_path(c, 92, "/91/93/92/");
+    /* no such org */
+    char *path = NULL;
+    assert_int_equal(auth_org_path(c, 94, &path), DJ_ENOTFOUND);
+    assert_null(path);
+    db_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_cache_per_table),
         cmocka_unit_test(test_cache_text),
         cmocka_unit_test(test_cache_lagging),
+        cmocka_unit_test(test_org_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
