@@ -37,6 +37,7 @@ struct slot {
     size_t len;
     int64_t aux; /* kept beside the text (a page's rows) */
     bool building; /* no longer fresh, and a request is making it again */
+    uint64_t building_gen; /* the clock when that began: a write since makes that one old too */
 };
 
 struct pool {
@@ -294,11 +295,16 @@ int dj_rcache_text_lagging(db_conn *c, const char *key, int64_t ttl, int64_t lag
         served = true;
     else if ((sl = find_any(&shared, key)) && sl->text) {
         bool unwritten = deps_fresh(sl->deps, sl->ndeps, sl->gen);
-        if (now - sl->at_ms < lag && (sl->building || unwritten)) {
+        /* one being made from data read before a write since will be old too: this request makes it */
+        bool making = sl->building && deps_fresh(sl->deps, sl->ndeps, sl->building_gen);
+        if (now - sl->at_ms < lag && (making || unwritten)) {
             served = true; /* as it was: another request is making it, or only its time is up */
-            later = !sl->building;
+            later = !making;
         }
-        sl->building = true; /* made by this request (a write since), else by a worker */
+        if (!making) {
+            sl->building = true; /* made by this request (a write since), else by a worker */
+            sl->building_gen = gen;
+        }
     }
     if (served)
         dj_buf_append(out, sl->text, sl->len);

@@ -55,7 +55,9 @@ typedef int (*dj_rcache_make)(db_conn *c, const char *key, dj_buf *out);
  * lag ms, while a worker of the pool makes it again.  Once a table it was read
  * from is written, the first request to find it so makes it again itself, and
  * the requests arriving meanwhile get it as it was (for up to lag ms) instead
- * of each computing it too. */
+ * of each computing it too; if another write lands while it is being made (or
+ * while a worker makes it), that one will be old as well, and the next request
+ * makes its own. */
 int dj_rcache_text_lagging(db_conn *c, const char *key, int64_t ttl, int64_t lag, dj_rcache_make make, dj_buf *out);
 /* How long an answer made for one user (their to-dos, their points) is kept
  * while none of its tables is written: what it shows otherwise moves by the

@@ -223,7 +223,7 @@ static void test_cache_text(void **state)
  * when nested is set, another request for the same answer arrives meanwhile
  * (made inside, on the same thread) and what it got is kept in seen. */
 static int lag_calls;
-static bool lag_nested;
+static bool lag_nested, lag_write;
 static int64_t lag_lag;
 static char lag_seen[32];
 
@@ -232,6 +232,9 @@ static int count_make(db_conn *c, const char *key, dj_buf *out)
     assert_string_equal(key, "lag");
     if (lag_nested) {
         lag_nested = false;
+        if (lag_write) /* a write lands while this one is being made */
+            assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (7)", ""), DJ_OK);
+        lag_write = false;
         dj_buf other = {0};
         assert_int_equal(dj_rcache_text_lagging(c, "lag", 0, lag_lag, count_make, &other), DJ_OK);
         snprintf(lag_seen, sizeof lag_seen, "%s", dj_buf_cstr(&other));
@@ -293,6 +296,13 @@ static void test_cache_lagging(void **state)
     assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (5)", ""), DJ_OK);
     lagging(c, 1, 60000, "{\"n\":4}");
     assert_int_equal(lag_calls, 7);
+    /* a write lands while it is being made from what was read before: one arriving then
+     * makes its own, with the write, rather than wait for one that will be old too */
+    assert_int_equal(db_exec(c, "INSERT INTO ta (x) VALUES (6)", ""), DJ_OK);
+    lag_nested = true, lag_write = true, lag_lag = 60000;
+    lagging(c, 0, 60000, "{\"n\":6}");
+    assert_string_equal(lag_seen, "{\"n\":6}");
+    assert_int_equal(lag_calls, 9);
     dj_buf_free(&out);
     dj_rcache_clear();
     db_close(c);
