@@ -110,9 +110,9 @@ static int read_answer(dj_req *r)
     if (a->item.rc != DJ_OK)
         return a->item.rc < 0 ? a->item.rc : DJ_EDB; /* no record, no answer */
     if (a->text) {
-        char *body = a->text;
+        dj_blob *body = a->text;
         a->text = NULL; /* the server's now */
-        return dj_reply_heap(r, 200, "application/json; charset=utf-8", body, a->text_len);
+        return dj_reply_blob(r, 200, "application/json; charset=utf-8", body);
     }
     return dj_reply_json(r, 200, json_incref(a->answer));
 }
@@ -122,7 +122,7 @@ static void release_read(void *p)
     struct dj_audit_read *a = p;
     json_decref(a->after);
     json_decref(a->answer);
-    free(a->text);
+    dj_blob_unref(a->text);
 }
 
 static int read_submit(dj_req *r, struct dj_audit_read *a)
@@ -161,11 +161,10 @@ int audit_read_reply(dj_req *r, const char *action, const char *entity, int64_t 
     return read_submit(r, a);
 }
 
-int audit_read_reply_text(dj_req *r, const char *action, const char *entity, int64_t entity_id, json_t *after,
-                          char *body, size_t len)
+int audit_read_reply_blob(dj_req *r, const char *action, const char *entity, int64_t entity_id, json_t *after,
+                          dj_blob *body)
 {
     struct dj_audit_read *a = read_new(r, action, entity, entity_id, after);
     a->text = body;
-    a->text_len = len;
     return read_submit(r, a);
 }

@@ -27,15 +27,14 @@ struct dj_audit_read {
     const char *action, *entity;
     int64_t entity_id;
     json_t *after, *answer;
-    char *text; /* or the answer's JSON text (heap) */
-    size_t text_len;
+    dj_blob *text; /* or the answer's JSON text (a reference: a kept page, mem.h) */
     char at[21];
 };
 int audit_read_reply(dj_req *r, const char *action, const char *entity, int64_t entity_id, json_t *after,
                      json_t *answer);
-/* The same with the answer as JSON text already written (heap, stolen). */
-int audit_read_reply_text(dj_req *r, const char *action, const char *entity, int64_t entity_id, json_t *after,
-                          char *body, size_t len);
+/* The same with the answer as JSON text already written (the reference is taken). */
+int audit_read_reply_blob(dj_req *r, const char *action, const char *entity, int64_t entity_id, json_t *after,
+                          dj_blob *body);
 
 /* Records a refusal (403: no permission, out of scope, a wrong CSRF token) of
  * a signed-in request, in its own statement: who asked for what and why not. */

@@ -258,6 +258,11 @@ static void add_common_headers(struct MHD_Response *resp)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }
 
+static void blob_release(void *blob)
+{
+    dj_blob_unref(blob);
+}
+
 static enum MHD_Result send_answer(struct req_state *st, int rc)
 {
     dj_req *r = &st->r;
@@ -288,6 +293,12 @@ static enum MHD_Result send_answer(struct req_state *st, int rc)
     } else if (r->raw_heap) {
         resp = MHD_create_response_from_buffer(r->raw_len, r->raw_heap, MHD_RESPMEM_MUST_FREE);
         r->raw_heap = NULL;
+        if (r->ctype)
+            MHD_add_response_header(resp, "Content-Type", r->ctype);
+    } else if (r->raw_blob) { /* the response holds the reference until it is sent */
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(r->raw_len, (void *)r->raw, blob_release,
+                                                                      r->raw_blob);
+        r->raw_blob = NULL;
         if (r->ctype)
             MHD_add_response_header(resp, "Content-Type", r->ctype);
     } else {
@@ -616,6 +627,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     dj_reply_drop(&st->r);
     json_decref(st->r.out);
     free(st->r.raw_heap);
+    dj_blob_unref(st->r.raw_blob);
     dj_body_free(&st->body);
     dj_arena_free(st->r.arena);
     /* the next request on this connection has its own time to arrive */

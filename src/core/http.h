@@ -103,6 +103,7 @@ struct dj_req {
     const char *raw;       /* or raw bytes (arena or static), raw_len long */
     size_t raw_len;
     void *raw_heap;        /* raw bytes the server must free() after sending */
+    dj_blob *raw_blob;     /* or shared bytes (a kept answer): a reference, given back once sent */
     const char *ctype;
     void *resp;            /* a prepared answer (dj_reply_fd, dj_reply_stream) */
     const char *hdr_names[12];
@@ -151,6 +152,8 @@ int dj_reply_empty(dj_req *r, int status);
 int dj_reply_raw(dj_req *r, int status, const char *ctype, const char *data, size_t len);
 /* Bytes on the heap; the server frees them after sending. */
 int dj_reply_heap(dj_req *r, int status, const char *ctype, void *data, size_t len);
+/* Replies with shared bytes (mem.h), taking the reference: sent without a copy. */
+int dj_reply_blob(dj_req *r, int status, const char *ctype, dj_blob *blob);
 /* The JSON text written into b, taken (b is left empty). */
 int dj_reply_buf(dj_req *r, int status, dj_buf *b);
 /* len bytes of fd from offset; the server closes fd when done (on every path). */

@@ -98,9 +98,24 @@ int dj_reply_stream(dj_req *r, int status, const char *ctype, uint64_t len,
     return DJ_OK;
 }
 
+int dj_reply_blob(dj_req *r, int status, const char *ctype, dj_blob *blob)
+{
+    free(r->raw_heap);
+    r->raw_heap = NULL;
+    dj_blob_unref(r->raw_blob);
+    r->raw_blob = blob;
+    r->status = status;
+    r->ctype = ctype;
+    r->raw = dj_blob_data(blob);
+    r->raw_len = dj_blob_len(blob);
+    return DJ_OK;
+}
+
 int dj_reply_heap(dj_req *r, int status, const char *ctype, void *data, size_t len)
 {
     free(r->raw_heap);
+    dj_blob_unref(r->raw_blob);
+    r->raw_blob = NULL;
     r->raw_heap = data;
     r->status = status;
     r->ctype = ctype;

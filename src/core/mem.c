@@ -1,6 +1,7 @@
 /* mem.c - aborting allocators, the request arena and a growable buffer. */
 #include "mem.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,40 @@ void dj_buf_free(dj_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+struct dj_blob {
+    atomic_int refs;
+    size_t len;
+    char *data;
+};
+
+dj_blob *dj_blob_take(dj_buf *b)
+{
+    dj_blob *x = dj_malloc(sizeof *x);
+    atomic_init(&x->refs, 1);
+    x->len = b->len;
+    x->data = dj_buf_cstr(b);
+    *b = (dj_buf){0};
+    return x;
+}
+
+dj_blob *dj_blob_ref(dj_blob *x)
+{
+    if (x)
+        atomic_fetch_add_explicit(&x->refs, 1, memory_order_relaxed);
+    return x;
+}
+
+void dj_blob_unref(dj_blob *x)
+{
+    if (x && atomic_fetch_sub_explicit(&x->refs, 1, memory_order_acq_rel) == 1) {
+        free(x->data);
+        free(x);
+    }
+}
+
+const char *dj_blob_data(const dj_blob *x) { return x->data; }
+size_t dj_blob_len(const dj_blob *x) { return x->len; }
 
 int dj_tmpfile(const char *dir)
 {

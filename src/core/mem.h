@@ -45,6 +45,19 @@ void dj_buf_printf(dj_buf *b, const char *fmt, ...) __attribute__((format(printf
 char *dj_buf_cstr(dj_buf *b);
 void dj_buf_free(dj_buf *b);
 
+/* Bytes that no longer change, shared by reference: a kept answer and every
+ * reply sending it (no copy per answer).  The last reference frees them. */
+typedef struct dj_blob dj_blob;
+/* b's bytes as a blob with one reference; b is emptied (its bytes are not copied). */
+dj_blob *dj_blob_take(dj_buf *b);
+/* Another reference to x (NULL gives NULL). */
+dj_blob *dj_blob_ref(dj_blob *x);
+/* Gives a reference back (NULL is fine). */
+void dj_blob_unref(dj_blob *x);
+/* The bytes (NUL-terminated, the NUL not counted) and their length. */
+const char *dj_blob_data(const dj_blob *x);
+size_t dj_blob_len(const dj_blob *x);
+
 /* An anonymous temporary file in dir (NULL: $TMPDIR or /tmp): it has no
  * name, so it vanishes when closed, however the process ends.  A descriptor
  * opened read-write, or -1 with errno set. */

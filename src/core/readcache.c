@@ -2,7 +2,7 @@
  * the answers shared by everyone with the same scopes, and the small facts
  * about one user, kept apart so that a crowd's many users never push the
  * shared pages out.  A hit costs a key comparison per slot and one copy of the
- * value. */
+ * value, or none (dj_rcache_blob: a reference to the kept text). */
 #include "readcache.h"
 
 #include <pthread.h>
@@ -33,8 +33,7 @@ struct slot {
     int64_t at_ms;
     int64_t ttl_ms;  /* 0: ttl_ms() */
     json_t *v;
-    char *text; /* or a rendered answer */
-    size_t len;
+    dj_blob *text; /* or a rendered answer (a reference; replies may hold more) */
     int64_t aux; /* kept beside the text (a page's rows) */
     bool building; /* no longer fresh, and a request is making it again */
     uint64_t building_gen; /* the clock when that began: a write since makes that one old too */
@@ -134,15 +133,15 @@ json_t *dj_rcache_get(db_conn *c, const char *key, uint64_t *genp)
 
 /* Keeps v or text (with aux) under key in pl with the thread's read set,
  * unless one of those tables has been written since gen (the value may
- * already be old).  Takes v and text. */
-static void store(struct pool *pl, const char *key, json_t *v, char *text, size_t len, int64_t aux, uint64_t gen,
+ * already be old).  Takes v and the reference to text. */
+static void store(struct pool *pl, const char *key, json_t *v, dj_blob *text, int64_t aux, uint64_t gen,
                   int64_t ttl)
 {
     int ndeps;
     uint16_t *deps = deps_reads_take(&ndeps);
     if (!deps_fresh(deps, ndeps, gen)) {
         json_decref(v);
-        free(text);
+        dj_blob_unref(text);
         free(deps);
         return;
     }
@@ -161,11 +160,11 @@ static void store(struct pool *pl, const char *key, json_t *v, char *text, size_
     }
     struct slot old = *sl;
     *sl = (struct slot){.key = dj_strdup(key), .hash = h, .gen = gen, .deps = deps, .ndeps = ndeps, .at_ms = now,
-                        .ttl_ms = ttl, .v = v, .text = text, .len = len, .aux = aux};
+                        .ttl_ms = ttl, .v = v, .text = text, .aux = aux};
     pthread_mutex_unlock(&pl->mu);
     json_decref(old.v);
     free(old.key);
-    free(old.text);
+    dj_blob_unref(old.text);
     free(old.deps);
 }
 
@@ -178,7 +177,7 @@ void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t t
 {
     json_t *copy = json_deep_copy(v);
     if (copy)
-        store(&shared, key, copy, NULL, 0, 0, gen, ttl);
+        store(&shared, key, copy, NULL, 0, gen, ttl);
 }
 
 /* The text kept under key in pl appended to out, with *aux; false if none. */
@@ -189,7 +188,7 @@ static bool append_kept(struct pool *pl, const char *key, dj_buf *out, int64_t *
     struct slot *sl = find(pl, key, now);
     bool hit = sl && sl->text;
     if (hit) {
-        dj_buf_append(out, sl->text, sl->len);
+        dj_buf_append(out, dj_blob_data(sl->text), dj_blob_len(sl->text));
         *aux = sl->aux;
     }
     pthread_mutex_unlock(&pl->mu);
@@ -205,12 +204,9 @@ static int built(struct pool *pl, const char *key, int64_t ttl, uint64_t gen, dj
     *aux = 0;
     int rc = build(arg, out, aux);
     if (rc == DJ_OK) {
-        size_t n = out->len - start;
-        char *copy = dj_malloc(n + 1);
-        if (n)
-            memcpy(copy, out->data + start, n);
-        copy[n] = '\0';
-        store(pl, key, NULL, copy, n, *aux, gen, ttl);
+        dj_buf copy = {0};
+        dj_buf_append(&copy, out->data + start, out->len - start);
+        store(pl, key, NULL, dj_blob_take(&copy), *aux, gen, ttl);
     }
     return rc;
 }
@@ -307,7 +303,7 @@ int dj_rcache_text_lagging(db_conn *c, const char *key, int64_t ttl, int64_t lag
         }
     }
     if (served)
-        dj_buf_append(out, sl->text, sl->len);
+        dj_buf_append(out, dj_blob_data(sl->text), dj_blob_len(sl->text));
     pthread_mutex_unlock(&shared.mu);
     deps_count(served);
     if (served) {
@@ -327,6 +323,36 @@ int dj_rcache_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build bui
 {
     int64_t ignored;
     return kept_or_built(&shared, c, key, ttl, build, arg, out, aux ? aux : &ignored);
+}
+
+int dj_rcache_blob(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_blob **out,
+                   int64_t *aux)
+{
+    int64_t ignored;
+    aux = aux ? aux : &ignored;
+    *out = NULL;
+    uint64_t gen = begin(c);
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&shared.mu);
+    struct slot *sl = find(&shared, key, now);
+    if (sl && sl->text) {
+        *out = dj_blob_ref(sl->text);
+        *aux = sl->aux;
+    }
+    pthread_mutex_unlock(&shared.mu);
+    deps_count(*out != NULL);
+    if (*out)
+        return DJ_OK;
+    dj_buf made = {0};
+    *aux = 0;
+    int rc = build(arg, &made, aux);
+    if (rc != DJ_OK) {
+        dj_buf_free(&made);
+        return rc;
+    }
+    *out = dj_blob_take(&made);
+    store(&shared, key, NULL, dj_blob_ref(*out), *aux, gen, ttl);
+    return DJ_OK;
 }
 
 int dj_rcache_user_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_buf *out)
@@ -383,7 +409,7 @@ static void clear(struct pool *pl)
         struct slot *sl = &pl->slots[i];
         json_decref(sl->v);
         free(sl->key);
-        free(sl->text);
+        dj_blob_unref(sl->text);
         free(sl->deps);
         *sl = (struct slot){0};
     }

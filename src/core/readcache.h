@@ -46,6 +46,11 @@ typedef int (*dj_rcache_build)(void *arg, dj_buf *out, int64_t *aux);
  * are not written.  build's error is returned, and nothing kept. */
 int dj_rcache_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_buf *out,
                    int64_t *aux);
+/* The same answer as shared bytes (mem.h): a reference to the kept text itself,
+ * for a large answer sent as it is (dj_reply_blob: no copy per reply); *out
+ * is NULL on an error. */
+int dj_rcache_blob(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_blob **out,
+                   int64_t *aux);
 /* Writes the answer kept under key, which names all it depends on (it may be
  * made after its request has gone), from what c reads; DJ_OK or an error. */
 typedef int (*dj_rcache_make)(db_conn *c, const char *key, dj_buf *out);

@@ -90,12 +90,12 @@ bool people_cursor_parse(const char *text, struct people_cursor *k);
  * or by an offset. */
 int people_page_render(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset,
                        const struct people_cursor *after, dj_buf *out, int64_t *rows);
-/* The same page appended to out, kept by the read cache for
- * everyone with the same scopes while the tables it was read from are not
- * written; a page that shows the viewer's own row only because it is theirs
- * is written for them alone. */
+/* The same page as shared bytes (*page, a reference: mem.h), kept by the read
+ * cache for everyone with the same scopes while the tables it was read from
+ * are not written, and sent without a copy; a page that shows the viewer's own
+ * row only because it is theirs is written for them alone. */
 int people_page_text(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset,
-                     const struct people_cursor *after, dj_buf *out, int64_t *rows);
+                     const struct people_cursor *after, dj_blob **page, int64_t *rows);
 /* One person, masked unless show_private; with mass organisations and posts. */
 json_t *people_get(db_conn *c, int64_t id, bool show_private, int *err);
 /* The raw row (for audit and scope checks); NULL when absent. */

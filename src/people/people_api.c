@@ -92,23 +92,20 @@ static int people_index(dj_req *r)
     } else if ((rc = dj_page_parse(r, &pg))) {
         return rc;
     }
-    /* the page is written straight from the rows (no tree of objects), or is a
-     * copy of the same page written for someone with the same scopes */
-    dj_buf out = {0};
+    /* the page is written straight from the rows (no tree of objects), or is the
+     * same page written for someone with the same scopes, sent as it is kept */
+    dj_blob *page = NULL;
     int64_t rows = 0;
-    if ((rc = people_page_text(dj_db(r), &f, pg.limit, pg.offset, &after, &out, &rows))) {
-        dj_buf_free(&out);
+    if ((rc = people_page_text(dj_db(r), &f, pg.limit, pg.offset, &after, &page, &rows)))
         return rc;
-    }
     /* a page that shows others' phones and birth dates unmasked is on the record:
      * answered once the record is written */
     if (strcmp(f.private_scope, "(1=0)") != 0) {
         json_t *what = json_pack("{s:s?, s:s?, s:s?, s:I, s:I}", "q", f.q, "status", f.status, "org",
                                  dj_query(r, "org"), "offset", (json_int_t)pg.offset, "rows", (json_int_t)rows);
-        size_t len = out.len;
-        return audit_read_reply_text(r, "read_private", "person", 0, what, dj_buf_cstr(&out), len);
+        return audit_read_reply_blob(r, "read_private", "person", 0, what, page);
     }
-    return dj_reply_buf(r, 200, &out);
+    return dj_reply_blob(r, 200, "application/json; charset=utf-8", page);
 }
 
 /* May the caller read person id? *show_private says whether unmasked. */

@@ -361,14 +361,22 @@ static int page_write(void *arg, dj_buf *out, int64_t *aux)
 }
 
 int people_page_text(db_conn *c, const struct people_filter *f, int64_t limit, int64_t offset,
-                     const struct people_cursor *after, dj_buf *out, int64_t *rows)
+                     const struct people_cursor *after, dj_blob **page, int64_t *rows)
 {
+    *page = NULL;
     bool shared;
     int rc = self_covered(c, f, &shared);
     if (rc)
         return rc;
-    if (!shared) /* the viewer's own row makes the page theirs: not kept */
-        return people_page_render(c, f, limit, offset, after, out, rows);
+    if (!shared) { /* the viewer's own row makes the page theirs: not kept */
+        dj_buf out = {0};
+        if ((rc = people_page_render(c, f, limit, offset, after, &out, rows))) {
+            dj_buf_free(&out);
+            return rc;
+        }
+        *page = dj_blob_take(&out);
+        return DJ_OK;
+    }
     /* the key is everything the page depends on: the scopes, the filters, where
      * it starts, and the day (party years, under observation); never the user */
     struct people_filter g = *f;
@@ -384,7 +392,7 @@ int people_page_text(db_conn *c, const struct people_filter *f, int64_t limit, i
                             after ? after->path : "", day);
 #undef OR_ALL
     struct page_args a = {c, &g, limit, offset, after};
-    rc = dj_rcache_text(c, key, 60000, page_write, &a, out, rows);
+    rc = dj_rcache_blob(c, key, 60000, page_write, &a, page, rows);
     free(key);
     return rc;
 }
