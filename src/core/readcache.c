@@ -205,7 +205,7 @@ static int built(struct pool *pl, const char *key, int64_t ttl, uint64_t gen, dj
     int rc = build(arg, out, aux);
     if (rc == DJ_OK) {
         dj_buf copy = {0};
-        dj_buf_append(&copy, out->data + start, out->len - start);
+        dj_buf_append(&copy, out->data ? out->data + start : "", out->len - start); /* a value alone: no text */
         store(pl, key, NULL, dj_blob_take(&copy), *aux, gen, ttl);
     }
     return rc;
