@@ -62,8 +62,10 @@ char *dj_anchor_default_key_path(const char *db);
  * whether there is a key at all; DJ_OK or an error (said on stderr). */
 int dj_anchor_key_find(const char *db, const char *key_file, unsigned char key[DJ_ANCHOR_KEY_BYTES], bool *found);
 
-/* Seals what is new in every chain, each in its own transaction (rows written
- * at or after since; "" for all).  *sealed (may be NULL) gets the count. */
+/* Seals what is new in every chain, each in its own transaction: the rows
+ * above the newest sealed id (and up to 10,000 ids below it, for rows that
+ * committed late); while the newest sealed id is under 10,000, the rows written at or after
+ * since ("" for all).  *sealed (may be NULL) gets the count. */
 int dj_anchor_seal(db_conn *c, const unsigned char *key, const char *since, int64_t *sealed);
 /* Writes a checkpoint of every chain's head (after sealing). */
 int dj_anchor_checkpoint(db_conn *c, const unsigned char *key, int64_t *id);

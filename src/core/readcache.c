@@ -180,44 +180,65 @@ void dj_rcache_put_for(const char *key, const json_t *v, uint64_t gen, int64_t t
         store(&shared, key, copy, NULL, 0, gen, ttl);
 }
 
-/* The text kept under key in pl appended to out, with *aux; false if none. */
-static bool append_kept(struct pool *pl, const char *key, dj_buf *out, int64_t *aux)
+/* A reference to the text kept under key in pl, with *aux; NULL if none. */
+static dj_blob *kept(struct pool *pl, const char *key, int64_t *aux)
 {
+    dj_blob *out = NULL;
     int64_t now = mono_ms();
     pthread_mutex_lock(&pl->mu);
     struct slot *sl = find(pl, key, now);
-    bool hit = sl && sl->text;
-    if (hit) {
-        dj_buf_append(out, dj_blob_data(sl->text), dj_blob_len(sl->text));
+    if (sl && sl->text) {
+        out = dj_blob_ref(sl->text);
         *aux = sl->aux;
     }
     pthread_mutex_unlock(&pl->mu);
-    deps_count(hit);
-    return hit;
+    deps_count(out != NULL);
+    return out;
 }
 
-/* build(arg, out, aux) appended to out, and kept in pl (valid for gen). */
-static int built(struct pool *pl, const char *key, int64_t ttl, uint64_t gen, dj_rcache_build build, void *arg,
-                 dj_buf *out, int64_t *aux)
+/* build(arg, …, aux) written into a new text, kept in pl (valid for gen):
+ * *out a reference to it; build's error, and nothing kept, if it fails. */
+static int made(struct pool *pl, const char *key, int64_t ttl, uint64_t gen, dj_rcache_build build, void *arg,
+                dj_blob **out, int64_t *aux)
 {
-    size_t start = out->len;
+    dj_buf text = {0};
     *aux = 0;
-    int rc = build(arg, out, aux);
-    if (rc == DJ_OK) {
-        dj_buf copy = {0};
-        dj_buf_append(&copy, out->data ? out->data + start : "", out->len - start); /* a value alone: no text */
-        store(pl, key, NULL, dj_blob_take(&copy), *aux, gen, ttl);
+    *out = NULL;
+    int rc = build(arg, &text, aux);
+    if (rc != DJ_OK) {
+        dj_buf_free(&text);
+        return rc;
     }
-    return rc;
+    *out = dj_blob_take(&text);
+    store(pl, key, NULL, dj_blob_ref(*out), *aux, gen, ttl);
+    return DJ_OK;
 }
 
+/* text (NULL: none) appended to out; its reference given back. */
+static void append_given(dj_buf *out, dj_blob *text)
+{
+    if (text)
+        dj_buf_append(out, dj_blob_data(text), dj_blob_len(text));
+    dj_blob_unref(text);
+}
+
+static int kept_or_made(struct pool *pl, db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg,
+                        dj_blob **out, int64_t *aux)
+{
+    uint64_t gen = begin(c);
+    if ((*out = kept(pl, key, aux)))
+        return DJ_OK;
+    return made(pl, key, ttl, gen, build, arg, out, aux);
+}
+
+/* The same, the text appended to out. */
 static int kept_or_built(struct pool *pl, db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg,
                          dj_buf *out, int64_t *aux)
 {
-    uint64_t gen = begin(c);
-    if (append_kept(pl, key, out, aux))
-        return DJ_OK;
-    return built(pl, key, ttl, gen, build, arg, out, aux);
+    dj_blob *text;
+    int rc = kept_or_made(pl, c, key, ttl, build, arg, &text, aux);
+    append_given(out, text);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- answers that may lag */
@@ -259,10 +280,10 @@ static void remake_run(void *arg)
     if (c) {
         deps_reads_reset(); /* the answer's tables, not an earlier job's */
         struct make_arg m = {c, j->key, j->make};
-        dj_buf out = {0};
+        dj_blob *out;
         int64_t aux = 0;
-        built(&shared, j->key, j->ttl, begin(c), make_on, &m, &out, &aux);
-        dj_buf_free(&out);
+        made(&shared, j->key, j->ttl, begin(c), make_on, &m, &out, &aux);
+        dj_blob_unref(out);
     }
     unmark(j->key);
     free(j->key);
@@ -312,7 +333,9 @@ int dj_rcache_text_lagging(db_conn *c, const char *key, int64_t ttl, int64_t lag
         return DJ_OK;
     }
     struct make_arg m = {c, key, make};
-    int rc = built(&shared, key, ttl, gen, make_on, &m, out, &aux);
+    dj_blob *text;
+    int rc = made(&shared, key, ttl, gen, make_on, &m, &text, &aux);
+    append_given(out, text);
     /* kept or not (a failed build, a write meanwhile), the next request that finds it old makes it */
     unmark(key);
     return rc;
@@ -329,30 +352,7 @@ int dj_rcache_blob(db_conn *c, const char *key, int64_t ttl, dj_rcache_build bui
                    int64_t *aux)
 {
     int64_t ignored;
-    aux = aux ? aux : &ignored;
-    *out = NULL;
-    uint64_t gen = begin(c);
-    int64_t now = mono_ms();
-    pthread_mutex_lock(&shared.mu);
-    struct slot *sl = find(&shared, key, now);
-    if (sl && sl->text) {
-        *out = dj_blob_ref(sl->text);
-        *aux = sl->aux;
-    }
-    pthread_mutex_unlock(&shared.mu);
-    deps_count(*out != NULL);
-    if (*out)
-        return DJ_OK;
-    dj_buf made = {0};
-    *aux = 0;
-    int rc = build(arg, &made, aux);
-    if (rc != DJ_OK) {
-        dj_buf_free(&made);
-        return rc;
-    }
-    *out = dj_blob_take(&made);
-    store(&shared, key, NULL, dj_blob_ref(*out), *aux, gen, ttl);
-    return DJ_OK;
+    return kept_or_made(&shared, c, key, ttl, build, arg, out, aux ? aux : &ignored);
 }
 
 int dj_rcache_user_text(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, dj_buf *out)
