@@ -127,6 +127,7 @@ void db_notice_writes(db_conn *c)
     uint64_t rq = deps_request();
     if (rq && rq == noticed_request)
         return;
+    int64_t before = atomic_load(&seq_seen); /* what this look may not fall below */
     int64_t n = seq_value(c, &c->seq_h, c->drv->seq_sql);
     if (n < 0) {
         deps_bump_all(); /* no sequence to look at: anything may have changed */
@@ -137,7 +138,16 @@ void db_notice_writes(db_conn *c)
         return;
     pthread_mutex_lock(&seq_mu);
     int64_t seen = atomic_load(&seq_seen);
+    if (n < seen && (n >= before || c->in_snap)) {
+        /* a look older than one another thread made meanwhile (their answers
+         * crossed), or made in a snapshot older than the number seen: nothing
+         * new in it */
+        pthread_mutex_unlock(&seq_mu);
+        return;
+    }
     if (n != seen) {
+        /* a number below one seen before this look began: the sequence went
+         * back (a database restored), and anything may have changed */
         bool other = seen >= 0 && (n < seen || n - seen > OWN_RING);
         int unknown = 0;
         for (int64_t v = seen + 1; seen >= 0 && !other && v <= n; v++)

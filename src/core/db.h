@@ -114,7 +114,9 @@ uint64_t db_write_gen(void);
 uint64_t db_read_gen(db_conn *c);
 /* Raises every table's generation when c sees that another process (the
  * command line, another server) has committed a write since this process
- * last looked: one cheap query of the database's write sequence. */
+ * last looked: one cheap query of the database's write sequence.  A look that
+ * comes back below a number already seen (another thread's later look
+ * answered first, or c is in an older snapshot) is old, and changes nothing. */
 void db_notice_writes(db_conn *c);
 
 /* Whether a statement of this thread has found the database busy (a

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../src/core/auth.h"
 #include "../../src/core/db.h"
@@ -150,6 +151,59 @@ static void test_cache_per_table(void **state)
     assert_true(hit);
     dj_rcache_clear();
     db_close(c);
+}
+
+/* A look at the write sequence that comes back with a number below the one
+ * already seen is old, not another process's write: another connection looked
+ * later and its answer came first (two threads under load), or the look was
+ * made in a snapshot begun before that number.  Kept answers stay; a sequence
+ * that goes back below what was seen before the look (a database restored)
+ * still ends them all. */
+static void test_stale_look(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/dj-test-deps-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    db_conn *c = db_open(path, NULL), *old = db_open(path, NULL);
+    assert_non_null(c);
+    assert_non_null(old);
+    assert_int_equal(dj_migrate(c, false), DJ_OK);
+    assert_int_equal(db_exec_script(c, "CREATE TABLE ta (x INTEGER); CREATE TABLE tb (x INTEGER)"), DJ_OK);
+    dj_rcache_clear();
+    bool hit;
+    json_decref(cached(c, &hit));
+    json_decref(cached(c, &hit));
+    assert_true(hit);
+    /* old reads in a snapshot; then c writes tb (a number of its own) and sees it */
+    assert_int_equal(db_snapshot_begin(old), DJ_OK);
+    int64_t n = 0;
+    assert_int_equal(db_query_i64(old, &n, "SELECT COUNT(*) FROM tb", ""), DJ_OK);
+    assert_int_equal(db_exec(c, "INSERT INTO tb (x) VALUES (1)", ""), DJ_OK);
+    json_decref(cached(c, &hit));
+    assert_true(hit);
+    /* old's look sees the number before c's: nothing ends */
+    deps_reads_reset();
+    db_notice_writes(old);
+    json_decref(cached(c, &hit));
+    assert_true(hit);
+    db_snapshot_end(old);
+    /* the sequence set back below what was seen: every answer ends */
+    assert_int_equal(db_exec_quiet(c, "UPDATE write_seq SET n = n - 5"), DJ_OK);
+    json_decref(cached(c, &hit));
+    assert_false(hit);
+    json_decref(cached(c, &hit));
+    assert_true(hit);
+    dj_rcache_clear();
+    db_close(old);
+    db_close(c);
+    unlink(path);
+    char side[64];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
 }
 
 /* A kept text's builder: the count of ta as text, its rows beside it; fails
@@ -361,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_generations),
         cmocka_unit_test(test_cache_per_table),
+        cmocka_unit_test(test_stale_look),
         cmocka_unit_test(test_cache_text),
         cmocka_unit_test(test_cache_lagging),
         cmocka_unit_test(test_org_paths),
