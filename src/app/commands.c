@@ -105,9 +105,11 @@ int cmd_serve(int argc, char **argv)
      * answer and freed once sent. With glibc's defaults such a block is mapped
      * for each request and unmapped after it, or the heap is trimmed and grown
      * again: a page fault for every 4 KB on every answer (more than half the
-     * server's time on people?limit=200). Blocks below 4 MB come from the heap,
-     * which keeps up to 64 MB free. */
-    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+     * server's time on people?limit=200). Blocks below 32 MB (glibc's most)
+     * come from the heap, which keeps up to 64 MB free: the 19 MiB a password's
+     * argon2id needs too, which mapped afresh cost a hashing thread 80 ms a
+     * sign-in instead of 20 (bench/security/storm). */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     optind = 1;
     while (ok && (ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {

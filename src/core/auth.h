@@ -16,14 +16,14 @@
 
 #define DJ_SESSION_COOKIE "dj_session"
 
-/* --- passwords (argon2id through libsodium) --- */
+/* --- passwords (argon2id through libargon2; libsodium reads older argon2i hashes) --- */
 /* DJ_OK when pw meets the policy: 8 to 128 characters mixing three of upper,
  * lower, digit and symbol, not containing the login (when given, 3+ letters),
  * not on the list of common passwords.  Else DJ_EINVAL and *why says what is
  * wrong (a Chinese sentence starting with "新密码"). */
 int auth_password_policy(const char *pw, const char *login, const char **why);
-/* A heap string in libsodium's crypto_pwhash_str format: argon2id with 19 MiB
- * and 2 passes (OWASP's minimum). Slow: not on a request thread. */
+/* A heap string in the PHC format (libsodium's crypto_pwhash_str writes the
+ * same): argon2id with 19 MiB and 2 passes (OWASP's minimum). Slow: not on a request thread. */
 char *auth_password_hash(const char *pw);
 bool auth_password_verify(const char *hash, const char *pw);
 /* A stored argon2id hash made with other parameters: rehash it at the next sign-in. */

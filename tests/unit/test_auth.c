@@ -53,7 +53,22 @@ static void test_hash_and_verify(void **state)
     /* OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane */
     assert_non_null(strstr(h, "$m=19456,t=2,p=1$"));
     assert_false(auth_password_needs_rehash(h));
+    /* the PHC format both libraries write: libsodium reads this one (a server rolled back) */
+    assert_int_equal(crypto_pwhash_str_verify(h, "Dangjian#2026", 13), 0);
+    assert_int_not_equal(crypto_pwhash_str_verify(h, "Dangjian#2027", 13), 0);
     free(h);
+    /* and libsodium's own (every hash stored before libargon2 did the work) is read here */
+    char made[crypto_pwhash_STRBYTES];
+    assert_int_equal(crypto_pwhash_str_alg(made, "Dangjian#2026", 13, 2, 19u * 1024 * 1024,
+                                           crypto_pwhash_ALG_ARGON2ID13), 0);
+    assert_true(auth_password_verify(made, "Dangjian#2026"));
+    assert_false(auth_password_verify(made, "dangjian#2026"));
+    assert_false(auth_password_needs_rehash(made));
+    /* a damaged hash verifies nothing */
+    made[strlen(made) - 3] = made[strlen(made) - 3] == 'A' ? 'B' : 'A';
+    assert_false(auth_password_verify(made, "Dangjian#2026"));
+    assert_false(auth_password_verify("$argon2id$v=19$m=19456,t=2,p=1$", "Dangjian#2026"));
+    assert_false(auth_password_verify("", ""));
     /* a hash from before (libsodium's "interactive": 64 MiB) is rehashed at the next sign-in */
     char old[crypto_pwhash_STRBYTES];
     assert_int_equal(crypto_pwhash_str(old, "Dangjian#2026", 13, crypto_pwhash_OPSLIMIT_INTERACTIVE,
