@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "unit_db.h"
 #include "../../src/core/auth.h"
 #include "../../src/core/db.h"
 #include "../../src/core/db_deps.h"
@@ -198,12 +199,7 @@ static void test_stale_look(void **state)
     dj_rcache_clear();
     db_close(old);
     db_close(c);
-    unlink(path);
-    char side[64];
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    unit_db_remove(path);
 }
 
 /* A kept text's builder: the count of ta as text, its rows beside it; fails

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "unit_db.h"
 #include "../../src/core/batch.h"
 #include "../../src/core/db.h"
 #include "../../src/core/err.h"
@@ -528,12 +529,7 @@ static void test_batch(void **state)
     struct row late = {.key = 9999};
     assert_int_equal(dj_batch_run(batch, &late.item), DJ_EBUSY);
     db_thread_close();
-    unlink(dbpath);
-    char side[80];
-    snprintf(side, sizeof side, "%s-wal", dbpath);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", dbpath);
-    unlink(side);
+    unit_db_remove(dbpath);
 }
 
 /* Attendance marked by hand: who may be marked what. */

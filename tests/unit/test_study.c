@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "unit_db.h"
 #include "../../src/core/db.h"
 #include "../../src/core/err.h"
 #include "../../src/core/migrate.h"
@@ -164,12 +165,7 @@ static int teardown(void **state)
 {
     (void)state;
     db_close(db);
-    char buf[96];
-    unlink(path);
-    snprintf(buf, sizeof buf, "%s-wal", path);
-    unlink(buf);
-    snprintf(buf, sizeof buf, "%s-shm", path);
-    unlink(buf);
+    unit_db_remove(path);
     return 0;
 }
 
