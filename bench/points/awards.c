@@ -62,7 +62,7 @@ static void *worker(void *arg)
             if (rc != DJ_EBUSY)
                 break;
             atomic_fetch_add(&retries, 1);
-            if (!points_retry_wait(attempt))
+            if (!db_retry_wait(attempt))
                 break;
         }
         if (rc == DJ_OK)

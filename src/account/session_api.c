@@ -188,16 +188,13 @@ static int login_failed(dj_req *r, struct login_job *j)
     return login_failed_answer(r);
 }
 
-static int login_cont(dj_req *r)
+/* The session of a right password, in one transaction: the address's count
+ * cleared, the hash redone if due, the device remembered, the audit line. */
+static int login_tx(dj_req *r, struct login_job *j, char token[65], char csrf[65], char device[65])
 {
-    struct login_job *j = r->work_arg;
     db_conn *c = dj_db(r);
-    /* pushed out of the hashing queue by more urgent sign-ins: never checked (but counted) */
-    if (r->dropped)
-        return login_busy(r);
-    if (!j->ok)
-        return login_failed(r, j);
-    char token[65], csrf[65], hash[65], device[65] = "";
+    char hash[65];
+    *device = '\0';
     int rc = db_begin(c);
     if (rc == DJ_OK)
         rc = dj_throttle_success(c, &j->t);
@@ -217,8 +214,27 @@ static int login_cont(dj_req *r)
         rc = db_commit(c);
     else
         db_rollback(c);
+    return rc;
+}
+
+static int login_cont(dj_req *r)
+{
+    struct login_job *j = r->work_arg;
+    /* pushed out of the hashing queue by more urgent sign-ins: never checked (but counted) */
+    if (r->dropped)
+        return login_busy(r);
+    if (!j->ok)
+        return login_failed(r, j);
+    char token[65], csrf[65], device[65];
+    int rc;
+    /* on PostgreSQL two sign-ins at once may race for the same rows (the
+     * address's count, the device list): the loser runs its transaction again
+     * rather than make the member type the password once more */
+    for (int attempt = 0;; attempt++)
+        if ((rc = login_tx(r, j, token, csrf, device)) != DJ_EBUSY || !db_retry_wait(attempt))
+            break;
     if (rc != DJ_OK)
-        return rc;
+        return rc == DJ_EBUSY ? login_busy(r) : rc;
     dj_add_header(r, "Set-Cookie", auth_cookie(r, token));
     if (*device)
         device_cookie(r, device);

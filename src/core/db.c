@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "db_deps.h"
 #include "err.h"
@@ -652,6 +655,21 @@ int db_commit(db_conn *c)
     c->in_tx = c->tx_wrote = c->tx_all = false;
     return rc;
 }
+
+bool db_retry_wait(int attempt)
+{
+    /* On PostgreSQL a SERIALIZABLE transaction that loses a race for a member's
+     * chain head is refused at once (40001), and with several servers on one
+     * database many may race: up to ten tries, 2, 4, 8 … 64 ms apart plus as
+     * much again at random, so the losers do not collide again (≈ 0.8 s at most). */
+    if (attempt >= 9)
+        return false;
+    long ms = 2L << (attempt < 5 ? attempt : 5);
+    struct timespec ts = {0, ms * 1000000L + (long)randombytes_uniform((uint32_t)(ms * 1000000L))};
+    nanosleep(&ts, NULL);
+    return true;
+}
+
 int db_rollback(db_conn *c)
 {
     c->in_tx = c->tx_wrote = c->tx_all = false;

@@ -185,6 +185,12 @@ void db_prefetch_drop(db_conn *c);
 int db_begin(db_conn *c);
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
+/* For a write transaction that the database refused with DJ_EBUSY (on PostgreSQL,
+ * SERIALIZABLE: two awards for one member both update the member's chain head, two
+ * sign-ins both count the same address, and the later one fails): waits a little
+ * longer each time and returns true to run the whole transaction again, or false
+ * after the tenth attempt. */
+bool db_retry_wait(int attempt);
 /* Whether c is between db_begin() and db_commit()/db_rollback(). */
 bool db_in_tx(db_conn *c);
 /* One read transaction around the many reads of a request that only reads

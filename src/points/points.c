@@ -152,20 +152,6 @@ void points_entry_hash(const struct points_entry *e, const char *prev_hash, char
 
 /* ---------- the ledger ---------- */
 
-bool points_retry_wait(int attempt)
-{
-    /* On PostgreSQL a SERIALIZABLE transaction that loses a race for a member's
-     * chain head is refused at once (40001), and with several servers on one
-     * database many may race: up to ten tries, 2, 4, 8 … 64 ms apart plus as
-     * much again at random, so the losers do not collide again (≈ 0.8 s at most). */
-    if (attempt >= 9)
-        return false;
-    long ms = 2L << (attempt < 5 ? attempt : 5);
-    struct timespec ts = {0, ms * 1000000L + (long)randombytes_uniform((uint32_t)(ms * 1000000L))};
-    nanosleep(&ts, NULL);
-    return true;
-}
-
 void points_chain_lock(db_conn *c, int64_t person_id, char name[40])
 {
     name[0] = '\0';
@@ -753,7 +739,7 @@ int points_consume_events(db_conn *c, struct points_sync *st)
             if (rc == DJ_OK)
                 break;
             *st = before; /* nothing of the failed attempt was kept */
-            if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+            if (rc != DJ_EBUSY || !db_retry_wait(attempt))
                 break;
         }
     } while (rc == DJ_OK && n == CONSUME_BATCH);

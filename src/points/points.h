@@ -133,11 +133,6 @@ int points_consume_events_tx(db_conn *c, struct points_sync *st);
  * or a closing has committed. st may be NULL. */
 int points_consume_events(db_conn *c, struct points_sync *st);
 
-/* For a write transaction that the database refused with DJ_EBUSY (on PostgreSQL,
- * SERIALIZABLE: two awards for one member both update the member's chain head, and the
- * later one fails): waits a little longer each time and returns true to run the whole
- * transaction again, or false after the fifth attempt. */
-bool points_retry_wait(int attempt);
 /* Queues the awards of one member: a cluster-wide lock named for the member's
  * chain, taken BEFORE the transaction begins (so its snapshot sees the award
  * before it). Without it, concurrent SERIALIZABLE awards to one member on

@@ -438,7 +438,7 @@ static int rules_post(dj_req *r)
                 rc = audit_write(c, r, "create", "points_rule", id, NULL, in);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+        if (rc != DJ_EBUSY || !db_retry_wait(attempt))
             break;
     }
     json_decref(in);
@@ -518,7 +518,7 @@ static int claims_post(dj_req *r)
                 rc = audit_write(c, r, "create", "points_claim", id, NULL, in);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+        if (rc != DJ_EBUSY || !db_retry_wait(attempt))
             break;
     }
     points_chain_unlock(c, lock);
@@ -579,7 +579,7 @@ static int claim_decision(dj_req *r)
             json_decref(after);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+        if (rc != DJ_EBUSY || !db_retry_wait(attempt))
             break;
     }
     points_chain_unlock(c, lock);
@@ -636,7 +636,7 @@ static int entries_post(dj_req *r)
         /* the same key sent twice at once: the loser's retry finds the winner's entry */
         if (rc == DJ_ECONFLICT && !res.entry_id && attempt < 2)
             continue;
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+        if (rc != DJ_EBUSY || !db_retry_wait(attempt))
             break;
     }
     points_chain_unlock(c, lock);
@@ -688,7 +688,7 @@ static int entry_reverse(dj_req *r)
                 rc = audit_write(c, r, "reverse", "points_entry", id, NULL, in);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+        if (rc != DJ_EBUSY || !db_retry_wait(attempt))
             break;
     }
     if (rc == DJ_OK)
@@ -758,7 +758,7 @@ static int sync_post(dj_req *r)
                 rc = audit_write(c, r, "sync", "points", 0, NULL, out);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+        if (rc != DJ_EBUSY || !db_retry_wait(attempt))
             break;
     }
     if (rc == DJ_OK)

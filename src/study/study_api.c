@@ -33,7 +33,7 @@ int study_in_tx(db_conn *c, int (*fn)(db_conn *, void *), void *arg)
             rc = fn(c, arg);
             rc = rc == DJ_OK ? db_commit(c) : (db_rollback(c), rc);
         }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+        if (rc != DJ_EBUSY || !db_retry_wait(attempt))
             return rc;
     }
 }

@@ -118,7 +118,7 @@ static int award_tx(db_conn *c, const struct due *v, int n, int64_t *awarded)
             *awarded += given;
             return DJ_OK;
         }
-        if (rc != DJ_EBUSY || !points_retry_wait(attempt))
+        if (rc != DJ_EBUSY || !db_retry_wait(attempt))
             return rc;
     }
 }
