@@ -380,18 +380,30 @@ static int user_write(void *arg, dj_buf *out, int64_t *aux)
     return DJ_OK;
 }
 
-int dj_reply_user_kept(dj_req *r, const char *what, int64_t ttl, dj_rcache_user_make make, void *arg)
+static int reply_kept(dj_req *r, struct pool *pl, const char *key, int64_t ttl, dj_rcache_user_make make, void *arg)
 {
-    char *key = auth_user_key(r, what);
     struct user_make m = {r, make, arg};
     dj_buf out = {0};
-    int rc = dj_rcache_user_text(dj_db(r), key, ttl, user_write, &m, &out);
-    free(key);
+    int64_t ignored;
+    int rc = kept_or_built(pl, dj_db(r), key, ttl, user_write, &m, &out, &ignored);
     if (rc != DJ_OK) {
         dj_buf_free(&out);
         return rc;
     }
     return dj_reply_buf(r, 200, &out);
+}
+
+int dj_reply_user_kept(dj_req *r, const char *what, int64_t ttl, dj_rcache_user_make make, void *arg)
+{
+    char *key = auth_user_key(r, what);
+    int rc = reply_kept(r, &users, key, ttl, make, arg);
+    free(key);
+    return rc;
+}
+
+int dj_reply_kept(dj_req *r, const char *key, int64_t ttl, dj_rcache_user_make make, void *arg)
+{
+    return reply_kept(r, &shared, key, ttl, make, arg);
 }
 
 int dj_rcache_user_value(db_conn *c, const char *key, int64_t ttl, dj_rcache_build build, void *arg, int64_t *value)

@@ -81,6 +81,10 @@ typedef json_t *(*dj_rcache_user_make)(dj_req *r, void *arg, int *rc);
  * dj_rcache_user_text() under auth_user_key(r, what) (what names the answer
  * and its arguments) up to ttl ms; make's error is returned, nothing kept. */
 int dj_reply_user_kept(dj_req *r, const char *what, int64_t ttl, dj_rcache_user_make make, void *arg);
+/* The same for an answer that is the same for every caller allowed to read it
+ * (check the permission first): kept in the shared table under key, which
+ * names all the answer depends on (never the user). */
+int dj_reply_kept(dj_req *r, const char *key, int64_t ttl, dj_rcache_user_make make, void *arg);
 /* The same for a number that depends on one user (whether their own row is in
  * their scope): kept apart from the shared answers, so that a crowd of users
  * never pushes the shared pages out; build writes nothing to out, only *aux. */

@@ -15,6 +15,7 @@
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/json.h"
+#include "../core/readcache.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
 #include "dues.h"
@@ -132,15 +133,6 @@ static int h_rates(dj_req *r)
 
 /* ---------------------------------------------------------------- one member */
 
-static int member_view(dj_req *r, int64_t person_id)
-{
-    int err = 0;
-    json_t *v = dues_member_view(dj_db(r), person_id, &err);
-    if (!v)
-        return err == DJ_ENOTFOUND ? dj_fail(r, DJ_ENOTFOUND, "id", "找不到该党员") : err;
-    return dj_reply_json(r, 200, v);
-}
-
 static int me_person(dj_req *r, int64_t *id)
 {
     *id = r->user->person_id;
@@ -149,11 +141,21 @@ static int me_person(dj_req *r, int64_t *id)
     return DJ_OK;
 }
 
+static json_t *me_make(dj_req *r, void *arg, int *rc)
+{
+    json_t *v = dues_member_view(dj_db(r), *(int64_t *)arg, rc);
+    if (!v && *rc == DJ_ENOTFOUND)
+        *rc = dj_fail(r, DJ_ENOTFOUND, "id", "找不到该党员");
+    return v;
+}
+
+/* GET /api/v1/dues/me : kept for the member until a payment, a rate or their
+ * record is written (the key carries the day, and so the month). */
 static int h_me(dj_req *r)
 {
     int64_t id;
     int rc = me_person(r, &id);
-    return rc ? rc : member_view(r, id);
+    return rc ? rc : dj_reply_user_kept(r, "dues.me", DJ_RCACHE_USER_TTL_MS, me_make, &id);
 }
 
 static int h_person(dj_req *r)

@@ -477,6 +477,14 @@ static int counts_get(dj_req *r)
     return org_year_report(r, life_counts);
 }
 
+static json_t *my_life_make(dj_req *r, void *arg, int *rc)
+{
+    return life_my_stats(r, *(int *)arg, rc);
+}
+
+/* GET /api/v1/life/me : the member's year, kept for them until an activity,
+ * a check-in, a leave or an hour of theirs is written (or half a minute has
+ * passed: an activity that has just ended turns from upcoming to absent). */
 static int my_life(dj_req *r)
 {
     int year;
@@ -485,8 +493,9 @@ static int my_life(dj_req *r)
         return rc;
     if (!r->user->person_id)
         return dj_fail(r, DJ_EUNPROCESSABLE, NULL, "您的账号没有关联党员信息");
-    json_t *o = life_my_stats(r, year, &rc);
-    return o ? dj_reply_json(r, 200, o) : rc;
+    char what[32];
+    snprintf(what, sizeof what, "life.me %d", year);
+    return dj_reply_user_kept(r, what, DJ_RCACHE_USER_TTL_MS, my_life_make, &year);
 }
 
 static int kinds_list(dj_req *r)

@@ -172,6 +172,7 @@ struct lists_viewer {
 };
 
 /* Filters of an item listing; zero/NULL fields do not filter. */
+/* Every field is in the key a page of items is kept under (lists_api.c, items_page). */
 struct lists_item_filter {
     int64_t list_id;
     const char *category;

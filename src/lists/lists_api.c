@@ -13,6 +13,7 @@
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/json.h"
+#include "../core/readcache.h"
 #include "../core/timeutil.h"
 #include "lists.h"
 #include "lists_api.h"
@@ -46,6 +47,23 @@ static int str_array_ok(dj_req *r, const json_t *a, const char *field, const cha
     return DJ_OK;
 }
 
+static json_t *lists_make(dj_req *r, void *arg, int *rc)
+{
+    struct lists_viewer v;
+    lists_viewer_of(r, &v);
+    json_t *rows = lists_store_lists(dj_db(r), &v, arg, rc);
+    if (!rows)
+        return NULL;
+    size_t k;
+    json_t *l;
+    json_array_foreach(rows, k, l) json_object_set_new(l, "can_write", json_boolean(lists_can_write(r, l)));
+    struct dj_page pg = {.limit = 500, .offset = 0};
+    return dj_page_result(&pg, rows, (int64_t)json_array_size(rows));
+}
+
+/* GET /api/v1/lists : the lists the caller may see, with whether they may
+ * write each; kept for the caller (and their grants) until a list, an item or
+ * an org is written. */
 static int lists_list(dj_req *r)
 {
     const char *kind = dj_query(r, "kind");
@@ -56,17 +74,9 @@ static int lists_list(dj_req *r)
         ok = ok || strcmp(kind, lists_kinds[k]) == 0;
     if (!ok)
         return dj_fail(r, DJ_EINVAL, "kind", "清单类型应为模范机关创建、整改、三心事、责任清单或自定义清单之一");
-    struct lists_viewer v;
-    lists_viewer_of(r, &v);
-    int err = 0;
-    json_t *rows = lists_store_lists(dj_db(r), &v, kind, &err);
-    if (!rows)
-        return err;
-    size_t k;
-    json_t *l;
-    json_array_foreach(rows, k, l) json_object_set_new(l, "can_write", json_boolean(lists_can_write(r, l)));
-    struct dj_page pg = {.limit = 500, .offset = 0};
-    return dj_reply_json(r, 200, dj_page_result(&pg, rows, (int64_t)json_array_size(rows)));
+    char what[64];
+    snprintf(what, sizeof what, "lists %s", kind ? kind : "");
+    return dj_reply_user_kept(r, what, DJ_RCACHE_USER_TTL_MS, lists_make, (void *)kind);
 }
 
 static int lists_create(dj_req *r)
@@ -251,23 +261,51 @@ static int parse_filter(dj_req *r, struct lists_item_filter *f)
     return DJ_OK;
 }
 
-static int items_page(dj_req *r, struct lists_item_filter *f)
-{
+struct items_args {
+    struct lists_item_filter *f;
     struct dj_page pg;
-    int rc = dj_page_parse(r, &pg);
-    if (rc)
-        return rc;
+};
+
+static json_t *items_make(dj_req *r, void *arg, int *rc)
+{
+    struct items_args *a = arg;
     struct lists_viewer v;
     lists_viewer_of(r, &v);
     int64_t total = 0;
-    int err = 0;
-    json_t *rows = lists_store_items(dj_db(r), &v, f, pg.limit, pg.offset, &total, &err);
+    json_t *rows = lists_store_items(dj_db(r), &v, a->f, a->pg.limit, a->pg.offset, &total, rc);
     if (!rows)
-        return err;
+        return NULL;
     size_t k;
     json_t *it;
     json_array_foreach(rows, k, it) lists_item_public(it);
-    return dj_reply_json(r, 200, dj_page_result(&pg, rows, total));
+    return dj_page_result(&a->pg, rows, total);
+}
+
+/* Appends a text of the key, unambiguous whatever it holds: its length, then itself. */
+static void key_text(dj_buf *b, const char *s)
+{
+    dj_buf_printf(b, " %zu:%s", s ? strlen(s) : 0, s ? s : "");
+}
+
+/* A page of items, kept for the caller (and their grants) under everything the
+ * filter holds, until an item, a list or an org is written. */
+static int items_page(dj_req *r, struct lists_item_filter *f)
+{
+    struct items_args a = {f, {0}};
+    int rc = dj_page_parse(r, &a.pg);
+    if (rc)
+        return rc;
+    dj_buf what = {0};
+    dj_buf_printf(&what, "items %lld %d %lld %lld %lld %d %lld %lld %lld", (long long)f->list_id, f->status,
+                  (long long)f->org_id, (long long)f->person_id, (long long)f->due_within, f->mine,
+                  (long long)f->inspection_id, (long long)a.pg.limit, (long long)a.pg.offset);
+    const char *texts[] = {f->category, f->due_from, f->due_to, f->q, f->sort};
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+        key_text(&what, texts[k]);
+    char *key = dj_buf_cstr(&what);
+    rc = dj_reply_user_kept(r, key, DJ_RCACHE_USER_TTL_MS, items_make, &a);
+    free(key);
+    return rc;
 }
 
 static int list_items(dj_req *r)

@@ -10,6 +10,7 @@
 #include "../core/auth.h"
 #include "../core/batch.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/scope.h"
 #include "../core/settings.h"
 #include "../core/timeutil.h"
@@ -111,6 +112,24 @@ static int column_patch(dj_req *r)
 static const char *const material_kinds[] = {"article", "document", "video", "link", NULL};
 static const char *const material_states[] = {"draft", "published", "withdrawn", NULL};
 
+struct materials_args {
+    const struct study_material_filter *f;
+    struct dj_page pg;
+};
+
+static json_t *materials_make(dj_req *r, void *arg, int *rc)
+{
+    struct materials_args *a = arg;
+    struct study_viewer v;
+    study_viewer_of(r, &v);
+    int64_t total = 0;
+    json_t *items = study_materials_list(dj_db(r), &v, a->f, a->pg.limit, a->pg.offset, &total, rc);
+    return items ? dj_page_result(&a->pg, items, total) : NULL;
+}
+
+/* GET /api/v1/study/materials : a page of what the caller may read (and what
+ * they have read), kept for the caller (and their grants) under its filter
+ * until a material, a column or a reading is written. */
 static int materials_list(dj_req *r)
 {
     struct dj_page pg;
@@ -141,13 +160,14 @@ static int materials_list(dj_req *r)
         f.fts = dj_arena_strdup(r->arena, fts);
         free(fts);
     }
-    struct study_viewer v;
-    study_viewer_of(r, &v);
-    int64_t total = 0;
-    json_t *items = study_materials_list(dj_db(r), &v, &f, pg.limit, pg.offset, &total, &rc);
-    if (!items)
-        return rc;
-    return dj_reply_json(r, 200, dj_page_result(&pg, items, total));
+    struct materials_args a = {&f, pg};
+    dj_buf what = {0};
+    dj_buf_printf(&what, "study.materials %lld %lld %lld %zu:%s %s", (long long)f.column_id, (long long)pg.limit,
+                  (long long)pg.offset, f.state ? strlen(f.state) : 0, f.state ? f.state : "", f.fts ? f.fts : "");
+    char *key = dj_buf_cstr(&what);
+    rc = dj_reply_user_kept(r, key, DJ_RCACHE_USER_TTL_MS, materials_make, &a);
+    free(key);
+    return rc;
 }
 
 /* Loads :id and checks the caller may see it; 404 otherwise. */
@@ -399,6 +419,13 @@ static int year_arg(dj_req *r, int *year)
     return rc;
 }
 
+static json_t *hours_make(dj_req *r, void *arg, int *rc)
+{
+    return study_hours_of(dj_db(r), r->user->person_id, *(int *)arg, rc);
+}
+
+/* GET /api/v1/study/hours/me : the member's hours of the year, kept for them
+ * until an hour, a reading or an activity of theirs is written. */
 static int hours_me(dj_req *r)
 {
     int year, rc = need_person(r);
@@ -406,8 +433,9 @@ static int hours_me(dj_req *r)
         rc = year_arg(r, &year);
     if (rc)
         return rc;
-    json_t *o = study_hours_of(dj_db(r), r->user->person_id, year, &rc);
-    return o ? dj_reply_json(r, 200, o) : rc;
+    char what[32];
+    snprintf(what, sizeof what, "study.hours.me %d", year);
+    return dj_reply_user_kept(r, what, DJ_RCACHE_USER_TTL_MS, hours_make, &year);
 }
 
 static int hours_report(dj_req *r)

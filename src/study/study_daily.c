@@ -70,6 +70,20 @@ static json_t *daily_view(db_conn *c, int64_t row_id, int *err)
     return o;
 }
 
+json_t *study_daily_drawn(db_conn *c, int64_t person_id, int *err)
+{
+    char day[32];
+    today(day);
+    int64_t id = 0;
+    int rc = db_query_i64(c, &id, "SELECT id FROM study_daily WHERE person_id = $1 AND day = $2", "it", person_id, day);
+    if (rc) {
+        *err = rc;
+        return NULL;
+    }
+    json_t *q = daily_view(c, id, err);
+    return q ? json_pack("{s:s, s:o}", "day", day, "question", q) : NULL;
+}
+
 json_t *study_daily_today(db_conn *c, int64_t person_id, int *err)
 {
     char day[32];

@@ -78,6 +78,8 @@ json_t *study_quiz_results(db_conn *c, int64_t quiz_id, int *err);
 /* ---------- 每日一题 (study_daily.c) ---------- */
 /* {"day", "question": the day's question without its answer until answered, or null: no daily bank}. */
 json_t *study_daily_today(db_conn *c, int64_t person_id, int *err);
+/* The same once drawn (it writes nothing); DJ_ENOTFOUND before the day's draw. */
+json_t *study_daily_drawn(db_conn *c, int64_t person_id, int *err);
 /* Answers the day's question once (again: the same result); *why for a malformed answer. */
 int study_daily_answer(db_conn *c, int64_t person_id, const char *given, json_t **out, const char **why);
 

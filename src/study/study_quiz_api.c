@@ -11,6 +11,7 @@
 #include "../core/csv.h"
 #include "../core/batch.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/scope.h"
 #include "study_int.h"
 
@@ -578,10 +579,21 @@ static int daily_today_tx(db_conn *c, void *arg)
     return j->out ? DJ_OK : rc ? rc : DJ_EINTERNAL;
 }
 
+static json_t *daily_make(dj_req *r, void *arg, int *rc)
+{
+    (void)arg;
+    return study_daily_drawn(dj_db(r), r->user->person_id, rc);
+}
+
+/* GET /api/v1/study/daily : the day's question.  Once drawn it is read without
+ * a transaction and kept for the member until they answer (a write to
+ * study_daily); the first read of the day draws it in a transaction. */
 int study_h_daily_get(dj_req *r)
 {
     int rc = need_person(r);
     if (rc)
+        return rc;
+    if ((rc = dj_reply_user_kept(r, "study.daily", DJ_RCACHE_USER_TTL_MS, daily_make, NULL)) != DJ_ENOTFOUND)
         return rc;
     struct quiz_tx j = {.r = r};
     return reply_out(r, study_in_tx(dj_db(r), daily_today_tx, &j), 200, &j);

@@ -12,6 +12,7 @@
 #include "../core/auth.h"
 #include "../core/err.h"
 #include "../core/files.h"
+#include "../core/readcache.h"
 #include "../core/scope.h"
 #include "../core/timeutil.h"
 #include "../dues/dues.h"
@@ -445,30 +446,27 @@ static int transfers_figures(dj_req *r)
 
 /* Counts for the org tree and the dashboard: letters expired or overdue, 流动党员
  * to contact this quarter, lost contact. */
-static int transfers_warnings(dj_req *r)
+static json_t *warnings_make(dj_req *r, void *arg, int *rc)
 {
-    int64_t org = 0;
-    int rc = dj_query_ref(r, "org", "org", "transfer.read", &org);
-    if (rc)
-        return rc;
+    int64_t org = *(int64_t *)arg;
     char *path = NULL;
-    if (org && (rc = auth_org_path(dj_db(r), org, &path)))
-        return rc;
+    if (org && (*rc = auth_org_path(dj_db(r), org, &path)))
+        return NULL;
     const char *p = path ? dj_arena_strdup(r->arena, path) : NULL;
     free(path);
     char *a = auth_scope_sql(r, "transfer.read", "fo.path"), *b = auth_scope_sql(r, "transfer.read", "tg.path");
     struct tr_filter f = {.scope = dj_arena_printf(r->arena, "%s OR %s", a, b), .org_path = p, .flag = "expired"};
     int64_t expired = 0, overdue = 0;
-    json_t *x = tr_list(dj_db(r), &f, 1, 0, &expired, &rc);
+    json_t *x = tr_list(dj_db(r), &f, 1, 0, &expired, rc);
     json_decref(x);
     f.flag = "overdue";
-    if (x && (x = tr_list(dj_db(r), &f, 1, 0, &overdue, &rc)))
+    if (x && (x = tr_list(dj_db(r), &f, 1, 0, &overdue, rc)))
         json_decref(x);
     if (!x)
-        return rc;
-    json_t *flow = tr_flow_list(dj_db(r), auth_scope_sql(r, "transfer.read", "o.path"), p, false, &rc);
+        return NULL;
+    json_t *flow = tr_flow_list(dj_db(r), auth_scope_sql(r, "transfer.read", "o.path"), p, false, rc);
     if (!flow)
-        return rc;
+        return NULL;
     int due = 0, lost = 0;
     size_t i;
     json_t *o;
@@ -480,7 +478,21 @@ static int transfers_warnings(dj_req *r)
                             (json_int_t)overdue, "flow_members", (int)json_array_size(flow), "flow_contact_due", due,
                             "lost_contact", lost);
     json_decref(flow);
-    return dj_reply_json(r, 200, out);
+    return out;
+}
+
+/* GET /api/v1/transfers/warnings : the counts the org screen shows for the
+ * caller's scope, kept for the caller (and their grants) until a transfer,
+ * a person or an org is written. */
+static int transfers_warnings(dj_req *r)
+{
+    int64_t org = 0;
+    int rc = dj_query_ref(r, "org", "org", "transfer.read", &org);
+    if (rc)
+        return rc;
+    char what[48];
+    snprintf(what, sizeof what, "transfers.warnings %lld", (long long)org);
+    return dj_reply_user_kept(r, what, DJ_RCACHE_USER_TTL_MS, warnings_make, &org);
 }
 
 /* ---------------------------------------------------------------- a person's history */

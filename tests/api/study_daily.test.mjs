@@ -68,6 +68,11 @@ test('每日一题: drawn once a day from a daily bank, answered once, points fo
   assert.equal(r.body.correct, true);
   assert.ok(r.body.explanation.length > 0);
   assert.equal(ledger(PERSON.memberA), '1');
+  // the question as kept before the answer is not shown again: answered, with the right answer
+  r = await memberA.get('/api/v1/study/daily');
+  assert.ok(r.body.question.my_answer, r.text);
+  assert.equal(r.body.question.correct, true);
+  assert.ok(r.body.question.answered_at, r.text);
   // once a day: a second answer changes nothing
   r = await memberA.post('/api/v1/study/daily', { answer: wrongAnswer(q.stem) });
   assert.equal(r.status, 200, r.text);
