@@ -9,6 +9,7 @@
 #include "../core/files.h"
 #include "../core/auth.h"
 #include "../core/err.h"
+#include "../core/readcache.h"
 #include "../core/scope.h"
 #include "people.h"
 
@@ -130,11 +131,23 @@ static int can_read(dj_req *r, int64_t id, bool *show_private)
     return ok ? DJ_OK : dj_fail(r, DJ_EFORBIDDEN, "id", "无权查看该人员");
 }
 
+static json_t *self_make(dj_req *r, void *arg, int *rc)
+{
+    json_t *p = people_get(dj_db(r), *(int64_t *)arg, true, rc);
+    if (!p && *rc == DJ_ENOTFOUND)
+        *rc = dj_fail(r, DJ_ENOTFOUND, "id", "找不到该人员");
+    return p;
+}
+
+/* GET /api/v1/people/:id : one person, to whoever may read them; a member's own
+ * record (我的) is kept for them until a table it was read from is written. */
 static int people_show(dj_req *r)
 {
     int64_t id;
     bool priv = false;
     int rc = dj_param_id(r, "id", &id);
+    if (rc == DJ_OK && id == me(r))
+        return dj_reply_user_kept(r, "people.self", DJ_RCACHE_USER_TTL_MS, self_make, &id);
     if (rc || (rc = can_read(r, id, &priv)))
         return rc;
     json_t *p = people_get(dj_db(r), id, priv, &rc);

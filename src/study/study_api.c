@@ -41,13 +41,17 @@ int study_in_tx(db_conn *c, int (*fn)(db_conn *, void *), void *arg)
 
 /* ---------- columns ---------- */
 
+static json_t *columns_make(dj_req *r, void *arg, int *rc)
+{
+    (void)arg;
+    json_t *rows = study_columns_list(dj_db(r), rc);
+    return rows ? json_pack("{s:o}", "items", rows) : NULL;
+}
+
+/* GET /api/v1/study/columns : the same for everyone, kept once until a column is written. */
 static int columns_list(dj_req *r)
 {
-    int err = 0;
-    json_t *rows = study_columns_list(dj_db(r), &err);
-    if (!rows)
-        return err;
-    return dj_reply_json(r, 200, json_pack("{s:o}", "items", rows));
+    return dj_reply_kept(r, "study.columns", 0, columns_make, NULL);
 }
 
 static const struct dj_jfield column_spec[] = {
@@ -541,15 +545,19 @@ static int assignment_get(dj_req *r)
     return o ? dj_reply_json(r, 200, o) : rc;
 }
 
+static json_t *assignments_make(dj_req *r, void *arg, int *rc)
+{
+    (void)arg;
+    json_t *rows = study_assignments_mine(dj_db(r), r->user->person_id, rc);
+    return rows ? json_pack("{s:o}", "items", rows) : NULL;
+}
+
+/* GET /api/v1/study/assignments/mine : the member's tasks with their progress,
+ * kept for them until a task, its materials or their reading is written. */
 static int assignments_mine(dj_req *r)
 {
     int rc = need_person(r);
-    if (rc)
-        return rc;
-    json_t *rows = study_assignments_mine(dj_db(r), r->user->person_id, &rc);
-    if (!rows)
-        return rc;
-    return dj_reply_json(r, 200, json_pack("{s:o}", "items", rows));
+    return rc ? rc : dj_reply_user_kept(r, "study.assignments.mine", DJ_RCACHE_USER_TTL_MS, assignments_make, NULL);
 }
 
 const struct dj_scope_kind study_scope_kinds[] = {

@@ -145,21 +145,29 @@ int study_h_quiz_get(dj_req *r)
     return dj_reply_json(r, 200, o);
 }
 
-int study_h_quizzes_list(dj_req *r)
+static json_t *quizzes_make(dj_req *r, void *arg, int *rc)
 {
+    (void)arg;
     struct study_viewer v;
     study_viewer_of(r, &v);
-    int err = 0;
-    json_t *rows = study_quizzes_list(dj_db(r), &v, &err);
+    json_t *rows = study_quizzes_list(dj_db(r), &v, rc);
     if (!rows)
-        return err;
+        return NULL;
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {
         json_t *p = json_object_get(row, "my_passed");
         json_object_set_new(row, "my_passed", json_boolean(json_is_integer(p) && json_integer_value(p)));
     }
-    return dj_reply_json(r, 200, json_pack("{s:o}", "items", rows));
+    return json_pack("{s:o}", "items", rows);
+}
+
+/* GET /api/v1/study/quizzes : the quizzes the caller may take or manage, with
+ * whether they passed; kept for the caller (and their grants) until a quiz or
+ * an attempt is written. */
+int study_h_quizzes_list(dj_req *r)
+{
+    return dj_reply_user_kept(r, "study.quizzes", DJ_RCACHE_USER_TTL_MS, quizzes_make, NULL);
 }
 
 int study_h_quiz_publish(dj_req *r)
@@ -496,13 +504,20 @@ int study_h_notices_list(dj_req *r)
     return rows ? dj_reply_json(r, 200, json_pack("{s:o}", "items", rows)) : err;
 }
 
+static json_t *notices_make(dj_req *r, void *arg, int *rc)
+{
+    (void)arg;
+    json_t *rows = study_notices_mine(dj_db(r), r->user->person_id, rc);
+    return rows ? json_pack("{s:o}", "items", rows) : NULL;
+}
+
+/* GET /api/v1/study/notices/mine : the notices that reach the member, kept for
+ * them until a notice or their receipt is written. */
 int study_h_notices_mine(dj_req *r)
 {
-    int err = 0;
     if (!r->user->person_id)
         return dj_reply_json(r, 200, json_pack("{s:[]}", "items"));
-    json_t *rows = study_notices_mine(dj_db(r), r->user->person_id, &err);
-    return rows ? dj_reply_json(r, 200, json_pack("{s:o}", "items", rows)) : err;
+    return dj_reply_user_kept(r, "study.notices.mine", DJ_RCACHE_USER_TTL_MS, notices_make, NULL);
 }
 
 /* The notice of :id, if it reaches the caller or the caller reads study on its org. */

@@ -143,3 +143,33 @@ test('the transfer warnings are kept for each caller in their own scope', async 
   const own = await twice(secA, `/api/v1/transfers/warnings?org=${ORG.branchA}`);
   assert.ok(own.body.flow_members <= c1.body.flow_members);
 });
+
+test('我的 and the study tab: the member\'s own record, tasks, notices and quizzes kept for them; the columns for everyone', async () => {
+  const self = `/api/v1/people/${PERSON.memberA}`;
+  const p1 = await twice(memberA, self);
+  assert.equal(p1.body.id, PERSON.memberA);
+  // her own record never opens another's: member B's is refused, whatever is kept
+  assert.equal((await memberA.get(`/api/v1/people/${PERSON.memberB}`)).status, 403);
+  const r = await secA.patch(self, { phone: '13912345678' });
+  assert.equal(r.status, 200, r.text);
+  const p2 = await made(memberA, self);
+  assert.equal(p2.body.phone, '13912345678', p2.text);
+  assert.equal((await memberB.get(`/api/v1/people/${PERSON.memberB}`)).body.id, PERSON.memberB);
+
+  for (const p of ['/api/v1/study/assignments/mine', '/api/v1/study/notices/mine', '/api/v1/study/quizzes']) {
+    const a = await twice(memberA, p);
+    assert.ok(Array.isArray(a.body.items), a.text);
+  }
+  const c1 = await twice(memberA, '/api/v1/study/columns');
+  // kept once for every reader: the committee is given the member's kept answer
+  const c2 = await com.get('/api/v1/study/columns');
+  assert.equal(c2.text, c1.text);
+  if (header) assert.ok(cache(c2).hits >= 1, JSON.stringify(cache(c2)));
+
+  // a notice of branch A shows on the member's list at once, not on branch B's
+  const n = await secA.post('/api/v1/study/notices', { org_id: ORG.branchA, title: '缓存测试通知', body: '请按时学习' });
+  assert.equal(n.status, 201, n.text);
+  const notices = await made(memberA, '/api/v1/study/notices/mine');
+  assert.ok(notices.body.items.some((x) => x.title === '缓存测试通知'), notices.text);
+  assert.ok(!(await memberB.get('/api/v1/study/notices/mine')).body.items.some((x) => x.title === '缓存测试通知'));
+});
