@@ -2,13 +2,16 @@
 #include "mem.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static void oom(size_t n)
 {
@@ -221,6 +224,8 @@ struct dj_blob {
     atomic_int refs;
     size_t len;
     char *data;
+    _Atomic(struct dj_blob *) gz; /* the same bytes gzipped, once asked for (dj_blob_gzip) */
+    atomic_bool no_gz;            /* they did not compress */
 };
 
 dj_blob *dj_blob_take(dj_buf *b)
@@ -229,6 +234,8 @@ dj_blob *dj_blob_take(dj_buf *b)
     atomic_init(&x->refs, 1);
     x->len = b->len;
     x->data = dj_buf_cstr(b);
+    atomic_init(&x->gz, NULL);
+    atomic_init(&x->no_gz, false);
     *b = (dj_buf){0};
     return x;
 }
@@ -243,9 +250,67 @@ dj_blob *dj_blob_ref(dj_blob *x)
 void dj_blob_unref(dj_blob *x)
 {
     if (x && atomic_fetch_sub_explicit(&x->refs, 1, memory_order_acq_rel) == 1) {
+        dj_blob_unref(atomic_load_explicit(&x->gz, memory_order_acquire));
         free(x->data);
         free(x);
     }
+}
+
+/* data[0..len) as a gzip member in *out (malloc'd); its length, or 0 when it
+ * would not be smaller. */
+static size_t gzip_bytes(const char *data, size_t len, char **out)
+{
+    z_stream z = {0};
+    /* 15 + 16: a gzip header and trailer around the deflate stream */
+    if (len > UINT_MAX || deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return 0;
+    uLong cap = deflateBound(&z, (uLong)len);
+    char *buf = malloc(cap + 1);
+    size_t n = 0;
+    if (buf) {
+        z.next_in = (Bytef *)data;
+        z.avail_in = (uInt)len;
+        z.next_out = (Bytef *)buf;
+        z.avail_out = (uInt)cap;
+        if (deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < len)
+            n = z.total_out;
+    }
+    deflateEnd(&z);
+    if (!n) {
+        free(buf);
+        return 0;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    return n;
+}
+
+dj_blob *dj_blob_gzip(dj_blob *x)
+{
+    dj_blob *gz = atomic_load_explicit(&x->gz, memory_order_acquire);
+    if (!gz && !atomic_load_explicit(&x->no_gz, memory_order_relaxed)) {
+        char *data = NULL;
+        size_t n = gzip_bytes(x->data, x->len, &data);
+        if (!n) {
+            atomic_store_explicit(&x->no_gz, true, memory_order_relaxed);
+            return NULL;
+        }
+        dj_blob *made = dj_malloc(sizeof *made);
+        atomic_init(&made->refs, 1);
+        made->len = n;
+        made->data = data;
+        atomic_init(&made->gz, NULL);
+        atomic_init(&made->no_gz, true);
+        /* two replies may compress it at once: the first kept, the other's dropped */
+        dj_blob *none = NULL;
+        if (atomic_compare_exchange_strong_explicit(&x->gz, &none, made, memory_order_acq_rel, memory_order_acquire)) {
+            gz = made;
+        } else {
+            dj_blob_unref(made);
+            gz = none;
+        }
+    }
+    return dj_blob_ref(gz);
 }
 
 const char *dj_blob_data(const dj_blob *x) { return x->data; }

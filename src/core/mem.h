@@ -57,6 +57,10 @@ void dj_blob_unref(dj_blob *x);
 /* The bytes (NUL-terminated, the NUL not counted) and their length. */
 const char *dj_blob_data(const dj_blob *x);
 size_t dj_blob_len(const dj_blob *x);
+/* A reference to x's bytes compressed with gzip, made once for every reply
+ * that sends them (a roster page kept for many readers); NULL when they do
+ * not compress (or on no memory): send x itself. */
+dj_blob *dj_blob_gzip(dj_blob *x);
 
 /* An anonymous temporary file in dir (NULL: $TMPDIR or /tmp): it has no
  * name, so it vanishes when closed, however the process ends.  A descriptor
